@@ -1,0 +1,120 @@
+import { css } from 'lit';
+
+export const callButtonStyles = css`
+  :host {
+    --superfone-call-button-start-background: #0a7d33;
+    --superfone-call-button-end-background: #c62828;
+    --superfone-call-button-busy-background: #5f6368;
+    --superfone-call-button-color: #ffffff;
+    --superfone-call-button-error-color: #b3261e;
+    --superfone-call-button-focus-ring: #1a56db;
+    --superfone-call-button-radius: 6px;
+    --superfone-call-button-font-size: 0.875rem;
+
+    display: inline-block;
+    font-size: var(--superfone-call-button-font-size);
+    line-height: 1.25;
+    vertical-align: middle;
+  }
+
+  :host([hidden]) {
+    display: none;
+  }
+
+  .base {
+    display: inline-flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.375em;
+  }
+
+  button {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.375em;
+    min-height: 2em;
+    padding: 0.25em 0.75em;
+    border: none;
+    border-radius: var(--superfone-call-button-radius);
+    background: var(--superfone-call-button-start-background);
+    color: var(--superfone-call-button-color);
+    font: inherit;
+    font-weight: 600;
+    cursor: pointer;
+  }
+
+  button:focus-visible {
+    outline: 3px solid var(--superfone-call-button-focus-ring);
+    outline-offset: 2px;
+  }
+
+  button.end {
+    background: var(--superfone-call-button-end-background);
+  }
+
+  button.busy {
+    background: var(--superfone-call-button-busy-background);
+    cursor: progress;
+  }
+
+  button:disabled,
+  button[aria-disabled='true']:not(.busy) {
+    opacity: 0.55;
+    cursor: not-allowed;
+  }
+
+  svg {
+    width: 1em;
+    height: 1em;
+    flex: none;
+    fill: currentColor;
+  }
+
+  .spinner {
+    width: 0.9em;
+    height: 0.9em;
+    border: 2px solid currentColor;
+    border-right-color: transparent;
+    border-radius: 50%;
+    animation: spin 0.8s linear infinite;
+  }
+
+  @media (prefers-reduced-motion: reduce) {
+    .spinner {
+      animation-duration: 2.4s;
+    }
+  }
+
+  @keyframes spin {
+    to {
+      transform: rotate(360deg);
+    }
+  }
+
+  .message {
+    color: var(--superfone-call-button-error-color);
+    max-width: 32em;
+  }
+
+  .message:empty {
+    display: none;
+  }
+
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    padding: 0;
+    margin: -1px;
+    overflow: hidden;
+    clip: rect(0, 0, 0, 0);
+    white-space: nowrap;
+    border: 0;
+  }
+
+  @media (forced-colors: active) {
+    button {
+      border: 1px solid ButtonText;
+    }
+  }
+`;

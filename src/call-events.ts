@@ -1,0 +1,55 @@
+import type { CallAction, ErrorCode } from './protocol.js';
+
+/** Detail of `superfone-call-start`, dispatched before a START is sent. */
+export interface CallStartDetail {
+  /** The customer's number, E.164. */
+  customerNumber: string;
+  /** The agent's number, E.164, or `null` when the server binds the agent. */
+  agentNumber: string | null;
+}
+
+/** Detail of `superfone-call-started` and `superfone-call-ended`. */
+export interface CallDetail extends CallStartDetail {
+  /** Superfone's identifier of the notification sent to the agent's app. */
+  notificationId: number;
+}
+
+/** Detail of `superfone-call-error`. */
+export interface CallErrorDetail {
+  action: CallAction;
+  code: ErrorCode;
+  /** Readable by the agent: what happened and what to do. */
+  message: string;
+  /** The proxy's HTTP status, or `0` when it could not be reached. */
+  status: number;
+}
+
+export interface SuperfoneCallEventMap {
+  'superfone-call-start': CustomEvent<CallStartDetail>;
+  'superfone-call-started': CustomEvent<CallDetail>;
+  'superfone-call-ended': CustomEvent<CallDetail>;
+  'superfone-call-error': CustomEvent<CallErrorDetail>;
+}
+
+export type SuperfoneCallEventName = keyof SuperfoneCallEventMap;
+
+type DetailOf<Name extends SuperfoneCallEventName> =
+  SuperfoneCallEventMap[Name] extends CustomEvent<infer Detail> ? Detail : never;
+
+/** Builds a call event that bubbles out of shadow roots, so a page can listen once on `document`. */
+export function createCallEvent<Name extends SuperfoneCallEventName>(
+  name: Name,
+  detail: DetailOf<Name>,
+  options: { cancelable?: boolean } = {},
+): SuperfoneCallEventMap[Name] {
+  return new CustomEvent(name, {
+    detail,
+    bubbles: true,
+    composed: true,
+    cancelable: options.cancelable ?? false,
+  }) as SuperfoneCallEventMap[Name];
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap extends SuperfoneCallEventMap {}
+}

@@ -1,0 +1,17 @@
+import { isServer } from 'lit';
+import { SuperfoneCallButton } from './call-button.js';
+
+// Importable during server rendering, where there is no registry to define into.
+if (!isServer) SuperfoneCallButton.define();
+
+export { SuperfoneCallButton, type CallState } from './call-button.js';
+export * from './call-events.js';
+export * from './protocol.js';
+export { DEFAULT_ERROR_MESSAGES } from './error-messages.js';
+export { normalizePhoneNumber, type NormalizedNumber, type CountryCode } from './phone-number.js';
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'superfone-call-button': SuperfoneCallButton;
+  }
+}

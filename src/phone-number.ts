@@ -1,0 +1,53 @@
+import {
+  isSupportedCountry,
+  parsePhoneNumberFromString,
+  type CountryCode,
+} from 'libphonenumber-js/min';
+
+export type { CountryCode };
+
+export type NormalizedNumber =
+  | { ok: true; e164: string }
+  | { ok: false; reason: 'empty' | 'malformed' | 'invalid' };
+
+/** Longer than any written phone number with extension; bounds the work spent on junk. */
+const MAX_INPUT_LENGTH = 64;
+
+/** A URI scheme the page may leave on a number taken from a link. */
+const SCHEME = /^(?:tel|callto):/i;
+
+/** An extension the page may write after the number; E.164 has no place for it. */
+const EXTENSION = /(?:;ext=|\s*(?:ext\.?|extn\.?|extension|x|#)\s*)\p{Nd}{1,7}$/iu;
+
+/** What may remain: any script's digits, plus signs, spaces and the usual separators. */
+const DIALABLE = /^[\p{Nd}\s+\uFF0B\-\u2010-\u2015.()\/]+$/u;
+
+/**
+ * Turns a number as a page writes it (`+91 80000 00001`, `080000 00001`,
+ * `tel:+918000000001`) into E.164, or says why it cannot. Anything beyond digits and
+ * separators is refused rather than guessed at, so text such as `&user_number=` can
+ * never ride along inside a number.
+ */
+export function normalizePhoneNumber(
+  input: string | null | undefined,
+  defaultCountry: CountryCode,
+): NormalizedNumber {
+  const text = (input ?? '').trim();
+  if (text === '') return { ok: false, reason: 'empty' };
+  if (text.length > MAX_INPUT_LENGTH) return { ok: false, reason: 'malformed' };
+  const dialable = text.replace(SCHEME, '').replace(EXTENSION, '').trim();
+  if (!DIALABLE.test(dialable)) return { ok: false, reason: 'malformed' };
+  const parsed = parsePhoneNumberFromString(dialable, defaultCountry);
+  if (!parsed || !parsed.isValid()) return { ok: false, reason: 'invalid' };
+  return { ok: true, e164: parsed.number };
+}
+
+/** True for a two-letter region code libphonenumber-js knows, e.g. `IN`. */
+export function isKnownCountry(value: string): value is CountryCode {
+  return isSupportedCountry(value);
+}
+
+/** `+918000000001` as people read it: `+91 80000 00001`. */
+export function formatForDisplay(e164: string): string {
+  return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
+}

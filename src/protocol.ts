@@ -1,0 +1,93 @@
+/**
+ * The wire protocol between `<superfone-call-button>` and the proxy. Defined once and
+ * imported by the browser side and the server side, so the two cannot drift apart.
+ */
+
+/** The proxy's path when nobody configures one; the element POSTs here by default. */
+export const DEFAULT_PROXY_PATH = '/api/superfone/call';
+
+export const CALL_ACTIONS = ['START', 'END'] as const;
+export type CallAction = (typeof CALL_ACTIONS)[number];
+
+/** What the element POSTs. Numbers are E.164; `user_number` is left out when unknown. */
+export interface CallRequestBody {
+  customer_number: string;
+  user_number?: string;
+  call_action: CallAction;
+}
+
+/** Superfone's own success body, passed through by the proxy unchanged. */
+export interface SuperfoneSuccessBody {
+  data: { notificationID: number; sentSuccess: boolean };
+  message: string;
+}
+
+export const ERROR_CODES = [
+  'invalid_number',
+  'bad_request',
+  'unauthorized',
+  'forbidden',
+  'agent_not_found',
+  'agent_busy',
+  'notification_failed',
+  'rate_limited',
+  'upstream_auth',
+  'upstream_error',
+  'upstream_timeout',
+  'network_error',
+  'internal_error',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Every failure the proxy answers is non-2xx with this body. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}
+
+/** The HTTP status the proxy answers for each code (`network_error` never leaves the browser). */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  invalid_number: 400,
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  agent_not_found: 404,
+  agent_busy: 409,
+  notification_failed: 502,
+  rate_limited: 429,
+  upstream_auth: 502,
+  upstream_error: 502,
+  upstream_timeout: 504,
+  network_error: 0,
+  internal_error: 500,
+};
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+export function isCallAction(value: unknown): value is CallAction {
+  return typeof value === 'string' && (CALL_ACTIONS as readonly string[]).includes(value);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function isSuperfoneSuccessBody(value: unknown): value is SuperfoneSuccessBody {
+  return (
+    isRecord(value) &&
+    isRecord(value.data) &&
+    typeof value.data.notificationID === 'number' &&
+    typeof value.data.sentSuccess === 'boolean' &&
+    typeof value.message === 'string'
+  );
+}
+
+export function isErrorBody(value: unknown): value is ErrorBody {
+  return (
+    isRecord(value) &&
+    isRecord(value.error) &&
+    isErrorCode(value.error.code) &&
+    typeof value.error.message === 'string'
+  );
+}

@@ -1,0 +1,118 @@
+import { normalizePhoneNumber, type CountryCode } from '../phone-number.js';
+import { isCallAction, type CallAction } from '../protocol.js';
+import type { ProxyFailure } from './responses.js';
+
+/** A call request from the page, checked and with both numbers in E.164. */
+export interface ValidCallRequest {
+  action: CallAction;
+  customerNumber: string;
+  /** `null` when the page named no agent; the proxy may still have one from `authorize`. */
+  agentNumber: string | null;
+}
+
+export type CallRequestReading = { ok: true; call: ValidCallRequest } | { ok: false; failure: ProxyFailure };
+
+const FIELDS = new Set(['customer_number', 'user_number', 'call_action']);
+
+/** Text a message may quote back; the rest of an over-long value adds nothing but bytes. */
+function quote(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 40)}…` : value;
+}
+
+function reject(message: string, status = 400): CallRequestReading {
+  return { ok: false, failure: { code: 'bad_request', message, status } };
+}
+
+/** Reads at most `limit` bytes of the body; `undefined` when there are more. */
+async function readLimitedText(request: Request, limit: number): Promise<string | undefined> {
+  const declared = Number(request.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) return undefined;
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+function isJsonContentType(header: string | null): boolean {
+  const mediaType = header?.split(';', 1)[0]?.trim().toLowerCase();
+  return mediaType === 'application/json';
+}
+
+/**
+ * Checks the body of a POST from the page. Nothing here trusts the page: content type,
+ * size, shape and both numbers are checked before anything can reach Superfone.
+ */
+export async function readCallRequest(
+  request: Request,
+  options: { defaultCountry: CountryCode; maxBodyBytes: number },
+): Promise<CallRequestReading> {
+  if (!isJsonContentType(request.headers.get('content-type'))) {
+    return reject('Send the call request as JSON (Content-Type: application/json).', 415);
+  }
+  const text = await readLimitedText(request, options.maxBodyBytes);
+  if (text === undefined) return reject(`The call request is larger than ${options.maxBodyBytes} bytes.`, 413);
+
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return reject('The call request is not valid JSON.');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return reject('The call request must be a JSON object.');
+  }
+  const fields = body as Record<string, unknown>;
+  const unknown = Object.keys(fields).filter((key) => !FIELDS.has(key));
+  if (unknown.length > 0) return reject(`Unknown field "${quote(unknown[0]!)}" in the call request.`);
+
+  if (!isCallAction(fields.call_action)) return reject('call_action must be "START" or "END".');
+  if (typeof fields.customer_number !== 'string') return reject('customer_number must be a string.');
+  if (fields.user_number !== undefined && fields.user_number !== null && typeof fields.user_number !== 'string') {
+    return reject('user_number must be a string when present.');
+  }
+
+  const customer = normalizePhoneNumber(fields.customer_number, options.defaultCountry);
+  if (!customer.ok) {
+    return {
+      ok: false,
+      failure: {
+        code: 'invalid_number',
+        message: `The customer number “${quote(fields.customer_number)}” is not a valid phone number. Use the full number with its country code, such as +91 98765 43210.`,
+      },
+    };
+  }
+
+  let agentNumber: string | null = null;
+  if (typeof fields.user_number === 'string' && fields.user_number.trim() !== '') {
+    const agent = normalizePhoneNumber(fields.user_number, options.defaultCountry);
+    if (!agent.ok) {
+      return {
+        ok: false,
+        failure: {
+          code: 'invalid_number',
+          message: `The agent number “${quote(fields.user_number)}” is not a valid phone number. Check the agent number set on the page.`,
+        },
+      };
+    }
+    agentNumber = agent.e164;
+  }
+
+  return { ok: true, call: { action: fields.call_action, customerNumber: customer.e164, agentNumber } };
+}

@@ -1,0 +1,96 @@
+import { parseArgs } from 'node:util';
+import { isKnownCountry, type CountryCode } from '../phone-number.js';
+import { DEFAULT_API_BASE, DEFAULT_TIMEOUT_MS } from './proxy.js';
+
+export const DEFAULT_PORT = 8787;
+export const DEFAULT_HOST = '127.0.0.1';
+
+export const HELP = `Usage: superfone-proxy [options]
+
+Serves the Superfone click-to-call proxy at /api/superfone/call. The API key stays in
+this process: it is sent to Superfone and never to a browser or a log.
+
+Options (each has an environment variable; a flag wins over it):
+  --api-key KEY          SUPERFONE_API_KEY          Superfone API key (required unless --simulate).
+                                                    Prefer the variable: flags show in process lists.
+  --api-base URL         SUPERFONE_API_BASE         Default ${DEFAULT_API_BASE}
+  --timeout-ms MS        SUPERFONE_TIMEOUT_MS       Wait for Superfone at most this long. Default ${DEFAULT_TIMEOUT_MS}
+  --default-country CC   SUPERFONE_DEFAULT_COUNTRY  Region for numbers without a country code. Default IN
+  --port PORT            PORT                       Default ${DEFAULT_PORT}
+  --host HOST            HOST                       Default ${DEFAULT_HOST} (loopback only)
+  --simulate                                        Run the built-in Superfone simulator as upstream
+  --help                                            Show this text
+
+Example:
+  SUPERFONE_API_KEY=... npx superfone-proxy --port 8787
+  npx superfone-proxy --simulate`;
+
+export interface CliConfig {
+  help: boolean;
+  simulate: boolean;
+  apiKey: string | undefined;
+  apiBase: string;
+  timeoutMs: number;
+  defaultCountry: CountryCode;
+  port: number;
+  host: string;
+}
+
+/** Thrown for configuration the operator must fix; the CLI prints its message and exits 2. */
+export class CliConfigError extends Error {}
+
+function positiveInteger(name: string, text: string, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value < 1 || value > max) {
+    throw new CliConfigError(`${name} must be a whole number from 1 to ${max} (got "${text}").`);
+  }
+  return value;
+}
+
+/** Reads flags and environment into a checked configuration. */
+export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        'api-key': { type: 'string' },
+        'api-base': { type: 'string' },
+        'timeout-ms': { type: 'string' },
+        'default-country': { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        simulate: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new CliConfigError(`${(error as Error).message} See --help.`);
+  }
+
+  const help = values.help ?? false;
+  const simulate = values.simulate ?? false;
+  const apiKey = values['api-key'] ?? env.SUPERFONE_API_KEY;
+  if (!help && !simulate && !apiKey) {
+    throw new CliConfigError('SUPERFONE_API_KEY is required (or pass --simulate to use the built-in simulator). See --help.');
+  }
+  const apiBase = values['api-base'] ?? env.SUPERFONE_API_BASE ?? DEFAULT_API_BASE;
+  if (!URL.canParse(apiBase)) throw new CliConfigError(`SUPERFONE_API_BASE "${apiBase}" is not a URL.`);
+  const country = (values['default-country'] ?? env.SUPERFONE_DEFAULT_COUNTRY ?? 'IN').toUpperCase();
+  if (!isKnownCountry(country)) {
+    throw new CliConfigError(`SUPERFONE_DEFAULT_COUNTRY "${country}" is not a known two-letter region code.`);
+  }
+  const timeoutText = values['timeout-ms'] ?? env.SUPERFONE_TIMEOUT_MS;
+  const portText = values.port ?? env.PORT;
+  return {
+    help,
+    simulate,
+    apiKey,
+    apiBase,
+    timeoutMs: timeoutText ? positiveInteger('SUPERFONE_TIMEOUT_MS', timeoutText, 120_000) : DEFAULT_TIMEOUT_MS,
+    defaultCountry: country,
+    port: portText ? positiveInteger('PORT', portText, 65_535) : DEFAULT_PORT,
+    host: values.host ?? env.HOST ?? DEFAULT_HOST,
+  };
+}

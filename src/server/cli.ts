@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+import { createServer } from 'node:http';
+import { DEFAULT_PROXY_PATH } from '../protocol.js';
+import { startSuperfoneSimulator } from '../simulator/simulator-server.js';
+import { CliConfigError, HELP, readCliConfig, type CliConfig } from './cli-config.js';
+import { toNodeListener } from './node-adapter.js';
+import { createSuperfoneProxy } from './proxy.js';
+
+async function main(config: CliConfig): Promise<void> {
+  const simulator = config.simulate ? await startSuperfoneSimulator() : undefined;
+  const handler = toNodeListener(
+    createSuperfoneProxy({
+      apiKey: simulator?.simulator.apiKey ?? config.apiKey!,
+      apiBase: simulator?.apiBase ?? config.apiBase,
+      timeoutMs: config.timeoutMs,
+      defaultCountry: config.defaultCountry,
+      log: (entry) => process.stdout.write(JSON.stringify(entry) + '\n'),
+    }),
+  );
+  const server = createServer((req, res) => {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (pathname === DEFAULT_PROXY_PATH) return void handler(req, res);
+    res.writeHead(404, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ error: { code: 'bad_request', message: `Not found; the proxy is at ${DEFAULT_PROXY_PATH}.` } }));
+  });
+  server.on('error', (error) => {
+    process.stderr.write(`superfone-proxy: ${error.message}\n`);
+    process.exit(1);
+  });
+  server.listen(config.port, config.host, () => {
+    const upstream = simulator ? `simulator at ${simulator.apiBase}` : config.apiBase;
+    process.stdout.write(`superfone-proxy listening on http://${config.host}:${config.port}${DEFAULT_PROXY_PATH} (upstream: ${upstream})\n`);
+  });
+  const stop = () => {
+    server.close();
+    server.closeAllConnections();
+    void simulator?.close();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+try {
+  const config = readCliConfig(process.argv.slice(2), process.env);
+  if (config.help) {
+    process.stdout.write(HELP + '\n');
+  } else {
+    await main(config);
+  }
+} catch (error) {
+  if (!(error instanceof CliConfigError)) throw error;
+  process.stderr.write(`superfone-proxy: ${error.message}\n`);
+  process.exitCode = 2;
+}

@@ -1,0 +1,77 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { createSuperfoneProxy, type SuperfoneProxyOptions } from './proxy.js';
+
+export type FetchHandler = (request: Request) => Promise<Response>;
+export type NodeListener = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+export type ConnectMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+
+/** A body that a parser such as `express.json()` has already read and left on the request. */
+function alreadyParsedBody(req: IncomingMessage): string | Uint8Array | undefined {
+  const parsed = (req as IncomingMessage & { body?: unknown }).body;
+  if (!req.readableEnded || parsed === undefined) return undefined;
+  if (typeof parsed === 'string' || parsed instanceof Uint8Array) return parsed;
+  return JSON.stringify(parsed);
+}
+
+/** node:http's request as a Fetch `Request`; the body streams, so size limits apply as it arrives. */
+export function toFetchRequest(req: IncomingMessage, signal?: AbortSignal): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const method = req.method ?? 'GET';
+  const hasBody = method !== 'GET' && method !== 'HEAD';
+  const body = hasBody ? (alreadyParsedBody(req) ?? (Readable.toWeb(req) as ReadableStream<Uint8Array>)) : undefined;
+  return new Request(url, { method, headers, body, signal, duplex: 'half' } as RequestInit);
+}
+
+/** Writes a Fetch `Response` to node:http's response. */
+export async function writeFetchResponse(response: Response, res: ServerResponse): Promise<void> {
+  res.statusCode = response.status;
+  response.headers.forEach((value, name) => res.setHeader(name, value));
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  await new Promise<void>((resolve, reject) => {
+    Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>)
+      .on('error', reject)
+      .pipe(res)
+      .on('finish', resolve)
+      .on('error', reject);
+  });
+}
+
+/** Serves a Fetch handler from node:http: `http.createServer(toNodeListener(handler))`. */
+export function toNodeListener(handler: FetchHandler): NodeListener {
+  return async (req, res) => {
+    const closed = new AbortController();
+    res.on('close', () => closed.abort());
+    try {
+      await writeFetchResponse(await handler(toFetchRequest(req, closed.signal)), res);
+    } catch {
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.end();
+      } else {
+        res.destroy();
+      }
+    }
+  };
+}
+
+/**
+ * connect/Express middleware for the proxy. Mount it at the proxy's path:
+ * `app.use('/api/superfone/call', superfoneMiddleware({ apiKey }))`. It answers every
+ * request that reaches it.
+ */
+export function superfoneMiddleware(options: SuperfoneProxyOptions): ConnectMiddleware {
+  const listener = toNodeListener(createSuperfoneProxy(options));
+  return (req, res, next) => {
+    listener(req, res).catch(next);
+  };
+}

@@ -1,0 +1,68 @@
+import type { CallAction } from '../protocol.js';
+
+/** The documented endpoint, relative to the API base. */
+export const CLICK_TO_CALL_PATH = '/customer/click-2-call';
+
+export interface SuperfoneClientConfig {
+  apiBase: string;
+  apiKey: string;
+  timeoutMs: number;
+  fetch: typeof fetch;
+}
+
+export interface UpstreamCall {
+  action: CallAction;
+  customerNumber: string;
+  agentNumber: string;
+}
+
+/** What came back from Superfone, before any meaning is given to it. */
+export type UpstreamResult =
+  | { kind: 'answered'; status: number; body: unknown; retryAfter: string | null }
+  | { kind: 'timeout' }
+  | { kind: 'unreachable' };
+
+/** The request URL: numbers go through URLSearchParams, so `+` leaves as `%2B` and nothing adds a parameter. */
+export function buildClickToCallUrl(apiBase: string, call: UpstreamCall): URL {
+  const url = new URL(apiBase.replace(/\/+$/, '') + CLICK_TO_CALL_PATH);
+  url.search = new URLSearchParams({
+    customer_number: call.customerNumber,
+    user_number: call.agentNumber,
+    call_action: call.action,
+  }).toString();
+  return url;
+}
+
+/**
+ * Makes exactly one request to Superfone. Never retried: the endpoint is a GET that
+ * dials a phone, so a second attempt can ring the customer twice.
+ */
+export async function callSuperfone(config: SuperfoneClientConfig, call: UpstreamCall): Promise<UpstreamResult> {
+  const signal = AbortSignal.timeout(config.timeoutMs);
+  try {
+    const response = await config.fetch(buildClickToCallUrl(config.apiBase, call), {
+      method: 'GET',
+      headers: { 'X-API-Key': config.apiKey, Accept: 'application/json' },
+      // A redirect would carry the key to wherever it points.
+      redirect: 'manual',
+      signal,
+    });
+    const text = await response.text();
+    return {
+      kind: 'answered',
+      status: response.status,
+      body: parseJson(text),
+      retryAfter: response.headers.get('retry-after'),
+    };
+  } catch {
+    return signal.aborted ? { kind: 'timeout' } : { kind: 'unreachable' };
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

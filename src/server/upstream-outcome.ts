@@ -1,0 +1,68 @@
+import { isSuperfoneSuccessBody, type CallAction, type ErrorCode, type SuperfoneSuccessBody } from '../protocol.js';
+import type { ProxyFailure } from './responses.js';
+import type { UpstreamResult } from './superfone-client.js';
+
+export type UpstreamOutcome =
+  | { ok: true; body: SuperfoneSuccessBody }
+  | { ok: false; failure: ProxyFailure & { code: ErrorCode } };
+
+/**
+ * Superfone does not document how it answers a START for an agent already on a call, so
+ * any 409, or any 4xx whose message reads like it, counts as busy.
+ */
+const BUSY_MESSAGE = /\b(busy|already\s+(on|in)\s+(an?\s+)?(active\s+|ongoing\s+)?call|(active|ongoing)\s+call)\b/i;
+const NUMBER_MESSAGE = /\b(phone|number|e\.?164)\b/i;
+
+/** Retry-After as Superfone sent it when it is a valid value, else a cautious default. */
+const DEFAULT_RETRY_AFTER_SECONDS = '30';
+
+function upstreamMessage(body: unknown): string {
+  if (typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string') {
+    return body.message;
+  }
+  return '';
+}
+
+function validRetryAfter(value: string | null): string {
+  if (value && (/^\d{1,6}$/.test(value.trim()) || !Number.isNaN(Date.parse(value)))) return value.trim();
+  return DEFAULT_RETRY_AFTER_SECONDS;
+}
+
+function fail(code: ErrorCode, message?: string, headers?: Record<string, string>): UpstreamOutcome {
+  return { ok: false, failure: { code, message, headers } };
+}
+
+/** Gives Superfone's answer its meaning for the page: one success shape, one error vocabulary. */
+export function interpretUpstreamResult(action: CallAction, result: UpstreamResult): UpstreamOutcome {
+  const verb = action === 'START' ? 'call request' : 'end-call request';
+  if (result.kind === 'timeout') {
+    return fail(
+      'upstream_timeout',
+      `Superfone did not answer in time, so it is unknown whether the ${verb} reached your Superfone app. Check the app before trying again.`,
+    );
+  }
+  if (result.kind === 'unreachable') {
+    return fail(
+      'upstream_error',
+      `The connection to Superfone failed, so the ${verb} may not have reached your Superfone app. Check the app, then try again.`,
+    );
+  }
+
+  const { status, body } = result;
+  const message = upstreamMessage(body);
+  if (status === 200 && isSuperfoneSuccessBody(body)) {
+    if (body.data.sentSuccess) return { ok: true, body };
+    return fail('notification_failed');
+  }
+  if (status === 409 || (status >= 400 && status < 500 && BUSY_MESSAGE.test(message))) return fail('agent_busy');
+  if (status === 400) {
+    return NUMBER_MESSAGE.test(message)
+      ? fail('invalid_number', 'Superfone rejected one of the phone numbers. Check the customer and agent numbers, then try again.')
+      : fail('bad_request', 'Superfone did not accept the call request. Try again, or ask your administrator.');
+  }
+  if (status === 401 || status === 403) return fail('upstream_auth');
+  if (status === 404) return fail('agent_not_found');
+  if (status === 429) return fail('rate_limited', undefined, { 'Retry-After': validRetryAfter(result.retryAfter) });
+  const what = status === 200 ? 'an answer it could not read' : `HTTP ${status}`;
+  return fail('upstream_error', `Superfone answered with ${what}, so the ${verb} did not go through. Try again in a moment.`);
+}

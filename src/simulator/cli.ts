@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { SIMULATOR_CONTROL_PATH } from './control-handler.js';
+import { startSuperfoneSimulator } from './simulator-server.js';
+
+const HELP = `Usage: superfone-simulator [--port PORT] [--host HOST] [--api-key KEY]
+
+A stand-in for Superfone's Click-to-Call API, for development and tests.
+  API:      GET /superfone/api/customer/click-2-call (X-API-Key required)
+  Control:  GET ${SIMULATOR_CONTROL_PATH}/state, POST ${SIMULATOR_CONTROL_PATH}/reset,
+            POST ${SIMULATOR_CONTROL_PATH}/fault {"kind": "hang"|"slow"|"reset"|..., "count": 1},
+            POST ${SIMULATOR_CONTROL_PATH}/app {"number": "+91...", "appOnline": false}
+Defaults: port 8788, host 127.0.0.1, a random API key (printed at start).`;
+
+try {
+  const { values } = parseArgs({
+    strict: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'api-key': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP + '\n');
+  } else {
+    const running = await startSuperfoneSimulator({
+      port: Number(values.port ?? process.env.PORT ?? 8788),
+      host: values.host ?? '127.0.0.1',
+      apiKey: values['api-key'],
+    });
+    process.stdout.write(`superfone-simulator: API base ${running.apiBase}\nsuperfone-simulator: API key ${running.simulator.apiKey}\n`);
+    const stop = () => void running.close();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  }
+} catch (error) {
+  process.stderr.write(`superfone-simulator: ${(error as Error).message}\n`);
+  process.exitCode = 2;
+}

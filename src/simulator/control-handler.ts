@@ -1,0 +1,71 @@
+import { FAULT_KINDS, type SimulatorFault, type SuperfoneSimulator } from './simulator.js';
+
+/** Where the control endpoints live beside the simulated API. */
+export const SIMULATOR_CONTROL_PATH = '/__simulator';
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' },
+  });
+}
+
+function parseFault(body: Record<string, unknown>): SimulatorFault | null | string {
+  const kind = body.kind;
+  if (kind === null) return null;
+  if (!(FAULT_KINDS as readonly unknown[]).includes(kind)) return `kind must be one of ${FAULT_KINDS.join(', ')} or null`;
+  if (kind === 'slow') {
+    const delayMs = Number(body.delayMs ?? 3000);
+    return Number.isFinite(delayMs) && delayMs >= 0 ? { kind, delayMs } : 'delayMs must be a number';
+  }
+  if (kind === 'rate-limit') {
+    const retryAfterSeconds = Number(body.retryAfterSeconds ?? 30);
+    return Number.isInteger(retryAfterSeconds) && retryAfterSeconds >= 0 ? { kind, retryAfterSeconds } : 'retryAfterSeconds must be a whole number';
+  }
+  return { kind } as SimulatorFault;
+}
+
+/**
+ * The simulator's own endpoints, for tests and the demo (never part of Superfone's API):
+ * `GET state`, `POST reset`, `POST fault {kind, count?, ...}`, `POST app {number, appOnline}`,
+ * all under `basePath`.
+ */
+export function createSimulatorControlHandler(simulator: SuperfoneSimulator, basePath = SIMULATOR_CONTROL_PATH) {
+  return async function handleSimulatorControl(request: Request): Promise<Response> {
+    const route = new URL(request.url).pathname.slice(basePath.length).replace(/^\/+/, '');
+    if (request.method === 'GET' && route === 'state') return json(simulator.snapshot());
+    if (request.method !== 'POST') return json({ message: 'Not found' }, 404);
+
+    let body: Record<string, unknown> = {};
+    try {
+      const text = await request.text();
+      if (text) body = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      return json({ message: 'Body must be JSON' }, 400);
+    }
+    switch (route) {
+      case 'reset':
+        simulator.reset();
+        return json(simulator.snapshot());
+      case 'fault': {
+        const fault = parseFault(body);
+        if (typeof fault === 'string') return json({ message: fault }, 400);
+        const count = body.count === undefined ? undefined : Number(body.count);
+        if (count !== undefined && !(Number.isInteger(count) && count > 0)) {
+          return json({ message: 'count must be a positive whole number' }, 400);
+        }
+        simulator.setFault(fault, count);
+        return json(simulator.snapshot());
+      }
+      case 'app':
+        try {
+          simulator.setAppOnline(String(body.number), body.appOnline === true);
+        } catch (error) {
+          return json({ message: (error as Error).message }, 404);
+        }
+        return json(simulator.snapshot());
+      default:
+        return json({ message: 'Not found' }, 404);
+    }
+  };
+}

@@ -1,0 +1,19 @@
+export {
+  DEFAULT_AGENTS,
+  FAULT_KINDS,
+  SuperfoneSimulator,
+  type RecordedRequest,
+  type SimulatedAgent,
+  type SimulatedNotification,
+  type SimulatorFault,
+  type SimulatorOptions,
+  type SimulatorSnapshot,
+} from './simulator.js';
+export {
+  createSimulatorListener,
+  SIMULATOR_API_PREFIX,
+  startSuperfoneSimulator,
+  type RunningSimulator,
+  type SimulatorServerOptions,
+} from './simulator-server.js';
+export { createSimulatorControlHandler, SIMULATOR_CONTROL_PATH } from './control-handler.js';

@@ -1,0 +1,87 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { toNodeListener } from '../server/node-adapter.js';
+import { CLICK_TO_CALL_PATH } from '../server/superfone-client.js';
+import { createSimulatorControlHandler, SIMULATOR_CONTROL_PATH } from './control-handler.js';
+import { SuperfoneSimulator, type ApiReply, type SimulatorOptions } from './simulator.js';
+
+/** The simulated API lives where Superfone's does, under `/superfone/api`. */
+export const SIMULATOR_API_PREFIX = '/superfone/api';
+
+export interface RunningSimulator {
+  simulator: SuperfoneSimulator;
+  /** e.g. `http://127.0.0.1:41234` */
+  url: string;
+  /** Pass this as the proxy's `apiBase`. */
+  apiBase: string;
+  close(): Promise<void>;
+}
+
+export interface SimulatorServerOptions extends SimulatorOptions {
+  port?: number;
+  host?: string;
+}
+
+function send(reply: ApiReply, res: ServerResponse): void {
+  switch (reply.kind) {
+    case 'reset':
+      res.socket?.resetAndDestroy();
+      return;
+    case 'hang':
+      return; // the client gives up; the socket closes with it
+    case 'text':
+      res.writeHead(reply.status, { 'Content-Type': reply.contentType });
+      res.end(reply.text);
+      return;
+    case 'json': {
+      const write = () => {
+        res.writeHead(reply.status, { 'Content-Type': 'application/json', ...reply.headers });
+        res.end(JSON.stringify(reply.body));
+      };
+      if (reply.delayMs) setTimeout(write, reply.delayMs).unref();
+      else write();
+    }
+  }
+}
+
+/** A node:http listener for the simulated API and its control endpoints. */
+export function createSimulatorListener(simulator: SuperfoneSimulator) {
+  const control = toNodeListener(createSimulatorControlHandler(simulator));
+  const endpoint = SIMULATOR_API_PREFIX + CLICK_TO_CALL_PATH;
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith(SIMULATOR_CONTROL_PATH + '/')) {
+      void control(req, res);
+    } else if (url.pathname === endpoint && req.method === 'GET') {
+      const rawQuery = (req.url ?? '').split('?')[1] ?? '';
+      const apiKey = req.headers['x-api-key'];
+      send(simulator.handleClickToCall(rawQuery, typeof apiKey === 'string' ? apiKey : null), res);
+    } else {
+      res.writeHead(404, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ message: 'Not found' }));
+    }
+  };
+}
+
+/** Starts the simulator on loopback (a free port unless one is given). */
+export async function startSuperfoneSimulator(options: SimulatorServerOptions = {}): Promise<RunningSimulator> {
+  const simulator = new SuperfoneSimulator(options);
+  const server: Server = createServer(createSimulatorListener(simulator));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    simulator,
+    url,
+    apiBase: url + SIMULATOR_API_PREFIX,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

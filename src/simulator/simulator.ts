@@ -1,0 +1,228 @@
+/**
+ * A stand-in for Superfone's Click-to-Call API, faithful to what its documentation says,
+ * with every assumption where the documentation is silent written down here:
+ *
+ * - Busy agent: the docs say a START for an agent already on a call fails, not how.
+ *   The simulator answers `409 {"message": "User is already on a call"}` (configurable
+ *   through `busyResponse`, so clients can be tested against other guesses).
+ * - END: always sends the notification (when the app is online) and frees the agent,
+ *   whichever customer it names, because the docs say END "ends the agent's active call".
+ * - App offline: `200` with `sentSuccess: false`, and the agent is not marked busy.
+ * - Unknown query parameters are ignored, as most HTTP APIs do, but recorded.
+ * - `notificationID`s count up from 10001.
+ */
+
+export interface SimulatedAgent {
+  /** E.164, as a Superfone team member is registered. */
+  number: string;
+  name: string;
+  /** Whether the agent's Superfone app can receive notifications. */
+  appOnline: boolean;
+}
+
+export type SimulatorFault =
+  | { kind: 'slow'; delayMs: number }
+  | { kind: 'hang' }
+  | { kind: 'reset' }
+  | { kind: 'server-error' }
+  | { kind: 'html' }
+  | { kind: 'truncated-json' }
+  | { kind: 'rate-limit'; retryAfterSeconds: number };
+
+export const FAULT_KINDS = ['slow', 'hang', 'reset', 'server-error', 'html', 'truncated-json', 'rate-limit'] as const;
+
+/** How the simulator answers one API request; the server turns it into bytes on the wire. */
+export type ApiReply =
+  | { kind: 'json'; status: number; body: unknown; headers?: Record<string, string>; delayMs?: number }
+  | { kind: 'text'; status: number; contentType: string; text: string }
+  | { kind: 'hang' }
+  | { kind: 'reset' };
+
+export interface SimulatedNotification {
+  notificationId: number;
+  action: 'START' | 'END';
+  agentNumber: string;
+  customerNumber: string;
+  sentSuccess: boolean;
+  time: string;
+}
+
+/** One request as it arrived, so tests can check what a client really sent. */
+export interface RecordedRequest {
+  time: string;
+  /** The raw query string, exactly as received (`customer_number=%2B91...`). */
+  rawQuery: string;
+  /** Parameter names in order, repeated ones included. */
+  parameterNames: string[];
+  apiKeyValid: boolean;
+  status: number | 'hang' | 'reset';
+}
+
+export interface SimulatorSnapshot {
+  agents: Array<SimulatedAgent & { activeCall: string | null; calls: number }>;
+  notifications: SimulatedNotification[];
+  requests: RecordedRequest[];
+  fault: (SimulatorFault & { remaining: number | null }) | null;
+}
+
+export interface SimulatorOptions {
+  /** The key clients must send in `X-API-Key`. Default: a random one (read it from `simulator.apiKey`). */
+  apiKey?: string;
+  agents?: SimulatedAgent[];
+  busyResponse?: { status: number; message: string };
+}
+
+export const DEFAULT_AGENTS: readonly SimulatedAgent[] = [
+  { number: '+919876543210', name: 'Asha Rao', appOnline: true },
+  { number: '+919812345678', name: 'Vikram Shah', appOnline: true },
+  { number: '+919900011122', name: 'Meera Iyer (app offline)', appOnline: false },
+];
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+/** Enough history for a demo session; older entries are dropped so memory stays bounded. */
+const HISTORY_LIMIT = 200;
+
+function randomKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(18));
+  return 'sim_' + Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+export class SuperfoneSimulator {
+  readonly apiKey: string;
+  readonly #agents: Map<string, SimulatedAgent & { activeCall: string | null; calls: number }>;
+  readonly #busyResponse: { status: number; message: string };
+  #notifications: SimulatedNotification[] = [];
+  #requests: RecordedRequest[] = [];
+  #nextNotificationId = 10001;
+  #fault: { fault: SimulatorFault; remaining: number | null } | null = null;
+
+  constructor(options: SimulatorOptions = {}) {
+    this.apiKey = options.apiKey ?? randomKey();
+    this.#busyResponse = options.busyResponse ?? { status: 409, message: 'User is already on a call' };
+    this.#agents = new Map();
+    for (const agent of options.agents ?? DEFAULT_AGENTS) {
+      if (!E164.test(agent.number)) throw new TypeError(`Simulated agent number "${agent.number}" is not E.164.`);
+      this.#agents.set(agent.number, { ...agent, activeCall: null, calls: 0 });
+    }
+  }
+
+  /** Makes the next `count` API requests (all of them when omitted) fail this way. */
+  setFault(fault: SimulatorFault | null, count?: number): void {
+    this.#fault = fault ? { fault, remaining: count ?? null } : null;
+  }
+
+  setAppOnline(agentNumber: string, appOnline: boolean): void {
+    const agent = this.#agents.get(agentNumber);
+    if (!agent) throw new RangeError(`No simulated agent ${agentNumber}.`);
+    agent.appOnline = appOnline;
+  }
+
+  /** Forgets calls, history and faults; agents and their app status stay. */
+  reset(): void {
+    for (const agent of this.#agents.values()) {
+      agent.activeCall = null;
+      agent.calls = 0;
+    }
+    this.#notifications = [];
+    this.#requests = [];
+    this.#fault = null;
+  }
+
+  snapshot(): SimulatorSnapshot {
+    return structuredClone({
+      agents: [...this.#agents.values()],
+      notifications: this.#notifications,
+      requests: this.#requests,
+      fault: this.#fault ? { ...this.#fault.fault, remaining: this.#fault.remaining } : null,
+    });
+  }
+
+  /** Answers `GET /superfone/api/customer/click-2-call?...` as Superfone documents it. */
+  handleClickToCall(rawQuery: string, apiKeyHeader: string | null): ApiReply {
+    const query = new URLSearchParams(rawQuery);
+    const apiKeyValid = apiKeyHeader === this.apiKey;
+    const fault = this.#takeFault();
+    let reply = (fault && faultReply(fault)) ?? this.#decide(query, apiKeyValid);
+    if (fault?.kind === 'slow' && reply.kind === 'json') reply = { ...reply, delayMs: fault.delayMs };
+    this.#remember(this.#requests, {
+      time: new Date().toISOString(),
+      rawQuery,
+      parameterNames: [...query.keys()],
+      apiKeyValid,
+      status: reply.kind === 'json' || reply.kind === 'text' ? reply.status : reply.kind,
+    });
+    return reply;
+  }
+
+  #takeFault(): SimulatorFault | null {
+    if (!this.#fault) return null;
+    const { fault } = this.#fault;
+    if (this.#fault.remaining !== null && --this.#fault.remaining <= 0) this.#fault = null;
+    return fault;
+  }
+
+  #decide(query: URLSearchParams, apiKeyValid: boolean): ApiReply {
+    if (!apiKeyValid) return { kind: 'json', status: 401, body: { message: 'UnAuthorized, Please Provide Valid API Key' } };
+    const customerNumber = query.get('customer_number');
+    const agentNumber = query.get('user_number');
+    const action = query.get('call_action') ?? 'START';
+    if (customerNumber === null || agentNumber === null || (action !== 'START' && action !== 'END')) {
+      return { kind: 'json', status: 400, body: { message: 'Invalid request' } };
+    }
+    if (!E164.test(customerNumber) || !E164.test(agentNumber)) {
+      return { kind: 'json', status: 400, body: { message: 'Invalid phone number' } };
+    }
+    const agent = this.#agents.get(agentNumber);
+    if (!agent) return { kind: 'json', status: 404, body: { message: 'User not found' } };
+
+    if (action === 'START' && agent.activeCall !== null) {
+      return { kind: 'json', status: this.#busyResponse.status, body: { message: this.#busyResponse.message } };
+    }
+    const notificationId = this.#nextNotificationId++;
+    const sentSuccess = agent.appOnline;
+    if (sentSuccess && action === 'START') {
+      agent.activeCall = customerNumber;
+      agent.calls += 1;
+    }
+    if (sentSuccess && action === 'END') agent.activeCall = null;
+    this.#remember(this.#notifications, {
+      notificationId,
+      action,
+      agentNumber,
+      customerNumber,
+      sentSuccess,
+      time: new Date().toISOString(),
+    });
+    return { kind: 'json', status: 200, body: { data: { notificationID: notificationId, sentSuccess }, message: 'success' } };
+  }
+
+  #remember<T>(history: T[], entry: T): void {
+    history.push(entry);
+    if (history.length > HISTORY_LIMIT) history.splice(0, history.length - HISTORY_LIMIT);
+  }
+}
+
+/** The reply a fault forces, or `null` when the request is answered normally (only later, for `slow`). */
+function faultReply(fault: SimulatorFault): ApiReply | null {
+  switch (fault.kind) {
+    case 'slow':
+      return null;
+    case 'hang':
+      return { kind: 'hang' };
+    case 'reset':
+      return { kind: 'reset' };
+    case 'server-error':
+      return { kind: 'json', status: 500, body: { message: 'Internal server error' } };
+    case 'html':
+      return { kind: 'text', status: 502, contentType: 'text/html', text: '<html><body><h1>502 Bad Gateway</h1></body></html>' };
+    case 'truncated-json':
+      return { kind: 'text', status: 200, contentType: 'application/json', text: '{"data": {"notificationID": 10' };
+    case 'rate-limit':
+      return {
+        kind: 'json',
+        status: 429,
+        body: { message: 'Too many requests' },
+        headers: { 'Retry-After': String(fault.retryAfterSeconds) },
+      };
+  }
+}
