@@ -226,7 +226,7 @@ export class SuperfoneCallButton extends LitElement {
       case 'error':
         return this.#failedAction === 'END'
           ? { kind: 'end', label: 'End call', name: `End call with ${customer}` }
-          : { kind: 'start', label: 'Try again', name: `Try calling ${customer} again` };
+          : { kind: 'start', label: 'Try again', name: `Try again: call ${customer}` };
       case 'idle':
         return { kind: 'start', label: 'Call', name: readiness.ok ? `Call ${customer}` : 'Call' };
     }

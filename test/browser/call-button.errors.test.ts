@@ -1,0 +1,185 @@
+import { expect } from '@open-wc/testing';
+import type { CallErrorDetail, ErrorCode, SuperfoneCallButton } from '../../src/index.js';
+import { DEFAULT_ERROR_MESSAGES } from '../../src/index.js';
+import type { SimulatorFault } from '../../src/simulator/simulator.js';
+import { TEST_ROUTES, TEST_TIMEOUT_MS } from '../support/test-routes.js';
+import {
+  ASHA,
+  callButton,
+  eventsDuring,
+  innerButtons,
+  liveRegionText,
+  MEERA_OFFLINE,
+  NOT_ON_SUPERFONE,
+  primaryButton,
+  simulator,
+  visibleMessage,
+} from './helpers.js';
+
+async function failedStart(element: SuperfoneCallButton): Promise<CallErrorDetail> {
+  const [event] = await eventsDuring<CustomEvent<CallErrorDetail>>('superfone-call-error', () => element.start());
+  expect(event, 'superfone-call-error fired').to.exist;
+  await element.updateComplete;
+  return event!.detail;
+}
+
+/** What every error must look like to the agent: the state, words on screen, the words announced. */
+function expectReadableError(element: SuperfoneCallButton, detail: CallErrorDetail, code: ErrorCode, status: number): void {
+  expect(detail.code).to.equal(code);
+  expect(detail.status).to.equal(status);
+  expect(detail.message.length).to.be.greaterThan(20);
+  expect(detail.message).not.to.match(/undefined|null|\[object|Error:/);
+  expect(element.getAttribute('state')).to.equal('error');
+  expect(visibleMessage(element)).to.equal(detail.message);
+  expect(liveRegionText(element)).to.equal(detail.message);
+  expect(primaryButton(element).getAttribute('aria-describedby')).to.equal('message');
+}
+
+describe('every error code reaches the element with words an agent understands', () => {
+  beforeEach(() => simulator.reset());
+
+  const upstreamFaults: Array<[string, SimulatorFault, ErrorCode, number]> = [
+    ['Superfone answers 500', { kind: 'server-error' }, 'upstream_error', 502],
+    ['Superfone answers an HTML page', { kind: 'html' }, 'upstream_error', 502],
+    ['Superfone answers truncated JSON', { kind: 'truncated-json' }, 'upstream_error', 502],
+    ['Superfone drops the connection', { kind: 'reset' }, 'upstream_error', 502],
+    ['Superfone limits the rate', { kind: 'rate-limit', retryAfterSeconds: 7 }, 'rate_limited', 429],
+  ];
+  for (const [title, fault, code, status] of upstreamFaults) {
+    it(`${title} → ${code}`, async () => {
+      await simulator.fault(fault);
+      const element = await callButton('+91 80000 00001');
+      expectReadableError(element, await failedStart(element), code, status);
+      expect((await simulator.state()).requests).to.have.length(1, 'START is never retried');
+    });
+  }
+
+  it('Superfone never answers → upstream_timeout, the outcome is unknown, so End is offered', async () => {
+    await simulator.fault({ kind: 'hang' });
+    const element = await callButton('+91 80000 00001');
+    const startedAt = performance.now();
+    const detail = await failedStart(element);
+    expect(performance.now() - startedAt).to.be.at.least(TEST_TIMEOUT_MS - 50);
+    expectReadableError(element, detail, 'upstream_timeout', 504);
+    expect(detail.message).to.contain('unknown');
+    expect(innerButtons(element).map((button) => button.textContent!.trim())).to.deep.equal(['Try again', 'End call']);
+
+    await simulator.fault(null);
+    const [ended] = await eventsDuring('superfone-call-ended', async () => {
+      innerButtons(element)[1]!.click();
+      await new Promise((resolve) => element.addEventListener('superfone-call-ended', resolve, { once: true }));
+    });
+    expect(ended).to.exist;
+    expect(element.state).to.equal('idle');
+  });
+
+  it('the agent is already on a call → agent_busy', async () => {
+    const first = await callButton('+91 80000 00001');
+    await first.start();
+    const second = await callButton('+91 98450 12345');
+    const detail = await failedStart(second);
+    expectReadableError(second, detail, 'agent_busy', 409);
+    expect(detail.message).to.contain('End your current call');
+  });
+
+  it("the agent's app is offline → notification_failed", async () => {
+    const element = await callButton('+91 80000 00001', { agentNumber: MEERA_OFFLINE });
+    const detail = await failedStart(element);
+    expectReadableError(element, detail, 'notification_failed', 502);
+    expect(detail.message).to.contain('Superfone app');
+  });
+
+  it('the agent is not a Superfone team member → agent_not_found', async () => {
+    const element = await callButton('+91 80000 00001', { agentNumber: NOT_ON_SUPERFONE });
+    expectReadableError(element, await failedStart(element), 'agent_not_found', 404);
+  });
+
+  it("the server's API key is wrong → upstream_auth, which blames the setup, not the agent", async () => {
+    const element = await callButton('+91 80000 00001', { proxyUrl: TEST_ROUTES.wrongKey });
+    const detail = await failedStart(element);
+    expectReadableError(element, detail, 'upstream_auth', 502);
+    expect(detail.message).to.contain('administrator');
+  });
+
+  it('the signed-in user names another agent → forbidden', async () => {
+    const element = await callButton('+91 80000 00001', { agentNumber: ASHA, proxyUrl: TEST_ROUTES.boundAgent });
+    expectReadableError(element, await failedStart(element), 'forbidden', 403);
+    expect((await simulator.state()).requests).to.have.length(0);
+  });
+
+  it('authorize refuses the user → unauthorized', async () => {
+    const element = await callButton('+91 80000 00001', { proxyUrl: TEST_ROUTES.refused });
+    expectReadableError(element, await failedStart(element), 'unauthorized', 401);
+  });
+
+  it('authorize throws → internal_error, without the exception text', async () => {
+    const element = await callButton('+91 80000 00001', { proxyUrl: TEST_ROUTES.brokenAuthorize });
+    const detail = await failedStart(element);
+    expectReadableError(element, detail, 'internal_error', 500);
+    expect(detail.message).not.to.contain('session store');
+  });
+
+  it('no agent number anywhere → bad_request that says where to set it', async () => {
+    const element = await callButton('+91 80000 00001', { agentNumber: null });
+    const detail = await failedStart(element);
+    expectReadableError(element, detail, 'bad_request', 400);
+    expect(detail.message).to.contain('agent-number');
+  });
+
+  it('the proxy cannot be reached → network_error with status 0', async () => {
+    // Port 9 (discard) on loopback: nothing listens, so the connection is refused.
+    const element = await callButton('+91 80000 00001', { proxyUrl: 'http://127.0.0.1:9/api/superfone/call' });
+    const detail = await failedStart(element);
+    expectReadableError(element, detail, 'network_error', 0);
+    expect(detail.message).to.equal(DEFAULT_ERROR_MESSAGES.network_error);
+  });
+
+  it('proxy-url points at something that is not the proxy → network_error naming the HTTP status', async () => {
+    const element = await callButton('+91 80000 00001', { proxyUrl: '/no-proxy-here' });
+    const detail = await failedStart(element);
+    expectReadableError(element, detail, 'network_error', 404);
+    expect(detail.message).to.contain('HTTP 404');
+  });
+
+  it('Superfone rejects a number the page thought valid → invalid_number', async () => {
+    // The element and the proxy both validate numbers first, so no real request can make
+    // Superfone say this; the answer the proxy would relay is stubbed at fetch.
+    const realFetch = window.fetch;
+    window.fetch = async () =>
+      new Response(JSON.stringify({ error: { code: 'invalid_number', message: 'Superfone rejected one of the phone numbers. Check them.' } }), {
+        status: 400,
+        headers: { 'Content-Type': 'application/json' },
+      });
+    try {
+      const element = await callButton('+91 80000 00001');
+      expectReadableError(element, await failedStart(element), 'invalid_number', 400);
+    } finally {
+      window.fetch = realFetch;
+    }
+  });
+
+  it('after an error, Try again repeats the START and can succeed', async () => {
+    await simulator.fault({ kind: 'server-error' }, 1);
+    const element = await callButton('+91 80000 00001');
+    await failedStart(element);
+    expect(primaryButton(element).textContent!.trim()).to.equal('Try again');
+    const [started] = await eventsDuring('superfone-call-started', async () => {
+      primaryButton(element).click();
+      await new Promise((resolve) => element.addEventListener('superfone-call-started', resolve, { once: true }));
+    });
+    expect(started).to.exist;
+    expect(element.state).to.equal('active');
+  });
+
+  it('a failed END keeps End on offer, and a second END succeeds', async () => {
+    const element = await callButton('+91 80000 00001');
+    await element.start();
+    await simulator.fault({ kind: 'server-error' }, 1);
+    const [error] = await eventsDuring<CustomEvent<CallErrorDetail>>('superfone-call-error', () => element.end());
+    await element.updateComplete;
+    expect(error!.detail.action).to.equal('END');
+    expect(primaryButton(element).textContent!.trim()).to.equal('End call');
+    await element.end();
+    expect(element.state).to.equal('idle');
+  });
+});

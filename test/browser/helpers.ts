@@ -1,0 +1,68 @@
+import { fixture, html } from '@open-wc/testing';
+import '../../src/index.js';
+import type { SuperfoneCallButton } from '../../src/index.js';
+import type { SimulatorFault, SimulatorSnapshot } from '../../src/simulator/simulator.js';
+import { TEST_ROUTES } from '../support/test-routes.js';
+
+/** Agents the simulator knows by default. */
+export const ASHA = '+919876543210';
+export const VIKRAM = '+919812345678';
+export const MEERA_OFFLINE = '+919900011122';
+export const NOT_ON_SUPERFONE = '+919000000009';
+
+async function control(route: string, body?: unknown): Promise<SimulatorSnapshot> {
+  const response = await fetch(`${TEST_ROUTES.simulator}/${route}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`simulator ${route}: HTTP ${response.status}`);
+  return (await response.json()) as SimulatorSnapshot;
+}
+
+export const simulator = {
+  reset: () => control('reset', {}),
+  state: () => control('state'),
+  fault: (fault: SimulatorFault | null, count?: number) => control('fault', { kind: null, ...fault, count }),
+};
+
+export async function callButton(
+  customerNumber: string,
+  options: { agentNumber?: string | null; proxyUrl?: string } = {},
+): Promise<SuperfoneCallButton> {
+  const agentNumber = options.agentNumber === undefined ? ASHA : options.agentNumber;
+  return fixture<SuperfoneCallButton>(html`<superfone-call-button
+    customer-number=${customerNumber}
+    agent-number=${agentNumber ?? ''}
+    proxy-url=${options.proxyUrl ?? TEST_ROUTES.proxy}
+  ></superfone-call-button>`);
+}
+
+export function innerButtons(element: SuperfoneCallButton): HTMLButtonElement[] {
+  return [...element.shadowRoot!.querySelectorAll('button')];
+}
+
+export function primaryButton(element: SuperfoneCallButton): HTMLButtonElement {
+  return innerButtons(element)[0]!;
+}
+
+export function liveRegionText(element: SuperfoneCallButton): string {
+  return element.shadowRoot!.querySelector('[role="status"]')!.textContent!.trim();
+}
+
+export function visibleMessage(element: SuperfoneCallButton): string {
+  return element.shadowRoot!.querySelector('[part="message"]')!.textContent!.trim();
+}
+
+/** Resolves with every event of `name` seen on `document` while `action` runs. */
+export async function eventsDuring<T extends Event>(name: string, action: () => Promise<unknown>): Promise<T[]> {
+  const seen: T[] = [];
+  const record = (event: Event) => seen.push(event as T);
+  document.addEventListener(name, record);
+  try {
+    await action();
+  } finally {
+    document.removeEventListener(name, record);
+  }
+  return seen;
+}

@@ -1,0 +1,50 @@
+// Finds a Chromium for the browser tests, most explicit choice first, and says how to
+// get one when there is none: a fresh machine has no browser, and Playwright downloads
+// none at install.
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright';
+
+/** Flags that keep headless Chromium from stalling on a closed network or as root. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+const SYSTEM_BROWSERS = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+];
+
+export function findChromium() {
+  const fromEnv = process.env.CHROME_PATH;
+  if (fromEnv) {
+    if (existsSync(fromEnv)) return fromEnv;
+    throw new Error(`CHROME_PATH is set to ${fromEnv}, but there is no file there.`);
+  }
+  let playwrightOwn;
+  try {
+    playwrightOwn = chromium.executablePath();
+  } catch {
+    playwrightOwn = undefined;
+  }
+  for (const candidate of [playwrightOwn, ...SYSTEM_BROWSERS]) {
+    if (candidate && existsSync(candidate)) return candidate;
+  }
+  throw new Error(
+    'No Chromium found for the browser tests. Get one with `sudo apt-get install -y chromium` ' +
+      '(Debian/Ubuntu) or `npx playwright install chromium`, or point CHROME_PATH at a Chrome or Chromium binary.',
+  );
+}
+
+/** Launches headless Chromium through Playwright with the flags above. */
+export function launchChromium() {
+  return chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
+}

@@ -1,0 +1,18 @@
+/** Paths the browser-test server mounts, shared by its config and the tests. */
+export const TEST_ROUTES = {
+  /** The proxy as most integrators mount it. */
+  proxy: '/api/superfone/call',
+  /** A proxy configured with a key Superfone rejects. */
+  wrongKey: '/api/wrong-key/call',
+  /** A proxy whose `authorize` binds every user to +919812345678. */
+  boundAgent: '/api/bound-agent/call',
+  /** A proxy whose `authorize` refuses everyone. */
+  refused: '/api/refused/call',
+  /** A proxy whose `authorize` throws. */
+  brokenAuthorize: '/api/broken-authorize/call',
+  /** The simulator's control endpoints. */
+  simulator: '/__superfone-simulator',
+} as const;
+
+/** The proxy's upstream timeout in tests: short, so a hanging Superfone is tested quickly. */
+export const TEST_TIMEOUT_MS = 1_500;
