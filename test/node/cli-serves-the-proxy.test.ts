@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { after, describe, it } from 'node:test';
+import { startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
+import { API_KEY, assertNoKey, startBody } from './helpers.js';
+
+const CLI = ['--import', 'tsx', 'src/server/cli.ts'];
+const cleanEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
+
+function runOnce(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(process.execPath, [...CLI, ...args], { env: { ...cleanEnv, ...env }, encoding: 'utf8', timeout: 20_000 });
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Starts the CLI and resolves once it says where it listens. */
+async function serve(args: string[], env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, [...CLI, ...args], { env: { ...cleanEnv, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      if (stdout.includes('listening on')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`CLI exited ${code}: ${stderr}`)));
+  });
+  return { child, output: () => stdout + stderr };
+}
+
+describe('superfone-proxy, the CLI', () => {
+  const children: ChildProcess[] = [];
+  after(() => children.forEach((child) => child.kill()));
+
+  it('--help documents every setting', () => {
+    const result = runOnce(['--help']);
+    assert.equal(result.status, 0);
+    for (const word of ['SUPERFONE_API_KEY', 'SUPERFONE_API_BASE', 'SUPERFONE_TIMEOUT_MS', 'SUPERFONE_DEFAULT_COUNTRY', 'PORT', '--simulate', '8787']) {
+      assert.ok(result.stdout.includes(word), `--help mentions ${word}`);
+    }
+  });
+
+  it('without a key: one line on stderr, exit 2', () => {
+    const result = runOnce([]);
+    assert.equal(result.status, 2);
+    assert.equal(result.stderr.trim().split('\n').length, 1);
+    assert.match(result.stderr, /SUPERFONE_API_KEY is required/);
+  });
+
+  it('bad settings: a specific one-line error, exit 2', () => {
+    assert.match(runOnce(['--simulate', '--port', 'eighty']).stderr, /PORT must be a whole number/);
+    assert.match(runOnce(['--simulate', '--default-country', 'ZZ']).stderr, /not a known two-letter region/);
+    assert.match(runOnce(['--simulate', '--bogus']).stderr, /Unknown option '--bogus'/);
+    assert.equal(runOnce(['--simulate', '--timeout-ms', '-5']).status, 2);
+  });
+
+  it('serves the proxy with the key from the environment, and never prints the key', async () => {
+    const upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
+    try {
+      const port = await freePort();
+      const { child, output } = await serve([], { SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase, PORT: String(port) });
+      children.push(child);
+      const response = await fetch(`http://127.0.0.1:${port}/api/superfone/call`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(startBody('080000 00001')),
+      });
+      const text = await response.text();
+      assert.equal(response.status, 200);
+      assert.equal(upstream.simulator.snapshot().requests[0]!.rawQuery.split('&')[0], 'customer_number=%2B918000000001');
+      assert.equal((await fetch(`http://127.0.0.1:${port}/other`)).status, 404);
+      assertNoKey([text, output()]);
+      assert.match(output(), /"outcome":"ok"/);
+    } finally {
+      await upstream.close();
+    }
+  });
+
+  it('--simulate runs without a key', async () => {
+    const port = await freePort();
+    const { child, output } = await serve(['--simulate', '--port', String(port)], {});
+    children.push(child);
+    assert.match(output(), /upstream: simulator at http:\/\/127\.0\.0\.1:\d+\/superfone\/api/);
+    const response = await fetch(`http://127.0.0.1:${port}/api/superfone/call`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(startBody()),
+    });
+    assert.equal(response.status, 200);
+  });
+});

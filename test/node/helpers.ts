@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { createSuperfoneProxy, type SuperfoneProxyOptions, type ProxyLogEntry } from '../../src/server/proxy.js';
+import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
+import type { SimulatorOptions } from '../../src/simulator/simulator.js';
+
+export const ASHA = '+919876543210';
+export const VIKRAM = '+919812345678';
+export const MEERA_OFFLINE = '+919900011122';
+/** Distinctive, so a leak anywhere is easy to find. */
+export const API_KEY = 'sf_live_SECRET_6f1c9a0b2e';
+
+export interface ProxyUnderTest {
+  upstream: RunningSimulator;
+  handler: (request: Request) => Promise<Response>;
+  logs: ProxyLogEntry[];
+  /** Every byte the proxy let out, to search for the key. */
+  emitted: string[];
+  call(body: unknown, init?: { method?: string; headers?: Record<string, string>; rawBody?: string }): Promise<CallAnswer>;
+  close(): Promise<void>;
+}
+
+export interface CallAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: any;
+}
+
+/** The real proxy in front of a real simulator on loopback. */
+export async function startProxy(
+  options: Partial<SuperfoneProxyOptions> = {},
+  simulatorOptions: SimulatorOptions = {},
+): Promise<ProxyUnderTest> {
+  const upstream = await startSuperfoneSimulator({ apiKey: API_KEY, ...simulatorOptions });
+  const logs: ProxyLogEntry[] = [];
+  const emitted: string[] = [];
+  const handler = createSuperfoneProxy({
+    apiKey: API_KEY,
+    apiBase: upstream.apiBase,
+    timeoutMs: 1_000,
+    log: (entry) => {
+      logs.push(entry);
+      emitted.push(JSON.stringify(entry));
+    },
+    ...options,
+  });
+  return {
+    upstream,
+    handler,
+    logs,
+    emitted,
+    async call(body, init = {}) {
+      const request = new Request('http://localhost/api/superfone/call', {
+        method: init.method ?? 'POST',
+        headers: { 'Content-Type': 'application/json', ...init.headers },
+        body: init.method === 'GET' || init.method === 'HEAD' ? undefined : (init.rawBody ?? JSON.stringify(body)),
+      });
+      const response = await handler(request);
+      const text = await response.text();
+      emitted.push(text, JSON.stringify([...response.headers]));
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: response.status, headers: response.headers, text, json };
+    },
+    close: () => upstream.close(),
+  };
+}
+
+export function assertNoKey(texts: string[], key = API_KEY): void {
+  for (const text of texts) assert.ok(!text.includes(key), `the API key leaked into: ${text.slice(0, 200)}`);
+}
+
+export function startBody(customerNumber = '+918000000001', agentNumber: string | null = ASHA) {
+  return { customer_number: customerNumber, ...(agentNumber ? { user_number: agentNumber } : {}), call_action: 'START' };
+}

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { formatForDisplay, normalizePhoneNumber } from '../../src/phone-number.js';
+
+describe('normalizePhoneNumber', () => {
+  const valid: Array<[string, string]> = [
+    ['+91 80000 00001', '+918000000001'],
+    ['080000 00001', '+918000000001'],
+    ['(080) 0000-0001', '+918000000001'],
+    ['tel:+918000000001', '+918000000001'],
+    ['callto:+918000000001', '+918000000001'],
+    ['0091 98765 43210', '+919876543210'],
+    ['98765.43210', '+919876543210'],
+    ['+91 98765 43210 ext. 12', '+919876543210'],
+    ['tel:+919876543210;ext=12', '+919876543210'],
+    ['＋９１ ９８７６５ ４３２１０', '+919876543210'],
+    ['+1 (415) 555-0100', '+14155550100'],
+    ['  +44 20 7946 0958  ', '+442079460958'],
+  ];
+  for (const [input, e164] of valid) {
+    it(`"${input}" → ${e164}`, () => {
+      assert.deepEqual(normalizePhoneNumber(input, 'IN'), { ok: true, e164 });
+    });
+  }
+
+  const invalid: Array<[string | null, string]> = [
+    ['', 'empty'],
+    ['   ', 'empty'],
+    [null, 'empty'],
+    ['12345', 'invalid'],
+    ['+91 12', 'invalid'],
+    ['call me', 'malformed'],
+    ['+918000000001&user_number=+919812345678', 'malformed'],
+    ['+918000000001#frag', 'malformed'],
+    ['+91800000%2B0001', 'malformed'],
+    ['+91 80000 00001\n+91 98765 43210', 'invalid'],
+    ['9'.repeat(65), 'malformed'],
+  ];
+  for (const [input, reason] of invalid) {
+    it(`refuses ${JSON.stringify(input)} (${reason})`, () => {
+      assert.deepEqual(normalizePhoneNumber(input, 'IN'), { ok: false, reason });
+    });
+  }
+
+  it('uses the default country only for numbers without one', () => {
+    assert.deepEqual(normalizePhoneNumber('020 7946 0958', 'GB'), { ok: true, e164: '+442079460958' });
+    assert.deepEqual(normalizePhoneNumber('+91 98765 43210', 'GB'), { ok: true, e164: '+919876543210' });
+  });
+
+  it('formats E.164 for people', () => {
+    assert.equal(formatForDisplay('+918000000001'), '+91 80000 00001');
+  });
+});

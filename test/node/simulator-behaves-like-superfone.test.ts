@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
+import { SuperfoneSimulator } from '../../src/simulator/simulator.js';
+import { API_KEY, ASHA, MEERA_OFFLINE } from './helpers.js';
+
+describe('the simulator answers as Superfone documents', () => {
+  let running: RunningSimulator;
+  before(async () => {
+    running = await startSuperfoneSimulator({ apiKey: API_KEY });
+  });
+  after(() => running.close());
+  beforeEach(() => running.simulator.reset());
+
+  async function get(query: string, apiKey: string | null = API_KEY) {
+    const response = await fetch(`${running.apiBase}/customer/click-2-call?${query}`, {
+      headers: apiKey === null ? {} : { 'X-API-Key': apiKey },
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  }
+  const call = (customer: string, agent = ASHA, action = 'START') =>
+    new URLSearchParams({ customer_number: customer, user_number: agent, call_action: action }).toString();
+
+  it('401 without the key, or with a wrong one', async () => {
+    assert.deepEqual(await get(call('+918000000001'), null), { status: 401, body: { message: 'UnAuthorized, Please Provide Valid API Key' } });
+    assert.equal((await get(call('+918000000001'), 'nope')).status, 401);
+  });
+
+  it('400 for a missing parameter or an unknown action', async () => {
+    assert.equal((await get('customer_number=%2B918000000001')).status, 400);
+    assert.equal((await get(call('+918000000001', ASHA, 'PAUSE'))).status, 400);
+  });
+
+  it('400 for a number that is not E.164, including a + sent unencoded (it decodes to a space)', async () => {
+    assert.deepEqual(await get(call('08000000001')), { status: 400, body: { message: 'Invalid phone number' } });
+    assert.equal((await get(`customer_number=+918000000001&user_number=%2B919876543210&call_action=START`)).status, 400);
+  });
+
+  it('404 for an agent who is not a team member', async () => {
+    assert.deepEqual(await get(call('+918000000001', '+919000000009')), { status: 404, body: { message: 'User not found' } });
+  });
+
+  it('START defaults when call_action is absent, and notificationIDs count up', async () => {
+    const first = await get(`customer_number=%2B918000000001&user_number=${encodeURIComponent(ASHA)}`);
+    assert.deepEqual(first, { status: 200, body: { data: { notificationID: 10001, sentSuccess: true }, message: 'success' } });
+    await get(call('+918000000001', ASHA, 'END'));
+    assert.equal((await get(call('+918000000002'))).body.data.notificationID, 10003);
+  });
+
+  it('one active call per agent: a second START fails until END frees the agent', async () => {
+    assert.equal((await get(call('+918000000001'))).status, 200);
+    assert.deepEqual(await get(call('+918000000002')), { status: 409, body: { message: 'User is already on a call' } });
+    assert.equal((await get(call('+918000000001', ASHA, 'END'))).status, 200);
+    assert.equal((await get(call('+918000000002'))).status, 200);
+    const asha = running.simulator.snapshot().agents.find((agent) => agent.number === ASHA)!;
+    assert.equal(asha.activeCall, '+918000000002');
+    assert.equal(asha.calls, 2);
+  });
+
+  it('an agent whose app is offline gets sentSuccess:false and is not marked busy', async () => {
+    const answer = await get(call('+918000000001', MEERA_OFFLINE));
+    assert.equal(answer.status, 200);
+    assert.equal(answer.body.data.sentSuccess, false);
+    assert.equal(running.simulator.snapshot().agents.find((agent) => agent.number === MEERA_OFFLINE)!.activeCall, null);
+  });
+
+  it('records the raw query and parameter names of each request', async () => {
+    await get(`${call('+918000000001')}&extra=1`);
+    const [request] = running.simulator.snapshot().requests;
+    assert.deepEqual(request!.parameterNames, ['customer_number', 'user_number', 'call_action', 'extra']);
+    assert.match(request!.rawQuery, /^customer_number=%2B918000000001&/);
+  });
+
+  it('a fault with a count applies that many times, then the simulator behaves again', async () => {
+    running.simulator.setFault({ kind: 'server-error' }, 2);
+    assert.equal((await get(call('+918000000001'))).status, 500);
+    assert.equal((await get(call('+918000000001'))).status, 500);
+    assert.equal((await get(call('+918000000001'))).status, 200);
+  });
+
+  it('the control endpoints read state, set faults and validate what they are sent', async () => {
+    const control = (route: string, body?: unknown) =>
+      fetch(`${running.url}/__simulator/${route}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
+    assert.equal((await control('fault', { kind: 'explode' })).status, 400);
+    assert.equal((await control('fault', { kind: 'rate-limit', retryAfterSeconds: 5, count: 1 })).status, 200);
+    const limited = await fetch(`${running.apiBase}/customer/click-2-call?${call('+918000000001')}`, { headers: { 'X-API-Key': API_KEY } });
+    assert.equal(limited.status, 429);
+    assert.equal(limited.headers.get('retry-after'), '5');
+    assert.equal((await control('app', { number: ASHA, appOnline: false })).status, 200);
+    assert.equal((await get(call('+918000000001'))).body.data.sentSuccess, false);
+    assert.equal((await control('app', { number: '+910000', appOnline: true })).status, 404);
+    const state = (await (await control('state')).json()) as any;
+    assert.equal(state.agents[0].appOnline, false);
+  });
+
+  it('refuses agents configured with numbers that are not E.164', () => {
+    assert.throws(() => new SuperfoneSimulator({ agents: [{ number: '98765 43210', name: 'Asha', appOnline: true }] }), /not E\.164/);
+  });
+});
