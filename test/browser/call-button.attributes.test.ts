@@ -15,7 +15,8 @@ describe('attributes, properties and reflection', () => {
     expect(element.customerNumber).to.equal('');
     expect(element.agentNumber).to.equal(null);
     expect(element.defaultCountry).to.equal('IN');
-    expect(element.proxyUrl).to.equal(DEFAULT_PROXY_PATH).and.to.equal('/api/superfone/call');
+    expect(element.proxyUrl).to.equal('/api/superfone/call');
+    expect(DEFAULT_PROXY_PATH).to.equal('/api/superfone/call');
     expect(element.disabled).to.equal(false);
     expect(element.state).to.equal('idle');
     expect(element.getAttribute('state')).to.equal('idle');
