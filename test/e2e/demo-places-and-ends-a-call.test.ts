@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright';
+import { createServer, type ViteDevServer } from 'vite';
+import { launchChromium } from '../support/chromium.mjs';
+
+// The demo as `npm start` serves it: the project's vite.config.ts, simulator upstream.
+describe('the demo CRM page, in Chromium', () => {
+  let vite: ViteDevServer;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    delete process.env.SUPERFONE_API_KEY;
+    vite = await createServer({ logLevel: 'silent', server: { port: 0, host: '127.0.0.1', open: false } });
+    await vite.listen();
+    const { port } = vite.httpServer!.address() as AddressInfo;
+    browser = await launchChromium();
+    page = await browser.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.getByRole('button', { name: 'Call +91 80000 00001' }).waitFor();
+  });
+  after(async () => {
+    await browser?.close();
+    await vite?.close();
+  });
+
+  const row = (name: string) => page.locator('tr', { hasText: name });
+  const callControl = (name: string) => row(name).locator('superfone-call-button');
+
+  it('shows the contacts with their numbers as recorded, and a control each', async () => {
+    assert.equal(await page.locator('#contacts tr').count(), 8);
+    assert.equal(await page.locator('superfone-call-button').count(), 8);
+    assert.equal(await row('Sunita Reddy').locator('.phone').textContent(), '(080) 2345-6789');
+  });
+
+  it('places a call from the table, the agent’s phone shows it, the log records it', async () => {
+    await page.getByRole('button', { name: 'Call +91 80000 00001' }).click();
+    await page.getByRole('button', { name: 'End call with +91 80000 00001' }).waitFor();
+    assert.equal(await callControl('Priya Nair').getAttribute('state'), 'active');
+    await page.locator('#phone-screen', { hasText: 'On a call with +91 80000 00001' }).waitFor();
+    await page.locator('#event-log li', { hasText: 'superfone-call-started' }).waitFor();
+    assert.match((await page.locator('#notifications li').first().textContent())!, /START \+91 80000 00001 → \+91 98765 43210 delivered/);
+  });
+
+  it('ends the call from the table', async () => {
+    await page.getByRole('button', { name: 'End call with +91 80000 00001' }).click();
+    await page.getByRole('button', { name: 'Call +91 80000 00001' }).waitFor();
+    assert.equal(await callControl('Priya Nair').getAttribute('state'), 'idle');
+    await page.locator('#event-log li', { hasText: 'superfone-call-ended' }).waitFor();
+    await page.locator('#phone-screen', { hasText: 'idle, waiting for a call request' }).waitFor();
+  });
+
+  it('vetoes a do-not-call contact through superfone-call-start', async () => {
+    await page.getByRole('button', { name: 'Call +91 97400 11223' }).click();
+    await page.locator('#event-log li', { hasText: 'vetoed by the page' }).waitFor();
+    assert.equal(await callControl('Kavya Pillai').getAttribute('state'), 'idle');
+  });
+
+  it('marks an unusable number invalid and says why', async () => {
+    const control = callControl('Unknown lead');
+    assert.equal(await control.getAttribute('invalid'), '');
+    assert.match((await control.locator('[part="message"]').textContent())!, /“12345” is not a valid phone number/);
+  });
+
+  it('shows a readable error when the agent’s app is offline', async () => {
+    await page.locator('#agent').selectOption('+919900011122');
+    await page.getByRole('button', { name: 'Call +91 98450 12345' }).click();
+    const control = callControl('Arjun Mehta');
+    await page.waitForFunction((element) => element?.getAttribute('state') === 'error', await control.elementHandle());
+    assert.match((await control.locator('[part="message"]').textContent())!, /Superfone app did not receive the call request/);
+    await page.locator('#agent').selectOption('+919876543210');
+  });
+
+  it('has no accessibility violations (axe-core)', async () => {
+    const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+    await page.addScriptTag({ path: axePath });
+    const violations = await page.evaluate(async () => {
+      const result = await (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }).axe.run(document);
+      return result.violations.map((violation) => `${violation.id} (${violation.nodes.length})`);
+    });
+    assert.deepEqual(violations, []);
+  });
+
+  it('raised no page errors', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
