@@ -34,7 +34,7 @@ function renderContacts(): void {
     button.agentNumber = agentPicker.value;
     const callCell = element('td');
     callCell.append(button);
-    row.append(nameCell, element('td', contact.company), element('td', contact.phone, 'phone'), callCell);
+    row.append(nameCell, element('td', contact.company), element('td', contact.phone, 'recorded-number'), callCell);
     contactRows.append(row);
   }
 }

@@ -23,6 +23,9 @@ const hangUpIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="fa
  *
  * @summary Start and end a Superfone call from any page.
  *
+ * @attr {'idle' | 'starting' | 'active' | 'ending' | 'error'} state - Reflected, set by the element only.
+ * @attr {boolean} invalid - Reflected, set by the element when a number cannot be normalized.
+ *
  * @fires superfone-call-start - Before a START is sent. Cancelable: `preventDefault()` vetoes the call.
  * @fires superfone-call-started - The proxy confirmed the notification reached the agent's app.
  * @fires superfone-call-ended - The proxy confirmed the END.

@@ -35,7 +35,7 @@ describe('the demo CRM page, in Chromium', () => {
   it('shows the contacts with their numbers as recorded, and a control each', async () => {
     assert.equal(await page.locator('#contacts tr').count(), 8);
     assert.equal(await page.locator('superfone-call-button').count(), 8);
-    assert.equal(await row('Sunita Reddy').locator('.phone').textContent(), '(080) 2345-6789');
+    assert.equal(await row('Sunita Reddy').locator('.recorded-number').textContent(), '(080) 2345-6789');
   });
 
   it('places a call from the table, the agent’s phone shows it, the log records it', async () => {

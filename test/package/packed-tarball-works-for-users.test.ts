@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { after, before, describe, it } from 'node:test';
+import * as esbuild from 'esbuild';
+import { build as viteBuild } from 'vite';
+import webpack from 'webpack';
+
+// Users get the package from a tarball, not this tree: pack it, install it into an empty
+// project, and use it the ways the README says.
+const ROOT = resolve(import.meta.dirname, '../..');
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+/** Gzipped bytes of the element with lit and libphonenumber-js, minified. Deterministic, so enforced. */
+const ELEMENT_BUDGET_GZIP_BYTES = 45_000;
+
+const ENTRY = `import 'superfone-call-button';
+import { SuperfoneCallButton, DEFAULT_PROXY_PATH } from 'superfone-call-button';
+const element = document.createElement('superfone-call-button');
+console.log(element instanceof SuperfoneCallButton, DEFAULT_PROXY_PATH);
+`;
+
+describe('the packed tarball, installed into an empty project', () => {
+  let project: string;
+  let tarball: string;
+  let files: string[];
+
+  before(() => {
+    project = mkdtempSync(join(tmpdir(), 'superfone-consumer-'));
+    const packed = JSON.parse(
+      execFileSync(NPM, ['pack', '--json', '--pack-destination', project], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
+    )[0];
+    tarball = join(project, packed.filename);
+    files = packed.files.map((file: { path: string }) => file.path);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+    execFileSync(NPM, ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: project, stdio: 'inherit' });
+    mkdirSync(join(project, 'src'));
+    writeFileSync(join(project, 'src/main.js'), ENTRY);
+  });
+  after(() => rmSync(project, { recursive: true, force: true }));
+
+  it('ships built modules, types and the manifest, not sources or tests', () => {
+    for (const expected of ['dist/index.js', 'dist/index.d.ts', 'dist/server/index.js', 'dist/simulator/index.d.ts', 'dist/server/cli.js', 'custom-elements.json', 'README.md']) {
+      assert.ok(files.includes(expected), `${expected} is in the tarball`);
+    }
+    assert.deepEqual(files.filter((file) => /^(src|test|demo)\//.test(file) || (file.endsWith('.ts') && !file.endsWith('.d.ts'))), []);
+  });
+
+  it('esbuild bundles `import "superfone-call-button"`, within the size budget', async () => {
+    const result = await esbuild.build({
+      absWorkingDir: project,
+      entryPoints: ['src/main.js'],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      write: false,
+      logLevel: 'silent',
+    });
+    const code = result.outputFiles[0]!.text;
+    assert.match(code, /superfone-call-button/);
+    const gzipped = gzipSync(code, { level: 9 }).byteLength;
+    console.log(`element bundle: ${code.length} bytes minified, ${gzipped} bytes gzipped (budget ${ELEMENT_BUDGET_GZIP_BYTES})`);
+    assert.ok(gzipped <= ELEMENT_BUDGET_GZIP_BYTES, `${gzipped} gzipped bytes is over the ${ELEMENT_BUDGET_GZIP_BYTES} budget`);
+  });
+
+  it('Vite builds a page that uses it', async () => {
+    writeFileSync(join(project, 'index.html'), '<!doctype html><superfone-call-button customer-number="+918000000001"></superfone-call-button><script type="module" src="/src/main.js"></script>');
+    await viteBuild({ root: project, logLevel: 'silent', configFile: false, build: { outDir: 'vite-dist' } });
+    const html = readFileSync(join(project, 'vite-dist/index.html'), 'utf8');
+    assert.match(html, /<script type="module" crossorigin src="\/assets\/index-[\w-]+\.js">/);
+  });
+
+  it('webpack bundles it', async () => {
+    const stats = await new Promise<webpack.Stats>((resolvePromise, reject) => {
+      webpack(
+        { mode: 'production', context: project, entry: './src/main.js', output: { path: join(project, 'webpack-dist') }, infrastructureLogging: { level: 'none' } },
+        (error, result) => (error ? reject(error) : resolvePromise(result!)),
+      );
+    });
+    assert.equal(stats.hasErrors(), false, stats.toString('errors-only'));
+    assert.match(readFileSync(join(project, 'webpack-dist/main.js'), 'utf8'), /superfone-call-button/);
+  });
+
+  it('Node imports the proxy, the simulator and the element module', () => {
+    const script = `
+      import { createSuperfoneProxy, superfoneMiddleware, toNodeListener } from 'superfone-call-button/proxy';
+      import { startSuperfoneSimulator } from 'superfone-call-button/simulator';
+      import { superfoneProxy } from 'superfone-call-button/vite';
+      import 'superfone-call-button';
+      const running = await startSuperfoneSimulator();
+      const proxy = createSuperfoneProxy({ apiKey: running.simulator.apiKey, apiBase: running.apiBase });
+      const response = await proxy(new Request('http://localhost/', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ customer_number: '+918000000001', user_number: '+919876543210', call_action: 'START' }) }));
+      console.log(response.status, typeof superfoneMiddleware, typeof toNodeListener, typeof superfoneProxy);
+      await running.close();`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: project, encoding: 'utf8' });
+    assert.equal(result.stderr, '');
+    assert.equal(result.stdout.trim(), '200 function function function');
+  });
+
+  it('TypeScript finds the types without the sources', () => {
+    writeFileSync(
+      join(project, 'check.ts'),
+      `import { SuperfoneCallButton, type CallErrorDetail } from 'superfone-call-button';
+import { createSuperfoneProxy } from 'superfone-call-button/proxy';
+const element: SuperfoneCallButton = document.createElement('superfone-call-button');
+element.addEventListener('superfone-call-error', (event) => { const detail: CallErrorDetail = event.detail; console.log(detail.code); });
+createSuperfoneProxy({ apiKey: 'k', authorize: () => '+919876543210' });
+`,
+    );
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    const result = spawnSync(
+      process.execPath,
+      [tsc, '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules/@types'), 'check.ts'],
+      { cwd: project, encoding: 'utf8' },
+    );
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+  });
+
+  it('npx superfone-proxy runs', () => {
+    const result = spawnSync(NPM, ['exec', '--offline', '--', 'superfone-proxy', '--help'], { cwd: project, encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /Usage: superfone-proxy/);
+    const missingKey = spawnSync(NPM, ['exec', '--offline', '--', 'superfone-proxy'], { cwd: project, encoding: 'utf8', env: { PATH: process.env.PATH } });
+    assert.equal(missingKey.status, 2);
+  });
+});
