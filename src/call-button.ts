@@ -112,7 +112,7 @@ export class SuperfoneCallButton extends LitElement {
 
   /** Asks the agent's app to call the customer. Resolves when the proxy has answered. */
   async start(): Promise<void> {
-    if (this.#controller || this.disabled || this.callState === 'active' || !this.#readiness.ok) return;
+    if (this.#controller || this.disabled || this.#callCertain() || !this.#readiness.ok) return;
     const call = this.#readiness.call;
     const controller = new AbortController();
     this.#controller = controller;
@@ -129,7 +129,9 @@ export class SuperfoneCallButton extends LitElement {
       this.#enter('active', `Your Superfone app is calling ${formatForDisplay(call.customerNumber)}.`);
       this.dispatchEvent(createCallEvent('superfone-call-started', { ...call, notificationId: outcome.notificationId }));
     } else {
-      this.#call = OUTCOME_UNKNOWN.has(outcome.code) ? call : null;
+      // Busy may be this element's own call from an earlier START of unknown outcome: keep End on offer.
+      if (OUTCOME_UNKNOWN.has(outcome.code)) this.#call = call;
+      else if (outcome.code !== 'agent_busy') this.#call = null;
       this.#fail('START', outcome);
     }
   }
@@ -151,6 +153,11 @@ export class SuperfoneCallButton extends LitElement {
     } else {
       this.#fail('END', outcome);
     }
+  }
+
+  /** True while a call this element started exists for sure: then only End makes sense. */
+  #callCertain(): boolean {
+    return this.callState === 'active' || (this.callState === 'error' && this.#failedAction === 'END');
   }
 
   /** Sends one request; `undefined` when it was aborted because the element left the page. */
@@ -208,7 +215,7 @@ export class SuperfoneCallButton extends LitElement {
   }
 
   #onPrimaryClick(): void {
-    if (this.callState === 'active' || (this.callState === 'error' && this.#failedAction === 'END')) {
+    if (this.#callCertain()) {
       void this.end();
     } else if (this.callState === 'idle' || this.callState === 'error') {
       void this.start();

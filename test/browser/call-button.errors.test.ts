@@ -1,4 +1,4 @@
-import { expect } from '@open-wc/testing';
+import { expect, oneEvent } from '@open-wc/testing';
 import type { CallErrorDetail, ErrorCode, SuperfoneCallButton } from '../../src/index.js';
 import { DEFAULT_ERROR_MESSAGES } from '../../src/index.js';
 import type { SimulatorFault } from '../../src/simulator/simulator.js';
@@ -65,12 +65,33 @@ describe('every error code reaches the element with words an agent understands',
     expect(innerButtons(element).map((button) => button.textContent!.trim())).to.deep.equal(['Try again', 'End call']);
 
     await simulator.fault(null);
-    const [ended] = await eventsDuring('superfone-call-ended', async () => {
-      innerButtons(element)[1]!.click();
-      await new Promise((resolve) => element.addEventListener('superfone-call-ended', resolve, { once: true }));
-    });
-    expect(ended).to.exist;
+    const ended = oneEvent(element, 'superfone-call-ended');
+    innerButtons(element)[1]!.click();
+    await ended;
     expect(element.state).to.equal('idle');
+  });
+
+  it('a START that timed out but went through: the retry is answered busy, and End still ends it', async () => {
+    // Superfone processes the START but answers after the proxy gave up.
+    await simulator.fault({ kind: 'slow', delayMs: TEST_TIMEOUT_MS + 500 }, 1);
+    const element = await callButton('+91 80000 00001');
+    expect((await failedStart(element)).code).to.equal('upstream_timeout');
+    expect((await failedStart(element)).code).to.equal('agent_busy');
+    expect(innerButtons(element).map((button) => button.textContent!.trim())).to.deep.equal(['Try again', 'End call']);
+    await element.end();
+    expect(element.state).to.equal('idle');
+    expect((await simulator.state()).agents.find((agent) => agent.number === ASHA)!.activeCall).to.equal(null);
+  });
+
+  it('start() does nothing while a failed END leaves the call in place', async () => {
+    const element = await callButton('+91 80000 00001');
+    await element.start();
+    await simulator.fault({ kind: 'server-error' }, 1);
+    await element.end();
+    const requestsBefore = (await simulator.state()).requests.length;
+    await element.start();
+    expect((await simulator.state()).requests.length).to.equal(requestsBefore);
+    expect(primaryButton(element).textContent!.trim()).to.equal('End call');
   });
 
   it('the agent is already on a call → agent_busy', async () => {
@@ -163,11 +184,9 @@ describe('every error code reaches the element with words an agent understands',
     const element = await callButton('+91 80000 00001');
     await failedStart(element);
     expect(primaryButton(element).textContent!.trim()).to.equal('Try again');
-    const [started] = await eventsDuring('superfone-call-started', async () => {
-      primaryButton(element).click();
-      await new Promise((resolve) => element.addEventListener('superfone-call-started', resolve, { once: true }));
-    });
-    expect(started).to.exist;
+    const started = oneEvent(element, 'superfone-call-started');
+    primaryButton(element).click();
+    await started;
     expect(element.state).to.equal('active');
   });
 
