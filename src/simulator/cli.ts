@@ -25,8 +25,10 @@ try {
   if (values.help) {
     process.stdout.write(HELP + '\n');
   } else {
+    const port = Number(values.port ?? process.env.PORT ?? 8788);
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be a whole number from 0 to 65535.`);
     const running = await startSuperfoneSimulator({
-      port: Number(values.port ?? process.env.PORT ?? 8788),
+      port,
       host: values.host ?? '127.0.0.1',
       apiKey: values['api-key'],
     });

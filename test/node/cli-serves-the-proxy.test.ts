@@ -96,4 +96,24 @@ describe('superfone-proxy, the CLI', () => {
     });
     assert.equal(response.status, 200);
   });
+
+  it('superfone-simulator runs on its own and prints its API base and key', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/cli.ts', '--port', String(port), '--api-key', 'sim-key'], {
+      env: cleanEnv,
+    });
+    children.push(child);
+    let stdout = '';
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+        if (stdout.includes('API key')) resolve();
+      }),
+    );
+    assert.match(stdout, new RegExp(`API base http://127\\.0\\.0\\.1:${port}/superfone/api`));
+    const response = await fetch(`http://127.0.0.1:${port}/superfone/api/customer/click-2-call?customer_number=%2B918000000001&user_number=%2B919876543210`, {
+      headers: { 'X-API-Key': 'sim-key' },
+    });
+    assert.equal(response.status, 200);
+  });
 });

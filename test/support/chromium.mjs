@@ -23,19 +23,26 @@ const SYSTEM_BROWSERS = [
   '/Applications/Chromium.app/Contents/MacOS/Chromium',
 ];
 
-export function findChromium() {
-  const fromEnv = process.env.CHROME_PATH;
+/** Where `npx playwright install chromium` puts its browser, whether or not it is there. */
+function playwrightOwnChromium() {
+  try {
+    return chromium.executablePath();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * @param {NodeJS.ProcessEnv} env
+ * @param {Array<string | undefined>} candidates Playwright's own browser, then system ones.
+ */
+export function findChromium(env = process.env, candidates = [playwrightOwnChromium(), ...SYSTEM_BROWSERS]) {
+  const fromEnv = env.CHROME_PATH;
   if (fromEnv) {
     if (existsSync(fromEnv)) return fromEnv;
     throw new Error(`CHROME_PATH is set to ${fromEnv}, but there is no file there.`);
   }
-  let playwrightOwn;
-  try {
-    playwrightOwn = chromium.executablePath();
-  } catch {
-    playwrightOwn = undefined;
-  }
-  for (const candidate of [playwrightOwn, ...SYSTEM_BROWSERS]) {
+  for (const candidate of candidates) {
     if (candidate && existsSync(candidate)) return candidate;
   }
   throw new Error(
