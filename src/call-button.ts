@@ -21,6 +21,7 @@ const hangUpIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="fa
  * A button that asks the agent's Superfone app to call a customer, and to end the call,
  * through a proxy that holds the API key.
  *
+ * @tagname superfone-call-button
  * @summary Start and end a Superfone call from any page.
  *
  * @attr {'idle' | 'starting' | 'active' | 'ending' | 'error'} state - Reflected, set by the element only.

@@ -48,6 +48,15 @@ describe('the packed tarball, installed into an empty project', () => {
     assert.deepEqual(files.filter((file) => /^(src|test|demo)\//.test(file) || (file.endsWith('.ts') && !file.endsWith('.d.ts'))), []);
   });
 
+  it('the README documents every attribute and event the manifest lists', () => {
+    const manifest = JSON.parse(readFileSync(join(project, 'node_modules/superfone-call-button/custom-elements.json'), 'utf8'));
+    const element = manifest.modules.flatMap((module: any) => module.declarations).find((declaration: any) => declaration.tagName === 'superfone-call-button');
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const names = [...element.attributes.map((attribute: any) => attribute.name), ...element.events.map((event: any) => event.name)];
+    assert.ok(names.length >= 11, `manifest lists ${names.join(', ')}`);
+    for (const name of names) assert.ok(readme.includes(`| \`${name}\` |`), `README has a table row for ${name}`);
+  });
+
   it('esbuild bundles `import "superfone-call-button"`, within the size budget', async () => {
     const result = await esbuild.build({
       absWorkingDir: project,
