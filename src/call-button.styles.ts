@@ -100,6 +100,68 @@ export const callButtonStyles = css`
     display: none;
   }
 
+  :host([inline]) {
+    position: relative;
+    display: inline;
+    font-size: inherit;
+    line-height: inherit;
+    vertical-align: baseline;
+  }
+
+  :host([inline]) .base {
+    display: inline;
+  }
+
+  /* The number keeps the page's look; only a dotted underline and an icon say it calls. */
+  button.inline {
+    all: unset;
+    display: inline;
+    cursor: pointer;
+    text-decoration: underline dotted;
+    text-underline-offset: 0.2em;
+  }
+
+  button.inline:focus-visible {
+    outline: 2px solid var(--superfone-call-button-focus-ring);
+    outline-offset: 2px;
+    border-radius: 2px;
+  }
+
+  button.inline[aria-disabled='true'] {
+    cursor: not-allowed;
+  }
+
+  .indicator {
+    display: inline-flex;
+    margin-inline-start: 0.2em;
+    vertical-align: -0.1em;
+    color: var(--superfone-call-button-start-background);
+  }
+
+  .indicator svg,
+  .indicator .spinner {
+    width: 0.8em;
+    height: 0.8em;
+  }
+
+  .indicator.end {
+    color: var(--superfone-call-button-end-background);
+  }
+
+  :host([inline]) .message:not(:empty) {
+    position: absolute;
+    top: 100%;
+    left: 0;
+    z-index: 1;
+    width: max-content;
+    max-width: 20em;
+    padding: 0.25em 0.5em;
+    border: 1px solid currentColor;
+    border-radius: 4px;
+    background: Canvas;
+    font-size: 0.85em;
+  }
+
   .visually-hidden {
     position: absolute;
     width: 1px;

@@ -8,10 +8,18 @@ export interface CallStartDetail {
   agentNumber: string | null;
 }
 
-/** Detail of `superfone-call-started` and `superfone-call-ended`. */
+/** Detail of `superfone-call-started`. */
 export interface CallDetail extends CallStartDetail {
   /** Superfone's identifier of the notification sent to the agent's app. */
   notificationId: number;
+}
+
+/** Who ended a call: the agent's click, the `max-duration` limit, or the page calling `end()`. */
+export type CallEndReason = 'user' | 'max-duration' | 'program';
+
+/** Detail of `superfone-call-ended`. */
+export interface CallEndedDetail extends CallDetail {
+  reason: CallEndReason;
 }
 
 /** Detail of `superfone-call-error`. */
@@ -27,7 +35,7 @@ export interface CallErrorDetail {
 export interface SuperfoneCallEventMap {
   'superfone-call-start': CustomEvent<CallStartDetail>;
   'superfone-call-started': CustomEvent<CallDetail>;
-  'superfone-call-ended': CustomEvent<CallDetail>;
+  'superfone-call-ended': CustomEvent<CallEndedDetail>;
   'superfone-call-error': CustomEvent<CallErrorDetail>;
 }
 

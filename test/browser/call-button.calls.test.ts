@@ -133,13 +133,27 @@ describe('placing and ending a call through the proxy and simulator', () => {
     expect((await simulator.state()).requests).to.have.length(1, 'the request had been sent');
   });
 
-  it('offers End only where a call exists: two buttons, one agent, busy answer for the second', async () => {
+  it('while the agent is on a call, other controls say so, send nothing, and offer to end that call', async () => {
     const first = await callButton('+91 80000 00001');
     const second = await callButton('+91 98450 12345');
     await first.start();
+    await second.updateComplete;
+    expect(second.hasAttribute('agent-busy')).to.equal(true);
+    expect(second.shadowRoot!.querySelector('[part="message"]')!.textContent).to.contain('You are on a call with +91 80000 00001');
+    expect(primaryButton(second).getAttribute('aria-disabled')).to.equal('true');
+    const requestsBefore = (await simulator.state()).requests.length;
     await second.start();
-    expect(first.state).to.equal('active');
-    expect(second.state).to.equal('error');
-    expect(innerButtons(second).map((button) => button.textContent!.trim())).to.deep.equal(['Try again']);
+    expect((await simulator.state()).requests.length).to.equal(requestsBefore, 'no second START');
+
+    const endCurrent = innerButtons(second).find((button) => button.textContent!.includes('End current call'))!;
+    const ended = oneEvent(second, 'superfone-call-ended');
+    endCurrent.click();
+    const event = await ended;
+    expect(event.detail.customerNumber).to.equal('+918000000001');
+    expect(event.detail.reason).to.equal('user');
+    await first.updateComplete;
+    await second.updateComplete;
+    expect(first.state).to.equal('idle');
+    expect(second.hasAttribute('agent-busy')).to.equal(false);
   });
 });

@@ -13,6 +13,7 @@ import {
   NOT_ON_SUPERFONE,
   primaryButton,
   simulator,
+  startCallElsewhere,
   visibleMessage,
 } from './helpers.js';
 
@@ -94,9 +95,8 @@ describe('every error code reaches the element with words an agent understands',
     expect(primaryButton(element).textContent!.trim()).to.equal('End call');
   });
 
-  it('the agent is already on a call → agent_busy', async () => {
-    const first = await callButton('+91 80000 00001');
-    await first.start();
+  it('the agent is already on a call the page does not know of → agent_busy', async () => {
+    await startCallElsewhere('+918000000001');
     const second = await callButton('+91 98450 12345');
     const detail = await failedStart(second);
     expectReadableError(second, detail, 'agent_busy', 409);

@@ -2,6 +2,7 @@ import { fixture, html } from '@open-wc/testing';
 import '../../src/index.js';
 import type { SuperfoneCallButton } from '../../src/index.js';
 import type { SimulatorFault, SimulatorSnapshot } from '../../src/simulator/simulator.js';
+import { STORAGE_KEY as ACTIVE_CALLS_STORAGE_KEY } from '../../src/active-calls.js';
 import { TEST_ROUTES } from '../support/test-routes.js';
 
 /** Agents the simulator knows by default. */
@@ -21,7 +22,11 @@ async function control(route: string, body?: unknown): Promise<SimulatorSnapshot
 }
 
 export const simulator = {
-  reset: () => control('reset', {}),
+  /** Forgets calls on both sides: the simulator's, and the page's record of active calls. */
+  reset: () => {
+    localStorage.removeItem(ACTIVE_CALLS_STORAGE_KEY);
+    return control('reset', {});
+  },
   state: () => control('state'),
   fault: (fault: SimulatorFault | null, count?: number) => control('fault', { kind: null, ...fault, count }),
 };
@@ -65,4 +70,14 @@ export async function eventsDuring<T extends Event>(name: string, action: () => 
     document.removeEventListener(name, record);
   }
   return seen;
+}
+
+/** Starts a call behind the page's back, as another device or an old tab would. */
+export async function startCallElsewhere(customerNumber: string, agentNumber = ASHA): Promise<void> {
+  const response = await fetch(TEST_ROUTES.proxy, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ customer_number: customerNumber, user_number: agentNumber, call_action: 'START' }),
+  });
+  if (!response.ok) throw new Error(`could not start a call elsewhere: HTTP ${response.status}`);
 }

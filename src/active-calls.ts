@@ -1,0 +1,125 @@
+/**
+ * What this origin knows about active calls, one per agent, shared by every control in
+ * every tab: records live in localStorage (so a reload keeps them) and changes travel over
+ * a BroadcastChannel (so other tabs learn at once). Superfone allows one active call per
+ * agent; this lets the page know before the API says so.
+ */
+
+export interface ActiveCallRecord {
+  /** Whose call it is: the agent's number, or the proxy for a server-bound agent. */
+  agentKey: string;
+  customerNumber: string;
+  agentNumber: string | null;
+  proxyUrl: string;
+  notificationId: number;
+  startedAt: number;
+  /** When `max-duration` ends the call, in epoch ms; `null` when it has none. */
+  endsAt: number | null;
+}
+
+export const STORAGE_KEY = 'superfone-call-button:active-calls';
+const CHANNEL_NAME = 'superfone-call-button';
+/** A record nobody ended (a closed tab, a crash) stops blocking the agent after this long. */
+export const STALE_AFTER_MS = 4 * 60 * 60 * 1000;
+/** A call past its `max-duration` deadline is kept this much longer, for the END to go out. */
+const DEADLINE_GRACE_MS = 60 * 1000;
+
+type Records = Record<string, ActiveCallRecord>;
+type Message = { type: 'set'; record: ActiveCallRecord } | { type: 'clear'; agentKey: string; notificationId: number };
+
+/** The key under which an agent's call is kept: its number, or the proxy that binds it. */
+export function agentKeyFor(agentNumber: string | null, proxyUrl: string): string {
+  return agentNumber ?? `server-bound:${proxyUrl}`;
+}
+
+function isExpired(record: ActiveCallRecord, now: number): boolean {
+  const limit = record.endsAt === null ? record.startedAt + STALE_AFTER_MS : record.endsAt + DEADLINE_GRACE_MS;
+  return now > limit;
+}
+
+export class ActiveCalls extends EventTarget {
+  readonly #storage: Storage | null;
+  readonly #channel: BroadcastChannel | null;
+  /** Used when storage is unavailable (sandboxed frames, some private modes). */
+  #memory: Records = {};
+
+  constructor(storage: Storage | null, channel: BroadcastChannel | null) {
+    super();
+    this.#storage = storage;
+    this.#channel = channel;
+    this.#channel?.addEventListener('message', (event: MessageEvent<Message>) => {
+      // Another tab already wrote storage; this tab's copy only needs to notice.
+      if (event.data?.type === 'set') this.#memory[event.data.record.agentKey] = event.data.record;
+      if (event.data?.type === 'clear') delete this.#memory[event.data.agentKey];
+      this.dispatchEvent(new Event('change'));
+    });
+  }
+
+  get(agentKey: string): ActiveCallRecord | undefined {
+    const records = this.#read();
+    const record = records[agentKey];
+    if (record && isExpired(record, Date.now())) {
+      delete records[agentKey];
+      this.#write(records);
+      return undefined;
+    }
+    return record;
+  }
+
+  set(record: ActiveCallRecord): void {
+    const records = this.#read();
+    records[record.agentKey] = record;
+    this.#write(records);
+    this.#announce({ type: 'set', record });
+  }
+
+  /** Forgets the agent's call, if it is still the one with this notification. */
+  clear(agentKey: string, notificationId: number): void {
+    const records = this.#read();
+    if (records[agentKey]?.notificationId !== notificationId) return;
+    delete records[agentKey];
+    this.#write(records);
+    this.#announce({ type: 'clear', agentKey, notificationId });
+  }
+
+  #announce(message: Message): void {
+    this.#channel?.postMessage(message);
+    this.dispatchEvent(new Event('change'));
+  }
+
+  #read(): Records {
+    if (!this.#storage) return this.#memory;
+    try {
+      const parsed: unknown = JSON.parse(this.#storage.getItem(STORAGE_KEY) ?? '{}');
+      return typeof parsed === 'object' && parsed !== null ? (parsed as Records) : {};
+    } catch {
+      return this.#memory;
+    }
+  }
+
+  #write(records: Records): void {
+    this.#memory = records;
+    try {
+      this.#storage?.setItem(STORAGE_KEY, JSON.stringify(records));
+    } catch {
+      // Storage full or refused: this tab still knows, through #memory and the channel.
+    }
+  }
+}
+
+let shared: ActiveCalls | undefined;
+
+/** The page's one registry, made on first use. */
+export function activeCalls(): ActiveCalls {
+  if (!shared) {
+    let storage: Storage | null = null;
+    try {
+      storage = globalThis.localStorage ?? null;
+    } catch {
+      storage = null;
+    }
+    const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL_NAME) : null;
+    shared = new ActiveCalls(storage, channel);
+  }
+  return shared;
+}
