@@ -1,0 +1,127 @@
+import { provide } from '@lit/context';
+import { LitElement, css, html, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { PageScanner } from './detection/page-scanner.js';
+import { isKnownCountry } from './phone-number.js';
+import { scopeContext, type ScopeSettings } from './scope-context.js';
+
+/**
+ * Wraps CRM content and carries the settings every call control inside it shares. With
+ * `detect`, it also turns the phone numbers in its text, and its `tel:`/`callto:` links,
+ * into call controls; that code is fetched only then.
+ *
+ * @tagname superfone-click-to-call
+ * @summary One place to configure click-to-call for a part of a page, and find numbers in it.
+ *
+ * @slot - The CRM content.
+ */
+export class SuperfoneClickToCall extends LitElement {
+  static override styles = css`
+    :host {
+      display: contents;
+    }
+  `;
+
+  static define(tagName = 'superfone-click-to-call', registry: CustomElementRegistry = customElements): void {
+    if (!registry.get(tagName)) registry.define(tagName, this);
+  }
+
+  #scanner: PageScanner | null = null;
+  #scannerReady: Promise<void> = Promise.resolve();
+
+  @provide({ context: scopeContext })
+  protected settings: ScopeSettings = { agentNumber: null, proxyUrl: null, defaultCountry: null, maxDuration: null };
+
+  /** The agent whose app places every call inside, unless a control names its own. */
+  @property({ attribute: 'agent-number' }) agentNumber: string | null = null;
+
+  /** Where every control inside POSTs, unless it names its own. */
+  @property({ attribute: 'proxy-url' }) proxyUrl: string | null = null;
+
+  /** Region for numbers written without a country code, inside this scope. Default `IN`. */
+  @property({ attribute: 'default-country' }) defaultCountry: string | null = null;
+
+  /** Seconds after which calls started inside end automatically. */
+  @property({ attribute: 'max-duration', type: Number }) maxDuration: number | null = null;
+
+  /** Finds phone numbers and `tel:` links in the content and makes them call controls. */
+  @property({ type: Boolean, reflect: true }) detect = false;
+
+  /** Extra CSS selectors whose content detection leaves alone. */
+  @property() ignore = '';
+
+  /** `open` (default) searches open shadow roots inside the scope; `none` does not. */
+  @property({ attribute: 'shadow-roots' }) shadowRoots: 'open' | 'none' = 'open';
+
+  /** Resolves once detection has processed everything on the page so far (at once without `detect`). */
+  async scanComplete(): Promise<void> {
+    await this.updateComplete;
+    await this.#scannerReady;
+    await this.#scanner?.whenIdle();
+  }
+
+  /** Counts from the running detection, or `null` without `detect`. */
+  get scanStats(): PageScanner['stats'] | null {
+    return this.#scanner?.stats ?? null;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#stopDetection();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated && this.detect) this.#startDetection();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('agentNumber') || changed.has('proxyUrl') || changed.has('defaultCountry') || changed.has('maxDuration')) {
+      this.settings = {
+        agentNumber: this.agentNumber,
+        proxyUrl: this.proxyUrl,
+        defaultCountry: this.defaultCountry,
+        maxDuration: this.maxDuration,
+      };
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const detection = ['detect', 'ignore', 'shadowRoots', 'defaultCountry'] as const;
+    if (detection.some((name) => changed.has(name))) {
+      this.#stopDetection();
+      if (this.detect) this.#startDetection();
+    }
+  }
+
+  #startDetection(): void {
+    const country = (this.defaultCountry ?? 'IN').toUpperCase();
+    if (!isKnownCountry(country)) {
+      console.error(`superfone-click-to-call: unknown default-country "${this.defaultCountry}"; detection is off.`);
+      return;
+    }
+    this.#scannerReady = import('./detection/page-scanner.js').then(({ PageScanner }) => {
+      if (!this.detect || !this.isConnected) return;
+      try {
+        this.#scanner = new PageScanner(this, {
+          defaultCountry: country,
+          ignore: this.ignore,
+          searchShadowRoots: this.shadowRoots !== 'none',
+        });
+      } catch (error) {
+        console.error((error as Error).message);
+        return;
+      }
+      this.#scanner.start();
+    });
+  }
+
+  #stopDetection(): void {
+    this.#scanner?.stop();
+    this.#scanner = null;
+  }
+
+  override render() {
+    return html`<slot></slot>`;
+  }
+}

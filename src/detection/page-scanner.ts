@@ -1,0 +1,245 @@
+import type { CountryCode } from 'libphonenumber-js/min';
+import { normalizePhoneNumber } from '../phone-number.js';
+import { findPhoneNumbers } from './find-phone-numbers.js';
+
+export interface ScanOptions {
+  defaultCountry: CountryCode;
+  /** Extra selectors whose content is left alone. */
+  ignore: string;
+  /** Whether open shadow roots inside the scope are searched too. */
+  searchShadowRoots: boolean;
+}
+
+/** What a scan did, for benchmarks and tests. */
+export interface ScanStats {
+  textNodesSearched: number;
+  numbersWrapped: number;
+  linksWrapped: number;
+  slices: number;
+  longestSliceMs: number;
+}
+
+/** Content that is never touched: code, form fields, editable text, ignored parts, our own controls. */
+const ALWAYS_SKIP =
+  'script, style, noscript, template, textarea, input, select, option, [contenteditable], [data-superfone-ignore], superfone-call-button, superfone-click-to-call[detect]';
+const CALL_LINK = 'a[href^="tel:" i], a[href^="callto:" i]';
+/** A quick test that a text could hold a phone number at all: seven digits, loosely spaced. */
+const SEVEN_DIGITS = /(?:\p{Nd}[^\p{Nd}\n]{0,3}){6}\p{Nd}/u;
+/** Work is cut into slices this long, so the page stays responsive while a big table is scanned. */
+const SLICE_MS = 8;
+/** Nodes a walker advances between clock checks. */
+const WALK_BATCH = 64;
+
+type Job = { kind: 'walk'; walker: TreeWalker } | { kind: 'text'; text: Text };
+
+function yieldToMain(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  if (scheduler?.yield) return scheduler.yield();
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * Finds phone numbers in the text under a root and makes each a call control, without
+ * changing what the page shows: the number's own text is moved into an inline
+ * `<superfone-call-button>`. `tel:`/`callto:` links are wrapped the same way. Content added
+ * or changed later is picked up by a MutationObserver; only changed nodes are processed,
+ * in time slices.
+ */
+export class PageScanner {
+  readonly stats: ScanStats = { textNodesSearched: 0, numbersWrapped: 0, linksWrapped: 0, slices: 0, longestSliceMs: 0 };
+  readonly #root: Element;
+  readonly #options: ScanOptions;
+  readonly #skip: string;
+  readonly #observer: MutationObserver;
+  /** Text already searched (and found empty) or produced by our own splitting. */
+  readonly #searched = new WeakSet<Text>();
+  /** Controls this scanner made, so their own mutations are not rescanned. */
+  readonly #made = new WeakSet<Element>();
+  #jobs: Job[] = [];
+  /** Links met during a walk, wrapped once the walker has moved past them. */
+  #links: HTMLAnchorElement[] = [];
+  #running = false;
+  #stopped = false;
+  #idleWaiters: Array<() => void> = [];
+
+  constructor(root: Element, options: ScanOptions) {
+    this.#root = root;
+    this.#options = options;
+    this.#skip = options.ignore.trim() ? `${ALWAYS_SKIP}, ${options.ignore}` : ALWAYS_SKIP;
+    // Fail now, with the integrator's selector named, rather than deep in a scan.
+    try {
+      root.matches(this.#skip);
+    } catch {
+      throw new SyntaxError(`superfone-click-to-call: ignore="${options.ignore}" is not a valid CSS selector list.`);
+    }
+    this.#observer = new MutationObserver((records) => this.#onMutations(records));
+  }
+
+  start(): void {
+    this.#observe(this.#root);
+    this.#enqueueSubtree(this.#root);
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#observer.disconnect();
+    this.#jobs = [];
+    this.#settle();
+  }
+
+  /** Resolves once everything queued so far has been processed. */
+  whenIdle(): Promise<void> {
+    if (!this.#running && this.#jobs.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #observe(root: Node): void {
+    this.#observer.observe(root, { childList: true, subtree: true, characterData: true });
+  }
+
+  #enqueueSubtree(root: Node): void {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
+      acceptNode: (node) => this.#accept(node),
+    });
+    this.#jobs.push({ kind: 'walk', walker });
+    this.#run();
+  }
+
+  #accept(node: Node): number {
+    if (node instanceof Text) {
+      return !this.#searched.has(node) && SEVEN_DIGITS.test(node.data) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
+    }
+    const element = node as Element;
+    if (element.matches(this.#skip)) return NodeFilter.FILTER_REJECT;
+    if (element.matches(CALL_LINK)) {
+      this.#links.push(element as HTMLAnchorElement);
+      return NodeFilter.FILTER_REJECT;
+    }
+    if (this.#options.searchShadowRoots && element.shadowRoot && element !== this.#root) {
+      this.#observe(element.shadowRoot);
+      this.#enqueueSubtree(element.shadowRoot);
+    }
+    return NodeFilter.FILTER_SKIP;
+  }
+
+  #run(): void {
+    if (this.#running || this.#stopped) return;
+    this.#running = true;
+    void this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#jobs.length > 0 && !this.#stopped) {
+      const sliceStart = performance.now();
+      while (this.#jobs.length > 0 && performance.now() - sliceStart < SLICE_MS) this.#step();
+      const slice = performance.now() - sliceStart;
+      this.stats.slices += 1;
+      this.stats.longestSliceMs = Math.max(this.stats.longestSliceMs, slice);
+      if (this.#jobs.length > 0) await yieldToMain();
+    }
+    this.#running = false;
+    this.#settle();
+  }
+
+  #settle(): void {
+    if (this.#running || this.#jobs.length > 0) return;
+    for (const resolve of this.#idleWaiters.splice(0)) resolve();
+  }
+
+  #step(): void {
+    const job = this.#jobs[0]!;
+    if (job.kind === 'text') {
+      this.#jobs.shift();
+      this.#searchText(job.text);
+      return;
+    }
+    // Collect a batch first: wrapping while the walker stands on a node would move it.
+    const texts: Text[] = [];
+    for (let count = 0; count < WALK_BATCH; count++) {
+      const node = job.walker.nextNode();
+      if (!node) {
+        this.#jobs.shift();
+        break;
+      }
+      texts.push(node as Text);
+    }
+    for (const text of texts) this.#searchText(text);
+    for (const link of this.#links.splice(0)) this.#wrapLink(link);
+  }
+
+  #isInsideSkipped(node: Node): boolean {
+    const parent = node.parentElement;
+    return parent === null || parent.closest(this.#skip) !== null;
+  }
+
+  #searchText(text: Text): void {
+    if (!text.isConnected || this.#searched.has(text)) return;
+    this.#searched.add(text);
+    if (!SEVEN_DIGITS.test(text.data) || this.#isInsideSkipped(text)) return;
+    this.stats.textNodesSearched += 1;
+    const found = findPhoneNumbers(text.data, this.#options.defaultCountry);
+    // Last first, so earlier offsets stay true while the text is split.
+    for (const number of found.reverse()) {
+      const after = text.splitText(number.end);
+      const digits = text.splitText(number.start);
+      this.#searched.add(after);
+      this.#searched.add(digits);
+      const control = this.#makeControl(number.e164);
+      digits.before(control);
+      control.append(digits);
+      this.stats.numbersWrapped += 1;
+    }
+  }
+
+  #wrapLink(link: HTMLAnchorElement): void {
+    const href = link.getAttribute('href') ?? '';
+    let written = href;
+    try {
+      written = decodeURIComponent(href);
+    } catch {
+      // A malformed escape: let the number check below refuse it.
+    }
+    const number = normalizePhoneNumber(written, this.#options.defaultCountry);
+    if (!number.ok || link.parentElement?.matches('superfone-call-button')) return;
+    const control = this.#makeControl(number.e164);
+    link.before(control);
+    control.append(link);
+    this.stats.linksWrapped += 1;
+  }
+
+  #makeControl(e164: string): HTMLElement {
+    const control = document.createElement('superfone-call-button');
+    control.inline = true;
+    control.setAttribute('customer-number', e164);
+    control.setAttribute('data-superfone-detected', '');
+    this.#made.add(control);
+    return control;
+  }
+
+  #onMutations(records: MutationRecord[]): void {
+    if (this.#stopped) return;
+    for (const record of records) {
+      if (record.type === 'characterData') {
+        this.#onTextChanged(record.target as Text);
+        continue;
+      }
+      for (const node of record.addedNodes) {
+        if (this.#made.has(node as Element) || (node instanceof Text && this.#searched.has(node))) continue;
+        if (node instanceof Text) this.#jobs.push({ kind: 'text', text: node });
+        else if (node instanceof Element) this.#enqueueSubtree(node);
+      }
+    }
+    this.#run();
+  }
+
+  /** Text edited in place: a wrapped number that changed is unwrapped, then searched again. */
+  #onTextChanged(text: Text): void {
+    this.#searched.delete(text);
+    const control = text.parentElement;
+    if (control && this.#made.has(control)) {
+      control.replaceWith(...control.childNodes);
+      this.#made.delete(control);
+    }
+    this.#jobs.push({ kind: 'text', text });
+  }
+}
