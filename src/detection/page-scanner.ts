@@ -167,9 +167,12 @@ export class PageScanner {
     for (const link of this.#links.splice(0)) this.#wrapLink(link);
   }
 
+  /** True under skipped content between the node and the root (the root itself matches `[detect]`). */
   #isInsideSkipped(node: Node): boolean {
     const parent = node.parentElement;
-    return parent === null || parent.closest(this.#skip) !== null;
+    if (parent === null) return !(node.parentNode instanceof ShadowRoot);
+    const skipped = parent.closest(this.#skip);
+    return skipped !== null && skipped !== this.#root && this.#root.contains(skipped);
   }
 
   #searchText(text: Text): void {

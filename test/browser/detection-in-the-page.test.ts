@@ -1,0 +1,212 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import type { SuperfoneCallButton, SuperfoneClickToCall } from '../../src/index.js';
+import { ASHA, simulator } from './helpers.js';
+
+function scannerLoaded(): boolean {
+  return performance.getEntriesByType('resource').some((entry) => entry.name.includes('/detection/page-scanner'));
+}
+
+async function detectingScope(content: ReturnType<typeof html>, attributes: { ignore?: string; shadowRoots?: 'open' | 'none' } = {}) {
+  const scope = await fixture<SuperfoneClickToCall>(html`<superfone-click-to-call
+    detect
+    agent-number=${ASHA}
+    ignore=${attributes.ignore ?? ''}
+    shadow-roots=${attributes.shadowRoots ?? 'open'}
+    >${content}</superfone-click-to-call
+  >`);
+  await scope.scanComplete();
+  return scope;
+}
+
+function detected(root: ParentNode): SuperfoneCallButton[] {
+  return [...root.querySelectorAll<SuperfoneCallButton>('superfone-call-button[data-superfone-detected]')];
+}
+
+describe('detection: numbers in text and links become call controls', () => {
+  beforeEach(() => simulator.reset());
+
+  it('fetches the detection code only once a scope uses detect', async () => {
+    await fixture(html`<superfone-click-to-call agent-number=${ASHA}><p>Call 98450 12345</p></superfone-click-to-call>`);
+    expect(scannerLoaded()).to.equal(false);
+    await detectingScope(html`<p>Call 98450 12345</p>`);
+    expect(scannerLoaded()).to.equal(true);
+  });
+
+  it('wraps each number without changing what the page shows', async () => {
+    const scope = await detectingScope(html`<div class="note">
+      Spoke to Ravi on 98450 12345 and his office (080) 2345-6789; invoice INV-2024-000123 due 15/03/2024, ₹1,23,456.00.
+    </div>`);
+    const controls = detected(scope);
+    expect(controls.map((control) => control.textContent)).to.deep.equal(['98450 12345', '(080) 2345-6789']);
+    expect(controls.map((control) => control.customerNumber)).to.deep.equal(['+919845012345', '+918023456789']);
+    expect(scope.querySelector('.note')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal(
+      'Spoke to Ravi on 98450 12345 and his office (080) 2345-6789; invoice INV-2024-000123 due 15/03/2024, ₹1,23,456.00.',
+    );
+  });
+
+  it('a detected number is keyboard-focusable, named "Call <number>", and styled through ::part(number)', async () => {
+    const style = document.createElement('style');
+    style.textContent = 'superfone-call-button::part(number) { color: rgb(1, 2, 3); }';
+    document.head.append(style);
+    try {
+      const scope = await detectingScope(html`<p>Mobile: 98450 12345</p>`);
+      const [control] = detected(scope);
+      await control!.updateComplete;
+      const inner = control!.shadowRoot!.querySelector('button')!;
+      expect(inner.getAttribute('aria-label')).to.equal('Call +91 98450 12345');
+      expect(getComputedStyle(inner).color).to.equal('rgb(1, 2, 3)');
+      const before = document.createElement('button');
+      before.textContent = 'before';
+      scope.before(before);
+      before.focus();
+      await sendKeys({ press: 'Tab' });
+      expect(control!.shadowRoot!.activeElement).to.equal(inner);
+      await expect(scope).to.be.accessible();
+      before.remove();
+    } finally {
+      style.remove();
+    }
+  });
+
+  it('a detected number calls like a button: same events, E.164 in the detail, veto honoured', async () => {
+    const scope = await detectingScope(html`<p>Call 98450 12345</p><p>Or 99000 12345</p>`);
+    const [first, second] = detected(scope);
+    const veto = (event: Event) => {
+      if ((event as CustomEvent).detail.customerNumber === '+919900012345') event.preventDefault();
+    };
+    document.addEventListener('superfone-call-start', veto);
+    try {
+      const start = oneEvent(document.body, 'superfone-call-start');
+      const started = oneEvent(document.body, 'superfone-call-started');
+      first!.shadowRoot!.querySelector('button')!.click();
+      expect((await start).detail.customerNumber).to.equal('+919845012345');
+      await started;
+      expect(first!.getAttribute('state')).to.equal('active');
+      await first!.end();
+      second!.shadowRoot!.querySelector('button')!.click();
+      await second!.updateComplete;
+      expect(second!.state).to.equal('idle');
+      expect((await simulator.state()).notifications.filter((note) => note.customerNumber === '+919900012345')).to.have.length(0);
+    } finally {
+      document.removeEventListener('superfone-call-start', veto);
+    }
+  });
+
+  it('never touches code, form fields, editable or ignored content', async () => {
+    const scope = await detectingScope(
+      html`<script type="text/plain">98450 12345</script>
+        <style>
+          /* 98450 12345 */
+        </style>
+        <textarea>98450 12345</textarea>
+        <input value="98450 12345" />
+        <select>
+          <option>98450 12345</option>
+        </select>
+        <div contenteditable="true">98450 12345</div>
+        <div data-superfone-ignore><span>98450 12345</span></div>
+        <div class="legal">98450 12345</div>
+        <p>98450 12345</p>`,
+      { ignore: '.legal' },
+    );
+    const controls = detected(scope);
+    expect(controls).to.have.length(1);
+    expect(controls[0]!.parentElement!.tagName).to.equal('P');
+  });
+
+  it('a second scan of processed text wraps nothing twice', async () => {
+    const scope = await detectingScope(html`<p>Call 98450 12345</p>`);
+    scope.ignore = '.nothing';
+    await scope.scanComplete();
+    expect(detected(scope)).to.have.length(1);
+    expect(scope.querySelectorAll('superfone-call-button superfone-call-button')).to.have.length(0);
+  });
+
+  it('searches open shadow roots, unless shadow-roots="none"', async () => {
+    const host = document.createElement('div');
+    host.attachShadow({ mode: 'open' }).innerHTML = '<p>Widget: 98450 12345</p>';
+    const scope = await detectingScope(html`${host}`);
+    expect(detected(host.shadowRoot!)).to.have.length(1);
+
+    const closedToo = document.createElement('div');
+    closedToo.attachShadow({ mode: 'open' }).innerHTML = '<p>Widget: 98450 12345</p>';
+    await detectingScope(html`${closedToo}`, { shadowRoots: 'none' });
+    expect(detected(closedToo.shadowRoot!)).to.have.length(0);
+    expect(scope).to.exist;
+  });
+
+  it('a tel: link calls through Superfone instead of leaving the page', async () => {
+    const scope = await detectingScope(html`<p><a href="tel:+919845012345">Ravi’s mobile</a></p>`);
+    const link = scope.querySelector('a')!;
+    expect(link.parentElement!.matches('superfone-call-button[inline]')).to.equal(true);
+    let leftPage = true;
+    document.addEventListener('click', (event) => (leftPage = !event.defaultPrevented), { once: true });
+    const started = oneEvent(document.body, 'superfone-call-started');
+    link.click();
+    expect(leftPage).to.equal(false);
+    expect((await started).detail.customerNumber).to.equal('+919845012345');
+  });
+
+  it('a modifier-click on a tel: link keeps the browser default and calls nothing', async () => {
+    const scope = await detectingScope(html`<p><a href="callto:+919845012345">Call Ravi</a></p>`);
+    const link = scope.querySelector('a')!;
+    let prevented: boolean | undefined;
+    document.addEventListener('click', (event) => (prevented = event.defaultPrevented), { once: true });
+    // Not dispatched for real: a real ctrl-click on tel: would hand off to the OS.
+    link.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, ctrlKey: true }));
+    expect(prevented).to.equal(false);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await simulator.state()).requests).to.have.length(0);
+  });
+
+  it('leaves a tel: link with a number it cannot call alone', async () => {
+    const scope = await detectingScope(html`<a href="tel:12">short code</a>`);
+    expect(scope.querySelector('a')!.parentElement).to.equal(scope);
+  });
+});
+
+describe('detection: content that changes later', () => {
+  beforeEach(() => simulator.reset());
+
+  it('picks up rows added later, as a single-page app or infinite scroll adds them', async () => {
+    const scope = await detectingScope(html`<table><tbody></tbody></table>`);
+    const body = scope.querySelector('tbody')!;
+    body.insertAdjacentHTML('beforeend', '<tr><td>Arjun</td><td>98450 12345</td></tr><tr><td>Order #4521983</td><td>15/03/2024</td></tr>');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await scope.scanComplete();
+    expect(detected(scope).map((control) => control.customerNumber)).to.deep.equal(['+919845012345']);
+  });
+
+  it('text changed in place is searched again: a recycled row gets its new number', async () => {
+    const scope = await detectingScope(html`<p class="cell">98450 12345</p>`);
+    const numberText = detected(scope)[0]!.firstChild as Text;
+    numberText.data = '99000 12345';
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await scope.scanComplete();
+    expect(detected(scope).map((control) => control.customerNumber)).to.deep.equal(['+919900012345']);
+    expect(scope.querySelector('.cell')!.textContent).to.equal('99000 12345');
+  });
+
+  it('a 5,000-row table added at once is processed in slices, not one long task', async () => {
+    const scope = await detectingScope(html`<table><tbody></tbody></table>`);
+    const rows = Array.from({ length: 5000 }, (_, index) => {
+      const mobile = String(9845000000 + index);
+      return `<tr><td>Lead ${index}</td><td>${mobile.slice(0, 5)} ${mobile.slice(5)}</td><td>INV-2024-${String(index).padStart(6, '0')}</td></tr>`;
+    }).join('');
+    scope.querySelector('tbody')!.insertAdjacentHTML('beforeend', rows);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await scope.scanComplete();
+    expect(detected(scope)).to.have.length(5000);
+    const stats = scope.scanStats!;
+    console.log(`5,000 rows: ${stats.slices} slices, longest ${stats.longestSliceMs.toFixed(1)} ms`);
+    expect(stats.slices).to.be.greaterThan(10, 'the work was cut into slices');
+  });
+
+  it('removing detected content leaves no control behind in the page', async () => {
+    const scope = await detectingScope(html`<section><p>98450 12345</p></section>`);
+    scope.querySelector('section')!.remove();
+    await scope.scanComplete();
+    expect(document.querySelectorAll('superfone-call-button[data-superfone-detected]')).to.have.length(0);
+  });
+});
