@@ -40,8 +40,8 @@ function isExpired(record: ActiveCallRecord, now: number): boolean {
 export class ActiveCalls extends EventTarget {
   readonly #storage: Storage | null;
   readonly #channel: BroadcastChannel | null;
-  /** Used when storage is unavailable (sandboxed frames, some private modes). */
-  #memory: Records = {};
+  /** The records as last read or written; storage is read again only when another tab changes it. */
+  #memory: Records | null = null;
 
   constructor(storage: Storage | null, channel: BroadcastChannel | null) {
     super();
@@ -49,8 +49,9 @@ export class ActiveCalls extends EventTarget {
     this.#channel = channel;
     this.#channel?.addEventListener('message', (event: MessageEvent<Message>) => {
       // Another tab already wrote storage; this tab's copy only needs to notice.
-      if (event.data?.type === 'set') this.#memory[event.data.record.agentKey] = event.data.record;
-      if (event.data?.type === 'clear') delete this.#memory[event.data.agentKey];
+      const records = this.#read();
+      if (event.data?.type === 'set') records[event.data.record.agentKey] = event.data.record;
+      if (event.data?.type === 'clear') delete records[event.data.agentKey];
       this.dispatchEvent(new Event('change'));
     });
   }
@@ -87,14 +88,23 @@ export class ActiveCalls extends EventTarget {
     this.dispatchEvent(new Event('change'));
   }
 
+  /** Forgets the cached copy, so the next read sees storage as it is now. */
+  reload(): void {
+    this.#memory = null;
+    this.dispatchEvent(new Event('change'));
+  }
+
   #read(): Records {
-    if (!this.#storage) return this.#memory;
+    if (this.#memory) return this.#memory;
+    let records: Records = {};
     try {
-      const parsed: unknown = JSON.parse(this.#storage.getItem(STORAGE_KEY) ?? '{}');
-      return typeof parsed === 'object' && parsed !== null ? (parsed as Records) : {};
+      const parsed: unknown = JSON.parse(this.#storage?.getItem(STORAGE_KEY) ?? '{}');
+      if (typeof parsed === 'object' && parsed !== null) records = parsed as Records;
     } catch {
-      return this.#memory;
+      // Unreadable: start empty rather than block calls.
     }
+    this.#memory = records;
+    return records;
   }
 
   #write(records: Records): void {
@@ -102,7 +112,7 @@ export class ActiveCalls extends EventTarget {
     try {
       this.#storage?.setItem(STORAGE_KEY, JSON.stringify(records));
     } catch {
-      // Storage full or refused: this tab still knows, through #memory and the channel.
+      // Storage full or refused: this tab still knows, through its copy and the channel.
     }
   }
 }
@@ -119,7 +129,12 @@ export function activeCalls(): ActiveCalls {
       storage = null;
     }
     const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL_NAME) : null;
-    shared = new ActiveCalls(storage, channel);
+    const calls = new ActiveCalls(storage, channel);
+    // A tab without BroadcastChannel still writes storage; its change arrives as a storage event.
+    globalThis.addEventListener?.('storage', (event: StorageEvent) => {
+      if (event.key === STORAGE_KEY || event.key === null) calls.reload();
+    });
+    shared = calls;
   }
   return shared;
 }

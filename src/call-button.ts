@@ -12,7 +12,7 @@ import { scopeContext, type ScopeSettings } from './scope-context.js';
 export type CallState = 'idle' | 'starting' | 'active' | 'ending' | 'error';
 
 /** The normalized numbers to call, or why there are none, in words for the agent. */
-type Readiness = { ok: true; call: CallStartDetail } | { ok: false; reason: string };
+type Readiness = { ok: true; call: CallStartDetail; display: string } | { ok: false; reason: string };
 
 /** A call this element can end: the numbers, and the proxy that started it. */
 type KnownCall = CallStartDetail & { proxyUrl: string; notificationId: number | null };
@@ -185,8 +185,7 @@ export class SuperfoneCallButton extends LitElement {
     this.setAttribute('state', this.callState);
     this.toggleAttribute('invalid', this.invalid);
     this.toggleAttribute('agent-busy', this.busyWith !== null);
-    const link = this.#slottedLink();
-    if (link) link.setAttribute('aria-description', this.#primaryControl().name);
+    if (this.inline) this.#slottedLink()?.setAttribute('aria-description', this.#primaryControl().name);
   }
 
   /** Asks the agent's app to call the customer. Resolves when the proxy has answered. */
@@ -335,10 +334,11 @@ export class SuperfoneCallButton extends LitElement {
         : { ok: false, reason: `“${this.customerNumber}” is not a valid phone number, so it cannot be called.` };
     }
     const agentNumber = this.agentNumber;
-    if (agentNumber === null) return { ok: true, call: { customerNumber: customer.e164, agentNumber: null } };
+    const display = formatForDisplay(customer.e164);
+    if (agentNumber === null) return { ok: true, call: { customerNumber: customer.e164, agentNumber: null }, display };
     const agent = normalizePhoneNumber(agentNumber, country);
     if (!agent.ok) return { ok: false, reason: `The agent number “${agentNumber}” is not a valid phone number.` };
-    return { ok: true, call: { customerNumber: customer.e164, agentNumber: agent.e164 } };
+    return { ok: true, call: { customerNumber: customer.e164, agentNumber: agent.e164 }, display };
   }
 
   /** True while a call this element started exists for sure: then only End makes sense. */
@@ -373,7 +373,8 @@ export class SuperfoneCallButton extends LitElement {
   /** What the main control is right now: its look, its visible label and its accessible name. */
   #primaryControl(): { kind: 'start' | 'end' | 'busy'; label: string; name: string } {
     const readiness = this.#readiness;
-    const customer = formatForDisplay(this.#call?.customerNumber ?? (readiness.ok ? readiness.call.customerNumber : ''));
+    const sameCustomer = readiness.ok && (!this.#call || this.#call.customerNumber === readiness.call.customerNumber);
+    const customer = sameCustomer && readiness.ok ? readiness.display : formatForDisplay(this.#call?.customerNumber ?? '');
     switch (this.callState) {
       case 'starting':
         return { kind: 'busy', label: 'Calling…', name: `Calling ${customer}…` };
