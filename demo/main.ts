@@ -1,5 +1,5 @@
 import '../src/index.js';
-import type { SuperfoneCallButton, SuperfoneCallEventName } from '../src/index.js';
+import type { SuperfoneCallEventName, SuperfoneClickToCall } from '../src/index.js';
 import { formatForDisplay } from '../src/phone-number.js';
 import type { SimulatorSnapshot } from '../src/simulator/simulator.js';
 import { DEMO_CONTACTS } from './contacts.js';
@@ -8,7 +8,10 @@ const SIMULATOR_STATE_URL = '/__superfone-simulator/state';
 const SIMULATOR_FAULT_URL = '/__superfone-simulator/fault';
 const POLL_MS = 600;
 
+const crm = document.querySelector<SuperfoneClickToCall>('#crm')!;
 const agentPicker = document.querySelector<HTMLSelectElement>('#agent')!;
+const leadRows = document.querySelector<HTMLTableSectionElement>('#leads')!;
+const loadLeads = document.querySelector<HTMLButtonElement>('#load-leads')!;
 const contactRows = document.querySelector<HTMLTableSectionElement>('#contacts')!;
 const eventLog = document.querySelector<HTMLOListElement>('#event-log')!;
 const phoneScreen = document.querySelector<HTMLDivElement>('#phone-screen')!;
@@ -31,7 +34,6 @@ function renderContacts(): void {
     if (contact.doNotCall) nameCell.append(' ', element('span', 'Do not call', 'badge'));
     const button = element('superfone-call-button');
     button.customerNumber = contact.phone;
-    button.agentNumber = agentPicker.value;
     const callCell = element('td');
     callCell.append(button);
     row.append(nameCell, element('td', contact.company), element('td', contact.phone, 'recorded-number'), callCell);
@@ -103,10 +105,36 @@ async function pollSimulator(): Promise<void> {
   setTimeout(pollSimulator, POLL_MS);
 }
 
+// The scope carries the agent for every control inside it, detected numbers included.
 agentPicker.addEventListener('change', () => {
-  for (const button of document.querySelectorAll<SuperfoneCallButton>('superfone-call-button')) {
-    button.agentNumber = agentPicker.value;
+  crm.agentNumber = agentPicker.value;
+});
+
+/** A widget with its own open shadow root, as CRM plug-ins often are. */
+class DemoLegacyCard extends HTMLElement {
+  constructor() {
+    super();
+    this.attachShadow({ mode: 'open' }).innerHTML =
+      '<style>p{margin:.5rem 0;padding:.5rem;border:1px dashed #8c959f;border-radius:6px}</style>' +
+      '<p>Legacy widget (shadow DOM): escalation desk 022-2345 6789</p>';
   }
+}
+customElements.define('demo-legacy-card', DemoLegacyCard);
+
+const LEADS: Array<[string, string, string]> = [
+  ['Deepak Joshi', '99000 23456', '2024-03-15'],
+  ['Sara Thomas', '+91 70220 33445', '16/03/2024'],
+  ['Imran Khan', '0484 234 5678', '17.03.2024'],
+];
+let leadsLoaded = 0;
+
+// Stands in for a framework rendering rows after a fetch: plain text, no tags around numbers.
+loadLeads.addEventListener('click', () => {
+  const [name, phone, created] = LEADS[leadsLoaded % LEADS.length]!;
+  leadsLoaded += 1;
+  const row = element('tr');
+  row.append(element('td', `${name} (${leadsLoaded})`), element('td', phone), element('td', created));
+  leadRows.append(row);
 });
 
 faultSelect.addEventListener('change', async () => {

@@ -8,12 +8,14 @@ const vite = await createServer({ logLevel: 'silent', server: { port: 0, host: '
 await vite.listen();
 const browser = await launchChromium();
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1180 } });
   await page.goto(`http://127.0.0.1:${(vite.httpServer!.address() as AddressInfo).port}/`);
   await page.getByRole('button', { name: 'Call +91 80000 00001' }).click();
   await page.getByRole('button', { name: 'End call with +91 80000 00001' }).waitFor();
-  await page.getByRole('button', { name: 'Call +91 97400 11223' }).click();
+  await page.locator('#load-leads').click();
+  await page.locator('#leads superfone-call-button').waitFor();
   await page.locator('#phone-screen', { hasText: 'On a call with' }).waitFor();
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: 'docs/demo.png' });
   console.log('wrote docs/demo.png');
 } finally {

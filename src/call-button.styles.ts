@@ -96,6 +96,11 @@ export const callButtonStyles = css`
     max-width: 32em;
   }
 
+  .message.info {
+    color: inherit;
+    opacity: 0.8;
+  }
+
   .message:empty {
     display: none;
   }
@@ -146,6 +151,16 @@ export const callButtonStyles = css`
 
   .indicator.end {
     color: var(--superfone-call-button-end-background);
+  }
+
+  /* Inline, a note would cover the page's text: it shows on hover and focus, errors always. */
+  :host([inline]) .message.info {
+    display: none;
+  }
+
+  :host([inline]:hover) .message.info:not(:empty),
+  :host([inline]:focus-within) .message.info:not(:empty) {
+    display: block;
   }
 
   :host([inline]) .message:not(:empty) {

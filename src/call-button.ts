@@ -374,7 +374,9 @@ export class SuperfoneCallButton extends LitElement {
   #primaryControl(): { kind: 'start' | 'end' | 'busy'; label: string; name: string } {
     const readiness = this.#readiness;
     const sameCustomer = readiness.ok && (!this.#call || this.#call.customerNumber === readiness.call.customerNumber);
-    const customer = sameCustomer && readiness.ok ? readiness.display : formatForDisplay(this.#call?.customerNumber ?? '');
+    // Inline, the name repeats the number as the page shows it, so what is seen is what is heard.
+    const shown = this.inline && sameCustomer ? this.textContent?.trim() : '';
+    const customer = shown || (sameCustomer && readiness.ok ? readiness.display : formatForDisplay(this.#call?.customerNumber ?? ''));
     switch (this.callState) {
       case 'starting':
         return { kind: 'busy', label: 'Calling…', name: `Calling ${customer}…` };
@@ -396,7 +398,7 @@ export class SuperfoneCallButton extends LitElement {
     if (this.callState === 'error') return this.errorMessage;
     if (!this.#readiness.ok) return this.#readiness.reason;
     if (this.busyWith && this.callState === 'idle') {
-      return `You are on a call with ${formatForDisplay(this.busyWith.customerNumber)}. End it before calling someone else.`;
+      return `On a call with ${formatForDisplay(this.busyWith.customerNumber)}: end it to call someone else.`;
     }
     return '';
   }
@@ -450,7 +452,7 @@ export class SuperfoneCallButton extends LitElement {
     const message = this.#message();
     return html`<span part="base" class="base">
       ${this.inline ? this.#renderInline(message) : this.#renderStandard(message)}
-      <span part="message" id="message" class="message">${message}</span>
+      <span part="message" id="message" class="message ${this.callState === 'error' || !this.#readiness.ok ? 'error' : 'info'}">${message}</span>
       <span role="status" aria-live="polite" class="visually-hidden">${this.announcement}</span>
     </span>`;
   }

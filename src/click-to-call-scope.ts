@@ -1,6 +1,6 @@
-import { provide } from '@lit/context';
+import { consume, provide } from '@lit/context';
 import { LitElement, css, html, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import type { PageScanner } from './detection/page-scanner.js';
 import { isKnownCountry } from './phone-number.js';
 import { scopeContext, type ScopeSettings } from './scope-context.js';
@@ -28,6 +28,12 @@ export class SuperfoneClickToCall extends LitElement {
 
   #scanner: PageScanner | null = null;
   #scannerReady: Promise<void> = Promise.resolve();
+  #detectionKey = '';
+
+  /** An enclosing scope's settings: a nested scope inherits what it does not set. */
+  @consume({ context: scopeContext, subscribe: true })
+  @state()
+  private parentSettings?: ScopeSettings;
 
   @provide({ context: scopeContext })
   protected settings: ScopeSettings = { agentNumber: null, proxyUrl: null, defaultCountry: null, maxDuration: null };
@@ -72,32 +78,37 @@ export class SuperfoneClickToCall extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // Moved in the page: detection stopped on disconnect and starts again here.
     if (this.hasUpdated && this.detect) this.#startDetection();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('agentNumber') || changed.has('proxyUrl') || changed.has('defaultCountry') || changed.has('maxDuration')) {
+    const inherited = ['agentNumber', 'proxyUrl', 'defaultCountry', 'maxDuration', 'parentSettings'] as const;
+    if (inherited.some((name) => changed.has(name as keyof SuperfoneClickToCall))) {
+      const parent = this.parentSettings;
       this.settings = {
-        agentNumber: this.agentNumber,
-        proxyUrl: this.proxyUrl,
-        defaultCountry: this.defaultCountry,
-        maxDuration: this.maxDuration,
+        agentNumber: this.agentNumber || parent?.agentNumber || null,
+        proxyUrl: this.proxyUrl || parent?.proxyUrl || null,
+        defaultCountry: this.defaultCountry || parent?.defaultCountry || null,
+        maxDuration: this.maxDuration || parent?.maxDuration || null,
       };
     }
   }
 
-  protected override updated(changed: PropertyValues<this>): void {
-    const detection = ['detect', 'ignore', 'shadowRoots', 'defaultCountry'] as const;
-    if (detection.some((name) => changed.has(name))) {
+  protected override updated(): void {
+    // Restart detection only when what it depends on changed, not for every agent switch.
+    const detectionKey = JSON.stringify([this.detect, this.ignore, this.shadowRoots, this.settings.defaultCountry]);
+    if (detectionKey !== this.#detectionKey) {
+      this.#detectionKey = detectionKey;
       this.#stopDetection();
       if (this.detect) this.#startDetection();
     }
   }
 
   #startDetection(): void {
-    const country = (this.defaultCountry ?? 'IN').toUpperCase();
+    const country = (this.settings.defaultCountry ?? 'IN').toUpperCase();
     if (!isKnownCountry(country)) {
-      console.error(`superfone-click-to-call: unknown default-country "${this.defaultCountry}"; detection is off.`);
+      console.error(`superfone-click-to-call: unknown default-country "${country}"; detection is off.`);
       return;
     }
     this.#scannerReady = import('./detection/page-scanner.js').then(({ PageScanner }) => {

@@ -139,7 +139,7 @@ describe('placing and ending a call through the proxy and simulator', () => {
     await first.start();
     await second.updateComplete;
     expect(second.hasAttribute('agent-busy')).to.equal(true);
-    expect(second.shadowRoot!.querySelector('[part="message"]')!.textContent).to.contain('You are on a call with +91 80000 00001');
+    expect(second.shadowRoot!.querySelector('[part="message"]')!.textContent).to.contain('On a call with +91 80000 00001');
     expect(primaryButton(second).getAttribute('aria-disabled')).to.equal('true');
     const requestsBefore = (await simulator.state()).requests.length;
     await second.start();

@@ -54,7 +54,7 @@ describe('detection: numbers in text and links become call controls', () => {
       const [control] = detected(scope);
       await control!.updateComplete;
       const inner = control!.shadowRoot!.querySelector('button')!;
-      expect(inner.getAttribute('aria-label')).to.equal('Call +91 98450 12345');
+      expect(inner.getAttribute('aria-label')).to.equal('Call 98450 12345');
       expect(getComputedStyle(inner).color).to.equal('rgb(1, 2, 3)');
       const before = document.createElement('button');
       before.textContent = 'before';

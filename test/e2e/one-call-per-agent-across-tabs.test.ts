@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright';
+import { createServer, type ViteDevServer } from 'vite';
+import { launchChromium } from '../support/chromium.mjs';
+
+// Two tabs are two pages of one browser context: one origin, one localStorage, one BroadcastChannel.
+describe('one active call per agent, across tabs and reloads, in the demo', () => {
+  let vite: ViteDevServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let url: string;
+
+  before(async () => {
+    delete process.env.SUPERFONE_API_KEY;
+    vite = await createServer({ logLevel: 'silent', server: { port: 0, host: '127.0.0.1', open: false } });
+    await vite.listen();
+    url = `http://127.0.0.1:${(vite.httpServer!.address() as AddressInfo).port}/`;
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await vite?.close();
+  });
+  beforeEach(async () => {
+    await context?.close();
+    context = await browser.newContext();
+    await fetch(`${url}__superfone-simulator/reset`, { method: 'POST', body: '{}' });
+  });
+
+  async function openTab(): Promise<Page> {
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.getByRole('button', { name: 'Call +91 80000 00001' }).waitFor();
+    return page;
+  }
+  const control = (page: Page, name: string) => page.locator('#contacts tr', { hasText: name }).locator('superfone-call-button');
+  const stateOf = (page: Page, name: string) => control(page, name).getAttribute('state');
+
+  it('a call in one tab makes the agent busy in the other, which can end it', async () => {
+    const first = await openTab();
+    const second = await openTab();
+    await first.getByRole('button', { name: 'Call +91 80000 00001' }).click();
+    await first.getByRole('button', { name: 'End call with +91 80000 00001' }).waitFor();
+
+    const arjunInSecond = control(second, 'Arjun Mehta');
+    await second.waitForFunction((element) => element!.hasAttribute('agent-busy'), await arjunInSecond.elementHandle());
+    assert.match((await arjunInSecond.locator('[part~="message"]').textContent())!, /On a call with \+91 80000 00001/);
+    // The same customer's control in the other tab offers End, not a second call.
+    assert.equal(await stateOf(second, 'Priya Nair'), 'active');
+
+    await arjunInSecond.getByRole('button', { name: 'End current call' }).click();
+    await first.waitForFunction((element) => element!.getAttribute('state') === 'idle', await control(first, 'Priya Nair').elementHandle());
+    await second.waitForFunction((element) => !element!.hasAttribute('agent-busy'), await arjunInSecond.elementHandle());
+    const state = (await (await fetch(`${url}__superfone-simulator/state`)).json()) as { notifications: Array<{ action: string }> };
+    assert.deepEqual(state.notifications.map((note) => note.action), ['START', 'END']);
+  });
+
+  it('an active call survives a reload: the control shows End, and ending works', async () => {
+    const page = await openTab();
+    await page.getByRole('button', { name: 'Call +91 80000 00001' }).click();
+    await page.getByRole('button', { name: 'End call with +91 80000 00001' }).waitFor();
+    await page.reload();
+    const end = page.getByRole('button', { name: 'End call with +91 80000 00001' });
+    await end.waitFor();
+    await end.click();
+    await page.getByRole('button', { name: 'Call +91 80000 00001' }).waitFor();
+    assert.equal(await stateOf(page, 'Priya Nair'), 'idle');
+  });
+
+  it('detected numbers, tel: links and rows loaded later call through Superfone', async () => {
+    const page = await openTab();
+    const notes = page.locator('.note').first();
+    await notes.getByRole('button', { name: 'Call 098450 12345' }).click();
+    await notes.getByRole('button', { name: 'End call with 098450 12345' }).waitFor();
+    await page.locator('#phone-screen', { hasText: 'On a call with +91 98450 12345' }).waitFor();
+    await notes.getByRole('button', { name: 'End call with 098450 12345' }).click();
+    await notes.getByRole('button', { name: 'Call 098450 12345' }).waitFor();
+
+    // Nothing but phone numbers became controls in the notes.
+    const detectedInNote = await notes.locator('superfone-call-button').allTextContents();
+    assert.deepEqual(detectedInNote, ['098450 12345', '(080) 2345-6789 ext. 204']);
+
+    await page.getByRole('link', { name: 'tel: link to Rahul' }).click();
+    await page.locator('#phone-screen', { hasText: 'On a call with +91 98450 98450' }).waitFor();
+    assert.equal(page.url(), url, 'the tel: link did not leave the page');
+    await page.getByRole('link', { name: 'tel: link to Rahul' }).click();
+    await page.locator('#phone-screen', { hasText: 'idle' }).waitFor();
+
+    await page.locator('#load-leads').click();
+    await page.locator('#leads').getByRole('button', { name: 'Call 99000 23456' }).waitFor();
+    const shadowNumber = page.locator('demo-legacy-card').getByRole('button', { name: 'Call 022-2345 6789' });
+    await shadowNumber.waitFor();
+  });
+});
