@@ -1,4 +1,7 @@
-import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js/min';
+// From /core with the min metadata, not from /min: bundlers then keep the text-search code
+// in this lazily loaded chunk instead of the element's initial one.
+import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js/core';
+import metadata from 'libphonenumber-js/min/metadata';
 
 export interface FoundNumber {
   /** Offset of the number's first character in the text. */
@@ -52,7 +55,7 @@ function isGlued(text: string, start: number, end: number): boolean {
  */
 export function findPhoneNumbers(text: string, defaultCountry: CountryCode): FoundNumber[] {
   const found: FoundNumber[] = [];
-  for (const match of findPhoneNumbersInText(text, defaultCountry)) {
+  for (const match of findPhoneNumbersInText(text, defaultCountry, metadata)) {
     const { startsAt: start, endsAt: end, number } = match;
     if (!number.isValid()) continue;
     const raw = text.slice(start, end);
