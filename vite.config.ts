@@ -15,4 +15,9 @@ export default defineConfig({
       : superfoneProxy({ simulate: true, defaultCountry: 'IN', timeoutMs: 4_000 }),
   ],
   server: { port: 5173, open: !process.env.CI },
+  // Pre-bundle what the lazily loaded detection chunk imports too; found late, Vite would
+  // re-optimize and reload the page mid-session.
+  optimizeDeps: {
+    include: ['lit', 'lit/decorators.js', '@lit/context', 'libphonenumber-js/min', 'libphonenumber-js/core', 'libphonenumber-js/min/metadata'],
+  },
 });
