@@ -1,15 +1,12 @@
 // Refreshes docs/demo.png, the README's picture: the demo mid-call, as a newcomer sees it.
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'vite';
 import { launchChromium } from '../test/support/chromium.mjs';
+import { startDemo } from '../test/support/demo-server.js';
 
-delete process.env.SUPERFONE_API_KEY;
-const vite = await createServer({ logLevel: 'silent', server: { port: 0, host: '127.0.0.1', open: false } });
-await vite.listen();
+const demo = await startDemo();
 const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1180 } });
-  await page.goto(`http://127.0.0.1:${(vite.httpServer!.address() as AddressInfo).port}/`);
+  await page.goto(demo.url);
   await page.getByRole('button', { name: 'Call +91 80000 00001' }).click();
   await page.getByRole('button', { name: 'End call with +91 80000 00001' }).waitFor();
   await page.locator('#load-leads').click();
@@ -20,5 +17,5 @@ try {
   console.log('wrote docs/demo.png');
 } finally {
   await browser.close();
-  await vite.close();
+  await demo.close();
 }

@@ -1,32 +1,28 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright';
-import { createServer, type ViteDevServer } from 'vite';
 import { launchChromium } from '../support/chromium.mjs';
+import { startDemo } from '../support/demo-server.js';
 
 // The demo as `npm start` serves it: the project's vite.config.ts, simulator upstream.
 describe('the demo CRM page, in Chromium', () => {
-  let vite: ViteDevServer;
+  let demo: Awaited<ReturnType<typeof startDemo>>;
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
 
   before(async () => {
-    delete process.env.SUPERFONE_API_KEY;
-    vite = await createServer({ logLevel: 'silent', server: { port: 0, host: '127.0.0.1', open: false } });
-    await vite.listen();
-    const { port } = vite.httpServer!.address() as AddressInfo;
+    demo = await startDemo();
     browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.goto(demo.url);
     await page.getByRole('button', { name: 'Call +91 80000 00001' }).waitFor();
   });
   after(async () => {
     await browser?.close();
-    await vite?.close();
+    await demo?.close();
   });
 
   const row = (name: string) => page.locator('tr', { hasText: name });

@@ -1,27 +1,24 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright';
-import { createServer, type ViteDevServer } from 'vite';
 import { launchChromium } from '../support/chromium.mjs';
+import { startDemo } from '../support/demo-server.js';
 
 // Two tabs are two pages of one browser context: one origin, one localStorage, one BroadcastChannel.
 describe('one active call per agent, across tabs and reloads, in the demo', () => {
-  let vite: ViteDevServer;
+  let demo: Awaited<ReturnType<typeof startDemo>>;
   let browser: Browser;
   let context: BrowserContext;
   let url: string;
 
   before(async () => {
-    delete process.env.SUPERFONE_API_KEY;
-    vite = await createServer({ logLevel: 'silent', server: { port: 0, host: '127.0.0.1', open: false } });
-    await vite.listen();
-    url = `http://127.0.0.1:${(vite.httpServer!.address() as AddressInfo).port}/`;
+    demo = await startDemo();
+    url = demo.url;
     browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
-    await vite?.close();
+    await demo?.close();
   });
   beforeEach(async () => {
     await context?.close();
