@@ -161,6 +161,11 @@ export class SuperfoneCallButton extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     activeCalls().addEventListener('change', this.#onActiveCallsChange);
+    // Moved in the page (a re-sorted table): catch up on calls, and re-arm the time limit.
+    if (this.hasUpdated) {
+      this.#syncWithActiveCalls();
+      if (this.callState === 'active') this.#scheduleDeadline();
+    }
   }
 
   override disconnectedCallback(): void {

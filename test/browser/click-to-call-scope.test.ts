@@ -59,6 +59,17 @@ describe('<superfone-click-to-call>: settings shared by the controls inside', ()
     expect(state.notifications.map((note) => note.action)).to.deep.equal(['START', 'END']);
   });
 
+  it('max-duration still ends a call whose control was moved in the page meanwhile', async () => {
+    const scope = await fixture<SuperfoneClickToCall>(html`<superfone-click-to-call agent-number=${ASHA} max-duration="1">
+      <div class="a"><superfone-call-button customer-number="+91 80000 00001"></superfone-call-button></div><div class="b"></div>
+    </superfone-click-to-call>`);
+    const button = scope.querySelector('superfone-call-button')!;
+    await button.start();
+    const ended = oneEvent(button, 'superfone-call-ended');
+    scope.querySelector('.b')!.append(button);
+    expect(((await ended) as CustomEvent<CallEndedDetail>).detail.reason).to.equal('max-duration');
+  });
+
   it('ended by the agent says reason user; by the page, reason program', async () => {
     const button = await fixture<SuperfoneCallButton>(html`<superfone-call-button customer-number="+91 80000 00001" agent-number=${ASHA}></superfone-call-button>`);
     await button.start();
