@@ -12,7 +12,16 @@ import { TEST_ROUTES, TEST_TIMEOUT_MS } from './test/support/test-routes.ts';
 import { CHROMIUM_ARGS, findChromium } from './test/support/chromium.mjs';
 
 const running = await startSuperfoneSimulator();
-const upstream = { apiKey: running.simulator.apiKey, apiBase: running.apiBase, timeoutMs: TEST_TIMEOUT_MS };
+// Limits and the circuit breaker have tests of their own (Node, and the routes below);
+// here they would only make one test's calls count against the next's.
+const upstream = {
+  apiKey: running.simulator.apiKey,
+  apiBase: running.apiBase,
+  timeoutMs: TEST_TIMEOUT_MS,
+  allowedCountries: ['IN', 'GB', 'US'],
+  rateLimits: false,
+  circuitBreaker: false,
+};
 
 /** Each test route is the proxy with one integrator choice, so every code can be reached for real. */
 const routes = new Map([
@@ -21,6 +30,7 @@ const routes = new Map([
   [TEST_ROUTES.boundAgent, createSuperfoneProxy({ ...upstream, authorize: () => '+919812345678' })],
   [TEST_ROUTES.refused, createSuperfoneProxy({ ...upstream, authorize: () => false })],
   [TEST_ROUTES.brokenAuthorize, createSuperfoneProxy({ ...upstream, authorize: () => { throw new Error('session store down'); } })],
+  [TEST_ROUTES.guarded, createSuperfoneProxy({ ...upstream, allowedCountries: undefined, rateLimits: undefined, circuitBreaker: { failures: 2, openMs: 60_000 } })],
 ]);
 const listeners = new Map([...routes].map(([path, handler]) => [path, toNodeListener(handler)]));
 listeners.set(TEST_ROUTES.simulator, toNodeListener(createSimulatorControlHandler(running.simulator, TEST_ROUTES.simulator)));

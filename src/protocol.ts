@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   'upstream_auth',
   'upstream_error',
   'upstream_timeout',
+  'upstream_unavailable',
   'network_error',
   'internal_error',
 ] as const;
@@ -57,6 +58,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   upstream_auth: 502,
   upstream_error: 502,
   upstream_timeout: 504,
+  upstream_unavailable: 503,
   network_error: 0,
   internal_error: 500,
 };

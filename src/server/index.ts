@@ -18,4 +18,9 @@ export {
   type NodeListener,
 } from './node-adapter.js';
 export { buildClickToCallUrl, CLICK_TO_CALL_PATH } from './superfone-client.js';
+export { clientAddressOf } from './client-address.js';
+export { maskNumber } from './audit.js';
+export { memoryStore, redisStore, type CallGuardStore, type RedisLike } from './guards/call-guard-store.js';
+export { DEFAULT_RATE_LIMITS, type RateLimit, type RateLimitOptions } from './guards/rate-limits.js';
+export type { CircuitBreakerOptions } from './guards/circuit-breaker.js';
 export * from '../protocol.js';

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { rememberClientAddress } from './client-address.js';
 import { createSuperfoneProxy, type SuperfoneProxyOptions } from './proxy.js';
 
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -15,6 +16,14 @@ function alreadyParsedBody(req: IncomingMessage): string | Uint8Array | undefine
   return JSON.stringify(parsed);
 }
 
+/** The request's own origin, from its Host header, so same-origin checks compare like with like. */
+function requestBase(req: IncomingMessage): string {
+  const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+  const host = req.headers.host;
+  if (host && /^[\w.-]+(:\d{1,5})?$|^\[[\da-f:.]+\](:\d{1,5})?$/i.test(host)) return `${scheme}://${host}`;
+  return `${scheme}://localhost`;
+}
+
 /** node:http's request as a Fetch `Request`; the body streams, so size limits apply as it arrives. */
 export function toFetchRequest(req: IncomingMessage, signal?: AbortSignal): Request {
   const headers = new Headers();
@@ -22,11 +31,13 @@ export function toFetchRequest(req: IncomingMessage, signal?: AbortSignal): Requ
     if (value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
   }
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = new URL(req.url ?? '/', requestBase(req));
   const method = req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
   const body = hasBody ? (alreadyParsedBody(req) ?? (Readable.toWeb(req) as ReadableStream<Uint8Array>)) : undefined;
-  return new Request(url, { method, headers, body, signal, duplex: 'half' } as RequestInit);
+  const request = new Request(url, { method, headers, body, signal, duplex: 'half' } as RequestInit);
+  rememberClientAddress(request, req.socket.remoteAddress);
+  return request;
 }
 
 /** Writes a Fetch `Response` to node:http's response. */

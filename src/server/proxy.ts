@@ -1,6 +1,13 @@
 import { isKnownCountry, normalizePhoneNumber, type CountryCode } from '../phone-number.js';
 import type { CallAction, ErrorCode } from '../protocol.js';
+import { maskNumber } from './audit.js';
 import { readCallRequest } from './call-request.js';
+import { memoryStore, type CallGuardStore } from './guards/call-guard-store.js';
+import { CircuitBreaker, type CircuitBreakerOptions } from './guards/circuit-breaker.js';
+import { checkDestination } from './guards/destination-policy.js';
+import { checkOrigin, corsHeaders, parseAllowedOrigin, preflightHeaders } from './guards/origin-policy.js';
+import { StartRateLimits, type RateLimitOptions } from './guards/rate-limits.js';
+import { clientAddressOf } from './client-address.js';
 import { errorResponse, jsonResponse, type ProxyFailure } from './responses.js';
 import { callSuperfone } from './superfone-client.js';
 import { interpretUpstreamResult } from './upstream-outcome.js';
@@ -11,16 +18,20 @@ export const DEFAULT_MAX_BODY_BYTES = 4_096;
 
 /**
  * What `authorize` decides for one request:
- * - a string: the signed-in user's agent number; the page cannot name another agent;
+ * - a string: the signed-in user's agent number; the page cannot name another;
  * - `undefined`: allowed, and the page names the agent;
  * - `false`: refused with `401 unauthorized`.
  */
 export type AuthorizeResult = string | undefined | false;
 
-/** One line per request for the operator's log. It never holds the API key. */
+/** One audit record per request. Numbers are masked; the API key is never in it. */
 export interface ProxyLogEntry {
   time: string;
   action: CallAction | null;
+  /** The agent's number with the middle digits masked, once known. */
+  agent: string | null;
+  /** The customer's number with the middle digits masked, once known. */
+  customer: string | null;
   outcome: 'ok' | ErrorCode;
   status: number;
   upstreamStatus: number | null;
@@ -42,7 +53,23 @@ export interface SuperfoneProxyOptions {
   maxBodyBytes?: number;
   /** Decides who may call, and binds the signed-in user's agent number. See `AuthorizeResult`. */
   authorize?: (request: Request) => AuthorizeResult | Promise<AuthorizeResult>;
-  /** Receives one entry per request. */
+  /** Cross-origin pages that may call, exactly (`https://crm.example.com`). The proxy's own origin always may. */
+  allowedOrigins?: string[];
+  /** Countries calls may go to. Default: `defaultCountry` only. */
+  allowedCountries?: CountryCode[];
+  /** Allow premium-rate and shared-cost destinations. Default `false`. */
+  allowPremiumRate?: boolean;
+  /** A do-not-call check: return `true` (or a message) to refuse the number with `403`. */
+  blockNumber?: (customerNumber: string, request: Request) => boolean | string | Promise<boolean | string>;
+  /** Limits on STARTs; ENDs are never limited. `false` turns all limits off. */
+  rateLimits?: RateLimitOptions | false;
+  /** Who a request comes from, for the per-client limit. Default: the TCP peer from the Node adapters. */
+  clientKey?: (request: Request) => string;
+  /** Where limits and locks live. Default: this process (`memoryStore()`); `redisStore(client)` shares them. */
+  store?: CallGuardStore;
+  /** Fail fast after repeated upstream failures. `false` turns it off. */
+  circuitBreaker?: CircuitBreakerOptions | false;
+  /** Receives one audit entry per request. */
   log?: (entry: ProxyLogEntry) => void;
   /** The fetch used to reach Superfone. Default: the global one. */
   fetch?: typeof fetch;
@@ -50,13 +77,18 @@ export interface SuperfoneProxyOptions {
 
 export type SuperfoneProxyHandler = (request: Request) => Promise<Response>;
 
+/** Upstream outcomes that say Superfone itself is failing, which the circuit breaker counts. */
+const UPSTREAM_FAILURES: ReadonlySet<ErrorCode> = new Set(['upstream_error', 'upstream_timeout']);
+
 /** Bad options are the integrator's to fix at start-up, not the agent's at the first click. */
 function checkOptions(options: SuperfoneProxyOptions): void {
   if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '') {
     throw new TypeError('createSuperfoneProxy: apiKey is required (Superfone provisions it; keep it on the server).');
   }
-  if (options.defaultCountry !== undefined && !isKnownCountry(options.defaultCountry)) {
-    throw new TypeError(`createSuperfoneProxy: unknown defaultCountry "${options.defaultCountry}"; use a two-letter code such as IN.`);
+  for (const country of [options.defaultCountry, ...(options.allowedCountries ?? [])]) {
+    if (country !== undefined && !isKnownCountry(country)) {
+      throw new TypeError(`createSuperfoneProxy: unknown country "${country}"; use two-letter codes such as IN.`);
+    }
   }
   if (options.timeoutMs !== undefined && !(Number.isFinite(options.timeoutMs) && options.timeoutMs > 0)) {
     throw new TypeError('createSuperfoneProxy: timeoutMs must be a positive number of milliseconds.');
@@ -68,31 +100,48 @@ function checkOptions(options: SuperfoneProxyOptions): void {
 
 /**
  * The proxy as a Fetch-API handler: a page's call request in, one GET to Superfone with the
- * API key, the answer mapped to the shared protocol out. Adapters for Node, connect/Express
- * and Vite wrap this one function.
+ * API key, the answer mapped to the shared protocol out. Every rule that protects the paid
+ * account runs before Superfone is called. Adapters for Node, connect/Express and Vite wrap
+ * this one function.
  */
 export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneProxyHandler {
   checkOptions(options);
   const defaultCountry = options.defaultCountry ?? 'IN';
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const allowedOrigins = new Set((options.allowedOrigins ?? []).map(parseAllowedOrigin));
+  const destinationPolicy = {
+    allowedCountries: new Set(options.allowedCountries ?? [defaultCountry]),
+    allowPremiumRate: options.allowPremiumRate ?? false,
+  };
+  const store = options.store ?? memoryStore();
+  const rateLimits = options.rateLimits === false ? null : new StartRateLimits(store, options.rateLimits);
+  const breaker = options.circuitBreaker === false ? null : new CircuitBreaker(options.circuitBreaker);
+  const clientKey = options.clientKey ?? ((request: Request) => clientAddressOf(request) ?? 'unknown');
   const client = {
     apiBase: options.apiBase ?? DEFAULT_API_BASE,
     apiKey: options.apiKey,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     fetch: options.fetch ?? globalThis.fetch,
   };
+  // Held a little past the upstream timeout, so a racing START cannot slip in while one is in flight.
+  const lockTtlMs = client.timeoutMs + 2_000;
 
   return async function handleCallRequest(request) {
     const startedAt = performance.now();
-    let action: CallAction | null = null;
-    let upstreamStatus: number | null = null;
+    const audit: Pick<ProxyLogEntry, 'action' | 'agent' | 'customer' | 'upstreamStatus'> = {
+      action: null,
+      agent: null,
+      customer: null,
+      upstreamStatus: null,
+    };
+    let cors: Record<string, string> = {};
     const finish = (response: Response, outcome: 'ok' | ErrorCode, detail?: string): Response => {
+      for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
       options.log?.({
         time: new Date().toISOString(),
-        action,
+        ...audit,
         outcome,
         status: response.status,
-        upstreamStatus,
         latencyMs: Math.round(performance.now() - startedAt),
         ...(detail ? { detail: detail.split(client.apiKey).join('[redacted]') } : {}),
       });
@@ -101,6 +150,12 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
     const refuse = (failure: ProxyFailure, detail?: string) => finish(errorResponse(failure), failure.code, detail);
 
     try {
+      const origin = checkOrigin(request, allowedOrigins);
+      if (!origin.ok) return refuse(origin.failure);
+      if (origin.corsOrigin) cors = corsHeaders(origin.corsOrigin);
+      if (request.method === 'OPTIONS' && origin.corsOrigin) {
+        return finish(new Response(null, { status: 204, headers: preflightHeaders(origin.corsOrigin) }), 'ok');
+      }
       if (request.method !== 'POST') return refuse(methodNotAllowed(request.method));
 
       let boundAgent: string | null = null;
@@ -119,7 +174,9 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
       const reading = await readCallRequest(request, { defaultCountry, maxBodyBytes });
       if (!reading.ok) return refuse(reading.failure);
       const call = reading.call;
-      action = call.action;
+      audit.action = call.action;
+      audit.customer = maskNumber(call.customerNumber);
+      audit.agent = maskNumber(boundAgent ?? call.agentNumber);
 
       if (boundAgent && call.agentNumber && call.agentNumber !== boundAgent) {
         return refuse({ code: 'forbidden', message: 'You can only place calls from your own Superfone number.' });
@@ -132,13 +189,42 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
         });
       }
 
-      const result = await callSuperfone(client, { action: call.action, customerNumber: call.customerNumber, agentNumber });
-      if (result.kind === 'answered') upstreamStatus = result.status;
-      const outcome = interpretUpstreamResult(call.action, result);
-      if (outcome.ok) return finish(jsonResponse(outcome.body, 200), 'ok');
-      return refuse(outcome.failure);
+      // Ending is never refused by policy: a call that exists must always be endable.
+      let releaseLock: (() => Promise<void>) | null = null;
+      if (call.action === 'START') {
+        const blocked = options.blockNumber ? await options.blockNumber(call.customerNumber, request) : false;
+        if (blocked) {
+          return refuse({ code: 'forbidden', message: typeof blocked === 'string' ? blocked : 'This number is on the do-not-call list.' });
+        }
+        const destination = checkDestination(call.customerNumber, destinationPolicy);
+        if (destination) return refuse(destination);
+        const verdict = await rateLimits?.consume({
+          agentNumber,
+          customerNumber: call.customerNumber,
+          clientKey: clientKey(request),
+          agentBound: boundAgent !== null,
+        });
+        if (verdict && !verdict.ok) return refuse(rateLimited(verdict.limit, verdict.retryAfterSec));
+        releaseLock = await store.tryLock(`start:${agentNumber}`, lockTtlMs);
+        if (!releaseLock) return refuse({ code: 'agent_busy', message: 'A call request for you is already on its way. Wait for it, then try again.' });
+      }
+
+      try {
+        const waitSec = breaker?.check() ?? null;
+        if (waitSec !== null) {
+          return refuse({ code: 'upstream_unavailable', headers: { 'Retry-After': String(waitSec) } });
+        }
+        const result = await callSuperfone(client, { action: call.action, customerNumber: call.customerNumber, agentNumber });
+        if (result.kind === 'answered') audit.upstreamStatus = result.status;
+        const outcome = interpretUpstreamResult(call.action, result);
+        breaker?.record(!outcome.ok && UPSTREAM_FAILURES.has(outcome.failure.code));
+        if (outcome.ok) return finish(jsonResponse(outcome.body, 200), 'ok');
+        return refuse(outcome.failure);
+      } finally {
+        await releaseLock?.();
+      }
     } catch (error) {
-      // The message may come from integrator code; the key is never in it, but keep it out of the response.
+      // The message may come from integrator code or a store; keep it out of the response.
       return refuse({ code: 'internal_error' }, error instanceof Error ? error.message : String(error));
     }
   };
@@ -146,4 +232,17 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
 
 function methodNotAllowed(method: string): ProxyFailure {
   return { code: 'bad_request', status: 405, message: `Use POST to place a call (got ${method}).`, headers: { Allow: 'POST' } };
+}
+
+function rateLimited(limit: 'agent' | 'destination' | 'client', retryAfterSec: number): ProxyFailure {
+  const what = {
+    agent: 'You have started many calls in a short time',
+    destination: 'This number has been called many times in a short time',
+    client: 'Too many call requests came from this browser',
+  }[limit];
+  return {
+    code: 'rate_limited',
+    message: `${what}. Wait ${retryAfterSec} s, then try again.`,
+    headers: { 'Retry-After': String(retryAfterSec) },
+  };
 }

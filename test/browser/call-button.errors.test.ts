@@ -201,4 +201,36 @@ describe('every error code reaches the element with words an agent understands',
     await element.end();
     expect(element.state).to.equal('idle');
   });
+
+  describe('through a proxy with its default guards', () => {
+    it('a destination outside the allowed countries → forbidden, naming the country', async () => {
+      const element = await callButton('+44 20 7946 0958', { proxyUrl: TEST_ROUTES.guarded });
+      const detail = await failedStart(element);
+      expectReadableError(element, detail, 'forbidden', 403);
+      expect(detail.message).to.contain('United Kingdom (+44)');
+      expect((await simulator.state()).requests).to.have.length(0);
+    });
+
+    it('the same customer called too often → rate_limited, saying how long to wait', async () => {
+      const element = await callButton('+91 70220 33445', { proxyUrl: TEST_ROUTES.guarded });
+      for (let call = 0; call < 3; call++) {
+        await element.start();
+        await element.end();
+      }
+      const detail = await failedStart(element);
+      expectReadableError(element, detail, 'rate_limited', 429);
+      expect(detail.message).to.match(/Wait \d+ s/);
+    });
+
+    it('after repeated upstream failures → upstream_unavailable, without calling Superfone', async () => {
+      await simulator.fault({ kind: 'server-error' });
+      const element = await callButton('+91 80000 00001', { agentNumber: MEERA_OFFLINE, proxyUrl: TEST_ROUTES.guarded });
+      await failedStart(element);
+      await failedStart(element);
+      const requestsBefore = (await simulator.state()).requests.length;
+      const detail = await failedStart(element);
+      expectReadableError(element, detail, 'upstream_unavailable', 503);
+      expect((await simulator.state()).requests.length).to.equal(requestsBefore);
+    });
+  });
 });

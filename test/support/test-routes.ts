@@ -10,6 +10,8 @@ export const TEST_ROUTES = {
   refused: '/api/refused/call',
   /** A proxy whose `authorize` throws. */
   brokenAuthorize: '/api/broken-authorize/call',
+  /** A proxy with the default limits and countries, and a circuit breaker that opens after 2 failures. */
+  guarded: '/api/guarded/call',
   /** The simulator's control endpoints. */
   simulator: '/__superfone-simulator',
 } as const;

@@ -1,0 +1,45 @@
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import type { ProxyFailure } from '../responses.js';
+
+/** Number types that cost the caller more than a normal call; refused unless allowed. */
+const EXPENSIVE_TYPES = new Set(['PREMIUM_RATE', 'SHARED_COST']);
+
+export interface DestinationPolicy {
+  allowedCountries: ReadonlySet<CountryCode>;
+  allowPremiumRate: boolean;
+}
+
+function countryName(country: string): string {
+  try {
+    return new Intl.DisplayNames(['en'], { type: 'region' }).of(country) ?? country;
+  } catch {
+    return country;
+  }
+}
+
+/**
+ * Decides whether the account may pay for a call to this number: a country on the list,
+ * and not premium-rate or shared-cost. Uses libphonenumber-js's full metadata, which only
+ * the server loads, so the browser bundle stays small.
+ */
+export function checkDestination(customerNumber: string, policy: DestinationPolicy): ProxyFailure | null {
+  const parsed = parsePhoneNumberFromString(customerNumber);
+  const country = parsed?.country;
+  if (!parsed || !country) {
+    return { code: 'forbidden', message: `Calls to ${customerNumber} are not allowed: the number belongs to no country this CRM may call.` };
+  }
+  if (!policy.allowedCountries.has(country)) {
+    return {
+      code: 'forbidden',
+      message: `Calls to ${countryName(country)} (+${parsed.countryCallingCode}) are not allowed from this CRM. Ask your administrator if you need them.`,
+    };
+  }
+  const type = parsed.getType();
+  if (!policy.allowPremiumRate && type && EXPENSIVE_TYPES.has(type)) {
+    return {
+      code: 'forbidden',
+      message: `${parsed.formatInternational()} is a ${type === 'PREMIUM_RATE' ? 'premium-rate' : 'shared-cost'} number, which this CRM does not call.`,
+    };
+  }
+  return null;
+}

@@ -1,0 +1,61 @@
+import type { ProxyFailure } from '../responses.js';
+
+/** The CORS headers an allowed cross-origin caller gets on every answer, errors included. */
+export function corsHeaders(origin: string): Record<string, string> {
+  return {
+    'Access-Control-Allow-Origin': origin,
+    'Access-Control-Allow-Credentials': 'true',
+    Vary: 'Origin',
+  };
+}
+
+export function preflightHeaders(origin: string): Record<string, string> {
+  return {
+    ...corsHeaders(origin),
+    'Access-Control-Allow-Methods': 'POST',
+    'Access-Control-Allow-Headers': 'Content-Type, Authorization',
+    'Access-Control-Max-Age': '600',
+  };
+}
+
+export type OriginVerdict = { ok: true; corsOrigin: string | null } | { ok: false; failure: ProxyFailure };
+
+function refuse(what: string): OriginVerdict {
+  return { ok: false, failure: { code: 'forbidden', message: `Calls from ${what} are not allowed. Open the CRM from its usual address.` } };
+}
+
+/**
+ * Who may call: the proxy's own origin, and the origins listed exactly. No wildcards, no
+ * reflected unknown origin, `null` refused; a cross-site request without an allowed
+ * origin never reaches Superfone.
+ */
+export function checkOrigin(request: Request, allowedOrigins: ReadonlySet<string>): OriginVerdict {
+  const origin = request.headers.get('origin');
+  const fetchSite = request.headers.get('sec-fetch-site');
+  if (origin !== null) {
+    if (allowedOrigins.has(origin)) return { ok: true, corsOrigin: origin };
+    if (origin === 'null') return refuse('an opaque origin (null)');
+    const sameOrigin = fetchSite === 'same-origin' || (fetchSite === null && origin === new URL(request.url).origin);
+    if (sameOrigin) return { ok: true, corsOrigin: null };
+    return refuse(origin.length > 80 ? 'another site' : origin);
+  }
+  if (fetchSite === 'cross-site' || fetchSite === 'same-site') return refuse('another site');
+  // No Origin and no cross-site marker: a same-origin browser request or a server-side client.
+  return { ok: true, corsOrigin: null };
+}
+
+/** Checks one configured origin: scheme and host, no path, no wildcard. */
+export function parseAllowedOrigin(value: string): string {
+  const trimmed = value.trim();
+  if (trimmed.includes('*')) throw new TypeError(`allowedOrigins: "${trimmed}" has a wildcard; list each origin exactly.`);
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    throw new TypeError(`allowedOrigins: "${trimmed}" is not an origin such as https://crm.example.com.`);
+  }
+  if (url.origin === 'null' || url.origin !== trimmed.replace(/\/$/, '')) {
+    throw new TypeError(`allowedOrigins: "${trimmed}" is not an origin such as https://crm.example.com (no path, no trailing parts).`);
+  }
+  return url.origin;
+}
