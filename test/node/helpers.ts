@@ -34,16 +34,22 @@ export async function startProxy(
   const upstream = await startSuperfoneSimulator({ apiKey: API_KEY, ...simulatorOptions });
   const logs: ProxyLogEntry[] = [];
   const emitted: string[] = [];
-  const handler = createSuperfoneProxy({
-    apiKey: API_KEY,
-    apiBase: upstream.apiBase,
-    timeoutMs: 1_000,
-    log: (entry) => {
-      logs.push(entry);
-      emitted.push(JSON.stringify(entry));
-    },
-    ...options,
-  });
+  let handler: (request: Request) => Promise<Response>;
+  try {
+    handler = createSuperfoneProxy({
+      apiKey: API_KEY,
+      apiBase: upstream.apiBase,
+      timeoutMs: 1_000,
+      log: (entry) => {
+        logs.push(entry);
+        emitted.push(JSON.stringify(entry));
+      },
+      ...options,
+    });
+  } catch (error) {
+    await upstream.close();
+    throw error;
+  }
   return {
     upstream,
     handler,
