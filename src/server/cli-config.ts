@@ -16,6 +16,9 @@ Options (each has an environment variable; a flag wins over it):
   --api-base URL         SUPERFONE_API_BASE         Default ${DEFAULT_API_BASE}
   --timeout-ms MS        SUPERFONE_TIMEOUT_MS       Wait for Superfone at most this long. Default ${DEFAULT_TIMEOUT_MS}
   --default-country CC   SUPERFONE_DEFAULT_COUNTRY  Region for numbers without a country code. Default IN
+  --allowed-origins LIST SUPERFONE_ALLOWED_ORIGINS  Comma-separated origins of CRM pages on other hosts that may call
+  --allowed-countries LIST SUPERFONE_ALLOWED_COUNTRIES Comma-separated destination countries. Default: the default country
+  --redis-url URL        SUPERFONE_REDIS_URL        Share rate limits and locks with other instances through Redis
   --port PORT            PORT                       Default ${DEFAULT_PORT}
   --host HOST            HOST                       Default ${DEFAULT_HOST} (loopback only)
   --simulate                                        Run the built-in Superfone simulator as upstream
@@ -27,6 +30,9 @@ Example:
 
 export interface CliConfig {
   help: boolean;
+  allowedOrigins: string[];
+  allowedCountries: CountryCode[];
+  redisUrl: string | undefined;
   simulate: boolean;
   apiKey: string | undefined;
   apiBase: string;
@@ -59,6 +65,9 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
         'api-base': { type: 'string' },
         'timeout-ms': { type: 'string' },
         'default-country': { type: 'string' },
+        'allowed-origins': { type: 'string' },
+        'allowed-countries': { type: 'string' },
+        'redis-url': { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
         simulate: { type: 'boolean' },
@@ -81,10 +90,23 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
   if (!isKnownCountry(country)) {
     throw new CliConfigError(`SUPERFONE_DEFAULT_COUNTRY "${country}" is not a known two-letter region code.`);
   }
+  const list = (text: string | undefined) => (text ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  const allowedOrigins = list(values['allowed-origins'] ?? env.SUPERFONE_ALLOWED_ORIGINS);
+  const allowedCountries = list(values['allowed-countries'] ?? env.SUPERFONE_ALLOWED_COUNTRIES).map((code) => code.toUpperCase());
+  for (const code of allowedCountries) {
+    if (!isKnownCountry(code)) throw new CliConfigError(`SUPERFONE_ALLOWED_COUNTRIES: "${code}" is not a known two-letter region code.`);
+  }
+  const redisUrl = values['redis-url'] ?? env.SUPERFONE_REDIS_URL;
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new CliConfigError('SUPERFONE_REDIS_URL must start with redis:// or rediss://.');
+  }
   const timeoutText = values['timeout-ms'] ?? env.SUPERFONE_TIMEOUT_MS;
   const portText = values.port ?? env.PORT;
   return {
     help,
+    allowedOrigins,
+    allowedCountries: allowedCountries as CountryCode[],
+    redisUrl,
     simulate,
     apiKey,
     apiBase,

@@ -3,10 +3,35 @@ import { createServer } from 'node:http';
 import { DEFAULT_PROXY_PATH } from '../protocol.js';
 import { startSuperfoneSimulator } from '../simulator/simulator-server.js';
 import { CliConfigError, HELP, readCliConfig, type CliConfig } from './cli-config.js';
+import { redisStore, type CallGuardStore } from './guards/call-guard-store.js';
 import { toNodeListener } from './node-adapter.js';
 import { createSuperfoneProxy } from './proxy.js';
 
+/** Redis only when asked for: ioredis is an optional peer, loaded here and nowhere else. */
+async function sharedStore(redisUrl: string | undefined): Promise<{ store?: CallGuardStore; close(): void }> {
+  if (!redisUrl) return { close() {} };
+  let Redis: typeof import('ioredis').Redis;
+  try {
+    ({ Redis } = await import('ioredis'));
+  } catch {
+    throw new CliConfigError('SUPERFONE_REDIS_URL needs the ioredis package: npm install ioredis.');
+  }
+  const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new CliConfigError(`could not connect to Redis at ${redactUrl(redisUrl)}: ${(error as Error).message}`);
+  }
+  return { store: redisStore(client), close: () => client.disconnect() };
+}
+
+/** A Redis URL may carry a password; logs get the host only. */
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}
+
 async function main(config: CliConfig): Promise<void> {
+  const shared = await sharedStore(config.redisUrl);
   const simulator = config.simulate ? await startSuperfoneSimulator() : undefined;
   const handler = toNodeListener(
     createSuperfoneProxy({
@@ -14,6 +39,9 @@ async function main(config: CliConfig): Promise<void> {
       apiBase: simulator?.apiBase ?? config.apiBase,
       timeoutMs: config.timeoutMs,
       defaultCountry: config.defaultCountry,
+      allowedOrigins: config.allowedOrigins,
+      allowedCountries: config.allowedCountries.length > 0 ? config.allowedCountries : undefined,
+      store: shared.store,
       log: (entry) => process.stdout.write(JSON.stringify(entry) + '\n'),
     }),
   );
@@ -29,12 +57,14 @@ async function main(config: CliConfig): Promise<void> {
   });
   server.listen(config.port, config.host, () => {
     const upstream = simulator ? `simulator at ${simulator.apiBase}` : config.apiBase;
-    process.stdout.write(`superfone-proxy listening on http://${config.host}:${config.port}${DEFAULT_PROXY_PATH} (upstream: ${upstream})\n`);
+    const limits = config.redisUrl ? `, limits shared through ${redactUrl(config.redisUrl)}` : '';
+    process.stdout.write(`superfone-proxy listening on http://${config.host}:${config.port}${DEFAULT_PROXY_PATH} (upstream: ${upstream}${limits})\n`);
   });
   const stop = () => {
     server.close();
     server.closeAllConnections();
     void simulator?.close();
+    shared.close();
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
