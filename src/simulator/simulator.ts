@@ -93,6 +93,7 @@ export class SuperfoneSimulator {
   readonly #busyResponse: { status: number; message: string };
   #notifications: SimulatedNotification[] = [];
   #requests: RecordedRequest[] = [];
+  #requestCount = 0;
   #nextNotificationId = 10001;
   #fault: { fault: SimulatorFault; remaining: number | null } | null = null;
 
@@ -117,6 +118,17 @@ export class SuperfoneSimulator {
     agent.appOnline = appOnline;
   }
 
+  /** API requests answered since the last reset; unlike `snapshot().requests`, never trimmed. */
+  get requestCount(): number {
+    return this.#requestCount;
+  }
+
+  /** The latest API request, as it arrived. */
+  lastRequest(): RecordedRequest | undefined {
+    const last = this.#requests.at(-1);
+    return last && { ...last, parameterNames: [...last.parameterNames] };
+  }
+
   /** Forgets calls, history and faults; agents and their app status stay. */
   reset(): void {
     for (const agent of this.#agents.values()) {
@@ -125,6 +137,7 @@ export class SuperfoneSimulator {
     }
     this.#notifications = [];
     this.#requests = [];
+    this.#requestCount = 0;
     this.#fault = null;
   }
 
@@ -144,6 +157,7 @@ export class SuperfoneSimulator {
     const fault = this.#takeFault();
     let reply = (fault && faultReply(fault)) ?? this.#decide(query, apiKeyValid);
     if (fault?.kind === 'slow' && reply.kind === 'json') reply = { ...reply, delayMs: fault.delayMs };
+    this.#requestCount += 1;
     this.#remember(this.#requests, {
       time: new Date().toISOString(),
       rawQuery,
