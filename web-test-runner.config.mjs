@@ -8,10 +8,10 @@ import { createSuperfoneProxy } from './src/server/proxy.ts';
 import { toNodeListener } from './src/server/node-adapter.ts';
 import { createSimulatorControlHandler } from './src/simulator/control-handler.ts';
 import { startSuperfoneSimulator } from './src/simulator/simulator-server.ts';
-import { TEST_ROUTES, TEST_TIMEOUT_MS } from './test/support/test-routes.ts';
+import { TEST_API_KEY, TEST_ROUTES, TEST_TIMEOUT_MS } from './test/support/test-routes.ts';
 import { CHROMIUM_ARGS, findChromium } from './test/support/chromium.mjs';
 
-const running = await startSuperfoneSimulator();
+const running = await startSuperfoneSimulator({ apiKey: TEST_API_KEY });
 // Limits and the circuit breaker have tests of their own (Node, and the routes below);
 // here they would only make one test's calls count against the next's.
 const upstream = {

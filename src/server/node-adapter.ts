@@ -8,6 +8,9 @@ export type FetchHandler = (request: Request) => Promise<Response>;
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 export type ConnectMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
+/** Bodies up to this size are read whole before the handler runs (the proxy's own limit is 4 KiB). */
+const BUFFERED_BODY_CAP = 64 * 1024;
+
 /** A body that a parser such as `express.json()` has already read and left on the request. */
 function alreadyParsedBody(req: IncomingMessage): string | Uint8Array | undefined {
   const parsed = (req as IncomingMessage & { body?: unknown }).body;
@@ -24,20 +27,41 @@ function requestBase(req: IncomingMessage): string {
   return `${scheme}://localhost`;
 }
 
-/** node:http's request as a Fetch `Request`; the body streams, so size limits apply as it arrives. */
+/** node:http's request as a Fetch `Request`, its body streamed, so size limits apply as it arrives. */
 export function toFetchRequest(req: IncomingMessage, signal?: AbortSignal): Request {
+  const method = req.method ?? 'GET';
+  const hasBody = method !== 'GET' && method !== 'HEAD';
+  const body = hasBody ? (alreadyParsedBody(req) ?? (Readable.toWeb(req) as ReadableStream<Uint8Array>)) : undefined;
+  return makeRequest(req, body, signal);
+}
+
+function makeRequest(req: IncomingMessage, body: string | Uint8Array | ReadableStream<Uint8Array> | undefined, signal?: AbortSignal): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
   }
   const url = new URL(req.url ?? '/', requestBase(req));
-  const method = req.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD';
-  const body = hasBody ? (alreadyParsedBody(req) ?? (Readable.toWeb(req) as ReadableStream<Uint8Array>)) : undefined;
-  const request = new Request(url, { method, headers, body, signal, duplex: 'half' } as RequestInit);
+  const request = new Request(url, { method: req.method ?? 'GET', headers, body: body as BodyInit | undefined, signal, duplex: 'half' } as RequestInit);
   rememberClientAddress(request, req.socket.remoteAddress);
   return request;
+}
+
+/**
+ * Reads a small body whole before making the `Request`: web streams over node:http are slow,
+ * and call requests are tiny. Past `cap` bytes the body stays a stream, so the handler's own
+ * limit still refuses it without buffering it.
+ */
+async function toFetchRequestBuffered(req: IncomingMessage, cap: number, signal?: AbortSignal): Promise<Request> {
+  const method = req.method ?? 'GET';
+  if (method === 'GET' || method === 'HEAD') return makeRequest(req, undefined, signal);
+  const parsed = alreadyParsedBody(req);
+  if (parsed !== undefined) return makeRequest(req, parsed, signal);
+  const declared = Number(req.headers['content-length']);
+  if (!Number.isFinite(declared) || declared > cap) return toFetchRequest(req, signal);
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return makeRequest(req, Buffer.concat(chunks), signal);
 }
 
 /** Writes a Fetch `Response` to node:http's response. */
@@ -46,6 +70,11 @@ export async function writeFetchResponse(response: Response, res: ServerResponse
   response.headers.forEach((value, name) => res.setHeader(name, value));
   if (!response.body) {
     res.end();
+    return;
+  }
+  // Small JSON answers go out in one write; only other bodies are streamed.
+  if (response.headers.get('content-type')?.startsWith('application/json')) {
+    res.end(Buffer.from(await response.arrayBuffer()));
     return;
   }
   await new Promise<void>((resolve, reject) => {
@@ -63,7 +92,7 @@ export function toNodeListener(handler: FetchHandler): NodeListener {
     const closed = new AbortController();
     res.on('close', () => closed.abort());
     try {
-      await writeFetchResponse(await handler(toFetchRequest(req, closed.signal)), res);
+      await writeFetchResponse(await handler(await toFetchRequestBuffered(req, BUFFERED_BODY_CAP, closed.signal)), res);
     } catch {
       if (!res.headersSent) {
         res.statusCode = 500;

@@ -18,3 +18,6 @@ export const TEST_ROUTES = {
 
 /** The proxy's upstream timeout in tests: short, so a hanging Superfone is tested quickly. */
 export const TEST_TIMEOUT_MS = 1_500;
+
+/** The simulator's key in browser tests: distinctive, so the leak check over all test output can look for it. */
+export const TEST_API_KEY = 'sf_test_BROWSER_SECRET_41d7';

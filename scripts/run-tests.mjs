@@ -1,0 +1,49 @@
+// npm test: every stage in order, stopping at the first failure, then one check over the
+// whole suite's captured output that no API key used by the tests was ever printed.
+import { spawn } from 'node:child_process';
+
+const STAGES = ['typecheck', 'test:node', 'test:browser', 'test:e2e', 'test:package'];
+
+/** Keys the tests hand to proxies, and the shape of every simulator-made key. */
+const SECRETS = [/sf_live_SECRET_6f1c9a0b2e/, /sf_test_BROWSER_SECRET_41d7/, /sf_not_the_key/, /sf_wrong_key/, /sim_[0-9a-f]{36}/];
+
+function run(script) {
+  return new Promise((resolve) => {
+    let captured = '';
+    const child = spawn('npm', ['run', '--silent', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk) => {
+      captured += chunk;
+      process.stdout.write(chunk);
+    });
+    child.stderr.on('data', (chunk) => {
+      captured += chunk;
+      process.stderr.write(chunk);
+    });
+    child.on('close', (code) => resolve({ code: code ?? 1, captured }));
+  });
+}
+
+let output = '';
+let passed = 0;
+let failed = 0;
+for (const stage of STAGES) {
+  console.log(`\n── ${stage} ──`);
+  const { code, captured } = await run(stage);
+  output += captured;
+  if (code === 0) passed += 1;
+  else {
+    failed += 1;
+    console.error(`\n${stage} failed (exit ${code}); later stages not run.`);
+    break;
+  }
+}
+
+const leaks = SECRETS.filter((secret) => secret.test(output));
+console.log(
+  leaks.length === 0
+    ? `\nAPI-key leak check: ${output.length} bytes of test output, no API key in any of it.`
+    : `\nAPI-key leak check FAILED: ${leaks.map(String).join(', ')} appeared in the test output.`,
+);
+if (leaks.length > 0) failed += 1;
+console.log(`stages: ${passed} passed, ${failed} failed`);
+process.exitCode = failed === 0 ? 0 : 1;
