@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
+import { startCliProxy } from '../support/cli-proxy.js';
+import { freePort } from '../support/free-port.js';
 import { API_KEY, assertNoKey, startBody } from './helpers.js';
 
 const CLI = ['--import', 'tsx', 'src/server/cli.ts'];
@@ -10,30 +11,6 @@ const cleanEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
 
 function runOnce(args: string[], env: NodeJS.ProcessEnv = {}) {
   return spawnSync(process.execPath, [...CLI, ...args], { env: { ...cleanEnv, ...env }, encoding: 'utf8', timeout: 20_000 });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Starts the CLI and resolves once it says where it listens. */
-async function serve(args: string[], env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, [...CLI, ...args], { env: { ...cleanEnv, ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      if (stdout.includes('listening on')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`CLI exited ${code}: ${stderr}`)));
-  });
-  return { child, output: () => stdout + stderr };
 }
 
 describe('superfone-proxy, the CLI', () => {
@@ -65,8 +42,7 @@ describe('superfone-proxy, the CLI', () => {
   it('serves the proxy with the key from the environment, and never prints the key', async () => {
     const upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
     try {
-      const port = await freePort();
-      const { child, output } = await serve([], { SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase, PORT: String(port) });
+      const { child, output, port } = await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase });
       children.push(child);
       const response = await fetch(`http://127.0.0.1:${port}/api/superfone/call`, {
         method: 'POST',
@@ -85,8 +61,7 @@ describe('superfone-proxy, the CLI', () => {
   });
 
   it('--simulate runs without a key', async () => {
-    const port = await freePort();
-    const { child, output } = await serve(['--simulate', '--port', String(port)], {});
+    const { child, output, port } = await startCliProxy({}, ['--simulate']);
     children.push(child);
     assert.match(output(), /upstream: simulator at http:\/\/127\.0\.0\.1:\d+\/superfone\/api/);
     const response = await fetch(`http://127.0.0.1:${port}/api/superfone/call`, {

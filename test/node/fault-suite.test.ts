@@ -1,47 +1,20 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { ErrorCode } from '../../src/protocol.js';
 import type { SimulatorFault } from '../../src/simulator/simulator.js';
 import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
+import { startCliProxy, type CliProxy } from '../support/cli-proxy.js';
 import { API_KEY, assertNoKey, MEERA_OFFLINE, startBody } from './helpers.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** The proxy as operators run it: the CLI, in its own process, in front of a faulty Superfone. */
-async function startCliProxy(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts'], {
-    env: { PATH: process.env.PATH, PORT: String(port), SUPERFONE_TIMEOUT_MS: '800', ...env },
-  });
-  let output = '';
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('listening on')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`proxy exited ${code}: ${output}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}/api/superfone/call`, output: () => output };
-}
 
 describe('fault suite: the CLI proxy against every simulator fault', () => {
   let upstream: RunningSimulator;
-  let proxy: Awaited<ReturnType<typeof startCliProxy>>;
-  let wrongKeyProxy: Awaited<ReturnType<typeof startCliProxy>>;
+  let proxy: CliProxy;
+  let wrongKeyProxy: CliProxy;
 
   before(async () => {
     upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
-    proxy = await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase });
-    wrongKeyProxy = await startCliProxy({ SUPERFONE_API_KEY: 'sf_not_the_key', SUPERFONE_API_BASE: upstream.apiBase });
+    proxy = await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase, SUPERFONE_TIMEOUT_MS: '800' });
+    wrongKeyProxy = await startCliProxy({ SUPERFONE_API_KEY: 'sf_not_the_key', SUPERFONE_API_BASE: upstream.apiBase, SUPERFONE_TIMEOUT_MS: '800' });
   });
   after(async () => {
     assertNoKey([proxy.output()]);

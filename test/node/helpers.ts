@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { afterEach } from 'node:test';
 import { createSuperfoneProxy, type SuperfoneProxyOptions, type ProxyLogEntry } from '../../src/server/proxy.js';
 import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import type { SimulatorOptions } from '../../src/simulator/simulator.js';
@@ -82,4 +83,23 @@ export function assertNoKey(texts: string[], key = API_KEY): void {
 
 export function startBody(customerNumber = '+918000000001', agentNumber: string | null = ASHA) {
   return { customer_number: customerNumber, ...(agentNumber ? { user_number: agentNumber } : {}), call_action: 'START' };
+}
+
+/**
+ * For suites that make a fresh proxy per test: returns the maker, and after each test checks
+ * that nothing the proxies emitted holds the key, then closes them.
+ */
+export function proxiesPerTest(): (...args: Parameters<typeof startProxy>) => Promise<ProxyUnderTest> {
+  const started: ProxyUnderTest[] = [];
+  afterEach(async () => {
+    for (const proxy of started.splice(0)) {
+      assertNoKey(proxy.emitted);
+      await proxy.close();
+    }
+  });
+  return async (...args) => {
+    const proxy = await startProxy(...args);
+    started.push(proxy);
+    return proxy;
+  };
 }

@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, afterEach, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import type { SimulatorFault } from '../../src/simulator/simulator.js';
-import { API_KEY, ASHA, assertNoKey, MEERA_OFFLINE, startBody, startProxy, VIKRAM, type ProxyUnderTest } from './helpers.js';
+import { API_KEY, ASHA, assertNoKey, MEERA_OFFLINE, proxiesPerTest, startBody, VIKRAM } from './helpers.js';
 
 describe('the proxy calls Superfone once, correctly encoded, and maps every answer', () => {
-  const started: ProxyUnderTest[] = [];
-  async function proxyFor(...args: Parameters<typeof startProxy>): Promise<ProxyUnderTest> {
-    const proxy = await startProxy(...args);
-    started.push(proxy);
-    return proxy;
-  }
-  afterEach(async () => {
-    for (const proxy of started.splice(0)) {
-      assertNoKey(proxy.emitted);
-      await proxy.close();
-    }
-  });
+  const proxyFor = proxiesPerTest();
 
   it('passes Superfone’s success body through unchanged', async () => {
     const proxy = await proxyFor();

@@ -1,26 +1,15 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { memoryStore } from '../../src/server/guards/call-guard-store.js';
 import { CircuitBreaker } from '../../src/server/guards/circuit-breaker.js';
 import { StartRateLimits } from '../../src/server/guards/rate-limits.js';
 import { maskNumber } from '../../src/server/audit.js';
-import { ASHA, assertNoKey, startBody, startProxy, VIKRAM, type ProxyUnderTest } from './helpers.js';
+import { ASHA, proxiesPerTest, startBody, VIKRAM, type ProxyUnderTest } from './helpers.js';
 
 const CRM = 'https://crm.example.com';
 
 describe('the proxy guards the paid account', () => {
-  const started: ProxyUnderTest[] = [];
-  async function proxyFor(...args: Parameters<typeof startProxy>): Promise<ProxyUnderTest> {
-    const proxy = await startProxy(...args);
-    started.push(proxy);
-    return proxy;
-  }
-  afterEach(async () => {
-    for (const proxy of started.splice(0)) {
-      assertNoKey(proxy.emitted);
-      await proxy.close();
-    }
-  });
+  const proxyFor = proxiesPerTest();
   const upstreamRequests = (proxy: ProxyUnderTest) => proxy.upstream.simulator.requestCount;
 
   describe('who may call: origins', () => {

@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { redisStore } from '../../src/server/guards/call-guard-store.js';
 import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
+import { startCliProxy, type CliProxy } from '../support/cli-proxy.js';
 import { startRedis } from '../support/redis-server.js';
 import { API_KEY, assertNoKey, startBody } from './helpers.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('limits and locks shared through a real Redis', () => {
   let redis: Awaited<ReturnType<typeof startRedis>>;
@@ -63,32 +54,19 @@ describe('limits and locks shared through a real Redis', () => {
 
   describe('two proxy processes behind one Redis', () => {
     let upstream: RunningSimulator;
-    const proxies: Array<{ child: ChildProcess; url: string; output: () => string }> = [];
+    const proxies: CliProxy[] = [];
 
     before(async () => {
       upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
       for (let index = 0; index < 2; index++) {
-        const port = await freePort();
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts'], {
-          env: {
-            PATH: process.env.PATH,
+        proxies.push(
+          await startCliProxy({
             SUPERFONE_API_KEY: API_KEY,
             SUPERFONE_API_BASE: upstream.apiBase,
             SUPERFONE_REDIS_URL: redis.url,
             SUPERFONE_TIMEOUT_MS: '3000',
-            PORT: String(port),
-          },
-        });
-        let output = '';
-        child.stderr.on('data', (chunk) => (output += chunk));
-        await new Promise<void>((resolve, reject) => {
-          child.stdout.on('data', (chunk) => {
-            output += chunk;
-            if (output.includes('listening on')) resolve();
-          });
-          child.once('exit', (code) => reject(new Error(`proxy exited ${code}: ${output}`)));
-        });
-        proxies.push({ child, url: `http://127.0.0.1:${port}/api/superfone/call`, output: () => output });
+          }),
+        );
       }
     });
     after(async () => {
