@@ -210,7 +210,8 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
       }
 
       try {
-        const waitSec = breaker?.check() ?? null;
+        // An END is always tried: while Superfone is failing, ending a live call matters most.
+        const waitSec = call.action === 'START' ? (breaker?.check() ?? null) : null;
         if (waitSec !== null) {
           return refuse({ code: 'upstream_unavailable', headers: { 'Retry-After': String(waitSec) } });
         }

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, it } from 'node:test';
 import { memoryStore } from '../../src/server/guards/call-guard-store.js';
 import { CircuitBreaker } from '../../src/server/guards/circuit-breaker.js';
@@ -7,6 +9,12 @@ import { maskNumber } from '../../src/server/audit.js';
 import { ASHA, proxiesPerTest, startBody, VIKRAM, type ProxyUnderTest } from './helpers.js';
 
 const CRM = 'https://crm.example.com';
+
+/** The garbage collector, whether or not node was started with --expose-gc, so heap figures are after collection. */
+function exposedGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
 
 describe('the proxy guards the paid account', () => {
   const proxyFor = proxiesPerTest();
@@ -160,18 +168,20 @@ describe('the proxy guards the paid account', () => {
       assert.equal(upstreamRequests(proxy), 1);
     });
 
-    it('after repeated upstream failures it fails fast with 503 upstream_unavailable, then tries again', async () => {
+    it('after repeated upstream failures STARTs fail fast with 503 upstream_unavailable; ENDs are still tried', async () => {
       const proxy = await proxyFor({ circuitBreaker: { failures: 3, openMs: 300 } });
       proxy.upstream.simulator.setFault({ kind: 'server-error' });
-      for (let index = 0; index < 3; index++) await proxy.call({ ...startBody(), call_action: 'END' });
-      const fast = await proxy.call({ ...startBody(), call_action: 'END' });
+      for (let index = 0; index < 3; index++) await proxy.call(startBody(`+91984501000${index}`));
+      const fast = await proxy.call(startBody('+919845010009'));
       assert.equal(fast.status, 503);
       assert.equal(fast.json.error.code, 'upstream_unavailable');
       assert.ok(Number(fast.headers.get('retry-after')) >= 1);
-      assert.equal(upstreamRequests(proxy), 3);
+      assert.equal(upstreamRequests(proxy), 3, 'the fourth START never reached Superfone');
+      assert.equal((await proxy.call({ ...startBody(), call_action: 'END' })).status, 502, 'an END is still tried');
+      assert.equal(upstreamRequests(proxy), 4);
       proxy.upstream.simulator.setFault(null);
       await new Promise((resolve) => setTimeout(resolve, 350));
-      assert.equal((await proxy.call({ ...startBody(), call_action: 'END' })).status, 200);
+      assert.equal((await proxy.call(startBody('+919845010008'))).status, 200, 'one trial after the window, and it worked');
     });
 
     it('a circuit breaker counts only Superfone failures, and one success closes it', () => {
@@ -188,14 +198,15 @@ describe('the proxy guards the paid account', () => {
 
     it('memory stays bounded: 100,000 distinct destinations, then their windows pass', async () => {
       const limits = new StartRateLimits(memoryStore(), { perDestination: { points: 3, durationSec: 1 }, perAgent: false });
-      global.gc?.();
+      const gc = exposedGc();
+      gc();
       const before = process.memoryUsage().heapUsed;
       for (let index = 0; index < 100_000; index++) {
         await limits.consume({ agentNumber: ASHA, customerNumber: `+91${7000000000 + index}`, clientKey: 'x', agentBound: true });
       }
       const during = process.memoryUsage().heapUsed;
       await new Promise((resolve) => setTimeout(resolve, 1_200));
-      global.gc?.();
+      gc();
       const after = process.memoryUsage().heapUsed;
       const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
       console.log(`rate-limit memory for 100,000 keys: +${mb(during - before)} MB while counting, +${mb(after - before)} MB after the window`);
