@@ -196,7 +196,7 @@ export class SuperfoneCallButton extends LitElement {
   /** Asks the agent's app to call the customer. Resolves when the proxy has answered. */
   async start(): Promise<void> {
     if (this.#controller || this.disabled || this.busyWith || this.#callCertain() || !this.#readiness.ok) return;
-    const call = this.#readiness.call;
+    const { call, display } = this.#readiness;
     const proxyUrl = this.proxyUrl;
     const controller = new AbortController();
     this.#controller = controller;
@@ -205,7 +205,7 @@ export class SuperfoneCallButton extends LitElement {
       this.#controller = null;
       return;
     }
-    this.#enter('starting', `Calling ${formatForDisplay(call.customerNumber)}…`);
+    this.#enter('starting', `Calling ${display}…`);
     const outcome = await this.#send('START', { ...call, proxyUrl, notificationId: null }, controller);
     if (!outcome) return this.#enter('idle', '');
     if (outcome.ok) {
@@ -219,7 +219,7 @@ export class SuperfoneCallButton extends LitElement {
         startedAt,
         endsAt: maxDuration === null ? null : startedAt + maxDuration * 1000,
       });
-      this.#becomeActive(`Your Superfone app is calling ${formatForDisplay(call.customerNumber)}.`);
+      this.#becomeActive(`Your Superfone app is calling ${display}.`);
       this.dispatchEvent(createCallEvent('superfone-call-started', { ...call, notificationId: outcome.notificationId }));
     } else {
       // Busy may be this element's own call from an earlier START of unknown outcome: keep End on offer.
@@ -312,13 +312,13 @@ export class SuperfoneCallButton extends LitElement {
    */
   #syncWithActiveCalls(): void {
     if (!this.isConnected || !this.#readiness.ok || this.#controller) return;
-    const { customerNumber, agentNumber } = this.#readiness.call;
+    const { call: { customerNumber, agentNumber }, display } = this.#readiness;
     const record = activeCalls().get(agentKeyFor(agentNumber, this.proxyUrl)) ?? null;
     const ours = record !== null && record.customerNumber === customerNumber;
     this.busyWith = record && !ours ? record : null;
     if (ours && this.callState !== 'active') {
       this.#call = { customerNumber, agentNumber, proxyUrl: record.proxyUrl, notificationId: record.notificationId };
-      this.#becomeActive(`On a call with ${formatForDisplay(customerNumber)}.`);
+      this.#becomeActive(`On a call with ${display}.`);
     } else if (!ours && this.callState === 'active') {
       // Ended elsewhere: another control, another tab, or the time limit.
       this.#call = null;

@@ -47,7 +47,17 @@ export function isKnownCountry(value: string): value is CountryCode {
   return isSupportedCountry(value);
 }
 
+/** Formatting parses the number; a page shows the same few numbers in many controls and renders. */
+const displayCache = new Map<string, string>();
+const DISPLAY_CACHE_LIMIT = 500;
+
 /** `+918000000001` as people read it: `+91 80000 00001`. */
 export function formatForDisplay(e164: string): string {
-  return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
+  let shown = displayCache.get(e164);
+  if (shown === undefined) {
+    shown = parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
+    if (displayCache.size >= DISPLAY_CACHE_LIMIT) displayCache.delete(displayCache.keys().next().value!);
+    displayCache.set(e164, shown);
+  }
+  return shown;
 }

@@ -53,12 +53,10 @@ function makeRequest(req: IncomingMessage, body: string | Uint8Array | ReadableS
  * limit still refuses it without buffering it.
  */
 async function toFetchRequestBuffered(req: IncomingMessage, cap: number, signal?: AbortSignal): Promise<Request> {
-  const method = req.method ?? 'GET';
-  if (method === 'GET' || method === 'HEAD') return makeRequest(req, undefined, signal);
-  const parsed = alreadyParsedBody(req);
-  if (parsed !== undefined) return makeRequest(req, parsed, signal);
   const declared = Number(req.headers['content-length']);
-  if (!Number.isFinite(declared) || declared > cap) return toFetchRequest(req, signal);
+  const smallUnreadBody =
+    req.method !== 'GET' && req.method !== 'HEAD' && !req.readableEnded && Number.isFinite(declared) && declared <= cap;
+  if (!smallUnreadBody) return toFetchRequest(req, signal);
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return makeRequest(req, Buffer.concat(chunks), signal);

@@ -3,8 +3,8 @@ import { DEFAULT_PROXY_PATH } from '../protocol.js';
 import { createSimulatorControlHandler } from '../simulator/control-handler.js';
 import { startSuperfoneSimulator, type RunningSimulator } from '../simulator/simulator-server.js';
 import type { SimulatorOptions } from '../simulator/simulator.js';
-import { toNodeListener } from './node-adapter.js';
-import { createSuperfoneProxy, type SuperfoneProxyOptions } from './proxy.js';
+import { superfoneMiddleware, toNodeListener } from './node-adapter.js';
+import type { SuperfoneProxyOptions } from './proxy.js';
 
 /** Where the simulator's state and faults are served on the dev server in simulate mode. */
 export const DEV_SIMULATOR_PATH = '/__superfone-simulator';
@@ -22,13 +22,13 @@ export function superfoneProxy(options: SuperfoneVitePluginOptions): Plugin {
   const path = options.path ?? DEFAULT_PROXY_PATH;
   let running: RunningSimulator | undefined;
 
-  async function mount(middlewares: Connect.Server): Promise<void> {
+  async function mount(server: { middlewares: Connect.Server; httpServer: { once(event: 'close', listener: () => void): unknown } | null }) {
     let proxyOptions: SuperfoneProxyOptions;
     if (options.simulate) {
       running = await startSuperfoneSimulator(options.simulate === true ? {} : options.simulate);
       proxyOptions = { ...options, apiKey: running.simulator.apiKey, apiBase: running.apiBase };
       const control = toNodeListener(createSimulatorControlHandler(running.simulator, DEV_SIMULATOR_PATH));
-      middlewares.use(DEV_SIMULATOR_PATH, (req, res) => {
+      server.middlewares.use(DEV_SIMULATOR_PATH, (req, res) => {
         // connect strips the mount path; the control handler expects it.
         req.url = DEV_SIMULATOR_PATH + req.url;
         void control(req, res);
@@ -36,21 +36,13 @@ export function superfoneProxy(options: SuperfoneVitePluginOptions): Plugin {
     } else {
       proxyOptions = options;
     }
-    const listener = toNodeListener(createSuperfoneProxy(proxyOptions));
-    middlewares.use(path, (req, res, next) => {
-      listener(req, res).catch(next);
-    });
+    server.middlewares.use(path, superfoneMiddleware(proxyOptions));
+    server.httpServer?.once('close', () => void running?.close());
   }
 
   return {
     name: 'superfone-proxy',
-    async configureServer(server) {
-      await mount(server.middlewares);
-      server.httpServer?.once('close', () => void running?.close());
-    },
-    async configurePreviewServer(server) {
-      await mount(server.middlewares);
-      server.httpServer?.once('close', () => void running?.close());
-    },
+    configureServer: mount,
+    configurePreviewServer: mount,
   };
 }
