@@ -92,10 +92,10 @@ export function startBody(customerNumber = '+918000000001', agentNumber: string 
 export function proxiesPerTest(): (...args: Parameters<typeof startProxy>) => Promise<ProxyUnderTest> {
   const started: ProxyUnderTest[] = [];
   afterEach(async () => {
-    for (const proxy of started.splice(0)) {
-      assertNoKey(proxy.emitted);
-      await proxy.close();
-    }
+    const proxies = started.splice(0);
+    // Closed before anything is asserted, so a leak fails the test instead of hanging the run.
+    await Promise.all(proxies.map((proxy) => proxy.close()));
+    for (const proxy of proxies) assertNoKey(proxy.emitted);
   });
   return async (...args) => {
     const proxy = await startProxy(...args);
