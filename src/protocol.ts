@@ -16,7 +16,7 @@ export interface CallRequestBody {
   call_action: CallAction;
 }
 
-/** Superfone's own success body, passed through by the proxy unchanged. */
+/** Superfone's success body; the proxy answers with these documented fields only, rebuilt. */
 export interface SuperfoneSuccessBody {
   data: { notificationID: number; sentSuccess: boolean };
   message: string;

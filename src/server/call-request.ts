@@ -1,5 +1,6 @@
 import { normalizePhoneNumber, type CountryCode } from '../phone-number.js';
 import { isCallAction, type CallAction } from '../protocol.js';
+import { readLimitedText } from './read-limited.js';
 import type { ProxyFailure } from './responses.js';
 
 /** A call request from the page, checked and with both numbers in E.164. */
@@ -23,33 +24,6 @@ function reject(message: string, status = 400): CallRequestReading {
   return { ok: false, failure: { code: 'bad_request', message, status } };
 }
 
-/** Reads at most `limit` bytes of the body; `undefined` when there are more. */
-async function readLimitedText(request: Request, limit: number): Promise<string | undefined> {
-  const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) return undefined;
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
-}
-
 function isJsonContentType(header: string | null): boolean {
   const mediaType = header?.split(';', 1)[0]?.trim().toLowerCase();
   return mediaType === 'application/json';
@@ -66,7 +40,7 @@ export async function readCallRequest(
   if (!isJsonContentType(request.headers.get('content-type'))) {
     return reject('Send the call request as JSON (Content-Type: application/json).', 415);
   }
-  const text = await readLimitedText(request, options.maxBodyBytes);
+  const text = await readLimitedText(request.body, options.maxBodyBytes, request.headers.get('content-length'));
   if (text === undefined) return reject(`The call request is larger than ${options.maxBodyBytes} bytes.`, 413);
 
   let body: unknown;

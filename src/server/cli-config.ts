@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { isKnownCountry, type CountryCode } from '../phone-number.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './node-adapter.js';
 import { DEFAULT_API_BASE, DEFAULT_TIMEOUT_MS } from './proxy.js';
 
 export const DEFAULT_PORT = 8787;
@@ -17,6 +18,9 @@ Options (each has an environment variable; a flag wins over it):
   --timeout-ms MS        SUPERFONE_TIMEOUT_MS       Wait for Superfone at most this long. Default ${DEFAULT_TIMEOUT_MS}
   --default-country CC   SUPERFONE_DEFAULT_COUNTRY  Region for numbers without a country code. Default IN
   --allowed-origins LIST SUPERFONE_ALLOWED_ORIGINS  Comma-separated origins of CRM pages on other hosts that may call
+  --allowed-hosts LIST   SUPERFONE_ALLOWED_HOSTS    Comma-separated names this proxy is reached by, besides loopback
+                                                    and the allowed origins' hosts (.example.com: and subdomains)
+  --request-timeout-ms MS SUPERFONE_REQUEST_TIMEOUT_MS A client must send its whole request within this. Default ${DEFAULT_REQUEST_TIMEOUT_MS}
   --allowed-countries LIST SUPERFONE_ALLOWED_COUNTRIES Comma-separated destination countries. Default: the default country
   --redis-url URL        SUPERFONE_REDIS_URL        Share rate limits and locks with other instances through Redis
   --port PORT            PORT                       Default ${DEFAULT_PORT}
@@ -31,12 +35,14 @@ Example:
 export interface CliConfig {
   help: boolean;
   allowedOrigins: string[];
+  allowedHosts: string[];
   allowedCountries: CountryCode[];
   redisUrl: string | undefined;
   simulate: boolean;
   apiKey: string | undefined;
   apiBase: string;
   timeoutMs: number;
+  requestTimeoutMs: number;
   defaultCountry: CountryCode;
   port: number;
   host: string;
@@ -66,6 +72,8 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
         'timeout-ms': { type: 'string' },
         'default-country': { type: 'string' },
         'allowed-origins': { type: 'string' },
+        'allowed-hosts': { type: 'string' },
+        'request-timeout-ms': { type: 'string' },
         'allowed-countries': { type: 'string' },
         'redis-url': { type: 'string' },
         port: { type: 'string' },
@@ -92,6 +100,7 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
   }
   const list = (text: string | undefined) => (text ?? '').split(',').map((item) => item.trim()).filter(Boolean);
   const allowedOrigins = list(values['allowed-origins'] ?? env.SUPERFONE_ALLOWED_ORIGINS);
+  const allowedHosts = list(values['allowed-hosts'] ?? env.SUPERFONE_ALLOWED_HOSTS);
   const allowedCountries = list(values['allowed-countries'] ?? env.SUPERFONE_ALLOWED_COUNTRIES).map((code) => code.toUpperCase());
   for (const code of allowedCountries) {
     if (!isKnownCountry(code)) throw new CliConfigError(`SUPERFONE_ALLOWED_COUNTRIES: "${code}" is not a known two-letter region code.`);
@@ -101,16 +110,19 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
     throw new CliConfigError('SUPERFONE_REDIS_URL must start with redis:// or rediss://.');
   }
   const timeoutText = values['timeout-ms'] ?? env.SUPERFONE_TIMEOUT_MS;
+  const requestTimeoutText = values['request-timeout-ms'] ?? env.SUPERFONE_REQUEST_TIMEOUT_MS;
   const portText = values.port ?? env.PORT;
   return {
     help,
     allowedOrigins,
+    allowedHosts,
     allowedCountries: allowedCountries as CountryCode[],
     redisUrl,
     simulate,
     apiKey,
     apiBase,
     timeoutMs: timeoutText ? positiveInteger('SUPERFONE_TIMEOUT_MS', timeoutText, 120_000) : DEFAULT_TIMEOUT_MS,
+    requestTimeoutMs: requestTimeoutText ? positiveInteger('SUPERFONE_REQUEST_TIMEOUT_MS', requestTimeoutText, 120_000) : DEFAULT_REQUEST_TIMEOUT_MS,
     defaultCountry: country,
     port: portText ? positiveInteger('PORT', portText, 65_535) : DEFAULT_PORT,
     host: values.host ?? env.HOST ?? DEFAULT_HOST,

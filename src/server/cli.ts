@@ -4,8 +4,8 @@ import { DEFAULT_PROXY_PATH } from '../protocol.js';
 import { startSuperfoneSimulator } from '../simulator/simulator-server.js';
 import { CliConfigError, HELP, readCliConfig, type CliConfig } from './cli-config.js';
 import { redisStore, type CallGuardStore } from './guards/call-guard-store.js';
-import { toNodeListener } from './node-adapter.js';
-import { createSuperfoneProxy } from './proxy.js';
+import { hardenNodeServer, superfoneListener } from './node-adapter.js';
+import type { ProxyLogEntry } from './audit.js';
 
 /** Redis only when asked for: ioredis is an optional peer, loaded here and nowhere else. */
 async function sharedStore(redisUrl: string | undefined): Promise<{ store?: CallGuardStore; close(): void }> {
@@ -30,27 +30,40 @@ function redactUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//***@');
 }
 
+/** Options `createSuperfoneProxy` refuses are the operator's to fix, like any other setting. */
+function asConfigError<T>(cleanUp: () => void, make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    cleanUp();
+    if (error instanceof TypeError) throw new CliConfigError(error.message);
+    throw error;
+  }
+}
+
 async function main(config: CliConfig): Promise<void> {
   const shared = await sharedStore(config.redisUrl);
   const simulator = config.simulate ? await startSuperfoneSimulator() : undefined;
-  const handler = toNodeListener(
-    createSuperfoneProxy({
+  const log = (entry: ProxyLogEntry) => process.stdout.write(JSON.stringify(entry) + '\n');
+  const closeAll = () => {
+    void simulator?.close();
+    shared.close();
+  };
+  const listener = asConfigError(closeAll, () =>
+    superfoneListener({
       apiKey: simulator?.simulator.apiKey ?? config.apiKey!,
       apiBase: simulator?.apiBase ?? config.apiBase,
+      path: DEFAULT_PROXY_PATH,
       timeoutMs: config.timeoutMs,
       defaultCountry: config.defaultCountry,
       allowedOrigins: config.allowedOrigins,
+      allowedHosts: config.allowedHosts,
       allowedCountries: config.allowedCountries.length > 0 ? config.allowedCountries : undefined,
       store: shared.store,
-      log: (entry) => process.stdout.write(JSON.stringify(entry) + '\n'),
+      log,
     }),
   );
-  const server = createServer((req, res) => {
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (pathname === DEFAULT_PROXY_PATH) return void handler(req, res);
-    res.writeHead(404, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ error: { code: 'bad_request', message: `Not found; the proxy is at ${DEFAULT_PROXY_PATH}.` } }));
-  });
+  const server = hardenNodeServer(createServer(listener), { requestTimeoutMs: config.requestTimeoutMs, log });
   server.on('error', (error) => {
     process.stderr.write(`superfone-proxy: ${error.message}\n`);
     process.exit(1);
@@ -59,12 +72,14 @@ async function main(config: CliConfig): Promise<void> {
     const upstream = simulator ? `simulator at ${simulator.apiBase}` : config.apiBase;
     const limits = config.redisUrl ? `, limits shared through ${redactUrl(config.redisUrl)}` : '';
     process.stdout.write(`superfone-proxy listening on http://${config.host}:${config.port}${DEFAULT_PROXY_PATH} (upstream: ${upstream}${limits})\n`);
+    if (config.allowedHosts.length === 0 && !/^(127\.|localhost$|::1$)/.test(config.host)) {
+      process.stdout.write('superfone-proxy: only loopback names and the allowed origins\' hosts are served; list the others in SUPERFONE_ALLOWED_HOSTS.\n');
+    }
   });
   const stop = () => {
     server.close();
     server.closeAllConnections();
-    void simulator?.close();
-    shared.close();
+    closeAll();
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

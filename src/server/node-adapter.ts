@@ -1,15 +1,40 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { budgetedAuditLog, headerForLog, unreadRequestEntry, type ProxyLogEntry } from './audit.js';
 import { rememberClientAddress } from './client-address.js';
-import { createSuperfoneProxy, type SuperfoneProxyOptions } from './proxy.js';
+import { isWellFormedHost } from './guards/host-policy.js';
+import { createSuperfoneProxy, DEFAULT_MAX_BODY_BYTES, type SuperfoneProxyOptions } from './proxy.js';
+import { errorResponse, SECURITY_HEADERS, type ProxyFailure } from './responses.js';
 
 export type FetchHandler = (request: Request) => Promise<Response>;
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 export type ConnectMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
-/** Bodies up to this size are read whole before the handler runs (the proxy's own limit is 4 KiB). */
-const BUFFERED_BODY_CAP = 64 * 1024;
+export interface NodeListenerOptions {
+  /** The largest body read; past it the adapter stops reading and answers `413`. Default 64 KiB. */
+  maxBodyBytes?: number;
+  /** Receives an entry for each request the adapter answers itself (malformed, too large, failed). */
+  log?: (entry: ProxyLogEntry) => void;
+}
+
+/** Bodies are read whole before the handler runs, never more than this unless told. */
+const DEFAULT_ADAPTER_BODY_BYTES = 64 * 1024;
+
+/** Fetch cannot represent these methods; they are refused rather than failed on. */
+const UNSUPPORTED_METHODS = /^(CONNECT|TRACE|TRACK)$/i;
+
+/** A request that cannot become a Fetch `Request`; answered with its status, never thrown further. */
+class MalformedRequest extends Error {
+  constructor(readonly failure: ProxyFailure) {
+    super(failure.message);
+  }
+}
+
+function malformed(message: string, status = 400, headers?: Record<string, string>): MalformedRequest {
+  return new MalformedRequest({ code: 'bad_request', status, message, headers });
+}
 
 /** A body that a parser such as `express.json()` has already read and left on the request. */
 function alreadyParsedBody(req: IncomingMessage): string | Uint8Array | undefined {
@@ -19,47 +44,103 @@ function alreadyParsedBody(req: IncomingMessage): string | Uint8Array | undefine
   return JSON.stringify(parsed);
 }
 
-/** The request's own origin, from its Host header, so same-origin checks compare like with like. */
-function requestBase(req: IncomingMessage): string {
+/**
+ * The request's URL on its own host, and the host it names. Any target a client can send
+ * (`//`, `http://`, `//[`, `*`) either becomes a URL here or a `400`: nothing in a request
+ * line can throw out of the adapter.
+ */
+function requestUrl(req: IncomingMessage): URL {
   const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-  const host = req.headers.host;
-  if (host && /^[\w.-]+(:\d{1,5})?$|^\[[\da-f:.]+\](:\d{1,5})?$/i.test(host)) return `${scheme}://${host}`;
-  return `${scheme}://localhost`;
-}
-
-/** node:http's request as a Fetch `Request`, its body streamed, so size limits apply as it arrives. */
-export function toFetchRequest(req: IncomingMessage, signal?: AbortSignal): Request {
-  const method = req.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD';
-  const body = hasBody ? (alreadyParsedBody(req) ?? (Readable.toWeb(req) as ReadableStream<Uint8Array>)) : undefined;
-  return makeRequest(req, body, signal);
+  const target = req.url ?? '/';
+  // The absolute form (`POST http://host/path`) names the host itself, and wins over Host (RFC 9112 §3.2.2).
+  const absolute = /^https?:\/\//i.test(target) && URL.canParse(target) ? new URL(target) : null;
+  const host = absolute?.host ?? req.headers.host;
+  if (host !== undefined && !isWellFormedHost(host)) throw malformed('The request’s Host header is malformed.');
+  // HTTP/1.0 may leave Host out: then the address the client connected to is the honest answer.
+  const local = req.socket.localAddress ?? '127.0.0.1';
+  const authority = host ?? `${local.includes(':') ? `[${local}]` : local}:${req.socket.localPort ?? 80}`;
+  if (!absolute && !target.startsWith('/')) throw malformed('The request target is malformed.');
+  const path = absolute ? absolute.pathname + absolute.search : target;
+  try {
+    return new URL(`${scheme}://${authority}${path}`);
+  } catch {
+    throw malformed('The request target is malformed.');
+  }
 }
 
 function makeRequest(req: IncomingMessage, body: string | Uint8Array | ReadableStream<Uint8Array> | undefined, signal?: AbortSignal): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  const method = req.method ?? 'GET';
+  if (UNSUPPORTED_METHODS.test(method)) throw malformed(`The method ${method} is not supported.`, 405, { Allow: 'POST' });
+  const url = requestUrl(req);
+  let request: Request;
+  try {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined) continue;
+      for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+    }
+    // The host the URL was made for, so every check downstream sees one answer.
+    if (headers.has('host')) headers.set('host', url.host);
+    request = new Request(url, { method, headers, body: body as BodyInit | undefined, signal, duplex: 'half' } as RequestInit);
+  } catch {
+    throw malformed('The request’s method or headers cannot be read.');
   }
-  const url = new URL(req.url ?? '/', requestBase(req));
-  const request = new Request(url, { method: req.method ?? 'GET', headers, body: body as BodyInit | undefined, signal, duplex: 'half' } as RequestInit);
   rememberClientAddress(request, req.socket.remoteAddress);
   return request;
 }
 
+/** node:http's request as a Fetch `Request`, its body streamed. For handlers that read bodies of any size themselves. */
+export function toFetchRequest(req: IncomingMessage, signal?: AbortSignal): Request {
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  const body = hasBody ? (alreadyParsedBody(req) ?? (Readable.toWeb(req) as ReadableStream<Uint8Array>)) : undefined;
+  return makeRequest(req, body, signal);
+}
+
 /**
- * Reads a small body whole before making the `Request`: web streams over node:http are slow,
- * and call requests are tiny. Past `cap` bytes the body stays a stream, so the handler's own
- * limit still refuses it without buffering it.
+ * Reads the body, stopping the moment it passes `cap`: memory per connection is bounded by
+ * the limit, however slowly or however much a client sends. `null` when it is too large.
  */
-async function toFetchRequestBuffered(req: IncomingMessage, cap: number, signal?: AbortSignal): Promise<Request> {
+function readBodyWithin(req: IncomingMessage, cap: number): Promise<Buffer | null> {
   const declared = Number(req.headers['content-length']);
-  const smallUnreadBody =
-    req.method !== 'GET' && req.method !== 'HEAD' && !req.readableEnded && Number.isFinite(declared) && declared <= cap;
-  if (!smallUnreadBody) return toFetchRequest(req, signal);
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return makeRequest(req, Buffer.concat(chunks), signal);
+  if (Number.isFinite(declared) && declared > cap) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > cap) {
+        stop();
+        req.pause();
+        resolve(null);
+      } else {
+        chunks.push(chunk);
+      }
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    const onClose = () => onError(new Error('The client closed the connection before its request was complete.'));
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
+}
+
+/** The request as a Fetch `Request` with its body read whole; a `MalformedRequest` when it cannot be one. */
+async function toFetchRequestWithin(req: IncomingMessage, cap: number, signal: AbortSignal): Promise<Request> {
+  if (req.method === 'GET' || req.method === 'HEAD') return makeRequest(req, undefined, signal);
+  const parsed = alreadyParsedBody(req);
+  if (parsed !== undefined || req.readableEnded) return makeRequest(req, parsed, signal);
+  requestUrl(req); // a malformed request is refused before its body is read
+  const body = await readBodyWithin(req, cap);
+  if (body === null) throw malformed(`The request is larger than ${cap} bytes.`, 413, { Connection: 'close' });
+  return makeRequest(req, body, signal);
 }
 
 /** Writes a Fetch `Response` to node:http's response. */
@@ -84,22 +165,55 @@ export async function writeFetchResponse(response: Response, res: ServerResponse
   });
 }
 
-/** Serves a Fetch handler from node:http: `http.createServer(toNodeListener(handler))`. */
-export function toNodeListener(handler: FetchHandler): NodeListener {
+/**
+ * Serves a Fetch handler from node:http: `http.createServer(toNodeListener(handler))`.
+ * Whatever a client sends, the process keeps serving: a request that cannot be read is a
+ * 4xx, and anything that throws is a logged `500`.
+ */
+export function toNodeListener(handler: FetchHandler, options: NodeListenerOptions = {}): NodeListener {
+  const cap = options.maxBodyBytes ?? DEFAULT_ADAPTER_BODY_BYTES;
+  const audit = budgetedAuditLog(options.log);
   return async (req, res) => {
+    const startedAt = performance.now();
     const closed = new AbortController();
     res.on('close', () => closed.abort());
     try {
-      await writeFetchResponse(await handler(await toFetchRequestBuffered(req, BUFFERED_BODY_CAP, closed.signal)), res);
-    } catch {
-      if (!res.headersSent) {
-        res.statusCode = 500;
-        res.end();
-      } else {
+      await writeFetchResponse(await handler(await toFetchRequestWithin(req, cap, closed.signal)), res);
+    } catch (error) {
+      // A client that left needs no answer and is no failure of ours.
+      if (closed.signal.aborted || res.headersSent || res.destroyed) {
+        res.destroy();
+        return;
+      }
+      const failure: ProxyFailure = error instanceof MalformedRequest ? error.failure : { code: 'internal_error' };
+      const response = errorResponse(failure);
+      const origin = req.headers.origin;
+      audit(
+        unreadRequestEntry({
+          client: req.socket.remoteAddress ?? null,
+          origin: headerForLog(typeof origin === 'string' ? origin : null),
+          outcome: failure.code,
+          status: response.status,
+          latencyMs: Math.round(performance.now() - startedAt),
+          ...(error instanceof MalformedRequest ? {} : { detail: error instanceof Error ? error.message : String(error) }),
+        }),
+        true,
+      );
+      try {
+        await writeFetchResponse(response, res);
+      } catch {
         res.destroy();
       }
     }
   };
+}
+
+/** The proxy as a node:http listener, reading no more of a body than the proxy accepts. */
+export function superfoneListener(options: SuperfoneProxyOptions): NodeListener {
+  return toNodeListener(createSuperfoneProxy(options), {
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    log: options.log,
+  });
 }
 
 /**
@@ -108,8 +222,48 @@ export function toNodeListener(handler: FetchHandler): NodeListener {
  * request that reaches it.
  */
 export function superfoneMiddleware(options: SuperfoneProxyOptions): ConnectMiddleware {
-  const listener = toNodeListener(createSuperfoneProxy(options));
+  const listener = superfoneListener(options);
   return (req, res, next) => {
     listener(req, res).catch(next);
   };
+}
+
+export interface ServerHardening {
+  /** How long a client may take to send its whole request, headers and body. Default 10 000. */
+  requestTimeoutMs?: number;
+  /** Receives an entry for each connection refused for a malformed request or a timeout. */
+  log?: (entry: ProxyLogEntry) => void;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+const CLIENT_ERROR_STATUS: Record<string, [number, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
+};
+
+/**
+ * Settings for a node:http server that faces untrusted clients; call it before `listen`.
+ * Slow clients are cut off after `requestTimeoutMs` (Node's own default waits 300 s), and
+ * requests Node cannot parse get a `400` with the same security headers as every answer.
+ */
+export function hardenNodeServer(server: Server, options: ServerHardening = {}): Server {
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  server.requestTimeout = timeoutMs;
+  server.headersTimeout = timeoutMs;
+  // Node checks those timeouts on this interval (30 s by default), so it must be shorter.
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(1_000, timeoutMs);
+  const audit = budgetedAuditLog(options.log);
+  server.on('clientError', (error: Error & { code?: string }, socket: Socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, reason] = CLIENT_ERROR_STATUS[error.code ?? ''] ?? [400, 'Bad Request'];
+    const body = JSON.stringify({ error: { code: 'bad_request', message: `The request could not be read (${reason.toLowerCase()}).` } });
+    const headers = { 'Content-Type': 'application/json; charset=utf-8', ...SECURITY_HEADERS, 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' };
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`);
+    audit(unreadRequestEntry({ client: socket.remoteAddress ?? null, origin: null, outcome: 'bad_request', status, latencyMs: 0, detail: error.code ?? 'unparsable request' }), true);
+  });
+  return server;
 }

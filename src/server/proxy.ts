@@ -1,14 +1,15 @@
 import { isKnownCountry, normalizePhoneNumber, type CountryCode } from '../phone-number.js';
-import type { CallAction, ErrorCode } from '../protocol.js';
-import { maskNumber } from './audit.js';
+import type { ErrorCode } from '../protocol.js';
+import { budgetedAuditLog, DEFAULT_REFUSALS_LOGGED_PER_MINUTE, headerForLog, maskNumber, type ProxyLogEntry } from './audit.js';
 import { readCallRequest } from './call-request.js';
 import { memoryStore, type CallGuardStore } from './guards/call-guard-store.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './guards/circuit-breaker.js';
 import { checkDestination } from './guards/destination-policy.js';
+import { checkHost, createHostPolicy } from './guards/host-policy.js';
 import { checkOrigin, corsHeaders, parseAllowedOrigin, preflightHeaders } from './guards/origin-policy.js';
-import { StartRateLimits, type RateLimitOptions } from './guards/rate-limits.js';
+import { CallRateLimits, type RateLimitName, type RateLimitOptions } from './guards/rate-limits.js';
 import { clientAddressOf } from './client-address.js';
-import { errorResponse, jsonResponse, type ProxyFailure } from './responses.js';
+import { errorResponse, jsonResponse, withSecurityHeaders, type ProxyFailure } from './responses.js';
 import { callSuperfone } from './superfone-client.js';
 import { interpretUpstreamResult } from './upstream-outcome.js';
 
@@ -24,21 +25,7 @@ export const DEFAULT_MAX_BODY_BYTES = 4_096;
  */
 export type AuthorizeResult = string | undefined | false;
 
-/** One audit record per request. Numbers are masked; the API key is never in it. */
-export interface ProxyLogEntry {
-  time: string;
-  action: CallAction | null;
-  /** The agent's number with the middle digits masked, once known. */
-  agent: string | null;
-  /** The customer's number with the middle digits masked, once known. */
-  customer: string | null;
-  outcome: 'ok' | ErrorCode;
-  status: number;
-  upstreamStatus: number | null;
-  latencyMs: number;
-  /** Why, for failures the operator must fix (such as a throwing `authorize`). */
-  detail?: string;
-}
+export type { ProxyLogEntry } from './audit.js';
 
 export interface SuperfoneProxyOptions {
   /** Superfone's API key. Stays on the server: it is sent to `apiBase` and nowhere else. */
@@ -55,13 +42,21 @@ export interface SuperfoneProxyOptions {
   authorize?: (request: Request) => AuthorizeResult | Promise<AuthorizeResult>;
   /** Cross-origin pages that may call, exactly (`https://crm.example.com`). The proxy's own origin always may. */
   allowedOrigins?: string[];
+  /**
+   * Host names the proxy answers to besides loopback and the hosts of `allowedOrigins`
+   * (`proxy.example.com`, or `.example.com` for every subdomain). Any other `Host` gets
+   * `403` before anything else: this is what stops DNS rebinding.
+   */
+  allowedHosts?: string[];
+  /** Answer only at this path, others `404`. Leave unset where a framework mounts the handler at its path. */
+  path?: string;
   /** Countries calls may go to. Default: `defaultCountry` only. */
   allowedCountries?: CountryCode[];
   /** Allow premium-rate and shared-cost destinations. Default `false`. */
   allowPremiumRate?: boolean;
   /** A do-not-call check: return `true` (or a message) to refuse the number with `403`. */
   blockNumber?: (customerNumber: string, request: Request) => boolean | string | Promise<boolean | string>;
-  /** Limits on STARTs; ENDs are never limited. `false` turns all limits off. */
+  /** Limits on STARTs, and a flood budget for ENDs. `false` turns all limits off. */
   rateLimits?: RateLimitOptions | false;
   /** Who a request comes from, for the per-client limit. Default: the TCP peer from the Node adapters. */
   clientKey?: (request: Request) => string;
@@ -69,8 +64,10 @@ export interface SuperfoneProxyOptions {
   store?: CallGuardStore;
   /** Fail fast after repeated upstream failures. `false` turns it off. */
   circuitBreaker?: CircuitBreakerOptions | false;
-  /** Receives one audit entry per request. */
+  /** Receives one audit entry per request; refusals only up to `logRefusalsPerMinute`. */
   log?: (entry: ProxyLogEntry) => void;
+  /** Refused requests logged per minute at most, so a flood cannot fill the disk. Default 120. */
+  logRefusalsPerMinute?: number;
   /** The fetch used to reach Superfone. Default: the global one. */
   fetch?: typeof fetch;
 }
@@ -96,6 +93,9 @@ function checkOptions(options: SuperfoneProxyOptions): void {
   if (options.apiBase !== undefined && !URL.canParse(options.apiBase)) {
     throw new TypeError(`createSuperfoneProxy: apiBase "${options.apiBase}" is not a URL.`);
   }
+  if (options.path !== undefined && !options.path.startsWith('/')) {
+    throw new TypeError(`createSuperfoneProxy: path "${options.path}" must start with /.`);
+  }
 }
 
 /**
@@ -109,48 +109,63 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
   const defaultCountry = options.defaultCountry ?? 'IN';
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const allowedOrigins = new Set((options.allowedOrigins ?? []).map(parseAllowedOrigin));
+  const hosts = createHostPolicy(options.allowedHosts ?? [], allowedOrigins);
   const destinationPolicy = {
     allowedCountries: new Set(options.allowedCountries ?? [defaultCountry]),
     allowPremiumRate: options.allowPremiumRate ?? false,
   };
   const store = options.store ?? memoryStore();
-  const rateLimits = options.rateLimits === false ? null : new StartRateLimits(store, options.rateLimits);
+  const rateLimits = options.rateLimits === false ? null : new CallRateLimits(store, options.rateLimits);
   const breaker = options.circuitBreaker === false ? null : new CircuitBreaker(options.circuitBreaker);
   const clientKey = options.clientKey ?? ((request: Request) => clientAddressOf(request) ?? 'unknown');
+  const audit = budgetedAuditLog(options.log, options.logRefusalsPerMinute ?? DEFAULT_REFUSALS_LOGGED_PER_MINUTE);
   const client = {
     apiBase: options.apiBase ?? DEFAULT_API_BASE,
     apiKey: options.apiKey,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     fetch: options.fetch ?? globalThis.fetch,
   };
+  const redact = (text: string) => text.split(client.apiKey).join('[redacted]');
   // Held a little past the upstream timeout, so a racing START cannot slip in while one is in flight.
   const lockTtlMs = client.timeoutMs + 2_000;
 
   return async function handleCallRequest(request) {
     const startedAt = performance.now();
-    const audit: Pick<ProxyLogEntry, 'action' | 'agent' | 'customer' | 'upstreamStatus'> = {
+    const entry: Pick<ProxyLogEntry, 'action' | 'agent' | 'customer' | 'upstreamStatus'> = {
       action: null,
       agent: null,
       customer: null,
       upstreamStatus: null,
     };
+    let wentUpstream = false;
     let cors: Record<string, string> = {};
     const finish = (response: Response, outcome: 'ok' | ErrorCode, detail?: string): Response => {
       for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
-      options.log?.({
-        time: new Date().toISOString(),
-        ...audit,
-        outcome,
-        status: response.status,
-        latencyMs: Math.round(performance.now() - startedAt),
-        ...(detail ? { detail: detail.split(client.apiKey).join('[redacted]') } : {}),
-      });
-      return response;
+      audit(
+        {
+          time: new Date().toISOString(),
+          ...entry,
+          client: clientAddressOf(request) ?? null,
+          origin: headerForLog(request.headers.get('origin')),
+          outcome,
+          status: response.status,
+          latencyMs: Math.round(performance.now() - startedAt),
+          ...(detail ? { detail: redact(detail) } : {}),
+        },
+        !wentUpstream,
+      );
+      return withSecurityHeaders(response);
     };
     const refuse = (failure: ProxyFailure, detail?: string) => finish(errorResponse(failure), failure.code, detail);
 
     try {
-      const origin = checkOrigin(request, allowedOrigins);
+      // Before anything else: a request for a name we do not serve may be a rebound page.
+      const badHost = checkHost(request, hosts);
+      if (badHost) return refuse(badHost);
+      if (options.path !== undefined && new URL(request.url).pathname !== options.path) {
+        return refuse({ code: 'bad_request', status: 404, message: `Not found; the call service is at ${options.path}.` });
+      }
+      const origin = checkOrigin(request, allowedOrigins, hosts);
       if (!origin.ok) return refuse(origin.failure);
       if (origin.corsOrigin) cors = corsHeaders(origin.corsOrigin);
       if (request.method === 'OPTIONS' && origin.corsOrigin) {
@@ -174,9 +189,9 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
       const reading = await readCallRequest(request, { defaultCountry, maxBodyBytes });
       if (!reading.ok) return refuse(reading.failure);
       const call = reading.call;
-      audit.action = call.action;
-      audit.customer = maskNumber(call.customerNumber);
-      audit.agent = maskNumber(boundAgent ?? call.agentNumber);
+      entry.action = call.action;
+      entry.customer = maskNumber(call.customerNumber);
+      entry.agent = maskNumber(boundAgent ?? call.agentNumber);
 
       if (boundAgent && call.agentNumber && call.agentNumber !== boundAgent) {
         return refuse({ code: 'forbidden', message: 'You can only place calls from your own Superfone number.' });
@@ -188,8 +203,8 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
           message: 'No agent number: set agent-number on the call button, or bind the agent on the server.',
         });
       }
+      const attempt = { agentNumber, customerNumber: call.customerNumber, clientKey: clientKey(request), agentBound: boundAgent !== null };
 
-      // Ending is never refused by policy: a call that exists must always be endable.
       let releaseLock: (() => Promise<void>) | null = null;
       if (call.action === 'START') {
         const blocked = options.blockNumber ? await options.blockNumber(call.customerNumber, request) : false;
@@ -198,29 +213,35 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
         }
         const destination = checkDestination(call.customerNumber, destinationPolicy);
         if (destination) return refuse(destination);
-        const verdict = await rateLimits?.consume({
-          agentNumber,
-          customerNumber: call.customerNumber,
-          clientKey: clientKey(request),
-          agentBound: boundAgent !== null,
-        });
-        if (verdict && !verdict.ok) return refuse(rateLimited(verdict.limit, verdict.retryAfterSec));
+        // Checked now, paid for only once every other check has passed.
+        const allowed = await rateLimits?.checkStart(attempt);
+        if (allowed && !allowed.ok) return refuse(rateLimited(allowed.limit, allowed.retryAfterSec));
         releaseLock = await store.tryLock(`start:${agentNumber}`, lockTtlMs);
         if (!releaseLock) return refuse({ code: 'agent_busy', message: 'A call request for you is already on its way. Wait for it, then try again.' });
+      } else {
+        // Ending is never refused by policy, only by a budget no person reaches.
+        const budget = await rateLimits?.spendEnd(attempt);
+        if (budget && !budget.ok) return refuse(rateLimited(budget.limit, budget.retryAfterSec));
       }
 
       try {
-        // An END is always tried: while Superfone is failing, ending a live call matters most.
-        const waitSec = call.action === 'START' ? (breaker?.check() ?? null) : null;
-        if (waitSec !== null) {
-          return refuse({ code: 'upstream_unavailable', headers: { 'Retry-After': String(waitSec) } });
+        if (call.action === 'START') {
+          const waitSec = breaker?.check() ?? null;
+          if (waitSec !== null) return refuse({ code: 'upstream_unavailable', headers: { 'Retry-After': String(waitSec) } });
+          const paid = await rateLimits?.spendStart(attempt);
+          if (paid && !paid.ok) {
+            breaker?.release();
+            return refuse(rateLimited(paid.limit, paid.retryAfterSec));
+          }
         }
+        wentUpstream = true;
         const result = await callSuperfone(client, { action: call.action, customerNumber: call.customerNumber, agentNumber });
-        if (result.kind === 'answered') audit.upstreamStatus = result.status;
+        if (result.kind === 'answered') entry.upstreamStatus = result.status;
         const outcome = interpretUpstreamResult(call.action, result);
-        breaker?.record(!outcome.ok && UPSTREAM_FAILURES.has(outcome.failure.code));
-        if (outcome.ok) return finish(jsonResponse(outcome.body, 200), 'ok');
-        return refuse(outcome.failure);
+        // A failing END must not shut out new calls (anyone can send ENDs); one that works shows Superfone is back.
+        if (call.action === 'START' || outcome.ok) breaker?.record(!outcome.ok && UPSTREAM_FAILURES.has(outcome.failure.code));
+        if (!outcome.ok) return refuse(outcome.failure);
+        return finish(jsonResponse({ ...outcome.body, message: redact(outcome.body.message) }, 200), 'ok');
       } finally {
         await releaseLock?.();
       }
@@ -235,11 +256,12 @@ function methodNotAllowed(method: string): ProxyFailure {
   return { code: 'bad_request', status: 405, message: `Use POST to place a call (got ${method}).`, headers: { Allow: 'POST' } };
 }
 
-function rateLimited(limit: 'agent' | 'destination' | 'client', retryAfterSec: number): ProxyFailure {
+function rateLimited(limit: RateLimitName, retryAfterSec: number): ProxyFailure {
   const what = {
     agent: 'You have started many calls in a short time',
     destination: 'This number has been called many times in a short time',
     client: 'Too many call requests came from this browser',
+    ends: 'Too many end-call requests came from this browser. If a call is still on, end it in the Superfone app',
   }[limit];
   return {
     code: 'rate_limited',

@@ -1,12 +1,21 @@
 import { DEFAULT_ERROR_MESSAGES } from '../error-messages.js';
 import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../protocol.js';
 
-/** Headers on every proxy answer: JSON that no cache keeps and no browser sniffs. */
-const COMMON_HEADERS = {
-  'Content-Type': 'application/json; charset=utf-8',
+/** On every answer the proxy and its adapters give, whatever the status: nothing cached, nothing sniffed. */
+export const SECURITY_HEADERS = {
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
-};
+} as const;
+
+const COMMON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8', ...SECURITY_HEADERS };
+
+/** Adds the security headers to an answer made elsewhere (a preflight, a handler's own). */
+export function withSecurityHeaders(response: Response): Response {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+    if (!response.headers.has(name)) response.headers.set(name, value);
+  }
+  return response;
+}
 
 export function jsonResponse(body: unknown, status: number, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { ...COMMON_HEADERS, ...headers } });

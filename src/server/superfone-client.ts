@@ -1,4 +1,5 @@
 import type { CallAction } from '../protocol.js';
+import { readLimitedText } from './read-limited.js';
 
 /** The documented endpoint, relative to the API base. */
 export const CLICK_TO_CALL_PATH = '/customer/click-2-call';
@@ -16,7 +17,10 @@ export interface UpstreamCall {
   agentNumber: string;
 }
 
-/** What came back from Superfone, before any meaning is given to it. */
+/** Superfone's answers are a few dozen bytes; more than this is not an answer we can use, and is not read. */
+export const MAX_UPSTREAM_BODY_BYTES = 64 * 1024;
+
+/** What came back from Superfone, before any meaning is given to it (`body` is `undefined` when unreadable or too large). */
 export type UpstreamResult =
   | { kind: 'answered'; status: number; body: unknown; retryAfter: string | null }
   | { kind: 'timeout' }
@@ -47,11 +51,11 @@ export async function callSuperfone(config: SuperfoneClientConfig, call: Upstrea
       redirect: 'manual',
       signal,
     });
-    const text = await response.text();
+    const text = await readLimitedText(response.body, MAX_UPSTREAM_BODY_BYTES, response.headers.get('content-length'));
     return {
       kind: 'answered',
       status: response.status,
-      body: parseJson(text),
+      body: text === undefined ? undefined : parseJson(text),
       retryAfter: response.headers.get('retry-after'),
     };
   } catch {

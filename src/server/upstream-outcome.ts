@@ -51,8 +51,10 @@ export function interpretUpstreamResult(action: CallAction, result: UpstreamResu
   const { status, body } = result;
   const message = upstreamMessage(body);
   if (status === 200 && isSuperfoneSuccessBody(body)) {
-    if (body.data.sentSuccess) return { ok: true, body };
-    return fail('notification_failed');
+    if (!body.data.sentSuccess) return fail('notification_failed');
+    // Rebuilt from the documented fields: nothing else Superfone puts in its answer
+    // (a debug echo, internal fields) reaches a browser.
+    return { ok: true, body: { data: { notificationID: body.data.notificationID, sentSuccess: true }, message: body.message.slice(0, 200) } };
   }
   if (status === 409 || (status >= 400 && status < 500 && BUSY_MESSAGE.test(message))) return fail('agent_busy');
   if (status === 400) {

@@ -33,6 +33,9 @@ function send(reply: ApiReply, res: ServerResponse): void {
       res.writeHead(reply.status, { 'Content-Type': reply.contentType });
       res.end(reply.text);
       return;
+    case 'huge-json':
+      void sendHugeJson(reply.bytes, res);
+      return;
     case 'json': {
       const write = () => {
         res.writeHead(reply.status, { 'Content-Type': 'application/json', ...reply.headers });
@@ -44,16 +47,32 @@ function send(reply: ApiReply, res: ServerResponse): void {
   }
 }
 
+/** A valid success body of `bytes` bytes, written as fast as the client reads it, and no faster. */
+async function sendHugeJson(bytes: number, res: ServerResponse): Promise<void> {
+  const head = '{"data":{"notificationID":1,"sentSuccess":true},"message":"';
+  const tail = '"}';
+  const chunk = 'x'.repeat(64 * 1024);
+  res.writeHead(200, { 'Content-Type': 'application/json' });
+  res.write(head);
+  let left = Math.max(0, bytes - head.length - tail.length);
+  while (left > 0 && !res.destroyed) {
+    const piece = left >= chunk.length ? chunk : chunk.slice(0, left);
+    left -= piece.length;
+    if (!res.write(piece)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+  }
+  res.end(tail);
+}
+
 /** A node:http listener for the simulated API and its control endpoints. */
 export function createSimulatorListener(simulator: SuperfoneSimulator) {
   const control = toNodeListener(createSimulatorControlHandler(simulator));
   const endpoint = SIMULATOR_API_PREFIX + CLICK_TO_CALL_PATH;
   return (req: IncomingMessage, res: ServerResponse): void => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname.startsWith(SIMULATOR_CONTROL_PATH + '/')) {
+    // Split by hand: a target such as `//` is no URL, and must not take the simulator down.
+    const [pathname = '', rawQuery = ''] = (req.url ?? '/').split('?');
+    if (pathname.startsWith(SIMULATOR_CONTROL_PATH + '/')) {
       void control(req, res);
-    } else if (url.pathname === endpoint && req.method === 'GET') {
-      const rawQuery = (req.url ?? '').split('?')[1] ?? '';
+    } else if (pathname === endpoint && req.method === 'GET') {
       const apiKey = req.headers['x-api-key'];
       send(simulator.handleClickToCall(rawQuery, typeof apiKey === 'string' ? apiKey : null), res);
     } else {

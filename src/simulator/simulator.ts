@@ -27,14 +27,20 @@ export type SimulatorFault =
   | { kind: 'server-error' }
   | { kind: 'html' }
   | { kind: 'truncated-json' }
-  | { kind: 'rate-limit'; retryAfterSeconds: number };
+  | { kind: 'rate-limit'; retryAfterSeconds: number }
+  /** A 200 whose JSON body is `bytes` long: a broken gateway, or a debug dump. */
+  | { kind: 'huge-body'; bytes: number }
+  /** A normal success with undocumented extras, the API key echoed among them. */
+  | { kind: 'leaky-success' };
 
-export const FAULT_KINDS = ['slow', 'hang', 'reset', 'server-error', 'html', 'truncated-json', 'rate-limit'] as const;
+export const FAULT_KINDS = ['slow', 'hang', 'reset', 'server-error', 'html', 'truncated-json', 'rate-limit', 'huge-body', 'leaky-success'] as const;
 
 /** How the simulator answers one API request; the server turns it into bytes on the wire. */
 export type ApiReply =
   | { kind: 'json'; status: number; body: unknown; headers?: Record<string, string>; delayMs?: number }
   | { kind: 'text'; status: number; contentType: string; text: string }
+  /** A success body padded to `bytes`, streamed so the simulator never holds it. */
+  | { kind: 'huge-json'; bytes: number }
   | { kind: 'hang' }
   | { kind: 'reset' };
 
@@ -157,13 +163,14 @@ export class SuperfoneSimulator {
     const fault = this.#takeFault();
     let reply = (fault && faultReply(fault)) ?? this.#decide(query, apiKeyValid);
     if (fault?.kind === 'slow' && reply.kind === 'json') reply = { ...reply, delayMs: fault.delayMs };
+    if (fault?.kind === 'leaky-success' && reply.kind === 'json' && reply.status === 200) reply = { ...reply, body: this.#leaky(reply.body) };
     this.#requestCount += 1;
     this.#remember(this.#requests, {
       time: new Date().toISOString(),
       rawQuery,
       parameterNames: [...query.keys()],
       apiKeyValid,
-      status: reply.kind === 'json' || reply.kind === 'text' ? reply.status : reply.kind,
+      status: reply.kind === 'json' || reply.kind === 'text' ? reply.status : reply.kind === 'huge-json' ? 200 : reply.kind,
     });
     return reply;
   }
@@ -210,6 +217,15 @@ export class SuperfoneSimulator {
     return { kind: 'json', status: 200, body: { data: { notificationID: notificationId, sentSuccess }, message: 'success' } };
   }
 
+  #leaky(body: unknown): unknown {
+    const { data, message } = body as { data: object; message: string };
+    return {
+      data: { ...data, agentDevice: { platform: 'android', pushToken: 'fcm-token-1234' }, apiKey: this.apiKey },
+      message: `${message} (debug: key ${this.apiKey})`,
+      debug: { headers: { 'x-api-key': this.apiKey }, trace: 'internal-trace-id' },
+    };
+  }
+
   #remember<T>(history: T[], entry: T): void {
     history.push(entry);
     if (history.length > HISTORY_LIMIT) history.splice(0, history.length - HISTORY_LIMIT);
@@ -220,7 +236,10 @@ export class SuperfoneSimulator {
 function faultReply(fault: SimulatorFault): ApiReply | null {
   switch (fault.kind) {
     case 'slow':
+    case 'leaky-success':
       return null;
+    case 'huge-body':
+      return { kind: 'huge-json', bytes: fault.bytes };
     case 'hang':
       return { kind: 'hang' };
     case 'reset':

@@ -4,7 +4,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, it } from 'node:test';
 import { memoryStore } from '../../src/server/guards/call-guard-store.js';
 import { CircuitBreaker } from '../../src/server/guards/circuit-breaker.js';
-import { StartRateLimits } from '../../src/server/guards/rate-limits.js';
+import { CallRateLimits } from '../../src/server/guards/rate-limits.js';
 import { maskNumber } from '../../src/server/audit.js';
 import { ASHA, proxiesPerTest, startBody, VIKRAM, type ProxyUnderTest } from './helpers.js';
 
@@ -197,12 +197,12 @@ describe('the proxy guards the paid account', () => {
     });
 
     it('memory stays bounded: 100,000 distinct destinations, then their windows pass', async () => {
-      const limits = new StartRateLimits(memoryStore(), { perDestination: { points: 3, durationSec: 1 }, perAgent: false });
+      const limits = new CallRateLimits(memoryStore(), { perDestination: { points: 3, durationSec: 1 }, perAgent: false });
       const gc = exposedGc();
       gc();
       const before = process.memoryUsage().heapUsed;
       for (let index = 0; index < 100_000; index++) {
-        await limits.consume({ agentNumber: ASHA, customerNumber: `+91${7000000000 + index}`, clientKey: 'x', agentBound: true });
+        await limits.spendStart({ agentNumber: ASHA, customerNumber: `+91${7000000000 + index}`, clientKey: 'x', agentBound: true });
       }
       const during = process.memoryUsage().heapUsed;
       await new Promise((resolve) => setTimeout(resolve, 1_200));

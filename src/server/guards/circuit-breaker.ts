@@ -29,6 +29,11 @@ export class CircuitBreaker {
     return null;
   }
 
+  /** The request `check` let through did not go upstream after all. */
+  release(): void {
+    this.#trialInFlight = false;
+  }
+
   record(upstreamFailed: boolean, now = Date.now()): void {
     this.#trialInFlight = false;
     if (!upstreamFailed) {

@@ -1,4 +1,5 @@
 import type { ProxyFailure } from '../responses.js';
+import type { HostPolicy } from './host-policy.js';
 
 /** The CORS headers an allowed cross-origin caller gets on every answer, errors included. */
 export function corsHeaders(origin: string): Record<string, string> {
@@ -24,18 +25,29 @@ function refuse(what: string): OriginVerdict {
   return { ok: false, failure: { code: 'forbidden', message: `Calls from ${what} are not allowed. Open the CRM from its usual address.` } };
 }
 
+function originHostname(origin: string): string | null {
+  try {
+    return new URL(origin).hostname;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Who may call: the proxy's own origin, and the origins listed exactly. No wildcards, no
  * reflected unknown origin, `null` refused; a cross-site request without an allowed
- * origin never reaches Superfone.
+ * origin never reaches Superfone. "Own origin" is only ever a host the proxy answers to,
+ * whatever `Sec-Fetch-Site` says: after DNS rebinding a hostile page is same-origin too.
  */
-export function checkOrigin(request: Request, allowedOrigins: ReadonlySet<string>): OriginVerdict {
+export function checkOrigin(request: Request, allowedOrigins: ReadonlySet<string>, hosts: HostPolicy): OriginVerdict {
   const origin = request.headers.get('origin');
   const fetchSite = request.headers.get('sec-fetch-site');
   if (origin !== null) {
     if (allowedOrigins.has(origin)) return { ok: true, corsOrigin: origin };
     if (origin === 'null') return refuse('an opaque origin (null)');
-    const sameOrigin = fetchSite === 'same-origin' || (fetchSite === null && origin === new URL(request.url).origin);
+    const hostname = originHostname(origin);
+    const ownHost = hostname !== null && hosts.allows(hostname);
+    const sameOrigin = ownHost && (fetchSite === 'same-origin' || (fetchSite === null && origin === new URL(request.url).origin));
     if (sameOrigin) return { ok: true, corsOrigin: null };
     return refuse(origin.length > 80 ? 'another site' : origin);
   }

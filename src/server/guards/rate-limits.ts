@@ -2,7 +2,7 @@ import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
 import type { CallGuardStore } from './call-guard-store.js';
 
 export interface RateLimit {
-  /** STARTs allowed per window. */
+  /** Requests allowed per window. */
   points: number;
   /** The window, in seconds. */
   durationSec: number;
@@ -15,59 +15,110 @@ export interface RateLimitOptions {
   perDestination?: RateLimit | false;
   /** STARTs per client (see `clientKey`) when `authorize` binds no agent. Default 20 per minute. */
   perClient?: RateLimit | false;
+  /** ENDs per client, or per bound agent. Default 30 per minute: far above any person, far below a flood. */
+  endsPerClient?: RateLimit | false;
 }
 
 export const DEFAULT_RATE_LIMITS = {
   perAgent: { points: 10, durationSec: 60 },
   perDestination: { points: 3, durationSec: 600 },
   perClient: { points: 20, durationSec: 60 },
+  endsPerClient: { points: 30, durationSec: 60 },
 } as const satisfies Required<RateLimitOptions>;
 
-export interface StartAttempt {
+export interface CallAttempt {
   agentNumber: string;
   customerNumber: string;
   clientKey: string;
   agentBound: boolean;
 }
 
-export type RateVerdict = { ok: true } | { ok: false; limit: 'agent' | 'destination' | 'client'; retryAfterSec: number };
+export type RateLimitName = 'agent' | 'destination' | 'client' | 'ends';
+export type RateVerdict = { ok: true } | { ok: false; limit: RateLimitName; retryAfterSec: number };
 
-/** Counts STARTs against each limit; ENDs are never limited, so a call can always be ended. */
-export class StartRateLimits {
+type Check = [RateLimitName, RateLimiterAbstract, string];
+
+function refused(limit: RateLimitName, msBeforeNext: number): RateVerdict {
+  return { ok: false, limit, retryAfterSec: Math.max(1, Math.ceil(msBeforeNext / 1000)) };
+}
+
+/**
+ * Counts calls against each limit. A START is checked first and paid for only when it is
+ * about to go to Superfone, so a START refused for any reason (another limit, the lock,
+ * the circuit breaker) costs nothing, and nobody can spend an agent's allowance for them.
+ */
+export class CallRateLimits {
   readonly #agent: RateLimiterAbstract | null;
   readonly #destination: RateLimiterAbstract | null;
   readonly #client: RateLimiterAbstract | null;
+  readonly #ends: RateLimiterAbstract | null;
 
   constructor(store: CallGuardStore, options: RateLimitOptions = {}) {
-    const make = (name: string, limit: RateLimit | false | undefined, fallback: RateLimit) => {
+    const make = (name: keyof RateLimitOptions, storeName: string) => {
+      const limit = options[name];
       if (limit === false) return null;
-      const { points, durationSec } = limit ?? fallback;
+      const { points, durationSec } = limit ?? DEFAULT_RATE_LIMITS[name];
       if (!(Number.isInteger(points) && points > 0 && durationSec > 0)) {
         throw new TypeError(`rateLimits.${name}: points must be a positive whole number and durationSec positive.`);
       }
-      return store.limiter(`start-${name}`, points, durationSec);
+      return store.limiter(storeName, points, durationSec);
     };
-    this.#agent = make('perAgent', options.perAgent, DEFAULT_RATE_LIMITS.perAgent);
-    this.#destination = make('perDestination', options.perDestination, DEFAULT_RATE_LIMITS.perDestination);
-    this.#client = make('perClient', options.perClient, DEFAULT_RATE_LIMITS.perClient);
+    this.#agent = make('perAgent', 'start-perAgent');
+    this.#destination = make('perDestination', 'start-perDestination');
+    this.#client = make('perClient', 'start-perClient');
+    this.#ends = make('endsPerClient', 'end-perClient');
   }
 
-  async consume(attempt: StartAttempt): Promise<RateVerdict> {
-    const checks: Array<['agent' | 'destination' | 'client', RateLimiterAbstract | null, string]> = [
+  #startChecks(attempt: CallAttempt): Check[] {
+    const checks: Array<[RateLimitName, RateLimiterAbstract | null, string]> = [
       ['client', attempt.agentBound ? null : this.#client, attempt.clientKey],
       ['agent', this.#agent, attempt.agentNumber],
       ['destination', this.#destination, attempt.customerNumber],
     ];
-    for (const [limit, limiter, key] of checks) {
-      if (!limiter) continue;
+    return checks.filter((check): check is Check => check[1] !== null);
+  }
+
+  /** Whether a START would be allowed now; spends nothing. */
+  async checkStart(attempt: CallAttempt): Promise<RateVerdict> {
+    for (const [limit, limiter, key] of this.#startChecks(attempt)) {
+      const used = await limiter.get(key);
+      if (used && used.consumedPoints >= limiter.points) return refused(limit, used.msBeforeNext);
+    }
+    return { ok: true };
+  }
+
+  /**
+   * Pays for a START that goes to Superfone now. Another request may have spent the last
+   * point since `checkStart`; then every point taken here is given back and it is refused.
+   */
+  async spendStart(attempt: CallAttempt): Promise<RateVerdict> {
+    const taken: Check[] = [];
+    for (const check of this.#startChecks(attempt)) {
+      const [limit, limiter, key] = check;
       try {
         await limiter.consume(key);
+        taken.push(check);
       } catch (rejection) {
+        // A refused consume has counted too; a store failure may not have.
+        const counted = rejection instanceof RateLimiterRes;
+        await Promise.all((counted ? [...taken, check] : taken).map(([, spent, spentKey]) => spent.reward(spentKey)));
         // A store failure is not a verdict: let it surface as the proxy's own error.
-        if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        return { ok: false, limit, retryAfterSec: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+        if (!counted) throw rejection;
+        return refused(limit, rejection.msBeforeNext);
       }
     }
     return { ok: true };
+  }
+
+  /** Pays for an END: a budget only a flood reaches, per bound agent or else per client. */
+  async spendEnd(attempt: CallAttempt): Promise<RateVerdict> {
+    if (!this.#ends) return { ok: true };
+    try {
+      await this.#ends.consume(attempt.agentBound ? `agent:${attempt.agentNumber}` : `client:${attempt.clientKey}`);
+      return { ok: true };
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      return refused('ends', rejection.msBeforeNext);
+    }
   }
 }

@@ -1,0 +1,82 @@
+import type { ProxyFailure } from '../responses.js';
+
+/**
+ * The names this proxy answers to. A page whose own name was rebound to the proxy's
+ * address (DNS rebinding) sends its own name in `Host`, so only a request whose `Host` is
+ * one of ours can be "same origin"; everything else is refused before any other check.
+ */
+export interface HostPolicy {
+  allows(hostname: string): boolean;
+}
+
+const IPV4_LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
+function isLoopback(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname.endsWith('.localhost') ||
+    IPV4_LOOPBACK.test(hostname) ||
+    hostname === '[::1]' ||
+    hostname.startsWith('[::ffff:7f')
+  );
+}
+
+/** `Crm.Example.com.` and `crm.example.com` are one name. */
+function canonical(hostname: string): string {
+  return hostname.toLowerCase().replace(/\.$/, '');
+}
+
+/** Checks one configured host: a name or address, or `.example.com` for it and every subdomain. */
+export function parseAllowedHost(value: string): string {
+  const trimmed = value.trim().toLowerCase();
+  const name = trimmed.startsWith('.') ? trimmed.slice(1) : trimmed;
+  let url: URL | null = null;
+  try {
+    url = new URL(`http://${name}`);
+  } catch {
+    // reported below
+  }
+  if (trimmed.includes('*') || !url || url.hostname !== canonical(name) || url.port !== '') {
+    throw new TypeError(`allowedHosts: "${value}" is not a host name such as crm.example.com or .example.com (no scheme, port, path or wildcard).`);
+  }
+  return trimmed;
+}
+
+/** Loopback, the hosts of the allowed origins, and the hosts listed. */
+export function createHostPolicy(allowedHosts: readonly string[], allowedOrigins: Iterable<string>): HostPolicy {
+  const exact = new Set<string>();
+  const suffixes: string[] = [];
+  for (const host of allowedHosts.map(parseAllowedHost)) {
+    if (host.startsWith('.')) suffixes.push(host);
+    exact.add(host.replace(/^\./, ''));
+  }
+  for (const origin of allowedOrigins) exact.add(new URL(origin).hostname);
+  return {
+    allows(hostname) {
+      const name = canonical(hostname);
+      return isLoopback(name) || exact.has(name) || suffixes.some((suffix) => name.endsWith(suffix));
+    },
+  };
+}
+
+/** A `Host` header as RFC 9110 has it: a name or an address, and perhaps a port. */
+export function isWellFormedHost(host: string): boolean {
+  return /^[\w.-]+(:\d{1,5})?$|^\[[\da-f:.]+\](:\d{1,5})?$/i.test(host) && URL.canParse(`http://${host}`);
+}
+
+/** The host name a request was sent to: its `Host` header, else its URL's; `null` when malformed. */
+export function requestHostname(request: Request): string | null {
+  const host = request.headers.get('host') ?? new URL(request.url).host;
+  return isWellFormedHost(host) ? new URL(`http://${host}`).hostname : null;
+}
+
+export function checkHost(request: Request, policy: HostPolicy): ProxyFailure | null {
+  const hostname = requestHostname(request);
+  if (hostname === null) return { code: 'bad_request', message: 'The request’s Host header is malformed.' };
+  if (policy.allows(hostname)) return null;
+  const shown = hostname.length > 80 ? 'this address' : hostname;
+  return {
+    code: 'forbidden',
+    message: `This call service does not answer at ${shown}. Open the CRM from its usual address, or ask your administrator to add ${shown} to allowedHosts.`,
+  };
+}
