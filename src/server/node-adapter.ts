@@ -132,15 +132,26 @@ function readBodyWithin(req: IncomingMessage, cap: number): Promise<Buffer | nul
   });
 }
 
-/** The request as a Fetch `Request` with its body read whole; a `MalformedRequest` when it cannot be one. */
-async function toFetchRequestWithin(req: IncomingMessage, cap: number, signal: AbortSignal): Promise<Request> {
-  if (req.method === 'GET' || req.method === 'HEAD') return makeRequest(req, undefined, signal);
+/** An abort signal for the handler that fires when the client goes away. */
+function closeSignal(res: ServerResponse): AbortSignal {
+  const closed = new AbortController();
+  res.once('close', () => closed.abort());
+  return closed.signal;
+}
+
+/**
+ * The request as a Fetch `Request` with its body read whole; a `MalformedRequest` when it
+ * cannot be one. Nothing is allocated for the signal until the body is in: a slow client
+ * holds as little as possible.
+ */
+async function toFetchRequestWithin(req: IncomingMessage, res: ServerResponse, cap: number): Promise<Request> {
+  if (req.method === 'GET' || req.method === 'HEAD') return makeRequest(req, undefined, closeSignal(res));
   const parsed = alreadyParsedBody(req);
-  if (parsed !== undefined || req.readableEnded) return makeRequest(req, parsed, signal);
+  if (parsed !== undefined || req.readableEnded) return makeRequest(req, parsed, closeSignal(res));
   requestUrl(req); // a malformed request is refused before its body is read
   const body = await readBodyWithin(req, cap);
   if (body === null) throw malformed(`The request is larger than ${cap} bytes.`, 413, { Connection: 'close' });
-  return makeRequest(req, body, signal);
+  return makeRequest(req, body, closeSignal(res));
 }
 
 /** Writes a Fetch `Response` to node:http's response. */
@@ -175,13 +186,12 @@ export function toNodeListener(handler: FetchHandler, options: NodeListenerOptio
   const audit = budgetedAuditLog(options.log);
   return async (req, res) => {
     const startedAt = performance.now();
-    const closed = new AbortController();
-    res.on('close', () => closed.abort());
     try {
-      await writeFetchResponse(await handler(await toFetchRequestWithin(req, cap, closed.signal)), res);
+      const request = await toFetchRequestWithin(req, res, cap);
+      await writeFetchResponse(await handler(request), res);
     } catch (error) {
       // A client that left needs no answer and is no failure of ours.
-      if (closed.signal.aborted || res.headersSent || res.destroyed) {
+      if (res.headersSent || res.destroyed || req.destroyed) {
         res.destroy();
         return;
       }

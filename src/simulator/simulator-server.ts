@@ -58,7 +58,15 @@ async function sendHugeJson(bytes: number, res: ServerResponse): Promise<void> {
   while (left > 0 && !res.destroyed) {
     const piece = left >= chunk.length ? chunk : chunk.slice(0, left);
     left -= piece.length;
-    if (!res.write(piece)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+    if (!res.write(piece)) {
+      await new Promise<void>((resolve) => {
+        const go = () => {
+          res.off('drain', go).off('close', go);
+          resolve();
+        };
+        res.on('drain', go).on('close', go);
+      });
+    }
   }
   res.end(tail);
 }
