@@ -1,38 +1,48 @@
 // The servers bench/proxy.ts measures, in a process of their own so the load generator does
-// not share their CPU: the simulator, the proxy in front of it, and a bare pass-through.
+// not share their CPU: the simulator, the proxy in front of it, a bare pass-through, and a
+// server that holds connections and does nothing else.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { toNodeListener } from '../src/server/node-adapter.js';
-import { createSuperfoneProxy } from '../src/server/proxy.js';
+import { hardenNodeServer, superfoneListener } from '../src/server/node-adapter.js';
 import { startSuperfoneSimulator } from '../src/simulator/simulator-server.js';
 
 const upstream = await startSuperfoneSimulator({ apiKey: 'bench-key' });
-const proxy = toNodeListener(
-  createSuperfoneProxy({
-    apiKey: 'bench-key',
-    apiBase: upstream.apiBase,
-    // Every guard runs; the limits are only set high enough not to refuse the load itself.
-    rateLimits: {
-      perAgent: { points: 1e9, durationSec: 60 },
-      perDestination: { points: 1e9, durationSec: 60 },
-      perClient: { points: 1e9, durationSec: 60 },
-    },
-    log: () => {},
-  }),
-);
+// The proxy as the CLI serves it: body read up to the limit, timeouts, every guard.
+const proxy = superfoneListener({
+  apiKey: 'bench-key',
+  apiBase: upstream.apiBase,
+  // Every guard runs; the limits are only set high enough not to refuse the load itself.
+  rateLimits: {
+    perAgent: { points: 1e9, durationSec: 60 },
+    perDestination: { points: 1e9, durationSec: 60 },
+    perClient: { points: 1e9, durationSec: 60 },
+    endsPerClient: { points: 1e9, durationSec: 60 },
+  },
+  log: () => {},
+});
 
-function memory() {
-  (globalThis as { gc?: () => void }).gc?.();
+/** Memory after full collections, a second apart, so garbage and freed pages have gone back. */
+async function memory() {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  for (let round = 0; round < 3; round++) {
+    gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
   return process.memoryUsage();
 }
 
-const proxyServer = createServer((req, res) => {
-  if (req.url === '/__bench/memory') {
-    res.writeHead(200, { 'Content-Type': 'application/json' });
-    return void res.end(JSON.stringify(memory()));
-  }
-  void proxy(req, res);
-});
+const proxyServer = hardenNodeServer(
+  createServer((req, res) => {
+    if (req.url === '/__bench/memory') {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      return void memory().then((usage) => res.end(JSON.stringify(usage)));
+    }
+    void proxy(req, res);
+  }),
+);
+
+// The floor for slow clients: node:http holding connections whose bodies it never reads.
+const idleServer = createServer(() => {});
 
 // The least a proxy can do: read the body, forward a GET with the key, relay the answer.
 const passThrough = createServer(async (req, res) => {
@@ -52,8 +62,10 @@ const listen = async (server: ReturnType<typeof createServer>) => {
 
 const urls = {
   simulator: `${upstream.apiBase}/customer/click-2-call`,
+  simulatorControl: `${upstream.url}/__simulator`,
   passThrough: await listen(passThrough),
   proxy: await listen(proxyServer),
+  idle: await listen(idleServer),
 };
 process.stdout.write(JSON.stringify(urls) + '\n');
 process.on('SIGTERM', () => process.exit(0));

@@ -1,20 +1,44 @@
 // npm run bench:proxy: autocannon on loopback against the proxy + simulator, beside the
 // simulator alone and a bare node:http pass-through measured in the same run.
 import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import autocannon from 'autocannon';
 
 const DURATION_S = 8;
 const CONNECTIONS = 20;
 const MEMORY_REQUESTS = 100_000;
+const SLOW_CLIENTS = 3_000;
+const SLOW_HOLD_MS = 4_000;
+const SLOW_BUDGET_MB = 30;
+const HUGE_ANSWER_BYTES = 400_000_000;
+const WARM_UP_REQUESTS = 3_000;
 
-const servers = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/proxy-servers.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const urls = await new Promise<{ simulator: string; passThrough: string; proxy: string }>((resolve) => {
-  let output = '';
-  servers.stdout.on('data', (chunk) => {
-    output += chunk;
-    if (output.includes('\n')) resolve(JSON.parse(output.split('\n')[0]!));
+interface Servers {
+  urls: { simulator: string; simulatorControl: string; passThrough: string; proxy: string; idle: string };
+  pid: number;
+  stop(): void;
+}
+
+/** bench/proxy-servers.ts in a fresh process of its own. */
+async function startServers(): Promise<Servers> {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/proxy-servers.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const urls = await new Promise<Servers['urls']>((resolve) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('\n')) resolve(JSON.parse(output.split('\n')[0]!));
+    });
   });
-});
+  return { urls, pid: child.pid!, stop: () => child.kill('SIGTERM') };
+}
+
+const started: Servers[] = [];
+async function freshServers(): Promise<Servers> {
+  const servers = await startServers();
+  started.push(servers);
+  return servers;
+}
 
 /** START/END pairs for 200 agents, so the per-agent lock sees the contention a busy team makes. */
 function callBodies(): string[] {
@@ -67,11 +91,68 @@ async function load(name: string, url: string, options: { post: boolean; amount?
   return figures;
 }
 
-async function serverMemory(): Promise<NodeJS.MemoryUsage> {
-  return (await (await fetch(`${urls.proxy}/__bench/memory`)).json()) as NodeJS.MemoryUsage;
+async function serverMemory(servers: Servers): Promise<NodeJS.MemoryUsage> {
+  return (await (await fetch(`${servers.urls.proxy}/__bench/memory`)).json()) as NodeJS.MemoryUsage;
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** Opens `count` connections that each announce a 4,000-byte body, send 10 bytes of it and hold: the slow-body attack. */
+async function holdSlowConnections(url: string, count: number): Promise<Socket[]> {
+  const { hostname, port } = new URL(url);
+  const sockets: Socket[] = [];
+  for (let index = 0; index < count; index++) {
+    const socket = connect(Number(port), hostname);
+    socket.on('error', () => {});
+    socket.write(`POST /api/superfone/call HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{"customer`);
+    sockets.push(socket);
+    if (index % 200 === 199) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await new Promise((resolve) => setTimeout(resolve, SLOW_HOLD_MS));
+  return sockets;
+}
+
+/**
+ * RSS and heap growth (after GC) while `count` slow clients are held by a fresh servers
+ * process, warmed first by ordinary traffic through the proxy, as a proxy in service is:
+ * a cold process also spends memory growing its heap into first use.
+ */
+async function slowClients(target: 'proxy' | 'idle', count: number): Promise<{ rss: number; heap: number }> {
+  const servers = await freshServers();
+  const sockets: Socket[] = [];
+  try {
+    for (let index = 0; index < WARM_UP_REQUESTS; index++) {
+      await (await fetch(servers.urls.proxy, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: bodies[index % bodies.length] })).arrayBuffer();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const before = await serverMemory(servers);
+    sockets.push(...(await holdSlowConnections(servers.urls[target], count)));
+    const held = await serverMemory(servers);
+    return { rss: held.rss - before.rss, heap: held.heapUsed + held.external - before.heapUsed - before.external };
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    servers.stop();
+  }
+}
+
+/** The servers' peak RSS (Linux) while the proxy is sent one answer of `bytes` from upstream. */
+async function peakDuringHugeAnswer(servers: Servers, bytes: number): Promise<{ growth: number; status: number } | null> {
+  const status = (field: string) => Number(/\d+/.exec(readFileSync(`/proc/${servers.pid}/status`, 'utf8').split('\n').find((line) => line.startsWith(field)) ?? '')?.[0]) * 1024;
+  try {
+    writeFileSync(`/proc/${servers.pid}/clear_refs`, '5'); // resets the peak to the current RSS
+  } catch {
+    return null;
+  }
+  const before = status('VmRSS:');
+  await fetch(`${servers.urls.simulatorControl}/fault`, { method: 'POST', body: JSON.stringify({ kind: 'huge-body', bytes, count: 1 }) });
+  const answer = await fetch(servers.urls.proxy, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: bodies[0] });
+  await answer.text();
+  return { growth: status('VmHWM:') - before, status: answer.status };
 }
 
 try {
+  const servers = await freshServers();
+  const { urls } = servers;
   console.log(`load on loopback, ${CONNECTIONS} connections, ${DURATION_S} s each (Node ${process.version}, same machine as the servers):`);
   const simulator = await load('simulator alone (GET)', urls.simulator, { post: false });
   const passThrough = await load('bare node:http pass-through', urls.passThrough, { post: true });
@@ -79,11 +160,25 @@ try {
   console.log(`  proxy / pass-through throughput: ${(proxy.requestsPerSec / passThrough.requestsPerSec).toFixed(2)}×, p99 ${(proxy.p99 / Math.max(1, passThrough.p99)).toFixed(2)}×`);
   console.log(`  proxy / simulator throughput:    ${(proxy.requestsPerSec / simulator.requestsPerSec).toFixed(2)}×`);
 
-  const before = await serverMemory();
+  const before = await serverMemory(servers);
   await load(`proxy, ${MEMORY_REQUESTS.toLocaleString('en')} requests`, urls.proxy, { post: true, amount: MEMORY_REQUESTS });
-  const after = await serverMemory();
-  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  const after = await serverMemory(servers);
   console.log(`  proxy process memory after GC: heap ${mb(before.heapUsed)} → ${mb(after.heapUsed)}, RSS ${mb(before.rss)} → ${mb(after.rss)}`);
+
+  console.log(`\n${SLOW_CLIENTS.toLocaleString('en')} slow clients, each announcing a 4,000-byte body, sending 10 bytes and holding ${SLOW_HOLD_MS / 1000} s`);
+  console.log(`(a fresh servers process each time, warmed by ${WARM_UP_REQUESTS.toLocaleString('en')} calls one after another; growth after GC):`);
+  const idleGrowth = await slowClients('idle', SLOW_CLIENTS);
+  const proxyGrowth = await slowClients('proxy', SLOW_CLIENTS);
+  console.log(`  node:http holding the connections, reading nothing: RSS +${mb(idleGrowth.rss)}, heap +${mb(idleGrowth.heap)}`);
+  console.log(`  proxy:                                              RSS +${mb(proxyGrowth.rss)}, heap +${mb(proxyGrowth.heap)}`);
+  console.log(`  proxy / bare server: RSS ${(proxyGrowth.rss / idleGrowth.rss).toFixed(2)}×, heap ${(proxyGrowth.heap / idleGrowth.heap).toFixed(2)}×; budget ${SLOW_BUDGET_MB} MB RSS: ${proxyGrowth.rss < SLOW_BUDGET_MB * 1024 * 1024 ? 'within' : 'OVER'}`);
+
+  const huge = await peakDuringHugeAnswer(servers, HUGE_ANSWER_BYTES);
+  console.log(
+    huge
+      ? `\none ${mb(HUGE_ANSWER_BYTES)} answer from upstream: proxy answered ${huge.status}, peak RSS +${mb(huge.growth)} (the answer is read up to 64 KiB)`
+      : '\n(peak RSS during a huge upstream answer needs Linux /proc; skipped)',
+  );
 } finally {
-  servers.kill('SIGTERM');
+  for (const servers of started) servers.stop();
 }
