@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { afterEach } from 'node:test';
+import { after, afterEach, before } from 'node:test';
 import { createSuperfoneProxy, type SuperfoneProxyOptions, type ProxyLogEntry } from '../../src/server/proxy.js';
 import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import type { SimulatorOptions } from '../../src/simulator/simulator.js';
+import { startCliProxy, type CliProxy } from '../support/cli-proxy.js';
 
 export const ASHA = '+919876543210';
 export const VIKRAM = '+919812345678';
@@ -102,4 +103,22 @@ export function proxiesPerTest(): (...args: Parameters<typeof startProxy>) => Pr
     started.push(proxy);
     return proxy;
   };
+}
+
+/**
+ * For suites against `superfone-proxy` in its own process, in front of a real simulator:
+ * both start before the suite and stop after it, and the CLI's output is checked for the key.
+ */
+export function cliProxyForSuite(env: Record<string, string> = {}): { upstream: RunningSimulator; proxy: CliProxy } {
+  const running = {} as { upstream: RunningSimulator; proxy: CliProxy };
+  before(async () => {
+    running.upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
+    running.proxy = await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: running.upstream.apiBase, ...env });
+  });
+  after(async () => {
+    running.proxy?.child.kill();
+    await running.upstream?.close();
+    if (running.proxy) assertNoKey([running.proxy.output()]);
+  });
+  return running;
 }

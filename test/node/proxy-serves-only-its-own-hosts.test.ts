@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { after, before, describe, it } from 'node:test';
-import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
-import { startCliProxy, type CliProxy } from '../support/cli-proxy.js';
-import { API_KEY, assertNoKey, proxiesPerTest, startBody } from './helpers.js';
+import { describe, it } from 'node:test';
+import { cliProxyForSuite, proxiesPerTest, startBody } from './helpers.js';
 
 const CRM = 'https://crm.example.com';
 
@@ -80,24 +78,14 @@ describe('the proxy serves only the hosts it is reached by (DNS rebinding)', { t
 });
 
 describe('the CLI refuses rebound hosts too', { timeout: 30_000 }, () => {
-  let upstream: RunningSimulator;
-  let proxy: CliProxy;
-  before(async () => {
-    upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
-    proxy = await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase, SUPERFONE_ALLOWED_HOSTS: 'crm.internal' });
-  });
-  after(async () => {
-    proxy.child.kill();
-    await upstream.close();
-    assertNoKey([proxy.output()]);
-  });
+  const cli = cliProxyForSuite({ SUPERFONE_ALLOWED_HOSTS: 'crm.internal' });
 
   /** node:http, because fetch sets Host itself. */
   function post(host: string, headers: Record<string, string> = {}, path = '/api/superfone/call'): Promise<number> {
     const body = JSON.stringify(startBody('+919845000201'));
     return new Promise((resolve, reject) => {
       const request = httpRequest(
-        { host: '127.0.0.1', port: proxy.port, path, method: 'POST', headers: { Host: host, 'Content-Type': 'application/json', ...headers }, timeout: 5_000 },
+        { host: '127.0.0.1', port: cli.proxy.port, path, method: 'POST', headers: { Host: host, 'Content-Type': 'application/json', ...headers }, timeout: 5_000 },
         (response) => {
           response.resume();
           resolve(response.statusCode!);
@@ -111,9 +99,9 @@ describe('the CLI refuses rebound hosts too', { timeout: 30_000 }, () => {
   it('the rebinding request gets 403, and is logged with its client address and origin', async () => {
     assert.equal(await post('attacker.test:8787', { Origin: 'http://attacker.test:8787', 'Sec-Fetch-Site': 'same-origin' }), 403);
     assert.equal(await post('attacker.test:8787', {}, '/elsewhere'), 403, 'even where it would be a 404');
-    assert.equal(upstream.simulator.requestCount, 0);
-    const line = proxy.output().split('\n').find((text) => text.includes('"origin":"http://attacker.test:8787"'));
-    assert.ok(line, proxy.output());
+    assert.equal(cli.upstream.simulator.requestCount, 0);
+    const line = cli.proxy.output().split('\n').find((text) => text.includes('"origin":"http://attacker.test:8787"'));
+    assert.ok(line, cli.proxy.output());
     assert.deepEqual(
       (({ outcome, status, client }) => ({ outcome, status, client }))(JSON.parse(line)),
       { outcome: 'forbidden', status: 403, client: '127.0.0.1' },

@@ -8,9 +8,8 @@ import type { ProxyLogEntry } from '../../src/server/audit.js';
 import { hardenNodeServer, superfoneMiddleware, toNodeListener } from '../../src/server/node-adapter.js';
 import { createSuperfoneProxy } from '../../src/server/proxy.js';
 import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
-import { startCliProxy, type CliProxy } from '../support/cli-proxy.js';
 import { rawExchange } from '../support/raw-http.js';
-import { API_KEY, assertNoKey, startBody } from './helpers.js';
+import { API_KEY, assertNoKey, cliProxyForSuite, startBody } from './helpers.js';
 
 /** Request targets that once took the CLI down: `new URL()` threw outside any try. */
 const CRASHING_TARGETS = ['//', 'http://', '//[', '//%zz', '*', 'http://[', '/api/superfone/call#x'];
@@ -31,28 +30,17 @@ async function answersAtCallPath(port: number, path = '/api/superfone/call'): Pr
 }
 
 describe('no request can take the proxy down', { timeout: 120_000 }, () => {
-  let upstream: RunningSimulator;
-  let proxy: CliProxy;
-
-  before(async () => {
-    upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
-    proxy = await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase, SUPERFONE_TIMEOUT_MS: '800' });
-  });
-  after(async () => {
-    proxy.child.kill();
-    await upstream.close();
-    assertNoKey([proxy.output()]);
-  });
+  const cli = cliProxyForSuite({ SUPERFONE_TIMEOUT_MS: '800' });
 
   for (const target of CRASHING_TARGETS) {
     it(`the CLI answers the target ${JSON.stringify(target)} with a 4xx and keeps serving`, async () => {
-      const exchange = await rawExchange(proxy.port, requestLine(target));
+      const exchange = await rawExchange(cli.proxy.port, requestLine(target));
       assert.equal(exchange.statuses.length, 1, exchange.text);
       assert.ok(exchange.statuses[0]! >= 400 && exchange.statuses[0]! < 500, exchange.text);
       assert.match(exchange.text, /x-content-type-options: nosniff/i);
       assert.match(exchange.text, /cache-control: no-store/i);
-      assert.equal(proxy.child.exitCode, null);
-      await answersAtCallPath(proxy.port);
+      assert.equal(cli.proxy.child.exitCode, null);
+      await answersAtCallPath(cli.proxy.port);
     });
   }
 
@@ -62,7 +50,7 @@ describe('no request can take the proxy down', { timeout: 120_000 }, () => {
     const token = fc.stringMatching(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,12}$/);
     const printable = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 60 });
     const anyText = fc.string({ unit: fc.integer({ min: 0, max: 255 }).map((code) => String.fromCharCode(code)), maxLength: 60 });
-    const targets = [...CRASHING_TARGETS, '/api/superfone/call', '/api/superfone/call?x=1', '/', '/../../etc/passwd', `http://127.0.0.1:${proxy.port}/api/superfone/call`, 'http://attacker.test/api/superfone/call'];
+    const targets = [...CRASHING_TARGETS, '/api/superfone/call', '/api/superfone/call?x=1', '/', '/../../etc/passwd', `http://127.0.0.1:${cli.proxy.port}/api/superfone/call`, 'http://attacker.test/api/superfone/call'];
     const knownHeaders = ['Origin', 'Content-Type', 'Sec-Fetch-Site', 'Connection', 'Expect', 'Authorization', 'Accept', 'Cookie', 'X-Forwarded-For'];
     const headerValues = ['127.0.0.1', 'http://127.0.0.1', 'http://attacker.test', 'null', 'application/json', 'text/plain', 'same-origin', 'cross-site', 'close', 'keep-alive', '100-continue'];
     const bodies = fc.oneof(
@@ -77,7 +65,7 @@ describe('no request can take the proxy down', { timeout: 120_000 }, () => {
       .record({
         method: fc.constantFrom('POST', 'POST', 'POST', 'GET', 'PUT', 'OPTIONS', 'HEAD', 'TRACE', 'DELETE', 'PATCH', 'BREW'),
         target: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...targets) }, { weight: 1, arbitrary: fc.webPath({ size: 'small' }).map((path) => path || '/') }),
-        host: fc.constantFrom('127.0.0.1', 'localhost', `127.0.0.1:${proxy.port}`, '[::1]', 'attacker.test:8787', 'a_b', '127.0.0.1:99999', ''),
+        host: fc.constantFrom('127.0.0.1', 'localhost', `127.0.0.1:${cli.proxy.port}`, '[::1]', 'attacker.test:8787', 'a_b', '127.0.0.1:99999', ''),
         headers: fc.array(fc.tuple(fc.oneof(fc.constantFrom(...knownHeaders), token), fc.oneof(fc.constantFrom(...headerValues), printable)), { maxLength: 4 }),
         chunked: fc.boolean(),
         body: bodies,
@@ -104,8 +92,8 @@ describe('no request can take the proxy down', { timeout: 120_000 }, () => {
     const numbers = fc.constantFrom('+919845000003', '+919845000004', '09845000005', '+919876543210', '+919812345678', '+44 20 7946 0958', '12345', '+91 98450 00006', '');
     const calls = fc
       .record({
-        host: fc.constantFrom('127.0.0.1', 'localhost', `127.0.0.1:${proxy.port}`, 'attacker.test'),
-        origin: fc.constantFrom(null, `http://127.0.0.1:${proxy.port}`, 'http://attacker.test', 'null'),
+        host: fc.constantFrom('127.0.0.1', 'localhost', `127.0.0.1:${cli.proxy.port}`, 'attacker.test'),
+        origin: fc.constantFrom(null, `http://127.0.0.1:${cli.proxy.port}`, 'http://attacker.test', 'null'),
         body: fc.record({ customer_number: numbers, user_number: numbers, call_action: fc.constantFrom('START', 'END') }),
       })
       .map(({ host, origin, body }) => {
@@ -120,13 +108,13 @@ describe('no request can take the proxy down', { timeout: 120_000 }, () => {
       // Parsable requests ask the server to close after answering: a client that half-closes
       // its side instead gets no answer from node:http (it ends the socket at once).
       fc.asyncProperty(request, async ({ head, bytes, endAfterWrite }) => {
-        const exchange = await rawExchange(proxy.port, Buffer.from(bytes, 'latin1'), { waitMs: 3_000, endAfterWrite });
+        const exchange = await rawExchange(cli.proxy.port, Buffer.from(bytes, 'latin1'), { waitMs: 3_000, endAfterWrite });
         assertNoKey([exchange.text]);
         for (const status of exchange.statuses) assert.ok(status < 500, `a 5xx for ${JSON.stringify(head)}: ${exchange.text.slice(0, 300)}`);
         const answer = exchange.statuses.join('+') || 'closed without an answer';
         seen.set(answer, (seen.get(answer) ?? 0) + 1);
-        assert.equal(proxy.child.exitCode, null, 'the process is alive');
-        await answersAtCallPath(proxy.port);
+        assert.equal(cli.proxy.child.exitCode, null, 'the process is alive');
+        await answersAtCallPath(cli.proxy.port);
       }),
       { numRuns: 1_000, interruptAfterTimeLimit: 90_000 },
     );

@@ -1,28 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
-import { startCliProxy, type CliProxy } from '../support/cli-proxy.js';
+import { describe, it } from 'node:test';
 import { rawExchange } from '../support/raw-http.js';
-import { API_KEY, assertNoKey, proxiesPerTest, startBody } from './helpers.js';
+import { cliProxyForSuite, proxiesPerTest, startBody } from './helpers.js';
 
 const HEAD = 'POST /api/superfone/call HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n';
 
 describe('slow and large traffic cannot hold the proxy’s memory', { timeout: 60_000 }, () => {
-  let upstream: RunningSimulator;
-  let proxy: CliProxy;
-  before(async () => {
-    upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
-    proxy = await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase, SUPERFONE_REQUEST_TIMEOUT_MS: '600' });
-  });
-  after(async () => {
-    proxy.child.kill();
-    await upstream.close();
-    assertNoKey([proxy.output()]);
-  });
+  const cli = cliProxyForSuite({ SUPERFONE_REQUEST_TIMEOUT_MS: '600' });
 
   it('a body declared larger than the limit is refused at once, before it is sent', async () => {
     // The client sends 100 of its 60,000 bytes and waits: the answer must not wait for the rest.
-    const exchange = await rawExchange(proxy.port, `${HEAD}Content-Length: 60000\r\n\r\n${'x'.repeat(100)}`, { endAfterWrite: false, waitMs: 3_000 });
+    const exchange = await rawExchange(cli.proxy.port, `${HEAD}Content-Length: 60000\r\n\r\n${'x'.repeat(100)}`, { endAfterWrite: false, waitMs: 3_000 });
     assert.deepEqual(exchange.statuses, [413], exchange.text);
     assert.ok(exchange.closed, 'and the connection is closed');
     assert.ok(exchange.elapsedMs < 500, `answered in ${exchange.elapsedMs.toFixed(0)} ms`);
@@ -31,13 +19,13 @@ describe('slow and large traffic cannot hold the proxy’s memory', { timeout: 6
 
   it('a chunked body is read only up to the limit, then refused while the client is still sending', async () => {
     const chunk = `3e8\r\n${'x'.repeat(1000)}\r\n`;
-    const exchange = await rawExchange(proxy.port, `${HEAD}Transfer-Encoding: chunked\r\n\r\n${chunk.repeat(5)}`, { endAfterWrite: false, waitMs: 3_000 });
+    const exchange = await rawExchange(cli.proxy.port, `${HEAD}Transfer-Encoding: chunked\r\n\r\n${chunk.repeat(5)}`, { endAfterWrite: false, waitMs: 3_000 });
     assert.deepEqual(exchange.statuses, [413], exchange.text);
     assert.ok(exchange.elapsedMs < 500, `answered in ${exchange.elapsedMs.toFixed(0)} ms`);
   });
 
   it('a client that sends its headers slowly is cut off after the request timeout with 408', async () => {
-    const exchange = await rawExchange(proxy.port, 'POST /api/superfone/call HTTP/1.1\r\nHost: 127.0.0.1\r\n', { endAfterWrite: false, waitMs: 5_000 });
+    const exchange = await rawExchange(cli.proxy.port, 'POST /api/superfone/call HTTP/1.1\r\nHost: 127.0.0.1\r\n', { endAfterWrite: false, waitMs: 5_000 });
     assert.deepEqual(exchange.statuses, [408]);
     assert.ok(exchange.closed);
     assert.ok(exchange.elapsedMs < 3_000, `cut off after ${exchange.elapsedMs.toFixed(0)} ms (Node's default would wait 300 s)`);
@@ -45,13 +33,13 @@ describe('slow and large traffic cannot hold the proxy’s memory', { timeout: 6
   });
 
   it('a client that sends its body slowly is cut off too', async () => {
-    const exchange = await rawExchange(proxy.port, `${HEAD}Content-Length: 100\r\n\r\n{"customer`, { endAfterWrite: false, waitMs: 5_000 });
+    const exchange = await rawExchange(cli.proxy.port, `${HEAD}Content-Length: 100\r\n\r\n{"customer`, { endAfterWrite: false, waitMs: 5_000 });
     assert.ok(exchange.closed);
     assert.ok(exchange.elapsedMs < 3_000, `cut off after ${exchange.elapsedMs.toFixed(0)} ms`);
   });
 
   it('the process is still serving', async () => {
-    const response = await fetch(proxy.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(startBody()) });
+    const response = await fetch(cli.proxy.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(startBody()) });
     assert.equal(response.status, 200);
   });
 });
