@@ -6,8 +6,17 @@ import { callButtonStyles } from './call-button.styles.js';
 import { sendCallRequest, type CallOutcome } from './call-client.js';
 import { createCallEvent, type CallEndReason, type CallStartDetail } from './call-events.js';
 import { formatForDisplay, isKnownCountry, normalizePhoneNumber } from './phone-number.js';
-import { DEFAULT_PROXY_PATH, type CallAction, type CallRequestBody, type ErrorCode } from './protocol.js';
-import { scopeContext, type ScopeSettings } from './scope-context.js';
+import type { CallAction, CallRequestBody, ErrorCode } from './protocol.js';
+import {
+  attachContextRoot,
+  durationSetting,
+  effectiveSettings,
+  inheritSettings,
+  scopeContext,
+  textSetting,
+  UNSET,
+  type ScopeSettings,
+} from './scope-context.js';
 
 export type CallState = 'idle' | 'starting' | 'active' | 'ending' | 'error';
 
@@ -22,14 +31,6 @@ const OUTCOME_UNKNOWN: ReadonlySet<ErrorCode> = new Set(['upstream_timeout', 'ne
 
 const phoneIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z"/></svg>`;
 const hangUpIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M12 9c-1.6 0-3.15.25-4.6.72v3.1a1 1 0 0 1-.56.9 11.5 11.5 0 0 0-2.66 1.85 1 1 0 0 1-1.4 0L.29 13.08a1 1 0 0 1 0-1.41A16.9 16.9 0 0 1 12 7a16.9 16.9 0 0 1 11.71 4.67 1 1 0 0 1 0 1.41l-2.49 2.49a1 1 0 0 1-1.4 0 11.3 11.3 0 0 0-2.67-1.85 1 1 0 0 1-.56-.9v-3.1A15 15 0 0 0 12 9z"/></svg>`;
-
-function positiveOrNull(value: number | null | undefined): number | null {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null;
-}
-
-function nonEmptyOrNull(value: string | null | undefined): string | null {
-  return value === null || value === undefined || value.trim() === '' ? null : value;
-}
 
 /**
  * A button that asks the agent's Superfone app to call a customer, and to end the call,
@@ -72,6 +73,7 @@ export class SuperfoneCallButton extends LitElement {
 
   /** Registers the element under `tagName` unless something already did. */
   static define(tagName = 'superfone-call-button', registry: CustomElementRegistry = customElements): void {
+    attachContextRoot();
     if (!registry.get(tagName)) registry.define(tagName, this);
   }
 
@@ -83,7 +85,7 @@ export class SuperfoneCallButton extends LitElement {
   #failedAction: CallAction = 'START';
   #readiness: Readiness = { ok: false, reason: 'No customer number to call.' };
   /** Settings set on this element; unset ones come from the scope, then the defaults. */
-  #own: ScopeSettings = { agentNumber: null, proxyUrl: null, defaultCountry: null, maxDuration: null };
+  #own: ScopeSettings = UNSET;
   #deadline: ReturnType<typeof setTimeout> | undefined;
   readonly #onActiveCallsChange = () => this.#syncWithActiveCalls();
 
@@ -103,37 +105,37 @@ export class SuperfoneCallButton extends LitElement {
   /** The agent's number; inherited from the scope when unset; `null` when the server binds the agent. */
   @property({ attribute: 'agent-number' })
   get agentNumber(): string | null {
-    return this.#own.agentNumber ?? this.scope?.agentNumber ?? null;
+    return this.#settings().agentNumber;
   }
   set agentNumber(value: string | null) {
-    this.#own = { ...this.#own, agentNumber: nonEmptyOrNull(value) };
+    this.#own = { ...this.#own, agentNumber: textSetting(value) };
   }
 
   /** ISO 3166-1 alpha-2 region for numbers written without a country code. Inherited; default `IN`. */
   @property({ attribute: 'default-country' })
   get defaultCountry(): string {
-    return this.#own.defaultCountry ?? this.scope?.defaultCountry ?? 'IN';
+    return this.#settings().defaultCountry;
   }
   set defaultCountry(value: string | null) {
-    this.#own = { ...this.#own, defaultCountry: nonEmptyOrNull(value) };
+    this.#own = { ...this.#own, defaultCountry: textSetting(value) };
   }
 
   /** Where the element POSTs call requests. Inherited; default `/api/superfone/call`. */
   @property({ attribute: 'proxy-url' })
   get proxyUrl(): string {
-    return this.#own.proxyUrl ?? this.scope?.proxyUrl ?? DEFAULT_PROXY_PATH;
+    return this.#settings().proxyUrl;
   }
   set proxyUrl(value: string | null) {
-    this.#own = { ...this.#own, proxyUrl: nonEmptyOrNull(value) };
+    this.#own = { ...this.#own, proxyUrl: textSetting(value) };
   }
 
   /** Seconds after which an active call is ended automatically. Inherited; default none. */
   @property({ attribute: 'max-duration', type: Number })
   get maxDuration(): number | null {
-    return this.#own.maxDuration ?? positiveOrNull(this.scope?.maxDuration);
+    return this.#settings().maxDuration;
   }
   set maxDuration(value: number | null) {
-    this.#own = { ...this.#own, maxDuration: positiveOrNull(value) };
+    this.#own = { ...this.#own, maxDuration: durationSetting(value) };
   }
 
   /** Stops new calls from starting. An active call can always be ended. */
@@ -191,6 +193,10 @@ export class SuperfoneCallButton extends LitElement {
     this.toggleAttribute('invalid', this.invalid);
     this.toggleAttribute('agent-busy', this.busyWith !== null);
     if (this.inline) this.#slottedLink()?.setAttribute('aria-description', this.#primaryControl().name);
+  }
+
+  #settings() {
+    return effectiveSettings(inheritSettings(this.#own, this.scope));
   }
 
   /** Asks the agent's app to call the customer. Resolves when the proxy has answered. */

@@ -3,7 +3,8 @@ import { LitElement, css, html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { PageScanner } from './detection/page-scanner.js';
 import { isKnownCountry } from './phone-number.js';
-import { scopeContext, type ScopeSettings } from './scope-context.js';
+import { DEFAULT_COUNTRY } from './protocol.js';
+import { attachContextRoot, durationSetting, inheritSettings, scopeContext, textSetting, UNSET, type ScopeSettings } from './scope-context.js';
 
 /**
  * Wraps CRM content and carries the settings every call control inside it shares. With
@@ -23,6 +24,7 @@ export class SuperfoneClickToCall extends LitElement {
   `;
 
   static define(tagName = 'superfone-click-to-call', registry: CustomElementRegistry = customElements): void {
+    attachContextRoot();
     if (!registry.get(tagName)) registry.define(tagName, this);
   }
 
@@ -36,7 +38,7 @@ export class SuperfoneClickToCall extends LitElement {
   private parentSettings?: ScopeSettings;
 
   @provide({ context: scopeContext })
-  protected settings: ScopeSettings = { agentNumber: null, proxyUrl: null, defaultCountry: null, maxDuration: null };
+  protected settings: ScopeSettings = UNSET;
 
   /** The agent whose app places every call inside, unless a control names its own. */
   @property({ attribute: 'agent-number' }) agentNumber: string | null = null;
@@ -85,13 +87,13 @@ export class SuperfoneClickToCall extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     const inherited = ['agentNumber', 'proxyUrl', 'defaultCountry', 'maxDuration', 'parentSettings'] as const;
     if (inherited.some((name) => changed.has(name as keyof SuperfoneClickToCall))) {
-      const parent = this.parentSettings;
-      this.settings = {
-        agentNumber: this.agentNumber || parent?.agentNumber || null,
-        proxyUrl: this.proxyUrl || parent?.proxyUrl || null,
-        defaultCountry: this.defaultCountry || parent?.defaultCountry || null,
-        maxDuration: this.maxDuration || parent?.maxDuration || null,
+      const own = {
+        agentNumber: textSetting(this.agentNumber),
+        proxyUrl: textSetting(this.proxyUrl),
+        defaultCountry: textSetting(this.defaultCountry),
+        maxDuration: durationSetting(this.maxDuration),
       };
+      this.settings = inheritSettings(own, this.parentSettings);
     }
   }
 
@@ -106,7 +108,7 @@ export class SuperfoneClickToCall extends LitElement {
   }
 
   #startDetection(): void {
-    const country = (this.settings.defaultCountry ?? 'IN').toUpperCase();
+    const country = (this.settings.defaultCountry ?? DEFAULT_COUNTRY).toUpperCase();
     if (!isKnownCountry(country)) {
       console.error(`superfone-click-to-call: unknown default-country "${country}"; detection is off.`);
       return;

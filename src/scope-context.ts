@@ -1,6 +1,10 @@
-import { createContext } from '@lit/context';
+import { ContextRoot, createContext } from '@lit/context';
+import { DEFAULT_COUNTRY, DEFAULT_PROXY_PATH } from './protocol.js';
 
-/** Settings a `<superfone-click-to-call>` scope shares with every call control inside it. */
+/**
+ * Settings a `<superfone-click-to-call>` scope shares with every call control inside it.
+ * `null` means "not set here": the nearest scope's value, or the default, applies.
+ */
 export interface ScopeSettings {
   agentNumber: string | null;
   proxyUrl: string | null;
@@ -9,4 +13,49 @@ export interface ScopeSettings {
   maxDuration: number | null;
 }
 
+export const UNSET: ScopeSettings = Object.freeze({ agentNumber: null, proxyUrl: null, defaultCountry: null, maxDuration: null });
+
 export const scopeContext = createContext<ScopeSettings | undefined>(Symbol('superfone-click-to-call'));
+
+/** An attribute or property value as a setting: empty text is "not set". */
+export function textSetting(value: string | null | undefined): string | null {
+  return value === null || value === undefined || value.trim() === '' ? null : value;
+}
+
+/** A duration as a setting: anything but a positive number is "not set". */
+export function durationSetting(value: number | null | undefined): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null;
+}
+
+/** The one rule, for controls and nested scopes alike: own value, else the nearest scope's. */
+export function inheritSettings(own: ScopeSettings, scope: ScopeSettings | undefined): ScopeSettings {
+  return {
+    agentNumber: own.agentNumber ?? scope?.agentNumber ?? null,
+    proxyUrl: own.proxyUrl ?? scope?.proxyUrl ?? null,
+    defaultCountry: own.defaultCountry ?? scope?.defaultCountry ?? null,
+    maxDuration: own.maxDuration ?? scope?.maxDuration ?? null,
+  };
+}
+
+/** What a control uses: the inherited settings with the defaults filled in. */
+export function effectiveSettings(settings: ScopeSettings) {
+  return {
+    agentNumber: settings.agentNumber,
+    proxyUrl: settings.proxyUrl ?? DEFAULT_PROXY_PATH,
+    defaultCountry: settings.defaultCountry ?? DEFAULT_COUNTRY,
+    maxDuration: settings.maxDuration,
+  };
+}
+
+let contextRootAttached = false;
+
+/**
+ * Controls in server-rendered markup may upgrade before the scope around them (their tag
+ * defined first, or the scope's script late). A context root on the document keeps their
+ * requests and replays them when a scope appears, so the order never matters.
+ */
+export function attachContextRoot(): void {
+  if (contextRootAttached || typeof document === 'undefined') return;
+  contextRootAttached = true;
+  new ContextRoot().attach(document.documentElement);
+}

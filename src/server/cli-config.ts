@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { isKnownCountry, type CountryCode } from '../phone-number.js';
+import { DEFAULT_COUNTRY } from '../protocol.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './node-adapter.js';
 import { DEFAULT_API_BASE, DEFAULT_TIMEOUT_MS } from './proxy.js';
 
@@ -94,7 +95,7 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
   }
   const apiBase = values['api-base'] ?? env.SUPERFONE_API_BASE ?? DEFAULT_API_BASE;
   if (!URL.canParse(apiBase)) throw new CliConfigError(`SUPERFONE_API_BASE "${apiBase}" is not a URL.`);
-  const country = (values['default-country'] ?? env.SUPERFONE_DEFAULT_COUNTRY ?? 'IN').toUpperCase();
+  const country = (values['default-country'] ?? env.SUPERFONE_DEFAULT_COUNTRY ?? DEFAULT_COUNTRY).toUpperCase();
   if (!isKnownCountry(country)) {
     throw new CliConfigError(`SUPERFONE_DEFAULT_COUNTRY "${country}" is not a known two-letter region code.`);
   }

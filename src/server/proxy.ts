@@ -1,5 +1,5 @@
 import { isKnownCountry, normalizePhoneNumber, type CountryCode } from '../phone-number.js';
-import type { ErrorCode } from '../protocol.js';
+import { DEFAULT_COUNTRY, type ErrorCode } from '../protocol.js';
 import { budgetedAuditLog, DEFAULT_REFUSALS_LOGGED_PER_MINUTE, headerForLog, maskNumber, type ProxyLogEntry } from './audit.js';
 import { readCallRequest } from './call-request.js';
 import { memoryStore, type CallGuardStore } from './guards/call-guard-store.js';
@@ -106,7 +106,7 @@ function checkOptions(options: SuperfoneProxyOptions): void {
  */
 export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneProxyHandler {
   checkOptions(options);
-  const defaultCountry = options.defaultCountry ?? 'IN';
+  const defaultCountry = options.defaultCountry ?? DEFAULT_COUNTRY;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const allowedOrigins = new Set((options.allowedOrigins ?? []).map(parseAllowedOrigin));
   const hosts = createHostPolicy(options.allowedHosts ?? [], allowedOrigins);
