@@ -3,7 +3,8 @@ import { createServer } from 'node:http';
 import { DEFAULT_PROXY_PATH } from '../protocol.js';
 import { startSuperfoneSimulator } from '../simulator/simulator-server.js';
 import { CliConfigError, HELP, readCliConfig, type CliConfig } from './cli-config.js';
-import { redisStore, type CallGuardStore } from './guards/call-guard-store.js';
+import type { CallGuardStore } from './guards/call-guard-store.js';
+import { redisStore } from './guards/redis-store.js';
 import { hardenNodeServer, superfoneListener } from './node-adapter.js';
 import type { ProxyLogEntry } from './audit.js';
 

@@ -3,12 +3,12 @@ import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { budgetedAuditLog, headerForLog, unreadRequestEntry, type ProxyLogEntry } from './audit.js';
-import { rememberClientAddress } from './client-address.js';
 import { isWellFormedHost } from './guards/host-policy.js';
-import { createSuperfoneProxy, DEFAULT_MAX_BODY_BYTES, type SuperfoneProxyOptions } from './proxy.js';
+import { createSuperfoneProxy, DEFAULT_MAX_BODY_BYTES, type PlatformInfo, type SuperfoneProxyOptions } from './proxy.js';
 import { errorResponse, SECURITY_HEADERS, type ProxyFailure } from './responses.js';
 
-export type FetchHandler = (request: Request) => Promise<Response>;
+/** A Fetch handler; the Node adapters tell it the client's address. */
+export type FetchHandler = (request: Request, platform: PlatformInfo) => Promise<Response>;
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 export type ConnectMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
@@ -85,7 +85,6 @@ function makeRequest(req: IncomingMessage, body: string | Uint8Array | ReadableS
   } catch {
     throw malformed('The request’s method or headers cannot be read.');
   }
-  rememberClientAddress(request, req.socket.remoteAddress);
   return request;
 }
 
@@ -188,7 +187,7 @@ export function toNodeListener(handler: FetchHandler, options: NodeListenerOptio
     const startedAt = performance.now();
     try {
       const request = await toFetchRequestWithin(req, res, cap);
-      await writeFetchResponse(await handler(request), res);
+      await writeFetchResponse(await handler(request, { clientAddress: req.socket.remoteAddress }), res);
     } catch (error) {
       // A client that left needs no answer and is no failure of ours.
       if (res.headersSent || res.destroyed || req.destroyed) {

@@ -8,7 +8,6 @@ import { checkDestination } from './guards/destination-policy.js';
 import { checkHost, createHostPolicy } from './guards/host-policy.js';
 import { checkOrigin, corsHeaders, parseAllowedOrigin, preflightHeaders } from './guards/origin-policy.js';
 import { CallRateLimits, type RateLimitName, type RateLimitOptions } from './guards/rate-limits.js';
-import { clientAddressOf } from './client-address.js';
 import { errorResponse, jsonResponse, withSecurityHeaders, type ProxyFailure } from './responses.js';
 import { callSuperfone } from './superfone-client.js';
 import { interpretUpstreamResult } from './upstream-outcome.js';
@@ -58,8 +57,13 @@ export interface SuperfoneProxyOptions {
   blockNumber?: (customerNumber: string, request: Request) => boolean | string | Promise<boolean | string>;
   /** Limits on STARTs, and a flood budget for ENDs. `false` turns all limits off. */
   rateLimits?: RateLimitOptions | false;
-  /** Who a request comes from, for the per-client limit. Default: the TCP peer from the Node adapters. */
-  clientKey?: (request: Request) => string;
+  /**
+   * Who a request comes from, for the per-client limits. Default: the `clientAddress` the
+   * adapter passes (the Node adapters pass the TCP peer). With neither, a request that a
+   * per-client limit applies to fails with `500` and says so in the log: never one
+   * bucket shared by everyone.
+   */
+  clientKey?: (request: Request, platform: PlatformInfo) => string | null | undefined;
   /** Where limits and locks live. Default: this process (`memoryStore()`); `redisStore(client)` shares them. */
   store?: CallGuardStore;
   /** Fail fast after repeated upstream failures. `false` turns it off. */
@@ -72,7 +76,13 @@ export interface SuperfoneProxyOptions {
   fetch?: typeof fetch;
 }
 
-export type SuperfoneProxyHandler = (request: Request) => Promise<Response>;
+/** What the platform knows about a request that the `Request` does not carry. Adapters fill it in. */
+export interface PlatformInfo {
+  /** The client's address: the TCP peer, or what the platform vouches for (`CF-Connecting-IP` on Workers). */
+  clientAddress?: string;
+}
+
+export type SuperfoneProxyHandler = (request: Request, platform?: PlatformInfo) => Promise<Response>;
 
 /** Upstream outcomes that say Superfone itself is failing, which the circuit breaker counts. */
 const UPSTREAM_FAILURES: ReadonlySet<ErrorCode> = new Set(['upstream_error', 'upstream_timeout']);
@@ -117,19 +127,19 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
   const store = options.store ?? memoryStore();
   const rateLimits = options.rateLimits === false ? null : new CallRateLimits(store, options.rateLimits);
   const breaker = options.circuitBreaker === false ? null : new CircuitBreaker(options.circuitBreaker);
-  const clientKey = options.clientKey ?? ((request: Request) => clientAddressOf(request) ?? 'unknown');
   const audit = budgetedAuditLog(options.log, options.logRefusalsPerMinute ?? DEFAULT_REFUSALS_LOGGED_PER_MINUTE);
   const client = {
     apiBase: options.apiBase ?? DEFAULT_API_BASE,
     apiKey: options.apiKey,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    fetch: options.fetch ?? globalThis.fetch,
+    // Called unbound: workerd's fetch throws "Illegal invocation" when called as a method of another object.
+    fetch: options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init)),
   };
   const redact = (text: string) => text.split(client.apiKey).join('[redacted]');
   // Held a little past the upstream timeout, so a racing START cannot slip in while one is in flight.
   const lockTtlMs = client.timeoutMs + 2_000;
 
-  return async function handleCallRequest(request) {
+  return async function handleCallRequest(request, platform = {}) {
     const startedAt = performance.now();
     const entry: Pick<ProxyLogEntry, 'action' | 'agent' | 'customer' | 'upstreamStatus'> = {
       action: null,
@@ -145,7 +155,7 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
         {
           time: new Date().toISOString(),
           ...entry,
-          client: clientAddressOf(request) ?? null,
+          client: platform.clientAddress ?? null,
           origin: headerForLog(request.headers.get('origin')),
           outcome,
           status: response.status,
@@ -203,7 +213,8 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
           message: 'No agent number: set agent-number on the call button, or bind the agent on the server.',
         });
       }
-      const attempt = { agentNumber, customerNumber: call.customerNumber, clientKey: clientKey(request), agentBound: boundAgent !== null };
+      const clientKey = (options.clientKey ? options.clientKey(request, platform) : platform.clientAddress) ?? null;
+      const attempt = { agentNumber, customerNumber: call.customerNumber, clientKey, agentBound: boundAgent !== null };
 
       let releaseLock: (() => Promise<void>) | null = null;
       if (call.action === 'START') {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before } from 'node:test';
-import { createSuperfoneProxy, type SuperfoneProxyOptions, type ProxyLogEntry } from '../../src/server/proxy.js';
+import { createSuperfoneProxy, type PlatformInfo, type ProxyLogEntry, type SuperfoneProxyHandler, type SuperfoneProxyOptions } from '../../src/server/proxy.js';
 import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import type { SimulatorOptions } from '../../src/simulator/simulator.js';
 import { startCliProxy, type CliProxy } from '../support/cli-proxy.js';
@@ -13,11 +13,12 @@ export const API_KEY = 'sf_live_SECRET_6f1c9a0b2e';
 
 export interface ProxyUnderTest {
   upstream: RunningSimulator;
-  handler: (request: Request) => Promise<Response>;
+  handler: SuperfoneProxyHandler;
   logs: ProxyLogEntry[];
   /** Every byte the proxy let out, to search for the key. */
   emitted: string[];
-  call(body: unknown, init?: { method?: string; headers?: Record<string, string>; rawBody?: string }): Promise<CallAnswer>;
+  /** Sends one request to the handler, from 127.0.0.1 unless `platform` says otherwise. */
+  call(body: unknown, init?: { method?: string; headers?: Record<string, string>; rawBody?: string; platform?: PlatformInfo }): Promise<CallAnswer>;
   close(): Promise<void>;
 }
 
@@ -36,7 +37,7 @@ export async function startProxy(
   const upstream = await startSuperfoneSimulator({ apiKey: API_KEY, ...simulatorOptions });
   const logs: ProxyLogEntry[] = [];
   const emitted: string[] = [];
-  let handler: (request: Request) => Promise<Response>;
+  let handler: SuperfoneProxyHandler;
   try {
     handler = createSuperfoneProxy({
       apiKey: API_KEY,
@@ -63,7 +64,7 @@ export async function startProxy(
         headers: { 'Content-Type': 'application/json', ...init.headers },
         body: init.method === 'GET' || init.method === 'HEAD' ? undefined : (init.rawBody ?? JSON.stringify(body)),
       });
-      const response = await handler(request);
+      const response = await handler(request, init.platform ?? { clientAddress: '127.0.0.1' });
       const text = await response.text();
       emitted.push(text, JSON.stringify([...response.headers]));
       let json: unknown;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { memoryStore, redisStore, type CallGuardStore } from '../../src/server/guards/call-guard-store.js';
+import { memoryStore, type CallGuardStore } from '../../src/server/guards/call-guard-store.js';
+import { redisStore } from '../../src/server/guards/redis-store.js';
 import { startRedis } from '../support/redis-server.js';
 import { ASHA, proxiesPerTest, startBody, VIKRAM, type ProxyUnderTest } from './helpers.js';
 
@@ -144,5 +145,27 @@ describe('ENDs: never refused for a person, bounded for a flood', { timeout: 30_
     const start = await proxy.call(startBody('+919845070001'));
     assert.equal(start.status, 200, 'the START is tried, and works');
     assert.equal(upstreamRequests(proxy), 11);
+  });
+});
+
+describe('per-client limits never share one bucket', { timeout: 30_000 }, () => {
+  const proxyFor = proxiesPerTest();
+
+  it('without a client identity (no clientAddress from the adapter, no clientKey) a request the limit applies to is a 500 that says why in the log', async () => {
+    const proxy = await proxyFor();
+    const answer = await proxy.call(startBody(), { platform: {} });
+    assert.equal(answer.status, 500);
+    assert.equal(answer.json.error.code, 'internal_error');
+    assert.match(proxy.logs.at(-1)!.detail!, /no client identity.*clientAddress.*clientKey/);
+    assert.equal(upstreamRequests(proxy), 0);
+  });
+
+  it('a bound agent needs no client identity to start, and clientKey or the adapter’s address supplies one', async () => {
+    const bound = await proxyFor({ authorize: () => ASHA, rateLimits: { endsPerClient: false } });
+    assert.equal((await bound.call(startBody('+918000000002', null), { platform: {} })).status, 200);
+    const keyed = await proxyFor({ clientKey: (request) => request.headers.get('x-session') });
+    assert.equal((await keyed.call(startBody('+918000000003'), { platform: {}, headers: { 'X-Session': 's1' } })).status, 200);
+    const fromAdapter = await proxyFor();
+    assert.equal((await fromAdapter.call(startBody('+918000000004'), { platform: { clientAddress: '203.0.113.5' } })).status, 200);
   });
 });

@@ -141,7 +141,7 @@ describe('the proxy guards the paid account', () => {
     });
 
     it('STARTs per client when no agent is bound', async () => {
-      const proxy = await proxyFor({ rateLimits: { perClient: { points: 2, durationSec: 60 } }, clientKey: (request) => request.headers.get('x-test-client') ?? '' });
+      const proxy = await proxyFor({ rateLimits: { perClient: { points: 2, durationSec: 60 } }, clientKey: (request) => request.headers.get('x-test-client') ?? 'no-header' });
       const from = (client: string, customer: string) => proxy.call(startBody(customer, VIKRAM), { headers: { 'X-Test-Client': client } });
       assert.equal((await from('a', '+918000000001')).status, 200);
       await proxy.call({ ...startBody('+918000000001', VIKRAM), call_action: 'END' });

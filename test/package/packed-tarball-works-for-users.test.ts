@@ -1,18 +1,17 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
 import { build as viteBuild } from 'vite';
 import webpack from 'webpack';
 
+import { installPackedTarball, NPM, ROOT, type PackedProject } from '../support/packed-project.js';
+
 // Users get the package from a tarball, not this tree: pack it, install it into an empty
 // project, and use it the ways the README says.
-const ROOT = resolve(import.meta.dirname, '../..');
-const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 /** Gzipped bytes of the element with lit and libphonenumber-js, minified. Deterministic, so enforced. */
 const ELEMENT_BUDGET_GZIP_BYTES = 52_000;
 
@@ -23,23 +22,17 @@ console.log(element instanceof SuperfoneCallButton, DEFAULT_PROXY_PATH);
 `;
 
 describe('the packed tarball, installed into an empty project', () => {
+  let packed: PackedProject;
   let project: string;
-  let tarball: string;
   let files: string[];
 
   before(() => {
-    project = mkdtempSync(join(tmpdir(), 'superfone-consumer-'));
-    const packed = JSON.parse(
-      execFileSync(NPM, ['pack', '--json', '--pack-destination', project], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
-    )[0];
-    tarball = join(project, packed.filename);
-    files = packed.files.map((file: { path: string }) => file.path);
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-    execFileSync(NPM, ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: project, stdio: 'inherit' });
+    packed = installPackedTarball();
+    ({ dir: project, files } = packed);
     mkdirSync(join(project, 'src'));
     writeFileSync(join(project, 'src/main.js'), ENTRY);
   });
-  after(() => rmSync(project, { recursive: true, force: true }));
+  after(() => packed?.remove());
 
   it('ships built modules, types and the manifest, not sources or tests', () => {
     for (const expected of ['dist/index.js', 'dist/index.d.ts', 'dist/server/index.js', 'dist/simulator/index.d.ts', 'dist/server/cli.js', 'custom-elements.json', 'README.md']) {
@@ -116,14 +109,14 @@ describe('the packed tarball, installed into an empty project', () => {
 
   it('Node imports the proxy, the simulator and the element module', () => {
     const script = `
-      import { createSuperfoneProxy, superfoneMiddleware, toNodeListener } from 'superfone-call-button/proxy';
+      import { createSuperfoneProxy, superfoneMiddleware, toNodeListener } from 'superfone-call-button/proxy/node';
       import { startSuperfoneSimulator } from 'superfone-call-button/simulator';
       import { superfoneProxy } from 'superfone-call-button/vite';
       import 'superfone-call-button';
       const running = await startSuperfoneSimulator();
       const proxy = createSuperfoneProxy({ apiKey: running.simulator.apiKey, apiBase: running.apiBase });
       const response = await proxy(new Request('http://localhost/', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ customer_number: '+918000000001', user_number: '+919876543210', call_action: 'START' }) }));
+        body: JSON.stringify({ customer_number: '+918000000001', user_number: '+919876543210', call_action: 'START' }) }), { clientAddress: '127.0.0.1' });
       console.log(response.status, typeof superfoneMiddleware, typeof toNodeListener, typeof superfoneProxy);
       await running.close();`;
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: project, encoding: 'utf8' });

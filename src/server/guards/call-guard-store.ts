@@ -1,10 +1,5 @@
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
-
-/** The minimum of an ioredis client this store uses. */
-export interface RedisLike {
-  set(key: string, value: string, px: 'PX', ttlMs: number, nx: 'NX'): Promise<'OK' | null>;
-  eval(script: string, keyCount: number, ...args: Array<string | number>): Promise<unknown>;
-}
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import RateLimiterMemory from 'rate-limiter-flexible/lib/RateLimiterMemory.js';
 
 /** Where rate-limit counters and per-agent START locks live: one process, or shared through Redis. */
 export interface CallGuardStore {
@@ -14,7 +9,7 @@ export interface CallGuardStore {
   tryLock(key: string, ttlMs: number): Promise<(() => Promise<void>) | null>;
 }
 
-function token(): string {
+export function lockToken(): string {
   return crypto.randomUUID();
 }
 
@@ -27,33 +22,10 @@ export function memoryStore(): CallGuardStore {
       const now = Date.now();
       const held = locks.get(key);
       if (held && held.expiresAt > now) return null;
-      const mine = { token: token(), expiresAt: now + ttlMs };
+      const mine = { token: lockToken(), expiresAt: now + ttlMs };
       locks.set(key, mine);
       return async () => {
         if (locks.get(key)?.token === mine.token) locks.delete(key);
-      };
-    },
-  };
-}
-
-/** Deletes the lock only if it is still ours, so a lock that expired and was retaken stays. */
-const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-
-/**
- * Counters and locks in Redis, so several proxy instances behind a load balancer share
- * them. Pass an ioredis client: `redisStore(new Redis(process.env.REDIS_URL))`.
- */
-export function redisStore(client: RedisLike, options: { prefix?: string } = {}): CallGuardStore {
-  const prefix = options.prefix ?? 'superfone';
-  return {
-    limiter: (name, points, durationSec) =>
-      new RateLimiterRedis({ storeClient: client, keyPrefix: `${prefix}:${name}`, points, duration: durationSec }),
-    async tryLock(key, ttlMs) {
-      const lockKey = `${prefix}:lock:${key}`;
-      const mine = token();
-      if ((await client.set(lockKey, mine, 'PX', ttlMs, 'NX')) !== 'OK') return null;
-      return async () => {
-        await client.eval(RELEASE_SCRIPT, 1, lockKey, mine);
       };
     },
   };

@@ -64,17 +64,27 @@ export function isWellFormedHost(host: string): boolean {
   return /^[\w.-]+(:\d{1,5})?$|^\[[\da-f:.]+\](:\d{1,5})?$/i.test(host) && URL.canParse(`http://${host}`);
 }
 
-/** The host name a request was sent to: its `Host` header, else its URL's; `null` when malformed. */
-export function requestHostname(request: Request): string | null {
-  const host = request.headers.get('host') ?? new URL(request.url).host;
-  return isWellFormedHost(host) ? new URL(`http://${host}`).hostname : null;
+/**
+ * The host names a request was sent to: its URL's (what the platform says) and its `Host`
+ * header's (what the client said), which agree except where a platform rewrites one;
+ * `null` when the header is malformed.
+ */
+export function requestHostnames(request: Request): string[] | null {
+  const names = [new URL(request.url).hostname];
+  const header = request.headers.get('host');
+  if (header !== null) {
+    if (!isWellFormedHost(header)) return null;
+    names.push(new URL(`http://${header}`).hostname);
+  }
+  return names;
 }
 
 export function checkHost(request: Request, policy: HostPolicy): ProxyFailure | null {
-  const hostname = requestHostname(request);
-  if (hostname === null) return { code: 'bad_request', message: 'The request’s Host header is malformed.' };
-  if (policy.allows(hostname)) return null;
-  const shown = hostname.length > 80 ? 'this address' : hostname;
+  const hostnames = requestHostnames(request);
+  if (hostnames === null) return { code: 'bad_request', message: 'The request’s Host header is malformed.' };
+  const stranger = hostnames.find((hostname) => !policy.allows(hostname));
+  if (stranger === undefined) return null;
+  const shown = stranger.length > 80 ? 'this address' : stranger;
   return {
     code: 'forbidden',
     message: `This call service does not answer at ${shown}. Open the CRM from its usual address, or ask your administrator to add ${shown} to allowedHosts.`,

@@ -1,4 +1,5 @@
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import RateLimiterRes from 'rate-limiter-flexible/lib/RateLimiterRes.js';
 import type { CallGuardStore } from './call-guard-store.js';
 
 export interface RateLimit {
@@ -29,8 +30,19 @@ export const DEFAULT_RATE_LIMITS = {
 export interface CallAttempt {
   agentNumber: string;
   customerNumber: string;
-  clientKey: string;
+  /** Who is asking; `null` when neither the adapter nor `clientKey` could say. */
+  clientKey: string | null;
   agentBound: boolean;
+}
+
+/** A per-client limit with nobody to count against is a setup error, never one shared bucket. */
+function clientOf(attempt: CallAttempt): string {
+  if (attempt.clientKey === null || attempt.clientKey === '') {
+    throw new Error(
+      'rate limits: a per-client limit applies but the request has no client identity. Pass { clientAddress } from your adapter, set clientKey, or turn the limit off (rateLimits.perClient / endsPerClient: false).',
+    );
+  }
+  return attempt.clientKey;
 }
 
 export type RateLimitName = 'agent' | 'destination' | 'client' | 'ends';
@@ -70,12 +82,12 @@ export class CallRateLimits {
   }
 
   #startChecks(attempt: CallAttempt): Check[] {
-    const checks: Array<[RateLimitName, RateLimiterAbstract | null, string]> = [
-      ['client', attempt.agentBound ? null : this.#client, attempt.clientKey],
-      ['agent', this.#agent, attempt.agentNumber],
-      ['destination', this.#destination, attempt.customerNumber],
-    ];
-    return checks.filter((check): check is Check => check[1] !== null);
+    const checks: Check[] = [];
+    // The per-client limit is for pages that name their agent; a bound agent is counted as the agent.
+    if (this.#client && !attempt.agentBound) checks.push(['client', this.#client, clientOf(attempt)]);
+    if (this.#agent) checks.push(['agent', this.#agent, attempt.agentNumber]);
+    if (this.#destination) checks.push(['destination', this.#destination, attempt.customerNumber]);
+    return checks;
   }
 
   /** Whether a START would be allowed now; spends nothing. */
@@ -113,8 +125,9 @@ export class CallRateLimits {
   /** Pays for an END: a budget only a flood reaches, per bound agent or else per client. */
   async spendEnd(attempt: CallAttempt): Promise<RateVerdict> {
     if (!this.#ends) return { ok: true };
+    const key = attempt.agentBound ? `agent:${attempt.agentNumber}` : `client:${clientOf(attempt)}`;
     try {
-      await this.#ends.consume(attempt.agentBound ? `agent:${attempt.agentNumber}` : `client:${attempt.clientKey}`);
+      await this.#ends.consume(key);
       return { ok: true };
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;

@@ -1,0 +1,18 @@
+// The proxy on Node: adapters for node:http and connect/Express, server hardening, and the
+// Redis store that shares limits between instances. Everything in `superfone-call-button/proxy` too.
+export * from './index.js';
+export {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  hardenNodeServer,
+  superfoneListener,
+  superfoneMiddleware,
+  toFetchRequest,
+  toNodeListener,
+  writeFetchResponse,
+  type ConnectMiddleware,
+  type FetchHandler,
+  type NodeListener,
+  type NodeListenerOptions,
+  type ServerHardening,
+} from './node-adapter.js';
+export { redisStore, type RedisLike } from './guards/redis-store.js';

@@ -1,0 +1,42 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+export interface PackedProject {
+  /** An empty project with the packed tarball installed, as a user installs it. */
+  dir: string;
+  tarball: string;
+  /** Paths inside the tarball. */
+  files: string[];
+  remove(): void;
+}
+
+/** Packs this package and installs the tarball into a fresh project: what users get, not this tree. */
+export function installPackedTarball(): PackedProject {
+  const dir = mkdtempSync(join(tmpdir(), 'superfone-consumer-'));
+  const packed = JSON.parse(execFileSync(NPM, ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }))[0];
+  const tarball = join(dir, packed.filename);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  execFileSync(NPM, ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
+  return {
+    dir,
+    tarball,
+    files: packed.files.map((file: { path: string }) => file.path),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * The code block that follows `<!-- recipe: name -->` in the README, so a test runs the
+ * recipe exactly as a reader copies it.
+ */
+export function readmeRecipe(name: string): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const match = new RegExp(`<!-- recipe: ${name} -->\\s*\`\`\`\\w*\\n([\\s\\S]*?)\`\`\``).exec(readme);
+  if (!match) throw new Error(`README.md has no recipe "${name}"`);
+  return match[1]!;
+}
