@@ -1,6 +1,6 @@
 import '../src/index.js';
 import type { SuperfoneCallEventName, SuperfoneClickToCall } from '../src/index.js';
-import { formatForDisplay } from '../src/phone-number.js';
+import { formatForDisplay } from '../src/shared/phone-number.js';
 import type { SimulatorSnapshot } from '../src/simulator/simulator.js';
 import { DEMO_CONTACTS } from './contacts.js';
 

@@ -1,6 +1,6 @@
 import { isServer } from 'lit';
-import { SuperfoneCallButton } from './call-button.js';
-import { SuperfoneClickToCall } from './click-to-call-scope.js';
+import { SuperfoneCallButton } from './element/call-button.js';
+import { SuperfoneClickToCall } from './scope/click-to-call-scope.js';
 
 // Importable during server rendering, where there is no registry to define into.
 if (!isServer) {
@@ -8,13 +8,13 @@ if (!isServer) {
   SuperfoneClickToCall.define();
 }
 
-export { SuperfoneCallButton, type CallState } from './call-button.js';
-export { SuperfoneClickToCall } from './click-to-call-scope.js';
-export type { ScopeSettings } from './scope-context.js';
-export * from './call-events.js';
-export * from './protocol.js';
-export { DEFAULT_ERROR_MESSAGES } from './error-messages.js';
-export { normalizePhoneNumber, type NormalizedNumber, type CountryCode } from './phone-number.js';
+export { SuperfoneCallButton, type CallState } from './element/call-button.js';
+export { SuperfoneClickToCall } from './scope/click-to-call-scope.js';
+export type { ScopeSettings } from './element/scope-context.js';
+export * from './element/call-events.js';
+export * from './shared/protocol.js';
+export { DEFAULT_ERROR_MESSAGES } from './shared/error-messages.js';
+export { normalizePhoneNumber, type NormalizedNumber, type CountryCode } from './shared/phone-number.js';
 
 declare global {
   interface HTMLElementTagNameMap {

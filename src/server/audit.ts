@@ -1,4 +1,4 @@
-import type { CallAction, ErrorCode } from '../protocol.js';
+import type { CallAction, ErrorCode } from '../shared/protocol.js';
 
 /** One audit record per request. Numbers are masked; the API key is never in it. */
 export interface ProxyLogEntry {

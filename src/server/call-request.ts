@@ -1,5 +1,5 @@
-import { normalizePhoneNumber, type CountryCode } from '../phone-number.js';
-import { isCallAction, type CallAction } from '../protocol.js';
+import { normalizePhoneNumber, type CountryCode } from '../shared/phone-number.js';
+import { isCallAction, type CallAction } from '../shared/protocol.js';
 import { readLimitedText } from './read-limited.js';
 import type { ProxyFailure } from './responses.js';
 

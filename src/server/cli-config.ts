@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { isKnownCountry, type CountryCode } from '../phone-number.js';
-import { DEFAULT_COUNTRY } from '../protocol.js';
+import { isKnownCountry, type CountryCode } from '../shared/phone-number.js';
+import { DEFAULT_COUNTRY } from '../shared/protocol.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './node-adapter.js';
 import { DEFAULT_API_BASE, DEFAULT_TIMEOUT_MS } from './proxy.js';
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { createServer } from 'node:http';
-import { DEFAULT_PROXY_PATH } from '../protocol.js';
+import { DEFAULT_PROXY_PATH } from '../shared/protocol.js';
 import { startSuperfoneSimulator } from '../simulator/simulator-server.js';
 import { CliConfigError, HELP, readCliConfig, type CliConfig } from './cli-config.js';
 import type { CallGuardStore } from './guards/call-guard-store.js';

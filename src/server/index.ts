@@ -16,4 +16,4 @@ export { DEFAULT_REFUSALS_LOGGED_PER_MINUTE, maskNumber } from './audit.js';
 export { memoryStore, type CallGuardStore } from './guards/call-guard-store.js';
 export { DEFAULT_RATE_LIMITS, type RateLimit, type RateLimitOptions } from './guards/rate-limits.js';
 export type { CircuitBreakerOptions } from './guards/circuit-breaker.js';
-export * from '../protocol.js';
+export * from '../shared/protocol.js';

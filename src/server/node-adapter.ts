@@ -81,7 +81,7 @@ function makeRequest(req: IncomingMessage, body: string | Uint8Array | ReadableS
     }
     // The host the URL was made for, so every check downstream sees one answer.
     if (headers.has('host')) headers.set('host', url.host);
-    request = new Request(url, { method, headers, body: body as BodyInit | undefined, signal, duplex: 'half' } as RequestInit);
+    request = new Request(url, { method, headers, body: body as RequestInit['body'], signal, duplex: 'half' } as RequestInit);
   } catch {
     throw malformed('The request’s method or headers cannot be read.');
   }

@@ -1,5 +1,5 @@
-import { isKnownCountry, normalizePhoneNumber, type CountryCode } from '../phone-number.js';
-import { DEFAULT_COUNTRY, type ErrorCode } from '../protocol.js';
+import { isKnownCountry, normalizePhoneNumber, type CountryCode } from '../shared/phone-number.js';
+import { DEFAULT_COUNTRY, type ErrorCode } from '../shared/protocol.js';
 import { budgetedAuditLog, DEFAULT_REFUSALS_LOGGED_PER_MINUTE, headerForLog, maskNumber, type ProxyLogEntry } from './audit.js';
 import { readCallRequest } from './call-request.js';
 import { memoryStore, type CallGuardStore } from './guards/call-guard-store.js';
@@ -133,7 +133,7 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
     apiKey: options.apiKey,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     // Called unbound: workerd's fetch throws "Illegal invocation" when called as a method of another object.
-    fetch: options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init)),
+    fetch: options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args)),
   };
   const redact = (text: string) => text.split(client.apiKey).join('[redacted]');
   // Held a little past the upstream timeout, so a racing START cannot slip in while one is in flight.

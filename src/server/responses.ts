@@ -1,5 +1,5 @@
-import { DEFAULT_ERROR_MESSAGES } from '../error-messages.js';
-import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../protocol.js';
+import { DEFAULT_ERROR_MESSAGES } from '../shared/error-messages.js';
+import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../shared/protocol.js';
 
 /** On every answer the proxy and its adapters give, whatever the status: nothing cached, nothing sniffed. */
 export const SECURITY_HEADERS = {

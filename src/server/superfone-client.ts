@@ -1,4 +1,4 @@
-import type { CallAction } from '../protocol.js';
+import type { CallAction } from '../shared/protocol.js';
 import { readLimitedText } from './read-limited.js';
 
 /** The documented endpoint, relative to the API base. */

@@ -1,5 +1,5 @@
 import type { Connect, Plugin } from 'vite';
-import { DEFAULT_PROXY_PATH } from '../protocol.js';
+import { DEFAULT_PROXY_PATH } from '../shared/protocol.js';
 import { createSimulatorControlHandler } from '../simulator/control-handler.js';
 import { startSuperfoneSimulator, type RunningSimulator } from '../simulator/simulator-server.js';
 import type { SimulatorOptions } from '../simulator/simulator.js';

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { ActiveCalls, agentKeyFor, STALE_AFTER_MS, type ActiveCallRecord } from '../../src/active-calls.js';
+import { ActiveCalls, agentKeyFor, STALE_AFTER_MS, type ActiveCallRecord } from '../../src/element/active-calls.js';
 
 /** A Storage of its own, so these tests do not touch the page's real record of calls. */
 function memoryStorage(): Storage {

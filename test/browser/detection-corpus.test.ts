@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { findPhoneNumbers } from '../../src/detection/find-phone-numbers.js';
+import { findPhoneNumbers } from '../../src/scope/detection/find-phone-numbers.js';
 import { NEGATIVES, POSITIVES } from '../fixtures/phone-corpus.js';
 
 /** Floors measured on this corpus; a change that lowers either is a regression. */

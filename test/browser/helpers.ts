@@ -2,7 +2,7 @@ import { fixture, html } from '@open-wc/testing';
 import '../../src/index.js';
 import type { SuperfoneCallButton } from '../../src/index.js';
 import type { SimulatorFault, SimulatorSnapshot } from '../../src/simulator/simulator.js';
-import { activeCalls, STORAGE_KEY as ACTIVE_CALLS_STORAGE_KEY } from '../../src/active-calls.js';
+import { activeCalls, STORAGE_KEY as ACTIVE_CALLS_STORAGE_KEY } from '../../src/element/active-calls.js';
 import { TEST_ROUTES } from '../support/test-routes.js';
 
 /** Agents the simulator knows by default. */

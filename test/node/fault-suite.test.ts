@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import type { ErrorCode } from '../../src/protocol.js';
+import type { ErrorCode } from '../../src/shared/protocol.js';
 import type { SimulatorFault } from '../../src/simulator/simulator.js';
 import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import { startCliProxy, type CliProxy } from '../support/cli-proxy.js';

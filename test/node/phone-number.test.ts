@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatForDisplay, normalizePhoneNumber } from '../../src/phone-number.js';
+import { formatForDisplay, normalizePhoneNumber } from '../../src/shared/phone-number.js';
 
 describe('normalizePhoneNumber', () => {
   const valid: Array<[string, string]> = [

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { normalizePhoneNumber } from '../../src/phone-number.js';
+import { normalizePhoneNumber } from '../../src/shared/phone-number.js';
 import { ASHA, assertNoKey, startProxy, VIKRAM, type ProxyUnderTest } from './helpers.js';
 
 const RUNS = 10_000;

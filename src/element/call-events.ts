@@ -1,4 +1,4 @@
-import type { CallAction, ErrorCode } from './protocol.js';
+import type { CallAction, ErrorCode } from '../shared/protocol.js';
 
 /** Detail of `superfone-call-start`, dispatched before a START is sent. */
 export interface CallStartDetail {

@@ -1,5 +1,5 @@
 import type { CountryCode } from 'libphonenumber-js/min';
-import { normalizePhoneNumber } from '../phone-number.js';
+import { normalizePhoneNumber } from '../../shared/phone-number.js';
 import { findPhoneNumbers } from './find-phone-numbers.js';
 
 export interface ScanOptions {

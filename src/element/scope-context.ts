@@ -1,5 +1,5 @@
 import { ContextRoot, createContext } from '@lit/context';
-import { DEFAULT_COUNTRY, DEFAULT_PROXY_PATH } from './protocol.js';
+import { DEFAULT_COUNTRY, DEFAULT_PROXY_PATH } from '../shared/protocol.js';
 
 /**
  * Settings a `<superfone-click-to-call>` scope shares with every call control inside it.

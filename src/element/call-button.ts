@@ -5,8 +5,8 @@ import { activeCalls, agentKeyFor, type ActiveCallRecord } from './active-calls.
 import { callButtonStyles } from './call-button.styles.js';
 import { sendCallRequest, type CallOutcome } from './call-client.js';
 import { createCallEvent, type CallEndReason, type CallStartDetail } from './call-events.js';
-import { formatForDisplay, isKnownCountry, normalizePhoneNumber } from './phone-number.js';
-import type { CallAction, CallRequestBody, ErrorCode } from './protocol.js';
+import { formatForDisplay, isKnownCountry, normalizePhoneNumber } from '../shared/phone-number.js';
+import type { CallAction, CallRequestBody, ErrorCode } from '../shared/protocol.js';
 import {
   attachContextRoot,
   durationSetting,

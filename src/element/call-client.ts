@@ -1,10 +1,10 @@
-import { DEFAULT_ERROR_MESSAGES } from './error-messages.js';
+import { DEFAULT_ERROR_MESSAGES } from '../shared/error-messages.js';
 import {
   isErrorBody,
   isSuperfoneSuccessBody,
   type CallRequestBody,
   type ErrorCode,
-} from './protocol.js';
+} from '../shared/protocol.js';
 
 export type CallOutcome =
   | { ok: true; notificationId: number }

@@ -2,9 +2,9 @@ import { consume, provide } from '@lit/context';
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { PageScanner } from './detection/page-scanner.js';
-import { isKnownCountry } from './phone-number.js';
-import { DEFAULT_COUNTRY } from './protocol.js';
-import { attachContextRoot, durationSetting, inheritSettings, scopeContext, textSetting, UNSET, type ScopeSettings } from './scope-context.js';
+import { isKnownCountry } from '../shared/phone-number.js';
+import { DEFAULT_COUNTRY } from '../shared/protocol.js';
+import { attachContextRoot, durationSetting, inheritSettings, scopeContext, textSetting, UNSET, type ScopeSettings } from '../element/scope-context.js';
 
 /**
  * Wraps CRM content and carries the settings every call control inside it shares. With
