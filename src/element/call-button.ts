@@ -461,10 +461,10 @@ export class SuperfoneCallButton extends LitElement {
 
   override render() {
     const message = this.#message();
-    return html`<span part="base" class="base">
-      ${this.inline ? this.#renderInline(message) : this.#renderStandard(message)}
-      <span part="message" id="message" class="message ${this.callState === 'error' || !this.#readiness.ok ? 'error' : 'info'}">${message}</span>
-      <span role="status" aria-live="polite" class="visually-hidden">${this.announcement}</span>
-    </span>`;
+    const controls = this.inline ? this.#renderInline(message) : this.#renderStandard(message);
+    const messageClass = `message ${this.callState === 'error' || !this.#readiness.ok ? 'error' : 'info'}`;
+    // No white space between the tags: in running text it would swallow the space after a
+    // detected number in innerText and in copied text.
+    return html`<span part="base" class="base">${controls}<span part="message" id="message" class=${messageClass}>${message}</span><span role="status" aria-live="polite" class="visually-hidden">${this.announcement}</span></span>`;
   }
 }

@@ -51,6 +51,13 @@ function yieldToMain(): Promise<void> {
  * `<superfone-call-button>`. `tel:`/`callto:` links are wrapped the same way. Content added
  * or changed later is picked up by a MutationObserver; only changed nodes are processed,
  * in time slices.
+ *
+ * Frameworks keep the text nodes they render and later set `nodeValue` on them, remove or
+ * move them. Splitting a node for a number leaves the framework's node as the head (the
+ * text before the number), followed by the pieces made from it: its family. When the
+ * framework touches a head, the family is taken away at once, in the same turn and before
+ * the page is drawn, so no stale number stays callable and the text reads as rendered;
+ * then the head is searched again.
  */
 export class PageScanner {
   readonly stats: ScanStats = { textNodesSearched: 0, numbersWrapped: 0, linksWrapped: 0, slices: 0, longestSliceMs: 0 };
@@ -62,6 +69,10 @@ export class PageScanner {
   readonly #searched = new WeakSet<Text>();
   /** Controls this scanner made, so their own mutations are not rescanned. */
   readonly #made = new WeakSet<Element>();
+  /** A split text node (the node its page or framework owns) → the pieces made from it, in order. */
+  readonly #families = new Map<Text, ChildNode[]>();
+  /** Each piece → the head it was split from. */
+  readonly #pieceHeads = new WeakMap<Node, Text>();
   #jobs: Job[] = [];
   /** Links met during a walk, wrapped once the walker has moved past them. */
   #links: HTMLAnchorElement[] = [];
@@ -91,6 +102,8 @@ export class PageScanner {
     this.#stopped = true;
     this.#observer.disconnect();
     this.#jobs = [];
+    // Detection off: the page gets its own text nodes back, whole.
+    for (const head of [...this.#families.keys()]) this.#rejoin(head, true);
     this.#settle();
   }
 
@@ -149,6 +162,7 @@ export class PageScanner {
       if (this.#jobs.length > 0) await yieldToMain();
     }
     this.#running = false;
+    this.#forgetDetachedFamilies();
     this.#settle();
   }
 
@@ -157,7 +171,20 @@ export class PageScanner {
     for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 
+  /**
+   * One unit of work. The page's own changes so far are handled first; everything the step
+   * itself does to the DOM is then dropped from the observer, so the scanner never takes
+   * its own splitting for a framework's rewrite.
+   */
   #step(): void {
+    const pending = this.#observer.takeRecords();
+    if (pending.length > 0) this.#onMutations(pending);
+    if (this.#stopped || this.#jobs.length === 0) return;
+    this.#work();
+    this.#observer.takeRecords();
+  }
+
+  #work(): void {
     const job = this.#jobs[0]!;
     if (job.kind === 'text') {
       this.#jobs.shift();
@@ -192,6 +219,8 @@ export class PageScanner {
     if (!SEVEN_DIGITS.test(text.data) || this.#isInsideSkipped(text)) return;
     this.stats.textNodesSearched += 1;
     const found = findPhoneNumbers(text.data, this.#options.defaultCountry);
+    if (found.length === 0) return;
+    const family: ChildNode[] = [];
     // Last first, so earlier offsets stay true while the text is split.
     for (const number of found.reverse()) {
       const after = text.splitText(number.end);
@@ -201,8 +230,37 @@ export class PageScanner {
       const control = this.#makeControl(number.e164);
       digits.before(control);
       control.append(digits);
+      family.unshift(control, after);
+      this.#pieceHeads.set(control, text).set(after, text);
       this.stats.numbersWrapped += 1;
     }
+    this.#families.set(text, family);
+  }
+
+  /**
+   * Takes a head's family away. With `restore`, their text goes back into the head, so the
+   * node reads whole again (it was moved or detached, and may come back); without, the
+   * head already holds what its owner wrote.
+   */
+  #rejoin(head: Text, restore: boolean): void {
+    const family = this.#families.get(head);
+    if (!family) return;
+    this.#families.delete(head);
+    if (restore) head.data += family.map((node) => node.textContent ?? '').join('');
+    for (const node of family) {
+      if (node instanceof Element) this.#made.delete(node);
+      node.remove();
+    }
+  }
+
+  /** Whether a head's family still stands right after it, as the split left it. */
+  #familyInPlace(head: Text): boolean {
+    let expected: ChildNode | null = head.nextSibling;
+    for (const node of this.#families.get(head) ?? []) {
+      if (node !== expected) return false;
+      expected = node.nextSibling;
+    }
+    return true;
   }
 
   #wrapLink(link: HTMLAnchorElement): void {
@@ -232,6 +290,7 @@ export class PageScanner {
 
   #onMutations(records: MutationRecord[]): void {
     if (this.#stopped) return;
+    this.#repairFamilies(records);
     for (const record of records) {
       if (record.type === 'characterData') {
         this.#onTextChanged(record.target as Text);
@@ -246,8 +305,54 @@ export class PageScanner {
     this.#run();
   }
 
+  /** The head a node belongs to, as a head or as one of its pieces. */
+  #headOf(node: Node | null): Text | undefined {
+    if (node === null) return undefined;
+    return node instanceof Text && this.#families.has(node) ? node : this.#pieceHeads.get(node);
+  }
+
+  /**
+   * Runs at once for every batch of mutations, before anything is drawn: a family whose
+   * head was rewritten, removed or moved, whose pieces were removed, or that had something
+   * inserted into it (a framework placing a node after "its" text), is taken away, and the
+   * head is searched again.
+   */
+  #repairFamilies(records: MutationRecord[]): void {
+    const touched = new Map<Text, { rewritten: boolean }>();
+    const touch = (head: Text | undefined, rewritten = false) => {
+      if (head && this.#families.has(head)) touched.set(head, { rewritten: rewritten || (touched.get(head)?.rewritten ?? false) });
+    };
+    for (const record of records) {
+      if (record.type === 'characterData') {
+        touch(this.#headOf(record.target), record.target instanceof Text && this.#families.has(record.target));
+        continue;
+      }
+      for (const node of record.removedNodes) touch(this.#headOf(node));
+      for (const node of record.addedNodes) {
+        touch(this.#headOf(node));
+        if (!this.#made.has(node as Element) && !this.#pieceHeads.has(node)) touch(this.#headOf(node.previousSibling));
+      }
+    }
+    for (const [head, { rewritten }] of touched) {
+      if (!rewritten && head.isConnected && this.#familyInPlace(head)) continue;
+      this.#rejoin(head, !rewritten);
+      this.#searched.delete(head);
+      if (head.isConnected) this.#jobs.push({ kind: 'text', text: head });
+    }
+    // What this repair did to the DOM is not news to the scanner.
+    if (touched.size > 0) this.#observer.takeRecords();
+  }
+
+  /** Forgets families whose nodes have all left the page with their container (a removed row). */
+  #forgetDetachedFamilies(): void {
+    for (const [head, family] of this.#families) {
+      if (!head.isConnected && family.every((node) => !node.isConnected)) this.#families.delete(head);
+    }
+  }
+
   /** Text edited in place: a wrapped number that changed is unwrapped, then searched again. */
   #onTextChanged(text: Text): void {
+    if (this.#families.has(text)) return;
     this.#searched.delete(text);
     const control = text.parentElement;
     if (control && this.#made.has(control)) {
