@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
@@ -138,6 +138,37 @@ createSuperfoneProxy({ apiKey: 'k', authorize: () => '+919876543210' });
     const result = spawnSync(
       process.execPath,
       [tsc, '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules/@types'), 'check.ts'],
+      { cwd: project, encoding: 'utf8' },
+    );
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+  });
+
+  it('React: the wrapper’s props and event props are typed, and the tags type-check in TSX (React 19 JSX)', () => {
+    // @types/react arrives with the package: @lit/react asks for it as a peer.
+    assert.ok(existsSync(join(project, 'node_modules/@types/react')));
+    writeFileSync(
+      join(project, 'check.tsx'),
+      `import { SuperfoneCallButton, SuperfoneClickToCall } from 'superfone-call-button/react';
+export const viaWrapper = (
+  <SuperfoneClickToCall agentNumber="+919876543210" detect onCallEnded={(event) => console.log(event.detail.reason)}>
+    <SuperfoneCallButton customerNumber="+918000000001" onCallStarted={(event) => console.log(event.detail.customerNumber)} />
+  </SuperfoneClickToCall>
+);
+export const viaTags = (
+  <superfone-click-to-call agent-number="+919876543210" detect>
+    <superfone-call-button customer-number="+918000000001" onsuperfone-call-error={(event) => console.log(event.detail.code)} />
+  </superfone-click-to-call>
+);
+// @ts-expect-error: a number where the attribute takes text.
+export const wrongType = <superfone-call-button customer-number={918000000001} />;
+// @ts-expect-error: the wrapper's props are the element's properties.
+export const unknownProp = <SuperfoneCallButton customerNumbr="+918000000001" />;
+`,
+    );
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    const result = spawnSync(
+      process.execPath,
+      [tsc, '--noEmit', '--strict', '--skipLibCheck', '--jsx', 'react-jsx', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules/@types'), 'check.tsx'],
       { cwd: project, encoding: 'utf8' },
     );
     assert.equal(result.status, 0, result.stdout + result.stderr);

@@ -1,0 +1,64 @@
+import { createComponent, type EventName } from '@lit/react';
+import * as React from 'react';
+import '../index.js';
+import type { CallDetail, CallEndedDetail, CallErrorDetail, CallStartDetail } from '../element/call-events.js';
+import { SuperfoneCallButton as CallButtonElement } from '../element/call-button.js';
+import { SuperfoneClickToCall as ClickToCallElement } from '../scope/click-to-call-scope.js';
+
+/** The element's events as React props, on React 18 and 19 alike. */
+const callEvents = {
+  onCallStart: 'superfone-call-start' as EventName<CustomEvent<CallStartDetail>>,
+  onCallStarted: 'superfone-call-started' as EventName<CustomEvent<CallDetail>>,
+  onCallEnded: 'superfone-call-ended' as EventName<CustomEvent<CallEndedDetail>>,
+  onCallError: 'superfone-call-error' as EventName<CustomEvent<CallErrorDetail>>,
+};
+
+/** `<superfone-call-button>` as a React component: typed props, and `onCallStarted` and friends. */
+export const SuperfoneCallButton = createComponent({
+  react: React,
+  tagName: 'superfone-call-button',
+  elementClass: CallButtonElement,
+  events: callEvents,
+  displayName: 'SuperfoneCallButton',
+});
+
+/** `<superfone-click-to-call>` as a React component; its controls' events bubble to it. */
+export const SuperfoneClickToCall = createComponent({
+  react: React,
+  tagName: 'superfone-click-to-call',
+  elementClass: ClickToCallElement,
+  events: callEvents,
+  displayName: 'SuperfoneClickToCall',
+});
+
+type ElementProps<Element extends HTMLElement, Attributes> = React.DetailedHTMLProps<React.HTMLAttributes<Element>, Element> & Attributes;
+
+/** The attributes, as React 19 passes them to a custom element written as a tag. */
+interface CallButtonAttributes {
+  'customer-number'?: string;
+  'agent-number'?: string;
+  'proxy-url'?: string;
+  'default-country'?: string;
+  'max-duration'?: number | string;
+  disabled?: boolean;
+  inline?: boolean;
+  'onsuperfone-call-start'?: (event: CustomEvent<CallStartDetail>) => void;
+  'onsuperfone-call-started'?: (event: CustomEvent<CallDetail>) => void;
+  'onsuperfone-call-ended'?: (event: CustomEvent<CallEndedDetail>) => void;
+  'onsuperfone-call-error'?: (event: CustomEvent<CallErrorDetail>) => void;
+}
+
+interface ClickToCallAttributes extends Omit<CallButtonAttributes, 'customer-number' | 'disabled' | 'inline'> {
+  detect?: boolean;
+  ignore?: string;
+  'shadow-roots'?: 'open' | 'none';
+}
+
+declare module 'react' {
+  namespace JSX {
+    interface IntrinsicElements {
+      'superfone-call-button': ElementProps<CallButtonElement, CallButtonAttributes>;
+      'superfone-click-to-call': ElementProps<ClickToCallElement, ClickToCallAttributes>;
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as esbuild from 'esbuild';
+import type { Browser, Page } from 'playwright';
+import { launchChromium } from '../support/chromium.mjs';
+import { installPackedTarball, NPM, ROOT, type PackedProject } from '../support/packed-project.js';
+
+/**
+ * Real React 18, React 19 and Vue 3 apps, each installed from its own lockfile with the
+ * packed tarball beside it, as a user's app is, and driven in Chromium with detection on
+ * throughout. After every step the page must read as the framework rendered it, and the
+ * numbers a person can call must be exactly the numbers on screen.
+ */
+const APPS = [
+  { name: 'React 18', dir: 'react18', source: 'react/app.jsx' },
+  { name: 'React 19', dir: 'react19', source: 'react/app.jsx' },
+  { name: 'Vue 3', dir: 'vue3', source: 'vue3/app.js' },
+] as const;
+
+/** A note cell as it reads: the name in bold, then the note's own text node. */
+const NOTE = (name: string, phone: string) => `${name}: Call back ${name} on ${phone} regarding the order`;
+const ARJUN = '+919123456789';
+const ARJUN_EDITED = '+919900122334';
+const BELA = '+919845012345';
+const CHITRA = '+918023456789';
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript' };
+
+let packed: PackedProject;
+before(() => {
+  packed = installPackedTarball();
+});
+after(() => packed?.remove());
+
+/** The app's own install (its lockfile), the tarball added, bundled the way an app bundles. */
+async function buildApp(app: (typeof APPS)[number]): Promise<string> {
+  const dir = join(packed.dir, app.dir);
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  for (const file of ['package.json', 'package-lock.json']) copyFileSync(join(ROOT, 'test/apps', app.dir, file), join(dir, file));
+  copyFileSync(join(ROOT, 'test/apps/crm-data.js'), join(dir, 'crm-data.js'));
+  const entry = join(dir, 'src', app.source.split('/')[1]!);
+  copyFileSync(join(ROOT, 'test/apps', app.source), entry);
+  const quiet = { cwd: dir, stdio: 'ignore' as const };
+  execFileSync(NPM, ['ci', '--prefer-offline', '--no-audit', '--no-fund'], quiet);
+  execFileSync(NPM, ['install', packed.tarball, '--no-save', '--prefer-offline', '--no-audit', '--no-fund'], quiet);
+  await esbuild.build({
+    entryPoints: [entry],
+    absWorkingDir: dir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    outdir: join(dir, 'public'),
+    jsx: 'automatic',
+    minify: true,
+    logLevel: 'silent',
+    alias: app.dir === 'vue3' ? { vue: 'vue/dist/vue.esm-bundler.js' } : {},
+    define: { 'process.env.NODE_ENV': '"production"', __VUE_OPTIONS_API__: 'true', __VUE_PROD_DEVTOOLS__: 'false', __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false' },
+  });
+  return dir;
+}
+
+/** The built app on loopback, the packed proxy at /api/superfone/call, the packed simulator behind it. */
+async function serveApp(dir: string): Promise<{ url: string; close(): Promise<void> }> {
+  const installed = join(dir, 'node_modules/superfone-call-button/dist');
+  const { startSuperfoneSimulator } = await import(join(installed, 'simulator/index.js'));
+  const { superfoneListener } = await import(join(installed, 'server/node.js'));
+  const upstream = await startSuperfoneSimulator();
+  const proxy = superfoneListener({ apiKey: upstream.simulator.apiKey, apiBase: upstream.apiBase, path: '/api/superfone/call' });
+  const server: Server = createServer((req, res) => {
+    if (req.url?.startsWith('/api/')) return void proxy(req, res);
+    const file = req.url === '/' ? null : join(dir, 'public', req.url!.slice(1));
+    res.setHeader('Content-Type', file ? (TYPES[extname(file)] ?? 'application/octet-stream') : 'text/html');
+    try {
+      res.end(file ? readFileSync(file) : '<!doctype html><html lang="en"><body><div id="app"></div><script type="module" src="/app.js"></script></body></html>');
+    } catch {
+      res.statusCode = 404;
+      res.end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    close: async () => {
+      server.closeAllConnections();
+      server.close();
+      await upstream.close();
+    },
+  };
+}
+
+/** The numbers a person can call now, and the text of each row's note, as the page reads. */
+async function snapshot(page: Page): Promise<{ callable: string[]; notes: string[] }> {
+  // Detection works in time slices; let it catch up before looking.
+  await page.evaluate(() => (document.querySelector('superfone-click-to-call') as any).scanComplete());
+  return page.evaluate(() => ({
+    callable: [...document.querySelectorAll<any>('superfone-call-button[data-superfone-detected]')].map((control) => control.customerNumber).sort(),
+    notes: [...document.querySelectorAll<HTMLElement>('td.note')].map((cell) => cell.innerText),
+  }));
+}
+
+for (const app of APPS) {
+  describe(`detection in a real ${app.name} app, built from the packed tarball`, { timeout: 180_000 }, () => {
+    let served: Awaited<ReturnType<typeof serveApp>>;
+    let browser: Browser;
+    let page: Page;
+    const errors: string[] = [];
+
+    before(async () => {
+      served = await serveApp(await buildApp(app));
+      browser = await launchChromium();
+      page = await browser.newPage();
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(served.url);
+      await page.locator('td.note superfone-call-button').first().waitFor();
+    });
+    after(async () => {
+      await browser?.close();
+      await served?.close();
+    });
+
+    it('renders the contacts, every number callable and read as written', async () => {
+      assert.deepEqual(await snapshot(page), {
+        callable: [CHITRA, BELA, ARJUN].sort(),
+        notes: [NOTE('Arjun', '91234 56789'), NOTE('Bela', '098450 12345'), NOTE('Chitra', '080 2345 6789')],
+      });
+    });
+
+    it('a contact’s number edited: the old one is no longer callable, the new one is', async () => {
+      await page.click('#edit');
+      const after = await snapshot(page);
+      assert.deepEqual(after.callable, [CHITRA, BELA, ARJUN_EDITED].sort());
+      assert.equal(after.notes[0], NOTE('Arjun', '99001 22334'));
+    });
+
+    it('re-sorted, then filtered: rows move and go, their numbers with them', async () => {
+      await page.click('#sort');
+      assert.deepEqual((await snapshot(page)).notes, [NOTE('Chitra', '080 2345 6789'), NOTE('Bela', '098450 12345'), NOTE('Arjun', '99001 22334')]);
+      await page.fill('#filter', 'r');
+      assert.deepEqual(await snapshot(page), { callable: [CHITRA, ARJUN_EDITED].sort(), notes: [NOTE('Chitra', '080 2345 6789'), NOTE('Arjun', '99001 22334')] });
+      await page.fill('#filter', '');
+      assert.equal((await snapshot(page)).callable.length, 3);
+    });
+
+    it('a row removed: its number is gone', async () => {
+      await page.click('#remove-2');
+      assert.deepEqual((await snapshot(page)).callable, [CHITRA, ARJUN_EDITED].sort());
+    });
+
+    it('a detected number places a call, and the app hears superfone-call-started', async () => {
+      await page.locator('tr[data-id="3"] superfone-call-button').click();
+      await page.locator('#log li', { hasText: `started ${CHITRA}` }).waitFor({ timeout: 10_000 });
+    });
+
+    it('routed away and back: nothing stale while away, detection again on return', async () => {
+      await page.click('#to-notes');
+      assert.deepEqual(await snapshot(page), { callable: [], notes: [] });
+      await page.click('#to-contacts');
+      await page.locator('td.note superfone-call-button').first().waitFor();
+      assert.equal((await snapshot(page)).callable.length, 3, 'the app re-rendered its first state');
+    });
+
+    it('typing into a draft that re-renders a preview on every key', async () => {
+      await page.click('#to-notes');
+      const preview = page.locator('#preview');
+      await page.locator('#draft').pressSequentially('Call me on 98450 12345 tomorrow', { delay: 5 });
+      await page.evaluate(() => (document.querySelector('superfone-click-to-call') as any).scanComplete());
+      assert.equal(await preview.innerText(), 'Preview: Call me on 98450 12345 tomorrow');
+      assert.deepEqual((await snapshot(page)).callable, [BELA]);
+      for (let index = 0; index < 'tomorrow'.length + 3; index++) await page.locator('#draft').press('Backspace');
+      await page.evaluate(() => (document.querySelector('superfone-click-to-call') as any).scanComplete());
+      assert.equal(await preview.innerText(), 'Preview: Call me on 98450 123');
+      assert.deepEqual((await snapshot(page)).callable, [], 'a number cut short is no longer callable');
+      await page.locator('#draft').pressSequentially('99 soon', { delay: 5 });
+      await page.evaluate(() => (document.querySelector('superfone-click-to-call') as any).scanComplete());
+      assert.equal(await preview.innerText(), 'Preview: Call me on 98450 12399 soon');
+      assert.deepEqual((await snapshot(page)).callable, ['+919845012399']);
+    });
+
+    it('no page errors', () => {
+      assert.deepEqual(errors, []);
+    });
+  });
+}
