@@ -3,7 +3,8 @@
 // server that holds connections and does nothing else.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hardenNodeServer, superfoneListener } from '../src/server/node-adapter.js';
+import { hardenNodeServer } from '../src/server/node-adapter.js';
+import { superfoneListener } from '../src/server/node-proxy.js';
 import { startSuperfoneSimulator } from '../src/simulator/simulator-server.js';
 
 const upstream = await startSuperfoneSimulator({ apiKey: 'bench-key' });

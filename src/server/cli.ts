@@ -5,7 +5,8 @@ import { startSuperfoneSimulator } from '../simulator/simulator-server.js';
 import { CliConfigError, HELP, readCliConfig, type CliConfig } from './cli-config.js';
 import type { CallGuardStore } from './guards/call-guard-store.js';
 import { redisStore } from './guards/redis-store.js';
-import { hardenNodeServer, superfoneListener } from './node-adapter.js';
+import { hardenNodeServer } from './node-adapter.js';
+import { superfoneListener } from './node-proxy.js';
 import type { ProxyLogEntry } from './audit.js';
 
 /** Redis only when asked for: ioredis is an optional peer, loaded here and nowhere else. */

@@ -4,13 +4,12 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { budgetedAuditLog, headerForLog, unreadRequestEntry, type ProxyLogEntry } from './audit.js';
 import { isWellFormedHost } from './guards/host-policy.js';
-import { createSuperfoneProxy, DEFAULT_MAX_BODY_BYTES, type PlatformInfo, type SuperfoneProxyOptions } from './proxy.js';
+import type { PlatformInfo } from './proxy.js';
 import { errorResponse, SECURITY_HEADERS, type ProxyFailure } from './responses.js';
 
 /** A Fetch handler; the Node adapters tell it the client's address. */
 export type FetchHandler = (request: Request, platform: PlatformInfo) => Promise<Response>;
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
-export type ConnectMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
 export interface NodeListenerOptions {
   /** The largest body read; past it the adapter stops reading and answers `413`. Default 64 KiB. */
@@ -214,26 +213,6 @@ export function toNodeListener(handler: FetchHandler, options: NodeListenerOptio
         res.destroy();
       }
     }
-  };
-}
-
-/** The proxy as a node:http listener, reading no more of a body than the proxy accepts. */
-export function superfoneListener(options: SuperfoneProxyOptions): NodeListener {
-  return toNodeListener(createSuperfoneProxy(options), {
-    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    log: options.log,
-  });
-}
-
-/**
- * connect/Express middleware for the proxy. Mount it at the proxy's path:
- * `app.use('/api/superfone/call', superfoneMiddleware({ apiKey }))`. It answers every
- * request that reaches it.
- */
-export function superfoneMiddleware(options: SuperfoneProxyOptions): ConnectMiddleware {
-  const listener = superfoneListener(options);
-  return (req, res, next) => {
-    listener(req, res).catch(next);
   };
 }
 

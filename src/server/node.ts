@@ -4,15 +4,13 @@ export * from './index.js';
 export {
   DEFAULT_REQUEST_TIMEOUT_MS,
   hardenNodeServer,
-  superfoneListener,
-  superfoneMiddleware,
   toFetchRequest,
   toNodeListener,
   writeFetchResponse,
-  type ConnectMiddleware,
   type FetchHandler,
   type NodeListener,
   type NodeListenerOptions,
   type ServerHardening,
 } from './node-adapter.js';
 export { redisStore, type RedisLike } from './guards/redis-store.js';
+export { superfoneListener, superfoneMiddleware, type ConnectMiddleware, type SuperfoneServerOptions } from './node-proxy.js';

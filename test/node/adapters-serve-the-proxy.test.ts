@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import express from 'express';
 import { createServer as createViteServer } from 'vite';
-import { superfoneMiddleware, toNodeListener } from '../../src/server/node-adapter.js';
+import { toNodeListener } from '../../src/server/node-adapter.js';
+import { superfoneMiddleware } from '../../src/server/node-proxy.js';
 import { createSuperfoneProxy } from '../../src/server/proxy.js';
 import { DEV_SIMULATOR_PATH, superfoneProxy } from '../../src/server/vite-plugin.js';
 import { startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
@@ -85,6 +86,27 @@ describe('adapters serve the one Fetch handler', async () => {
       assert.equal(state.agents[0].activeCall, '+918000000001');
     } finally {
       await vite.close();
+    }
+  });
+});
+
+describe('superfoneMiddleware({ simulate: true }) runs the simulator inside your own server', () => {
+  it('places a call against the simulator’s agents, with no key and no network', async () => {
+    const app = express();
+    const middleware = superfoneMiddleware({ simulate: true });
+    app.use('/api/superfone/call', middleware);
+    const server = createServer(app);
+    try {
+      const base = await listen(server);
+      const answer = await post(`${base}/api/superfone/call`, startBody('+918000000001', '+919876543210'));
+      assert.equal(answer.status, 200);
+      assert.equal(answer.json.data.sentSuccess, true);
+      const offline = await post(`${base}/api/superfone/call`, startBody('+918000000002', '+919900011122'));
+      assert.equal(offline.json.error.code, 'notification_failed', 'the agent whose app is offline');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+      await middleware.close();
     }
   });
 });

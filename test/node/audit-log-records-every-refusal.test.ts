@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import type { ProxyLogEntry } from '../../src/server/audit.js';
-import { superfoneListener } from '../../src/server/node-adapter.js';
+import { superfoneListener } from '../../src/server/node-proxy.js';
 import { startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
 import { API_KEY, assertNoKey, proxiesPerTest, startBody } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
 import type { Browser, Page } from 'playwright';
 import { launchChromium } from '../support/chromium.mjs';
-import { installPackedTarball, NPM, ROOT, type PackedProject } from '../support/packed-project.js';
+import { installPackedTarball, NPM, readmeRecipe, ROOT, type PackedProject } from '../support/packed-project.js';
 
 /**
  * Real React 18, React 19 and Vue 3 apps, each installed from its own lockfile with the
@@ -17,10 +17,17 @@ import { installPackedTarball, NPM, ROOT, type PackedProject } from '../support/
  * numbers a person can call must be exactly the numbers on screen.
  */
 const APPS = [
-  { name: 'React 18', dir: 'react18', source: 'react/app.jsx' },
-  { name: 'React 19', dir: 'react19', source: 'react/app.jsx' },
-  { name: 'Vue 3', dir: 'vue3', source: 'vue3/app.js' },
+  { name: 'React 18', dir: 'react18', source: 'react/app.jsx', recipe: 'react' },
+  { name: 'React 19', dir: 'react19', source: 'react/app.jsx', recipe: 'react' },
+  { name: 'Vue 3', dir: 'vue3', source: 'vue3/app.js', recipe: 'vue' },
 ] as const;
+
+/** Mounts the README's React recipe, which exports a component. */
+const REACT_RECIPE_ENTRY = `import { createRoot } from 'react-dom/client';
+import { Contact } from './recipe.jsx';
+const onLog = (line) => document.getElementById('log').append(Object.assign(document.createElement('li'), { textContent: line }));
+createRoot(document.getElementById('app')).render(<Contact contact={{ note: 'Call back on 098450 12345', phone: '080000 00001' }} agentNumber="+919876543210" onLog={onLog} />);
+`;
 
 /** A note cell as it reads: the name in bold, then the note's own text node. */
 const NOTE = (name: string, phone: string) => `${name}: Call back ${name} on ${phone} regarding the order`;
@@ -44,11 +51,19 @@ async function buildApp(app: (typeof APPS)[number]): Promise<string> {
   copyFileSync(join(ROOT, 'test/apps/crm-data.js'), join(dir, 'crm-data.js'));
   const entry = join(dir, 'src', app.source.split('/')[1]!);
   copyFileSync(join(ROOT, 'test/apps', app.source), entry);
+  // The README's recipe for this framework, as a second page of the same app.
+  const recipeEntry = join(dir, 'src', 'recipe-entry.jsx');
+  if (app.recipe === 'react') {
+    writeFileSync(join(dir, 'src', 'recipe.jsx'), readmeRecipe('react'));
+    writeFileSync(recipeEntry, REACT_RECIPE_ENTRY);
+  } else {
+    writeFileSync(recipeEntry, readmeRecipe('vue'));
+  }
   const quiet = { cwd: dir, stdio: 'ignore' as const };
   execFileSync(NPM, ['ci', '--prefer-offline', '--no-audit', '--no-fund'], quiet);
   execFileSync(NPM, ['install', packed.tarball, '--no-save', '--prefer-offline', '--no-audit', '--no-fund'], quiet);
   await esbuild.build({
-    entryPoints: [entry],
+    entryPoints: [entry, recipeEntry],
     absWorkingDir: dir,
     bundle: true,
     splitting: true,
@@ -64,7 +79,7 @@ async function buildApp(app: (typeof APPS)[number]): Promise<string> {
 }
 
 /** The built app on loopback, the packed proxy at /api/superfone/call, the packed simulator behind it. */
-async function serveApp(dir: string): Promise<{ url: string; close(): Promise<void> }> {
+async function serveApp(dir: string): Promise<{ url: string; upstream: any; close(): Promise<void> }> {
   const installed = join(dir, 'node_modules/superfone-call-button/dist');
   const { startSuperfoneSimulator } = await import(join(installed, 'simulator/index.js'));
   const { superfoneListener } = await import(join(installed, 'server/node.js'));
@@ -72,10 +87,11 @@ async function serveApp(dir: string): Promise<{ url: string; close(): Promise<vo
   const proxy = superfoneListener({ apiKey: upstream.simulator.apiKey, apiBase: upstream.apiBase, path: '/api/superfone/call' });
   const server: Server = createServer((req, res) => {
     if (req.url?.startsWith('/api/')) return void proxy(req, res);
-    const file = req.url === '/' ? null : join(dir, 'public', req.url!.slice(1));
+    const page = { '/': '/app.js', '/recipe.html': '/recipe-entry.js' }[req.url ?? ''];
+    const file = page ? null : join(dir, 'public', req.url!.slice(1));
     res.setHeader('Content-Type', file ? (TYPES[extname(file)] ?? 'application/octet-stream') : 'text/html');
     try {
-      res.end(file ? readFileSync(file) : '<!doctype html><html lang="en"><body><div id="app"></div><script type="module" src="/app.js"></script></body></html>');
+      res.end(file ? readFileSync(file) : `<!doctype html><html lang="en"><body><div id="app"></div><ul id="log"></ul><script type="module" src="${page}"></script></body></html>`);
     } catch {
       res.statusCode = 404;
       res.end();
@@ -84,6 +100,7 @@ async function serveApp(dir: string): Promise<{ url: string; close(): Promise<vo
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    upstream,
     close: async () => {
       server.closeAllConnections();
       server.close();
@@ -178,6 +195,23 @@ for (const app of APPS) {
       await page.evaluate(() => (document.querySelector('superfone-click-to-call') as any).scanComplete());
       assert.equal(await preview.innerText(), 'Preview: Call me on 98450 12399 soon');
       assert.deepEqual((await snapshot(page)).callable, ['+919845012399']);
+    });
+
+    it(`the README’s ${app.recipe === 'react' ? 'React' : 'Vue'} recipe: the button places the call with the scope’s agent, the note’s number is callable`, async () => {
+      // A fresh start: the app's own call is still recorded for the agent in this origin.
+      served.upstream.simulator.reset();
+      await page.evaluate(() => localStorage.clear());
+      await page.goto(`${served.url}recipe.html`);
+      const button = page.locator('superfone-call-button:not([data-superfone-detected])');
+      await page.locator('p superfone-call-button[data-superfone-detected]').waitFor();
+      assert.deepEqual((await snapshot(page)).callable, [BELA], 'the number in the note');
+      await button.click();
+      await button.and(page.locator('[state="active"]')).waitFor({ timeout: 10_000 });
+      const [notification] = served.upstream.simulator.snapshot().notifications;
+      // The React recipe's button calls 080000 00001; the Vue recipe's, the number in its note.
+      const customer = app.recipe === 'react' ? '+918000000001' : BELA;
+      assert.deepEqual([notification.action, notification.agentNumber, notification.customerNumber], ['START', '+919876543210', customer]);
+      if (app.recipe === 'react') await page.locator('#log li', { hasText: 'started +918000000001' }).waitFor();
     });
 
     it('no page errors', () => {

@@ -6,32 +6,19 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import { launchChromium } from '../support/chromium.mjs';
-import { installPackedTarball, type PackedProject } from '../support/packed-project.js';
+import { installPackedTarball, readmeRecipe, type PackedProject } from '../support/packed-project.js';
 
 /**
  * A page with no build step: server-rendered markup, and one script tag pointing where a
  * CDN serves the package (`…/npm/superfone-call-button/cdn/superfone-call-button.js`).
+ * The page is the README's recipe, word for word but for the CDN's host.
  * The module script runs after the markup is parsed, so the button's tag is defined
  * before its scope's: the order that once lost the scope's settings.
  */
-const PAGE = `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <title>CRM</title>
-    <script type="module" src="/npm/superfone-call-button/cdn/superfone-call-button.js"></script>
-  </head>
-  <body>
-    <superfone-click-to-call agent-number="+919876543210" proxy-url="/crm/api/call" detect>
-      <table>
-        <tr><td>Priya</td><td><superfone-call-button customer-number="080000 00001"></superfone-call-button></td></tr>
-      </table>
-      <p class="note">Call back Arjun on 91234 56789 regarding the order</p>
-    </superfone-click-to-call>
-  </body>
-</html>`;
+/** The README's plain-HTML recipe, its CDN address pointed at this test's server. */
+const PAGE = readmeRecipe('plain-html').replace('https://cdn.jsdelivr.net/npm/superfone-call-button/', '/npm/superfone-call-button/');
 
-describe('a plain HTML page with the CDN build, from the packed tarball', { timeout: 120_000 }, () => {
+describe('the README’s plain HTML page with the CDN build, from the packed tarball', { timeout: 120_000 }, () => {
   let packed: PackedProject;
   let server: Server;
   let upstream: any;
@@ -48,7 +35,7 @@ describe('a plain HTML page with the CDN build, from the packed tarball', { time
     upstream = await startSuperfoneSimulator();
     const proxy = superfoneListener({ apiKey: upstream.simulator.apiKey, apiBase: upstream.apiBase });
     server = createServer((req, res) => {
-      if (req.url === '/crm/api/call') return void proxy(req, res);
+      if (req.url === '/api/superfone/call') return void proxy(req, res);
       if (req.url?.startsWith('/npm/superfone-call-button/')) {
         try {
           const body = readFileSync(join(installed, req.url.slice('/npm/superfone-call-button/'.length)));

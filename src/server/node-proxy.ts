@@ -1,0 +1,50 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startSuperfoneSimulator, type RunningSimulator } from '../simulator/simulator-server.js';
+import type { SimulatorOptions } from '../simulator/simulator.js';
+import { toNodeListener, type NodeListener } from './node-adapter.js';
+import { createSuperfoneProxy, DEFAULT_MAX_BODY_BYTES, type SuperfoneProxyOptions } from './proxy.js';
+
+export type ConnectMiddleware = ((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void) & {
+  /** Stops the simulator, when there is one. */
+  close(): Promise<void>;
+};
+
+/**
+ * The proxy's options, or, with `simulate`, the same without a key: a simulator on
+ * loopback stands in for Superfone (its agents: +919876543210 and +919812345678, and
+ * +919900011122 whose app is offline).
+ */
+export type SuperfoneServerOptions =
+  | ({ simulate?: false } & SuperfoneProxyOptions)
+  | ({ simulate: true | SimulatorOptions } & Omit<SuperfoneProxyOptions, 'apiKey' | 'apiBase'>);
+
+/** The proxy's options with the simulator started, when asked for. */
+export async function withUpstream(options: SuperfoneServerOptions): Promise<{ proxyOptions: SuperfoneProxyOptions; simulator?: RunningSimulator }> {
+  if (!options.simulate) return { proxyOptions: options };
+  const { simulate, ...rest } = options;
+  const simulator = await startSuperfoneSimulator(simulate === true ? {} : simulate);
+  return { proxyOptions: { ...rest, apiKey: simulator.simulator.apiKey, apiBase: simulator.apiBase }, simulator };
+}
+
+/** The proxy as a node:http listener, reading no more of a body than the proxy accepts. */
+export function superfoneListener(options: SuperfoneProxyOptions): NodeListener {
+  return toNodeListener(createSuperfoneProxy(options), {
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    log: options.log,
+  });
+}
+
+/**
+ * connect/Express middleware for the proxy. Mount it at the proxy's path:
+ * `app.use('/api/superfone/call', superfoneMiddleware({ apiKey }))`, or in development
+ * `superfoneMiddleware({ simulate: true })`. It answers every request that reaches it.
+ */
+export function superfoneMiddleware(options: SuperfoneServerOptions): ConnectMiddleware {
+  // Bad options fail here, at start-up; the simulator starts in the background.
+  if (!options.simulate) createSuperfoneProxy(options);
+  const ready = withUpstream(options).then(({ proxyOptions, simulator }) => ({ listener: superfoneListener(proxyOptions), simulator }));
+  const middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
+    ready.then(({ listener }) => listener(req, res)).catch(next);
+  };
+  return Object.assign(middleware, { close: async () => void (await (await ready).simulator?.close()) });
+}
