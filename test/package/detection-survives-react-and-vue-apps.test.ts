@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
@@ -17,9 +17,9 @@ import { installPackedTarball, NPM, readmeRecipe, ROOT, type PackedProject } fro
  * numbers a person can call must be exactly the numbers on screen.
  */
 const APPS = [
-  { name: 'React 18', dir: 'react18', source: 'react/app.jsx', recipe: 'react' },
-  { name: 'React 19', dir: 'react19', source: 'react/app.jsx', recipe: 'react' },
-  { name: 'Vue 3', dir: 'vue3', source: 'vue3/app.js', recipe: 'vue' },
+  { name: 'React 18', dir: 'react18', source: 'react', entry: 'client.jsx', recipe: 'react', serverRendered: true },
+  { name: 'React 19', dir: 'react19', source: 'react', entry: 'client.jsx', recipe: 'react', serverRendered: true },
+  { name: 'Vue 3', dir: 'vue3', source: 'vue3', entry: 'app.js', recipe: 'vue', serverRendered: false },
 ] as const;
 
 /** Mounts the README's React recipe, which exports a component. */
@@ -49,8 +49,8 @@ async function buildApp(app: (typeof APPS)[number]): Promise<string> {
   mkdirSync(join(dir, 'src'), { recursive: true });
   for (const file of ['package.json', 'package-lock.json']) copyFileSync(join(ROOT, 'test/apps', app.dir, file), join(dir, file));
   copyFileSync(join(ROOT, 'test/apps/crm-data.js'), join(dir, 'crm-data.js'));
-  const entry = join(dir, 'src', app.source.split('/')[1]!);
-  copyFileSync(join(ROOT, 'test/apps', app.source), entry);
+  cpSync(join(ROOT, 'test/apps', app.source), join(dir, 'src'), { recursive: true });
+  const entry = join(dir, 'src', app.entry);
   // The README's recipe for this framework, as a second page of the same app.
   const recipeEntry = join(dir, 'src', 'recipe-entry.jsx');
   if (app.recipe === 'react') {
@@ -75,6 +75,21 @@ async function buildApp(app: (typeof APPS)[number]): Promise<string> {
     alias: app.dir === 'vue3' ? { vue: 'vue/dist/vue.esm-bundler.js' } : {},
     define: { 'process.env.NODE_ENV': '"production"', __VUE_OPTIONS_API__: 'true', __VUE_PROD_DEVTOOLS__: 'false', __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false' },
   });
+  if (app.serverRendered) {
+    // The app rendered to HTML on the server, with the package imported there as well.
+    await esbuild.build({
+      entryPoints: [join(dir, 'src/server.jsx')],
+      absWorkingDir: dir,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      jsx: 'automatic',
+      outfile: join(dir, 'server.cjs'),
+      logLevel: 'silent',
+      define: { 'process.env.NODE_ENV': '"production"' },
+    });
+    writeFileSync(join(dir, 'public/server-rendered.html'), execFileSync(process.execPath, [join(dir, 'server.cjs')], { cwd: dir, encoding: 'utf8' }));
+  }
   return dir;
 }
 
@@ -87,11 +102,17 @@ async function serveApp(dir: string): Promise<{ url: string; upstream: any; clos
   const proxy = superfoneListener({ apiKey: upstream.simulator.apiKey, apiBase: upstream.apiBase, path: '/api/superfone/call' });
   const server: Server = createServer((req, res) => {
     if (req.url?.startsWith('/api/')) return void proxy(req, res);
-    const page = { '/': '/app.js', '/recipe.html': '/recipe-entry.js' }[req.url ?? ''];
+    const entry = readdirSync(join(dir, 'public')).find((file) => /^(client|app)\.js$/.test(file));
+    const pages: Record<string, [string, string]> = {
+      '/': [`/${entry}`, ''],
+      '/recipe.html': ['/recipe-entry.js', ''],
+      '/hydrate.html': [`/${entry}`, existsSync(join(dir, 'public/server-rendered.html')) ? readFileSync(join(dir, 'public/server-rendered.html'), 'utf8') : ''],
+    };
+    const page = pages[req.url ?? ''];
     const file = page ? null : join(dir, 'public', req.url!.slice(1));
     res.setHeader('Content-Type', file ? (TYPES[extname(file)] ?? 'application/octet-stream') : 'text/html');
     try {
-      res.end(file ? readFileSync(file) : `<!doctype html><html lang="en"><body><div id="app"></div><ul id="log"></ul><script type="module" src="${page}"></script></body></html>`);
+      res.end(file ? readFileSync(file) : `<!doctype html><html lang="en"><body><div id="app">${page![1]}</div><ul id="log"></ul><script type="module" src="${page![0]}"></script></body></html>`);
     } catch {
       res.statusCode = 404;
       res.end();
@@ -196,6 +217,24 @@ for (const app of APPS) {
       assert.equal(await preview.innerText(), 'Preview: Call me on 98450 12399 soon');
       assert.deepEqual((await snapshot(page)).callable, ['+919845012399']);
     });
+
+    if (app.serverRendered) {
+      it('hydrated from server-rendered markup: the page reads as rendered, its numbers callable, and it still edits', async () => {
+        const markup = await (await fetch(`${served.url}hydrate.html`)).text();
+        assert.match(markup, /<td class="note"><b>Arjun<!-- -->:<\/b> <!-- -->Call back Arjun on 91234 56789/, 'the server rendered the app');
+        await page.evaluate(() => localStorage.clear());
+        await page.goto(`${served.url}hydrate.html`);
+        await page.locator('td.note superfone-call-button').first().waitFor();
+        assert.deepEqual(await snapshot(page), {
+          callable: [CHITRA, BELA, ARJUN].sort(),
+          notes: [NOTE('Arjun', '91234 56789'), NOTE('Bela', '098450 12345'), NOTE('Chitra', '080 2345 6789')],
+        });
+        await page.click('#edit');
+        const edited = await snapshot(page);
+        assert.deepEqual(edited.callable, [CHITRA, BELA, ARJUN_EDITED].sort());
+        assert.equal(edited.notes[0], NOTE('Arjun', '99001 22334'));
+      });
+    }
 
     it(`the README’s ${app.recipe === 'react' ? 'React' : 'Vue'} recipe: the button places the call with the scope’s agent, the note’s number is callable`, async () => {
       // A fresh start: the app's own call is still recorded for the agent in this origin.

@@ -1,7 +1,7 @@
 // A small CRM in React, written as an integrator would: the package's React components,
 // detection on for everything it renders, state that edits, sorts, filters and routes.
+// client.jsx renders it in the browser; server.jsx renders it to HTML for hydration.
 import { useState } from 'react';
-import { createRoot } from 'react-dom/client';
 import { SuperfoneClickToCall } from 'superfone-call-button/react';
 import { AGENT, CONTACTS, EDITED_PHONE, note } from '../crm-data.js';
 
@@ -47,7 +47,7 @@ function Notes() {
   );
 }
 
-function App() {
+export function App() {
   const [route, setRoute] = useState('contacts');
   const [contacts, setContacts] = useState(CONTACTS);
   const [log, setLog] = useState([]);
@@ -62,4 +62,3 @@ function App() {
   );
 }
 
-createRoot(document.getElementById('app')).render(<App />);
