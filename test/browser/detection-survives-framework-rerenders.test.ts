@@ -121,6 +121,20 @@ describe('detection under a framework that re-renders the text it owns', () => {
     expect(callable(scope)).to.deep.equal(['+919845012345']);
   });
 
+  it('a subtree kept aside and put back later (Vue’s KeepAlive, a cached route), then its node rewritten', async () => {
+    const scope = await detectingScope();
+    const { p, node } = await renderedNote(scope, 'Call 98450 12345 today');
+    p.remove();
+    await scope.scanComplete();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    scope.append(p);
+    await scope.scanComplete();
+    node.nodeValue = 'Call 98450 99999 today';
+    await scope.scanComplete();
+    expect(callable(scope)).to.deep.equal(['+919845099999']);
+    expectReads(p, 'Call 98450 99999 today');
+  });
+
   it('textContent set on the parent, and rows re-sorted and filtered', async () => {
     const scope = await detectingScope();
     const table = document.createElement('table');

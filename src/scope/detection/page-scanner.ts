@@ -69,8 +69,14 @@ export class PageScanner {
   readonly #searched = new WeakSet<Text>();
   /** Controls this scanner made, so their own mutations are not rescanned. */
   readonly #made = new WeakSet<Element>();
-  /** A split text node (the node its page or framework owns) → the pieces made from it, in order. */
-  readonly #families = new Map<Text, ChildNode[]>();
+  /**
+   * A split text node (the node its page or framework owns) → the pieces made from it, in
+   * order. Weak: a family lives as long as its node, even detached (a framework may keep a
+   * subtree aside and put it back), and goes with it.
+   */
+  readonly #families = new WeakMap<Text, ChildNode[]>();
+  /** The root and the shadow roots observed, to find every family when detection stops. */
+  readonly #observedRoots: ParentNode[] = [];
   /** Each piece → the head it was split from. */
   readonly #pieceHeads = new WeakMap<Node, Text>();
   #jobs: Job[] = [];
@@ -103,7 +109,12 @@ export class PageScanner {
     this.#observer.disconnect();
     this.#jobs = [];
     // Detection off: the page gets its own text nodes back, whole.
-    for (const head of [...this.#families.keys()]) this.#rejoin(head, true);
+    for (const root of this.#observedRoots) {
+      for (const control of root.querySelectorAll('superfone-call-button[data-superfone-detected]')) {
+        const head = this.#pieceHeads.get(control);
+        if (head) this.#rejoin(head, true);
+      }
+    }
     this.#settle();
   }
 
@@ -113,7 +124,8 @@ export class PageScanner {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  #observe(root: Node): void {
+  #observe(root: Element | ShadowRoot): void {
+    this.#observedRoots.push(root);
     this.#observer.observe(root, { childList: true, subtree: true, characterData: true });
   }
 
@@ -162,7 +174,6 @@ export class PageScanner {
       if (this.#jobs.length > 0) await yieldToMain();
     }
     this.#running = false;
-    this.#forgetDetachedFamilies();
     this.#settle();
   }
 
@@ -341,13 +352,6 @@ export class PageScanner {
     }
     // What this repair did to the DOM is not news to the scanner.
     if (touched.size > 0) this.#observer.takeRecords();
-  }
-
-  /** Forgets families whose nodes have all left the page with their container (a removed row). */
-  #forgetDetachedFamilies(): void {
-    for (const [head, family] of this.#families) {
-      if (!head.isConnected && family.every((node) => !node.isConnected)) this.#families.delete(head);
-    }
   }
 
   /** Text edited in place: a wrapped number that changed is unwrapped, then searched again. */
