@@ -162,6 +162,21 @@ describe('detection under a framework that re-renders the text it owns', () => {
     expect([...table.rows].map((row) => row.innerText.replace(/\s+/g, ' ').trim())).to.deep.equal(['Zoya Mobile 98450 33333', 'Asha Mobile 98450 44444']);
   });
 
+  it('where no control can safely go, a number stays plain text: inside another link or button, or in SVG', async () => {
+    const scope = await detectingScope();
+    const box = document.createElement('div');
+    box.innerHTML = `<a href="/contacts/7">Arjun, 98450 12345</a>
+      <button type="button">Copy 98450 12345</button>
+      <span role="button" tabindex="0">Dial 98450 12345</span>
+      <svg width="200" height="20"><text x="0" y="15">98450 12345</text></svg>
+      <p>And here it is callable: 98450 12345</p>`;
+    scope.append(box);
+    await scope.scanComplete();
+    expect(callable(scope)).to.deep.equal(['+919845012345']);
+    expect(box.querySelectorAll('superfone-call-button').length).to.equal(1);
+    expect(box.querySelector('p superfone-call-button')).to.exist;
+  });
+
   it('turning detection off gives the page its own text nodes back, whole', async () => {
     const scope = await detectingScope();
     const { p, node } = await renderedNote(scope, 'Call 98450 12345 today');

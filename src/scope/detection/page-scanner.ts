@@ -19,9 +19,17 @@ export interface ScanStats {
   longestSliceMs: number;
 }
 
-/** Content that is never touched: code, form fields, editable text, ignored parts, our own controls. */
-const ALWAYS_SKIP =
-  'script, style, noscript, template, textarea, input, select, option, [contenteditable], [data-superfone-ignore], superfone-call-button, superfone-click-to-call[detect]';
+/**
+ * Content that is never touched: code, form fields, editable text, ignored parts, our own
+ * controls, and places where no control can safely go: inside another link or button (a
+ * control there would nest one interactive thing in another) and inside SVG (where an HTML
+ * element does not render). A number there stays plain text.
+ */
+const ALWAYS_SKIP = [
+  'script, style, noscript, template, textarea, input, select, option, [contenteditable], [data-superfone-ignore]',
+  'superfone-call-button, superfone-click-to-call[detect]',
+  'a[href]:not([href^="tel:" i]):not([href^="callto:" i]), button, label, summary, [role="button"], [role="link"], svg',
+].join(', ');
 const CALL_LINK = 'a[href^="tel:" i], a[href^="callto:" i]';
 /** A quick test that a text could hold a phone number at all: seven digits, loosely spaced. */
 const SEVEN_DIGITS = /(?:\p{Nd}[^\p{Nd}\n]{0,3}){6}\p{Nd}/u;
