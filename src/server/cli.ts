@@ -18,7 +18,8 @@ async function sharedStore(redisUrl: string | undefined): Promise<{ store?: Call
   } catch {
     throw new CliConfigError('SUPERFONE_REDIS_URL needs the ioredis package: npm install ioredis.');
   }
-  const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  // Commands fail at once while Redis is away (STARTs then get 503), instead of waiting in a queue.
+  const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   try {
     await client.connect();
   } catch (error) {

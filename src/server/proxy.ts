@@ -7,7 +7,7 @@ import { CircuitBreaker, type CircuitBreakerOptions } from './guards/circuit-bre
 import { checkDestination } from './guards/destination-policy.js';
 import { checkHost, createHostPolicy } from './guards/host-policy.js';
 import { checkOrigin, corsHeaders, parseAllowedOrigin, preflightHeaders } from './guards/origin-policy.js';
-import { CallRateLimits, type RateLimitName, type RateLimitOptions } from './guards/rate-limits.js';
+import { CallRateLimits, RateLimitSetupError, type RateLimitName, type RateLimitOptions } from './guards/rate-limits.js';
 import { errorResponse, jsonResponse, withSecurityHeaders, type ProxyFailure } from './responses.js';
 import { callSuperfone } from './superfone-client.js';
 import { interpretUpstreamResult } from './upstream-outcome.js';
@@ -83,6 +83,9 @@ export interface PlatformInfo {
 }
 
 export type SuperfoneProxyHandler = (request: Request, platform?: PlatformInfo) => Promise<Response>;
+
+/** How long a page should wait before retrying while the limits' store is out of reach. */
+const STORE_RETRY_AFTER_SEC = 5;
 
 /** Upstream outcomes that say Superfone itself is failing, which the circuit breaker counts. */
 const UPSTREAM_FAILURES: ReadonlySet<ErrorCode> = new Set(['upstream_error', 'upstream_timeout']);
@@ -167,6 +170,17 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
       return withSecurityHeaders(response);
     };
     const refuse = (failure: ProxyFailure, detail?: string) => finish(errorResponse(failure), failure.code, detail);
+    /** Why the limits' store could not be used, for the log of an END that went ahead anyway. */
+    let storeFailure: string | undefined;
+    /** Runs checks against the store; if it cannot be reached, the START is refused with 503. */
+    const guardedByStore = async (checks: () => Promise<Response | null>): Promise<Response | null> => {
+      try {
+        return await checks();
+      } catch (error) {
+        if (error instanceof RateLimitSetupError) throw error;
+        return refuse({ code: 'limits_unavailable', headers: { 'Retry-After': String(STORE_RETRY_AFTER_SEC) } }, error instanceof Error ? error.message : String(error));
+      }
+    };
 
     try {
       // Before anything else: a request for a name we do not serve may be a rebound page.
@@ -216,7 +230,8 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
       const clientKey = (options.clientKey ? options.clientKey(request, platform) : platform.clientAddress) ?? null;
       const attempt = { agentNumber, customerNumber: call.customerNumber, clientKey, agentBound: boundAgent !== null };
 
-      let releaseLock: (() => Promise<void>) | null = null;
+      // Set inside the store checks below; a plain annotation would be narrowed to null.
+      let releaseLock = null as (() => Promise<void>) | null;
       if (call.action === 'START') {
         const blocked = options.blockNumber ? await options.blockNumber(call.customerNumber, request) : false;
         if (blocked) {
@@ -224,14 +239,24 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
         }
         const destination = checkDestination(call.customerNumber, destinationPolicy);
         if (destination) return refuse(destination);
-        // Checked now, paid for only once every other check has passed.
-        const allowed = await rateLimits?.checkStart(attempt);
-        if (allowed && !allowed.ok) return refuse(rateLimited(allowed.limit, allowed.retryAfterSec));
-        releaseLock = await store.tryLock(`start:${agentNumber}`, lockTtlMs);
-        if (!releaseLock) return refuse({ code: 'agent_busy', message: 'A call request for you is already on its way. Wait for it, then try again.' });
+        // Checked now, paid for only once every other check has passed. A store out of
+        // reach fails closed: no START goes upstream that the limits could not count.
+        const guarded = await guardedByStore(async () => {
+          const allowed = await rateLimits?.checkStart(attempt);
+          if (allowed && !allowed.ok) return refuse(rateLimited(allowed.limit, allowed.retryAfterSec));
+          releaseLock = await store.tryLock(`start:${agentNumber}`, lockTtlMs);
+          if (!releaseLock) return refuse({ code: 'agent_busy', message: 'A call request for you is already on its way. Wait for it, then try again.' });
+          return null;
+        });
+        if (guarded) return guarded;
       } else {
-        // Ending is never refused by policy, only by a budget no person reaches.
-        const budget = await rateLimits?.spendEnd(attempt);
+        // Ending is never refused by policy, only by a budget no person reaches; with the
+        // store out of reach it goes ahead, since a live call must always be endable.
+        const budget = await rateLimits?.spendEnd(attempt).catch((error: unknown) => {
+          if (error instanceof RateLimitSetupError) throw error;
+          storeFailure = error instanceof Error ? error.message : String(error);
+          return { ok: true } as const;
+        });
         if (budget && !budget.ok) return refuse(rateLimited(budget.limit, budget.retryAfterSec));
       }
 
@@ -239,10 +264,13 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
         if (call.action === 'START') {
           const waitSec = breaker?.check() ?? null;
           if (waitSec !== null) return refuse({ code: 'upstream_unavailable', headers: { 'Retry-After': String(waitSec) } });
-          const paid = await rateLimits?.spendStart(attempt);
-          if (paid && !paid.ok) {
+          const refusal = await guardedByStore(async () => {
+            const paid = await rateLimits?.spendStart(attempt);
+            return paid && !paid.ok ? refuse(rateLimited(paid.limit, paid.retryAfterSec)) : null;
+          });
+          if (refusal) {
             breaker?.release();
-            return refuse(rateLimited(paid.limit, paid.retryAfterSec));
+            return refusal;
           }
         }
         wentUpstream = true;
@@ -251,10 +279,11 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
         const outcome = interpretUpstreamResult(call.action, result);
         // A failing END must not shut out new calls (anyone can send ENDs); one that works shows Superfone is back.
         if (call.action === 'START' || outcome.ok) breaker?.record(!outcome.ok && UPSTREAM_FAILURES.has(outcome.failure.code));
-        if (!outcome.ok) return refuse(outcome.failure);
-        return finish(jsonResponse({ ...outcome.body, message: redact(outcome.body.message) }, 200), 'ok');
+        if (!outcome.ok) return refuse(outcome.failure, storeFailure);
+        return finish(jsonResponse({ ...outcome.body, message: redact(outcome.body.message) }, 200), 'ok', storeFailure && `went ahead without the limits' store: ${storeFailure}`);
       } finally {
-        await releaseLock?.();
+        // A lock the store cannot release now expires by itself; the call's answer stands.
+        await releaseLock?.().catch(() => {});
       }
     } catch (error) {
       // The message may come from integrator code or a store; keep it out of the response.

@@ -23,6 +23,8 @@ export const DEFAULT_ERROR_MESSAGES: Record<ErrorCode, string> = {
     'Superfone did not answer in time, so it is unknown whether the call request went through. Check your Superfone app before trying again.',
   upstream_unavailable:
     'Superfone is not answering right now, so calls are paused for a moment. Try again shortly.',
+  limits_unavailable:
+    'The calling service cannot check its call limits right now, so no call was placed. Try again in a moment.',
   network_error:
     'Could not reach the calling service. Check your connection, then try again.',
   internal_error: 'The calling service hit an unexpected problem. Try again, or ask your administrator.',

@@ -38,6 +38,7 @@ export const ERROR_CODES = [
   'upstream_error',
   'upstream_timeout',
   'upstream_unavailable',
+  'limits_unavailable',
   'network_error',
   'internal_error',
 ] as const;
@@ -62,6 +63,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   upstream_error: 502,
   upstream_timeout: 504,
   upstream_unavailable: 503,
+  limits_unavailable: 503,
   network_error: 0,
   internal_error: 500,
 };

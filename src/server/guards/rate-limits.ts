@@ -35,10 +35,13 @@ export interface CallAttempt {
   agentBound: boolean;
 }
 
+/** The proxy's setup is wrong, as opposed to its store being out of reach. */
+export class RateLimitSetupError extends Error {}
+
 /** A per-client limit with nobody to count against is a setup error, never one shared bucket. */
 function clientOf(attempt: CallAttempt): string {
   if (attempt.clientKey === null || attempt.clientKey === '') {
-    throw new Error(
+    throw new RateLimitSetupError(
       'rate limits: a per-client limit applies but the request has no client identity. Pass { clientAddress } from your adapter, set clientKey, or turn the limit off (rateLimits.perClient / endsPerClient: false).',
     );
   }
