@@ -34,6 +34,10 @@ const routes = new Map([
 ]);
 const listeners = new Map([...routes].map(([path, handler]) => [path, toNodeListener(handler)]));
 listeners.set(TEST_ROUTES.simulator, toNodeListener(createSimulatorControlHandler(running.simulator, TEST_ROUTES.simulator)));
+listeners.set(
+  TEST_ROUTES.undeliveredPassThrough,
+  toNodeListener(async () => Response.json({ data: { notificationID: 7, sentSuccess: false }, message: 'success' })),
+);
 
 export default {
   files: ['test/browser/**/*.test.ts'],

@@ -318,13 +318,17 @@ export class SuperfoneCallButton extends LitElement {
    */
   #syncWithActiveCalls(): void {
     if (!this.isConnected || !this.#readiness.ok || this.#controller) return;
-    const { call: { customerNumber, agentNumber }, display } = this.#readiness;
-    const record = activeCalls().get(agentKeyFor(agentNumber, this.proxyUrl)) ?? null;
-    const ours = record !== null && record.customerNumber === customerNumber;
+    const { call: current, display } = this.#readiness;
+    // The call this control started (or adopted) is followed even after the page rewrote
+    // its number: End must still reach that call, not the number now in the attribute.
+    const followed = this.#call ?? { ...current, proxyUrl: this.proxyUrl };
+    const record = activeCalls().get(agentKeyFor(followed.agentNumber, followed.proxyUrl)) ?? null;
+    const ours = record !== null && record.customerNumber === followed.customerNumber;
     this.busyWith = record && !ours ? record : null;
     if (ours && this.callState !== 'active') {
+      const { customerNumber, agentNumber } = followed;
       this.#call = { customerNumber, agentNumber, proxyUrl: record.proxyUrl, notificationId: record.notificationId };
-      this.#becomeActive(`On a call with ${display}.`);
+      this.#becomeActive(`On a call with ${customerNumber === current.customerNumber ? display : formatForDisplay(customerNumber)}.`);
     } else if (!ours && this.callState === 'active') {
       // Ended elsewhere: another control, another tab, or the time limit.
       this.#call = null;
@@ -332,6 +336,7 @@ export class SuperfoneCallButton extends LitElement {
       this.#enter('idle', 'Call ended.');
     }
   }
+
 
   #checkNumbers(): Readiness {
     const country = this.defaultCountry.toUpperCase();

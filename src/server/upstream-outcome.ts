@@ -11,7 +11,6 @@ export type UpstreamOutcome =
  * any 409, or any 4xx whose message reads like it, counts as busy.
  */
 const BUSY_MESSAGE = /\b(busy|already\s+(on|in)\s+(an?\s+)?(active\s+|ongoing\s+)?call|(active|ongoing)\s+call)\b/i;
-const NUMBER_MESSAGE = /\b(phone|number|e\.?164)\b/i;
 
 /** Retry-After as Superfone sent it when it is a valid value, else a cautious default. */
 const DEFAULT_RETRY_AFTER_SECONDS = '30';
@@ -57,11 +56,9 @@ export function interpretUpstreamResult(action: CallAction, result: UpstreamResu
     return { ok: true, body: { data: { notificationID: body.data.notificationID, sentSuccess: true }, message: body.message.slice(0, 200) } };
   }
   if (status === 409 || (status >= 400 && status < 500 && BUSY_MESSAGE.test(message))) return fail('agent_busy');
-  if (status === 400) {
-    return NUMBER_MESSAGE.test(message)
-      ? fail('invalid_number', 'Superfone rejected one of the phone numbers. Check the customer and agent numbers, then try again.')
-      : fail('bad_request', 'Superfone did not accept the call request. Try again, or ask your administrator.');
-  }
+  // The proxy always sends every parameter, validated; Superfone documents 400 for a
+  // missing parameter or a number not in E.164, so a 400 here is about a number.
+  if (status === 400) return fail('invalid_number', 'Superfone rejected one of the phone numbers. Check the customer and agent numbers, then try again.');
   if (status === 401 || status === 403) return fail('upstream_auth');
   if (status === 404) return fail('agent_not_found');
   if (status === 429) return fail('rate_limited', undefined, { 'Retry-After': validRetryAfter(result.retryAfter) });

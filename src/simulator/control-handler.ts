@@ -22,6 +22,10 @@ function parseFault(body: Record<string, unknown>): SimulatorFault | null | stri
     const retryAfterSeconds = Number(body.retryAfterSeconds ?? 30);
     return Number.isInteger(retryAfterSeconds) && retryAfterSeconds >= 0 ? { kind, retryAfterSeconds } : 'retryAfterSeconds must be a whole number';
   }
+  if (kind === 'reject') {
+    const status = Number(body.status ?? 400);
+    return Number.isInteger(status) && status >= 400 && status < 600 ? { kind, status, message: String(body.message ?? 'Invalid request') } : 'status must be a 4xx or 5xx';
+  }
   if (kind === 'huge-body') {
     const bytes = Number(body.bytes ?? 50_000_000);
     return Number.isInteger(bytes) && bytes > 0 ? { kind, bytes } : 'bytes must be a positive whole number';

@@ -31,9 +31,11 @@ export type SimulatorFault =
   /** A 200 whose JSON body is `bytes` long: a broken gateway, or a debug dump. */
   | { kind: 'huge-body'; bytes: number }
   /** A normal success with undocumented extras, the API key echoed among them. */
-  | { kind: 'leaky-success' };
+  | { kind: 'leaky-success' }
+  /** Any documented refusal: `400 Invalid request`, `403 Forbidden`, … */
+  | { kind: 'reject'; status: number; message: string };
 
-export const FAULT_KINDS = ['slow', 'hang', 'reset', 'server-error', 'html', 'truncated-json', 'rate-limit', 'huge-body', 'leaky-success'] as const;
+export const FAULT_KINDS = ['slow', 'hang', 'reset', 'server-error', 'html', 'truncated-json', 'rate-limit', 'huge-body', 'leaky-success', 'reject'] as const;
 
 /** How the simulator answers one API request; the server turns it into bytes on the wire. */
 export type ApiReply =
@@ -257,5 +259,7 @@ function faultReply(fault: SimulatorFault): ApiReply | null {
         body: { message: 'Too many requests' },
         headers: { 'Retry-After': String(fault.retryAfterSeconds) },
       };
+    case 'reject':
+      return { kind: 'json', status: fault.status, body: { message: fault.message } };
   }
 }

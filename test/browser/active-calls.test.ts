@@ -1,5 +1,5 @@
-import { expect } from '@open-wc/testing';
-import { ActiveCalls, agentKeyFor, STALE_AFTER_MS, type ActiveCallRecord } from '../../src/element/active-calls.js';
+import { expect, oneEvent } from '@open-wc/testing';
+import { activeCalls, ActiveCalls, agentKeyFor, STALE_AFTER_MS, STORAGE_KEY, type ActiveCallRecord } from '../../src/element/active-calls.js';
 
 /** A Storage of its own, so these tests do not touch the page's real record of calls. */
 function memoryStorage(): Storage {
@@ -84,5 +84,28 @@ describe('the record of active calls shared by tabs', () => {
     const calls = new ActiveCalls(broken, null);
     calls.set(record());
     expect(calls.get('+919876543210')?.customerNumber).to.equal('+918000000001');
+  });
+});
+
+describe('the page’s shared record, without BroadcastChannel', () => {
+  it('learns of another tab’s call from the storage event alone', async () => {
+    // A same-origin frame is another document: its write reaches this page only as a
+    // storage event, the path a browser without BroadcastChannel depends on.
+    const calls = activeCalls();
+    const key = agentKeyFor('+919812345600', '/api/superfone/call');
+    expect(calls.get(key)).to.equal(undefined);
+    const frame = document.createElement('iframe');
+    document.body.append(frame);
+    try {
+      const changed = oneEvent(calls, 'change');
+      const written = record({ agentKey: key, agentNumber: '+919812345600', notificationId: 99 });
+      frame.contentWindow!.localStorage.setItem(STORAGE_KEY, JSON.stringify({ [key]: written }));
+      await changed;
+      expect(calls.get(key)).to.deep.equal(written);
+    } finally {
+      frame.remove();
+      localStorage.removeItem(STORAGE_KEY);
+      calls.reload();
+    }
   });
 });

@@ -51,6 +51,17 @@ describe('placing and ending a call through the proxy and simulator', () => {
     expect(state.agents.find((agent) => agent.number === ASHA)!.activeCall).to.equal(null);
   });
 
+  it('end() ends the call it started, even after the page changed the customer number', async () => {
+    const element = await callButton('+91 80000 00001');
+    await element.start();
+    element.setAttribute('customer-number', '+91 98450 12345');
+    await element.updateComplete;
+    await element.end();
+    const end = (await simulator.state()).notifications.at(-1)!;
+    expect([end.action, end.customerNumber]).to.deep.equal(['END', '+918000000001']);
+    expect(element.state).to.equal('idle');
+  });
+
   it('start() and end() resolve once the proxy has answered', async () => {
     const element = await callButton('+91 80000 00001');
     await element.start();

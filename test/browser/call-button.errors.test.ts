@@ -234,3 +234,17 @@ describe('every error code reaches the element with words an agent understands',
     });
   });
 });
+
+describe('an answer that says the notification did not reach the app', () => {
+  beforeEach(() => simulator.reset());
+
+  it('a 200 with sentSuccess: false is a failure (notification_failed), never a started call', async () => {
+    const element = await callButton('+91 80000 00001', { proxyUrl: TEST_ROUTES.undeliveredPassThrough });
+    const started = await eventsDuring('superfone-call-started', async () => {
+      const detail = await failedStart(element);
+      expect(detail.code).to.equal('notification_failed');
+    });
+    expect(started).to.deep.equal([]);
+    expect(element.state).to.equal('error');
+  });
+});

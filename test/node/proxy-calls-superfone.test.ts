@@ -80,6 +80,11 @@ describe('the proxy calls Superfone once, correctly encoded, and maps every answ
     ['truncated JSON', { kind: 'truncated-json' }, 502, 'upstream_error', /could not read/],
     ['a reset connection', { kind: 'reset' }, 502, 'upstream_error', /connection to Superfone failed/],
     ['429', { kind: 'rate-limit', retryAfterSeconds: 7 }, 429, 'rate_limited'],
+    ['400 Invalid phone number', { kind: 'reject', status: 400, message: 'Invalid phone number' }, 400, 'invalid_number', /rejected one of the phone numbers/],
+    ['400 Invalid request', { kind: 'reject', status: 400, message: 'Invalid request' }, 400, 'invalid_number', /rejected one of the phone numbers/],
+    ['401 UnAuthorized', { kind: 'reject', status: 401, message: 'UnAuthorized, Please Provide Valid API Key' }, 502, 'upstream_auth'],
+    ['403 Forbidden', { kind: 'reject', status: 403, message: 'Forbidden' }, 502, 'upstream_auth'],
+    ['404 User not found', { kind: 'reject', status: 404, message: 'User not found' }, 404, 'agent_not_found'],
   ];
   for (const [what, fault, status, code, message] of faults) {
     it(`${what} → ${status} ${code}, after exactly one upstream request`, async () => {

@@ -6,7 +6,11 @@ import { memoryStore } from '../../src/server/guards/call-guard-store.js';
 import { CircuitBreaker } from '../../src/server/guards/circuit-breaker.js';
 import { CallRateLimits } from '../../src/server/guards/rate-limits.js';
 import { maskNumber } from '../../src/server/audit.js';
-import { ASHA, proxiesPerTest, startBody, VIKRAM, type ProxyUnderTest } from './helpers.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { superfoneListener } from '../../src/server/node-proxy.js';
+import { startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
+import { API_KEY, ASHA, proxiesPerTest, startBody, VIKRAM, type ProxyUnderTest } from './helpers.js';
 
 const CRM = 'https://crm.example.com';
 
@@ -57,6 +61,36 @@ describe('the proxy guards the paid account', () => {
       const answer = await proxy.call(startBody(), { headers: { 'Sec-Fetch-Site': 'cross-site' } });
       assert.equal(answer.status, 403);
       assert.equal(upstreamRequests(proxy), 0);
+    });
+
+    it('refuses a same-site request that carries no Origin (a sibling subdomain is another site’s page)', async () => {
+      const proxy = await proxyFor();
+      const answer = await proxy.call(startBody(), { headers: { 'Sec-Fetch-Site': 'same-site' } });
+      assert.equal(answer.status, 403);
+      assert.equal(upstreamRequests(proxy), 0);
+    });
+
+    it('counts the per-client limit by the TCP peer, never by a header a client can forge', async () => {
+      const upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
+      const server = createServer(superfoneListener({ apiKey: API_KEY, apiBase: upstream.apiBase, rateLimits: { perClient: { points: 2, durationSec: 60 } } }));
+      try {
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+        const statuses: number[] = [];
+        for (let index = 0; index < 3; index++) {
+          const response = await fetch(url, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': `203.0.113.${index}`, 'X-Real-IP': `198.51.100.${index}` },
+            body: JSON.stringify(startBody(`+91984500${String(7000 + index)}`, `+9198123${String(45670 + index)}`)),
+          });
+          statuses.push(response.status);
+        }
+        assert.equal(statuses[2], 429, `a new X-Forwarded-For each time is still one client: ${statuses.join(', ')}`);
+      } finally {
+        server.closeAllConnections();
+        server.close();
+        await upstream.close();
+      }
     });
 
     it('allows its own origin without CORS headers', async () => {

@@ -12,6 +12,12 @@ export const TEST_ROUTES = {
   brokenAuthorize: '/api/broken-authorize/call',
   /** A proxy with the default limits and countries, and a circuit breaker that opens after 2 failures. */
   guarded: '/api/guarded/call',
+  /**
+   * Not our proxy: a pass-through that answers 200 with Superfone's body as it came,
+   * `sentSuccess: false` included, as an older or hand-written proxy would. Ours never
+   * does (it answers 502), so only a stand-in can show what the element does with it.
+   */
+  undeliveredPassThrough: '/api/pass-through-undelivered/call',
   /** The simulator's control endpoints. */
   simulator: '/__superfone-simulator',
 } as const;

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { memoryStore } from '../../src/server/guards/call-guard-store.js';
+import { proxiesPerTest, startBody } from './helpers.js';
+
+describe('one START per agent in flight: the lock', { timeout: 30_000 }, () => {
+  const proxyFor = proxiesPerTest();
+
+  it('a holder whose lock expired and was taken by another cannot release the new holder’s lock', async () => {
+    const store = memoryStore();
+    const releaseStale = await store.tryLock('start:+919876543210', 30);
+    assert.ok(releaseStale);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const releaseCurrent = await store.tryLock('start:+919876543210', 10_000);
+    assert.ok(releaseCurrent, 'the expired lock can be taken');
+    await releaseStale();
+    assert.equal(await store.tryLock('start:+919876543210', 10_000), null, 'still held by the current holder');
+    await releaseCurrent();
+    assert.ok(await store.tryLock('start:+919876543210', 10_000), 'free once its holder releases it');
+  });
+
+  it('holds for as long as Superfone may take to answer: a START racing a slow one is refused however late it comes', async () => {
+    const proxy = await proxyFor({ timeoutMs: 1_500 });
+    proxy.upstream.simulator.setFault({ kind: 'slow', delayMs: 1_200 }, 1);
+    const slow = proxy.call(startBody('+918000000001'));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const racing = await proxy.call(startBody('+919845012345'));
+    assert.equal(racing.status, 409, 'the lock is still held a second in');
+    assert.equal(racing.json.error.code, 'agent_busy');
+    assert.equal((await slow).status, 200);
+    assert.equal(proxy.upstream.simulator.requestCount, 1);
+  });
+});
