@@ -7,10 +7,18 @@ const STAGES = ['typecheck', 'test:node', 'test:browser', 'test:e2e', 'test:pack
 /** Keys the tests hand to proxies, and the shape of every simulator-made key. */
 const SECRETS = [/sf_live_SECRET_6f1c9a0b2e/, /sf_test_BROWSER_SECRET_41d7/, /sf_not_the_key/, /sf_wrong_key/, /sim_[0-9a-f]{36}/];
 
+/** A stage still running after this long has hung: it is stopped and counted as failed. */
+const STAGE_TIMEOUT_MS = 20 * 60 * 1000;
+
 function run(script) {
   return new Promise((resolve) => {
     let captured = '';
-    const child = spawn('npm', ['run', '--silent', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', '--silent', script], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const timer = setTimeout(() => {
+      captured += `\n${script} ran past ${STAGE_TIMEOUT_MS / 60_000} minutes and was stopped.\n`;
+      console.error(`\n${script} ran past ${STAGE_TIMEOUT_MS / 60_000} minutes and was stopped.`);
+      process.kill(-child.pid, 'SIGKILL');
+    }, STAGE_TIMEOUT_MS);
     child.stdout.on('data', (chunk) => {
       captured += chunk;
       process.stdout.write(chunk);
@@ -19,7 +27,10 @@ function run(script) {
       captured += chunk;
       process.stderr.write(chunk);
     });
-    child.on('close', (code) => resolve({ code: code ?? 1, captured }));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, captured });
+    });
   });
 }
 
