@@ -20,6 +20,9 @@ export interface ProxyLogEntry {
   detail?: string;
   /** Refusals left out of the log since the last entry, because they came faster than the budget. */
   suppressed?: number;
+  /** For a notification from Superfone: its event, and whether its record matched a START here. */
+  event?: string;
+  matched?: boolean;
 }
 
 export type AuditLog = (entry: ProxyLogEntry, refusal: boolean) => void;

@@ -24,6 +24,8 @@ Options (each has an environment variable; a flag wins over it):
   --request-timeout-ms MS SUPERFONE_REQUEST_TIMEOUT_MS A client must send its whole request within this. Default ${DEFAULT_REQUEST_TIMEOUT_MS}
   --allowed-countries LIST SUPERFONE_ALLOWED_COUNTRIES Comma-separated destination countries. Default: the default country
   --redis-url URL        SUPERFONE_REDIS_URL        Share rate limits and locks with other instances through Redis
+  --webhook-secret S     SUPERFONE_WEBHOOK_SECRET   Accept Superfone's call notifications at /api/superfone/webhook,
+                                                    sent with the header Authorization: Bearer S (16+ characters)
   --port PORT            PORT                       Default ${DEFAULT_PORT}
   --host HOST            HOST                       Default ${DEFAULT_HOST} (loopback only)
   --simulate                                        Run the built-in Superfone simulator as upstream
@@ -39,6 +41,7 @@ export interface CliConfig {
   allowedHosts: string[];
   allowedCountries: CountryCode[];
   redisUrl: string | undefined;
+  webhookSecret: string | undefined;
   simulate: boolean;
   apiKey: string | undefined;
   apiBase: string;
@@ -77,6 +80,7 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
         'request-timeout-ms': { type: 'string' },
         'allowed-countries': { type: 'string' },
         'redis-url': { type: 'string' },
+        'webhook-secret': { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
         simulate: { type: 'boolean' },
@@ -119,6 +123,7 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
     allowedHosts,
     allowedCountries: allowedCountries as CountryCode[],
     redisUrl,
+    webhookSecret: values['webhook-secret'] ?? env.SUPERFONE_WEBHOOK_SECRET,
     simulate,
     apiKey,
     apiBase,

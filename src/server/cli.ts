@@ -63,6 +63,7 @@ async function main(config: CliConfig): Promise<void> {
       allowedHosts: config.allowedHosts,
       allowedCountries: config.allowedCountries.length > 0 ? config.allowedCountries : undefined,
       store: shared.store,
+      webhookSecret: config.webhookSecret,
       log,
     }),
   );

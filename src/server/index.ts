@@ -16,4 +16,7 @@ export { DEFAULT_REFUSALS_LOGGED_PER_MINUTE, maskNumber } from './audit.js';
 export { memoryStore, type CallGuardStore } from './guards/call-guard-store.js';
 export { DEFAULT_RATE_LIMITS, type RateLimit, type RateLimitOptions } from './guards/rate-limits.js';
 export type { CircuitBreakerOptions } from './guards/circuit-breaker.js';
+export type { CallRecord, CallStatus } from '../shared/call-record.js';
+export type { CallMatch } from './notifications/pending-calls.js';
+export { REPORTED_FIELD_NAMES, toCallRecord, type NotificationFieldNames } from './notifications/call-record-mapping.js';
 export * from '../shared/protocol.js';

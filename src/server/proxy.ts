@@ -9,6 +9,10 @@ import { checkHost, createHostPolicy } from './guards/host-policy.js';
 import { checkOrigin, corsHeaders, parseAllowedOrigin, preflightHeaders } from './guards/origin-policy.js';
 import { CallRateLimits, RateLimitSetupError, type RateLimitName, type RateLimitOptions } from './guards/rate-limits.js';
 import { errorResponse, jsonResponse, withSecurityHeaders, type ProxyFailure } from './responses.js';
+import type { CallRecord } from '../shared/call-record.js';
+import type { NotificationFieldNames } from './notifications/call-record-mapping.js';
+import { DeliveriesSeen, PendingCalls, type CallMatch } from './notifications/pending-calls.js';
+import { receiveNotification } from './notifications/receiver.js';
 import { callSuperfone } from './superfone-client.js';
 import { interpretUpstreamResult } from './upstream-outcome.js';
 
@@ -49,6 +53,20 @@ export interface SuperfoneProxyOptions {
   allowedHosts?: string[];
   /** Answer only at this path, others `404`. Leave unset where a framework mounts the handler at its path. */
   path?: string;
+  /**
+   * Turns on the notification receiver: Superfone's deliveries, authenticated by this
+   * secret, which the account owner sets in the dashboard as the header
+   * `Authorization: Bearer <secret>`. They are accepted at the `webhook` path beside the
+   * calls' (`/api/superfone/webhook` beside `/api/superfone/call`). Unset: no such route (`404`).
+   */
+  webhookSecret?: string;
+  /**
+   * Hears every completed call Superfone reports, matched to a START made here or not:
+   * the reliable place to log calls in the CRM, since the page may be closed by then.
+   */
+  onCallRecord?: (record: CallRecord, match: CallMatch | null) => void | Promise<void>;
+  /** Payload field names, where your deliveries differ from the reported ones. */
+  notificationFields?: Partial<NotificationFieldNames>;
   /** Countries calls may go to. Default: `defaultCountry` only. */
   allowedCountries?: CountryCode[];
   /** Allow premium-rate and shared-cost destinations. Default `false`. */
@@ -109,6 +127,9 @@ function checkOptions(options: SuperfoneProxyOptions): void {
   if (options.path !== undefined && !options.path.startsWith('/')) {
     throw new TypeError(`createSuperfoneProxy: path "${options.path}" must start with /.`);
   }
+  if (options.webhookSecret !== undefined && options.webhookSecret.trim().length < 16) {
+    throw new TypeError('createSuperfoneProxy: webhookSecret must be at least 16 characters; use a long random value.');
+  }
 }
 
 /**
@@ -139,12 +160,19 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
     fetch: options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args)),
   };
   const redact = (text: string) => text.split(client.apiKey).join('[redacted]');
+  const pending = new PendingCalls();
+  const receiver = options.webhookSecret
+    ? { secret: options.webhookSecret.trim(), defaultCountry, fields: options.notificationFields, pending, seen: new DeliveriesSeen() }
+    : null;
+  // Beside the calls' path: `/api/superfone/call` → `/api/superfone/webhook`.
+  const webhookPath = options.path?.replace(/[^/]*$/, 'webhook');
+  const isWebhookPath = (pathname: string) => (webhookPath ? pathname === webhookPath : /\/webhook\/?$/.test(pathname));
   // Held a little past the upstream timeout, so a racing START cannot slip in while one is in flight.
   const lockTtlMs = client.timeoutMs + 2_000;
 
   return async function handleCallRequest(request, platform = {}) {
     const startedAt = performance.now();
-    const entry: Pick<ProxyLogEntry, 'action' | 'agent' | 'customer' | 'upstreamStatus'> = {
+    const entry: Pick<ProxyLogEntry, 'action' | 'agent' | 'customer' | 'upstreamStatus' | 'event' | 'matched'> = {
       action: null,
       agent: null,
       customer: null,
@@ -186,7 +214,29 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
       // Before anything else: a request for a name we do not serve may be a rebound page.
       const badHost = checkHost(request, hosts);
       if (badHost) return refuse(badHost);
-      if (options.path !== undefined && new URL(request.url).pathname !== options.path) {
+      const pathname = new URL(request.url).pathname;
+      if (isWebhookPath(pathname) && receiver) {
+        wentUpstream = true; // a delivery is always logged: it is Superfone's, not a client's
+        const delivery = await receiveNotification(request, receiver);
+        if (!delivery.ok) {
+          wentUpstream = delivery.failure.code !== 'unauthorized';
+          return refuse(delivery.failure);
+        }
+        entry.event = delivery.event;
+        entry.customer = maskNumber(delivery.record?.customerNumber ?? null);
+        entry.agent = maskNumber(delivery.record?.agentNumber ?? delivery.match?.agentNumber ?? null);
+        if (delivery.record) entry.matched = delivery.match !== null;
+        let detail: string | undefined;
+        if (delivery.record && !delivery.duplicate) {
+          try {
+            await options.onCallRecord?.(delivery.record, delivery.match);
+          } catch (error) {
+            detail = `onCallRecord threw: ${error instanceof Error ? error.message : String(error)}`;
+          }
+        }
+        return finish(jsonResponse({ ok: true, ...(delivery.duplicate ? { duplicate: true } : {}) }, 200), 'ok', detail);
+      }
+      if (options.path !== undefined && pathname !== options.path) {
         return refuse({ code: 'bad_request', status: 404, message: `Not found; the call service is at ${options.path}.` });
       }
       const origin = checkOrigin(request, allowedOrigins, hosts);
@@ -280,6 +330,10 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
         // A failing END must not shut out new calls (anyone can send ENDs); one that works shows Superfone is back.
         if (call.action === 'START' || outcome.ok) breaker?.record(!outcome.ok && UPSTREAM_FAILURES.has(outcome.failure.code));
         if (!outcome.ok) return refuse(outcome.failure, storeFailure);
+        // Its record, when Superfone reports the call, is matched to this START.
+        if (call.action === 'START') {
+          pending.remember({ agentNumber, customerNumber: call.customerNumber, startedAt: Date.now(), notificationId: outcome.body.data.notificationID });
+        }
         return finish(jsonResponse({ ...outcome.body, message: redact(outcome.body.message) }, 200), 'ok', storeFailure && `went ahead without the limits' store: ${storeFailure}`);
       } finally {
         // A lock the store cannot release now expires by itself; the call's answer stands.

@@ -27,7 +27,11 @@ export function superfoneProxy(options: SuperfoneVitePluginOptions): Plugin {
         void control(req, res);
       });
     }
-    server.middlewares.use(path, superfoneListener(proxyOptions));
+    // Mounted at the calls' folder, so the notifications route beside them (`…/webhook`) is
+    // served too; at the site's root that would take every path from Vite, so not there.
+    const folder = path.replace(/\/[^/]*$/, '');
+    if (folder) server.middlewares.use(folder, superfoneListener({ ...proxyOptions, path: path.slice(folder.length) }));
+    else server.middlewares.use(path, superfoneListener(proxyOptions));
     server.httpServer?.once('close', () => void simulator?.close());
   }
 

@@ -19,6 +19,8 @@ describe('the README’s server recipes run as written', { timeout: 120_000 }, (
   let packed: PackedProject;
   let upstream: RunningSimulator;
   const children: ChildProcess[] = [];
+  /** What each recipe's process printed so far. */
+  const outputs = new Map<string, () => string>();
 
   before(async () => {
     packed = installPackedTarball();
@@ -34,15 +36,16 @@ describe('the README’s server recipes run as written', { timeout: 120_000 }, (
   });
 
   /** Serves the recipe's default export (an Express app) on a free port, in its own process. */
-  async function serveApp(recipe: string): Promise<string> {
+  async function serveApp(recipe: string, env: Record<string, string> = {}): Promise<string> {
     const file = join(packed.dir, `${recipe}.mjs`);
     writeFileSync(file, readmeRecipe(recipe));
     const port = await freePort();
     const child = spawn(process.execPath, ['--input-type=module', '-e', `const { default: app } = await import(${JSON.stringify(file)}); app.listen(${port}, '127.0.0.1', () => console.log('listening'));`], {
       cwd: packed.dir,
-      env: { PATH: process.env.PATH, SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase },
+      env: { PATH: process.env.PATH, SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase, ...env },
     });
     children.push(child);
+    outputs.set(recipe, () => output);
     let output = '';
     await new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (chunk) => (output += chunk) && output.includes('listening') && resolve());
@@ -77,6 +80,23 @@ describe('the README’s server recipes run as written', { timeout: 120_000 }, (
       env: { PATH: process.env.PATH, SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase },
     });
     assert.equal(stdout.trim(), '200 true');
+  });
+
+  it('call notifications: a START, then Superfone’s record at /api/superfone/webhook, heard by onCallRecord with its match', async () => {
+    const secret = 'whsec_readme_0123456789';
+    const url = await serveApp('notifications', { SUPERFONE_WEBHOOK_SECRET: secret });
+    const started = await post(url);
+    assert.equal(started.status, 200, await started.clone().text());
+    const notificationId = ((await started.json()) as any).data.notificationID;
+    const delivery = await fetch(url.replace(/call$/, 'webhook'), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ event: 'ALL_CALLS', cdr_phone: '08000000001', staff_phone: '919876543210', cdr_id: 'c-1', cdr_disposition: 'ANSWERED', cdr_duration: 42, cdr_start: new Date(Date.now() + 1_000).toISOString() }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    assert.equal(delivery.status, 200);
+    for (let wait = 0; wait < 50 && !outputs.get('notifications')!().includes('"status"'); wait++) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.match(outputs.get('notifications')!(), new RegExp(`\\{"status":"answered","durationSec":42,"notificationId":${notificationId}\\}`));
   });
 
   it('the simulator inside your own server: a call to Asha works with no key at all', async () => {

@@ -1,0 +1,29 @@
+/**
+ * A completed call as Superfone reports it through its event notifications, in one shape
+ * for the integrator's server (and, later, the page). Read by one mapping module on the
+ * server; see `src/server/notifications/call-record-mapping.ts` for what is assumed.
+ */
+export const CALL_STATUSES = ['answered', 'missed', 'busy', 'failed', 'unknown'] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
+
+export interface CallRecord {
+  /** Superfone's id for the call's record, when the payload carries one. */
+  cdrId: string | null;
+  /** E.164, whatever format arrived; `null` when absent or not a phone number. */
+  customerNumber: string | null;
+  /** The team member's number, E.164; `null` when the payload has none. */
+  agentNumber: string | null;
+  status: CallStatus;
+  durationSec: number | null;
+  /** ISO 8601 UTC instants. */
+  startedAt: string | null;
+  answeredAt: string | null;
+  endedAt: string | null;
+  /** Reported to be a pre-signed link that expires. */
+  recordingUrl: string | null;
+  direction: 'outbound' | 'inbound' | null;
+  /** The notification's event name (`ALL_CALLS`, `MISSED_CALL`). */
+  event: string;
+  /** The payload as it arrived. */
+  raw: Record<string, unknown>;
+}

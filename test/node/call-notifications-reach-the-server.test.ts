@@ -1,0 +1,287 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { CallRecord } from '../../src/shared/call-record.js';
+import { notificationNumber, notificationTime, toCallRecord } from '../../src/server/notifications/call-record-mapping.js';
+import { PendingCalls, type CallMatch } from '../../src/server/notifications/pending-calls.js';
+import { startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
+import { startCliProxy } from '../support/cli-proxy.js';
+import { API_KEY, ASHA, assertNoKey, proxiesPerTest, startBody, VIKRAM } from './helpers.js';
+
+const SECRET = 'whsec_test_0123456789abcdef';
+const CUSTOMER = '+918000000001';
+
+/** A delivery as the reported field names have it. */
+function allCalls(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    event: 'ALL_CALLS',
+    superfone_number: '+918069000000',
+    organization_name: 'Acme',
+    cdr_phone: '08000000001',
+    staff_phone: '919876543210',
+    cdr_id: 'cdr-1',
+    cdr_disposition: 'ANSWERED',
+    cdr_duration: '252',
+    cdr_start: '2026-11-26 15:00:05',
+    cdr_answer: '2026-11-26 15:00:12',
+    cdr_end: '2026-11-26 15:04:24',
+    cdr_recording_url: 'https://recordings.example/cdr-1.mp3?sig=abc',
+    cdr_call_type: 'OUTBOUND',
+    contact_first_name: 'Priya',
+    ...overrides,
+  };
+}
+
+describe('call notifications: one mapping from a delivery to a CallRecord', () => {
+  it('reads the reported fields, numbers to E.164 and IST times to UTC', () => {
+    const record = toCallRecord(allCalls(), { defaultCountry: 'IN' })!;
+    assert.deepEqual({ ...record, raw: undefined }, {
+      cdrId: 'cdr-1',
+      customerNumber: CUSTOMER,
+      agentNumber: ASHA,
+      status: 'answered',
+      durationSec: 252,
+      startedAt: '2026-11-26T09:30:05.000Z',
+      answeredAt: '2026-11-26T09:30:12.000Z',
+      endedAt: '2026-11-26T09:34:24.000Z',
+      recordingUrl: 'https://recordings.example/cdr-1.mp3?sig=abc',
+      direction: 'outbound',
+      event: 'ALL_CALLS',
+      raw: undefined,
+    });
+    assert.equal(record.raw.contact_first_name, 'Priya');
+  });
+
+  it('numbers in every format that arrives: +91…, 91…, 0…, national; junk is null', () => {
+    for (const written of ['+91 80000 00001', '918000000001', '08000000001', '8000000001', 918000000001]) {
+      assert.equal(notificationNumber(written, 'IN'), CUSTOMER, String(written));
+    }
+    for (const junk of ['', 'anonymous', '123', null, undefined, {}, ['+918000000001']]) assert.equal(notificationNumber(junk, 'IN'), null);
+  });
+
+  it('times: zone-less as IST, with a zone as written, epoch seconds and milliseconds; junk is null', () => {
+    assert.equal(notificationTime('2026-11-26T15:00:05'), '2026-11-26T09:30:05.000Z');
+    assert.equal(notificationTime('2026-11-26T15:00:05Z'), '2026-11-26T15:00:05.000Z');
+    assert.equal(notificationTime(1_795_000_000), new Date(1_795_000_000_000).toISOString());
+    assert.equal(notificationTime(1_795_000_000_123), new Date(1_795_000_000_123).toISOString());
+    assert.equal(notificationTime('yesterday'), null);
+  });
+
+  it('dispositions to statuses; MISSED_CALL is missed whatever it says; unknown words are unknown', () => {
+    const statusOf = (overrides: Record<string, unknown>) => toCallRecord(allCalls(overrides), { defaultCountry: 'IN' })!.status;
+    assert.equal(statusOf({ cdr_disposition: 'no answer' }), 'missed');
+    assert.equal(statusOf({ cdr_disposition: 'BUSY' }), 'busy');
+    assert.equal(statusOf({ cdr_disposition: 'REJECTED' }), 'failed');
+    assert.equal(statusOf({ cdr_disposition: 'SOMETHING_NEW' }), 'unknown');
+    assert.equal(statusOf({ event: 'MISSED_CALL', cdr_disposition: undefined }), 'missed');
+  });
+
+  it('missing fields are null, other events are not records, and other field names can be mapped', () => {
+    const bare = toCallRecord({ event: 'ALL_CALLS', cdr_phone: '8000000001' }, { defaultCountry: 'IN' })!;
+    assert.deepEqual([bare.cdrId, bare.agentNumber, bare.durationSec, bare.startedAt, bare.recordingUrl, bare.status], [null, null, null, null, null, 'unknown']);
+    assert.equal(toCallRecord({ event: 'CUSTOMER_CHANGE', cdr_phone: '8000000001' }, { defaultCountry: 'IN' }), null);
+    const renamed = toCallRecord({ event: 'ALL_CALLS', phone: '8000000001', agent_mobile: '9876543210', call_uuid: 'u-9' }, {
+      defaultCountry: 'IN',
+      fields: { customerNumber: ['phone'], agentNumber: ['agent_mobile'], cdrId: ['call_uuid'] },
+    })!;
+    assert.deepEqual([renamed.customerNumber, renamed.agentNumber, renamed.cdrId], [CUSTOMER, ASHA, 'u-9']);
+  });
+
+  it('never throws on any JSON object, and a number it gives is always E.164 (fast-check, 2,000 payloads)', () => {
+    const value = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constantFrom('+918000000001', '08000000001', '2026-11-26 15:00:05', 'ANSWERED'));
+    const payload = fc.record(
+      { event: fc.constantFrom('ALL_CALLS', 'MISSED_CALL', 'OTHER'), cdr_phone: value, staff_phone: value, cdr_id: value, cdr_disposition: value, cdr_duration: value, cdr_start: value, cdr_end: value, cdr_recording_url: value },
+      { requiredKeys: ['event'] },
+    );
+    fc.assert(
+      fc.property(payload, (body) => {
+        const record = toCallRecord(body, { defaultCountry: 'IN' });
+        if (record === null) return body.event === 'OTHER';
+        for (const number of [record.customerNumber, record.agentNumber]) assert.ok(number === null || /^\+[1-9]\d{6,14}$/.test(number));
+        assert.ok(record.durationSec === null || record.durationSec >= 0);
+        return true;
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+});
+
+describe('call notifications: a record matched to the START that caused it', () => {
+  const record = (overrides: Partial<CallRecord>): CallRecord => ({ ...toCallRecord(allCalls(), { defaultCountry: 'IN' })!, ...overrides });
+  const START_TIME = Date.parse('2026-11-26T09:30:00Z');
+
+  it('the oldest pending START with the same agent and customer, made before the record', () => {
+    const pending = new PendingCalls({ now: () => START_TIME + 60_000 });
+    pending.remember({ agentNumber: ASHA, customerNumber: CUSTOMER, startedAt: START_TIME - 1_000, notificationId: 1 });
+    pending.remember({ agentNumber: ASHA, customerNumber: CUSTOMER, startedAt: START_TIME, notificationId: 2 });
+    assert.equal(pending.match(record({}))?.notificationId, 1);
+    assert.equal(pending.match(record({}))?.notificationId, 2, 'a match is used up');
+    assert.equal(pending.match(record({})), null);
+  });
+
+  it('another agent’s START, or one made after the record (beyond clock skew), never matches', () => {
+    const pending = new PendingCalls({ now: () => START_TIME });
+    pending.remember({ agentNumber: VIKRAM, customerNumber: CUSTOMER, startedAt: START_TIME, notificationId: 1 });
+    assert.equal(pending.match(record({})), null);
+    const later = new PendingCalls({ now: () => START_TIME + 3_600_000 });
+    later.remember({ agentNumber: ASHA, customerNumber: CUSTOMER, startedAt: START_TIME + 3_600_000, notificationId: 2 });
+    assert.equal(later.match(record({})), null);
+  });
+
+  it('without an agent number: the only pending START to that customer matches; two make it ambiguous, and none match', () => {
+    const one = new PendingCalls({ now: () => START_TIME });
+    one.remember({ agentNumber: VIKRAM, customerNumber: CUSTOMER, startedAt: START_TIME, notificationId: 1 });
+    assert.equal(one.match(record({ agentNumber: null }))?.notificationId, 1);
+    const two = new PendingCalls({ now: () => START_TIME });
+    two.remember({ agentNumber: VIKRAM, customerNumber: CUSTOMER, startedAt: START_TIME, notificationId: 1 });
+    two.remember({ agentNumber: ASHA, customerNumber: CUSTOMER, startedAt: START_TIME, notificationId: 2 });
+    assert.equal(two.match(record({ agentNumber: null })), null);
+  });
+
+  it('a START whose app never dialed expires', () => {
+    let now = START_TIME;
+    const pending = new PendingCalls({ ttlMs: 60_000, now: () => now });
+    pending.remember({ agentNumber: ASHA, customerNumber: CUSTOMER, startedAt: START_TIME, notificationId: 1 });
+    now += 61_000;
+    assert.equal(pending.size, 0);
+  });
+});
+
+describe('call notifications through the proxy', { timeout: 30_000 }, () => {
+  const proxyFor = proxiesPerTest();
+  const WEBHOOK = 'http://localhost/api/superfone/webhook';
+  const deliver = (proxy: Awaited<ReturnType<typeof proxyFor>>, body: unknown, headers: Record<string, string> = {}) =>
+    proxy.handler(
+      new Request(WEBHOOK, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${SECRET}`, ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+      {},
+    );
+
+  function recorder() {
+    const heard: Array<[CallRecord, CallMatch | null]> = [];
+    return { heard, onCallRecord: (record: CallRecord, match: CallMatch | null) => void heard.push([record, match]) };
+  }
+
+  it('a START placed here, then Superfone’s record: onCallRecord hears it matched, and the audit line says so, masked', async () => {
+    const { heard, onCallRecord } = recorder();
+    const proxy = await proxyFor({ webhookSecret: SECRET, onCallRecord, path: '/api/superfone/call' });
+    const started = await proxy.call(startBody(CUSTOMER, ASHA));
+    assert.equal(started.status, 200);
+    const answer = await deliver(proxy, allCalls({ cdr_start: new Date(Date.now() + 1_000).toISOString() }));
+    assert.equal(answer.status, 200);
+    assert.equal(heard.length, 1);
+    const [record, match] = heard[0]!;
+    assert.equal(record.status, 'answered');
+    assert.equal(match?.notificationId, started.json.data.notificationID);
+    const line = proxy.logs.at(-1)!;
+    assert.deepEqual([line.event, line.matched, line.customer, line.agent, line.outcome], ['ALL_CALLS', true, '+9180******01', '+9198******10', 'ok']);
+  });
+
+  it('every completed call is heard, matched or not; a repeated delivery (same cdr id, or the same body) takes effect once', async () => {
+    const { heard, onCallRecord } = recorder();
+    const proxy = await proxyFor({ webhookSecret: SECRET, onCallRecord });
+    assert.equal((await deliver(proxy, allCalls({ cdr_id: 'cdr-77' }))).status, 200);
+    assert.equal((await deliver(proxy, allCalls({ cdr_id: 'cdr-77', event: 'MISSED_CALL' }))).status, 200);
+    const noId = allCalls({ cdr_id: undefined, cdr_start: '2026-11-26 16:00:00' });
+    await deliver(proxy, noId);
+    await deliver(proxy, noId);
+    assert.equal(heard.length, 2);
+    assert.equal(heard[0]![1], null, 'no START here: unmatched, still heard');
+  });
+
+  it('wrong or missing secret: 401, nothing heard; no secret configured: the route does not exist', async () => {
+    const { heard, onCallRecord } = recorder();
+    const proxy = await proxyFor({ webhookSecret: SECRET, onCallRecord, path: '/api/superfone/call' });
+    assert.equal((await deliver(proxy, allCalls(), { Authorization: 'Bearer not-the-secret-at-all' })).status, 401);
+    assert.equal((await deliver(proxy, allCalls(), { Authorization: '' })).status, 401);
+    assert.equal(heard.length, 0);
+    assertNoKey(proxy.logs.map((entry) => JSON.stringify(entry)), SECRET);
+    const closed = await proxyFor({ path: '/api/superfone/call' });
+    assert.equal((await deliver(closed, allCalls())).status, 404);
+  });
+
+  it('bad input is a clear 4xx and changes nothing; other events are acknowledged and ignored', async () => {
+    const { heard, onCallRecord } = recorder();
+    const proxy = await proxyFor({ webhookSecret: SECRET, onCallRecord });
+    assert.equal((await deliver(proxy, allCalls(), { 'Content-Type': 'text/plain' })).status, 415);
+    assert.equal((await deliver(proxy, '{"event":')).status, 400);
+    assert.equal((await deliver(proxy, '[1,2]')).status, 400);
+    assert.equal((await deliver(proxy, allCalls({ padding: 'x'.repeat(70_000) }))).status, 413);
+    assert.equal((await deliver(proxy, { event: 'CUSTOMER_CHANGE', updated_key: 'name' })).status, 200);
+    assert.equal(heard.length, 0);
+  });
+
+  it('an onCallRecord that throws is logged, and Superfone still gets 200', async () => {
+    const proxy = await proxyFor({
+      webhookSecret: SECRET,
+      onCallRecord: () => {
+        throw new Error('CRM database down');
+      },
+    });
+    assert.equal((await deliver(proxy, allCalls({ cdr_id: 'cdr-err' }))).status, 200);
+    assert.match(proxy.logs.at(-1)!.detail!, /onCallRecord threw: CRM database down/);
+  });
+
+  it('rejects a short secret at start-up', async () => {
+    await assert.rejects(proxyFor({ webhookSecret: 'short' }), /at least 16 characters/);
+  });
+});
+
+describe('the CLI accepts notifications at /api/superfone/webhook with SUPERFONE_WEBHOOK_SECRET', { timeout: 30_000 }, () => {
+  it('a delivery is acknowledged and logged; without the secret the route is 404', async () => {
+    const upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
+    const withSecret = await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase, SUPERFONE_WEBHOOK_SECRET: SECRET });
+    const without = await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase });
+    try {
+      const post = (port: number) =>
+        fetch(`http://127.0.0.1:${port}/api/superfone/webhook`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${SECRET}` },
+          body: JSON.stringify(allCalls()),
+        });
+      assert.equal((await post(withSecret.port)).status, 200);
+      assert.match(withSecret.output(), /"event":"ALL_CALLS"/);
+      assert.equal((await post(without.port)).status, 404);
+      assertNoKey([withSecret.output(), without.output()]);
+      assertNoKey([withSecret.output()], SECRET);
+    } finally {
+      withSecret.child.kill();
+      without.child.kill();
+      await upstream.close();
+    }
+  });
+});
+
+describe('the Vite plugin serves the notifications route beside the calls', { timeout: 30_000 }, () => {
+  it('calls at /api/superfone/call and deliveries at /api/superfone/webhook, the rest left to Vite', async () => {
+    const { createServer: createViteServer } = await import('vite');
+    const { superfoneProxy } = await import('../../src/server/vite-plugin.js');
+    const heard: CallRecord[] = [];
+    const vite = await createViteServer({
+      configFile: false,
+      root: process.cwd(),
+      logLevel: 'silent',
+      server: { port: 0, host: '127.0.0.1' },
+      plugins: [superfoneProxy({ simulate: true, webhookSecret: SECRET, onCallRecord: (record) => void heard.push(record) })],
+    });
+    await vite.listen();
+    try {
+      const base = `http://127.0.0.1:${(vite.httpServer!.address() as import('node:net').AddressInfo).port}`;
+      const call = await fetch(`${base}/api/superfone/call`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(startBody(CUSTOMER, ASHA)) });
+      assert.equal(call.status, 200);
+      const delivery = await fetch(`${base}/api/superfone/webhook`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${SECRET}` },
+        body: JSON.stringify(allCalls({ cdr_start: new Date(Date.now() + 1_000).toISOString() })),
+      });
+      assert.equal(delivery.status, 200);
+      assert.equal(heard.length, 1);
+      assert.equal((await fetch(`${base}/index.html`)).status, 200, 'Vite still serves the page');
+    } finally {
+      await vite.close();
+    }
+  });
+});
