@@ -28,6 +28,8 @@ const DIALABLE = /^[\p{Nd}\s+\uFF0B\-\u2010-\u2015.()\/]+$/u;
  * separators is refused rather than guessed at, so text such as `&user_number=` can
  * never ride along inside a number.
  */
+const E164 = /^\+[1-9]\d{6,14}$/;
+
 export function normalizePhoneNumber(
   input: string | null | undefined,
   defaultCountry: CountryCode,
@@ -38,7 +40,9 @@ export function normalizePhoneNumber(
   const dialable = text.replace(SCHEME, '').replace(EXTENSION, '').trim();
   if (!DIALABLE.test(dialable)) return { ok: false, reason: 'malformed' };
   const parsed = parsePhoneNumberFromString(dialable, defaultCountry);
-  if (!parsed || !parsed.isValid()) return { ok: false, reason: 'invalid' };
+  // E.164 allows 15 digits in all; libphonenumber's metadata accepts some longer numbers
+  // (German ones), which Superfone cannot take.
+  if (!parsed || !parsed.isValid() || !E164.test(parsed.number)) return { ok: false, reason: 'invalid' };
   return { ok: true, e164: parsed.number };
 }
 

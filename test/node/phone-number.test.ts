@@ -51,3 +51,10 @@ describe('normalizePhoneNumber', () => {
     assert.equal(formatForDisplay('+918000000001'), '+91 80000 00001');
   });
 });
+
+describe('E.164 has at most 15 digits', () => {
+  it('refuses a longer number that libphonenumber’s metadata would accept (a German one)', () => {
+    assert.deepEqual(normalizePhoneNumber('+49250931307801159', 'IN'), { ok: false, reason: 'invalid' });
+    assert.equal(normalizePhoneNumber('+4925093130', 'IN').ok, true);
+  });
+});

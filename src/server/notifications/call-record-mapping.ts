@@ -70,18 +70,19 @@ function first(payload: Record<string, unknown>, names: readonly string[]): unkn
 
 function text(value: unknown): string | null {
   if (typeof value === 'string') return value.trim() || null;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  // A number in JSON is only ever an id, a count or a phone number written as digits.
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   return null;
 }
 
 /** `+91…`, `91…` (country code without `+`), `0…` and national numbers, all to E.164. */
 export function notificationNumber(value: unknown, defaultCountry: CountryCode): string | null {
   const written = text(value);
-  if (written === null) return null;
+  if (written === null || !/^[\d\s()+.-]+$/.test(written)) return null;
   const direct = normalizePhoneNumber(written, defaultCountry);
   if (direct.ok) return direct.e164;
   const digits = written.replace(/\D/g, '');
-  if (!written.trim().startsWith('+') && digits.length > 10) {
+  if (!written.startsWith('+') && digits.length > 10) {
     const international = normalizePhoneNumber(`+${digits}`, defaultCountry);
     if (international.ok) return international.e164;
   }
