@@ -72,6 +72,14 @@ async function main(config: CliConfig): Promise<void> {
     process.stderr.write(`superfone-proxy: ${error.message}\n`);
     process.exit(1);
   });
+  // Simulated calls report back to this proxy, so the whole loop runs on one machine.
+  if (simulator && config.webhookSecret) {
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+    simulator.simulator.calls.setTarget({
+      url: `http://${host}:${config.port}${DEFAULT_PROXY_PATH.replace(/[^/]*$/, 'webhook')}`,
+      headers: { Authorization: `Bearer ${config.webhookSecret}` },
+    });
+  }
   server.listen(config.port, config.host, () => {
     const upstream = simulator ? `simulator at ${simulator.apiBase}` : config.apiBase;
     const limits = config.redisUrl ? `, limits shared through ${redactUrl(config.redisUrl)}` : '';

@@ -1,3 +1,4 @@
+import type { CallOutcome } from './simulated-calls.js';
 import { FAULT_KINDS, type SimulatorFault, type SuperfoneSimulator } from './simulator.js';
 
 /** Where the control endpoints live beside the simulated API. */
@@ -33,9 +34,36 @@ function parseFault(body: Record<string, unknown>): SimulatorFault | null | stri
   return { kind } as SimulatorFault;
 }
 
+function parseOutcome(body: Record<string, unknown>): CallOutcome | string {
+  const ms = (name: string, fallback: number | null) => {
+    const value = body[name] === undefined ? fallback : body[name] === null ? null : Number(body[name]);
+    return value === null || (Number.isFinite(value) && value >= 0) ? value : NaN;
+  };
+  switch (body.kind) {
+    case 'answered': {
+      const answerAfterMs = ms('answerAfterMs', 2_000);
+      const talkMs = ms('talkMs', null);
+      return Number.isNaN(answerAfterMs) || answerAfterMs === null || Number.isNaN(talkMs) ? 'answerAfterMs and talkMs must be milliseconds' : { kind: 'answered', answerAfterMs, talkMs };
+    }
+    case 'missed': {
+      const ringMs = ms('ringMs', 5_000);
+      return Number.isNaN(ringMs) || ringMs === null ? 'ringMs must be milliseconds' : { kind: 'missed', ringMs };
+    }
+    case 'busy': {
+      const afterMs = ms('afterMs', 1_000);
+      return Number.isNaN(afterMs) || afterMs === null ? 'afterMs must be milliseconds' : { kind: 'busy', afterMs };
+    }
+    case 'never-dialed':
+      return { kind: 'never-dialed' };
+    default:
+      return 'kind must be answered, missed, busy or never-dialed';
+  }
+}
+
 /**
  * The simulator's own endpoints, for tests and the demo (never part of Superfone's API):
  * `GET state`, `POST reset`, `POST fault {kind, count?, ...}`, `POST app {number, appOnline}`,
+ * `POST outcome {kind, next?, ...}`, `POST notifications {url, headers}` (or `{url: null}`),
  * all under `basePath`.
  */
 export function createSimulatorControlHandler(simulator: SuperfoneSimulator, basePath = SIMULATOR_CONTROL_PATH) {
@@ -72,6 +100,22 @@ export function createSimulatorControlHandler(simulator: SuperfoneSimulator, bas
           return json({ message: (error as Error).message }, 404);
         }
         return json(simulator.snapshot());
+      case 'outcome': {
+        const outcome = parseOutcome(body);
+        if (typeof outcome === 'string') return json({ message: outcome }, 400);
+        simulator.calls.setOutcome(outcome, { next: body.next === true });
+        return json(simulator.snapshot());
+      }
+      case 'notifications': {
+        if (body.url === null) {
+          simulator.calls.setTarget(null);
+          return json(simulator.snapshot());
+        }
+        if (typeof body.url !== 'string' || !URL.canParse(body.url)) return json({ message: 'url must be an absolute URL, or null' }, 400);
+        const headers = typeof body.headers === 'object' && body.headers !== null ? Object.fromEntries(Object.entries(body.headers).map(([name, value]) => [name, String(value)])) : {};
+        simulator.calls.setTarget({ url: body.url, headers });
+        return json(simulator.snapshot());
+      }
       default:
         return json({ message: 'Not found' }, 404);
     }

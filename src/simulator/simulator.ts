@@ -10,7 +10,10 @@
  * - App offline: `200` with `sentSuccess: false`, and the agent is not marked busy.
  * - Unknown query parameters are ignored, as most HTTP APIs do, but recorded.
  * - `notificationID`s count up from 10001.
+ * - After a START, the call plays out and is reported as `simulated-calls.ts` describes.
  */
+
+import { SimulatedCalls, type NotificationTarget, type SimulatedDelivery } from './simulated-calls.js';
 
 export interface SimulatedAgent {
   /** E.164, as a Superfone team member is registered. */
@@ -69,6 +72,8 @@ export interface RecordedRequest {
 export interface SimulatorSnapshot {
   agents: Array<SimulatedAgent & { activeCall: string | null; calls: number }>;
   notifications: SimulatedNotification[];
+  /** Event notifications delivered to the configured URL, with the receiver's status. */
+  deliveries: SimulatedDelivery[];
   requests: RecordedRequest[];
   fault: (SimulatorFault & { remaining: number | null }) | null;
 }
@@ -76,6 +81,8 @@ export interface SimulatorSnapshot {
 export interface SimulatorOptions {
   /** The key clients must send in `X-API-Key`. Default: a random one (read it from `simulator.apiKey`). */
   apiKey?: string;
+  /** Where to deliver event notifications (`ALL_CALLS`, `MISSED_CALL`) when calls end. */
+  notifications?: NotificationTarget;
   agents?: SimulatedAgent[];
   busyResponse?: { status: number; message: string };
 }
@@ -97,6 +104,8 @@ function randomKey(): string {
 
 export class SuperfoneSimulator {
   readonly apiKey: string;
+  /** The simulated calls after each START: their outcomes, and the notifications they send. */
+  readonly calls: SimulatedCalls;
   readonly #agents: Map<string, SimulatedAgent & { activeCall: string | null; calls: number }>;
   readonly #busyResponse: { status: number; message: string };
   #notifications: SimulatedNotification[] = [];
@@ -109,6 +118,10 @@ export class SuperfoneSimulator {
     this.apiKey = options.apiKey ?? randomKey();
     this.#busyResponse = options.busyResponse ?? { status: 409, message: 'User is already on a call' };
     this.#agents = new Map();
+    this.calls = new SimulatedCalls(options.notifications ?? null, (agentNumber) => {
+      const agent = this.#agents.get(agentNumber);
+      if (agent) agent.activeCall = null;
+    });
     for (const agent of options.agents ?? DEFAULT_AGENTS) {
       if (!E164.test(agent.number)) throw new TypeError(`Simulated agent number "${agent.number}" is not E.164.`);
       this.#agents.set(agent.number, { ...agent, activeCall: null, calls: 0 });
@@ -147,12 +160,14 @@ export class SuperfoneSimulator {
     this.#requests = [];
     this.#requestCount = 0;
     this.#fault = null;
+    this.calls.reset();
   }
 
   snapshot(): SimulatorSnapshot {
     return structuredClone({
       agents: [...this.#agents.values()],
       notifications: this.#notifications,
+      deliveries: this.calls.deliveries,
       requests: this.#requests,
       fault: this.#fault ? { ...this.#fault.fault, remaining: this.#fault.remaining } : null,
     });
@@ -206,8 +221,12 @@ export class SuperfoneSimulator {
     if (sentSuccess && action === 'START') {
       agent.activeCall = customerNumber;
       agent.calls += 1;
+      this.calls.started(agentNumber, customerNumber);
     }
-    if (sentSuccess && action === 'END') agent.activeCall = null;
+    if (sentSuccess && action === 'END') {
+      this.calls.ended(agentNumber);
+      agent.activeCall = null;
+    }
     this.#remember(this.#notifications, {
       notificationId,
       action,

@@ -1,0 +1,202 @@
+/**
+ * What happens after a START in the simulated world: the agent's app dials, the customer
+ * answers or not, someone hangs up, and Superfone's event notifications report the call
+ * to the URL an account owner configured. Where Superfone documents nothing, assumed:
+ *
+ * - Payload fields are the names third-party integrations report (`cdr_id`,
+ *   `cdr_disposition`, `cdr_duration`, `cdr_start`/`cdr_answer`/`cdr_end`,
+ *   `cdr_recording_url`, `cdr_call_type`, `staff_phone`), with the documented envelope
+ *   (`event`, `superfone_number`, `organization_name`, `cdr_phone`).
+ * - Dispositions `ANSWERED`, `NO_ANSWER`, `BUSY`; times in IST as `YYYY-MM-DD HH:mm:ss`;
+ *   the customer as E.164 and the agent as digits with the country code, no `+`.
+ * - `ALL_CALLS` for every call, and `MISSED_CALL` too when it was not answered.
+ * - One delivery each, never retried (one integration reports that Superfone does not retry).
+ */
+
+/** How the next call goes. Times are milliseconds, so tests need not wait seconds. */
+export type CallOutcome =
+  /** `talkMs: null`: the call lasts until an END. */
+  | { kind: 'answered'; answerAfterMs: number; talkMs: number | null }
+  | { kind: 'missed'; ringMs: number }
+  | { kind: 'busy'; afterMs: number }
+  /** The app never dialed: no call, no notification. */
+  | { kind: 'never-dialed' };
+
+/** Ways a delivery can go wrong, for testing a receiver. */
+export interface DeliveryFaults {
+  /** Deliver each notification twice. */
+  duplicate?: boolean;
+  /** Wait this long before delivering. */
+  delayMs?: number;
+  /** Report another customer than the one called: a call the receiver never started. */
+  unknownCall?: boolean;
+  /** Leave `staff_phone` out. */
+  agentMissing?: boolean;
+  /** Write the customer's number in national format (`0…`). */
+  nationalFormat?: boolean;
+}
+
+export interface NotificationTarget {
+  url: string;
+  /** The headers the account owner set in the dashboard, such as `Authorization`. */
+  headers?: Record<string, string>;
+}
+
+export interface SimulatedDelivery {
+  event: string;
+  payload: Record<string, unknown>;
+  /** The receiver's HTTP status, or `null` when it could not be reached. */
+  status: number | null;
+}
+
+/** The customer answers after two seconds and stays on until the agent ends the call. */
+export const DEFAULT_OUTCOME: CallOutcome = { kind: 'answered', answerAfterMs: 2_000, talkMs: null };
+const SUPERFONE_NUMBER = '+918069000000';
+const HISTORY_LIMIT = 200;
+
+interface LiveCall {
+  agentNumber: string;
+  customerNumber: string;
+  startedAt: number;
+  answeredAt: number | null;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** `2026-11-26 15:00:05`, in IST. */
+function istText(epochMs: number): string {
+  return new Date(epochMs + 5.5 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+export class SimulatedCalls {
+  readonly deliveries: SimulatedDelivery[] = [];
+  #target: NotificationTarget | null;
+  #outcome: CallOutcome = DEFAULT_OUTCOME;
+  #nextOutcome: CallOutcome | null = null;
+  #faults: DeliveryFaults = {};
+  readonly #live = new Map<string, LiveCall>();
+  readonly #pending = new Set<Promise<void>>();
+  readonly #onCallOver: (agentNumber: string) => void;
+  #cdrCount = 0;
+
+  constructor(target: NotificationTarget | null, onCallOver: (agentNumber: string) => void) {
+    this.#target = target;
+    this.#onCallOver = onCallOver;
+  }
+
+  setTarget(target: NotificationTarget | null): void {
+    this.#target = target;
+  }
+
+  /** How calls go from now on; `next` only for the next one. */
+  setOutcome(outcome: CallOutcome, options: { next?: boolean } = {}): void {
+    if (options.next) this.#nextOutcome = outcome;
+    else this.#outcome = outcome;
+  }
+
+  setFaults(faults: DeliveryFaults): void {
+    this.#faults = { ...faults };
+  }
+
+  /** A START reached the agent's app: the call plays out as the outcome says. */
+  started(agentNumber: string, customerNumber: string): void {
+    const outcome = this.#nextOutcome ?? this.#outcome;
+    this.#nextOutcome = null;
+    if (outcome.kind === 'never-dialed') {
+      this.#onCallOver(agentNumber);
+      return;
+    }
+    const call: LiveCall = { agentNumber, customerNumber, startedAt: Date.now(), answeredAt: null, timer: undefined };
+    this.#live.set(agentNumber, call);
+    const later = (ms: number, then: () => void) => {
+      call.timer = setTimeout(then, ms);
+      (call.timer as { unref?: () => void }).unref?.();
+    };
+    if (outcome.kind === 'answered') {
+      later(outcome.answerAfterMs, () => {
+        call.answeredAt = Date.now();
+        if (outcome.talkMs !== null) later(outcome.talkMs, () => this.#finish(call, 'ANSWERED'));
+      });
+    } else if (outcome.kind === 'missed') {
+      later(outcome.ringMs, () => this.#finish(call, 'NO_ANSWER'));
+    } else {
+      later(outcome.afterMs, () => this.#finish(call, 'BUSY'));
+    }
+  }
+
+  /** END from the agent's side: the call ends now, answered or not. */
+  ended(agentNumber: string): void {
+    const call = this.#live.get(agentNumber);
+    if (call) this.#finish(call, call.answeredAt === null ? 'NO_ANSWER' : 'ANSWERED');
+  }
+
+  /** Forgets live calls and history; no timer is left behind. */
+  reset(): void {
+    for (const call of this.#live.values()) clearTimeout(call.timer);
+    this.#live.clear();
+    this.deliveries.length = 0;
+    this.#nextOutcome = null;
+    this.#outcome = DEFAULT_OUTCOME;
+    this.#faults = {};
+  }
+
+  /** Resolves once every delivery started so far has been answered. */
+  async settled(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+  }
+
+  #finish(call: LiveCall, disposition: 'ANSWERED' | 'NO_ANSWER' | 'BUSY'): void {
+    clearTimeout(call.timer);
+    if (this.#live.get(call.agentNumber) !== call) return;
+    this.#live.delete(call.agentNumber);
+    this.#onCallOver(call.agentNumber);
+    const endedAt = Date.now();
+    this.#cdrCount += 1;
+    const faults = this.#faults;
+    const customer = faults.unknownCall ? '+918000099999' : call.customerNumber;
+    const payload: Record<string, unknown> = {
+      event: 'ALL_CALLS',
+      superfone_number: SUPERFONE_NUMBER,
+      organization_name: 'Simulated Org',
+      cdr_phone: faults.nationalFormat && customer.startsWith('+91') ? `0${customer.slice(3)}` : customer,
+      cdr_id: `sim-cdr-${this.#cdrCount}`,
+      cdr_disposition: disposition,
+      cdr_duration: call.answeredAt === null ? 0 : Math.round((endedAt - call.answeredAt) / 1000),
+      cdr_start: istText(call.startedAt),
+      cdr_answer: call.answeredAt === null ? null : istText(call.answeredAt),
+      cdr_end: istText(endedAt),
+      cdr_recording_url: call.answeredAt === null ? null : `https://recordings.simulator.invalid/sim-cdr-${this.#cdrCount}.mp3`,
+      cdr_call_type: 'OUTBOUND',
+      ...(faults.agentMissing ? {} : { staff_phone: call.agentNumber.replace(/^\+/, '') }),
+    };
+    const events = disposition === 'ANSWERED' ? ['ALL_CALLS'] : ['ALL_CALLS', 'MISSED_CALL'];
+    for (const event of events) {
+      const body = { ...payload, event };
+      for (let copy = 0; copy < (faults.duplicate ? 2 : 1); copy++) this.#deliver(body, faults.delayMs ?? 0);
+    }
+  }
+
+  #deliver(payload: Record<string, unknown>, delayMs: number): void {
+    const target = this.#target;
+    if (!target) return;
+    const delivery: SimulatedDelivery = { event: String(payload.event), payload, status: null };
+    const sending = (async () => {
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      try {
+        const response = await fetch(target.url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', ...target.headers },
+          body: JSON.stringify(payload),
+          signal: AbortSignal.timeout(10_000),
+        });
+        delivery.status = response.status;
+        await response.body?.cancel();
+      } catch {
+        delivery.status = null;
+      }
+      this.deliveries.push(delivery);
+      if (this.deliveries.length > HISTORY_LIMIT) this.deliveries.splice(0, this.deliveries.length - HISTORY_LIMIT);
+    })();
+    this.#pending.add(sending);
+    void sending.finally(() => this.#pending.delete(sending));
+  }
+}

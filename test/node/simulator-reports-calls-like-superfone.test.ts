@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import type { CallRecord } from '../../src/shared/call-record.js';
+import type { CallMatch } from '../../src/server/notifications/pending-calls.js';
+import { superfoneListener } from '../../src/server/node-proxy.js';
+import { createSimulatorControlHandler } from '../../src/simulator/control-handler.js';
+import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
+import { startCliProxy } from '../support/cli-proxy.js';
+import { API_KEY, ASHA, assertNoKey, startBody } from './helpers.js';
+
+const SECRET = 'whsec_test_0123456789abcdef';
+const CUSTOMER = '+918000000001';
+
+/** Waits for the simulated call to play out and its notifications to be answered. */
+async function playedOut(upstream: RunningSimulator, ms: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  await upstream.simulator.calls.settled();
+}
+
+describe('the simulator plays Superfone’s side: calls end, and are reported to the receiver', { timeout: 60_000 }, () => {
+  let upstream: RunningSimulator;
+  let server: Server;
+  let base: string;
+  const heard: Array<[CallRecord, CallMatch | null]> = [];
+
+  before(async () => {
+    upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
+    server = createServer(
+      superfoneListener({
+        apiKey: API_KEY,
+        apiBase: upstream.apiBase,
+        path: '/api/superfone/call',
+        webhookSecret: SECRET,
+        rateLimits: false,
+        onCallRecord: (record, match) => void heard.push([record, match]),
+      }),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/superfone`;
+  });
+  after(async () => {
+    server?.closeAllConnections();
+    server?.close();
+    await upstream?.close();
+  });
+  beforeEach(() => {
+    upstream.simulator.reset();
+    upstream.simulator.calls.setTarget({ url: `${base}/webhook`, headers: { Authorization: `Bearer ${SECRET}` } });
+    heard.length = 0;
+  });
+
+  const call = async (action: 'START' | 'END', customer = CUSTOMER) => {
+    const response = await fetch(`${base}/call`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...startBody(customer, ASHA), call_action: action }) });
+    const text = await response.text();
+    assertNoKey([text]);
+    return { status: response.status, json: JSON.parse(text) };
+  };
+
+  it('answered, then the customer hangs up: one ALL_CALLS, matched to the START, and the agent is free again', async () => {
+    upstream.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 50, talkMs: 100 });
+    const started = await call('START');
+    await playedOut(upstream, 300);
+    assert.deepEqual(upstream.simulator.snapshot().deliveries.map((delivery) => [delivery.event, delivery.status]), [['ALL_CALLS', 200]]);
+    assert.equal(heard.length, 1);
+    const [record, match] = heard[0]!;
+    assert.deepEqual([record.status, record.customerNumber, record.agentNumber, record.direction], ['answered', CUSTOMER, ASHA, 'outbound']);
+    assert.ok(record.recordingUrl?.startsWith('https://'));
+    assert.equal(match?.notificationId, started.json.data.notificationID);
+    assert.equal(upstream.simulator.snapshot().agents.find((agent) => agent.number === ASHA)!.activeCall, null);
+  });
+
+  it('missed: ALL_CALLS and MISSED_CALL both arrive, the receiver takes the call once, as missed', async () => {
+    upstream.simulator.calls.setOutcome({ kind: 'missed', ringMs: 50 });
+    await call('START');
+    await playedOut(upstream, 200);
+    assert.deepEqual(upstream.simulator.snapshot().deliveries.map((delivery) => delivery.event).sort(), ['ALL_CALLS', 'MISSED_CALL']);
+    assert.deepEqual(heard.map(([record]) => record.status), ['missed']);
+  });
+
+  it('the agent ends it: answered before, it is answered with its length; before the answer, missed', async () => {
+    upstream.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 50, talkMs: null });
+    await call('START');
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await call('END');
+    await upstream.simulator.calls.settled();
+    assert.equal(heard[0]![0].status, 'answered');
+    assert.ok(heard[0]![0].durationSec! >= 1);
+    upstream.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 5_000, talkMs: null });
+    await call('START', '+918000000002');
+    await call('END', '+918000000002');
+    await upstream.simulator.calls.settled();
+    assert.equal(heard[1]![0].status, 'missed');
+  });
+
+  it('an app that never dialed: no notification at all, and the agent is not left busy', async () => {
+    upstream.simulator.calls.setOutcome({ kind: 'never-dialed' }, { next: true });
+    assert.equal((await call('START')).status, 200);
+    await playedOut(upstream, 100);
+    assert.deepEqual(upstream.simulator.snapshot().deliveries, []);
+    assert.equal((await call('START', '+918000000003')).status, 200, 'the agent can call again');
+  });
+
+  it('delivery faults: repeated, late, without the agent, in national format, for a call never started here', async () => {
+    upstream.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 10, talkMs: 20 });
+    upstream.simulator.calls.setFaults({ duplicate: true, delayMs: 100, agentMissing: true, nationalFormat: true });
+    // A customer no earlier test called: without the agent, only an unambiguous START matches.
+    const started = await call('START', '+918000000005');
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    assert.equal(heard.length, 0, 'not yet: the delivery is late');
+    await playedOut(upstream, 100);
+    assert.equal(upstream.simulator.snapshot().deliveries.length, 2, 'delivered twice');
+    assert.equal(heard.length, 1, 'taken once');
+    const [record, match] = heard[0]!;
+    assert.equal(record.raw.cdr_phone, '08000000005');
+    assert.deepEqual([record.customerNumber, record.agentNumber, match?.notificationId], ['+918000000005', null, started.json.data.notificationID]);
+    upstream.simulator.calls.setFaults({ unknownCall: true });
+    await call('START', '+918000000004');
+    await playedOut(upstream, 100);
+    assert.equal(heard[1]![1], null, 'heard, but matched to nothing');
+  });
+
+  it('control endpoints set outcomes and the notification target, and refuse nonsense', async () => {
+    const control = createSimulatorControlHandler(upstream.simulator);
+    const post = (route: string, body: unknown) =>
+      control(new Request(`http://localhost/__simulator/${route}`, { method: 'POST', body: JSON.stringify(body) }));
+    assert.equal((await post('outcome', { kind: 'missed', ringMs: 10 })).status, 200);
+    assert.equal((await post('outcome', { kind: 'sideways' })).status, 400);
+    assert.equal((await post('outcome', { kind: 'answered', answerAfterMs: -1 })).status, 400);
+    assert.equal((await post('notifications', { url: 'not a url' })).status, 400);
+    assert.equal((await post('notifications', { url: null })).status, 200);
+    await call('START');
+    await playedOut(upstream, 100);
+    assert.deepEqual(upstream.simulator.snapshot().deliveries, [], 'no target, no delivery');
+  });
+});
+
+describe('superfone-proxy --simulate --webhook-secret: the whole loop on one machine', { timeout: 30_000 }, () => {
+  it('a START, the agent’s END, and the simulated Superfone’s record comes back to the same proxy, matched', async () => {
+    const proxy = await startCliProxy({ SUPERFONE_WEBHOOK_SECRET: SECRET }, ['--simulate']);
+    try {
+      const post = (action: string) =>
+        fetch(proxy.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...startBody(CUSTOMER, ASHA), call_action: action }) });
+      assert.equal((await post('START')).status, 200);
+      assert.equal((await post('END')).status, 200);
+      for (let wait = 0; wait < 100 && !proxy.output().includes('"event":"ALL_CALLS"'); wait++) await new Promise((resolve) => setTimeout(resolve, 20));
+      const line = proxy.output().split('\n').find((text) => text.includes('"event":"ALL_CALLS"'));
+      assert.ok(line, proxy.output());
+      assert.equal(JSON.parse(line).matched, true);
+      assertNoKey([proxy.output()], SECRET);
+    } finally {
+      proxy.child.kill();
+    }
+  });
+});
