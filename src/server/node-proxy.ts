@@ -40,9 +40,10 @@ export function superfoneListener(options: SuperfoneProxyOptions): NodeListener 
  * `superfoneMiddleware({ simulate: true })`. It answers every request that reaches it.
  */
 export function superfoneMiddleware(options: SuperfoneServerOptions): ConnectMiddleware {
-  // Bad options fail here, at start-up; the simulator starts in the background.
-  if (!options.simulate) createSuperfoneProxy(options);
-  const ready = withUpstream(options).then(({ proxyOptions, simulator }) => ({ listener: superfoneListener(proxyOptions), simulator }));
+  // Bad options fail here, at start-up; a simulator starts in the background.
+  const ready = options.simulate
+    ? withUpstream(options).then(({ proxyOptions, simulator }) => ({ listener: superfoneListener(proxyOptions), simulator }))
+    : Promise.resolve({ listener: superfoneListener(options), simulator: undefined });
   const middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
     ready.then(({ listener }) => listener(req, res)).catch(next);
   };

@@ -160,9 +160,9 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
     fetch: options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args)),
   };
   const redact = (text: string) => text.split(client.apiKey).join('[redacted]');
-  const pending = new PendingCalls();
+  // STARTs are remembered for matching only when notifications can arrive.
   const receiver = options.webhookSecret
-    ? { secret: options.webhookSecret.trim(), defaultCountry, fields: options.notificationFields, pending, seen: new DeliveriesSeen() }
+    ? { secret: options.webhookSecret.trim(), defaultCountry, fields: options.notificationFields, pending: new PendingCalls(), seen: new DeliveriesSeen() }
     : null;
   // Beside the calls' path: `/api/superfone/call` → `/api/superfone/webhook`.
   const webhookPath = options.path?.replace(/[^/]*$/, 'webhook');
@@ -332,7 +332,7 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
         if (!outcome.ok) return refuse(outcome.failure, storeFailure);
         // Its record, when Superfone reports the call, is matched to this START.
         if (call.action === 'START') {
-          pending.remember({ agentNumber, customerNumber: call.customerNumber, startedAt: Date.now(), notificationId: outcome.body.data.notificationID });
+          receiver?.pending.remember({ agentNumber, customerNumber: call.customerNumber, startedAt: Date.now(), notificationId: outcome.body.data.notificationID });
         }
         return finish(jsonResponse({ ...outcome.body, message: redact(outcome.body.message) }, 200), 'ok', storeFailure && `went ahead without the limits' store: ${storeFailure}`);
       } finally {

@@ -139,6 +139,11 @@ export class SimulatedCalls {
     this.#faults = {};
   }
 
+  /** Calls still going on (ringing or talking). */
+  get liveCount(): number {
+    return this.#live.size;
+  }
+
   /** Resolves once every delivery started so far has been answered. */
   async settled(): Promise<void> {
     while (this.#pending.size > 0) await Promise.all([...this.#pending]);

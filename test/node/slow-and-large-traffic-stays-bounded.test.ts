@@ -13,7 +13,7 @@ describe('slow and large traffic cannot hold the proxy’s memory', { timeout: 6
     const exchange = await rawExchange(cli.proxy.port, `${HEAD}Content-Length: 60000\r\n\r\n${'x'.repeat(100)}`, { endAfterWrite: false, waitMs: 3_000 });
     assert.deepEqual(exchange.statuses, [413], exchange.text);
     assert.ok(exchange.closed, 'and the connection is closed');
-    assert.ok(exchange.elapsedMs < 500, `answered in ${exchange.elapsedMs.toFixed(0)} ms`);
+    assert.ok(exchange.elapsedMs < 2_000, `answered in ${exchange.elapsedMs.toFixed(0)} ms, not after the body`);
     assert.match(exchange.text, /larger than 4096 bytes/);
   });
 
@@ -21,7 +21,7 @@ describe('slow and large traffic cannot hold the proxy’s memory', { timeout: 6
     const chunk = `3e8\r\n${'x'.repeat(1000)}\r\n`;
     const exchange = await rawExchange(cli.proxy.port, `${HEAD}Transfer-Encoding: chunked\r\n\r\n${chunk.repeat(5)}`, { endAfterWrite: false, waitMs: 3_000 });
     assert.deepEqual(exchange.statuses, [413], exchange.text);
-    assert.ok(exchange.elapsedMs < 500, `answered in ${exchange.elapsedMs.toFixed(0)} ms`);
+    assert.ok(exchange.elapsedMs < 2_000, `answered in ${exchange.elapsedMs.toFixed(0)} ms, not after the body`);
   });
 
   it('a client that sends its headers slowly is cut off after the request timeout with 408', async () => {

@@ -95,7 +95,7 @@ describe('the README’s server recipes run as written', { timeout: 120_000 }, (
       signal: AbortSignal.timeout(10_000),
     });
     assert.equal(delivery.status, 200);
-    for (let wait = 0; wait < 50 && !outputs.get('notifications')!().includes('"status"'); wait++) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let wait = 0; wait < 500 && !outputs.get('notifications')!().includes('"status"'); wait++) await new Promise((resolve) => setTimeout(resolve, 20));
     assert.match(outputs.get('notifications')!(), new RegExp(`\\{"status":"answered","durationSec":42,"notificationId":${notificationId}\\}`));
   });
 

@@ -22,12 +22,22 @@ export type Delivery =
 
 const encoder = new TextEncoder();
 
+async function sha256(value: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(value)));
+}
+
 /** Equal in time whatever the inputs: both sides are hashed first, then every byte compared. */
 async function sameSecret(given: string, expected: string): Promise<boolean> {
-  const [a, b] = await Promise.all([given, expected].map(async (value) => new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(value)))));
+  const [a, b] = await Promise.all([sha256(given), sha256(expected)]);
   let difference = 0;
-  for (let index = 0; index < a!.length; index++) difference |= a![index]! ^ b![index]!;
+  for (let index = 0; index < a.length; index++) difference |= a[index]! ^ b[index]!;
   return difference === 0;
+}
+
+/** What identifies a delivery: its record id, else its body; kept as a digest, whatever their size. */
+async function deliveryKey(record: CallRecord, text: string): Promise<string> {
+  const identity = record.cdrId !== null ? `cdr:${record.cdrId}` : `body:${text}`;
+  return Array.from(await sha256(identity), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 function refuse(code: ProxyFailure['code'], message: string, status?: number): Delivery {
@@ -62,7 +72,7 @@ export async function receiveNotification(request: Request, receiver: Notificati
   const record = toCallRecord(body, { defaultCountry: receiver.defaultCountry, fields: receiver.fields });
   if (record === null) return { ok: true, event, record: null, match: null, duplicate: false };
   // The same call reported twice (ALL_CALLS and MISSED_CALL, or a repeat) counts once.
-  const firstTime = receiver.seen.firstTime(record.cdrId !== null ? `cdr:${record.cdrId}` : `body:${text}`);
+  const firstTime = receiver.seen.firstTime(await deliveryKey(record, text));
   if (!firstTime) return { ok: true, event, record, match: null, duplicate: true };
   return { ok: true, event, record, match: receiver.pending.match(record), duplicate: false };
 }
