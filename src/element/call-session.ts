@@ -1,0 +1,228 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { formatForDisplay } from '../shared/phone-number.js';
+import type { CallAction, CallRequestBody, ErrorCode } from '../shared/protocol.js';
+import { activeCalls, agentKeyFor, type ActiveCallRecord } from './active-calls.js';
+import { sendCallRequest, type CallOutcome } from './call-client.js';
+import { createCallEvent, type CallEndReason, type CallStartDetail } from './call-events.js';
+import type { Readiness } from './call-readiness.js';
+
+export type CallState = 'idle' | 'starting' | 'active' | 'ending' | 'error';
+
+/** A call this control can end: the numbers, and the proxy that started it. */
+export type KnownCall = CallStartDetail & { proxyUrl: string; notificationId: number | null };
+
+/** After these START failures the call may exist after all, so End stays on offer. */
+const OUTCOME_UNKNOWN: ReadonlySet<ErrorCode> = new Set(['upstream_timeout', 'network_error']);
+
+/** What the session needs of the element it serves. */
+export interface CallSessionHost extends ReactiveControllerHost, EventTarget {
+  readonly isConnected: boolean;
+  readonly hasUpdated: boolean;
+  readonly proxyUrl: string;
+  readonly maxDuration: number | null;
+  readonly disabled: boolean;
+}
+
+/**
+ * One control's call: start and end, the request in flight, the agent's call shared with
+ * other controls and tabs, and the time limit. The element renders what it says and wires
+ * clicks to it; every state change asks the element to render again.
+ */
+export class CallSession implements ReactiveController {
+  state: CallState = 'idle';
+  errorMessage = '';
+  announcement = '';
+  /** The agent's call with another customer, when there is one. */
+  busyWith: ActiveCallRecord | null = null;
+  /** The action that failed, so "Try again" repeats it. */
+  failedAction: CallAction = 'START';
+
+  readonly #host: CallSessionHost;
+  readonly #readiness: () => Readiness;
+  /** The request in flight; there is at most one per control. */
+  #controller: AbortController | null = null;
+  /** The call that exists, or may exist, so END reaches the same call. */
+  #call: KnownCall | null = null;
+  #deadline: ReturnType<typeof setTimeout> | undefined;
+  readonly #onActiveCallsChange = () => this.sync();
+
+  constructor(host: CallSessionHost, readiness: () => Readiness) {
+    this.#host = host;
+    this.#readiness = readiness;
+    host.addController(this);
+  }
+
+  /** The call this control knows of, started here or adopted from another tab. */
+  get call(): KnownCall | null {
+    return this.#call;
+  }
+
+  hostConnected(): void {
+    activeCalls().addEventListener('change', this.#onActiveCallsChange);
+    // Moved in the page (a re-sorted table): catch up on calls, and re-arm the time limit.
+    if (this.#host.hasUpdated) {
+      this.sync();
+      if (this.state === 'active') this.#scheduleDeadline();
+    }
+  }
+
+  hostDisconnected(): void {
+    activeCalls().removeEventListener('change', this.#onActiveCallsChange);
+    // A request nobody can see the answer to is not worth keeping open.
+    this.#controller?.abort();
+    clearTimeout(this.#deadline);
+  }
+
+  /** True while a call this control started exists for sure: then only End makes sense. */
+  callCertain(): boolean {
+    return this.state === 'active' || (this.state === 'error' && this.failedAction === 'END');
+  }
+
+  async start(): Promise<void> {
+    const readiness = this.#readiness();
+    if (this.#controller || this.#host.disabled || this.busyWith || this.callCertain() || !readiness.ok) return;
+    const { call, display } = readiness;
+    const proxyUrl = this.#host.proxyUrl;
+    const controller = new AbortController();
+    this.#controller = controller;
+    const allowed = this.#host.dispatchEvent(createCallEvent('superfone-call-start', call, { cancelable: true }));
+    if (!allowed) {
+      this.#controller = null;
+      return;
+    }
+    this.#enter('starting', `Calling ${display}…`);
+    const outcome = await this.#send('START', { ...call, proxyUrl, notificationId: null }, controller);
+    if (!outcome) return this.#enter('idle', '');
+    if (outcome.ok) {
+      const startedAt = Date.now();
+      const maxDuration = this.#host.maxDuration;
+      this.#call = { ...call, proxyUrl, notificationId: outcome.notificationId };
+      activeCalls().set({
+        agentKey: agentKeyFor(call.agentNumber, proxyUrl),
+        ...this.#call,
+        notificationId: outcome.notificationId,
+        startedAt,
+        endsAt: maxDuration === null ? null : startedAt + maxDuration * 1000,
+      });
+      this.#becomeActive(`Your Superfone app is calling ${display}.`);
+      this.#host.dispatchEvent(createCallEvent('superfone-call-started', { ...call, notificationId: outcome.notificationId }));
+    } else {
+      // Busy may be this control's own call from an earlier START of unknown outcome: keep End on offer.
+      if (OUTCOME_UNKNOWN.has(outcome.code)) this.#call = { ...call, proxyUrl, notificationId: null };
+      else if (outcome.code !== 'agent_busy') this.#call = null;
+      this.#fail('START', outcome);
+    }
+  }
+
+  async end(reason: CallEndReason, call: KnownCall | null = this.#call): Promise<void> {
+    if (this.#controller || !call) return;
+    const controller = new AbortController();
+    this.#controller = controller;
+    this.#call = call;
+    const stateBefore = this.state;
+    this.#enter('ending', 'Ending the call…');
+    const outcome = await this.#send('END', call, controller);
+    if (!outcome) return this.#enter(stateBefore, '');
+    if (outcome.ok) {
+      this.#call = null;
+      clearTimeout(this.#deadline);
+      const record = activeCalls().get(agentKeyFor(call.agentNumber, call.proxyUrl));
+      if (record) activeCalls().clear(record.agentKey, record.notificationId);
+      this.#enter('idle', reason === 'max-duration' ? 'The call reached its time limit and was ended.' : 'Call ended.');
+      const { customerNumber, agentNumber } = call;
+      this.#host.dispatchEvent(createCallEvent('superfone-call-ended', { customerNumber, agentNumber, notificationId: outcome.notificationId, reason }));
+    } else {
+      this.#fail('END', outcome);
+    }
+  }
+
+  /** Ends the agent's call with another customer, from this control. */
+  endBusyCall(): void {
+    const record = this.busyWith;
+    if (record) void this.end('user', { ...record });
+  }
+
+  /** The main control was used: End while a call is certain, else Call (or Try again). */
+  primaryAction(): void {
+    if (this.callCertain()) void this.end('user');
+    else if (this.state === 'idle' || this.state === 'error') void this.start();
+  }
+
+  /**
+   * Brings this control in line with the agent's known call: End where this customer is on
+   * the call (after a reload too), busy where another customer is, idle once it has ended.
+   */
+  sync(): void {
+    const readiness = this.#readiness();
+    if (!this.#host.isConnected || !readiness.ok || this.#controller) return;
+    const { call: current, display } = readiness;
+    // The call this control started (or adopted) is followed even after the page rewrote
+    // its number: End must still reach that call, not the number now in the attribute.
+    const followed = this.#call ?? { ...current, proxyUrl: this.#host.proxyUrl };
+    const record = activeCalls().get(agentKeyFor(followed.agentNumber, followed.proxyUrl)) ?? null;
+    const ours = record !== null && record.customerNumber === followed.customerNumber;
+    this.busyWith = record && !ours ? record : null;
+    if (ours && this.state !== 'active') {
+      const { customerNumber, agentNumber } = followed;
+      this.#call = { customerNumber, agentNumber, proxyUrl: record.proxyUrl, notificationId: record.notificationId };
+      this.#becomeActive(`On a call with ${customerNumber === current.customerNumber ? display : formatForDisplay(customerNumber)}.`);
+    } else if (!ours && this.state === 'active') {
+      // Ended elsewhere: another control, another tab, or the time limit.
+      this.#call = null;
+      clearTimeout(this.#deadline);
+      this.#enter('idle', 'Call ended.');
+    }
+    this.#host.requestUpdate();
+  }
+
+  /** Sends one request; `undefined` when it was aborted because the control left the page. */
+  async #send(action: CallAction, call: KnownCall, controller: AbortController): Promise<CallOutcome | undefined> {
+    const body: CallRequestBody = { customer_number: call.customerNumber, call_action: action };
+    if (call.agentNumber) body.user_number = call.agentNumber;
+    try {
+      return await sendCallRequest(call.proxyUrl, body, controller.signal);
+    } catch {
+      return undefined;
+    } finally {
+      if (this.#controller === controller) this.#controller = null;
+    }
+  }
+
+  #fail(action: CallAction, outcome: Extract<CallOutcome, { ok: false }>): void {
+    this.failedAction = action;
+    this.errorMessage = outcome.message;
+    this.#enter('error', outcome.message);
+    this.#host.dispatchEvent(
+      createCallEvent('superfone-call-error', { action, code: outcome.code, message: outcome.message, status: outcome.status }),
+    );
+  }
+
+  #enter(next: CallState, announcement: string): void {
+    this.state = next;
+    if (next !== 'error') this.errorMessage = '';
+    this.announcement = announcement;
+    this.#host.requestUpdate();
+  }
+
+  #becomeActive(announcement: string): void {
+    this.#enter('active', announcement);
+    this.#scheduleDeadline();
+  }
+
+  /** Ends the call at its `max-duration` deadline; across tabs, the first to get the lock sends END. */
+  #scheduleDeadline(): void {
+    clearTimeout(this.#deadline);
+    const call = this.#call;
+    if (!call) return;
+    const record = activeCalls().get(agentKeyFor(call.agentNumber, call.proxyUrl));
+    if (!record?.endsAt) return;
+    this.#deadline = setTimeout(() => {
+      const endOnce = async () => {
+        const current = activeCalls().get(record.agentKey);
+        if (current?.notificationId === record.notificationId && this.#call) await this.end('max-duration');
+      };
+      if (navigator.locks) void navigator.locks.request(`superfone-call-button:end:${record.agentKey}`, endOnce);
+      else void endOnce();
+    }, Math.max(0, record.endsAt - Date.now()));
+  }
+}
