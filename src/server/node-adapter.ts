@@ -5,6 +5,7 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { budgetedAuditLog, headerForLog, unreadRequestEntry, type ProxyLogEntry } from './audit.js';
 import { isWellFormedHost } from './guards/host-policy.js';
 import type { PlatformInfo } from './proxy.js';
+import type { ErrorBody } from '../shared/protocol.js';
 import { errorResponse, SECURITY_HEADERS, type ProxyFailure } from './responses.js';
 
 /** A Fetch handler; the Node adapters tell it the client's address. */
@@ -44,7 +45,7 @@ function alreadyParsedBody(req: IncomingMessage): string | Uint8Array | undefine
 }
 
 /**
- * The request's URL on its own host, and the host it names. Any target a client can send
+ * The request's URL on its own host. Any target a client can send
  * (`//`, `http://`, `//[`, `*`) either becomes a URL here or a `400`: nothing in a request
  * line can throw out of the adapter.
  */
@@ -67,11 +68,14 @@ function requestUrl(req: IncomingMessage): URL {
   }
 }
 
-function makeRequest(req: IncomingMessage, body: string | Uint8Array | ReadableStream<Uint8Array> | undefined, signal?: AbortSignal): Request {
+/** A request Fetch cannot represent is refused before anything is read. */
+function checkedUrl(req: IncomingMessage): URL {
   const method = req.method ?? 'GET';
   if (UNSUPPORTED_METHODS.test(method)) throw malformed(`The method ${method} is not supported.`, 405, { Allow: 'POST' });
-  const url = requestUrl(req);
-  let request: Request;
+  return requestUrl(req);
+}
+
+function makeRequest(req: IncomingMessage, url: URL, body: string | Uint8Array | ReadableStream<Uint8Array> | undefined, signal?: AbortSignal): Request {
   try {
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
@@ -80,18 +84,18 @@ function makeRequest(req: IncomingMessage, body: string | Uint8Array | ReadableS
     }
     // The host the URL was made for, so every check downstream sees one answer.
     if (headers.has('host')) headers.set('host', url.host);
-    request = new Request(url, { method, headers, body: body as RequestInit['body'], signal, duplex: 'half' } as RequestInit);
+    return new Request(url, { method: req.method ?? 'GET', headers, body: body as RequestInit['body'], signal, duplex: 'half' } as RequestInit);
   } catch {
     throw malformed('The request’s method or headers cannot be read.');
   }
-  return request;
 }
 
 /** node:http's request as a Fetch `Request`, its body streamed. For handlers that read bodies of any size themselves. */
 export function toFetchRequest(req: IncomingMessage, signal?: AbortSignal): Request {
+  const url = checkedUrl(req);
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
   const body = hasBody ? (alreadyParsedBody(req) ?? (Readable.toWeb(req) as ReadableStream<Uint8Array>)) : undefined;
-  return makeRequest(req, body, signal);
+  return makeRequest(req, url, body, signal);
 }
 
 /**
@@ -143,13 +147,13 @@ function closeSignal(res: ServerResponse): AbortSignal {
  * holds as little as possible.
  */
 async function toFetchRequestWithin(req: IncomingMessage, res: ServerResponse, cap: number): Promise<Request> {
-  if (req.method === 'GET' || req.method === 'HEAD') return makeRequest(req, undefined, closeSignal(res));
-  const parsed = alreadyParsedBody(req);
-  if (parsed !== undefined || req.readableEnded) return makeRequest(req, parsed, closeSignal(res));
-  requestUrl(req); // a malformed request is refused before its body is read
-  const body = await readBodyWithin(req, cap);
+  // A malformed request is refused before its body is read.
+  const url = checkedUrl(req);
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  const parsed = hasBody ? alreadyParsedBody(req) : undefined;
+  const body = hasBody && parsed === undefined && !req.readableEnded ? await readBodyWithin(req, cap) : parsed;
   if (body === null) throw malformed(`The request is larger than ${cap} bytes.`, 413, { Connection: 'close' });
-  return makeRequest(req, body, closeSignal(res));
+  return makeRequest(req, url, body, closeSignal(res));
 }
 
 /** Writes a Fetch `Response` to node:http's response. */
@@ -248,7 +252,7 @@ export function hardenNodeServer(server: Server, options: ServerHardening = {}):
       return;
     }
     const [status, reason] = CLIENT_ERROR_STATUS[error.code ?? ''] ?? [400, 'Bad Request'];
-    const body = JSON.stringify({ error: { code: 'bad_request', message: `The request could not be read (${reason.toLowerCase()}).` } });
+    const body = JSON.stringify({ error: { code: 'bad_request', message: `The request could not be read (${reason.toLowerCase()}).` } } satisfies ErrorBody);
     const headers = { 'Content-Type': 'application/json; charset=utf-8', ...SECURITY_HEADERS, 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' };
     socket.end(`HTTP/1.1 ${status} ${reason}\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`);
     audit(unreadRequestEntry({ client: socket.remoteAddress ?? null, origin: null, outcome: 'bad_request', status, latencyMs: 0, detail: error.code ?? 'unparsable request' }), true);

@@ -178,7 +178,8 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
       customer: null,
       upstreamStatus: null,
     };
-    let wentUpstream = false;
+    /** Refusals are logged within the budget; what reached Superfone, and authenticated deliveries, always. */
+    let budgeted = true;
     let cors: Record<string, string> = {};
     const finish = (response: Response, outcome: 'ok' | ErrorCode, detail?: string): Response => {
       for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
@@ -193,7 +194,7 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
           latencyMs: Math.round(performance.now() - startedAt),
           ...(detail ? { detail: redact(detail) } : {}),
         },
-        !wentUpstream,
+        budgeted,
       );
       return withSecurityHeaders(response);
     };
@@ -216,12 +217,10 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
       if (badHost) return refuse(badHost);
       const pathname = new URL(request.url).pathname;
       if (isWebhookPath(pathname) && receiver) {
-        wentUpstream = true; // a delivery is always logged: it is Superfone's, not a client's
         const delivery = await receiveNotification(request, receiver);
-        if (!delivery.ok) {
-          wentUpstream = delivery.failure.code !== 'unauthorized';
-          return refuse(delivery.failure);
-        }
+        // Only an unauthenticated sender can flood; Superfone's own deliveries are always logged.
+        budgeted = !delivery.ok && delivery.failure.code === 'unauthorized';
+        if (!delivery.ok) return refuse(delivery.failure);
         entry.event = delivery.event;
         entry.customer = maskNumber(delivery.record?.customerNumber ?? null);
         entry.agent = maskNumber(delivery.record?.agentNumber ?? delivery.match?.agentNumber ?? null);
@@ -323,7 +322,7 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
             return refusal;
           }
         }
-        wentUpstream = true;
+        budgeted = false;
         const result = await callSuperfone(client, { action: call.action, customerNumber: call.customerNumber, agentNumber });
         if (result.kind === 'answered') entry.upstreamStatus = result.status;
         const outcome = interpretUpstreamResult(call.action, result);
