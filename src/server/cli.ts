@@ -25,7 +25,14 @@ async function sharedStore(redisUrl: string | undefined): Promise<{ store?: Call
   } catch (error) {
     throw new CliConfigError(`could not connect to Redis at ${redactUrl(redisUrl)}: ${(error as Error).message}`);
   }
-  return { store: redisStore(client), close: () => client.disconnect() };
+  const store = redisStore(client);
+  return {
+    store,
+    close: () => {
+      store.close();
+      client.disconnect();
+    },
+  };
 }
 
 /** A Redis URL may carry a password; logs get the host only. */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { budgetedAuditLog, headerForLog, unreadRequestEntry, type ProxyLogEntry } from './audit.js';
 import { isWellFormedHost } from './guards/host-policy.js';
@@ -169,13 +170,9 @@ export async function writeFetchResponse(response: Response, res: ServerResponse
     res.end(Buffer.from(await response.arrayBuffer()));
     return;
   }
-  await new Promise<void>((resolve, reject) => {
-    Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>)
-      .on('error', reject)
-      .pipe(res)
-      .on('finish', resolve)
-      .on('error', reject);
-  });
+  // Streams (a call's events) are sent as they come, and cancelled when the client leaves.
+  res.flushHeaders();
+  await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), res);
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { CallRecord } from './call-record.js';
+
 /**
  * The wire protocol between `<superfone-call-button>` and the proxy. Defined once and
  * imported by the browser side and the server side, so the two cannot drift apart.
@@ -19,10 +21,45 @@ export interface CallRequestBody {
   call_action: CallAction;
 }
 
-/** Superfone's success body; the proxy answers with these documented fields only, rebuilt. */
+/**
+ * Superfone's success body; the proxy answers with these documented fields only, rebuilt.
+ * A START answered by a proxy that receives call notifications adds `callId`: the
+ * capability to follow that call (whoever holds it may, nobody else).
+ */
 export interface SuperfoneSuccessBody {
   data: { notificationID: number; sentSuccess: boolean };
   message: string;
+  callId?: string;
+}
+
+/** 128 random bits, base64url: unguessable, and safe in a path. */
+export const CALL_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+
+/** A call as the page may see it: the record without the payload as it arrived. */
+export type CallSummary = Omit<CallRecord, 'raw'>;
+
+/**
+ * A followed call's status, answered by `GET …/calls/<callId>` and sent as the `call`
+ * event of `GET …/calls/<callId>/events` (Server-Sent Events). `version` is the event id:
+ * 1 while the call is on, 2 once it has ended, which is the last event.
+ */
+export interface CallStatusBody {
+  callId: string;
+  state: 'active' | 'ended';
+  version: 1 | 2;
+  /** Present once the call has ended. */
+  record: CallSummary | null;
+}
+
+/** The event name of a followed call's stream. */
+export const CALL_STATUS_EVENT = 'call';
+
+/**
+ * Where a call is followed, beside the proxy's own URL:
+ * `/api/superfone/call` → `/api/superfone/calls/<callId>` (add `/events` for the stream).
+ */
+export function callStatusPath(proxyUrl: string, callId: string): string {
+  return proxyUrl.replace(/[?#].*$/, '').replace(/[^/]*$/, `calls/${encodeURIComponent(callId)}`);
 }
 
 export const ERROR_CODES = [
@@ -87,6 +124,15 @@ export function isSuperfoneSuccessBody(value: unknown): value is SuperfoneSucces
     typeof value.data.notificationID === 'number' &&
     typeof value.data.sentSuccess === 'boolean' &&
     typeof value.message === 'string'
+  );
+}
+
+export function isCallStatusBody(value: unknown): value is CallStatusBody {
+  return (
+    isRecord(value) &&
+    typeof value.callId === 'string' &&
+    ((value.state === 'active' && value.version === 1 && value.record === null) ||
+      (value.state === 'ended' && value.version === 2 && isRecord(value.record) && typeof value.record.status === 'string'))
   );
 }
 

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import type { CallRecord } from '../../src/shared/call-record.js';
 import { notificationNumber, notificationTime, toCallRecord } from '../../src/server/notifications/call-record-mapping.js';
 import { PendingCalls, type CallMatch } from '../../src/server/notifications/pending-calls.js';
+import { memoryStore } from '../../src/server/guards/call-guard-store.js';
 import { startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
 import { startCliProxy } from '../support/cli-proxy.js';
 import { API_KEY, ASHA, assertNoKey, proxiesPerTest, startBody, VIKRAM } from './helpers.js';
@@ -110,40 +111,54 @@ describe('call notifications: a record matched to the START that caused it', () 
   const record = (overrides: Partial<CallRecord>): CallRecord => ({ ...toCallRecord(allCalls(), { defaultCountry: 'IN' })!, ...overrides });
   const START_TIME = Date.parse('2026-11-26T09:30:00Z');
 
-  it('the oldest pending START with the same agent and customer, made before the record', () => {
-    const pending = new PendingCalls({ now: () => START_TIME + 60_000 });
-    pending.remember({ agentNumber: ASHA, customerNumber: CUSTOMER, startedAt: START_TIME - 1_000, notificationId: 1 });
-    pending.remember({ agentNumber: ASHA, customerNumber: CUSTOMER, startedAt: START_TIME, notificationId: 2 });
-    assert.equal(pending.match(record({}))?.notificationId, 1);
-    assert.equal(pending.match(record({}))?.notificationId, 2, 'a match is used up');
-    assert.equal(pending.match(record({})), null);
+  let ids = 0;
+  const start = (agentNumber: string, startedAt: number, notificationId: number) => ({ callId: `call-${++ids}`, agentNumber, customerNumber: CUSTOMER, startedAt, notificationId });
+  const pendingAt = (now: () => number, ttlMs?: number) => new PendingCalls(memoryStore(), { now, ttlMs });
+
+  it('the oldest pending START with the same agent and customer, made before the record', async () => {
+    const pending = pendingAt(() => START_TIME + 60_000);
+    await pending.remember(start(ASHA, START_TIME - 1_000, 1));
+    await pending.remember(start(ASHA, START_TIME, 2));
+    assert.equal((await pending.match(record({})))?.notificationId, 1);
+    assert.equal((await pending.match(record({})))?.notificationId, 2, 'a match is used up');
+    assert.equal(await pending.match(record({})), null);
   });
 
-  it('another agent’s START, or one made after the record (beyond clock skew), never matches', () => {
-    const pending = new PendingCalls({ now: () => START_TIME });
-    pending.remember({ agentNumber: VIKRAM, customerNumber: CUSTOMER, startedAt: START_TIME, notificationId: 1 });
-    assert.equal(pending.match(record({})), null);
-    const later = new PendingCalls({ now: () => START_TIME + 3_600_000 });
-    later.remember({ agentNumber: ASHA, customerNumber: CUSTOMER, startedAt: START_TIME + 3_600_000, notificationId: 2 });
-    assert.equal(later.match(record({})), null);
+  it('another agent’s START, or one made after the record (beyond clock skew), never matches', async () => {
+    const pending = pendingAt(() => START_TIME);
+    await pending.remember(start(VIKRAM, START_TIME, 1));
+    assert.equal(await pending.match(record({})), null);
+    const later = pendingAt(() => START_TIME + 3_600_000);
+    await later.remember(start(ASHA, START_TIME + 3_600_000, 2));
+    assert.equal(await later.match(record({})), null);
   });
 
-  it('without an agent number: the only pending START to that customer matches; two make it ambiguous, and none match', () => {
-    const one = new PendingCalls({ now: () => START_TIME });
-    one.remember({ agentNumber: VIKRAM, customerNumber: CUSTOMER, startedAt: START_TIME, notificationId: 1 });
-    assert.equal(one.match(record({ agentNumber: null }))?.notificationId, 1);
-    const two = new PendingCalls({ now: () => START_TIME });
-    two.remember({ agentNumber: VIKRAM, customerNumber: CUSTOMER, startedAt: START_TIME, notificationId: 1 });
-    two.remember({ agentNumber: ASHA, customerNumber: CUSTOMER, startedAt: START_TIME, notificationId: 2 });
-    assert.equal(two.match(record({ agentNumber: null })), null);
+  it('without an agent number: the only pending START to that customer matches; two make it ambiguous, and none match', async () => {
+    const one = pendingAt(() => START_TIME);
+    await one.remember(start(VIKRAM, START_TIME, 1));
+    assert.equal((await one.match(record({ agentNumber: null })))?.notificationId, 1);
+    const two = pendingAt(() => START_TIME);
+    await two.remember(start(VIKRAM, START_TIME, 1));
+    await two.remember(start(ASHA, START_TIME, 2));
+    assert.equal(await two.match(record({ agentNumber: null })), null);
   });
 
-  it('a START whose app never dialed expires', () => {
+  it('a START whose app never dialed expires', async () => {
     let now = START_TIME;
-    const pending = new PendingCalls({ ttlMs: 60_000, now: () => now });
-    pending.remember({ agentNumber: ASHA, customerNumber: CUSTOMER, startedAt: START_TIME, notificationId: 1 });
+    const pending = pendingAt(() => now, 60_000);
+    await pending.remember(start(ASHA, START_TIME, 1));
+    await pending.remember(start(ASHA, START_TIME + 30_000, 2));
     now += 61_000;
-    assert.equal(pending.size, 0);
+    assert.equal((await pending.match(record({})))?.notificationId, 2, 'the first expired; the second is still within its time');
+  });
+
+  it('two proxy instances racing for one START: exactly one gets it', async () => {
+    const store = memoryStore();
+    const a = new PendingCalls(store, { now: () => START_TIME });
+    const b = new PendingCalls(store, { now: () => START_TIME });
+    await a.remember(start(ASHA, START_TIME, 1));
+    const matches = await Promise.all([a.match(record({})), b.match(record({}))]);
+    assert.equal(matches.filter(Boolean).length, 1);
   });
 });
 

@@ -10,11 +10,12 @@ export function corsHeaders(origin: string): Record<string, string> {
   };
 }
 
-export function preflightHeaders(origin: string): Record<string, string> {
+/** Calls are POSTed; followed calls are read with GET, and a resumed stream sends `Last-Event-ID`. */
+export function preflightHeaders(origin: string, method: 'POST' | 'GET'): Record<string, string> {
   return {
     ...corsHeaders(origin),
-    'Access-Control-Allow-Methods': 'POST',
-    'Access-Control-Allow-Headers': 'Content-Type, Authorization',
+    'Access-Control-Allow-Methods': method,
+    'Access-Control-Allow-Headers': method === 'POST' ? 'Content-Type, Authorization' : 'Last-Event-ID',
     'Access-Control-Max-Age': '600',
   };
 }

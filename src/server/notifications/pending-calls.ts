@@ -1,7 +1,10 @@
 import type { CallRecord } from '../../shared/call-record.js';
+import type { CallGuardStore } from '../guards/call-guard-store.js';
 
 /** A START that reached the agent's app, waiting for the record of the call it causes. */
 export interface PendingCall {
+  /** The page's capability to follow this call. */
+  callId: string;
   agentNumber: string;
   customerNumber: string;
   /** Epoch milliseconds. */
@@ -11,6 +14,7 @@ export interface PendingCall {
 
 /** The START a record was matched to. */
 export interface CallMatch {
+  callId: string;
   notificationId: number;
   agentNumber: string;
   customerNumber: string;
@@ -25,76 +29,103 @@ export interface PendingCallsOptions {
   now?: () => number;
 }
 
+export const DEFAULT_PENDING_TTL_MS = 2 * 60 * 60 * 1000;
+
 /**
- * Ties records to the STARTs that caused them. Superfone gives no id that links the two,
- * so the numbers and the time must: a record matches the oldest pending START with the
- * same agent and customer made before it; without an agent number, only the one pending
- * START to that customer matches, and an ambiguous record matches none (a wrong match
- * would tell the wrong page its call ended). A match is used up.
+ * The matching rule, on its own so it applies the same to the shared store's STARTs and to
+ * the calls this instance follows when the store is out of reach. Superfone gives no id
+ * that links a record to a START, so the numbers and the time must: the oldest pending
+ * START with the same agent and customer made before the record; without an agent
+ * number, only the one pending START to that customer, and an ambiguous record matches
+ * none (a wrong match would tell the wrong page its call ended).
+ */
+export function chooseStart<Call extends PendingCall>(candidates: readonly Call[], record: CallRecord, options: { clockSkewMs: number; now: number }): Call | null {
+  if (record.customerNumber === null) return null;
+  const recordTime = Date.parse(record.startedAt ?? record.endedAt ?? '') || options.now;
+  const eligible = candidates.filter(
+    (call) =>
+      call.customerNumber === record.customerNumber &&
+      (record.agentNumber === null || call.agentNumber === record.agentNumber) &&
+      call.startedAt <= recordTime + options.clockSkewMs,
+  );
+  if (eligible.length === 0 || (record.agentNumber === null && eligible.length > 1)) return null;
+  return eligible.reduce((a, b) => (b.startedAt < a.startedAt ? b : a));
+}
+
+export function toMatch(call: PendingCall): CallMatch {
+  const { callId, notificationId, agentNumber, customerNumber } = call;
+  return { callId, notificationId, agentNumber, customerNumber, startedAt: new Date(call.startedAt).toISOString() };
+}
+
+function parsePending(text: string): PendingCall | null {
+  try {
+    return JSON.parse(text) as PendingCall;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Ties records to the STARTs that caused them, through the store, so a record delivered
+ * to any instance finds a START made through any other. A match is used up: when two
+ * instances race for one START, the store's `take` lets exactly one have it.
  */
 export class PendingCalls {
-  readonly #calls: PendingCall[] = [];
+  readonly #store: CallGuardStore;
   readonly #ttlMs: number;
   readonly #clockSkewMs: number;
   readonly #now: () => number;
 
-  constructor(options: PendingCallsOptions = {}) {
-    this.#ttlMs = options.ttlMs ?? 2 * 60 * 60 * 1000;
+  constructor(store: CallGuardStore, options: PendingCallsOptions = {}) {
+    this.#store = store;
+    this.#ttlMs = options.ttlMs ?? DEFAULT_PENDING_TTL_MS;
     this.#clockSkewMs = options.clockSkewMs ?? 2 * 60 * 1000;
     this.#now = options.now ?? Date.now;
   }
 
-  get size(): number {
-    this.#expire();
-    return this.#calls.length;
+  get ttlMs(): number {
+    return this.#ttlMs;
   }
 
-  remember(call: PendingCall): void {
-    this.#expire();
-    this.#calls.push(call);
+  /** Kept under the customer's number: that is what every record has, with or without an agent. */
+  async remember(call: PendingCall): Promise<void> {
+    await this.#store.append(`pending:${call.customerNumber}`, JSON.stringify(call), this.#ttlMs);
   }
 
-  match(record: CallRecord): CallMatch | null {
-    this.#expire();
+  async match(record: CallRecord): Promise<CallMatch | null> {
     if (record.customerNumber === null) return null;
-    const recordTime = Date.parse(record.startedAt ?? record.endedAt ?? '') || this.#now();
-    const candidates = this.#calls.filter(
-      (call) =>
-        call.customerNumber === record.customerNumber &&
-        (record.agentNumber === null || call.agentNumber === record.agentNumber) &&
-        call.startedAt <= recordTime + this.#clockSkewMs,
-    );
-    if (candidates.length === 0 || (record.agentNumber === null && candidates.length > 1)) return null;
-    const oldest = candidates.reduce((a, b) => (b.startedAt < a.startedAt ? b : a));
-    this.#calls.splice(this.#calls.indexOf(oldest), 1);
-    return {
-      notificationId: oldest.notificationId,
-      agentNumber: oldest.agentNumber,
-      customerNumber: oldest.customerNumber,
-      startedAt: new Date(oldest.startedAt).toISOString(),
-    };
-  }
-
-  #expire(): void {
-    const oldestKept = this.#now() - this.#ttlMs;
-    while (this.#calls.length > 0 && this.#calls[0]!.startedAt < oldestKept) this.#calls.shift();
+    const key = `pending:${record.customerNumber}`;
+    // A few rounds at most: each lost race means another instance took a START first.
+    for (let round = 0; round < 5; round++) {
+      const now = this.#now();
+      const entries = (await this.#store.list(key)).map((text) => ({ text, call: parsePending(text) }));
+      const expired = entries.filter(({ call }) => !call || call.startedAt < now - this.#ttlMs);
+      for (const { text } of expired) await this.#store.take(key, text);
+      const live = entries.filter((entry) => !expired.includes(entry)).map(({ text, call }) => ({ ...call!, text }));
+      const chosen = chooseStart(live, record, { clockSkewMs: this.#clockSkewMs, now });
+      if (!chosen) return null;
+      if (await this.#store.take(key, chosen.text)) {
+        const { text: _text, ...call } = chosen;
+        return toMatch(call);
+      }
+    }
+    return null;
   }
 }
 
-/** Remembers what was delivered, so a delivery repeated by Superfone takes effect once. Bounded. */
-export class DeliveriesSeen {
-  readonly #keys = new Set<string>();
-  readonly #limit: number;
+/** How long a delivery is remembered, so a repeat takes effect once. */
+const DELIVERY_MEMORY_MS = 24 * 60 * 60 * 1000;
 
-  constructor(limit = 10_000) {
-    this.#limit = limit;
+/** Remembers what was delivered, in the store, so a delivery repeated to any instance takes effect once. */
+export class DeliveriesSeen {
+  readonly #store: CallGuardStore;
+
+  constructor(store: CallGuardStore) {
+    this.#store = store;
   }
 
   /** True the first time a key is offered. */
-  firstTime(key: string): boolean {
-    if (this.#keys.has(key)) return false;
-    this.#keys.add(key);
-    if (this.#keys.size > this.#limit) this.#keys.delete(this.#keys.values().next().value!);
-    return true;
+  firstTime(key: string): Promise<boolean> {
+    return this.#store.put(`delivery:${key}`, '1', DELIVERY_MEMORY_MS, { onlyIfAbsent: true });
   }
 }

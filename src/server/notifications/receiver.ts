@@ -3,7 +3,6 @@ import type { CountryCode } from '../../shared/phone-number.js';
 import { readLimitedText } from '../read-limited.js';
 import type { ProxyFailure } from '../responses.js';
 import { toCallRecord, type NotificationFieldNames } from './call-record-mapping.js';
-import type { CallMatch, DeliveriesSeen, PendingCalls } from './pending-calls.js';
 
 /** Deliveries carry the contact's fields too; far more than this is not a delivery. */
 export const MAX_NOTIFICATION_BYTES = 64 * 1024;
@@ -12,12 +11,11 @@ export interface NotificationReceiver {
   secret: string;
   defaultCountry: CountryCode;
   fields?: Partial<NotificationFieldNames>;
-  pending: PendingCalls;
-  seen: DeliveriesSeen;
 }
 
+/** An authenticated delivery, read: its event, and its record when it reports a finished call. */
 export type Delivery =
-  | { ok: true; event: string; record: CallRecord | null; match: CallMatch | null; duplicate: boolean }
+  | { ok: true; event: string; record: CallRecord | null; key: string | null }
   | { ok: false; failure: ProxyFailure; event?: string };
 
 const encoder = new TextEncoder();
@@ -47,9 +45,9 @@ function refuse(code: ProxyFailure['code'], message: string, status?: number): D
 /**
  * One delivery from Superfone's event notifications: authenticated by the shared secret
  * the account owner set as a header in the dashboard (no signature is documented), read
- * with a size cap, mapped to a `CallRecord`, matched to the START that caused it, and
- * taken once however often it is delivered. Events other than finished calls are
- * acknowledged and ignored, so a broad dashboard setup never looks like an outage.
+ * with a size cap, and mapped to a `CallRecord` with the key that tells a repeat. Events
+ * other than finished calls carry no record: they are acknowledged and ignored, so a
+ * broad dashboard setup never looks like an outage.
  */
 export async function receiveNotification(request: Request, receiver: NotificationReceiver): Promise<Delivery> {
   if (request.method !== 'POST') return refuse('bad_request', `Use POST to deliver a notification (got ${request.method}).`, 405);
@@ -70,9 +68,6 @@ export async function receiveNotification(request: Request, receiver: Notificati
   const body = payload as Record<string, unknown>;
   const event = typeof body.event === 'string' ? body.event.slice(0, 64) : '';
   const record = toCallRecord(body, { defaultCountry: receiver.defaultCountry, fields: receiver.fields });
-  if (record === null) return { ok: true, event, record: null, match: null, duplicate: false };
-  // The same call reported twice (ALL_CALLS and MISSED_CALL, or a repeat) counts once.
-  const firstTime = receiver.seen.firstTime(await deliveryKey(record, text));
-  if (!firstTime) return { ok: true, event, record, match: null, duplicate: true };
-  return { ok: true, event, record, match: receiver.pending.match(record), duplicate: false };
+  if (record === null) return { ok: true, event, record: null, key: null };
+  return { ok: true, event, record, key: await deliveryKey(record, text) };
 }

@@ -1,0 +1,84 @@
+import type { CallStatusBody } from '../shared/protocol.js';
+import { errorMessage, type Exchange } from './exchange.js';
+import { callEventStream, type StreamBudget } from './notifications/call-stream.js';
+import type { FollowedCalls } from './notifications/followed-calls.js';
+import { jsonResponse, type ProxyFailure } from './responses.js';
+
+/** What following a call needs, built once per proxy. */
+export interface CallFollowing {
+  calls: FollowedCalls;
+  streams: StreamBudget;
+  heartbeatMs: number;
+  maxStreamMs: number;
+}
+
+/** How long a page should wait before asking again while the store is out of reach. */
+const STORE_RETRY_AFTER_SEC = 5;
+
+/** The same answer whether the id never existed, expired, or belongs to someone else. */
+const NO_SUCH_CALL: ProxyFailure = { code: 'bad_request', status: 404, message: 'No such call: it ended long ago, or this page never started it.' };
+
+function storeUnavailable(exchange: Exchange, error: unknown): Response {
+  return exchange.refuse({ code: 'limits_unavailable', message: 'Call status is unavailable for a moment. Try again shortly.', headers: { 'Retry-After': String(STORE_RETRY_AFTER_SEC) } }, errorMessage(error));
+}
+
+/** `GET …/calls/<callId>`: the call's status now, for pages that reload or cannot stream. */
+export async function callStatus(exchange: Exchange, callId: string, parts: CallFollowing): Promise<Response> {
+  let status: CallStatusBody | null;
+  try {
+    status = await parts.calls.status(callId);
+  } catch (error) {
+    return storeUnavailable(exchange, error);
+  }
+  if (!status) return exchange.refuse(NO_SUCH_CALL);
+  return exchange.finish(jsonResponse(status, 200), 'ok');
+}
+
+/**
+ * `GET …/calls/<callId>/events`: the call's status as Server-Sent Events, until it ends.
+ * A browser that already has the last event (its `Last-Event-ID`) gets `204`, which tells
+ * `EventSource` to stop reconnecting. Each client holds a bounded number of streams.
+ */
+export async function callEvents(exchange: Exchange, callId: string, clientKey: string | null, parts: CallFollowing): Promise<Response> {
+  if (!callId) return exchange.refuse(NO_SUCH_CALL);
+  if (clientKey === null) return exchange.refuse({ code: 'internal_error' }, 'no client identity for the stream limit: pass clientAddress from the adapter, or set clientKey');
+  const release = parts.streams.tryOpen(clientKey);
+  if (!release) {
+    return exchange.refuse({ code: 'rate_limited', message: 'Too many calls are being followed from this browser. Close other tabs, then reload.', headers: { 'Retry-After': '30' } });
+  }
+  let listener: ((status: CallStatusBody) => void) | null = null;
+  // Set by the listener if the call ends while its status is being read.
+  let early = null as CallStatusBody | null;
+  let watching: Awaited<ReturnType<FollowedCalls['watch']>>;
+  try {
+    watching = await parts.calls.watch(callId, (status) => (listener ? listener(status) : (early = status)));
+  } catch (error) {
+    release();
+    return storeUnavailable(exchange, error);
+  }
+  const current = early ?? watching.status;
+  if (!current) {
+    release();
+    return exchange.refuse(NO_SUCH_CALL);
+  }
+  const lastEventId = Number(exchange.request.headers.get('last-event-id')) || 0;
+  if (current.state === 'ended' && lastEventId >= current.version) {
+    watching.stop();
+    release();
+    return exchange.finish(new Response(null, { status: 204 }), 'ok');
+  }
+  const body = callEventStream(
+    current,
+    lastEventId,
+    (onStatus) => (listener = onStatus),
+    () => {
+      watching.stop();
+      release();
+    },
+    { heartbeatMs: parts.heartbeatMs, maxStreamMs: parts.maxStreamMs, signal: exchange.request.signal },
+  );
+  return exchange.finish(
+    new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'X-Accel-Buffering': 'no' } }),
+    'ok',
+  );
+}

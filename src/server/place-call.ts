@@ -1,0 +1,189 @@
+import { normalizePhoneNumber, type CountryCode } from '../shared/phone-number.js';
+import type { ErrorCode } from '../shared/protocol.js';
+import { maskNumber } from './audit.js';
+import { readCallRequest } from './call-request.js';
+import { errorMessage, type Exchange, type PlatformInfo } from './exchange.js';
+import type { CallGuardStore } from './guards/call-guard-store.js';
+import type { CircuitBreaker } from './guards/circuit-breaker.js';
+import { checkDestination, type DestinationPolicy } from './guards/destination-policy.js';
+import { CallRateLimits, RateLimitSetupError, type RateLimitName } from './guards/rate-limits.js';
+import type { FollowedCalls } from './notifications/followed-calls.js';
+import { newCallId } from './notifications/followed-calls.js';
+import type { PendingCalls } from './notifications/pending-calls.js';
+import { jsonResponse, type ProxyFailure } from './responses.js';
+import { callSuperfone, type SuperfoneClientConfig } from './superfone-client.js';
+import { interpretUpstreamResult } from './upstream-outcome.js';
+
+/**
+ * What `authorize` decides for one request:
+ * - a string: the signed-in user's agent number; the page cannot name another;
+ * - `undefined`: allowed, and the page names the agent;
+ * - `false`: refused with `401 unauthorized`.
+ */
+export type AuthorizeResult = string | undefined | false;
+
+/** What placing and ending calls needs, built once per proxy. */
+export interface CallPlacing {
+  defaultCountry: CountryCode;
+  maxBodyBytes: number;
+  authorize?: (request: Request) => AuthorizeResult | Promise<AuthorizeResult>;
+  blockNumber?: (customerNumber: string, request: Request) => boolean | string | Promise<boolean | string>;
+  clientKey?: (request: Request, platform: PlatformInfo) => string | null | undefined;
+  destinationPolicy: DestinationPolicy;
+  store: CallGuardStore;
+  rateLimits: CallRateLimits | null;
+  breaker: CircuitBreaker | null;
+  client: SuperfoneClientConfig;
+  redact: (text: string) => string;
+  /** Held a little past the upstream timeout, so a racing START cannot slip in while one is in flight. */
+  lockTtlMs: number;
+  /** Set when notifications can arrive: STARTs are then remembered, and the page gets a call id. */
+  following: { pending: PendingCalls; calls: FollowedCalls } | null;
+}
+
+/** How long a page should wait before retrying while the limits' store is out of reach. */
+const STORE_RETRY_AFTER_SEC = 5;
+
+/** Upstream outcomes that say Superfone itself is failing, which the circuit breaker counts. */
+const UPSTREAM_FAILURES: ReadonlySet<ErrorCode> = new Set(['upstream_error', 'upstream_timeout']);
+
+/**
+ * A page's START or END: read and checked, the agent bound, the destination and the limits
+ * applied, then one GET to Superfone, whose answer is mapped to the protocol. Every rule
+ * that protects the paid account runs before Superfone is called.
+ */
+export async function placeCall(exchange: Exchange, parts: CallPlacing): Promise<Response> {
+  const { request, platform, entry, refuse, finish } = exchange;
+  /** Why the limits' store could not be used, for the log of an END that went ahead anyway. */
+  let storeFailure: string | undefined;
+  /** Runs checks against the store; if it cannot be reached, the START is refused with 503. */
+  const guardedByStore = async (checks: () => Promise<Response | null>): Promise<Response | null> => {
+    try {
+      return await checks();
+    } catch (error) {
+      if (error instanceof RateLimitSetupError) throw error;
+      return refuse({ code: 'limits_unavailable', headers: { 'Retry-After': String(STORE_RETRY_AFTER_SEC) } }, errorMessage(error));
+    }
+  };
+
+  let boundAgent: string | null = null;
+  if (parts.authorize) {
+    const decision = await parts.authorize(request);
+    if (decision === false) return refuse({ code: 'unauthorized' });
+    if (typeof decision === 'string') {
+      const normalized = normalizePhoneNumber(decision, parts.defaultCountry);
+      if (!normalized.ok) {
+        return refuse({ code: 'internal_error' }, 'authorize() returned an agent number that is not a valid phone number');
+      }
+      boundAgent = normalized.e164;
+    }
+  }
+
+  const reading = await readCallRequest(request, { defaultCountry: parts.defaultCountry, maxBodyBytes: parts.maxBodyBytes });
+  if (!reading.ok) return refuse(reading.failure);
+  const call = reading.call;
+  entry.action = call.action;
+  entry.customer = maskNumber(call.customerNumber);
+  entry.agent = maskNumber(boundAgent ?? call.agentNumber);
+
+  if (boundAgent && call.agentNumber && call.agentNumber !== boundAgent) {
+    return refuse({ code: 'forbidden', message: 'You can only place calls from your own Superfone number.' });
+  }
+  const agentNumber = boundAgent ?? call.agentNumber;
+  if (!agentNumber) {
+    return refuse({
+      code: 'bad_request',
+      message: 'No agent number: set agent-number on the call button, or bind the agent on the server.',
+    });
+  }
+  const clientKey = (parts.clientKey ? parts.clientKey(request, platform) : platform.clientAddress) ?? null;
+  const attempt = { agentNumber, customerNumber: call.customerNumber, clientKey, agentBound: boundAgent !== null };
+  const { rateLimits, breaker } = parts;
+
+  // Set inside the store checks below; a plain annotation would be narrowed to null.
+  let releaseLock = null as (() => Promise<void>) | null;
+  if (call.action === 'START') {
+    const blocked = parts.blockNumber ? await parts.blockNumber(call.customerNumber, request) : false;
+    if (blocked) {
+      return refuse({ code: 'forbidden', message: typeof blocked === 'string' ? blocked : 'This number is on the do-not-call list.' });
+    }
+    const destination = checkDestination(call.customerNumber, parts.destinationPolicy);
+    if (destination) return refuse(destination);
+    // Checked now, paid for only once every other check has passed. A store out of
+    // reach fails closed: no START goes upstream that the limits could not count.
+    const guarded = await guardedByStore(async () => {
+      const allowed = await rateLimits?.checkStart(attempt);
+      if (allowed && !allowed.ok) return refuse(rateLimited(allowed.limit, allowed.retryAfterSec));
+      releaseLock = await parts.store.tryLock(`start:${agentNumber}`, parts.lockTtlMs);
+      if (!releaseLock) return refuse({ code: 'agent_busy', message: 'A call request for you is already on its way. Wait for it, then try again.' });
+      return null;
+    });
+    if (guarded) return guarded;
+  } else {
+    // Ending is never refused by policy, only by a budget no person reaches; with the
+    // store out of reach it goes ahead, since a live call must always be endable.
+    const budget = await rateLimits?.spendEnd(attempt).catch((error: unknown) => {
+      if (error instanceof RateLimitSetupError) throw error;
+      storeFailure = errorMessage(error);
+      return { ok: true } as const;
+    });
+    if (budget && !budget.ok) return refuse(rateLimited(budget.limit, budget.retryAfterSec));
+  }
+
+  try {
+    if (call.action === 'START') {
+      const waitSec = breaker?.check() ?? null;
+      if (waitSec !== null) return refuse({ code: 'upstream_unavailable', headers: { 'Retry-After': String(waitSec) } });
+      const refusal = await guardedByStore(async () => {
+        const paid = await rateLimits?.spendStart(attempt);
+        return paid && !paid.ok ? refuse(rateLimited(paid.limit, paid.retryAfterSec)) : null;
+      });
+      if (refusal) {
+        breaker?.release();
+        return refusal;
+      }
+    }
+    exchange.budgeted = false;
+    const result = await callSuperfone(parts.client, { action: call.action, customerNumber: call.customerNumber, agentNumber });
+    if (result.kind === 'answered') entry.upstreamStatus = result.status;
+    const outcome = interpretUpstreamResult(call.action, result);
+    // A failing END must not shut out new calls (anyone can send ENDs); one that works shows Superfone is back.
+    if (call.action === 'START' || outcome.ok) breaker?.record(!outcome.ok && UPSTREAM_FAILURES.has(outcome.failure.code));
+    if (!outcome.ok) return refuse(outcome.failure, storeFailure);
+    const body = { ...outcome.body, message: parts.redact(outcome.body.message) };
+    // Its record, when Superfone reports the call, is matched to this START and told to the page that follows it.
+    if (call.action === 'START' && parts.following) {
+      const pending = { callId: newCallId(), agentNumber, customerNumber: call.customerNumber, startedAt: Date.now(), notificationId: outcome.body.data.notificationID };
+      try {
+        await parts.following.calls.open(pending);
+        await parts.following.pending.remember(pending);
+        return finish(jsonResponse({ ...body, callId: pending.callId }, 200), 'ok');
+      } catch (error) {
+        // The call is placed; only following it is lost. The page falls back to End and its time limits.
+        return finish(jsonResponse(body, 200), 'ok', `call not followed, the store is out of reach: ${errorMessage(error)}`);
+      }
+    }
+    return finish(jsonResponse(body, 200), 'ok', storeFailure && `went ahead without the limits' store: ${storeFailure}`);
+  } finally {
+    // A lock the store cannot release now expires by itself; the call's answer stands.
+    await releaseLock?.().catch(() => {});
+  }
+}
+
+export function methodNotAllowed(method: string): ProxyFailure {
+  return { code: 'bad_request', status: 405, message: `Use POST to place a call (got ${method}).`, headers: { Allow: 'POST' } };
+}
+
+function rateLimited(limit: RateLimitName, retryAfterSec: number): ProxyFailure {
+  const what = {
+    agent: 'You have started many calls in a short time',
+    destination: 'This number has been called many times in a short time',
+    client: 'Too many call requests came from this browser',
+    ends: 'Too many end-call requests came from this browser. If a call is still on, end it in the Superfone app',
+  }[limit];
+  return {
+    code: 'rate_limited',
+    message: `${what}. Wait ${retryAfterSec} s, then try again.`,
+    headers: { 'Retry-After': String(retryAfterSec) },
+  };
+}

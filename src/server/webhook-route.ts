@@ -1,0 +1,62 @@
+import type { CallRecord } from '../shared/call-record.js';
+import { maskNumber } from './audit.js';
+import { errorMessage, type Exchange } from './exchange.js';
+import type { FollowedCalls } from './notifications/followed-calls.js';
+import { DeliveriesSeen, PendingCalls, type CallMatch } from './notifications/pending-calls.js';
+import { receiveNotification, type NotificationReceiver } from './notifications/receiver.js';
+import { jsonResponse } from './responses.js';
+
+/** What receiving Superfone's deliveries needs, built once per proxy. */
+export interface DeliveryHandling {
+  receiver: NotificationReceiver;
+  seen: DeliveriesSeen;
+  pending: PendingCalls;
+  calls: FollowedCalls;
+  onCallRecord?: (record: CallRecord, match: CallMatch | null) => void | Promise<void>;
+}
+
+/**
+ * One delivery: authenticated and read, taken once however often it comes, matched to
+ * the START that caused it, told to the pages that follow that call, and handed to the
+ * integrator's `onCallRecord`. With the store out of reach the delivery still counts:
+ * it is matched among the calls followed from this instance, and `onCallRecord` hears it.
+ */
+export async function receiveDelivery(exchange: Exchange, parts: DeliveryHandling): Promise<Response> {
+  const { entry } = exchange;
+  const delivery = await receiveNotification(exchange.request, parts.receiver);
+  // Only an unauthenticated sender can flood; Superfone's own deliveries are always logged.
+  exchange.budgeted = !delivery.ok && delivery.failure.code === 'unauthorized';
+  if (!delivery.ok) return exchange.refuse(delivery.failure);
+  entry.event = delivery.event;
+  const { record } = delivery;
+  if (!record || delivery.key === null) return exchange.finish(jsonResponse({ ok: true }, 200), 'ok');
+  entry.customer = maskNumber(record.customerNumber);
+  entry.agent = maskNumber(record.agentNumber);
+
+  const problems: string[] = [];
+  // The same call reported twice (ALL_CALLS and MISSED_CALL, or a repeat) counts once.
+  const firstTime = await parts.seen.firstTime(delivery.key).catch((error: unknown) => {
+    problems.push(`repeats not checked: ${errorMessage(error)}`);
+    return true;
+  });
+  if (!firstTime) {
+    entry.matched = false;
+    return exchange.finish(jsonResponse({ ok: true, duplicate: true }, 200), 'ok');
+  }
+  const match = await parts.pending.match(record).catch((error: unknown) => {
+    problems.push(`matched among this instance's calls only: ${errorMessage(error)}`);
+    return parts.calls.matchWatched(record);
+  });
+  entry.matched = match !== null;
+  entry.agent ??= maskNumber(match?.agentNumber ?? null);
+  if (match) {
+    const notTold = await parts.calls.end(match, record);
+    if (notTold) problems.push(notTold);
+  }
+  try {
+    await parts.onCallRecord?.(record, match);
+  } catch (error) {
+    problems.push(`onCallRecord threw: ${errorMessage(error)}`);
+  }
+  return exchange.finish(jsonResponse({ ok: true }, 200), 'ok', problems.join('; ') || undefined);
+}
