@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, afterEach, before } from 'node:test';
 import { createSuperfoneProxy, type PlatformInfo, type ProxyLogEntry, type SuperfoneProxyHandler, type SuperfoneProxyOptions } from '../../src/server/proxy.js';
+import { superfoneListener } from '../../src/server/node-proxy.js';
 import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import type { SimulatorOptions } from '../../src/simulator/simulator.js';
 import { startCliProxy, type CliProxy } from '../support/cli-proxy.js';
@@ -122,4 +125,34 @@ export function cliProxyForSuite(env: Record<string, string> = {}): { upstream: 
     if (running.proxy) assertNoKey([running.proxy.output()]);
   });
   return running;
+}
+
+export interface HttpProxyUnderTest {
+  upstream: RunningSimulator;
+  /** `http://127.0.0.1:<port>/api/superfone/` */
+  base: string;
+  logs: ProxyLogEntry[];
+  close(): Promise<void>;
+}
+
+/** The real proxy on a real node:http server on loopback, in front of a real simulator: for streams. */
+export async function startHttpProxy(options: Partial<SuperfoneProxyOptions> = {}, simulatorOptions: SimulatorOptions = {}): Promise<HttpProxyUnderTest> {
+  const upstream = await startSuperfoneSimulator({ apiKey: API_KEY, ...simulatorOptions });
+  const logs: ProxyLogEntry[] = [];
+  const server = createServer(
+    superfoneListener({ apiKey: API_KEY, apiBase: upstream.apiBase, path: '/api/superfone/call', timeoutMs: 1_000, log: (entry) => logs.push(entry), ...options }),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    upstream,
+    base: `http://127.0.0.1:${port}/api/superfone/`,
+    logs,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await upstream.close();
+      assertNoKey(logs.map((entry) => JSON.stringify(entry)));
+    },
+  };
 }

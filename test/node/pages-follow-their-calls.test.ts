@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CALL_ID_PATTERN, isCallStatusBody } from '../../src/shared/protocol.js';
+import { EventStreamReader } from '../support/sse-reader.js';
+import { ASHA, startBody, startHttpProxy, VIKRAM, type HttpProxyUnderTest } from './helpers.js';
+
+const SECRET = 'whsec_test_0123456789abcdef';
+const CUSTOMER = '+918000000001';
+
+/** A proxy whose simulator reports calls back to it, as Superfone's dashboard would be set up. */
+async function loopedProxy(options: Parameters<typeof startHttpProxy>[0] = {}): Promise<HttpProxyUnderTest> {
+  const proxy = await startHttpProxy({ webhookSecret: SECRET, ...options });
+  proxy.upstream.simulator.calls.setTarget({ url: `${proxy.base}webhook`, headers: { Authorization: `Bearer ${SECRET}` } });
+  return proxy;
+}
+
+async function start(proxy: HttpProxyUnderTest, customer = CUSTOMER, agent = ASHA): Promise<any> {
+  const response = await fetch(`${proxy.base}call`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(startBody(customer, agent)) });
+  assert.equal(response.status, 200);
+  return response.json();
+}
+
+function openStream(proxy: HttpProxyUnderTest, callId: string, headers: Record<string, string> = {}) {
+  const controller = new AbortController();
+  const response = fetch(`${proxy.base}calls/${callId}/events`, { headers: { Accept: 'text/event-stream', ...headers }, signal: controller.signal });
+  return { response, close: () => controller.abort() };
+}
+
+describe('pages follow the calls they started', { timeout: 30_000 }, () => {
+  it('a START answered where notifications arrive carries an unguessable call id; without a webhook secret, none', async () => {
+    const following = await loopedProxy();
+    const plain = await startHttpProxy();
+    try {
+      const ids = [(await start(following)).callId, (await start(following, '+918000000002', VIKRAM)).callId];
+      for (const id of ids) assert.match(id, CALL_ID_PATTERN);
+      assert.notEqual(ids[0], ids[1]);
+      assert.equal((await start(plain)).callId, undefined);
+      assert.equal((await fetch(`${plain.base}calls/${ids[0]}`)).status, 404, 'no following where there are no notifications');
+    } finally {
+      await following.close();
+      await plain.close();
+    }
+  });
+
+  it('GET …/calls/<id> says active, then ended with the record (without the raw payload) once Superfone reports the call', async () => {
+    const proxy = await loopedProxy();
+    try {
+      proxy.upstream.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 20, talkMs: 1_100 });
+      const { callId } = await start(proxy);
+      const active = await (await fetch(`${proxy.base}calls/${callId}`)).json();
+      assert.deepEqual(active, { callId, state: 'active', version: 1, record: null });
+      await waitFor(async () => (await (await fetch(`${proxy.base}calls/${callId}`)).json()).state === 'ended');
+      const ended = await (await fetch(`${proxy.base}calls/${callId}`)).json();
+      assert.ok(isCallStatusBody(ended));
+      assert.equal(ended.record.status, 'answered');
+      assert.equal(ended.record.durationSec, 1);
+      assert.equal(ended.record.customerNumber, CUSTOMER);
+      assert.equal(ended.record.agentNumber, ASHA);
+      assert.equal('raw' in ended.record, false, 'the payload as it arrived stays on the server');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('unknown, malformed and expired ids are 404 with one and the same answer', async () => {
+    const proxy = await loopedProxy();
+    try {
+      const { callId } = await start(proxy);
+      const unknown = 'A'.repeat(22);
+      const answers = await Promise.all(
+        [`calls/${unknown}`, 'calls/short', `calls/${unknown}/events`, `calls/${callId}x`, 'calls/..%2Fcall'].map(async (path) => {
+          const response = await fetch(`${proxy.base}${path}`);
+          return [response.status, await response.text()];
+        }),
+      );
+      for (const answer of answers) assert.deepEqual(answer, answers[0]);
+      assert.equal(answers[0]![0], 404);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('the stream sends the status now, heartbeats, then the end; it closes after the end', async () => {
+    const proxy = await loopedProxy({ callStreams: { heartbeatMs: 50 } });
+    try {
+      proxy.upstream.simulator.calls.setOutcome({ kind: 'missed', ringMs: 400 });
+      const { callId } = await start(proxy);
+      const stream = openStream(proxy, callId);
+      const response = await stream.response;
+      assert.equal(response.status, 200);
+      assert.match(response.headers.get('content-type')!, /^text\/event-stream/);
+      assert.equal(response.headers.get('cache-control'), 'no-store');
+      const reader = new EventStreamReader(response.body!);
+      await reader.until((r) => r.events.some((event) => event.comment === 'heartbeat'));
+      assert.deepEqual(reader.calls()[0], { callId, state: 'active', version: 1, record: null });
+      assert.equal(reader.events.find((event) => event.event === 'call')!.id, '1');
+      await reader.until((r) => r.ended, 5_000);
+      const last = reader.calls().at(-1);
+      assert.equal(last.state, 'ended');
+      assert.equal(last.record.status, 'missed');
+      assert.equal(reader.events.filter((event) => event.event === 'call').at(-1)!.id, '2');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('resuming with Last-Event-ID: after 1 the end comes at once; after 2 the answer is 204, which stops EventSource', async () => {
+    const proxy = await loopedProxy();
+    try {
+      proxy.upstream.simulator.calls.setOutcome({ kind: 'busy', afterMs: 10 });
+      const { callId } = await start(proxy);
+      await waitFor(async () => (await (await fetch(`${proxy.base}calls/${callId}`)).json()).state === 'ended');
+      const resumed = await openStream(proxy, callId, { 'Last-Event-ID': '1' }).response;
+      const reader = new EventStreamReader(resumed.body!);
+      await reader.until((r) => r.ended);
+      assert.deepEqual(reader.calls().map((call) => call.state), ['ended'], 'only what the browser had not seen');
+      assert.equal((await openStream(proxy, callId, { 'Last-Event-ID': '2' }).response).status, 204);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a client holds a bounded number of streams; closing one frees its place', async () => {
+    const proxy = await loopedProxy({ callStreams: { perClient: 2 } });
+    const streams: Array<ReturnType<typeof openStream>> = [];
+    try {
+      proxy.upstream.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 10, talkMs: null });
+      const { callId } = await start(proxy);
+      for (let index = 0; index < 2; index++) {
+        const stream = openStream(proxy, callId);
+        streams.push(stream);
+        assert.equal((await stream.response).status, 200);
+      }
+      const third = await openStream(proxy, callId).response;
+      assert.equal(third.status, 429);
+      assert.equal((await third.json()).error.code, 'rate_limited');
+      streams.shift()!.close();
+      await waitFor(async () => {
+        const again = openStream(proxy, callId);
+        const status = (await again.response).status;
+        again.close();
+        return status === 200;
+      });
+    } finally {
+      for (const stream of streams) stream.close();
+      await proxy.close();
+    }
+  });
+
+  it('a delivery that matches no START tells no page; a stream for another call hears nothing', async () => {
+    const proxy = await loopedProxy({ callStreams: { heartbeatMs: 50 } });
+    try {
+      proxy.upstream.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 10, talkMs: 50 });
+      proxy.upstream.simulator.calls.setFaults({ unknownCall: true });
+      const { callId } = await start(proxy);
+      const reader = new EventStreamReader((await openStream(proxy, callId).response).body!);
+      await proxy.upstream.simulator.calls.settled();
+      await waitFor(async () => proxy.upstream.simulator.calls.deliveries.length > 0);
+      await proxy.upstream.simulator.calls.settled();
+      await reader.until((r) => r.events.filter((event) => event.comment === 'heartbeat').length >= 3);
+      assert.deepEqual(reader.calls().map((call) => call.state), ['active']);
+      assert.equal(proxy.logs.find((entry) => entry.event === 'ALL_CALLS')?.matched, false);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
