@@ -5,7 +5,9 @@ import { redisStore } from '../../src/server/guards/redis-store.js';
 import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import { startCliProxy, type CliProxy } from '../support/cli-proxy.js';
 import { startRedis } from '../support/redis-server.js';
-import { API_KEY, assertNoKey, startBody } from './helpers.js';
+import type { CallRecord } from '../../src/shared/call-record.js';
+import { EventStreamReader } from '../support/sse-reader.js';
+import { API_KEY, assertNoKey, startBody, startHttpProxy } from './helpers.js';
 
 describe('limits and locks shared through a real Redis', () => {
   let redis: Awaited<ReturnType<typeof startRedis>>;
@@ -106,5 +108,105 @@ describe('limits and locks shared through a real Redis', () => {
       assert.deepEqual(answers.map((answer) => answer.status).sort(), [200, 409]);
       assert.equal(upstream.simulator.snapshot().requests.length, 1);
     });
+  });
+
+  describe('two proxy processes following calls through one Redis', () => {
+    const SECRET = 'whsec_test_0123456789abcdef';
+    let upstream: RunningSimulator;
+    const proxies: CliProxy[] = [];
+
+    before(async () => {
+      upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
+      for (let index = 0; index < 2; index++) {
+        proxies.push(
+          await startCliProxy({
+            SUPERFONE_API_KEY: API_KEY,
+            SUPERFONE_API_BASE: upstream.apiBase,
+            SUPERFONE_REDIS_URL: redis.url,
+            SUPERFONE_WEBHOOK_SECRET: SECRET,
+          }),
+        );
+      }
+    });
+    after(async () => {
+      for (const proxy of proxies) {
+        assertNoKey([proxy.output()], SECRET);
+        proxy.child.kill();
+      }
+      await upstream.close();
+    });
+    beforeEach(() => upstream.simulator.reset());
+
+    const base = (proxy: CliProxy) => proxy.url.replace(/call$/, '');
+
+    it('START through A, the page’s stream on B, Superfone’s delivery to A: the page on B hears the end', async () => {
+      const [a, b] = proxies as [CliProxy, CliProxy];
+      upstream.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 10, talkMs: 1_000 });
+      upstream.simulator.calls.setTarget({ url: `${base(a)}webhook`, headers: { Authorization: `Bearer ${SECRET}` } });
+      const started = await fetch(a.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(startBody('+918000000011')) });
+      const { callId } = await started.json();
+      const controller = new AbortController();
+      try {
+        const response = await fetch(`${base(b)}calls/${callId}/events`, { signal: controller.signal });
+        assert.equal(response.status, 200, 'B knows a call id A gave out');
+        const reader = new EventStreamReader(response.body!);
+        await reader.until((r) => r.calls().some((call) => call.state === 'ended'), 10_000);
+        assert.equal(reader.calls().at(-1).record.status, 'answered');
+        await upstream.simulator.calls.settled();
+        assert.equal(upstream.simulator.calls.deliveries.at(-1)?.status, 200);
+        assert.match(a.output(), /"event":"ALL_CALLS".*"matched":true/, 'A matched the START through the shared store');
+      } finally {
+        controller.abort();
+      }
+    });
+
+    it('a repeated delivery to the other instance takes effect once: B sees it as a duplicate', async () => {
+      const [a, b] = proxies as [CliProxy, CliProxy];
+      const delivery = { event: 'ALL_CALLS', cdr_phone: '+918000000012', staff_phone: '919876543210', cdr_id: 'cdr-shared-1', cdr_disposition: 'ANSWERED' };
+      const send = (proxy: CliProxy) =>
+        fetch(`${base(proxy)}webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${SECRET}` }, body: JSON.stringify(delivery) }).then((response) => response.json());
+      assert.deepEqual(await send(a), { ok: true });
+      assert.deepEqual(await send(b), { ok: true, duplicate: true });
+    });
+  });
+});
+
+describe('Redis out of reach when Superfone reports a call', { timeout: 60_000 }, () => {
+  it('the record still reaches onCallRecord and the log, and a page following from this instance still hears the end', async () => {
+    const SECRET = 'whsec_test_0123456789abcdef';
+    let redis = await startRedis();
+    const client = new Redis(redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
+    const store = redisStore(client);
+    const heard: CallRecord[] = [];
+    const proxy = await startHttpProxy({ webhookSecret: SECRET, store, onCallRecord: (record) => void heard.push(record) });
+    const controller = new AbortController();
+    try {
+      while (client.status !== 'ready') await new Promise((resolve) => setTimeout(resolve, 20));
+      const started = await fetch(`${proxy.base}call`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(startBody('+918000000021')) });
+      assert.equal(started.status, 200);
+      const { callId } = await started.json();
+      const response = await fetch(`${proxy.base}calls/${callId}/events`, { signal: controller.signal });
+      assert.equal(response.status, 200);
+      const reader = new EventStreamReader(response.body!);
+      await reader.until((r) => r.calls().length === 1);
+
+      await redis.stop();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const delivery = { event: 'ALL_CALLS', cdr_phone: '+918000000021', staff_phone: '919876543210', cdr_id: 'cdr-outage-1', cdr_disposition: 'NO_ANSWER' };
+      const answer = await fetch(`${proxy.base}webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${SECRET}` }, body: JSON.stringify(delivery) });
+      assert.equal(answer.status, 200, 'Superfone is not asked to retry what was handled');
+      assert.equal(heard.length, 1);
+      await reader.until((r) => r.calls().some((call) => call.state === 'ended'));
+      assert.equal(reader.calls().at(-1).record.status, 'missed');
+      const line = proxy.logs.find((entry) => entry.event === 'ALL_CALLS')!;
+      assert.equal(line.matched, true);
+      assert.match(line.detail ?? '', /matched among this instance's calls only/);
+    } finally {
+      controller.abort();
+      await proxy.close();
+      store.close();
+      client.disconnect();
+      await redis.stop();
+    }
   });
 });

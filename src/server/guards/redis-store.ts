@@ -19,8 +19,12 @@ export interface RedisSubscriberLike {
   subscribe(channel: string): Promise<unknown>;
   unsubscribe(channel: string): Promise<unknown>;
   on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+  once(event: 'ready', listener: () => void): unknown;
   disconnect(): void;
 }
+
+/** How long a page's stream waits for the subscription connection before it is refused (503). */
+const SUBSCRIBER_READY_MS = 5_000;
 
 /** Deletes the lock only if it is still ours, so a lock that expired and was retaken stays. */
 const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
@@ -49,8 +53,19 @@ export function redisStore(client: RedisLike, options: { prefix?: string } = {})
         for (const listener of listeners.get(channel) ?? []) listener(message);
       });
     }
-    if (subscriber.status === 'wait') await subscriber.connect();
-    return subscriber;
+    const connection = subscriber;
+    if (connection.status === 'wait') await connection.connect();
+    else if (connection.status !== 'ready') {
+      // Still connecting: a client without an offline queue would refuse SUBSCRIBE now.
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('Redis subscription connection not ready')), SUBSCRIBER_READY_MS);
+        connection.once('ready', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return connection;
   };
   return {
     limiter: (name, points, durationSec) =>
