@@ -8,10 +8,14 @@ import { createSuperfoneProxy } from './src/server/proxy.ts';
 import { toNodeListener } from './src/server/node-adapter.ts';
 import { createSimulatorControlHandler } from './src/simulator/control-handler.ts';
 import { startSuperfoneSimulator } from './src/simulator/simulator-server.ts';
-import { TEST_API_KEY, TEST_ROUTES, TEST_TIMEOUT_MS } from './test/support/test-routes.ts';
+import { TEST_API_KEY, TEST_ROUTES, TEST_TIMEOUT_MS, TEST_WEBHOOK_SECRET } from './test/support/test-routes.ts';
+import { freePort } from './test/support/free-port.ts';
 import { CHROMIUM_ARGS, findChromium } from './test/support/chromium.mjs';
 
 const running = await startSuperfoneSimulator({ apiKey: TEST_API_KEY });
+// Fixed before the server starts, so the simulator can report calls to the proxy's webhook on it.
+const port = await freePort();
+running.simulator.calls.setTarget({ url: `http://localhost:${port}${TEST_ROUTES.webhook}`, headers: { Authorization: `Bearer ${TEST_WEBHOOK_SECRET}` } });
 // Limits and the circuit breaker have tests of their own (Node, and the routes below);
 // here they would only make one test's calls count against the next's.
 const upstream = {
@@ -23,25 +27,32 @@ const upstream = {
   circuitBreaker: false,
 };
 
-/** Each test route is the proxy with one integrator choice, so every code can be reached for real. */
-const routes = new Map([
-  [TEST_ROUTES.proxy, createSuperfoneProxy(upstream)],
-  [TEST_ROUTES.wrongKey, createSuperfoneProxy({ ...upstream, apiKey: 'not-the-key' })],
-  [TEST_ROUTES.boundAgent, createSuperfoneProxy({ ...upstream, authorize: () => '+919812345678' })],
-  [TEST_ROUTES.refused, createSuperfoneProxy({ ...upstream, authorize: () => false })],
-  [TEST_ROUTES.brokenAuthorize, createSuperfoneProxy({ ...upstream, authorize: () => { throw new Error('session store down'); } })],
-  [TEST_ROUTES.guarded, createSuperfoneProxy({ ...upstream, allowedCountries: undefined, rateLimits: undefined, circuitBreaker: { failures: 2, openMs: 60_000 } })],
-]);
-const listeners = new Map([...routes].map(([path, handler]) => [path, toNodeListener(handler)]));
-listeners.set(TEST_ROUTES.simulator, toNodeListener(createSimulatorControlHandler(running.simulator, TEST_ROUTES.simulator)));
-listeners.set(
-  TEST_ROUTES.undeliveredPassThrough,
-  toNodeListener(async () => Response.json({ data: { notificationID: 7, sentSuccess: false }, message: 'success' })),
-);
+/**
+ * Each test route is the proxy with one integrator choice, so every code can be reached for
+ * real. Each is mounted at its calls' folder and routes within it itself (calls, and on the
+ * main one notifications and followed calls), as the CLI and the adapters do.
+ */
+const proxyAt = (path, options = {}) => [path, createSuperfoneProxy({ ...upstream, path, ...options })];
+const routes = [
+  proxyAt(TEST_ROUTES.proxy, { webhookSecret: TEST_WEBHOOK_SECRET, callStreams: { heartbeatMs: 1_000 } }),
+  proxyAt(TEST_ROUTES.wrongKey, { apiKey: 'not-the-key' }),
+  proxyAt(TEST_ROUTES.boundAgent, { authorize: () => '+919812345678' }),
+  proxyAt(TEST_ROUTES.refused, { authorize: () => false }),
+  proxyAt(TEST_ROUTES.brokenAuthorize, { authorize: () => { throw new Error('session store down'); } }),
+  proxyAt(TEST_ROUTES.guarded, { allowedCountries: undefined, rateLimits: undefined, circuitBreaker: { failures: 2, openMs: 60_000 } }),
+];
+const folderOf = (path) => path.replace(/[^/]*$/, '');
+/** Longest prefix first: each proxy's folder, the simulator's controls, the stand-in. */
+const mounts = [
+  ...routes.map(([path, handler]) => [folderOf(path), toNodeListener(handler)]),
+  [TEST_ROUTES.simulator + '/', toNodeListener(createSimulatorControlHandler(running.simulator, TEST_ROUTES.simulator))],
+  [TEST_ROUTES.undeliveredPassThrough, toNodeListener(async () => Response.json({ data: { notificationID: 7, sentSuccess: false }, message: 'success' }))],
+].sort(([a], [b]) => b.length - a.length);
 
 export default {
-  files: ['test/browser/**/*.test.ts'],
+  files: process.env.WTR_FILES ? [process.env.WTR_FILES] : ['test/browser/**/*.test.ts'],
   nodeResolve: true,
+  port,
   concurrency: 1,
   filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),
   testFramework: { config: { timeout: 10_000 } },
@@ -53,10 +64,10 @@ export default {
   ],
   middleware: [
     async (ctx, next) => {
-      const route = [...listeners.keys()].find((path) => ctx.path === path || ctx.path.startsWith(path + '/'));
-      if (!route) return next();
+      const mount = mounts.find(([prefix]) => ctx.path === prefix || ctx.path.startsWith(prefix));
+      if (!mount) return next();
       ctx.respond = false;
-      await listeners.get(route)(ctx.req, ctx.res);
+      await mount[1](ctx.req, ctx.res);
     },
   ],
   plugins: [

@@ -12,6 +12,8 @@ export interface ActiveCallRecord {
   agentNumber: string | null;
   proxyUrl: string;
   notificationId: number;
+  /** The proxy's id to follow the call by, when it receives Superfone's notifications. */
+  callId: string | null;
   startedAt: number;
   /** When `max-duration` ends the call, in epoch ms; `null` when it has none. */
   endsAt: number | null;

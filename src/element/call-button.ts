@@ -34,7 +34,8 @@ const hangUpIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="fa
  *
  * @fires superfone-call-start - Before a START is sent. Cancelable: `preventDefault()` vetoes the call.
  * @fires superfone-call-started - The proxy confirmed the notification reached the agent's app.
- * @fires superfone-call-ended - The proxy confirmed the END; `detail.reason` says who ended it.
+ * @fires superfone-call-ended - The call ended: the proxy confirmed an END, or Superfone reported the call over (`detail.reason` `completed` or `missed`).
+ * @fires superfone-call-completed - Superfone's record of the call arrived (status, duration, recording), also after End was clicked; needs the proxy's `webhookSecret`.
  * @fires superfone-call-error - A START or END failed; `detail.message` says what to do.
  *
  * @slot - With `inline`: the number's own text (or a `tel:` link), which becomes the control.
@@ -45,7 +46,7 @@ const hangUpIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="fa
  * @csspart end - The End call button.
  * @csspart busy - The button while a request is in flight.
  * @csspart number - With `inline`: the number's text as a control.
- * @csspart message - The visible error, busy or invalid-number message.
+ * @csspart message - The visible error, busy or invalid-number message, or how the last call went.
  *
  * @cssproperty --superfone-call-button-start-background - Background of the Call button.
  * @cssproperty --superfone-call-button-end-background - Background of the End call button.
@@ -215,7 +216,7 @@ export class SuperfoneCallButton extends LitElement {
     if (this.#session.busyWith && this.#session.state === 'idle') {
       return `On a call with ${formatForDisplay(this.#session.busyWith.customerNumber)}: end it to call someone else.`;
     }
-    return '';
+    return this.#session.state === 'idle' ? this.#session.outcome : '';
   }
 
   #indicator(kind: 'start' | 'end' | 'busy'): TemplateResult {

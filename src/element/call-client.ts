@@ -1,5 +1,6 @@
 import { DEFAULT_ERROR_MESSAGES } from '../shared/error-messages.js';
 import {
+  CALL_ID_PATTERN,
   isErrorBody,
   isSuperfoneSuccessBody,
   type CallRequestBody,
@@ -7,7 +8,7 @@ import {
 } from '../shared/protocol.js';
 
 export type CallOutcome =
-  | { ok: true; notificationId: number }
+  | { ok: true; notificationId: number; callId: string | null }
   | { ok: false; code: ErrorCode; message: string; status: number };
 
 /**
@@ -43,7 +44,7 @@ export async function sendCallRequest(
 
   if (response.ok && isSuperfoneSuccessBody(payload)) {
     return payload.data.sentSuccess
-      ? { ok: true, notificationId: payload.data.notificationID }
+      ? { ok: true, notificationId: payload.data.notificationID, callId: typeof payload.callId === 'string' && CALL_ID_PATTERN.test(payload.callId) ? payload.callId : null }
       : failure('notification_failed', 502);
   }
   if (!response.ok && isErrorBody(payload)) {

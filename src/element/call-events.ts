@@ -1,4 +1,4 @@
-import type { CallAction, ErrorCode } from '../shared/protocol.js';
+import type { CallAction, CallSummary, ErrorCode } from '../shared/protocol.js';
 
 /** Detail of `superfone-call-start`, dispatched before a START is sent. */
 export interface CallStartDetail {
@@ -14,12 +14,27 @@ export interface CallDetail extends CallStartDetail {
   notificationId: number;
 }
 
-/** Who ended a call: the agent's click, the `max-duration` limit, or the page calling `end()`. */
-export type CallEndReason = 'user' | 'max-duration' | 'program';
+/**
+ * How a call ended: the agent's click, the `max-duration` limit or the page calling
+ * `end()`; or, from Superfone's record, the call was over on the phone (`completed`) or
+ * never answered (`missed`: no answer, busy, or failed).
+ */
+export type CallEndReason = 'user' | 'max-duration' | 'program' | 'completed' | 'missed';
 
 /** Detail of `superfone-call-ended`. */
 export interface CallEndedDetail extends CallDetail {
   reason: CallEndReason;
+}
+
+/**
+ * Detail of `superfone-call-completed`: Superfone's record of a call this control started,
+ * however it ended (also after the agent clicked End), for the CRM to log.
+ */
+export interface CallCompletedDetail extends CallDetail {
+  /** The proxy's id for the call. */
+  callId: string;
+  /** Status, duration, times, recording link; numbers in E.164. */
+  record: CallSummary;
 }
 
 /** Detail of `superfone-call-error`. */
@@ -36,6 +51,7 @@ export interface SuperfoneCallEventMap {
   'superfone-call-start': CustomEvent<CallStartDetail>;
   'superfone-call-started': CustomEvent<CallDetail>;
   'superfone-call-ended': CustomEvent<CallEndedDetail>;
+  'superfone-call-completed': CustomEvent<CallCompletedDetail>;
   'superfone-call-error': CustomEvent<CallErrorDetail>;
 }
 

@@ -2,14 +2,28 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { formatForDisplay } from '../shared/phone-number.js';
 import type { CallAction, CallRequestBody, ErrorCode } from '../shared/protocol.js';
 import { activeCalls, agentKeyFor, type ActiveCallRecord } from './active-calls.js';
+import type { CallSummary } from '../shared/protocol.js';
 import { sendCallRequest, type CallOutcome } from './call-client.js';
 import { createCallEvent, type CallEndReason, type CallStartDetail } from './call-events.js';
+import { followCall } from './call-follower.js';
+import { endReasonFor, outcomeText } from './call-outcome.js';
 import type { Readiness } from './call-readiness.js';
 
 export type CallState = 'idle' | 'starting' | 'active' | 'ending' | 'error';
 
-/** A call this control can end: the numbers, and the proxy that started it. */
-export type KnownCall = CallStartDetail & { proxyUrl: string; notificationId: number | null };
+/** A call this control can end: the numbers, the proxy that started it, and its id there when it can be followed. */
+export type KnownCall = CallStartDetail & { proxyUrl: string; notificationId: number | null; callId: string | null };
+
+/** A call whose record this control waits for, and how to stop waiting. */
+interface Followed {
+  call: KnownCall & { callId: string };
+  stop: () => void;
+  /** Set once the call is over here: then the record is awaited only for a while. */
+  giveUp?: ReturnType<typeof setTimeout>;
+}
+
+/** After the call ended here (End, or another tab), its record is still awaited this long, for `superfone-call-completed`. */
+const RECORD_AWAITED_MS = 2 * 60 * 1000;
 
 /** After these START failures the call may exist after all, so End stays on offer. */
 const OUTCOME_UNKNOWN: ReadonlySet<ErrorCode> = new Set(['upstream_timeout', 'network_error']);
@@ -36,6 +50,8 @@ export class CallSession implements ReactiveController {
   busyWith: ActiveCallRecord | null = null;
   /** The action that failed, so "Try again" repeats it. */
   failedAction: CallAction = 'START';
+  /** What happened to the last call, from Superfone's record ("Call ended · 4 min 12 s"); shown while idle. */
+  outcome = '';
 
   readonly #host: CallSessionHost;
   readonly #readiness: () => Readiness;
@@ -44,6 +60,7 @@ export class CallSession implements ReactiveController {
   /** The call that exists, or may exist, so END reaches the same call. */
   #call: KnownCall | null = null;
   #deadline: ReturnType<typeof setTimeout> | undefined;
+  #followed: Followed | null = null;
   readonly #onActiveCallsChange = () => this.sync();
 
   constructor(host: CallSessionHost, readiness: () => Readiness) {
@@ -62,7 +79,10 @@ export class CallSession implements ReactiveController {
     // Moved in the page (a re-sorted table): catch up on calls, and re-arm the time limit.
     if (this.#host.hasUpdated) {
       this.sync();
-      if (this.state === 'active') this.#scheduleDeadline();
+      if (this.state === 'active') {
+        this.#scheduleDeadline();
+        if (this.#call) this.#follow(this.#call);
+      }
     }
   }
 
@@ -71,6 +91,7 @@ export class CallSession implements ReactiveController {
     // A request nobody can see the answer to is not worth keeping open.
     this.#controller?.abort();
     clearTimeout(this.#deadline);
+    this.#stopFollowing();
   }
 
   /** True while a call this control started exists for sure: then only End makes sense. */
@@ -90,13 +111,14 @@ export class CallSession implements ReactiveController {
       this.#controller = null;
       return;
     }
+    this.outcome = '';
     this.#enter('starting', `Calling ${display}…`);
-    const outcome = await this.#send('START', { ...call, proxyUrl, notificationId: null }, controller);
+    const outcome = await this.#send('START', { ...call, proxyUrl, notificationId: null, callId: null }, controller);
     if (!outcome) return this.#enter('idle', '');
     if (outcome.ok) {
       const startedAt = Date.now();
       const maxDuration = this.#host.maxDuration;
-      this.#call = { ...call, proxyUrl, notificationId: outcome.notificationId };
+      this.#call = { ...call, proxyUrl, notificationId: outcome.notificationId, callId: outcome.callId };
       activeCalls().set({
         agentKey: agentKeyFor(call.agentNumber, proxyUrl),
         ...this.#call,
@@ -105,10 +127,11 @@ export class CallSession implements ReactiveController {
         endsAt: maxDuration === null ? null : startedAt + maxDuration * 1000,
       });
       this.#becomeActive(`Your Superfone app is calling ${display}.`);
+      this.#follow(this.#call);
       this.#host.dispatchEvent(createCallEvent('superfone-call-started', { ...call, notificationId: outcome.notificationId }));
     } else {
       // Busy may be this control's own call from an earlier START of unknown outcome: keep End on offer.
-      if (OUTCOME_UNKNOWN.has(outcome.code)) this.#call = { ...call, proxyUrl, notificationId: null };
+      if (OUTCOME_UNKNOWN.has(outcome.code)) this.#call = { ...call, proxyUrl, notificationId: null, callId: null };
       else if (outcome.code !== 'agent_busy') this.#call = null;
       this.#fail('START', outcome);
     }
@@ -120,15 +143,19 @@ export class CallSession implements ReactiveController {
     this.#controller = controller;
     this.#call = call;
     const stateBefore = this.state;
+    this.outcome = '';
     this.#enter('ending', 'Ending the call…');
     const outcome = await this.#send('END', call, controller);
     if (!outcome) return this.#enter(stateBefore, '');
     if (outcome.ok) {
       this.#call = null;
       clearTimeout(this.#deadline);
+      // The record is still to come: it tells how long the call lasted.
+      this.#awaitRecordOnly();
       const record = activeCalls().get(agentKeyFor(call.agentNumber, call.proxyUrl));
       if (record) activeCalls().clear(record.agentKey, record.notificationId);
-      this.#enter('idle', reason === 'max-duration' ? 'The call reached its time limit and was ended.' : 'Call ended.');
+      // The record may have come first: then it says how the call went.
+      this.#enter('idle', this.outcome || (reason === 'max-duration' ? 'The call reached its time limit and was ended.' : 'Call ended.'));
       const { customerNumber, agentNumber } = call;
       this.#host.dispatchEvent(createCallEvent('superfone-call-ended', { customerNumber, agentNumber, notificationId: outcome.notificationId, reason }));
     } else {
@@ -164,15 +191,76 @@ export class CallSession implements ReactiveController {
     this.busyWith = record && !ours ? record : null;
     if (ours && this.state !== 'active') {
       const { customerNumber, agentNumber } = followed;
-      this.#call = { customerNumber, agentNumber, proxyUrl: record.proxyUrl, notificationId: record.notificationId };
+      this.#call = { customerNumber, agentNumber, proxyUrl: record.proxyUrl, notificationId: record.notificationId, callId: record.callId ?? null };
       this.#becomeActive(`On a call with ${customerNumber === current.customerNumber ? display : formatForDisplay(customerNumber)}.`);
+      // After a reload, or in another tab: the call is followed from here too.
+      this.#follow(this.#call);
     } else if (!ours && this.state === 'active') {
-      // Ended elsewhere: another control, another tab, or the time limit.
+      // Ended elsewhere: another control, another tab, the time limit, or its record in another tab.
       this.#call = null;
       clearTimeout(this.#deadline);
+      this.#awaitRecordOnly();
       this.#enter('idle', 'Call ended.');
     }
     this.#host.requestUpdate();
+  }
+
+  /** Waits for the call's record, where the proxy gives an id to follow it by. */
+  #follow(call: KnownCall): void {
+    const { callId } = call;
+    if (!callId || this.#followed?.call.callId === callId) return;
+    this.#stopFollowing();
+    const followed: Followed = { call: { ...call, callId }, stop: () => {} };
+    this.#followed = followed;
+    followed.stop = followCall(call.proxyUrl, callId, (record) => {
+      if (this.#followed === followed) this.#followed = null;
+      clearTimeout(followed.giveUp);
+      this.#recordArrived(followed.call, record);
+    });
+  }
+
+  /** The call is over here; its record is still welcome for a while, then no longer awaited. */
+  #awaitRecordOnly(): void {
+    const followed = this.#followed;
+    if (!followed || followed.giveUp !== undefined) return;
+    followed.giveUp = setTimeout(() => {
+      if (this.#followed === followed) this.#stopFollowing();
+    }, RECORD_AWAITED_MS);
+  }
+
+  #stopFollowing(): void {
+    if (!this.#followed) return;
+    clearTimeout(this.#followed.giveUp);
+    this.#followed.stop();
+    this.#followed = null;
+  }
+
+  /**
+   * Superfone reported the call: it is over on the phone. An active control goes back to
+   * idle and says how it went; every tab's record of the agent's call clears; the CRM gets
+   * the record, also when the agent had already clicked End.
+   */
+  #recordArrived(call: KnownCall & { callId: string }, record: CallSummary): void {
+    const { customerNumber, agentNumber, notificationId } = call;
+    const words = outcomeText(record);
+    const stillOn = this.#call?.callId === call.callId && this.callCertain();
+    if (stillOn) {
+      this.#call = null;
+      clearTimeout(this.#deadline);
+    }
+    // After this control let go of the call: clearing tells every control, this one included.
+    const shared = activeCalls().get(agentKeyFor(agentNumber, call.proxyUrl));
+    if (shared && shared.notificationId === notificationId) activeCalls().clear(shared.agentKey, shared.notificationId);
+    // A request in flight has the last word on the state: an END in flight then says these words.
+    if (stillOn || (this.state === 'idle' && !this.#controller)) {
+      this.outcome = words;
+      this.#enter('idle', words);
+    } else if (this.state === 'ending') {
+      this.outcome = words;
+    }
+    const ids = { customerNumber, agentNumber, notificationId: notificationId ?? 0 };
+    if (stillOn) this.#host.dispatchEvent(createCallEvent('superfone-call-ended', { ...ids, reason: endReasonFor(record) }));
+    this.#host.dispatchEvent(createCallEvent('superfone-call-completed', { ...ids, callId: call.callId, record }));
   }
 
   /** Sends one request; `undefined` when it was aborted because the control left the page. */

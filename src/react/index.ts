@@ -1,7 +1,7 @@
 import { createComponent, type EventName } from '@lit/react';
 import * as React from 'react';
 import '../index.js';
-import type { CallDetail, CallEndedDetail, CallErrorDetail, CallStartDetail } from '../element/call-events.js';
+import type { CallCompletedDetail, CallDetail, CallEndedDetail, CallErrorDetail, CallStartDetail } from '../element/call-events.js';
 import { SuperfoneCallButton as CallButtonElement } from '../element/call-button.js';
 import { SuperfoneClickToCall as ClickToCallElement } from '../scope/click-to-call-scope.js';
 
@@ -10,6 +10,7 @@ const callEvents = {
   onCallStart: 'superfone-call-start' as EventName<CustomEvent<CallStartDetail>>,
   onCallStarted: 'superfone-call-started' as EventName<CustomEvent<CallDetail>>,
   onCallEnded: 'superfone-call-ended' as EventName<CustomEvent<CallEndedDetail>>,
+  onCallCompleted: 'superfone-call-completed' as EventName<CustomEvent<CallCompletedDetail>>,
   onCallError: 'superfone-call-error' as EventName<CustomEvent<CallErrorDetail>>,
 };
 
@@ -45,6 +46,7 @@ interface CallButtonAttributes {
   'onsuperfone-call-start'?: (event: CustomEvent<CallStartDetail>) => void;
   'onsuperfone-call-started'?: (event: CustomEvent<CallDetail>) => void;
   'onsuperfone-call-ended'?: (event: CustomEvent<CallEndedDetail>) => void;
+  'onsuperfone-call-completed'?: (event: CustomEvent<CallCompletedDetail>) => void;
   'onsuperfone-call-error'?: (event: CustomEvent<CallErrorDetail>) => void;
 }
 

@@ -30,7 +30,18 @@ export const simulator = {
   },
   state: () => control('state'),
   fault: (fault: SimulatorFault | null, count?: number) => control('fault', { kind: null, ...fault, count }),
+  /** How the simulated customer answers the next calls: `{kind: 'answered', answerAfterMs, talkMs}`, `{kind: 'missed', ringMs}`, … */
+  outcome: (outcome: Record<string, unknown>) => control('outcome', outcome),
 };
+
+/** Resolves once `check` holds; rejects after `timeoutMs`, saying what was awaited. */
+export async function until(check: () => boolean, what: string, timeoutMs = 6_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 export async function callButton(
   customerNumber: string,

@@ -52,11 +52,11 @@ describe('pages follow the calls they started', { timeout: 30_000 }, () => {
       await waitFor(async () => (await (await fetch(`${proxy.base}calls/${callId}`)).json()).state === 'ended');
       const ended = await (await fetch(`${proxy.base}calls/${callId}`)).json();
       assert.ok(isCallStatusBody(ended));
-      assert.equal(ended.record.status, 'answered');
-      assert.equal(ended.record.durationSec, 1);
-      assert.equal(ended.record.customerNumber, CUSTOMER);
-      assert.equal(ended.record.agentNumber, ASHA);
-      assert.equal('raw' in ended.record, false, 'the payload as it arrived stays on the server');
+      assert.equal(ended.record!.status, 'answered');
+      assert.equal(ended.record!.durationSec, 1);
+      assert.equal(ended.record!.customerNumber, CUSTOMER);
+      assert.equal(ended.record!.agentNumber, ASHA);
+      assert.equal('raw' in ended.record!, false, 'the payload as it arrived stays on the server');
     } finally {
       await proxy.close();
     }

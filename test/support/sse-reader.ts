@@ -22,7 +22,8 @@ export class EventStreamReader {
     const decoder = new TextDecoder();
     this.done = (async () => {
       try {
-        for await (const chunk of body) this.#take(decoder.decode(chunk, { stream: true }));
+        const reader = body.getReader();
+        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) this.#take(decoder.decode(chunk.value, { stream: true }));
       } catch {
         // Cancelled by the test, or the connection dropped: the stream is over either way.
       } finally {

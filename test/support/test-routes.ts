@@ -1,7 +1,9 @@
 /** Paths the browser-test server mounts, shared by its config and the tests. */
 export const TEST_ROUTES = {
-  /** The proxy as most integrators mount it. */
+  /** The proxy as most integrators mount it, with call notifications on: its calls can be followed. */
   proxy: '/api/superfone/call',
+  /** Where the simulator reports calls to the main proxy. */
+  webhook: '/api/superfone/webhook',
   /** A proxy configured with a key Superfone rejects. */
   wrongKey: '/api/wrong-key/call',
   /** A proxy whose `authorize` binds every user to +919812345678. */
@@ -27,3 +29,6 @@ export const TEST_TIMEOUT_MS = 1_500;
 
 /** The simulator's key in browser tests: distinctive, so the leak check over all test output can look for it. */
 export const TEST_API_KEY = 'sf_test_BROWSER_SECRET_41d7';
+
+/** The main proxy's webhook secret, which the simulator's deliveries carry. */
+export const TEST_WEBHOOK_SECRET = 'whsec_BROWSER_TEST_a81f3c5d';

@@ -1,0 +1,153 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { activeCalls, agentKeyFor } from '../../src/element/active-calls.js';
+import type { CallCompletedDetail, CallEndedDetail, SuperfoneCallButton } from '../../src/index.js';
+import { TEST_ROUTES } from '../support/test-routes.js';
+import { ASHA, callButton, liveRegionText, primaryButton, simulator, until, visibleMessage, VIKRAM } from './helpers.js';
+
+/** Every call event that reaches `document`, from now until `stop()`. */
+function recordEvents() {
+  const seen: Array<{ type: string; detail: any }> = [];
+  const names = ['superfone-call-started', 'superfone-call-ended', 'superfone-call-completed'];
+  const record = (event: Event) => seen.push({ type: event.type, detail: (event as CustomEvent).detail });
+  for (const name of names) document.addEventListener(name, record);
+  return {
+    seen,
+    of: (type: string) => seen.filter((event) => event.type === type),
+    stop: () => names.forEach((name) => document.removeEventListener(name, record)),
+  };
+}
+
+describe('controls hear when their calls really end (Superfone’s notifications, through the proxy)', () => {
+  beforeEach(() => simulator.reset());
+
+  it('active → completed: the control is idle again, says how long the call lasted, and the CRM gets the record', async () => {
+    await simulator.outcome({ kind: 'answered', answerAfterMs: 50, talkMs: 1_200 });
+    const events = recordEvents();
+    try {
+      const element = await callButton('+918000000101');
+      primaryButton(element).click();
+      await until(() => element.state === 'active', 'the call to start');
+      expect(activeCalls().get(ASHA)?.callId).to.match(/^[A-Za-z0-9_-]{22}$/);
+      await until(() => element.state === 'idle', 'the record to end the call');
+      expect(visibleMessage(element)).to.equal('Call ended · 1 s');
+      expect(liveRegionText(element)).to.equal('Call ended · 1 s');
+      expect(primaryButton(element).textContent!.trim()).to.equal('Call');
+      expect(activeCalls().get(ASHA), 'the agent is free again in every tab').to.equal(undefined);
+      const ended = events.of('superfone-call-ended');
+      expect(ended.map((event) => (event.detail as CallEndedDetail).reason)).to.deep.equal(['completed']);
+      const [completed] = events.of('superfone-call-completed');
+      const detail = completed!.detail as CallCompletedDetail;
+      expect(detail.customerNumber).to.equal('+918000000101');
+      expect(detail.agentNumber).to.equal(ASHA);
+      expect(detail.record.status).to.equal('answered');
+      expect(detail.record.durationSec).to.equal(1);
+      expect(detail.record.customerNumber).to.equal('+918000000101');
+      expect(detail.record.recordingUrl).to.match(/^https:\/\//);
+      expect(detail.notificationId).to.equal(events.of('superfone-call-started')[0]!.detail.notificationId);
+      expect(detail).not.to.have.nested.property('record.raw');
+    } finally {
+      events.stop();
+    }
+  });
+
+  it('missed: "No answer", reason missed', async () => {
+    await simulator.outcome({ kind: 'missed', ringMs: 300 });
+    const events = recordEvents();
+    try {
+      const element = await callButton('+918000000102');
+      primaryButton(element).click();
+      await until(() => events.of('superfone-call-completed').length === 1, 'the record');
+      expect(element.state).to.equal('idle');
+      expect(visibleMessage(element)).to.equal('No answer');
+      expect(events.of('superfone-call-ended').map((event) => event.detail.reason)).to.deep.equal(['missed']);
+      expect(events.of('superfone-call-completed')[0]!.detail.record.status).to.equal('missed');
+    } finally {
+      events.stop();
+    }
+  });
+
+  it('End clicked first: one superfone-call-ended (user), then the record still arrives as superfone-call-completed', async () => {
+    await simulator.outcome({ kind: 'answered', answerAfterMs: 20, talkMs: null });
+    const events = recordEvents();
+    try {
+      const element = await callButton('+918000000103');
+      primaryButton(element).click();
+      await until(() => element.state === 'active', 'the call to start');
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      await element.end();
+      expect(element.state).to.equal('idle');
+      await until(() => events.of('superfone-call-completed').length === 1, 'the record after End');
+      expect(events.of('superfone-call-ended').map((event) => event.detail.reason)).to.deep.equal(['program']);
+      const record = events.of('superfone-call-completed')[0]!.detail.record;
+      expect(record.status).to.equal('answered');
+      expect(record.durationSec).to.be.at.least(1);
+      expect(visibleMessage(element)).to.match(/^Call ended · \d+ s$/);
+    } finally {
+      events.stop();
+    }
+  });
+
+  it('a page reloaded mid-call catches up through the stored call id', async () => {
+    await simulator.outcome({ kind: 'answered', answerAfterMs: 20, talkMs: 1_000 });
+    const events = recordEvents();
+    try {
+      const first = await callButton('+918000000104');
+      primaryButton(first).click();
+      await until(() => first.state === 'active', 'the call to start');
+      // The page goes away; what survives a reload is localStorage.
+      first.remove();
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      activeCalls().reload();
+      expect(activeCalls().get(ASHA), 'the record is still there: nobody was listening').to.not.equal(undefined);
+      const reloaded = await callButton('+918000000104');
+      await until(() => reloaded.state === 'idle' && events.of('superfone-call-completed').length === 1, 'the reloaded control to catch up');
+      expect(visibleMessage(reloaded)).to.equal('Call ended · 1 s');
+      expect(activeCalls().get(ASHA)).to.equal(undefined);
+    } finally {
+      events.stop();
+    }
+  });
+
+  it('another control showing the agent busy is free again when the record arrives', async () => {
+    await simulator.outcome({ kind: 'missed', ringMs: 400 });
+    const calling = await callButton('+918000000105');
+    const other = await callButton('+918000000106');
+    primaryButton(calling).click();
+    await until(() => other.hasAttribute('agent-busy'), 'the other control to show the agent busy');
+    await until(() => !other.hasAttribute('agent-busy'), 'the other control to be free');
+    expect(primaryButton(other).getAttribute('aria-disabled')).to.equal('false');
+  });
+
+  it('detected numbers in <superfone-click-to-call detect> behave the same', async () => {
+    await simulator.outcome({ kind: 'answered', answerAfterMs: 20, talkMs: 600 });
+    const events = recordEvents();
+    try {
+      const scope = await fixture(html`<superfone-click-to-call detect agent-number=${VIKRAM} proxy-url=${TEST_ROUTES.proxy}><p>Call Priya on 080000 00107 today</p></superfone-click-to-call>`);
+      await until(() => scope.querySelector('superfone-call-button') !== null, 'detection');
+      const control = scope.querySelector('superfone-call-button') as SuperfoneCallButton;
+      await control.updateComplete;
+      await control.start();
+      expect(control.state).to.equal('active');
+      await until(() => control.state === 'idle', 'the record');
+      expect(events.of('superfone-call-completed')[0]!.detail.record.agentNumber).to.equal(VIKRAM);
+      expect(activeCalls().get(agentKeyFor(VIKRAM, TEST_ROUTES.proxy))).to.equal(undefined);
+    } finally {
+      events.stop();
+    }
+  });
+
+  it('without EventSource the control asks for its call’s status instead', async () => {
+    await simulator.outcome({ kind: 'missed', ringMs: 100 });
+    const saved = window.EventSource;
+    // Removed to stand for a host that cannot stream (an old WebView, a proxy that buffers).
+    (window as { EventSource?: unknown }).EventSource = undefined;
+    try {
+      const element = await callButton('+918000000108');
+      await element.start();
+      await until(() => element.state === 'idle', 'the status to be read', 8_000);
+      expect(visibleMessage(element)).to.equal('No answer');
+    } finally {
+      window.EventSource = saved;
+    }
+  });
+});
