@@ -23,6 +23,7 @@ function record(overrides: Partial<ActiveCallRecord> = {}): ActiveCallRecord {
     agentNumber: '+919876543210',
     proxyUrl: '/api/superfone/call',
     notificationId: 1,
+    callId: null,
     startedAt: Date.now(),
     endsAt: null,
     ...overrides,
