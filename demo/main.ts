@@ -6,6 +6,16 @@ import { DEMO_CONTACTS } from './contacts.js';
 
 const SIMULATOR_STATE_URL = '/__superfone-simulator/state';
 const SIMULATOR_FAULT_URL = '/__superfone-simulator/fault';
+const SIMULATOR_OUTCOME_URL = '/__superfone-simulator/outcome';
+
+/** How the simulated customer behaves, as the "The customer" picker offers it. */
+const OUTCOMES: Record<string, Record<string, unknown>> = {
+  'hangs-up': { kind: 'answered', answerAfterMs: 2_000, talkMs: 7_000 },
+  stays: { kind: 'answered', answerAfterMs: 2_000, talkMs: null },
+  missed: { kind: 'missed', ringMs: 6_000 },
+  busy: { kind: 'busy', afterMs: 1_500 },
+  'never-dialed': { kind: 'never-dialed' },
+};
 const POLL_MS = 600;
 
 const crm = document.querySelector<SuperfoneClickToCall>('#crm')!;
@@ -18,6 +28,8 @@ const phoneScreen = document.querySelector<HTMLDivElement>('#phone-screen')!;
 const notificationList = document.querySelector<HTMLOListElement>('#notifications')!;
 const faultPicker = document.querySelector<HTMLLabelElement>('#fault-picker')!;
 const faultSelect = document.querySelector<HTMLSelectElement>('#fault')!;
+const outcomePicker = document.querySelector<HTMLLabelElement>('#outcome-picker')!;
+const outcomeSelect = document.querySelector<HTMLSelectElement>('#outcome')!;
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, text = '', className = ''): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -51,7 +63,7 @@ function logEvent(name: string, detail: unknown, note = ''): void {
 }
 
 function watchEvents(): void {
-  const names: SuperfoneCallEventName[] = ['superfone-call-start', 'superfone-call-started', 'superfone-call-ended', 'superfone-call-error'];
+  const names: SuperfoneCallEventName[] = ['superfone-call-start', 'superfone-call-started', 'superfone-call-ended', 'superfone-call-completed', 'superfone-call-error'];
   // A page-level consent rule: one listener on document vetoes calls to do-not-call rows.
   document.addEventListener('superfone-call-start', (event) => {
     const row = (event.target as Element).closest('tr');
@@ -77,16 +89,20 @@ function renderPhone(snapshot: SimulatorSnapshot): void {
   } else {
     phoneScreen.append(element('span', `${agent.name}: idle, waiting for a call request.`));
   }
+  const requests = snapshot.notifications.map((note) => ({
+    at: Date.parse(note.time),
+    text: `#${note.notificationId} ${note.action} ${formatForDisplay(note.customerNumber)} → ${formatForDisplay(note.agentNumber)} ${note.sentSuccess ? 'delivered' : 'not delivered (app offline)'}`,
+  }));
+  // What Superfone's event notifications reported back to the proxy's webhook.
+  const reports = snapshot.deliveries.map((delivery) => ({
+    at: Date.parse(delivery.time),
+    text: `${delivery.event} ${String(delivery.payload.cdr_disposition)} ${formatForDisplay(String(delivery.payload.cdr_phone))}, ${String(delivery.payload.cdr_duration)} s → webhook ${delivery.status ?? 'unreachable'}`,
+  }));
   notificationList.replaceChildren(
-    ...snapshot.notifications
-      .slice(-6)
-      .reverse()
-      .map((note) =>
-        element(
-          'li',
-          `#${note.notificationId} ${note.action} ${formatForDisplay(note.customerNumber)} → ${formatForDisplay(note.agentNumber)} ${note.sentSuccess ? 'delivered' : 'not delivered (app offline)'}`,
-        ),
-      ),
+    ...[...requests, ...reports]
+      .sort((a, b) => b.at - a.at)
+      .slice(0, 6)
+      .map((entry) => element('li', entry.text)),
   );
 }
 
@@ -97,7 +113,11 @@ async function pollSimulator(): Promise<void> {
       phoneScreen.textContent = 'Connected to the real Superfone API: watch the agent’s phone.';
       return;
     }
-    faultPicker.hidden = false;
+    if (faultPicker.hidden) {
+      faultPicker.hidden = false;
+      outcomePicker.hidden = false;
+      await chooseOutcome();
+    }
     renderPhone((await response.json()) as SimulatorSnapshot);
   } catch {
     phoneScreen.textContent = 'The dev server is not answering.';
@@ -136,6 +156,12 @@ loadLeads.addEventListener('click', () => {
   row.append(element('td', `${name} (${leadsLoaded})`), element('td', phone), element('td', created));
   leadRows.append(row);
 });
+
+async function chooseOutcome(): Promise<void> {
+  const outcome = OUTCOMES[outcomeSelect.value] ?? OUTCOMES['hangs-up']!;
+  await fetch(SIMULATOR_OUTCOME_URL, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(outcome) });
+}
+outcomeSelect.addEventListener('change', () => void chooseOutcome());
 
 faultSelect.addEventListener('change', async () => {
   const kind = faultSelect.value || null;

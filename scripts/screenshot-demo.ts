@@ -1,4 +1,5 @@
-// Refreshes docs/demo.png, the README's picture: the demo mid-call, as a newcomer sees it.
+// Refreshes the README's pictures: docs/demo.png, the demo mid-call as a newcomer sees it,
+// and docs/demo-call-ended.png, the same row once the simulated customer has hung up.
 import { launchChromium } from '../test/support/chromium.mjs';
 import { startDemo } from '../test/support/demo-server.js';
 
@@ -15,6 +16,12 @@ try {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: 'docs/demo.png' });
   console.log('wrote docs/demo.png');
+  // The simulated customer hangs up after 7 s; Superfone's report reaches the page.
+  await page.locator('superfone-call-button [part="message"]', { hasText: 'Call ended · 7 s' }).first().waitFor({ timeout: 20_000 });
+  await page.locator('#event-log li', { hasText: 'superfone-call-completed' }).waitFor();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: 'docs/demo-call-ended.png' });
+  console.log('wrote docs/demo-call-ended.png');
 } finally {
   await browser.close();
   await demo.close();

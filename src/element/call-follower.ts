@@ -4,6 +4,39 @@ import { CALL_STATUS_EVENT, callStatusPath, isCallStatusBody, type CallSummary }
 const POLL_FIRST_MS = 5_000;
 const POLL_LONGEST_MS = 60_000;
 
+/** One follower per call in the page, however many controls show that call. */
+const followers = new Map<string, { listeners: Set<(record: CallSummary) => void>; stop: () => void }>();
+
+/**
+ * Calls `onEnded` when the call ends; controls that show the same call share one stream,
+ * and hear the end in the order they asked. Returns a function that stops listening.
+ */
+export function followCall(proxyUrl: string, callId: string, onEnded: (record: CallSummary) => void): () => void {
+  const key = `${proxyUrl} ${callId}`;
+  let follower = followers.get(key);
+  if (!follower) {
+    const listeners = new Set<(record: CallSummary) => void>();
+    const created = {
+      listeners,
+      stop: openFollower(proxyUrl, callId, (record) => {
+        followers.delete(key);
+        for (const listener of [...listeners]) listener(record);
+      }),
+    };
+    followers.set(key, created);
+    follower = created;
+  }
+  const mine = follower;
+  mine.listeners.add(onEnded);
+  return () => {
+    mine.listeners.delete(onEnded);
+    if (mine.listeners.size === 0 && followers.get(key) === mine) {
+      followers.delete(key);
+      mine.stop();
+    }
+  };
+}
+
 /**
  * Follows one call by its id until it ends: Server-Sent Events where the browser has
  * `EventSource` (it reconnects and resumes by itself), else, or once the stream is refused,
@@ -11,7 +44,7 @@ const POLL_LONGEST_MS = 60_000;
  * the proxy does not know (expired, or never given out) is simply no longer followed.
  * Returns a function that stops following.
  */
-export function followCall(proxyUrl: string, callId: string, onEnded: (record: CallSummary) => void): () => void {
+function openFollower(proxyUrl: string, callId: string, onEnded: (record: CallSummary) => void): () => void {
   const statusUrl = callStatusPath(proxyUrl, callId);
   let stopped = false;
   let source: EventSource | null = null;

@@ -22,6 +22,9 @@ interface Followed {
   giveUp?: ReturnType<typeof setTimeout>;
 }
 
+/** Calls whose end this page has already announced with events. */
+const reportedCalls = new Set<string>();
+
 /** After the call ended here (End, or another tab), its record is still awaited this long, for `superfone-call-completed`. */
 const RECORD_AWAITED_MS = 2 * 60 * 1000;
 
@@ -119,6 +122,8 @@ export class CallSession implements ReactiveController {
       const startedAt = Date.now();
       const maxDuration = this.#host.maxDuration;
       this.#call = { ...call, proxyUrl, notificationId: outcome.notificationId, callId: outcome.callId };
+      // Before other controls adopt the call: the control that started it hears its end first.
+      this.#follow(this.#call);
       activeCalls().set({
         agentKey: agentKeyFor(call.agentNumber, proxyUrl),
         ...this.#call,
@@ -127,7 +132,6 @@ export class CallSession implements ReactiveController {
         endsAt: maxDuration === null ? null : startedAt + maxDuration * 1000,
       });
       this.#becomeActive(`Your Superfone app is calling ${display}.`);
-      this.#follow(this.#call);
       this.#host.dispatchEvent(createCallEvent('superfone-call-started', { ...call, notificationId: outcome.notificationId }));
     } else {
       // Busy may be this control's own call from an earlier START of unknown outcome: keep End on offer.
@@ -135,6 +139,8 @@ export class CallSession implements ReactiveController {
       else if (outcome.code !== 'agent_busy') this.#call = null;
       this.#fail('START', outcome);
     }
+    // Changes to the agent's call while the START was in flight were not applied: catch up now.
+    this.sync();
   }
 
   async end(reason: CallEndReason, call: KnownCall | null = this.#call): Promise<void> {
@@ -161,6 +167,8 @@ export class CallSession implements ReactiveController {
     } else {
       this.#fail('END', outcome);
     }
+    // Changes to the agent's call while the END was in flight were not applied: catch up now.
+    this.sync();
   }
 
   /** Ends the agent's call with another customer, from this control. */
@@ -258,6 +266,9 @@ export class CallSession implements ReactiveController {
     } else if (this.state === 'ending') {
       this.outcome = words;
     }
+    // Several controls may show one call (a number twice on the page): the page hears of its end once.
+    if (reportedCalls.has(call.callId)) return;
+    reportedCalls.add(call.callId);
     const ids = { customerNumber, agentNumber, notificationId: notificationId ?? 0 };
     if (stillOn) this.#host.dispatchEvent(createCallEvent('superfone-call-ended', { ...ids, reason: endReasonFor(record) }));
     this.#host.dispatchEvent(createCallEvent('superfone-call-completed', { ...ids, callId: call.callId, record }));

@@ -1,6 +1,8 @@
+import type { AddressInfo } from 'node:net';
 import type { Connect, Plugin } from 'vite';
 import { DEFAULT_PROXY_PATH } from '../shared/protocol.js';
 import { createSimulatorControlHandler } from '../simulator/control-handler.js';
+import type { RunningSimulator } from '../simulator/simulator-server.js';
 import { toNodeListener } from './node-adapter.js';
 import { superfoneListener, withUpstream, type SuperfoneServerOptions } from './node-proxy.js';
 
@@ -9,15 +11,45 @@ export const DEV_SIMULATOR_PATH = '/__superfone-simulator';
 
 export type SuperfoneVitePluginOptions = SuperfoneServerOptions & { path?: string };
 
+interface ServerLike {
+  middlewares: Connect.Server;
+  httpServer: {
+    once(event: 'close' | 'listening', listener: () => void): unknown;
+    address(): AddressInfo | string | null;
+    readonly listening: boolean;
+  } | null;
+}
+
+/** A loopback URL for the server's own address, whatever interface it listens on. */
+function loopbackOrigin(address: AddressInfo): string {
+  const host = address.family === 'IPv6' || address.address.includes(':') ? '[::1]' : '127.0.0.1';
+  return `http://${host}:${address.port}`;
+}
+
+/** In simulate mode with a webhook secret, the simulated calls report to this server's own webhook. */
+function reportCallsToThisServer(server: ServerLike, simulator: RunningSimulator, webhookPath: string, secret: string): void {
+  const http = server.httpServer;
+  if (!http) return;
+  const wire = () => {
+    const address = http.address();
+    if (!address || typeof address === 'string') return;
+    simulator.simulator.calls.setTarget({ url: loopbackOrigin(address) + webhookPath, headers: { Authorization: `Bearer ${secret}` } });
+  };
+  if (http.listening) wire();
+  else http.once('listening', wire);
+}
+
 /**
  * Mounts the proxy on Vite's dev and preview servers at `path` (default
- * `/api/superfone/call`). With `simulate`, a simulator on loopback stands in for Superfone
- * and its state is readable at `/__superfone-simulator/state`.
+ * `/api/superfone/call`), with its other routes beside it (`…/webhook`, `…/calls/<id>`).
+ * With `simulate`, a simulator on loopback stands in for Superfone and its state is
+ * readable at `/__superfone-simulator/state`; with `webhookSecret` too, the simulated
+ * calls are reported to this server, so pages see calls end as they would in production.
  */
 export function superfoneProxy(options: SuperfoneVitePluginOptions): Plugin {
-  // The plugin mounts the handler at `path`; connect strips it before the handler sees the URL.
+  // The plugin mounts the handler at the calls' folder; connect strips it before the handler sees the URL.
   const { path = DEFAULT_PROXY_PATH, ...serverOptions } = options;
-  async function mount(server: { middlewares: Connect.Server; httpServer: { once(event: 'close', listener: () => void): unknown } | null }) {
+  async function mount(server: ServerLike) {
     const { proxyOptions, simulator } = await withUpstream(serverOptions as SuperfoneServerOptions);
     if (simulator) {
       const control = toNodeListener(createSimulatorControlHandler(simulator.simulator, DEV_SIMULATOR_PATH));
@@ -27,11 +59,12 @@ export function superfoneProxy(options: SuperfoneVitePluginOptions): Plugin {
         void control(req, res);
       });
     }
-    // Mounted at the calls' folder, so the notifications route beside them (`…/webhook`) is
-    // served too; at the site's root that would take every path from Vite, so not there.
+    // Mounted at the calls' folder, so the routes beside them are served too; at the site's
+    // root that would take every path from Vite, so there only the calls' path is mounted.
     const folder = path.replace(/\/[^/]*$/, '');
     if (folder) server.middlewares.use(folder, superfoneListener({ ...proxyOptions, path: path.slice(folder.length) }));
     else server.middlewares.use(path, superfoneListener(proxyOptions));
+    if (simulator && proxyOptions.webhookSecret) reportCallsToThisServer(server, simulator, `${folder}/webhook`, proxyOptions.webhookSecret);
     server.httpServer?.once('close', () => void simulator?.close());
   }
 

@@ -43,6 +43,8 @@ export interface NotificationTarget {
 }
 
 export interface SimulatedDelivery {
+  /** When it was answered (or gave up), ISO 8601. */
+  time: string;
   event: string;
   payload: Record<string, unknown>;
   /** The receiver's HTTP status, or `null` when it could not be reached. */
@@ -183,7 +185,7 @@ export class SimulatedCalls {
   #deliver(payload: Record<string, unknown>, delayMs: number): void {
     const target = this.#target;
     if (!target) return;
-    const delivery: SimulatedDelivery = { event: String(payload.event), payload, status: null };
+    const delivery: SimulatedDelivery = { time: '', event: String(payload.event), payload, status: null };
     const sending = (async () => {
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       try {
@@ -198,6 +200,7 @@ export class SimulatedCalls {
       } catch {
         delivery.status = null;
       }
+      delivery.time = new Date().toISOString();
       this.deliveries.push(delivery);
       if (this.deliveries.length > HISTORY_LIMIT) this.deliveries.splice(0, this.deliveries.length - HISTORY_LIMIT);
     })();

@@ -6,9 +6,9 @@ import { ASHA, callButton, liveRegionText, primaryButton, simulator, until, visi
 
 /** Every call event that reaches `document`, from now until `stop()`. */
 function recordEvents() {
-  const seen: Array<{ type: string; detail: any }> = [];
+  const seen: Array<{ type: string; detail: any; target: EventTarget | null }> = [];
   const names = ['superfone-call-started', 'superfone-call-ended', 'superfone-call-completed'];
-  const record = (event: Event) => seen.push({ type: event.type, detail: (event as CustomEvent).detail });
+  const record = (event: Event) => seen.push({ type: event.type, detail: (event as CustomEvent).detail, target: event.target });
   for (const name of names) document.addEventListener(name, record);
   return {
     seen,
@@ -116,6 +116,25 @@ describe('controls hear when their calls really end (Superfone’s notifications
     await until(() => other.hasAttribute('agent-busy'), 'the other control to show the agent busy');
     await until(() => !other.hasAttribute('agent-busy'), 'the other control to be free');
     expect(primaryButton(other).getAttribute('aria-disabled')).to.equal('false');
+  });
+
+  it('one number shown twice: both controls go idle, the page hears of the end once, from the control that placed the call', async () => {
+    await simulator.outcome({ kind: 'missed', ringMs: 300 });
+    const events = recordEvents();
+    try {
+      const placing = await callButton('+918000000109');
+      const twin = await callButton('+918000000109');
+      primaryButton(placing).click();
+      await until(() => twin.state === 'active', 'the twin to adopt the call');
+      await until(() => placing.state === 'idle' && twin.state === 'idle', 'both to hear the end');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(events.of('superfone-call-ended').length).to.equal(1);
+      expect(events.of('superfone-call-completed').length).to.equal(1);
+      expect(events.of('superfone-call-completed')[0]!.target).to.equal(placing);
+      expect(visibleMessage(twin)).to.equal('No answer');
+    } finally {
+      events.stop();
+    }
   });
 
   it('detected numbers in <superfone-click-to-call detect> behave the same', async () => {

@@ -51,6 +51,34 @@ describe('the demo CRM page, in Chromium', () => {
     await page.locator('#phone-screen', { hasText: 'idle, waiting for a call request' }).waitFor();
   });
 
+  it('the simulated customer answers and hangs up: the row is back to Call, says "Call ended · 7 s", and the log shows the record', async () => {
+    await page.getByRole('button', { name: 'Call +91 80000 00001' }).click();
+    await page.getByRole('button', { name: 'End call with +91 80000 00001' }).waitFor();
+    const control = callControl('Priya Nair');
+    await control.locator('[part="message"]', { hasText: 'Call ended · 7 s' }).waitFor({ timeout: 20_000 });
+    assert.equal(await control.getAttribute('state'), 'idle');
+    await control.getByRole('button', { name: 'Call +91 80000 00001' }).waitFor();
+    const completed = page.locator('#event-log li', { hasText: 'superfone-call-completed' }).first();
+    await completed.waitFor();
+    assert.match((await completed.textContent())!, /"status":"answered".*"durationSec":7/);
+    assert.match((await page.locator('#event-log li', { hasText: 'superfone-call-ended' }).first().textContent())!, /"reason":"completed"/);
+    // The panel shows what the simulated Superfone reported to the proxy's webhook.
+    await page.locator('#notifications li', { hasText: /^ALL_CALLS ANSWERED \+91 80000 00001, 7 s → webhook 200$/ }).waitFor();
+  });
+
+  it('"Does not answer", chosen in the panel: the row says "No answer"', async () => {
+    await page.locator('#outcome').selectOption('missed');
+    try {
+      const control = callControl('Sunita Reddy');
+      await control.getByRole('button', { name: /^Call / }).click();
+      await control.locator('[part="message"]', { hasText: 'No answer' }).waitFor({ timeout: 20_000 });
+      assert.equal(await control.getAttribute('state'), 'idle');
+      assert.match((await page.locator('#event-log li', { hasText: 'superfone-call-ended' }).first().textContent())!, /"reason":"missed"/);
+    } finally {
+      await page.locator('#outcome').selectOption('hangs-up');
+    }
+  });
+
   it('vetoes a do-not-call contact through superfone-call-start', async () => {
     await page.getByRole('button', { name: 'Call +91 97400 11223' }).click();
     await page.locator('#event-log li', { hasText: 'vetoed by the page' }).waitFor();

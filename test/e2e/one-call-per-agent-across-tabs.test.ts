@@ -54,6 +54,32 @@ describe('one active call per agent, across tabs and reloads, in the demo', () =
     assert.deepEqual(state.notifications.map((note) => note.action), ['START', 'END']);
   });
 
+  // Other contacts than Priya's: the proxy allows 3 STARTs to one number per 10 minutes.
+  it('when the customer hangs up, both tabs see it: the caller’s row says how long, the other tab’s agent is free', async () => {
+    const first = await openTab();
+    const second = await openTab();
+    await control(first, 'Fatima Sheikh').getByRole('button', { name: 'Call +91 99000 12345' }).click();
+    await control(first, 'Fatima Sheikh').getByRole('button', { name: 'End call with +91 99000 12345' }).waitFor();
+    const arjunInSecond = control(second, 'Arjun Mehta');
+    await second.waitForFunction((element) => element!.hasAttribute('agent-busy'), await arjunInSecond.elementHandle());
+    // The demo's simulated customer hangs up after 7 s; nobody clicks End.
+    await control(first, 'Fatima Sheikh').locator('[part="message"]', { hasText: 'Call ended · 7 s' }).waitFor({ timeout: 20_000 });
+    await second.waitForFunction((element) => !element!.hasAttribute('agent-busy'), await arjunInSecond.elementHandle(), { timeout: 5_000 });
+    assert.equal(await stateOf(second, 'Fatima Sheikh'), 'idle');
+    const state = (await (await fetch(`${url}__superfone-simulator/state`)).json()) as { notifications: Array<{ action: string }> };
+    assert.deepEqual(state.notifications.map((note) => note.action), ['START'], 'no END was needed');
+  });
+
+  it('a tab reloaded during the call catches up when the record arrives', async () => {
+    const page = await openTab();
+    await control(page, 'Rahul Verma').getByRole('button', { name: 'Call +91 98450 98450' }).click();
+    await control(page, 'Rahul Verma').getByRole('button', { name: 'End call with +91 98450 98450' }).waitFor();
+    await page.reload();
+    await control(page, 'Rahul Verma').getByRole('button', { name: 'End call with +91 98450 98450' }).waitFor();
+    await control(page, 'Rahul Verma').locator('[part="message"]', { hasText: 'Call ended · 7 s' }).waitFor({ timeout: 20_000 });
+    await page.locator('#event-log li', { hasText: 'superfone-call-completed' }).waitFor();
+  });
+
   it('an active call survives a reload: the control shows End, and ending works', async () => {
     const page = await openTab();
     await page.getByRole('button', { name: 'Call +91 80000 00001' }).click();
