@@ -22,6 +22,17 @@ const proxy = superfoneListener({
   log: () => {},
 });
 
+// The same proxy receiving Superfone's notifications, for the deliveries-with-open-streams line.
+const notified = superfoneListener({
+  apiKey: 'bench-key',
+  apiBase: upstream.apiBase,
+  path: '/api/superfone/call',
+  webhookSecret: 'bench-webhook-secret-0123456789',
+  rateLimits: false,
+  callStreams: { perClient: 1_000 },
+  log: () => {},
+});
+
 /** Memory after full collections, a second apart, so garbage and freed pages have gone back. */
 async function memory() {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -67,6 +78,7 @@ const urls = {
   passThrough: await listen(passThrough),
   proxy: await listen(proxyServer),
   idle: await listen(idleServer),
+  notified: `${await listen(createServer((req, res) => void notified(req, res)))}/api/superfone/`,
 };
 process.stdout.write(JSON.stringify(urls) + '\n');
 process.on('SIGTERM', () => process.exit(0));

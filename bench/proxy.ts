@@ -15,7 +15,7 @@ const HUGE_ANSWER_BYTES = 400_000_000;
 const WARM_UP_REQUESTS = 3_000;
 
 interface Servers {
-  urls: { simulator: string; simulatorControl: string; passThrough: string; proxy: string; idle: string };
+  urls: { simulator: string; simulatorControl: string; passThrough: string; proxy: string; idle: string; notified: string };
   pid: number;
   stop(): void;
 }
@@ -60,7 +60,7 @@ interface Figures {
   non2xx: number;
 }
 
-async function load(name: string, url: string, options: { post: boolean; amount?: number }): Promise<Figures> {
+async function load(name: string, url: string, options: { post: boolean; amount?: number; body?: (index: number) => string; headers?: Record<string, string> }): Promise<Figures> {
   let next = 0;
   const result = await autocannon({
     url,
@@ -70,8 +70,8 @@ async function load(name: string, url: string, options: { post: boolean; amount?
       options.post
         ? {
             method: 'POST',
-            headers: { 'Content-Type': 'application/json' },
-            setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }),
+            headers: { 'Content-Type': 'application/json', ...options.headers },
+            setupRequest: (request) => ({ ...request, body: options.body ? options.body(next++) : bodies[next++ % bodies.length] }),
           }
         : {
             method: 'GET',
@@ -93,6 +93,37 @@ async function load(name: string, url: string, options: { post: boolean; amount?
 
 async function serverMemory(servers: Servers): Promise<NodeJS.MemoryUsage> {
   return (await (await fetch(`${servers.urls.proxy}/__bench/memory`)).json()) as NodeJS.MemoryUsage;
+}
+
+const WEBHOOK_HEADERS = { Authorization: 'Bearer bench-webhook-secret-0123456789' };
+const STREAMS = 100;
+
+/** An ALL_CALLS delivery as the reported field names have it; each `cdr_id` is new, so none is a repeat. */
+function delivery(cdrId: string, customer: string, agent: string): string {
+  return JSON.stringify({ event: 'ALL_CALLS', cdr_id: cdrId, cdr_phone: customer, staff_phone: agent.slice(1), cdr_disposition: 'ANSWERED', cdr_duration: '42', cdr_start: new Date().toISOString() });
+}
+
+/** Places `count` calls through the notified proxy and opens a page's stream on each; resolves with what ends them. */
+async function openStreams(base: string, count: number) {
+  const streams: Array<{ customer: string; agent: string; ended: Promise<void>; close: () => void }> = [];
+  for (let index = 0; index < count; index++) {
+    const customer = `+9198451${String(10000 + index)}`;
+    const agent = `+9198766${String(10000 + index)}`;
+    const started = await fetch(`${base}call`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ customer_number: customer, user_number: agent, call_action: 'START' }) });
+    const { callId } = (await started.json()) as { callId: string };
+    const controller = new AbortController();
+    const response = await fetch(`${base}calls/${callId}/events`, { signal: controller.signal });
+    const ended = (async () => {
+      let text = '';
+      const decoder = new TextDecoder();
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        text += decoder.decode(chunk, { stream: true });
+        if (text.includes('"state":"ended"')) return;
+      }
+    })().catch(() => {});
+    streams.push({ customer, agent, ended, close: () => controller.abort() });
+  }
+  return streams;
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -159,6 +190,18 @@ try {
   const proxy = await load('proxy + simulator (every guard)', urls.proxy, { post: true });
   console.log(`  proxy / pass-through throughput: ${(proxy.requestsPerSec / passThrough.requestsPerSec).toFixed(2)}×, p99 ${(proxy.p99 / Math.max(1, passThrough.p99)).toFixed(2)}×`);
   console.log(`  proxy / simulator throughput:    ${(proxy.requestsPerSec / simulator.requestsPerSec).toFixed(2)}×`);
+
+  console.log(`\nSuperfone's deliveries to the notification receiver (unique records, no matching START):`);
+  const unmatched = (index: number) => delivery(`bench-${index}-${Math.random()}`, `+9198452${String(10000 + (index % 50_000))}`, '+919876610000');
+  const idleReceiver = await load('deliveries, no open streams', `${urls.notified}webhook`, { post: true, body: unmatched, headers: WEBHOOK_HEADERS });
+  const streams = await openStreams(urls.notified, STREAMS);
+  const busyReceiver = await load(`deliveries, ${STREAMS} open streams`, `${urls.notified}webhook`, { post: true, body: unmatched, headers: WEBHOOK_HEADERS });
+  console.log(`  with / without ${STREAMS} open streams: ${(busyReceiver.requestsPerSec / idleReceiver.requestsPerSec).toFixed(2)}×`);
+  const sentAt = performance.now();
+  await Promise.all(streams.map((stream, index) => fetch(`${urls.notified}webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...WEBHOOK_HEADERS }, body: delivery(`bench-end-${index}`, stream.customer, stream.agent) })));
+  await Promise.all(streams.map((stream) => stream.ended));
+  console.log(`  ${STREAMS} matching records delivered at once: every page's stream heard its call end within ${(performance.now() - sentAt).toFixed(0)} ms`);
+  for (const stream of streams) stream.close();
 
   const before = await serverMemory(servers);
   await load(`proxy, ${MEMORY_REQUESTS.toLocaleString('en')} requests`, urls.proxy, { post: true, amount: MEMORY_REQUESTS });

@@ -19,6 +19,8 @@ try {
   // The simulated customer hangs up after 7 s; Superfone's report reaches the page.
   await page.locator('superfone-call-button [part="message"]', { hasText: 'Call ended · 7 s' }).first().waitFor({ timeout: 20_000 });
   await page.locator('#event-log li', { hasText: 'superfone-call-completed' }).waitFor();
+  await page.locator('#phone-screen', { hasText: 'idle, waiting for a call request' }).waitFor();
+  await page.locator('#notifications li', { hasText: 'ALL_CALLS ANSWERED' }).waitFor();
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: 'docs/demo-call-ended.png' });
   console.log('wrote docs/demo-call-ended.png');
