@@ -12,8 +12,9 @@ import { installPackedTarball, NPM, ROOT, type PackedProject } from '../support/
 
 // Users get the package from a tarball, not this tree: pack it, install it into an empty
 // project, and use it the ways the README says.
-/** Gzipped bytes of the element with lit and libphonenumber-js, minified. Deterministic, so enforced. */
-const ELEMENT_BUDGET_GZIP_BYTES = 52_000;
+/** Gzipped bytes of the element with lit and libphonenumber-js, minified. Deterministic, so enforced.
+ * Following calls to their end added ~1.1 KB; the up-front budget drops to 15 KB with lazy number handling. */
+const ELEMENT_BUDGET_GZIP_BYTES = 53_000;
 
 const ENTRY = `import 'superfone-call-button';
 import { SuperfoneCallButton, DEFAULT_PROXY_PATH } from 'superfone-call-button';
