@@ -152,6 +152,36 @@ describe('call notifications: a record matched to the START that caused it', () 
     assert.equal((await pending.match(record({})))?.notificationId, 2, 'the first expired; the second is still within its time');
   });
 
+  it('property: whatever the pending STARTs and however the record writes its numbers, a match is never the wrong call', async () => {
+    const agents = ['+919876543210', '+919812345678'];
+    const customers = ['+918000000001', '+918000000002'];
+    /** The ways deliveries are reported to write a number: E.164, country code without +, trunk 0, national. */
+    const written = (e164: string, style: number) => [e164, e164.slice(1), `0${e164.slice(3)}`, e164.slice(3)][style]!;
+    const start = fc.record({ agent: fc.constantFrom(...agents), customer: fc.constantFrom(...customers), offsetSec: fc.integer({ min: -3_600, max: 600 }) });
+    const delivered = fc.record({
+      agent: fc.option(fc.constantFrom(...agents), { nil: null }),
+      customer: fc.constantFrom(...customers),
+      agentStyle: fc.integer({ min: 0, max: 3 }),
+      customerStyle: fc.integer({ min: 0, max: 3 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(start, { maxLength: 6 }), delivered, async (starts, report) => {
+        const pending = new PendingCalls(memoryStore(), { now: () => START_TIME });
+        const made = starts.map((one, index) => ({ callId: `call-${index}`, agentNumber: one.agent, customerNumber: one.customer, startedAt: START_TIME + one.offsetSec * 1000, notificationId: index }));
+        for (const call of made) await pending.remember(call);
+        const payload = { event: 'ALL_CALLS', cdr_phone: written(report.customer, report.customerStyle), cdr_start: new Date(START_TIME).toISOString(), ...(report.agent ? { staff_phone: written(report.agent, report.agentStyle) } : {}) };
+        const record = toCallRecord(payload, { defaultCountry: 'IN' })!;
+        const match = await pending.match(record);
+        const eligible = made.filter((call) => call.customerNumber === report.customer && (report.agent === null || call.agentNumber === report.agent) && call.startedAt <= START_TIME + 120_000);
+        if (match === null) return eligible.length === 0 || (report.agent === null && eligible.length > 1);
+        const call = made[match.notificationId]!;
+        const oldest = Math.min(...eligible.map((one) => one.startedAt));
+        return eligible.includes(call) && call.startedAt === oldest && !(report.agent === null && eligible.length > 1);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('two proxy instances racing for one START: exactly one gets it', async () => {
     const store = memoryStore();
     const a = new PendingCalls(store, { now: () => START_TIME });
