@@ -12,5 +12,5 @@ export {
   type NodeListenerOptions,
   type ServerHardening,
 } from './node-adapter.js';
-export { redisStore, type RedisLike } from './guards/redis-store.js';
+export { redisStore, type RedisLike, type RedisStore, type RedisSubscriberLike } from './guards/redis-store.js';
 export { superfoneListener, superfoneMiddleware, type ConnectMiddleware, type SuperfoneServerOptions } from './node-proxy.js';
