@@ -2,7 +2,7 @@ import type { CallStatusBody } from '../shared/protocol.js';
 import { errorMessage, type Exchange } from './exchange.js';
 import { callEventStream, type StreamBudget } from './notifications/call-stream.js';
 import type { FollowedCalls } from './notifications/followed-calls.js';
-import { jsonResponse, type ProxyFailure } from './responses.js';
+import { jsonResponse, STORE_RETRY_AFTER_SEC, type ProxyFailure } from './responses.js';
 
 /** What following a call needs, built once per proxy. */
 export interface CallFollowing {
@@ -11,9 +11,6 @@ export interface CallFollowing {
   heartbeatMs: number;
   maxStreamMs: number;
 }
-
-/** How long a page should wait before asking again while the store is out of reach. */
-const STORE_RETRY_AFTER_SEC = 5;
 
 /** The same answer whether the id never existed, expired, or belongs to someone else. */
 const NO_SUCH_CALL: ProxyFailure = { code: 'bad_request', status: 404, message: 'No such call: it ended long ago, or this page never started it.' };

@@ -10,7 +10,7 @@ import { CallRateLimits, RateLimitSetupError, type RateLimitName } from './guard
 import type { FollowedCalls } from './notifications/followed-calls.js';
 import { newCallId } from './notifications/followed-calls.js';
 import type { PendingCalls } from './notifications/pending-calls.js';
-import { jsonResponse, type ProxyFailure } from './responses.js';
+import { jsonResponse, STORE_RETRY_AFTER_SEC, type ProxyFailure } from './responses.js';
 import { callSuperfone, type SuperfoneClientConfig } from './superfone-client.js';
 import { interpretUpstreamResult } from './upstream-outcome.js';
 
@@ -40,9 +40,6 @@ export interface CallPlacing {
   /** Set when notifications can arrive: STARTs are then remembered, and the page gets a call id. */
   following: { pending: PendingCalls; calls: FollowedCalls } | null;
 }
-
-/** How long a page should wait before retrying while the limits' store is out of reach. */
-const STORE_RETRY_AFTER_SEC = 5;
 
 /** Upstream outcomes that say Superfone itself is failing, which the circuit breaker counts. */
 const UPSTREAM_FAILURES: ReadonlySet<ErrorCode> = new Set(['upstream_error', 'upstream_timeout']);

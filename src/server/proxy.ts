@@ -2,7 +2,7 @@ import { isKnownCountry, type CountryCode } from '../shared/phone-number.js';
 import { DEFAULT_COUNTRY } from '../shared/protocol.js';
 import type { CallRecord } from '../shared/call-record.js';
 import { budgetedAuditLog, DEFAULT_REFUSALS_LOGGED_PER_MINUTE, type ProxyLogEntry } from './audit.js';
-import { openExchange, type PlatformInfo } from './exchange.js';
+import { errorMessage, openExchange, type PlatformInfo } from './exchange.js';
 import { callEvents, callStatus, type CallFollowing } from './follow-call-routes.js';
 import { memoryStore, type CallGuardStore } from './guards/call-guard-store.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './guards/circuit-breaker.js';
@@ -207,7 +207,7 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
       return await callEvents(exchange, target.callId, clientKeyOf(request, platform), notifications);
     } catch (error) {
       // The message may come from integrator code or a store; keep it out of the response.
-      return refuse({ code: 'internal_error' }, error instanceof Error ? error.message : String(error));
+      return refuse({ code: 'internal_error' }, errorMessage(error));
     }
   };
 }

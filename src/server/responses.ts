@@ -21,6 +21,9 @@ export function jsonResponse(body: unknown, status: number, headers: Record<stri
   return new Response(JSON.stringify(body), { status, headers: { ...COMMON_HEADERS, ...headers } });
 }
 
+/** How long a client should wait before retrying while the shared store is out of reach. */
+export const STORE_RETRY_AFTER_SEC = 5;
+
 /** A failure the proxy answers with, before or after calling Superfone. */
 export interface ProxyFailure {
   code: ErrorCode;

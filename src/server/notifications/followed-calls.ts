@@ -1,5 +1,6 @@
 import type { CallRecord } from '../../shared/call-record.js';
 import type { CallStatusBody, CallSummary } from '../../shared/protocol.js';
+import { errorMessage } from '../exchange.js';
 import type { CallGuardStore } from '../guards/call-guard-store.js';
 import { chooseStart, toMatch, type CallMatch, type PendingCall } from './pending-calls.js';
 
@@ -122,12 +123,12 @@ export class FollowedCalls {
     const problems: string[] = [];
     const stored: StoredCall = { ...match, startedAt: Date.parse(match.startedAt), record: summary };
     await this.#store.put(`call:${match.callId}`, JSON.stringify(stored), ENDED_STATUS_TTL_MS).catch((error: unknown) => {
-      problems.push(`status not stored: ${String(error instanceof Error ? error.message : error)}`);
+      problems.push(`status not stored: ${errorMessage(error)}`);
     });
     const published = await this.#store.publish(ENDED_CHANNEL, message).then(
       () => true,
       (error: unknown) => {
-        problems.push(`not published: ${String(error instanceof Error ? error.message : error)}`);
+        problems.push(`not published: ${errorMessage(error)}`);
         return false;
       },
     );
