@@ -12,9 +12,12 @@ export { SuperfoneCallButton, type CallState } from './element/call-button.js';
 export { SuperfoneClickToCall } from './scope/click-to-call-scope.js';
 export type { ScopeSettings } from './element/scope-context.js';
 export * from './element/call-events.js';
-export * from './shared/protocol.js';
-export { DEFAULT_ERROR_MESSAGES } from './shared/error-messages.js';
-export { normalizePhoneNumber, type NormalizedNumber, type CountryCode } from './shared/phone-number.js';
+// Types, and the two defaults the element uses anyway: other values would weigh on every
+// page; `superfone-call-button/proxy` exports them all.
+export type * from './shared/protocol.js';
+export { DEFAULT_COUNTRY, DEFAULT_PROXY_PATH } from './shared/protocol.js';
+// Number handling loads lazily; `superfone-call-button/phone-number` offers it to pages that want it at once.
+export type { NormalizedNumber, CountryCode } from './shared/phone-number.js';
 
 declare global {
   interface HTMLElementTagNameMap {

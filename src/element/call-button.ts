@@ -1,10 +1,10 @@
-import { consume } from '@lit/context';
+import { ContextConsumer } from '@lit/context';
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { callButtonStyles } from './call-button.styles.js';
-import { checkNumbers, type Readiness } from './call-readiness.js';
+import type { Readiness } from './call-readiness.js';
 import { CallSession, type CallState } from './call-session.js';
-import { formatForDisplay } from '../shared/phone-number.js';
+import { displayNumber, loadPhoneNumbers, loadPhoneNumbersWhenIdle, phoneNumbers, whenPhoneNumbersLoad } from './phone-numbers.js';
 import {
   attachContextRoot,
   durationSetting,
@@ -67,13 +67,21 @@ export class SuperfoneCallButton extends LitElement {
     if (!registry.get(tagName)) registry.define(tagName, this);
   }
 
-  #readiness: Readiness = { ok: false, reason: 'No customer number to call.' };
+  /** The numbers as last checked; `null` until number handling has loaded. */
+  #readiness: Readiness | null = null;
+  #stopWaitingForNumbers: (() => void) | null = null;
   /** Settings set on this element; unset ones come from the scope, then the defaults. */
   #own: ScopeSettings = UNSET;
   /** The call: starting, following and ending it. The element renders and wires. */
   readonly #session = new CallSession(this, () => this.#readiness);
 
-  @consume({ context: scopeContext, subscribe: true })
+  /** Loads number handling if needed, and checks this control's numbers with it. */
+  async checkNumbersNow(): Promise<void> {
+    await loadPhoneNumbers();
+    this.#checkNumbers();
+  }
+
+  /** The nearest scope's settings (a controller, not a decorator: less code on every page). */
   @state()
   private scope?: ScopeSettings;
 
@@ -128,13 +136,15 @@ export class SuperfoneCallButton extends LitElement {
     return this.#session.state;
   }
 
-  /** True when the numbers cannot be normalized; the Call control then says why. */
+  /** True when the numbers cannot be normalized; the Call control then says why. False until they have been checked. */
   get invalid(): boolean {
-    return !this.#readiness.ok;
+    return this.#readiness?.ok === false;
   }
 
   constructor() {
     super();
+    // Registers itself with this element; nothing else holds it.
+    new ContextConsumer(this, { context: scopeContext, subscribe: true, callback: (value) => (this.scope = value) });
     // A slotted tel: link is the control in inline mode; its clicks arrive here.
     this.addEventListener('click', (event) => this.#onLinkClick(event));
   }
@@ -143,10 +153,27 @@ export class SuperfoneCallButton extends LitElement {
     const numbersChanged = ['customerNumber', 'agentNumber', 'defaultCountry', 'proxyUrl', 'scope'].some((name) =>
       changed.has(name as keyof SuperfoneCallButton),
     );
-    if (numbersChanged) {
-      this.#readiness = checkNumbers(this.customerNumber, this.agentNumber, this.defaultCountry);
-      this.#session.sync();
-    }
+    if (numbersChanged) this.#checkNumbers();
+  }
+
+  #checkNumbers(): void {
+    this.#readiness = phoneNumbers()?.checkNumbers(this.customerNumber, this.agentNumber, this.defaultCountry) ?? null;
+    this.#session.sync();
+    this.requestUpdate();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.#readiness) this.#stopWaitingForNumbers = whenPhoneNumbersLoad(() => this.#checkNumbers());
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#stopWaitingForNumbers?.();
+  }
+
+  protected override firstUpdated(): void {
+    loadPhoneNumbersWhenIdle();
   }
 
   protected override updated(): void {
@@ -189,10 +216,12 @@ export class SuperfoneCallButton extends LitElement {
   /** What the main control is right now: its look, its visible label and its accessible name. */
   #primaryControl(): { kind: 'start' | 'end' | 'busy'; label: string; name: string } {
     const readiness = this.#readiness;
-    const sameCustomer = readiness.ok && (!this.#session.call || this.#session.call.customerNumber === readiness.call.customerNumber);
+    // Before the numbers are checked, the control is this customer's as the page wrote the number.
+    const sameCustomer = readiness === null || (readiness.ok && (!this.#session.call || this.#session.call.customerNumber === readiness.call.customerNumber));
     // Inline, the name repeats the number as the page shows it, so what is seen is what is heard.
     const shown = this.inline && sameCustomer ? this.textContent?.trim() : '';
-    const customer = shown || (sameCustomer && readiness.ok ? readiness.display : formatForDisplay(this.#session.call?.customerNumber ?? ''));
+    const checked = readiness?.ok ? readiness.display : this.customerNumber.trim();
+    const customer = shown || (sameCustomer ? checked : displayNumber(this.#session.call?.customerNumber ?? ''));
     switch (this.#session.state) {
       case 'starting':
         return { kind: 'busy', label: 'Calling…', name: `Calling ${customer}…` };
@@ -205,16 +234,16 @@ export class SuperfoneCallButton extends LitElement {
           ? { kind: 'end', label: 'End call', name: `End call with ${customer}` }
           : { kind: 'start', label: 'Try again', name: `Try again: call ${customer}` };
       case 'idle':
-        return { kind: 'start', label: 'Call', name: readiness.ok ? `Call ${customer}` : 'Call' };
+        return { kind: 'start', label: 'Call', name: readiness?.ok === false || !customer ? 'Call' : `Call ${customer}` };
     }
   }
 
   /** The message to show, if any: an error, the agent's other call, or why the number is unusable. */
   #message(): string {
     if (this.#session.state === 'error') return this.#session.errorMessage;
-    if (!this.#readiness.ok) return this.#readiness.reason;
+    if (this.#readiness?.ok === false) return this.#readiness.reason;
     if (this.#session.busyWith && this.#session.state === 'idle') {
-      return `On a call with ${formatForDisplay(this.#session.busyWith.customerNumber)}: end it to call someone else.`;
+      return `On a call with ${displayNumber(this.#session.busyWith.customerNumber)}: end it to call someone else.`;
     }
     return this.#session.state === 'idle' ? this.#session.outcome : '';
   }
@@ -226,7 +255,7 @@ export class SuperfoneCallButton extends LitElement {
 
   #renderStandard(message: string) {
     const { kind, label, name } = this.#primaryControl();
-    const unavailable = kind === 'start' && (!this.#readiness.ok || (this.#session.busyWith !== null && this.#session.state === 'idle'));
+    const unavailable = kind === 'start' && (this.#readiness?.ok === false || (this.#session.busyWith !== null && this.#session.state === 'idle'));
     const offerEnd = this.#session.state === 'error' && this.#session.failedAction === 'START' && this.#session.call !== null;
     const offerEndBusy = this.#session.busyWith !== null && this.#session.state === 'idle';
     return html`<button
@@ -250,7 +279,7 @@ export class SuperfoneCallButton extends LitElement {
 
   #renderInline(message: string) {
     const { kind, name } = this.#primaryControl();
-    const unavailable = kind === 'start' && (!this.#readiness.ok || this.#session.busyWith !== null || this.disabled);
+    const unavailable = kind === 'start' && (this.#readiness?.ok === false || this.#session.busyWith !== null || this.disabled);
     if (this.#slottedLink()) {
       return html`<slot></slot><span class="indicator ${kind}" aria-hidden="true">${this.#indicator(kind)}</span>`;
     }
@@ -267,7 +296,7 @@ export class SuperfoneCallButton extends LitElement {
   override render() {
     const message = this.#message();
     const controls = this.inline ? this.#renderInline(message) : this.#renderStandard(message);
-    const messageClass = `message ${this.#session.state === 'error' || !this.#readiness.ok ? 'error' : 'info'}`;
+    const messageClass = `message ${this.#session.state === 'error' || this.#readiness?.ok === false ? 'error' : 'info'}`;
     // No white space between the tags: in running text it would swallow the space after a
     // detected number in innerText and in copied text.
     return html`<span part="base" class="base">${controls}<span part="message" id="message" class=${messageClass}>${message}</span><span role="status" aria-live="polite" class="visually-hidden">${this.#session.announcement}</span></span>`;

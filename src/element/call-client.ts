@@ -1,4 +1,4 @@
-import { DEFAULT_ERROR_MESSAGES } from '../shared/error-messages.js';
+import { NETWORK_ERROR_MESSAGE, NOTIFICATION_FAILED_MESSAGE, RATE_LIMITED_MESSAGE } from '../shared/error-messages.js';
 import {
   CALL_ID_PATTERN,
   isErrorBody,
@@ -60,6 +60,13 @@ export async function sendCallRequest(
   };
 }
 
-function failure(code: ErrorCode, status: number): CallOutcome {
-  return { ok: false, code, status, message: DEFAULT_ERROR_MESSAGES[code] };
+/** Failures the element finds itself, when the proxy's own answer is missing or not ours. */
+const OWN_FAILURES = {
+  network_error: NETWORK_ERROR_MESSAGE,
+  notification_failed: NOTIFICATION_FAILED_MESSAGE,
+  rate_limited: RATE_LIMITED_MESSAGE,
+} satisfies Partial<Record<ErrorCode, string>>;
+
+function failure(code: keyof typeof OWN_FAILURES, status: number): CallOutcome {
+  return { ok: false, code, status, message: OWN_FAILURES[code] };
 }

@@ -1,10 +1,13 @@
 import { formatForDisplay, isKnownCountry, normalizePhoneNumber } from '../shared/phone-number.js';
 import type { CallStartDetail } from './call-events.js';
 
+// Loaded lazily with number handling, through ./phone-numbers.ts: never in a page's first load.
+export { formatForDisplay, isKnownCountry };
+
 /** The normalized numbers to call, or why there are none, in words for the agent. */
 export type Readiness = { ok: true; call: CallStartDetail; display: string } | { ok: false; reason: string };
 
-/** Checks a control's numbers once, when they change: never on the click path. */
+/** Checks a control's numbers once, when they change (and once number handling has loaded): never on the click path. */
 export function checkNumbers(customerNumber: string, agentNumber: string | null, defaultCountry: string): Readiness {
   const country = defaultCountry.toUpperCase();
   if (!isKnownCountry(country)) {

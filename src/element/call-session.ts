@@ -1,13 +1,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { formatForDisplay } from '../shared/phone-number.js';
 import type { CallAction, CallRequestBody, ErrorCode } from '../shared/protocol.js';
 import { activeCalls, agentKeyFor, type ActiveCallRecord } from './active-calls.js';
 import type { CallSummary } from '../shared/protocol.js';
 import { sendCallRequest, type CallOutcome } from './call-client.js';
 import { createCallEvent, type CallEndReason, type CallStartDetail } from './call-events.js';
-import { followCall } from './call-follower.js';
-import { endReasonFor, outcomeText } from './call-outcome.js';
 import type { Readiness } from './call-readiness.js';
+import { displayNumber } from './phone-numbers.js';
 
 export type CallState = 'idle' | 'starting' | 'active' | 'ending' | 'error';
 
@@ -20,6 +18,13 @@ interface Followed {
   stop: () => void;
   /** Set once the call is over here: then the record is awaited only for a while. */
   giveUp?: ReturnType<typeof setTimeout>;
+}
+
+/** Following a call and wording its outcome: needed only once a call can be followed. */
+let following: Promise<typeof import('./call-follower.js') & typeof import('./call-outcome.js')> | undefined;
+function loadFollowing() {
+  following ??= Promise.all([import('./call-follower.js'), import('./call-outcome.js')]).then(([follower, outcome]) => ({ ...follower, ...outcome }));
+  return following;
 }
 
 /** Calls whose end this page has already announced with events. */
@@ -38,6 +43,8 @@ export interface CallSessionHost extends ReactiveControllerHost, EventTarget {
   readonly proxyUrl: string;
   readonly maxDuration: number | null;
   readonly disabled: boolean;
+  /** Loads number handling if it has not loaded, and checks the numbers with it. */
+  checkNumbersNow(): Promise<void>;
 }
 
 /**
@@ -57,16 +64,19 @@ export class CallSession implements ReactiveController {
   outcome = '';
 
   readonly #host: CallSessionHost;
-  readonly #readiness: () => Readiness;
+  /** The numbers as last checked; `null` until number handling has loaded. */
+  readonly #readiness: () => Readiness | null;
   /** The request in flight; there is at most one per control. */
   #controller: AbortController | null = null;
   /** The call that exists, or may exist, so END reaches the same call. */
   #call: KnownCall | null = null;
   #deadline: ReturnType<typeof setTimeout> | undefined;
+  /** A click is waiting for number handling to load; another click adds nothing. */
+  #waitingForNumbers = false;
   #followed: Followed | null = null;
   readonly #onActiveCallsChange = () => this.sync();
 
-  constructor(host: CallSessionHost, readiness: () => Readiness) {
+  constructor(host: CallSessionHost, readiness: () => Readiness | null) {
     this.#host = host;
     this.#readiness = readiness;
     host.addController(this);
@@ -103,8 +113,18 @@ export class CallSession implements ReactiveController {
   }
 
   async start(): Promise<void> {
+    // A click before number handling has loaded waits for it, then goes on as any other.
+    if (this.#readiness() === null) {
+      if (this.#waitingForNumbers) return;
+      this.#waitingForNumbers = true;
+      try {
+        await this.#host.checkNumbersNow();
+      } finally {
+        this.#waitingForNumbers = false;
+      }
+    }
     const readiness = this.#readiness();
-    if (this.#controller || this.#host.disabled || this.busyWith || this.callCertain() || !readiness.ok) return;
+    if (this.#controller || this.#host.disabled || this.busyWith || this.callCertain() || !readiness?.ok) return;
     const { call, display } = readiness;
     const proxyUrl = this.#host.proxyUrl;
     const controller = new AbortController();
@@ -189,7 +209,7 @@ export class CallSession implements ReactiveController {
    */
   sync(): void {
     const readiness = this.#readiness();
-    if (!this.#host.isConnected || !readiness.ok || this.#controller) return;
+    if (!this.#host.isConnected || !readiness?.ok || this.#controller) return;
     const { call: current, display } = readiness;
     // The call this control started (or adopted) is followed even after the page rewrote
     // its number: End must still reach that call, not the number now in the attribute.
@@ -200,7 +220,7 @@ export class CallSession implements ReactiveController {
     if (ours && this.state !== 'active') {
       const { customerNumber, agentNumber } = followed;
       this.#call = { customerNumber, agentNumber, proxyUrl: record.proxyUrl, notificationId: record.notificationId, callId: record.callId ?? null };
-      this.#becomeActive(`On a call with ${customerNumber === current.customerNumber ? display : formatForDisplay(customerNumber)}.`);
+      this.#becomeActive(`On a call with ${customerNumber === current.customerNumber ? display : displayNumber(customerNumber)}.`);
       // After a reload, or in another tab: the call is followed from here too.
       this.#follow(this.#call);
     } else if (!ours && this.state === 'active') {
@@ -220,10 +240,15 @@ export class CallSession implements ReactiveController {
     this.#stopFollowing();
     const followed: Followed = { call: { ...call, callId }, stop: () => {} };
     this.#followed = followed;
-    followed.stop = followCall(call.proxyUrl, callId, (record) => {
-      if (this.#followed === followed) this.#followed = null;
-      clearTimeout(followed.giveUp);
-      this.#recordArrived(followed.call, record);
+    // Loaded with the first call that can be followed; in the order asked, so the control
+    // that placed the call subscribes before the ones that adopt it.
+    void loadFollowing().then(({ followCall }) => {
+      if (this.#followed !== followed) return;
+      followed.stop = followCall(call.proxyUrl, callId, (record) => {
+        if (this.#followed === followed) this.#followed = null;
+        clearTimeout(followed.giveUp);
+        void this.#recordArrived(followed.call, record);
+      });
     });
   }
 
@@ -248,7 +273,8 @@ export class CallSession implements ReactiveController {
    * idle and says how it went; every tab's record of the agent's call clears; the CRM gets
    * the record, also when the agent had already clicked End.
    */
-  #recordArrived(call: KnownCall & { callId: string }, record: CallSummary): void {
+  async #recordArrived(call: KnownCall & { callId: string }, record: CallSummary): Promise<void> {
+    const { outcomeText, endReasonFor } = await loadFollowing();
     const { customerNumber, agentNumber, notificationId } = call;
     const words = outcomeText(record);
     const stillOn = this.#call?.callId === call.callId && this.callCertain();

@@ -1,8 +1,8 @@
-import { consume, provide } from '@lit/context';
+import { ContextConsumer, ContextProvider } from '@lit/context';
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { PageScanner } from './detection/page-scanner.js';
-import { isKnownCountry } from '../shared/phone-number.js';
+import { loadPhoneNumbers } from '../element/phone-numbers.js';
 import { DEFAULT_COUNTRY } from '../shared/protocol.js';
 import { attachContextRoot, durationSetting, inheritSettings, scopeContext, textSetting, UNSET, type ScopeSettings } from '../element/scope-context.js';
 
@@ -28,17 +28,23 @@ export class SuperfoneClickToCall extends LitElement {
     if (!registry.get(tagName)) registry.define(tagName, this);
   }
 
+  constructor() {
+    super();
+    // Registers itself with this element; nothing else holds it.
+    new ContextConsumer(this, { context: scopeContext, subscribe: true, callback: (value) => (this.parentSettings = value) });
+  }
+
   #scanner: PageScanner | null = null;
   #scannerReady: Promise<void> = Promise.resolve();
   #detectionKey = '';
 
   /** An enclosing scope's settings: a nested scope inherits what it does not set. */
-  @consume({ context: scopeContext, subscribe: true })
   @state()
   private parentSettings?: ScopeSettings;
 
-  @provide({ context: scopeContext })
+  /** What controls inside inherit (the controllers, not decorators: less code on every page). */
   protected settings: ScopeSettings = UNSET;
+  readonly #provider = new ContextProvider(this, { context: scopeContext, initialValue: UNSET });
 
   /** The agent whose app places every call inside, unless a control names its own. */
   @property({ attribute: 'agent-number' }) agentNumber: string | null = null;
@@ -94,6 +100,7 @@ export class SuperfoneClickToCall extends LitElement {
         maxDuration: durationSetting(this.maxDuration),
       };
       this.settings = inheritSettings(own, this.parentSettings);
+      this.#provider.setValue(this.settings);
     }
   }
 
@@ -109,12 +116,12 @@ export class SuperfoneClickToCall extends LitElement {
 
   #startDetection(): void {
     const country = (this.settings.defaultCountry ?? DEFAULT_COUNTRY).toUpperCase();
-    if (!isKnownCountry(country)) {
-      console.error(`superfone-click-to-call: unknown default-country "${country}"; detection is off.`);
-      return;
-    }
-    this.#scannerReady = import('./detection/page-scanner.js').then(({ PageScanner }) => {
+    this.#scannerReady = Promise.all([import('./detection/page-scanner.js'), loadPhoneNumbers()]).then(([{ PageScanner }, { isKnownCountry }]) => {
       if (!this.detect || !this.isConnected) return;
+      if (!isKnownCountry(country)) {
+        console.error(`superfone-click-to-call: unknown default-country "${country}"; detection is off.`);
+        return;
+      }
       try {
         this.#scanner = new PageScanner(this, {
           defaultCountry: country,

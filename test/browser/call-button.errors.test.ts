@@ -1,6 +1,6 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import type { CallErrorDetail, ErrorCode, SuperfoneCallButton } from '../../src/index.js';
-import { DEFAULT_ERROR_MESSAGES } from '../../src/index.js';
+import { DEFAULT_ERROR_MESSAGES } from '../../src/shared/error-messages.js';
 import type { SimulatorFault } from '../../src/simulator/simulator.js';
 import { TEST_ROUTES, TEST_TIMEOUT_MS } from '../support/test-routes.js';
 import {

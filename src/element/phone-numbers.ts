@@ -1,0 +1,47 @@
+/**
+ * Number handling (libphonenumber-js and its metadata) is most of the package's weight, and
+ * no control needs it to render or to take a click. It is loaded in idle time after the
+ * first control renders, and at the latest on the first click, which waits for it.
+ */
+type PhoneNumberModule = typeof import('./call-readiness.js');
+
+let loaded: PhoneNumberModule | null = null;
+let loading: Promise<PhoneNumberModule> | null = null;
+const waiting = new Set<() => void>();
+
+/** The module once loaded; `null` before. */
+export function phoneNumbers(): PhoneNumberModule | null {
+  return loaded;
+}
+
+export function loadPhoneNumbers(): Promise<PhoneNumberModule> {
+  loading ??= import('./call-readiness.js').then((module) => {
+    loaded = module;
+    for (const listener of [...waiting]) listener();
+    waiting.clear();
+    return module;
+  });
+  return loading;
+}
+
+/** Starts loading when the browser is idle (or soon, where it cannot say). */
+export function loadPhoneNumbersWhenIdle(): void {
+  if (loading) return;
+  const later = globalThis.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 50));
+  later(() => void loadPhoneNumbers(), { timeout: 1_000 });
+}
+
+/** Runs `listener` once number handling has loaded; returns a function that cancels it. */
+export function whenPhoneNumbersLoad(listener: () => void): () => void {
+  if (loaded) {
+    listener();
+    return () => {};
+  }
+  waiting.add(listener);
+  return () => void waiting.delete(listener);
+}
+
+/** `+918000000001` as people read it (`+91 80000 00001`) once formatting has loaded; as it is before. */
+export function displayNumber(e164: string): string {
+  return loaded ? loaded.formatForDisplay(e164) : e164;
+}
