@@ -7,7 +7,7 @@ import { budgetedAuditLog, headerForLog, unreadRequestEntry, type ProxyLogEntry 
 import { isWellFormedHost } from './guards/host-policy.js';
 import type { PlatformInfo } from './proxy.js';
 import type { ErrorBody } from '../shared/protocol.js';
-import { errorResponse, SECURITY_HEADERS, type ProxyFailure } from './responses.js';
+import { answerText, errorResponse, SECURITY_HEADERS, type ProxyFailure } from './responses.js';
 
 /** A Fetch handler; the Node adapters tell it the client's address. */
 export type FetchHandler = (request: Request, platform: PlatformInfo) => Promise<Response>;
@@ -154,19 +154,31 @@ async function toFetchRequestWithin(req: IncomingMessage, res: ServerResponse, c
   const parsed = hasBody ? alreadyParsedBody(req) : undefined;
   const body = hasBody && parsed === undefined && !req.readableEnded ? await readBodyWithin(req, cap) : parsed;
   if (body === null) throw malformed(`The request is larger than ${cap} bytes.`, 413, { Connection: 'close' });
-  return makeRequest(req, url, body, closeSignal(res));
+  // A signal costs on every request (an AbortController, and an abort with its exception
+  // when the response closes): only reads, which may stream for long, get one.
+  return makeRequest(req, url, body, hasBody ? undefined : closeSignal(res));
 }
 
 /** Writes a Fetch `Response` to node:http's response. */
 export async function writeFetchResponse(response: Response, res: ServerResponse): Promise<void> {
-  res.statusCode = response.status;
-  response.headers.forEach((value, name) => res.setHeader(name, value));
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => (headers[name] = value));
+  // Cookies are the one header that cannot be joined into one line.
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) headers['set-cookie'] = cookies;
+  // The proxy's own JSON answers are written from their text, without reading the body back.
+  const text = answerText(response);
+  if (text !== undefined) {
+    res.writeHead(response.status, headers).end(text);
+    return;
+  }
+  res.writeHead(response.status, headers);
   if (!response.body) {
     res.end();
     return;
   }
   // Small JSON answers go out in one write; only other bodies are streamed.
-  if (response.headers.get('content-type')?.startsWith('application/json')) {
+  if (String(headers['content-type'] ?? '').startsWith('application/json')) {
     res.end(Buffer.from(await response.arrayBuffer()));
     return;
   }

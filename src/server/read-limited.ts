@@ -1,3 +1,5 @@
+const decoder = new TextDecoder();
+
 /**
  * Reads a body of at most `limit` bytes; `undefined` as soon as it is larger, so nothing
  * past the limit is ever held. Used for the page's requests and for Superfone's answers.
@@ -22,11 +24,13 @@ export async function readLimitedText(body: ReadableStream<Uint8Array> | null, l
     }
     chunks.push(value);
   }
+  // Most bodies arrive in one chunk: no copy then.
+  if (chunks.length === 1) return decoder.decode(chunks[0]);
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(bytes);
+  return decoder.decode(bytes);
 }

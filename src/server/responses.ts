@@ -17,8 +17,19 @@ export function withSecurityHeaders(response: Response): Response {
   return response;
 }
 
+/** The text of answers made here, so an adapter can write it without reading the body back. */
+const answerTexts = new WeakMap<Response, string>();
+
 export function jsonResponse(body: unknown, status: number, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...COMMON_HEADERS, ...headers } });
+  const text = JSON.stringify(body);
+  const response = new Response(text, { status, headers: { ...COMMON_HEADERS, ...headers } });
+  answerTexts.set(response, text);
+  return response;
+}
+
+/** The body of a JSON answer the proxy made, unread; `undefined` for any other response. */
+export function answerText(response: Response): string | undefined {
+  return response.bodyUsed ? undefined : answerTexts.get(response);
 }
 
 /** How long a client should wait before retrying while the shared store is out of reach. */
