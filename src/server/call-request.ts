@@ -1,6 +1,6 @@
 import { normalizePhoneNumber, type CountryCode } from '../shared/phone-number.js';
 import { isCallAction, type CallAction } from '../shared/protocol.js';
-import { readLimitedText } from './read-limited.js';
+import type { ProxyRequest } from './proxy-message.js';
 import type { ProxyFailure } from './responses.js';
 
 /** A call request from the page, checked and with both numbers in E.164. */
@@ -34,13 +34,13 @@ function isJsonContentType(header: string | null): boolean {
  * size, shape and both numbers are checked before anything can reach Superfone.
  */
 export async function readCallRequest(
-  request: Request,
+  request: ProxyRequest,
   options: { defaultCountry: CountryCode; maxBodyBytes: number },
 ): Promise<CallRequestReading> {
-  if (!isJsonContentType(request.headers.get('content-type'))) {
+  if (!isJsonContentType(request.header('content-type'))) {
     return reject('Send the call request as JSON (Content-Type: application/json).', 415);
   }
-  const text = await readLimitedText(request.body, options.maxBodyBytes, request.headers.get('content-length'));
+  const text = await request.text(options.maxBodyBytes);
   if (text === undefined) return reject(`The call request is larger than ${options.maxBodyBytes} bytes.`, 413);
 
   let body: unknown;

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../shared/protocol.js';
 import { headerForLog, type AuditLog, type ProxyLogEntry } from './audit.js';
+import type { ProxyAnswer, ProxyRequest } from './proxy-message.js';
 import { errorResponse, withSecurityHeaders, type ProxyFailure } from './responses.js';
 
 /** What the platform knows about a request that the `Request` does not carry. Adapters fill it in. */
@@ -13,18 +14,18 @@ export interface PlatformInfo {
  * the audit line, adds CORS and the security headers, and hands the response back.
  */
 export interface Exchange {
-  readonly request: Request;
+  readonly request: ProxyRequest;
   readonly platform: PlatformInfo;
   readonly entry: Pick<ProxyLogEntry, 'action' | 'agent' | 'customer' | 'upstreamStatus' | 'event' | 'matched'>;
   /** Refusals are logged within the budget; what reached Superfone, and authenticated deliveries, always. */
   budgeted: boolean;
   /** Set once the origin is known to be an allowed cross-origin caller. */
   cors: Record<string, string>;
-  finish(response: Response, outcome: 'ok' | ErrorCode, detail?: string): Response;
-  refuse(failure: ProxyFailure, detail?: string): Response;
+  finish(answer: ProxyAnswer, outcome: 'ok' | ErrorCode, detail?: string): ProxyAnswer;
+  refuse(failure: ProxyFailure, detail?: string): ProxyAnswer;
 }
 
-export function openExchange(request: Request, platform: PlatformInfo, audit: AuditLog, redact: (text: string) => string): Exchange {
+export function openExchange(request: ProxyRequest, platform: PlatformInfo, audit: AuditLog, redact: (text: string) => string): Exchange {
   const startedAt = performance.now();
   const exchange: Exchange = {
     request,
@@ -32,22 +33,22 @@ export function openExchange(request: Request, platform: PlatformInfo, audit: Au
     entry: { action: null, agent: null, customer: null, upstreamStatus: null },
     budgeted: true,
     cors: {},
-    finish(response, outcome, detail) {
-      for (const [name, value] of Object.entries(exchange.cors)) response.headers.set(name, value);
+    finish(answer, outcome, detail) {
+      for (const [name, value] of Object.entries(exchange.cors)) answer.headers[name.toLowerCase()] = value;
       audit(
         {
           time: new Date().toISOString(),
           ...exchange.entry,
           client: platform.clientAddress ?? null,
-          origin: headerForLog(request.headers.get('origin')),
+          origin: headerForLog(request.header('origin')),
           outcome,
-          status: response.status,
+          status: answer.status,
           latencyMs: Math.round(performance.now() - startedAt),
           ...(detail ? { detail: redact(detail) } : {}),
         },
         exchange.budgeted,
       );
-      return withSecurityHeaders(response);
+      return withSecurityHeaders(answer);
     },
     refuse: (failure, detail) => exchange.finish(errorResponse(failure), failure.code, detail),
   };

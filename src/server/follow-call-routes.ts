@@ -2,6 +2,7 @@ import type { CallStatusBody } from '../shared/protocol.js';
 import { errorMessage, type Exchange } from './exchange.js';
 import { callEventStream, type StreamBudget } from './notifications/call-stream.js';
 import type { FollowedCalls } from './notifications/followed-calls.js';
+import type { ProxyAnswer } from './proxy-message.js';
 import { jsonResponse, STORE_RETRY_AFTER_SEC, type ProxyFailure } from './responses.js';
 
 /** What following a call needs, built once per proxy. */
@@ -15,12 +16,12 @@ export interface CallFollowing {
 /** The same answer whether the id never existed, expired, or belongs to someone else. */
 const NO_SUCH_CALL: ProxyFailure = { code: 'bad_request', status: 404, message: 'No such call: it ended long ago, or this page never started it.' };
 
-function storeUnavailable(exchange: Exchange, error: unknown): Response {
+function storeUnavailable(exchange: Exchange, error: unknown): ProxyAnswer {
   return exchange.refuse({ code: 'limits_unavailable', message: 'Call status is unavailable for a moment. Try again shortly.', headers: { 'Retry-After': String(STORE_RETRY_AFTER_SEC) } }, errorMessage(error));
 }
 
 /** `GET …/calls/<callId>`: the call's status now, for pages that reload or cannot stream. */
-export async function callStatus(exchange: Exchange, callId: string, parts: CallFollowing): Promise<Response> {
+export async function callStatus(exchange: Exchange, callId: string, parts: CallFollowing): Promise<ProxyAnswer> {
   let status: CallStatusBody | null;
   try {
     status = await parts.calls.status(callId);
@@ -36,7 +37,7 @@ export async function callStatus(exchange: Exchange, callId: string, parts: Call
  * A browser that already has the last event (its `Last-Event-ID`) gets `204`, which tells
  * `EventSource` to stop reconnecting. Each client holds a bounded number of streams.
  */
-export async function callEvents(exchange: Exchange, callId: string, clientKey: string | null, parts: CallFollowing): Promise<Response> {
+export async function callEvents(exchange: Exchange, callId: string, clientKey: string | null, parts: CallFollowing): Promise<ProxyAnswer> {
   if (!callId) return exchange.refuse(NO_SUCH_CALL);
   if (clientKey === null) return exchange.refuse({ code: 'internal_error' }, 'no client identity for the stream limit: pass clientAddress from the adapter, or set clientKey');
   const release = parts.streams.tryOpen(clientKey);
@@ -58,11 +59,11 @@ export async function callEvents(exchange: Exchange, callId: string, clientKey: 
     release();
     return exchange.refuse(NO_SUCH_CALL);
   }
-  const lastEventId = Number(exchange.request.headers.get('last-event-id')) || 0;
+  const lastEventId = Number(exchange.request.header('last-event-id')) || 0;
   if (current.state === 'ended' && lastEventId >= current.version) {
     watching.stop();
     release();
-    return exchange.finish(new Response(null, { status: 204 }), 'ok');
+    return exchange.finish({ status: 204, headers: {}, body: null }, 'ok');
   }
   const body = callEventStream(
     current,
@@ -74,8 +75,5 @@ export async function callEvents(exchange: Exchange, callId: string, clientKey: 
     },
     { heartbeatMs: parts.heartbeatMs, maxStreamMs: parts.maxStreamMs, signal: exchange.request.signal },
   );
-  return exchange.finish(
-    new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'X-Accel-Buffering': 'no' } }),
-    'ok',
-  );
+  return exchange.finish({ status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8', 'x-accel-buffering': 'no' }, body }, 'ok');
 }

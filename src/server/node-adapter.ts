@@ -7,7 +7,8 @@ import { budgetedAuditLog, headerForLog, unreadRequestEntry, type ProxyLogEntry 
 import { isWellFormedHost } from './guards/host-policy.js';
 import type { PlatformInfo } from './proxy.js';
 import type { ErrorBody } from '../shared/protocol.js';
-import { answerText, errorResponse, SECURITY_HEADERS, type ProxyFailure } from './responses.js';
+import { proxyAnswerer, type ProxyAnswer, type ProxyRequest } from './proxy-message.js';
+import { errorResponse, SECURITY_HEADERS, type ProxyFailure } from './responses.js';
 
 /** A Fetch handler; the Node adapters tell it the client's address. */
 export type FetchHandler = (request: Request, platform: PlatformInfo) => Promise<Response>;
@@ -166,12 +167,6 @@ export async function writeFetchResponse(response: Response, res: ServerResponse
   // Cookies are the one header that cannot be joined into one line.
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) headers['set-cookie'] = cookies;
-  // The proxy's own JSON answers are written from their text, without reading the body back.
-  const text = answerText(response);
-  if (text !== undefined) {
-    res.writeHead(response.status, headers).end(text);
-    return;
-  }
   res.writeHead(response.status, headers);
   if (!response.body) {
     res.end();
@@ -182,9 +177,62 @@ export async function writeFetchResponse(response: Response, res: ServerResponse
     res.end(Buffer.from(await response.arrayBuffer()));
     return;
   }
-  // Streams (a call's events) are sent as they come, and cancelled when the client leaves.
+  await streamBody(response.body, res);
+}
+
+/** Streams (a call's events) go out as they come, and are cancelled when the client leaves. */
+async function streamBody(body: ReadableStream<Uint8Array>, res: ServerResponse): Promise<void> {
   res.flushHeaders();
-  await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), res);
+  await pipeline(Readable.fromWeb(body as NodeReadableStream<Uint8Array>), res);
+}
+
+/** Writes one of the proxy's answers: a status line and headers in one call, then the text or the stream. */
+export async function writeProxyAnswer(answer: ProxyAnswer, res: ServerResponse): Promise<void> {
+  res.writeHead(answer.status, answer.headers);
+  if (answer.body === null || typeof answer.body === 'string') {
+    res.end(answer.body ?? undefined);
+    return;
+  }
+  await streamBody(answer.body, res);
+}
+
+const decoder = new TextDecoder();
+
+/** A header as one line, as Fetch's `Headers.get` gives it. */
+function headerLine(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/**
+ * The request as the proxy reads it, straight from node:http: the body read whole (within
+ * `cap`), headers read where they are. A Fetch `Request` is made only if an integrator's
+ * callback asks for one.
+ */
+async function toProxyRequestWithin(req: IncomingMessage, res: ServerResponse, cap: number): Promise<ProxyRequest> {
+  const url = checkedUrl(req);
+  const method = req.method ?? 'GET';
+  const hasBody = method !== 'GET' && method !== 'HEAD';
+  const parsed = hasBody ? alreadyParsedBody(req) : undefined;
+  const body = hasBody && parsed === undefined && !req.readableEnded ? await readBodyWithin(req, cap) : parsed;
+  if (body === null) throw malformed(`The request is larger than ${cap} bytes.`, 413, { Connection: 'close' });
+  // Only reads may stream for long (a call's events); a signal costs on every request.
+  const signal = hasBody ? undefined : closeSignal(res);
+  let request: Request | undefined;
+  return {
+    method,
+    url,
+    // The host the URL was made for, so every check downstream sees one answer.
+    header: (name) => (name === 'host' ? (req.headers.host === undefined ? null : url.host) : headerLine(req.headers[name])),
+    async text(limit) {
+      if (body === undefined) return '';
+      const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+      if (bytes > limit) return undefined;
+      return typeof body === 'string' ? body : decoder.decode(body);
+    },
+    asRequest: () => (request ??= makeRequest(req, url, body, signal)),
+    signal,
+  };
 }
 
 /**
@@ -195,11 +243,14 @@ export async function writeFetchResponse(response: Response, res: ServerResponse
 export function toNodeListener(handler: FetchHandler, options: NodeListenerOptions = {}): NodeListener {
   const cap = options.maxBodyBytes ?? DEFAULT_ADAPTER_BODY_BYTES;
   const audit = budgetedAuditLog(options.log);
+  // The proxy's own handler is served without Fetch objects; any other through them.
+  const answerer = proxyAnswerer(handler);
   return async (req, res) => {
     const startedAt = performance.now();
     try {
-      const request = await toFetchRequestWithin(req, res, cap);
-      await writeFetchResponse(await handler(request, { clientAddress: req.socket.remoteAddress }), res);
+      const platform = { clientAddress: req.socket.remoteAddress };
+      if (answerer) await writeProxyAnswer(await answerer(await toProxyRequestWithin(req, res, cap), platform), res);
+      else await writeFetchResponse(await handler(await toFetchRequestWithin(req, res, cap), platform), res);
     } catch (error) {
       // A client that left needs no answer and is no failure of ours.
       if (res.headersSent || res.destroyed || req.destroyed) {
@@ -207,21 +258,21 @@ export function toNodeListener(handler: FetchHandler, options: NodeListenerOptio
         return;
       }
       const failure: ProxyFailure = error instanceof MalformedRequest ? error.failure : { code: 'internal_error' };
-      const response = errorResponse(failure);
+      const answer = errorResponse(failure);
       const origin = req.headers.origin;
       audit(
         unreadRequestEntry({
           client: req.socket.remoteAddress ?? null,
           origin: headerForLog(typeof origin === 'string' ? origin : null),
           outcome: failure.code,
-          status: response.status,
+          status: answer.status,
           latencyMs: Math.round(performance.now() - startedAt),
           ...(error instanceof MalformedRequest ? {} : { detail: error instanceof Error ? error.message : String(error) }),
         }),
         true,
       );
       try {
-        await writeFetchResponse(response, res);
+        await writeProxyAnswer(answer, res);
       } catch {
         res.destroy();
       }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startSuperfoneSimulator, type RunningSimulator } from '../simulator/simulator-server.js';
 import type { SimulatorOptions } from '../simulator/simulator.js';
 import { toNodeListener, type NodeListener } from './node-adapter.js';
+import { MAX_NOTIFICATION_BYTES } from './notifications/receiver.js';
 import { createSuperfoneProxy, DEFAULT_MAX_BODY_BYTES, type SuperfoneProxyOptions } from './proxy.js';
 
 export type ConnectMiddleware = ((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void) & {
@@ -28,8 +29,10 @@ export async function withUpstream(options: SuperfoneServerOptions): Promise<{ p
 
 /** The proxy as a node:http listener, reading no more of a body than the proxy accepts. */
 export function superfoneListener(options: SuperfoneProxyOptions): NodeListener {
+  const callBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return toNodeListener(createSuperfoneProxy(options), {
-    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    // Each route checks its own limit; the adapter reads no more than the largest of them.
+    maxBodyBytes: options.webhookSecret ? Math.max(callBytes, MAX_NOTIFICATION_BYTES) : callBytes,
     log: options.log,
   });
 }

@@ -10,6 +10,7 @@ import { CallRateLimits, RateLimitSetupError, type RateLimitName } from './guard
 import type { FollowedCalls } from './notifications/followed-calls.js';
 import { newCallId } from './notifications/followed-calls.js';
 import type { PendingCalls } from './notifications/pending-calls.js';
+import type { ProxyAnswer } from './proxy-message.js';
 import { jsonResponse, STORE_RETRY_AFTER_SEC, type ProxyFailure } from './responses.js';
 import { callSuperfone, type SuperfoneClientConfig } from './superfone-client.js';
 import { interpretUpstreamResult } from './upstream-outcome.js';
@@ -49,12 +50,12 @@ const UPSTREAM_FAILURES: ReadonlySet<ErrorCode> = new Set(['upstream_error', 'up
  * applied, then one GET to Superfone, whose answer is mapped to the protocol. Every rule
  * that protects the paid account runs before Superfone is called.
  */
-export async function placeCall(exchange: Exchange, parts: CallPlacing): Promise<Response> {
+export async function placeCall(exchange: Exchange, parts: CallPlacing): Promise<ProxyAnswer> {
   const { request, platform, entry, refuse, finish } = exchange;
   /** Why the limits' store could not be used, for the log of an END that went ahead anyway. */
   let storeFailure: string | undefined;
   /** Runs checks against the store; if it cannot be reached, the START is refused with 503. */
-  const guardedByStore = async (checks: () => Promise<Response | null>): Promise<Response | null> => {
+  const guardedByStore = async (checks: () => Promise<ProxyAnswer | null>): Promise<ProxyAnswer | null> => {
     try {
       return await checks();
     } catch (error) {
@@ -65,7 +66,7 @@ export async function placeCall(exchange: Exchange, parts: CallPlacing): Promise
 
   let boundAgent: string | null = null;
   if (parts.authorize) {
-    const decision = await parts.authorize(request);
+    const decision = await parts.authorize(request.asRequest());
     if (decision === false) return refuse({ code: 'unauthorized' });
     if (typeof decision === 'string') {
       const normalized = normalizePhoneNumber(decision, parts.defaultCountry);
@@ -93,14 +94,14 @@ export async function placeCall(exchange: Exchange, parts: CallPlacing): Promise
       message: 'No agent number: set agent-number on the call button, or bind the agent on the server.',
     });
   }
-  const clientKey = (parts.clientKey ? parts.clientKey(request, platform) : platform.clientAddress) ?? null;
+  const clientKey = (parts.clientKey ? parts.clientKey(request.asRequest(), platform) : platform.clientAddress) ?? null;
   const attempt = { agentNumber, customerNumber: call.customerNumber, clientKey, agentBound: boundAgent !== null };
   const { rateLimits, breaker } = parts;
 
   // Set inside the store checks below; a plain annotation would be narrowed to null.
   let releaseLock = null as (() => Promise<void>) | null;
   if (call.action === 'START') {
-    const blocked = parts.blockNumber ? await parts.blockNumber(call.customerNumber, request) : false;
+    const blocked = parts.blockNumber ? await parts.blockNumber(call.customerNumber, request.asRequest()) : false;
     if (blocked) {
       return refuse({ code: 'forbidden', message: typeof blocked === 'string' ? blocked : 'This number is on the do-not-call list.' });
     }

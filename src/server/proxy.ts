@@ -3,6 +3,7 @@ import { DEFAULT_COUNTRY } from '../shared/protocol.js';
 import type { CallRecord } from '../shared/call-record.js';
 import { budgetedAuditLog, DEFAULT_REFUSALS_LOGGED_PER_MINUTE, type ProxyLogEntry } from './audit.js';
 import { errorMessage, openExchange, type PlatformInfo } from './exchange.js';
+import { ANSWER, fromFetchRequest, toFetchResponse, type ProxyAnswer, type ProxyRequest } from './proxy-message.js';
 import { callEvents, callStatus, type CallFollowing } from './follow-call-routes.js';
 import { memoryStore, type CallGuardStore } from './guards/call-guard-store.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './guards/circuit-breaker.js';
@@ -178,14 +179,14 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
     following: notifications && { pending, calls },
   };
 
-  return async function handleCallRequest(request, platform = {}) {
+  async function answer(request: ProxyRequest, platform: PlatformInfo): Promise<ProxyAnswer> {
     const exchange = openExchange(request, platform, audit, redact);
     const { refuse } = exchange;
     try {
       // Before anything else: a request for a name we do not serve may be a rebound page.
       const badHost = checkHost(request, hosts);
       if (badHost) return refuse(badHost);
-      const target = route(new URL(request.url).pathname);
+      const target = route(request.url.pathname);
       if (target.kind === 'not-found') return refuse({ code: 'bad_request', status: 404, message: target.message });
       if (target.kind === 'webhook') {
         if (!notifications) return refuse({ code: 'bad_request', status: 404, message: 'Not found; call notifications are not turned on here (webhookSecret).' });
@@ -195,7 +196,7 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
       if (!origin.ok) return refuse(origin.failure);
       if (origin.corsOrigin) exchange.cors = corsHeaders(origin.corsOrigin);
       if (request.method === 'OPTIONS' && origin.corsOrigin) {
-        return exchange.finish(new Response(null, { status: 204, headers: preflightHeaders(origin.corsOrigin, target.kind === 'call' ? 'POST' : 'GET') }), 'ok');
+        return exchange.finish({ status: 204, headers: preflightHeaders(origin.corsOrigin, target.kind === 'call' ? 'POST' : 'GET'), body: null }, 'ok');
       }
       if (target.kind === 'call') {
         if (request.method !== 'POST') return refuse(methodNotAllowed(request.method));
@@ -204,10 +205,13 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
       if (request.method !== 'GET') return refuse({ code: 'bad_request', status: 405, message: `Use GET to follow a call (got ${request.method}).`, headers: { Allow: 'GET' } });
       if (!notifications) return refuse({ code: 'bad_request', status: 404, message: 'Not found; calls are followed only where call notifications are turned on (webhookSecret).' });
       if (target.kind === 'status') return await callStatus(exchange, target.callId, notifications);
-      return await callEvents(exchange, target.callId, clientKeyOf(request, platform), notifications);
+      return await callEvents(exchange, target.callId, clientKeyOf(request.asRequest(), platform), notifications);
     } catch (error) {
       // The message may come from integrator code or a store; keep it out of the response.
       return refuse({ code: 'internal_error' }, errorMessage(error));
     }
-  };
+  }
+
+  const handler = (request: Request, platform: PlatformInfo = {}) => answer(fromFetchRequest(request), platform).then(toFetchResponse);
+  return Object.assign(handler, { [ANSWER]: answer });
 }

@@ -1,39 +1,34 @@
 import { DEFAULT_ERROR_MESSAGES } from '../shared/error-messages.js';
 import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../shared/protocol.js';
+import type { ProxyAnswer } from './proxy-message.js';
 
 /** On every answer the proxy and its adapters give, whatever the status: nothing cached, nothing sniffed. */
 export const SECURITY_HEADERS = {
-  'Cache-Control': 'no-store',
-  'X-Content-Type-Options': 'nosniff',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
 } as const;
 
-const COMMON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8', ...SECURITY_HEADERS };
-
-/** Adds the security headers to an answer made elsewhere (a preflight, a handler's own). */
-export function withSecurityHeaders(response: Response): Response {
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
-    if (!response.headers.has(name)) response.headers.set(name, value);
-  }
-  return response;
-}
-
-/** The text of answers made here, so an adapter can write it without reading the body back. */
-const answerTexts = new WeakMap<Response, string>();
-
-export function jsonResponse(body: unknown, status: number, headers: Record<string, string> = {}): Response {
-  const text = JSON.stringify(body);
-  const response = new Response(text, { status, headers: { ...COMMON_HEADERS, ...headers } });
-  answerTexts.set(response, text);
-  return response;
-}
-
-/** The body of a JSON answer the proxy made, unread; `undefined` for any other response. */
-export function answerText(response: Response): string | undefined {
-  return response.bodyUsed ? undefined : answerTexts.get(response);
-}
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS };
 
 /** How long a client should wait before retrying while the shared store is out of reach. */
 export const STORE_RETRY_AFTER_SEC = 5;
+
+/** Adds the security headers to an answer made elsewhere (a preflight, a stream). */
+export function withSecurityHeaders(answer: ProxyAnswer): ProxyAnswer {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) answer.headers[name] ??= value;
+  return answer;
+}
+
+/** Header names as given (`Retry-After`), lower-cased as answers keep them. */
+function lowerCased(headers: Record<string, string>): Record<string, string> {
+  const lower: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) lower[name.toLowerCase()] = value;
+  return lower;
+}
+
+export function jsonResponse(body: unknown, status: number, headers: Record<string, string> = {}): ProxyAnswer {
+  return { status, headers: { ...JSON_HEADERS, ...lowerCased(headers) }, body: JSON.stringify(body) };
+}
 
 /** A failure the proxy answers with, before or after calling Superfone. */
 export interface ProxyFailure {
@@ -44,7 +39,7 @@ export interface ProxyFailure {
   headers?: Record<string, string>;
 }
 
-export function errorResponse(failure: ProxyFailure): Response {
+export function errorResponse(failure: ProxyFailure): ProxyAnswer {
   const body: ErrorBody = {
     error: { code: failure.code, message: failure.message ?? DEFAULT_ERROR_MESSAGES[failure.code] },
   };

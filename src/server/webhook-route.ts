@@ -4,6 +4,7 @@ import { errorMessage, type Exchange } from './exchange.js';
 import type { FollowedCalls } from './notifications/followed-calls.js';
 import { DeliveriesSeen, PendingCalls, type CallMatch } from './notifications/pending-calls.js';
 import { receiveNotification, type NotificationReceiver } from './notifications/receiver.js';
+import type { ProxyAnswer } from './proxy-message.js';
 import { jsonResponse } from './responses.js';
 
 /** What receiving Superfone's deliveries needs, built once per proxy. */
@@ -21,7 +22,7 @@ export interface DeliveryHandling {
  * integrator's `onCallRecord`. With the store out of reach the delivery still counts:
  * it is matched among the calls followed from this instance, and `onCallRecord` hears it.
  */
-export async function receiveDelivery(exchange: Exchange, parts: DeliveryHandling): Promise<Response> {
+export async function receiveDelivery(exchange: Exchange, parts: DeliveryHandling): Promise<ProxyAnswer> {
   const { entry } = exchange;
   const delivery = await receiveNotification(exchange.request, parts.receiver);
   // Only an unauthenticated sender can flood; Superfone's own deliveries are always logged.

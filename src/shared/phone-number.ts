@@ -3,6 +3,7 @@ import {
   parsePhoneNumberFromString,
   type CountryCode,
 } from 'libphonenumber-js/min';
+import { boundedCache } from './bounded-cache.js';
 
 export type { CountryCode };
 
@@ -37,6 +38,13 @@ export function normalizePhoneNumber(
   const text = (input ?? '').trim();
   if (text === '') return { ok: false, reason: 'empty' };
   if (text.length > MAX_INPUT_LENGTH) return { ok: false, reason: 'malformed' };
+  return normalizedText(`${defaultCountry} ${text}`);
+}
+
+/** Keyed by the region and the trimmed text; results are never changed by their users. */
+const normalizedText = boundedCache<NormalizedNumber>(1_000, (key) => {
+  const defaultCountry = key.slice(0, 2) as CountryCode;
+  const text = key.slice(3);
   const dialable = text.replace(SCHEME, '').replace(EXTENSION, '').trim();
   if (!DIALABLE.test(dialable)) return { ok: false, reason: 'malformed' };
   const parsed = parsePhoneNumberFromString(dialable, defaultCountry);
@@ -44,24 +52,12 @@ export function normalizePhoneNumber(
   // (German ones), which Superfone cannot take.
   if (!parsed || !parsed.isValid() || !E164.test(parsed.number)) return { ok: false, reason: 'invalid' };
   return { ok: true, e164: parsed.number };
-}
+});
 
 /** True for a two-letter region code libphonenumber-js knows, e.g. `IN`. */
 export function isKnownCountry(value: string): value is CountryCode {
   return isSupportedCountry(value);
 }
 
-/** Formatting parses the number; a page shows the same few numbers in many controls and renders. */
-const displayCache = new Map<string, string>();
-const DISPLAY_CACHE_LIMIT = 500;
-
-/** `+918000000001` as people read it: `+91 80000 00001`. */
-export function formatForDisplay(e164: string): string {
-  let shown = displayCache.get(e164);
-  if (shown === undefined) {
-    shown = parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
-    if (displayCache.size >= DISPLAY_CACHE_LIMIT) displayCache.delete(displayCache.keys().next().value!);
-    displayCache.set(e164, shown);
-  }
-  return shown;
-}
+/** `+918000000001` as people read it: `+91 80000 00001`. A page shows the same few numbers in many controls. */
+export const formatForDisplay = boundedCache(500, (e164) => parsePhoneNumberFromString(e164)?.formatInternational() ?? e164);

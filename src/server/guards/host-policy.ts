@@ -1,3 +1,4 @@
+import type { ProxyRequest } from '../proxy-message.js';
 import type { ProxyFailure } from '../responses.js';
 
 /**
@@ -69,9 +70,9 @@ export function isWellFormedHost(host: string): boolean {
  * header's (what the client said), which agree except where a platform rewrites one;
  * `null` when the header is malformed.
  */
-export function requestHostnames(request: Request): string[] | null {
-  const names = [new URL(request.url).hostname];
-  const header = request.headers.get('host');
+export function requestHostnames(request: ProxyRequest): string[] | null {
+  const names = [request.url.hostname];
+  const header = request.header('host');
   if (header !== null) {
     if (!isWellFormedHost(header)) return null;
     names.push(new URL(`http://${header}`).hostname);
@@ -79,7 +80,7 @@ export function requestHostnames(request: Request): string[] | null {
   return names;
 }
 
-export function checkHost(request: Request, policy: HostPolicy): ProxyFailure | null {
+export function checkHost(request: ProxyRequest, policy: HostPolicy): ProxyFailure | null {
   const hostnames = requestHostnames(request);
   if (hostnames === null) return { code: 'bad_request', message: 'The request’s Host header is malformed.' };
   const stranger = hostnames.find((hostname) => !policy.allows(hostname));

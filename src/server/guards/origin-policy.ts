@@ -1,4 +1,5 @@
 import type { ProxyFailure } from '../responses.js';
+import type { ProxyRequest } from '../proxy-message.js';
 import type { HostPolicy } from './host-policy.js';
 
 /** The CORS headers an allowed cross-origin caller gets on every answer, errors included. */
@@ -40,15 +41,15 @@ function originHostname(origin: string): string | null {
  * origin never reaches Superfone. "Own origin" is only ever a host the proxy answers to,
  * whatever `Sec-Fetch-Site` says: after DNS rebinding a hostile page is same-origin too.
  */
-export function checkOrigin(request: Request, allowedOrigins: ReadonlySet<string>, hosts: HostPolicy): OriginVerdict {
-  const origin = request.headers.get('origin');
-  const fetchSite = request.headers.get('sec-fetch-site');
+export function checkOrigin(request: ProxyRequest, allowedOrigins: ReadonlySet<string>, hosts: HostPolicy): OriginVerdict {
+  const origin = request.header('origin');
+  const fetchSite = request.header('sec-fetch-site');
   if (origin !== null) {
     if (allowedOrigins.has(origin)) return { ok: true, corsOrigin: origin };
     if (origin === 'null') return refuse('an opaque origin (null)');
     const hostname = originHostname(origin);
     const ownHost = hostname !== null && hosts.allows(hostname);
-    const sameOrigin = ownHost && (fetchSite === 'same-origin' || (fetchSite === null && origin === new URL(request.url).origin));
+    const sameOrigin = ownHost && (fetchSite === 'same-origin' || (fetchSite === null && origin === request.url.origin));
     if (sameOrigin) return { ok: true, corsOrigin: null };
     return refuse(origin.length > 80 ? 'another site' : origin);
   }

@@ -1,6 +1,6 @@
 import type { CallRecord } from '../../shared/call-record.js';
 import type { CountryCode } from '../../shared/phone-number.js';
-import { readLimitedText } from '../read-limited.js';
+import type { ProxyRequest } from '../proxy-message.js';
 import type { ProxyFailure } from '../responses.js';
 import { toCallRecord, type NotificationFieldNames } from './call-record-mapping.js';
 
@@ -49,14 +49,14 @@ function refuse(code: ProxyFailure['code'], message: string, status?: number): D
  * other than finished calls carry no record: they are acknowledged and ignored, so a
  * broad dashboard setup never looks like an outage.
  */
-export async function receiveNotification(request: Request, receiver: NotificationReceiver): Promise<Delivery> {
+export async function receiveNotification(request: ProxyRequest, receiver: NotificationReceiver): Promise<Delivery> {
   if (request.method !== 'POST') return refuse('bad_request', `Use POST to deliver a notification (got ${request.method}).`, 405);
-  const authorization = request.headers.get('authorization') ?? '';
+  const authorization = request.header('authorization') ?? '';
   const given = /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim() ?? '';
   if (!(await sameSecret(given, receiver.secret))) return refuse('unauthorized', 'This notification does not carry the shared secret.', 401);
-  const mediaType = request.headers.get('content-type')?.split(';', 1)[0]?.trim().toLowerCase();
+  const mediaType = request.header('content-type')?.split(';', 1)[0]?.trim().toLowerCase();
   if (mediaType !== 'application/json') return refuse('bad_request', 'Send notifications as JSON (Content-Type: application/json).', 415);
-  const text = await readLimitedText(request.body, MAX_NOTIFICATION_BYTES, request.headers.get('content-length'));
+  const text = await request.text(MAX_NOTIFICATION_BYTES);
   if (text === undefined) return refuse('bad_request', `The notification is larger than ${MAX_NOTIFICATION_BYTES} bytes.`, 413);
   let payload: unknown;
   try {
