@@ -3,7 +3,8 @@ import { startSuperfoneSimulator, type RunningSimulator } from '../simulator/sim
 import type { SimulatorOptions } from '../simulator/simulator.js';
 import { toNodeListener, type NodeListener } from './node-adapter.js';
 import { MAX_NOTIFICATION_BYTES } from './notifications/receiver.js';
-import { createSuperfoneProxy, DEFAULT_MAX_BODY_BYTES, type SuperfoneProxyOptions } from './proxy.js';
+import { nodeUpstream } from './node-upstream.js';
+import { createProxy, DEFAULT_MAX_BODY_BYTES, type SuperfoneProxyOptions } from './proxy.js';
 
 export type ConnectMiddleware = ((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void) & {
   /** Stops the simulator, when there is one. */
@@ -30,7 +31,7 @@ export async function withUpstream(options: SuperfoneServerOptions): Promise<{ p
 /** The proxy as a node:http listener, reading no more of a body than the proxy accepts. */
 export function superfoneListener(options: SuperfoneProxyOptions): NodeListener {
   const callBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  return toNodeListener(createSuperfoneProxy(options), {
+  return toNodeListener(createProxy(options, nodeUpstream()), {
     // Each route checks its own limit; the adapter reads no more than the largest of them.
     maxBodyBytes: options.webhookSecret ? Math.max(callBytes, MAX_NOTIFICATION_BYTES) : callBytes,
     log: options.log,

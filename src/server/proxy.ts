@@ -16,6 +16,7 @@ import { FollowedCalls } from './notifications/followed-calls.js';
 import { DeliveriesSeen, PendingCalls, type CallMatch } from './notifications/pending-calls.js';
 import { methodNotAllowed, placeCall, type AuthorizeResult, type CallPlacing } from './place-call.js';
 import { createRouter } from './routes.js';
+import { fetchUpstream, type UpstreamSend } from './superfone-client.js';
 import { receiveDelivery, type DeliveryHandling } from './webhook-route.js';
 
 export const DEFAULT_API_BASE = 'https://prod-api.superfone.co.in/superfone/api';
@@ -125,6 +126,14 @@ function checkOptions(options: SuperfoneProxyOptions): void {
  * this one function.
  */
 export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneProxyHandler {
+  return createProxy(options);
+}
+
+/**
+ * The proxy, with the transport to Superfone chosen by the platform: Fetch unless told
+ * otherwise (the Node adapters pass node:http's); an integrator's own `fetch` always wins.
+ */
+export function createProxy(options: SuperfoneProxyOptions, upstream?: UpstreamSend): SuperfoneProxyHandler {
   checkOptions(options);
   const defaultCountry = options.defaultCountry ?? DEFAULT_COUNTRY;
   const allowedOrigins = new Set((options.allowedOrigins ?? []).map(parseAllowedOrigin));
@@ -172,7 +181,7 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
       apiKey,
       timeoutMs,
       // Called unbound: workerd's fetch throws "Illegal invocation" when called as a method of another object.
-      fetch: options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args)),
+      send: options.fetch || !upstream ? fetchUpstream(options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args))) : upstream,
     },
     redact,
     lockTtlMs: timeoutMs + 2_000,

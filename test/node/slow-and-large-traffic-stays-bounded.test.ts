@@ -58,3 +58,19 @@ describe('Superfone’s answer is read with a size cap', { timeout: 30_000 }, ()
     assert.ok(performance.now() - startedAt < 5_000);
   });
 });
+
+describe('Superfone’s answer is read with a size cap on Node’s own transport (the CLI)', { timeout: 30_000 }, () => {
+  const cli = cliProxyForSuite();
+
+  it('a 50 MB answer is refused as unreadable, quickly, and the proxy serves on', async () => {
+    cli.upstream.simulator.setFault({ kind: 'huge-body', bytes: 50_000_000 }, 1);
+    const startedAt = performance.now();
+    const response = await fetch(cli.proxy.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(startBody('+918000000071')) });
+    const body = await response.json();
+    assert.equal(response.status, 502);
+    assert.equal(body.error.code, 'upstream_error');
+    assert.ok(performance.now() - startedAt < 5_000);
+    const next = await fetch(cli.proxy.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...startBody('+918000000071'), call_action: 'END' }) });
+    assert.equal(next.status, 200);
+  });
+});
