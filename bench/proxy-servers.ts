@@ -1,7 +1,7 @@
 // The servers bench/proxy.ts measures, in a process of their own so the load generator does
 // not share their CPU: the simulator, the proxy in front of it, a bare pass-through, and a
 // server that holds connections and does nothing else.
-import { createServer } from 'node:http';
+import { Agent as HttpAgent, createServer, get as httpGet } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hardenNodeServer } from '../src/server/node-adapter.js';
 import { superfoneListener } from '../src/server/node-proxy.js';
@@ -67,6 +67,23 @@ const passThrough = createServer(async (req, res) => {
   res.end(await answer.text());
 });
 
+// The same, reaching upstream as the proxy does on Node: node:http with kept-alive connections.
+const keepAlive = new HttpAgent({ keepAlive: true });
+const passThroughHttp = createServer(async (req, res) => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<string, string>;
+  const url = new URL(`${upstream.apiBase}/customer/click-2-call?${new URLSearchParams(body)}`);
+  httpGet(url, { headers: { 'X-API-Key': 'bench-key' }, agent: keepAlive }, (answer) => {
+    const parts: Buffer[] = [];
+    answer.on('data', (part: Buffer) => parts.push(part));
+    answer.on('end', () => {
+      res.writeHead(answer.statusCode ?? 502, { 'Content-Type': 'application/json' });
+      res.end(Buffer.concat(parts));
+    });
+  });
+});
+
 const listen = async (server: ReturnType<typeof createServer>) => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -76,6 +93,7 @@ const urls = {
   simulator: `${upstream.apiBase}/customer/click-2-call`,
   simulatorControl: `${upstream.url}/__simulator`,
   passThrough: await listen(passThrough),
+  passThroughHttp: await listen(passThroughHttp),
   proxy: await listen(proxyServer),
   idle: await listen(idleServer),
   notified: `${await listen(createServer((req, res) => void notified(req, res)))}/api/superfone/`,
