@@ -1,0 +1,129 @@
+// npm run bench:buttons: 1,000 call buttons rendered in a table, beside a hand-written
+// vanilla custom element (a <button> in a shadow root) and plain <button>s, in the same
+// browser, in turns, each in a fresh page. Main-thread busy time comes from Chromium's own
+// counters (Performance.getMetrics TaskDuration), so style and layout count too.
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { launchChromium } from '../test/support/chromium.mjs';
+
+const BUTTONS = 1_000;
+const RUNS = 7;
+const outdir = mkdtempSync(join(tmpdir(), 'superfone-bench-buttons-'));
+
+await esbuild.build({
+  entryPoints: { element: 'src/index.ts' },
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  minify: true,
+  outdir,
+  logLevel: 'error',
+  conditions: ['production'],
+});
+
+// The floor a custom element can reach: a shadow root with a styled <button>, nothing else.
+const VANILLA = `customElements.define('vanilla-call-button', class extends HTMLElement {
+  constructor() {
+    super();
+    this.attachShadow({ mode: 'open' }).innerHTML = '<style>button{display:inline-flex;gap:.4em;padding:.25em .75em;border:0;border-radius:6px;background:#0a7d33;color:#fff;font:inherit;font-weight:600}</style><button aria-label="Call ' + (this.getAttribute('customer-number') ?? '') + '">Call</button>';
+  }
+});`;
+
+const PAGE = (kind: string) => `<!doctype html><meta charset="utf-8"><title>bench</title>
+${kind === 'ours' ? '<script type="module" src="/element.js"></script>' : kind === 'vanilla' ? `<script type="module">${VANILLA}</script>` : ''}
+<table><tbody></tbody></table>`;
+
+const server = createServer((req, res) => {
+  const kind = /^\/\?(\w+)$/.exec(req.url ?? '')?.[1];
+  if (kind) {
+    res.writeHead(200, { 'Content-Type': 'text/html' });
+    return void res.end(PAGE(kind));
+  }
+  try {
+    const body = readFileSync(join(outdir, req.url!.slice(1)));
+    res.writeHead(200, { 'Content-Type': extname(req.url!) === '.js' ? 'text/javascript' : 'application/octet-stream' });
+    res.end(body);
+  } catch {
+    res.writeHead(404);
+    res.end();
+  }
+});
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+const browser = await launchChromium();
+
+type Kind = 'ours' | 'vanilla' | 'plain';
+interface Run {
+  /** Wall time from inserting the rows to their first layout, with every control rendered. */
+  renderMs: number;
+  /** Main-thread busy time over the same span, from Chromium's counters. */
+  busyMs: number;
+  /** Busy time until number handling has loaded and checked every number (ours only). */
+  settledBusyMs: number;
+}
+
+async function runOnce(kind: Kind): Promise<Run> {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${base}?${kind}`);
+    if (kind !== 'plain') await page.waitForFunction((tag) => customElements.get(tag), kind === 'ours' ? 'superfone-call-button' : 'vanilla-call-button');
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const busy = async () => {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      return metrics.find((metric) => metric.name === 'TaskDuration')!.value * 1000;
+    };
+    const before = await busy();
+    const renderMs = await page.evaluate(
+      async ({ count, kind }) => {
+        const tag = kind === 'ours' ? 'superfone-call-button' : kind === 'vanilla' ? 'vanilla-call-button' : 'button';
+        const rows: string[] = [];
+        for (let index = 0; index < count; index++) {
+          const phone = `+9198450${String(10000 + index)}`;
+          const control = tag === 'button' ? `<button type="button" aria-label="Call ${phone}">Call</button>` : `<${tag} customer-number="${phone}" agent-number="+919876543210"></${tag}>`;
+          rows.push(`<tr><td>Lead ${index}</td><td>${phone}</td><td>${control}</td></tr>`);
+        }
+        const startedAt = performance.now();
+        document.querySelector('tbody')!.innerHTML = rows.join('');
+        if (kind === 'ours') {
+          await Promise.all([...document.querySelectorAll('superfone-call-button')].map((element) => (element as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete));
+        }
+        void document.body.offsetHeight;
+        return performance.now() - startedAt;
+      },
+      { count: BUTTONS, kind },
+    );
+    const busyMs = (await busy()) - before;
+    let settledBusyMs = busyMs;
+    if (kind === 'ours') {
+      // Number handling loads in idle time, then each control checks its number once.
+      await page.waitForFunction(() => [...document.querySelectorAll('superfone-call-button')].every((element) => /\+91 \d{5} \d{5}/.test(element.shadowRoot?.querySelector('button')?.getAttribute('aria-label') ?? '')), null, { timeout: 20_000 });
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
+      settledBusyMs = (await busy()) - before;
+    }
+    return { renderMs, busyMs, settledBusyMs };
+  } finally {
+    await page.close();
+  }
+}
+
+try {
+  const runs: Record<Kind, Run[]> = { ours: [], vanilla: [], plain: [] };
+  for (let round = 0; round < RUNS; round++) for (const kind of ['plain', 'vanilla', 'ours'] as const) runs[kind].push(await runOnce(kind));
+  const median = (kind: Kind, pick: (run: Run) => number) => runs[kind].map(pick).sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
+  console.log(`${BUTTONS.toLocaleString('en')} buttons in a table, median of ${RUNS} runs each in turns, headless Chromium:`);
+  for (const kind of ['plain', 'vanilla', 'ours'] as const) {
+    const name = { plain: 'plain <button>', vanilla: 'vanilla custom element (shadow root)', ours: '<superfone-call-button>' }[kind];
+    console.log(`  ${name.padEnd(38)} render ${median(kind, (run) => run.renderMs).toFixed(0).padStart(4)} ms   main thread busy ${median(kind, (run) => run.busyMs).toFixed(0).padStart(4)} ms`);
+  }
+  console.log(`  <superfone-call-button> / vanilla element: render ${(median('ours', (run) => run.renderMs) / median('vanilla', (run) => run.renderMs)).toFixed(2)}×, busy ${(median('ours', (run) => run.busyMs) / median('vanilla', (run) => run.busyMs)).toFixed(2)}× (goal ≤ 1.5×)`);
+  console.log(`  then, in idle time, number handling loads and checks all ${BUTTONS.toLocaleString('en')} numbers: busy ${median('ours', (run) => run.settledBusyMs).toFixed(0)} ms in all`);
+} finally {
+  await browser.close();
+  server.close();
+  rmSync(outdir, { recursive: true, force: true });
+}
