@@ -11,7 +11,7 @@ import * as esbuild from 'esbuild';
 import { launchChromium } from '../test/support/chromium.mjs';
 
 const BUTTONS = 1_000;
-const RUNS = 7;
+const RUNS = Number(process.env.BENCH_RUNS) || 7;
 const outdir = mkdtempSync(join(tmpdir(), 'superfone-bench-buttons-'));
 
 await esbuild.build({
@@ -19,7 +19,7 @@ await esbuild.build({
   bundle: true,
   splitting: true,
   format: 'esm',
-  minify: true,
+  minify: !process.env.BENCH_PROFILE,
   outdir,
   logLevel: 'error',
   conditions: ['production'],
@@ -77,6 +77,11 @@ async function runOnce(kind: Kind): Promise<Run> {
       const { metrics } = await cdp.send('Performance.getMetrics');
       return metrics.find((metric) => metric.name === 'TaskDuration')!.value * 1000;
     };
+    if (process.env.BENCH_PROFILE && kind === 'ours') {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      await cdp.send('Profiler.start');
+    }
     const before = await busy();
     const renderMs = await page.evaluate(
       async ({ count, kind }) => {
@@ -98,6 +103,17 @@ async function runOnce(kind: Kind): Promise<Run> {
       { count: BUTTONS, kind },
     );
     const busyMs = (await busy()) - before;
+    if (process.env.BENCH_PROFILE && kind === 'ours') {
+      const { profile } = await cdp.send('Profiler.stop');
+      const self = new Map<string, number>();
+      const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+      profile.samples!.forEach((id, index) => {
+        const node = byId.get(id)!;
+        const key = `${node.callFrame.functionName || '(anon)'} ${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber}:${node.callFrame.columnNumber}`;
+        self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas![index] ?? 0));
+      });
+      console.log([...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([key, us]) => `${(us / 1000).toFixed(1).padStart(6)} ${key}`).join('\n'));
+    }
     let settledBusyMs = busyMs;
     if (kind === 'ours') {
       // Number handling loads in idle time, then each control checks its number once.

@@ -40,6 +40,8 @@ function isExpired(record: ActiveCallRecord, now: number): boolean {
 }
 
 export class ActiveCalls extends EventTarget {
+  /** Every control on the page listens; a Set costs less per control than an event listener each. */
+  readonly #watchers = new Set<() => void>();
   readonly #storage: Storage | null;
   readonly #channel: BroadcastChannel | null;
   /** The records as last read or written; storage is read again only when another tab changes it. */
@@ -54,7 +56,7 @@ export class ActiveCalls extends EventTarget {
       const records = this.#read();
       if (event.data?.type === 'set') records[event.data.record.agentKey] = event.data.record;
       if (event.data?.type === 'clear') delete records[event.data.agentKey];
-      this.dispatchEvent(new Event('change'));
+      this.#changed();
     });
   }
 
@@ -87,13 +89,24 @@ export class ActiveCalls extends EventTarget {
 
   #announce(message: Message): void {
     this.#channel?.postMessage(message);
+    this.#changed();
+  }
+
+  /** Calls `watcher` after every change, here or in another tab; returns a function that stops it. */
+  watch(watcher: () => void): () => void {
+    this.#watchers.add(watcher);
+    return () => void this.#watchers.delete(watcher);
+  }
+
+  #changed(): void {
+    for (const watcher of [...this.#watchers]) watcher();
     this.dispatchEvent(new Event('change'));
   }
 
   /** Forgets the cached copy, so the next read sees storage as it is now. */
   reload(): void {
     this.#memory = null;
-    this.dispatchEvent(new Event('change'));
+    this.#changed();
   }
 
   #read(): Records {

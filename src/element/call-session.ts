@@ -75,6 +75,7 @@ export class CallSession implements ReactiveController {
   #waitingForNumbers = false;
   #followed: Followed | null = null;
   readonly #onActiveCallsChange = () => this.sync();
+  #unwatch: (() => void) | null = null;
 
   constructor(host: CallSessionHost, readiness: () => Readiness | null) {
     this.#host = host;
@@ -88,7 +89,7 @@ export class CallSession implements ReactiveController {
   }
 
   hostConnected(): void {
-    activeCalls().addEventListener('change', this.#onActiveCallsChange);
+    this.#unwatch = activeCalls().watch(this.#onActiveCallsChange);
     // Moved in the page (a re-sorted table): catch up on calls, and re-arm the time limit.
     if (this.#host.hasUpdated) {
       this.sync();
@@ -100,7 +101,7 @@ export class CallSession implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    activeCalls().removeEventListener('change', this.#onActiveCallsChange);
+    this.#unwatch?.();
     // A request nobody can see the answer to is not worth keeping open.
     this.#controller?.abort();
     clearTimeout(this.#deadline);

@@ -7,6 +7,8 @@ type PhoneNumberModule = typeof import('./call-readiness.js');
 
 let loaded: PhoneNumberModule | null = null;
 let loading: Promise<PhoneNumberModule> | null = null;
+/** One idle callback for the whole page, however many controls render first. */
+let scheduled = false;
 const waiting = new Set<() => void>();
 
 /** The module once loaded; `null` before. */
@@ -26,7 +28,8 @@ export function loadPhoneNumbers(): Promise<PhoneNumberModule> {
 
 /** Starts loading when the browser is idle (or soon, where it cannot say). */
 export function loadPhoneNumbersWhenIdle(): void {
-  if (loading) return;
+  if (loading || scheduled) return;
+  scheduled = true;
   const later = globalThis.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 50));
   later(() => void loadPhoneNumbers(), { timeout: 1_000 });
 }
