@@ -11,9 +11,9 @@ export interface FoundNumber {
   e164: string;
 }
 
-/** Words after which a run of digits is an identifier or an amount, not a phone number. */
+/** Words (whole words: `Numbers:` is not `Rs:`) after which a run of digits is an identifier or an amount, not a phone number. */
 const NOT_A_PHONE_BEFORE =
-  /(?:invoice|inv|order|timestamp|epoch|ms|part|model|ticket|case|ref(?:erence)?|serial|s\/n|sn|isbn|gstin?|pan|account|a\/c|acct|awb|tracking|pnr|otp|aadhaa?r|uan|policy|txn|transaction|utr|imei|cin|folio|sku|batch|lot|id|code|amount|total|rs\.?|inr|usd|₹|\$|€|£|¥)\s*(?:no\.?|number|num|#|:|-)?\s*[:#-]?\s*$/i;
+  /(?:(?<!\p{L})(?:invoice|inv|order|timestamp|epoch|ms|part|model|ticket|case|ref(?:erence)?|serial|s\/n|sn|isbn|gstin?|pan|account|a\/c|acct|awb|tracking|pnr|otp|aadhaa?r|uan|policy|txn|transaction|utr|imei|cin|folio|sku|batch|lot|id|code|amount|total|rs\.?|inr|usd)|₹|\$|€|£|¥)\s*(?:no\.?|number|num|#|:|-)?\s*[:#-]?\s*$/iu;
 
 /** Words that say a number is a phone number, even when glued to it (`Ph.98450 12345`). */
 const PHONE_WORD_BEFORE = /(?:tel|ph|phone|mob|mobile|cell|call|fax|whatsapp|contact)\s*[.:]?\s*$/i;
@@ -25,9 +25,38 @@ const ALPHANUMERIC = /[\p{L}\p{Nd}]/u;
 /** Shapes that libphonenumber-js may accept as numbers but that CRM text means otherwise. */
 const NOT_A_PHONE_SHAPE = [
   /^\d{1,4}[./-]\d{1,2}[./-]\d{2,4}(?!\d)/, // starts with a date: 15.03.2024, 2024-03-15, 03/15/24
-  /^\d{1,3}(?:\.\d{1,3}){3}$/, // IPv4
+  /^\d+(?:\.\d+){3,}$/, // four or more dotted groups: versions, IPv4 addresses, OIDs
   /^\d+\.\d+$/, // a decimal: 12.971598
+  /^(?:19|20)\d\d\s*[-\u2010-\u2015]\s*(?:19|20)\d\d$/, // a range of years: 2019-2024, 1998–2004
 ];
+
+/** What separates the items of a list; never part of one phone number. */
+const LIST_SEPARATOR = /[,;]/;
+
+interface Candidate {
+  start: number;
+  end: number;
+  e164: string;
+  valid: boolean;
+}
+
+/**
+ * libphonenumber-js's candidates, searched for between list separators: its matcher runs
+ * on across `, ` and takes `98450 12345, 99000` for one number, cutting off the next.
+ */
+function candidates(text: string, defaultCountry: CountryCode): Candidate[] {
+  const found: Candidate[] = [];
+  let offset = 0;
+  for (const segment of text.split(LIST_SEPARATOR)) {
+    if (/\d/.test(segment)) {
+      for (const { startsAt, endsAt, number } of findPhoneNumbersInText(segment, defaultCountry, metadata)) {
+        found.push({ start: offset + startsAt, end: offset + endsAt, e164: number.number, valid: number.isValid() });
+      }
+    }
+    offset += segment.length + 1;
+  }
+  return found;
+}
 
 function tokenAround(text: string, start: number, end: number): string {
   let from = start;
@@ -37,15 +66,18 @@ function tokenAround(text: string, start: number, end: number): string {
   return text.slice(from, to);
 }
 
-/** True when the number is glued to letters or digits around it, and so part of some other token. */
-function isGlued(text: string, start: number, end: number): boolean {
+/**
+ * True when the number is glued to letters or digits around it, and so part of some other
+ * token. A glue character between two numbers (`9845012345/9900012345`) separates a list.
+ */
+function isGlued(text: string, start: number, end: number, numbersAt: ReadonlySet<number>, numbersEndingAt: ReadonlySet<number>): boolean {
   const before = text[start - 1] ?? '';
   const beforeThat = text[start - 2] ?? '';
   const after = text[end] ?? '';
   const afterThat = text[end + 1] ?? '';
   if (ALPHANUMERIC.test(before) || ALPHANUMERIC.test(after)) return true;
-  if (GLUE.test(before) && ALPHANUMERIC.test(beforeThat)) return true;
-  if (GLUE.test(after) && ALPHANUMERIC.test(afterThat)) return true;
+  if (GLUE.test(before) && ALPHANUMERIC.test(beforeThat) && !numbersEndingAt.has(start - 1)) return true;
+  if (GLUE.test(after) && ALPHANUMERIC.test(afterThat) && !numbersAt.has(end + 1)) return true;
   return before === '#' || after === '@';
 }
 
@@ -55,17 +87,18 @@ function isGlued(text: string, start: number, end: number): boolean {
  */
 export function findPhoneNumbers(text: string, defaultCountry: CountryCode): FoundNumber[] {
   const found: FoundNumber[] = [];
-  for (const match of findPhoneNumbersInText(text, defaultCountry, metadata)) {
-    const { startsAt: start, endsAt: end, number } = match;
-    if (!number.isValid()) continue;
+  const proposed = candidates(text, defaultCountry).filter((candidate) => candidate.valid);
+  const numbersAt = new Set(proposed.map((candidate) => candidate.start));
+  const numbersEndingAt = new Set(proposed.map((candidate) => candidate.end));
+  for (const { start, end, e164 } of proposed) {
     const raw = text.slice(start, end);
-    if (raw.includes(',') || NOT_A_PHONE_SHAPE.some((shape) => shape.test(raw))) continue;
+    if (NOT_A_PHONE_SHAPE.some((shape) => shape.test(raw))) continue;
     const token = tokenAround(text, start, end);
     if (/@|:\/\/|www\./i.test(token)) continue;
     const before = text.slice(Math.max(0, start - 32), start);
     const phoneWord = PHONE_WORD_BEFORE.test(before);
-    if (!phoneWord && (isGlued(text, start, end) || NOT_A_PHONE_BEFORE.test(before))) continue;
-    found.push({ start, end, e164: number.number });
+    if (!phoneWord && (isGlued(text, start, end, numbersAt, numbersEndingAt) || NOT_A_PHONE_BEFORE.test(before))) continue;
+    found.push({ start, end, e164 });
   }
   return found;
 }
