@@ -41,13 +41,13 @@ export type UpstreamResult =
 
 /** The request URL: numbers go through URLSearchParams, so `+` leaves as `%2B` and nothing adds a parameter. */
 export function buildClickToCallUrl(apiBase: string, call: UpstreamCall): URL {
-  const url = new URL(apiBase.replace(/\/+$/, '') + CLICK_TO_CALL_PATH);
-  url.search = new URLSearchParams({
+  const query = new URLSearchParams({
     customer_number: call.customerNumber,
     user_number: call.agentNumber,
     call_action: call.action,
-  }).toString();
-  return url;
+  });
+  // One parse per call: the base is checked to be a URL when the proxy is made.
+  return new URL(`${apiBase.replace(/\/+$/, '')}${CLICK_TO_CALL_PATH}?${query}`);
 }
 
 /**

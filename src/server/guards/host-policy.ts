@@ -73,7 +73,8 @@ export function isWellFormedHost(host: string): boolean {
 export function requestHostnames(request: ProxyRequest): string[] | null {
   const names = [request.url.hostname];
   const header = request.header('host');
-  if (header !== null) {
+  // Where the URL was made from the header (the Node adapter), it has been parsed already.
+  if (header !== null && header !== request.url.host) {
     if (!isWellFormedHost(header)) return null;
     names.push(new URL(`http://${header}`).hostname);
   }
