@@ -1,6 +1,5 @@
 import { ContextConsumer } from '@lit/context';
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { callButtonStyles } from './call-button.styles.js';
 import type { Readiness } from './call-readiness.js';
 import { CallSession, type CallState } from './call-session.js';
@@ -61,6 +60,17 @@ const hangUpIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="fa
 export class SuperfoneCallButton extends LitElement {
   static override styles = callButtonStyles;
   static override shadowRootOptions = { ...LitElement.shadowRootOptions, delegatesFocus: true };
+  // Declared here, not with decorators: their helpers would weigh on every page. Lit wraps
+  // the settings' own accessors as it would its own.
+  static override properties = {
+    customerNumber: { attribute: 'customer-number' },
+    agentNumber: { attribute: 'agent-number' },
+    defaultCountry: { attribute: 'default-country' },
+    proxyUrl: { attribute: 'proxy-url' },
+    maxDuration: { attribute: 'max-duration', type: Number },
+    disabled: { type: Boolean, reflect: true },
+    inline: { type: Boolean, reflect: true },
+  };
 
   /** Registers the element under `tagName` unless something already did. */
   static define(tagName = 'superfone-call-button', registry: CustomElementRegistry = customElements): void {
@@ -83,15 +93,13 @@ export class SuperfoneCallButton extends LitElement {
   }
 
   /** The nearest scope's settings (a controller, not a decorator: less code on every page). */
-  @state()
   private scope?: ScopeSettings;
 
 
   /** The customer's number as the page has it; normalized to E.164. */
-  @property({ attribute: 'customer-number' }) customerNumber = '';
+  customerNumber = '';
 
   /** The agent's number; inherited from the scope when unset; `null` when the server binds the agent. */
-  @property({ attribute: 'agent-number' })
   get agentNumber(): string | null {
     return this.#settings().agentNumber;
   }
@@ -100,7 +108,6 @@ export class SuperfoneCallButton extends LitElement {
   }
 
   /** ISO 3166-1 alpha-2 region for numbers written without a country code. Inherited; default `IN`. */
-  @property({ attribute: 'default-country' })
   get defaultCountry(): string {
     return this.#settings().defaultCountry;
   }
@@ -109,7 +116,6 @@ export class SuperfoneCallButton extends LitElement {
   }
 
   /** Where the element POSTs call requests. Inherited; default `/api/superfone/call`. */
-  @property({ attribute: 'proxy-url' })
   get proxyUrl(): string {
     return this.#settings().proxyUrl;
   }
@@ -118,7 +124,6 @@ export class SuperfoneCallButton extends LitElement {
   }
 
   /** Seconds after which an active call is ended automatically. Inherited; default none. */
-  @property({ attribute: 'max-duration', type: Number })
   get maxDuration(): number | null {
     return this.#settings().maxDuration;
   }
@@ -127,10 +132,10 @@ export class SuperfoneCallButton extends LitElement {
   }
 
   /** Stops new calls from starting. An active call can always be ended. */
-  @property({ type: Boolean, reflect: true }) disabled = false;
+  disabled = false;
 
   /** Renders the slotted number (or `tel:` link) as the control, styled by the page. */
-  @property({ type: Boolean, reflect: true }) inline = false;
+  inline = false;
 
   /** `idle`, `starting`, `active`, `ending` or `error`; reflected, set by the element only. */
   get state(): CallState {
@@ -145,7 +150,16 @@ export class SuperfoneCallButton extends LitElement {
   constructor() {
     super();
     // Registers itself with this element; nothing else holds it.
-    new ContextConsumer(this, { context: scopeContext, subscribe: true, callback: (value) => (this.scope = value) });
+    new ContextConsumer(this, {
+      context: scopeContext,
+      subscribe: true,
+      // A plain field, not a declared property, so it is not mistaken for an attribute: asked to update by hand.
+      callback: (value) => {
+        const old = this.scope;
+        this.scope = value;
+        this.requestUpdate('scope', old);
+      },
+    });
     // A slotted tel: link is the control in inline mode; its clicks arrive here.
     this.addEventListener('click', (event) => this.#onLinkClick(event));
   }

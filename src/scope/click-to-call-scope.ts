@@ -1,6 +1,5 @@
 import { ContextConsumer, ContextProvider } from '@lit/context';
 import { LitElement, css, html, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import type { PageScanner } from './detection/page-scanner.js';
 import { loadPhoneNumbers } from '../element/phone-numbers.js';
 import { DEFAULT_COUNTRY } from '../shared/protocol.js';
@@ -17,6 +16,17 @@ import { attachContextRoot, durationSetting, inheritSettings, scopeContext, text
  * @slot - The CRM content.
  */
 export class SuperfoneClickToCall extends LitElement {
+  // Declared here, not with decorators: their helpers would weigh on every page.
+  static override properties = {
+    agentNumber: { attribute: 'agent-number' },
+    proxyUrl: { attribute: 'proxy-url' },
+    defaultCountry: { attribute: 'default-country' },
+    maxDuration: { attribute: 'max-duration', type: Number },
+    detect: { type: Boolean, reflect: true },
+    ignore: {},
+    shadowRoots: { attribute: 'shadow-roots' },
+  };
+
   static override styles = css`
     :host {
       display: contents;
@@ -31,7 +41,16 @@ export class SuperfoneClickToCall extends LitElement {
   constructor() {
     super();
     // Registers itself with this element; nothing else holds it.
-    new ContextConsumer(this, { context: scopeContext, subscribe: true, callback: (value) => (this.parentSettings = value) });
+    new ContextConsumer(this, {
+      context: scopeContext,
+      subscribe: true,
+      // A plain field, not a declared property, so it is not mistaken for an attribute: asked to update by hand.
+      callback: (value) => {
+        const old = this.parentSettings;
+        this.parentSettings = value;
+        this.requestUpdate('parentSettings', old);
+      },
+    });
   }
 
   #scanner: PageScanner | null = null;
@@ -39,7 +58,6 @@ export class SuperfoneClickToCall extends LitElement {
   #detectionKey = '';
 
   /** An enclosing scope's settings: a nested scope inherits what it does not set. */
-  @state()
   private parentSettings?: ScopeSettings;
 
   /** What controls inside inherit (the controllers, not decorators: less code on every page). */
@@ -47,25 +65,25 @@ export class SuperfoneClickToCall extends LitElement {
   readonly #provider = new ContextProvider(this, { context: scopeContext, initialValue: UNSET });
 
   /** The agent whose app places every call inside, unless a control names its own. */
-  @property({ attribute: 'agent-number' }) agentNumber: string | null = null;
+  agentNumber: string | null = null;
 
   /** Where every control inside POSTs, unless it names its own. */
-  @property({ attribute: 'proxy-url' }) proxyUrl: string | null = null;
+  proxyUrl: string | null = null;
 
   /** Region for numbers written without a country code, inside this scope. Default `IN`. */
-  @property({ attribute: 'default-country' }) defaultCountry: string | null = null;
+  defaultCountry: string | null = null;
 
   /** Seconds after which calls started inside end automatically. */
-  @property({ attribute: 'max-duration', type: Number }) maxDuration: number | null = null;
+  maxDuration: number | null = null;
 
   /** Finds phone numbers and `tel:` links in the content and makes them call controls. */
-  @property({ type: Boolean, reflect: true }) detect = false;
+  detect = false;
 
   /** Extra CSS selectors whose content detection leaves alone. */
-  @property() ignore = '';
+  ignore = '';
 
   /** `open` (default) searches open shadow roots inside the scope; `none` does not. */
-  @property({ attribute: 'shadow-roots' }) shadowRoots: 'open' | 'none' = 'open';
+  shadowRoots: 'open' | 'none' = 'open';
 
   /** Resolves once detection has processed everything on the page so far (at once without `detect`). */
   async scanComplete(): Promise<void> {
