@@ -2,28 +2,11 @@
 // vanilla custom element (a <button> in a shadow root) and plain <button>s, in the same
 // browser, in turns, each in a fresh page. Main-thread busy time comes from Chromium's own
 // counters (Performance.getMetrics TaskDuration), so style and layout count too.
-import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
-import * as esbuild from 'esbuild';
 import { launchChromium } from '../test/support/chromium.mjs';
+import { serveBundlePages } from './support/bundle-pages.js';
 
 const BUTTONS = 1_000;
 const RUNS = Number(process.env.BENCH_RUNS) || 7;
-const outdir = mkdtempSync(join(tmpdir(), 'superfone-bench-buttons-'));
-
-await esbuild.build({
-  entryPoints: { element: 'src/index.ts' },
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  minify: !process.env.BENCH_PROFILE,
-  outdir,
-  logLevel: 'error',
-  conditions: ['production'],
-});
 
 // The floor a custom element can reach: a shadow root with a styled <button>, nothing else.
 const VANILLA = `customElements.define('vanilla-call-button', class extends HTMLElement {
@@ -37,23 +20,11 @@ const PAGE = (kind: string) => `<!doctype html><meta charset="utf-8"><title>benc
 ${kind === 'ours' ? '<script type="module" src="/element.js"></script>' : kind === 'vanilla' ? `<script type="module">${VANILLA}</script>` : ''}
 <table><tbody></tbody></table>`;
 
-const server = createServer((req, res) => {
-  const kind = /^\/\?(\w+)$/.exec(req.url ?? '')?.[1];
-  if (kind) {
-    res.writeHead(200, { 'Content-Type': 'text/html' });
-    return void res.end(PAGE(kind));
-  }
-  try {
-    const body = readFileSync(join(outdir, req.url!.slice(1)));
-    res.writeHead(200, { 'Content-Type': extname(req.url!) === '.js' ? 'text/javascript' : 'application/octet-stream' });
-    res.end(body);
-  } catch {
-    res.writeHead(404);
-    res.end();
-  }
-});
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+const pages = await serveBundlePages((path) => {
+  const kind = /^\/\?(\w+)$/.exec(path)?.[1];
+  return kind ? PAGE(kind) : undefined;
+}, { minify: !process.env.BENCH_PROFILE });
+const base = pages.base;
 const browser = await launchChromium();
 
 type Kind = 'ours' | 'vanilla' | 'plain';
@@ -140,6 +111,5 @@ try {
   console.log(`  then, in idle time, number handling loads and checks all ${BUTTONS.toLocaleString('en')} numbers: busy ${median('ours', (run) => run.settledBusyMs).toFixed(0)} ms in all`);
 } finally {
   await browser.close();
-  server.close();
-  rmSync(outdir, { recursive: true, force: true });
+  pages.close();
 }

@@ -1,50 +1,16 @@
 // npm run bench: how long detection takes on a generated 5,000-row contacts table, how long
 // the main thread is blocked at a time, and the same DOM walked by a bare TreeWalker.
-import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
-import * as esbuild from 'esbuild';
 import { launchChromium } from '../test/support/chromium.mjs';
+import { serveBundlePages } from './support/bundle-pages.js';
 
 const ROWS = 5000;
 const RUNS = 3;
-const outdir = mkdtempSync(join(tmpdir(), 'superfone-bench-'));
-
-// The production bundle, split as users' bundlers split it: detection in its own chunk.
-await esbuild.build({
-  entryPoints: { element: 'src/index.ts' },
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  minify: true,
-  outdir,
-  logLevel: 'error',
-  define: { 'process.env.NODE_ENV': '"production"' },
-  conditions: ['production'],
-});
-
 const PAGE = `<!doctype html><meta charset="utf-8"><title>bench</title>
 <script type="module" src="/element.js"></script>
 <superfone-click-to-call agent-number="+919876543210"><table><tbody></tbody></table></superfone-click-to-call>`;
 
-const server = createServer((req, res) => {
-  if (req.url === '/') {
-    res.writeHead(200, { 'Content-Type': 'text/html' });
-    return void res.end(PAGE);
-  }
-  try {
-    const body = readFileSync(join(outdir, req.url!.slice(1)));
-    res.writeHead(200, { 'Content-Type': extname(req.url!) === '.js' ? 'text/javascript' : 'application/octet-stream' });
-    res.end(body);
-  } catch {
-    res.writeHead(404);
-    res.end();
-  }
-});
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+const pages = await serveBundlePages((path) => (path === '/' ? PAGE : undefined));
+const base = pages.base;
 const browser = await launchChromium();
 
 interface RunResult {
@@ -140,6 +106,5 @@ try {
   console.log(`  the page's own relayout of the table after one cell changes: ${median((result) => result.tableRelayoutMs).toFixed(0)} ms`);
 } finally {
   await browser.close();
-  server.close();
-  rmSync(outdir, { recursive: true, force: true });
+  pages.close();
 }

@@ -1,4 +1,3 @@
-import { ContextConsumer } from '@lit/context';
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { callButtonStyles } from './call-button.styles.js';
 import type { Readiness } from './call-readiness.js';
@@ -6,10 +5,10 @@ import { CallSession, type CallState } from './call-session.js';
 import { displayNumber, loadPhoneNumbers, loadPhoneNumbersWhenIdle, phoneNumbers, whenPhoneNumbersLoad } from './phone-numbers.js';
 import {
   attachContextRoot,
+  consumeScopeSettings,
   durationSetting,
   effectiveSettings,
   inheritSettings,
-  scopeContext,
   textSetting,
   UNSET,
   type ScopeSettings,
@@ -149,17 +148,7 @@ export class SuperfoneCallButton extends LitElement {
 
   constructor() {
     super();
-    // Registers itself with this element; nothing else holds it.
-    new ContextConsumer(this, {
-      context: scopeContext,
-      subscribe: true,
-      // A plain field, not a declared property, so it is not mistaken for an attribute: asked to update by hand.
-      callback: (value) => {
-        const old = this.scope;
-        this.scope = value;
-        this.requestUpdate('scope', old);
-      },
-    });
+    consumeScopeSettings(this, 'scope', (settings) => (this.scope = settings));
     // A slotted tel: link is the control in inline mode; its clicks arrive here.
     this.addEventListener('click', (event) => this.#onLinkClick(event));
   }

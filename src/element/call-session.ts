@@ -284,8 +284,8 @@ export class CallSession implements ReactiveController {
       clearTimeout(this.#deadline);
     }
     // After this control let go of the call: clearing tells every control, this one included.
-    const shared = activeCalls().get(agentKeyFor(agentNumber, call.proxyUrl));
-    if (shared && shared.notificationId === notificationId) activeCalls().clear(shared.agentKey, shared.notificationId);
+    // `clear` leaves the agent's record alone if it is already another call's.
+    if (notificationId !== null) activeCalls().clear(agentKeyFor(agentNumber, call.proxyUrl), notificationId);
     // A request in flight has the last word on the state: an END in flight then says these words.
     if (stillOn || (this.state === 'idle' && !this.#controller)) {
       this.outcome = words;

@@ -1,4 +1,5 @@
-import { ContextRoot, createContext } from '@lit/context';
+import { ContextConsumer, ContextRoot, createContext } from '@lit/context';
+import type { ReactiveElement } from 'lit';
 import { DEFAULT_COUNTRY, DEFAULT_PROXY_PATH } from '../shared/protocol.js';
 
 /**
@@ -16,6 +17,27 @@ export interface ScopeSettings {
 export const UNSET: ScopeSettings = Object.freeze({ agentNumber: null, proxyUrl: null, defaultCountry: null, maxDuration: null });
 
 export const scopeContext = createContext<ScopeSettings | undefined>(Symbol('superfone-click-to-call'));
+
+/**
+ * Follows the nearest scope's settings for `host`, controls and nested scopes alike: each
+ * value is handed to `receive`, and the host updates with `property` marked changed. The
+ * host keeps them in a plain field, not a declared property, so the element manifest does
+ * not take them for an attribute. A controller, not a decorator: less code on every page.
+ */
+export function consumeScopeSettings(host: ReactiveElement, property: string, receive: (settings: ScopeSettings | undefined) => void): void {
+  let current: ScopeSettings | undefined;
+  // Registers itself with the host; nothing else holds it.
+  new ContextConsumer(host, {
+    context: scopeContext,
+    subscribe: true,
+    callback: (value) => {
+      const old = current;
+      current = value;
+      receive(value);
+      host.requestUpdate(property, old);
+    },
+  });
+}
 
 /** An attribute or property value as a setting: empty text is "not set". */
 export function textSetting(value: string | null | undefined): string | null {

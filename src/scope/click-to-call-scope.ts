@@ -1,9 +1,9 @@
-import { ContextConsumer, ContextProvider } from '@lit/context';
+import { ContextProvider } from '@lit/context';
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import type { PageScanner } from './detection/page-scanner.js';
 import { loadPhoneNumbers } from '../element/phone-numbers.js';
 import { DEFAULT_COUNTRY } from '../shared/protocol.js';
-import { attachContextRoot, durationSetting, inheritSettings, scopeContext, textSetting, UNSET, type ScopeSettings } from '../element/scope-context.js';
+import { attachContextRoot, consumeScopeSettings, durationSetting, inheritSettings, scopeContext, textSetting, UNSET, type ScopeSettings } from '../element/scope-context.js';
 
 /**
  * Wraps CRM content and carries the settings every call control inside it shares. With
@@ -40,17 +40,7 @@ export class SuperfoneClickToCall extends LitElement {
 
   constructor() {
     super();
-    // Registers itself with this element; nothing else holds it.
-    new ContextConsumer(this, {
-      context: scopeContext,
-      subscribe: true,
-      // A plain field, not a declared property, so it is not mistaken for an attribute: asked to update by hand.
-      callback: (value) => {
-        const old = this.parentSettings;
-        this.parentSettings = value;
-        this.requestUpdate('parentSettings', old);
-      },
-    });
+    consumeScopeSettings(this, 'parentSettings', (settings) => (this.parentSettings = settings));
   }
 
   #scanner: PageScanner | null = null;

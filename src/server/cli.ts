@@ -7,6 +7,7 @@ import type { CallGuardStore } from './guards/call-guard-store.js';
 import { redisStore } from './guards/redis-store.js';
 import { hardenNodeServer } from './node-adapter.js';
 import { superfoneListener } from './node-proxy.js';
+import { webhookPath } from './routes.js';
 import type { ProxyLogEntry } from './audit.js';
 
 /** Redis only when asked for: ioredis is an optional peer, loaded here and nowhere else. */
@@ -83,7 +84,7 @@ async function main(config: CliConfig): Promise<void> {
   if (simulator && config.webhookSecret) {
     const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     simulator.simulator.calls.setTarget({
-      url: `http://${host}:${config.port}${DEFAULT_PROXY_PATH.replace(/[^/]*$/, 'webhook')}`,
+      url: `http://${host}:${config.port}${webhookPath(DEFAULT_PROXY_PATH)}`,
       headers: { Authorization: `Bearer ${config.webhookSecret}` },
     });
   }

@@ -3,7 +3,7 @@ import { errorMessage, type Exchange } from './exchange.js';
 import { callEventStream, type StreamBudget } from './notifications/call-stream.js';
 import type { FollowedCalls } from './notifications/followed-calls.js';
 import type { ProxyAnswer } from './proxy-message.js';
-import { jsonResponse, STORE_RETRY_AFTER_SEC, type ProxyFailure } from './responses.js';
+import { jsonResponse, storeUnavailable, type ProxyFailure } from './responses.js';
 
 /** What following a call needs, built once per proxy. */
 export interface CallFollowing {
@@ -16,8 +16,8 @@ export interface CallFollowing {
 /** The same answer whether the id never existed, expired, or belongs to someone else. */
 const NO_SUCH_CALL: ProxyFailure = { code: 'bad_request', status: 404, message: 'No such call: it ended long ago, or this page never started it.' };
 
-function storeUnavailable(exchange: Exchange, error: unknown): ProxyAnswer {
-  return exchange.refuse({ code: 'limits_unavailable', message: 'Call status is unavailable for a moment. Try again shortly.', headers: { 'Retry-After': String(STORE_RETRY_AFTER_SEC) } }, errorMessage(error));
+function statusUnavailable(exchange: Exchange, error: unknown): ProxyAnswer {
+  return exchange.refuse(storeUnavailable('Call status is unavailable for a moment. Try again shortly.'), errorMessage(error));
 }
 
 /** `GET …/calls/<callId>`: the call's status now, for pages that reload or cannot stream. */
@@ -26,7 +26,7 @@ export async function callStatus(exchange: Exchange, callId: string, parts: Call
   try {
     status = await parts.calls.status(callId);
   } catch (error) {
-    return storeUnavailable(exchange, error);
+    return statusUnavailable(exchange, error);
   }
   if (!status) return exchange.refuse(NO_SUCH_CALL);
   return exchange.finish(jsonResponse(status, 200), 'ok');
@@ -52,7 +52,7 @@ export async function callEvents(exchange: Exchange, callId: string, clientKey: 
     watching = await parts.calls.watch(callId, (status) => (listener ? listener(status) : (early = status)));
   } catch (error) {
     release();
-    return storeUnavailable(exchange, error);
+    return statusUnavailable(exchange, error);
   }
   const current = early ?? watching.status;
   if (!current) {

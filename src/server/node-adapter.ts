@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { budgetedAuditLog, headerForLog, unreadRequestEntry, type ProxyLogEntry } from './audit.js';
 import { isWellFormedHost } from './guards/host-policy.js';
+import { headerLine, readNodeBody } from './node-message.js';
 import type { PlatformInfo } from './proxy.js';
 import type { ErrorBody } from '../shared/protocol.js';
 import { proxyAnswerer, type ProxyAnswer, type ProxyRequest } from './proxy-message.js';
@@ -100,42 +101,6 @@ export function toFetchRequest(req: IncomingMessage, signal?: AbortSignal): Requ
   return makeRequest(req, url, body, signal);
 }
 
-/**
- * Reads the body, stopping the moment it passes `cap`: memory per connection is bounded by
- * the limit, however slowly or however much a client sends. `null` when it is too large.
- */
-function readBodyWithin(req: IncomingMessage, cap: number): Promise<Buffer | null> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > cap) return Promise.resolve(null);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = () => {
-      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > cap) {
-        stop();
-        req.pause();
-        resolve(null);
-      } else {
-        chunks.push(chunk);
-      }
-    };
-    const onEnd = () => {
-      stop();
-      resolve(Buffer.concat(chunks));
-    };
-    const onError = (error: Error) => {
-      stop();
-      reject(error);
-    };
-    const onClose = () => onError(new Error('The client closed the connection before its request was complete.'));
-    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
-  });
-}
-
 /** An abort signal for the handler that fires when the client goes away. */
 function closeSignal(res: ServerResponse): AbortSignal {
   const closed = new AbortController();
@@ -143,21 +108,28 @@ function closeSignal(res: ServerResponse): AbortSignal {
   return closed.signal;
 }
 
+/** A request read, before it becomes a Fetch `Request` or the proxy's own `ProxyRequest`. */
+interface ReadRequest {
+  url: URL;
+  method: string;
+  body: string | Uint8Array | undefined;
+  /** Only reads, which may stream for long (a call's events), get one: a signal costs on every request. */
+  signal: AbortSignal | undefined;
+}
+
 /**
- * The request as a Fetch `Request` with its body read whole; a `MalformedRequest` when it
- * cannot be one. Nothing is allocated for the signal until the body is in: a slow client
- * holds as little as possible.
+ * The request with its body read whole, or a `MalformedRequest` when it cannot be served. A
+ * malformed request is refused before its body is read, and nothing is allocated for the
+ * signal until the body is in: a slow client holds as little as possible.
  */
-async function toFetchRequestWithin(req: IncomingMessage, res: ServerResponse, cap: number): Promise<Request> {
-  // A malformed request is refused before its body is read.
+async function readRequestWithin(req: IncomingMessage, res: ServerResponse, cap: number): Promise<ReadRequest> {
   const url = checkedUrl(req);
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  const method = req.method ?? 'GET';
+  const hasBody = method !== 'GET' && method !== 'HEAD';
   const parsed = hasBody ? alreadyParsedBody(req) : undefined;
-  const body = hasBody && parsed === undefined && !req.readableEnded ? await readBodyWithin(req, cap) : parsed;
+  const body = hasBody && parsed === undefined && !req.readableEnded ? await readNodeBody(req, cap) : parsed;
   if (body === null) throw malformed(`The request is larger than ${cap} bytes.`, 413, { Connection: 'close' });
-  // A signal costs on every request (an AbortController, and an abort with its exception
-  // when the response closes): only reads, which may stream for long, get one.
-  return makeRequest(req, url, body, hasBody ? undefined : closeSignal(res));
+  return { url, method, body, signal: hasBody ? undefined : closeSignal(res) };
 }
 
 /** Writes a Fetch `Response` to node:http's response. */
@@ -198,26 +170,11 @@ export async function writeProxyAnswer(answer: ProxyAnswer, res: ServerResponse)
 
 const decoder = new TextDecoder();
 
-/** A header as one line, as Fetch's `Headers.get` gives it. */
-function headerLine(value: string | string[] | undefined): string | null {
-  if (value === undefined) return null;
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
 /**
- * The request as the proxy reads it, straight from node:http: the body read whole (within
- * `cap`), headers read where they are. A Fetch `Request` is made only if an integrator's
- * callback asks for one.
+ * The request as the proxy reads it, straight from node:http: headers read where they
+ * are. A Fetch `Request` is made only if an integrator's callback asks for one.
  */
-async function toProxyRequestWithin(req: IncomingMessage, res: ServerResponse, cap: number): Promise<ProxyRequest> {
-  const url = checkedUrl(req);
-  const method = req.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD';
-  const parsed = hasBody ? alreadyParsedBody(req) : undefined;
-  const body = hasBody && parsed === undefined && !req.readableEnded ? await readBodyWithin(req, cap) : parsed;
-  if (body === null) throw malformed(`The request is larger than ${cap} bytes.`, 413, { Connection: 'close' });
-  // Only reads may stream for long (a call's events); a signal costs on every request.
-  const signal = hasBody ? undefined : closeSignal(res);
+function toProxyRequest(req: IncomingMessage, { url, method, body, signal }: ReadRequest): ProxyRequest {
   let request: Request | undefined;
   return {
     method,
@@ -249,8 +206,9 @@ export function toNodeListener(handler: FetchHandler, options: NodeListenerOptio
     const startedAt = performance.now();
     try {
       const platform = { clientAddress: req.socket.remoteAddress };
-      if (answerer) await writeProxyAnswer(await answerer(await toProxyRequestWithin(req, res, cap), platform), res);
-      else await writeFetchResponse(await handler(await toFetchRequestWithin(req, res, cap), platform), res);
+      const read = await readRequestWithin(req, res, cap);
+      if (answerer) await writeProxyAnswer(await answerer(toProxyRequest(req, read), platform), res);
+      else await writeFetchResponse(await handler(makeRequest(req, read.url, read.body, read.signal), platform), res);
     } catch (error) {
       // A client that left needs no answer and is no failure of ours.
       if (res.headersSent || res.destroyed || req.destroyed) {

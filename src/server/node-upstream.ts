@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { headerLine, readNodeBody } from './node-message.js';
 import type { UpstreamAnswer, UpstreamSend } from './superfone-client.js';
 
 /**
@@ -23,28 +24,16 @@ export function nodeUpstream(): UpstreamSend {
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
       const agent = url.protocol === 'https:' ? agents['https:'] : agents['http:'];
       const request = send(url, { method: 'GET', headers, agent }, (response: IncomingMessage) => {
-        const retryAfter = headerText(response.headers['retry-after']);
-        const status = response.statusCode ?? 0;
-        const declared = Number(response.headers['content-length']);
-        if (Number.isFinite(declared) && declared > maxBytes) {
-          response.destroy();
-          return settle({ kind: 'answered', status, text: undefined, retryAfter });
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        response.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > maxBytes) {
-            response.destroy();
-            settle({ kind: 'answered', status, text: undefined, retryAfter });
-          } else {
-            chunks.push(chunk);
-          }
-        });
-        response.on('end', () => settle({ kind: 'answered', status, text: Buffer.concat(chunks).toString('utf8'), retryAfter }));
-        // Cut off mid-answer: nothing usable arrived.
-        response.on('aborted', () => settle({ kind: 'unreachable' }));
-        response.on('error', () => settle({ kind: 'unreachable' }));
+        const answered = { kind: 'answered', status: response.statusCode ?? 0, retryAfter: headerLine(response.headers['retry-after']) } as const;
+        readNodeBody(response, maxBytes).then(
+          (body) => {
+            // Past the limit: the rest is not read, and the connection not reused.
+            if (body === null) response.destroy();
+            settle({ ...answered, text: body === null ? undefined : body.toString('utf8') });
+          },
+          // Cut off mid-answer: nothing usable arrived.
+          () => settle({ kind: 'unreachable' }),
+        );
       });
       const timer = setTimeout(() => {
         settle({ kind: 'timeout' });
@@ -53,9 +42,4 @@ export function nodeUpstream(): UpstreamSend {
       request.on('error', () => settle({ kind: 'unreachable' }));
       request.end();
     });
-}
-
-function headerText(value: string | string[] | undefined): string | null {
-  if (value === undefined) return null;
-  return Array.isArray(value) ? value.join(', ') : value;
 }

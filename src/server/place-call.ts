@@ -10,8 +10,8 @@ import { CallRateLimits, RateLimitSetupError, type RateLimitName } from './guard
 import type { FollowedCalls } from './notifications/followed-calls.js';
 import { newCallId } from './notifications/followed-calls.js';
 import type { PendingCalls } from './notifications/pending-calls.js';
-import type { ProxyAnswer } from './proxy-message.js';
-import { jsonResponse, STORE_RETRY_AFTER_SEC, type ProxyFailure } from './responses.js';
+import type { ProxyAnswer, ProxyRequest } from './proxy-message.js';
+import { jsonResponse, storeUnavailable, type ProxyFailure } from './responses.js';
 import { callSuperfone, type SuperfoneClientConfig } from './superfone-client.js';
 import { interpretUpstreamResult } from './upstream-outcome.js';
 
@@ -29,7 +29,8 @@ export interface CallPlacing {
   maxBodyBytes: number;
   authorize?: (request: Request) => AuthorizeResult | Promise<AuthorizeResult>;
   blockNumber?: (customerNumber: string, request: Request) => boolean | string | Promise<boolean | string>;
-  clientKey?: (request: Request, platform: PlatformInfo) => string | null | undefined;
+  /** Who a request comes from, for the per-client limits; `null` when nobody can say. */
+  clientKeyOf: (request: ProxyRequest, platform: PlatformInfo) => string | null;
   destinationPolicy: DestinationPolicy;
   store: CallGuardStore;
   rateLimits: CallRateLimits | null;
@@ -60,7 +61,7 @@ export async function placeCall(exchange: Exchange, parts: CallPlacing): Promise
       return await checks();
     } catch (error) {
       if (error instanceof RateLimitSetupError) throw error;
-      return refuse({ code: 'limits_unavailable', headers: { 'Retry-After': String(STORE_RETRY_AFTER_SEC) } }, errorMessage(error));
+      return refuse(storeUnavailable(), errorMessage(error));
     }
   };
 
@@ -94,7 +95,7 @@ export async function placeCall(exchange: Exchange, parts: CallPlacing): Promise
       message: 'No agent number: set agent-number on the call button, or bind the agent on the server.',
     });
   }
-  const clientKey = (parts.clientKey ? parts.clientKey(request.asRequest(), platform) : platform.clientAddress) ?? null;
+  const clientKey = parts.clientKeyOf(request, platform);
   const attempt = { agentNumber, customerNumber: call.customerNumber, clientKey, agentBound: boundAgent !== null };
   const { rateLimits, breaker } = parts;
 

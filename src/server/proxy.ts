@@ -13,7 +13,7 @@ import { CallRateLimits, type RateLimitOptions } from './guards/rate-limits.js';
 import type { NotificationFieldNames } from './notifications/call-record-mapping.js';
 import { DEFAULT_CALL_STREAMS, StreamBudget, type CallStreamOptions } from './notifications/call-stream.js';
 import { FollowedCalls } from './notifications/followed-calls.js';
-import { DeliveriesSeen, PendingCalls, type CallMatch } from './notifications/pending-calls.js';
+import { DEFAULT_PENDING_TTL_MS, DeliveriesSeen, PendingCalls, type CallMatch } from './notifications/pending-calls.js';
 import { methodNotAllowed, placeCall, type AuthorizeResult, type CallPlacing } from './place-call.js';
 import { createRouter } from './routes.js';
 import { fetchUpstream, type UpstreamSend } from './superfone-client.js';
@@ -144,19 +144,19 @@ export function createProxy(options: SuperfoneProxyOptions, upstream?: UpstreamS
   const redact = (text: string) => text.split(apiKey).join('[redacted]');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const route = createRouter(options.path);
-  const clientKeyOf = (request: Request, platform: PlatformInfo) =>
-    (options.clientKey ? options.clientKey(request, platform) : platform.clientAddress) ?? null;
+  // A Fetch `Request` is made for the integrator's function only.
+  const clientKeyOf = (request: ProxyRequest, platform: PlatformInfo) =>
+    (options.clientKey ? options.clientKey(request.asRequest(), platform) : platform.clientAddress) ?? null;
 
   // Calls are followed only when notifications can arrive: then STARTs are remembered and pages get a call id.
-  const pending = new PendingCalls(store);
-  const calls = new FollowedCalls(store, pending.ttlMs);
   const streams = { ...DEFAULT_CALL_STREAMS, ...options.callStreams };
   const notifications: (DeliveryHandling & CallFollowing) | null = options.webhookSecret
     ? {
         receiver: { secret: options.webhookSecret.trim(), defaultCountry, fields: options.notificationFields },
         seen: new DeliveriesSeen(store),
-        pending,
-        calls,
+        pending: new PendingCalls(store),
+        // A call's status lives as long as its START waits for a record.
+        calls: new FollowedCalls(store, DEFAULT_PENDING_TTL_MS),
         onCallRecord: options.onCallRecord,
         streams: new StreamBudget(streams.perClient, streams.total),
         heartbeatMs: streams.heartbeatMs,
@@ -168,7 +168,7 @@ export function createProxy(options: SuperfoneProxyOptions, upstream?: UpstreamS
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     authorize: options.authorize,
     blockNumber: options.blockNumber,
-    clientKey: options.clientKey,
+    clientKeyOf,
     destinationPolicy: {
       allowedCountries: new Set(options.allowedCountries ?? [defaultCountry]),
       allowPremiumRate: options.allowPremiumRate ?? false,
@@ -185,7 +185,7 @@ export function createProxy(options: SuperfoneProxyOptions, upstream?: UpstreamS
     },
     redact,
     lockTtlMs: timeoutMs + 2_000,
-    following: notifications && { pending, calls },
+    following: notifications,
   };
 
   async function answer(request: ProxyRequest, platform: PlatformInfo): Promise<ProxyAnswer> {
@@ -214,7 +214,7 @@ export function createProxy(options: SuperfoneProxyOptions, upstream?: UpstreamS
       if (request.method !== 'GET') return refuse({ code: 'bad_request', status: 405, message: `Use GET to follow a call (got ${request.method}).`, headers: { Allow: 'GET' } });
       if (!notifications) return refuse({ code: 'bad_request', status: 404, message: 'Not found; calls are followed only where call notifications are turned on (webhookSecret).' });
       if (target.kind === 'status') return await callStatus(exchange, target.callId, notifications);
-      return await callEvents(exchange, target.callId, clientKeyOf(request.asRequest(), platform), notifications);
+      return await callEvents(exchange, target.callId, clientKeyOf(request, platform), notifications);
     } catch (error) {
       // The message may come from integrator code or a store; keep it out of the response.
       return refuse({ code: 'internal_error' }, errorMessage(error));

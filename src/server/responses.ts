@@ -11,7 +11,7 @@ export const SECURITY_HEADERS = {
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS };
 
 /** How long a client should wait before retrying while the shared store is out of reach. */
-export const STORE_RETRY_AFTER_SEC = 5;
+const STORE_RETRY_AFTER_SEC = 5;
 
 /** Adds the security headers to an answer made elsewhere (a preflight, a stream). */
 export function withSecurityHeaders(answer: ProxyAnswer): ProxyAnswer {
@@ -37,6 +37,11 @@ export interface ProxyFailure {
   /** Overrides the code's usual status, e.g. 405 or 413 for a `bad_request`. */
   status?: number;
   headers?: Record<string, string>;
+}
+
+/** The store (limits, locks, followed calls) is out of reach: `503` with `Retry-After`, in the words given or the code's own. */
+export function storeUnavailable(message?: string): ProxyFailure {
+  return { code: 'limits_unavailable', message, headers: { 'Retry-After': String(STORE_RETRY_AFTER_SEC) } };
 }
 
 export function errorResponse(failure: ProxyFailure): ProxyAnswer {

@@ -1,5 +1,15 @@
 import { CALL_ID_PATTERN } from '../shared/protocol.js';
 
+/** The folder the routes share: `/api/superfone/call` → `/api/superfone/`. */
+function routesFolder(callPath: string): string {
+  return callPath.replace(/[^/]*$/, '');
+}
+
+/** Where Superfone delivers notifications, beside the calls' path: `/api/superfone/webhook`. */
+export function webhookPath(callPath: string): string {
+  return `${routesFolder(callPath)}webhook`;
+}
+
 /** What a request asks for, by its path. */
 export type Route =
   | { kind: 'call' }
@@ -21,7 +31,7 @@ export type Route =
  * told by their last segments and everything else is a call.
  */
 export function createRouter(callPath: string | undefined): (pathname: string) => Route {
-  const folder = callPath?.replace(/[^/]*$/, '');
+  const folder = callPath === undefined ? undefined : routesFolder(callPath);
   const followed = (rest: string): Route | null => {
     const match = /^calls\/([^/]*)(\/events)?\/?$/.exec(rest);
     if (!match) return null;

@@ -5,6 +5,7 @@ import { createSimulatorControlHandler } from '../simulator/control-handler.js';
 import type { RunningSimulator } from '../simulator/simulator-server.js';
 import { toNodeListener } from './node-adapter.js';
 import { superfoneListener, withUpstream, type SuperfoneServerOptions } from './node-proxy.js';
+import { webhookPath } from './routes.js';
 
 /** Where the simulator's state and faults are served on the dev server in simulate mode. */
 export const DEV_SIMULATOR_PATH = '/__superfone-simulator';
@@ -64,7 +65,7 @@ export function superfoneProxy(options: SuperfoneVitePluginOptions): Plugin {
     const folder = path.replace(/\/[^/]*$/, '');
     if (folder) server.middlewares.use(folder, superfoneListener({ ...proxyOptions, path: path.slice(folder.length) }));
     else server.middlewares.use(path, superfoneListener(proxyOptions));
-    if (simulator && proxyOptions.webhookSecret) reportCallsToThisServer(server, simulator, `${folder}/webhook`, proxyOptions.webhookSecret);
+    if (simulator && proxyOptions.webhookSecret) reportCallsToThisServer(server, simulator, webhookPath(path), proxyOptions.webhookSecret);
     server.httpServer?.once('close', () => void simulator?.close());
   }
 

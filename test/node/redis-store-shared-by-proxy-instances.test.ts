@@ -54,31 +54,32 @@ describe('limits and locks shared through a real Redis', () => {
     assert.equal(await two.tryLock('start:+919876543210', 5_000), null);
   });
 
-  describe('two proxy processes behind one Redis', () => {
-    let upstream: RunningSimulator;
-    const proxies: CliProxy[] = [];
-
+  /**
+   * Two `superfone-proxy` processes sharing the suite's Redis, in front of one simulator,
+   * for the suite it is called in; their output is checked for the key and `secrets`.
+   */
+  function twoProxiesBehindRedis(env: Record<string, string>, secrets: string[] = []) {
+    const running = { proxies: [] as CliProxy[] } as { upstream: RunningSimulator; proxies: CliProxy[] };
     before(async () => {
-      upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
+      running.upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
       for (let index = 0; index < 2; index++) {
-        proxies.push(
-          await startCliProxy({
-            SUPERFONE_API_KEY: API_KEY,
-            SUPERFONE_API_BASE: upstream.apiBase,
-            SUPERFONE_REDIS_URL: redis.url,
-            SUPERFONE_TIMEOUT_MS: '3000',
-          }),
+        running.proxies.push(
+          await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: running.upstream.apiBase, SUPERFONE_REDIS_URL: redis.url, ...env }),
         );
       }
     });
     after(async () => {
-      for (const proxy of proxies) {
-        assertNoKey([proxy.output()]);
-        proxy.child.kill();
-      }
-      await upstream.close();
+      for (const proxy of running.proxies) proxy.child.kill();
+      await running.upstream?.close();
+      for (const proxy of running.proxies) for (const key of [API_KEY, ...secrets]) assertNoKey([proxy.output()], key);
     });
-    beforeEach(() => upstream.simulator.reset());
+    beforeEach(() => running.upstream.simulator.reset());
+    return running;
+  }
+
+  describe('two proxy processes behind one Redis', () => {
+    const running = twoProxiesBehindRedis({ SUPERFONE_TIMEOUT_MS: '3000' });
+    const { proxies } = running;
 
     const post = async (url: string, body: unknown) => {
       const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
@@ -102,47 +103,25 @@ describe('limits and locks shared through a real Redis', () => {
     });
 
     it('two STARTs racing through different instances: exactly one reaches Superfone', async () => {
-      upstream.simulator.setFault({ kind: 'slow', delayMs: 500 });
+      running.upstream.simulator.setFault({ kind: 'slow', delayMs: 500 });
       const body = (customer: string) => ({ ...startBody(customer), user_number: '+919812345678' });
       const answers = await Promise.all([post(proxies[0]!.url, body('+919900030001')), post(proxies[1]!.url, body('+919900030002'))]);
       assert.deepEqual(answers.map((answer) => answer.status).sort(), [200, 409]);
-      assert.equal(upstream.simulator.snapshot().requests.length, 1);
+      assert.equal(running.upstream.simulator.snapshot().requests.length, 1);
     });
   });
 
   describe('two proxy processes following calls through one Redis', () => {
     const SECRET = 'whsec_test_0123456789abcdef';
-    let upstream: RunningSimulator;
-    const proxies: CliProxy[] = [];
-
-    before(async () => {
-      upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
-      for (let index = 0; index < 2; index++) {
-        proxies.push(
-          await startCliProxy({
-            SUPERFONE_API_KEY: API_KEY,
-            SUPERFONE_API_BASE: upstream.apiBase,
-            SUPERFONE_REDIS_URL: redis.url,
-            SUPERFONE_WEBHOOK_SECRET: SECRET,
-          }),
-        );
-      }
-    });
-    after(async () => {
-      for (const proxy of proxies) {
-        assertNoKey([proxy.output()], SECRET);
-        proxy.child.kill();
-      }
-      await upstream.close();
-    });
-    beforeEach(() => upstream.simulator.reset());
+    const running = twoProxiesBehindRedis({ SUPERFONE_WEBHOOK_SECRET: SECRET }, [SECRET]);
+    const { proxies } = running;
 
     const base = (proxy: CliProxy) => proxy.url.replace(/call$/, '');
 
     it('START through A, the page’s stream on B, Superfone’s delivery to A: the page on B hears the end', async () => {
       const [a, b] = proxies as [CliProxy, CliProxy];
-      upstream.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 10, talkMs: 1_000 });
-      upstream.simulator.calls.setTarget({ url: `${base(a)}webhook`, headers: { Authorization: `Bearer ${SECRET}` } });
+      running.upstream.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 10, talkMs: 1_000 });
+      running.upstream.simulator.calls.setTarget({ url: `${base(a)}webhook`, headers: { Authorization: `Bearer ${SECRET}` } });
       const started = await fetch(a.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(startBody('+918000000011')) });
       const { callId } = await started.json();
       const controller = new AbortController();
@@ -152,8 +131,8 @@ describe('limits and locks shared through a real Redis', () => {
         const reader = new EventStreamReader(response.body!);
         await reader.until((r) => r.calls().some((call) => call.state === 'ended'), 10_000);
         assert.equal(reader.calls().at(-1).record.status, 'answered');
-        await upstream.simulator.calls.settled();
-        assert.equal(upstream.simulator.calls.deliveries.at(-1)?.status, 200);
+        await running.upstream.simulator.calls.settled();
+        assert.equal(running.upstream.simulator.calls.deliveries.at(-1)?.status, 200);
         assert.match(a.output(), /"event":"ALL_CALLS".*"matched":true/, 'A matched the START through the shared store');
       } finally {
         controller.abort();

@@ -83,10 +83,6 @@ export class PendingCalls {
     this.#now = options.now ?? Date.now;
   }
 
-  get ttlMs(): number {
-    return this.#ttlMs;
-  }
-
   /** Kept under the customer's number: that is what every record has, with or without an agent. */
   async remember(call: PendingCall): Promise<void> {
     await this.#store.append(`pending:${call.customerNumber}`, JSON.stringify(call), this.#ttlMs);
