@@ -11,7 +11,7 @@ try {
   await page.getByRole('button', { name: 'Call +91 80000 00001' }).click();
   await page.getByRole('button', { name: 'End call with +91 80000 00001' }).waitFor();
   await page.locator('#load-leads').click();
-  await page.locator('#leads superfone-call-button').waitFor();
+  await page.locator('#leads a[data-superfone-detected]').waitFor();
   await page.locator('#phone-screen', { hasText: 'On a call with' }).waitFor();
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: 'docs/demo.png' });

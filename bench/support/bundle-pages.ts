@@ -14,10 +14,13 @@ export interface BundlePages {
 }
 
 /** `page(path)` answers with a page's HTML, or `undefined` for a file of the bundle. */
-export async function serveBundlePages(page: (path: string) => string | undefined, options: { minify?: boolean } = {}): Promise<BundlePages> {
+export async function serveBundlePages(
+  page: (path: string) => string | undefined,
+  options: { minify?: boolean; /** More modules to bundle and serve, as `/<name>.js`. */ entries?: Record<string, string> } = {},
+): Promise<BundlePages> {
   const outdir = mkdtempSync(join(tmpdir(), 'superfone-bench-'));
   await esbuild.build({
-    entryPoints: { element: 'src/index.ts' },
+    entryPoints: { element: 'src/index.ts', ...options.entries },
     bundle: true,
     splitting: true,
     format: 'esm',

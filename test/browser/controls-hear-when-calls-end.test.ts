@@ -142,10 +142,11 @@ describe('controls hear when their calls really end (Superfone’s notifications
     const events = recordEvents();
     try {
       const scope = await fixture(html`<superfone-click-to-call detect agent-number=${VIKRAM} proxy-url=${TEST_ROUTES.proxy}><p>Call Priya on 080000 00107 today</p></superfone-click-to-call>`);
-      await until(() => scope.querySelector('superfone-call-button') !== null, 'detection');
+      await until(() => scope.querySelector('a[data-superfone-detected]') !== null, 'detection');
+      // The agent clicks the number: it becomes a control, which places the call.
+      scope.querySelector<HTMLAnchorElement>('a[data-superfone-detected]')!.click();
       const control = scope.querySelector('superfone-call-button') as SuperfoneCallButton;
-      await control.updateComplete;
-      await control.start();
+      await until(() => control.state === 'active', 'the call to start');
       expect(control.state).to.equal('active');
       await until(() => control.state === 'idle', 'the record');
       expect(events.of('superfone-call-completed')[0]!.detail.record.agentNumber).to.equal(VIKRAM);

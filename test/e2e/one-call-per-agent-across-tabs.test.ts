@@ -95,14 +95,16 @@ describe('one active call per agent, across tabs and reloads, in the demo', () =
   it('detected numbers, tel: links and rows loaded later call through Superfone', async () => {
     const page = await openTab();
     const notes = page.locator('.note').first();
-    await notes.getByRole('button', { name: 'Call 098450 12345' }).click();
-    await notes.getByRole('button', { name: 'End call with 098450 12345' }).waitFor();
+    // A detected number is a link; clicked, it becomes a control that shows the call.
+    await notes.getByRole('link', { name: '098450 12345' }).click();
+    const control = notes.locator('superfone-call-button', { hasText: '098450 12345' });
+    await control.and(page.locator('[state="active"]')).waitFor();
     await page.locator('#phone-screen', { hasText: 'On a call with +91 98450 12345' }).waitFor();
-    await notes.getByRole('button', { name: 'End call with 098450 12345' }).click();
-    await notes.getByRole('button', { name: 'Call 098450 12345' }).waitFor();
+    await notes.getByRole('link', { name: '098450 12345' }).click();
+    await control.and(page.locator('[state="idle"]')).waitFor();
 
-    // Nothing but phone numbers became controls in the notes.
-    const detectedInNote = await notes.locator('superfone-call-button').allTextContents();
+    // Nothing but phone numbers became call links in the notes.
+    const detectedInNote = await notes.locator('a[data-superfone-detected]').allTextContents();
     assert.deepEqual(detectedInNote, ['098450 12345', '(080) 2345-6789 ext. 204']);
 
     await page.getByRole('link', { name: 'tel: link to Rahul' }).click();
@@ -112,8 +114,8 @@ describe('one active call per agent, across tabs and reloads, in the demo', () =
     await page.locator('#phone-screen', { hasText: 'idle' }).waitFor();
 
     await page.locator('#load-leads').click();
-    await page.locator('#leads').getByRole('button', { name: 'Call 99000 23456' }).waitFor();
-    const shadowNumber = page.locator('demo-legacy-card').getByRole('button', { name: 'Call 022-2345 6789' });
+    await page.locator('#leads').getByRole('link', { name: '99000 23456' }).waitFor();
+    const shadowNumber = page.locator('demo-legacy-card').getByRole('link', { name: '022-2345 6789' });
     await shadowNumber.waitFor();
   });
 });

@@ -135,7 +135,7 @@ async function snapshot(page: Page): Promise<{ callable: string[]; notes: string
   // Detection works in time slices; let it catch up before looking.
   await page.evaluate(() => (document.querySelector('superfone-click-to-call') as any).scanComplete());
   return page.evaluate(() => ({
-    callable: [...document.querySelectorAll<any>('superfone-call-button[data-superfone-detected]')].map((control) => control.customerNumber).sort(),
+    callable: [...document.querySelectorAll<HTMLAnchorElement>('a[data-superfone-detected]')].map((mark) => mark.getAttribute('href')!.replace(/^tel:/, '')).sort(),
     notes: [...document.querySelectorAll<HTMLElement>('td.note')].map((cell) => cell.innerText),
   }));
 }
@@ -153,7 +153,7 @@ for (const app of APPS) {
       page = await browser.newPage();
       page.on('pageerror', (error) => errors.push(error.message));
       await page.goto(served.url);
-      await page.locator('td.note superfone-call-button').first().waitFor();
+      await page.locator('td.note a[data-superfone-detected]').first().waitFor();
     });
     after(async () => {
       await browser?.close();
@@ -189,7 +189,7 @@ for (const app of APPS) {
     });
 
     it('a detected number places a call, and the app hears superfone-call-started', async () => {
-      await page.locator('tr[data-id="3"] superfone-call-button').click();
+      await page.locator('tr[data-id="3"] a[data-superfone-detected]').click();
       await page.locator('#log li', { hasText: `started ${CHITRA}` }).waitFor({ timeout: 10_000 });
     });
 
@@ -197,7 +197,7 @@ for (const app of APPS) {
       await page.click('#to-notes');
       assert.deepEqual(await snapshot(page), { callable: [], notes: [] });
       await page.click('#to-contacts');
-      await page.locator('td.note superfone-call-button').first().waitFor();
+      await page.locator('td.note a[data-superfone-detected]').first().waitFor();
       assert.equal((await snapshot(page)).callable.length, 3, 'the app re-rendered its first state');
     });
 
@@ -224,7 +224,7 @@ for (const app of APPS) {
         assert.match(markup, /<td class="note"><b>Arjun<!-- -->:<\/b> <!-- -->Call back Arjun on 91234 56789/, 'the server rendered the app');
         await page.evaluate(() => localStorage.clear());
         await page.goto(`${served.url}hydrate.html`);
-        await page.locator('td.note superfone-call-button').first().waitFor();
+        await page.locator('td.note a[data-superfone-detected]').first().waitFor();
         assert.deepEqual(await snapshot(page), {
           callable: [CHITRA, BELA, ARJUN].sort(),
           notes: [NOTE('Arjun', '91234 56789'), NOTE('Bela', '098450 12345'), NOTE('Chitra', '080 2345 6789')],
@@ -242,7 +242,7 @@ for (const app of APPS) {
       await page.evaluate(() => localStorage.clear());
       await page.goto(`${served.url}recipe.html`);
       const button = page.locator('superfone-call-button:not([data-superfone-detected])');
-      await page.locator('p superfone-call-button[data-superfone-detected]').waitFor();
+      await page.locator('p a[data-superfone-detected]').waitFor();
       assert.deepEqual((await snapshot(page)).callable, [BELA], 'the number in the note');
       await button.click();
       await button.and(page.locator('[state="active"]')).waitFor({ timeout: 10_000 });

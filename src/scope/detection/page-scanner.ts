@@ -1,6 +1,9 @@
 import type { CountryCode } from 'libphonenumber-js/min';
 import { normalizePhoneNumber } from '../../shared/phone-number.js';
-import { findPhoneNumbers } from './find-phone-numbers.js';
+import { adoptMarkStyles, clickedCallLink, DETECTED, isMark, makeMark, wrapInControl } from './call-links.js';
+import { findPhoneNumbers, type FoundNumber } from './find-phone-numbers.js';
+import { boxOfText, nearScreen } from './near-screen.js';
+import { Fifo, idleTime, yieldToMain } from './work-queue.js';
 
 export interface ScanOptions {
   defaultCountry: CountryCode;
@@ -13,52 +16,63 @@ export interface ScanOptions {
 /** What a scan did, for benchmarks and tests. */
 export interface ScanStats {
   textNodesSearched: number;
-  numbersWrapped: number;
-  linksWrapped: number;
+  numbersFound: number;
+  /** Numbers on or near the screen get marks; the others get theirs as scrolling brings them near. */
+  numbersMarked: number;
+  /** Marks and `tel:` links the agent activated, each now a `<superfone-call-button>`. */
+  controlsMade: number;
   slices: number;
   longestSliceMs: number;
 }
 
 /**
  * Content that is never touched: code, form fields, editable text, ignored parts, our own
- * controls, and places where no control can safely go: inside another link or button (a
- * control there would nest one interactive thing in another) and inside SVG (where an HTML
- * element does not render). A number there stays plain text.
+ * controls, and places where no mark can safely go: inside a link or button (a mark there
+ * would nest one interactive thing in another) and inside SVG (where an HTML element does
+ * not render). A number there stays plain text; a `tel:` link is already callable.
  */
 const ALWAYS_SKIP = [
   'script, style, noscript, template, textarea, input, select, option, [contenteditable], [data-superfone-ignore]',
   'superfone-call-button, superfone-click-to-call[detect]',
-  'a[href]:not([href^="tel:" i]):not([href^="callto:" i]), button, label, summary, [role="button"], [role="link"], svg',
+  'a[href], button, label, summary, [role="button"], [role="link"], svg',
 ].join(', ');
-const CALL_LINK = 'a[href^="tel:" i], a[href^="callto:" i]';
 /** A quick test that a text could hold a phone number at all: seven digits, loosely spaced. */
 const SEVEN_DIGITS = /(?:\p{Nd}[^\p{Nd}\n]{0,3}){6}\p{Nd}/u;
-/** Work is cut into slices this long, so the page stays responsive while a big table is scanned. */
-const SLICE_MS = 8;
-/** Nodes a walker advances between clock checks. */
-const WALK_BATCH = 4;
 
-type Job = { kind: 'walk'; walker: TreeWalker } | { kind: 'text'; text: Text };
-
-/** Lit renders in microtasks; two turns are enough for a new element's first update. */
-async function renderMicrotasks(): Promise<void> {
-  await Promise.resolve();
-  await Promise.resolve();
+/** SEVEN_DIGITS, after a count that turns most text away without running the pattern. */
+function mayHoldPhoneNumber(data: string): boolean {
+  let digits = 0;
+  for (let index = 0; index < data.length && digits < 7; index++) {
+    const code = data.charCodeAt(index);
+    if (code >= 48 && code <= 57) digits++;
+    // Digits of other scripts (०-९, ٠-٩, …): the pattern decides.
+    else if (code > 127) return SEVEN_DIGITS.test(data);
+  }
+  return digits === 7 && SEVEN_DIGITS.test(data);
 }
+/** Foreground work (walking, numbers on screen) is cut into slices this long, so input is never kept waiting. */
+const SLICE_MS = 8;
+/** A batch of text this small is searched and marked at once, wherever it is. */
+const FEW = 64;
+/** Text nodes a walker advances between clock checks. */
+const WALK_BATCH = 64;
 
-/** Gives the browser a turn (input, rendering) between slices. */
-function yieldToMain(): Promise<void> {
-  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  if (scheduler?.yield) return scheduler.yield();
-  return new Promise((resolve) => setTimeout(resolve, 0));
+type Job = { kind: 'walk'; root: Element | ShadowRoot; walker: TreeWalker; skipped: ReadonlySet<Element> } | { kind: 'text'; text: Text };
+interface Unmarked {
+  text: Text;
+  /** The text as searched: marks go in only if it still reads so. */
+  data: string;
+  numbers: FoundNumber[];
 }
 
 /**
- * Finds phone numbers in the text under a root and makes each a call control, without
- * changing what the page shows: the number's own text is moved into an inline
- * `<superfone-call-button>`. `tel:`/`callto:` links are wrapped the same way. Content added
- * or changed later is picked up by a MutationObserver; only changed nodes are processed,
- * in time slices.
+ * Finds phone numbers in the text under a root and marks each with a `tel:` link around its
+ * own text, without changing what the page reads. Numbers on or near the screen are
+ * searched and marked first; the rest are searched in idle time and marked as scrolling
+ * brings them near, so a big table is relaid out once, not once per batch of marks. One
+ * click handler on the root makes a mark, or any `tel:`/`callto:` link, a call control when
+ * the agent activates it. Content added or changed later is picked up by a
+ * MutationObserver; only changed nodes are processed.
  *
  * Frameworks keep the text nodes they render and later set `nodeValue` on them, remove or
  * move them. Splitting a node for a number leaves the framework's node as the head (the
@@ -68,14 +82,14 @@ function yieldToMain(): Promise<void> {
  * then the head is searched again.
  */
 export class PageScanner {
-  readonly stats: ScanStats = { textNodesSearched: 0, numbersWrapped: 0, linksWrapped: 0, slices: 0, longestSliceMs: 0 };
-  readonly #root: Element;
+  readonly stats: ScanStats = { textNodesSearched: 0, numbersFound: 0, numbersMarked: 0, controlsMade: 0, slices: 0, longestSliceMs: 0 };
+  readonly #root: HTMLElement;
   readonly #options: ScanOptions;
   readonly #skip: string;
   readonly #observer: MutationObserver;
   /** Text already searched (and found empty) or produced by our own splitting. */
   readonly #searched = new WeakSet<Text>();
-  /** Controls this scanner made, so their own mutations are not rescanned. */
+  /** Marks and controls this scanner made, so their own mutations are not rescanned. */
   readonly #made = new WeakSet<Element>();
   /**
    * A split text node (the node its page or framework owns) → the pieces made from it, in
@@ -88,13 +102,19 @@ export class PageScanner {
   /** Each piece → the head it was split from. */
   readonly #pieceHeads = new WeakMap<Node, Text>();
   #jobs: Job[] = [];
-  /** Links met during a walk, wrapped once the walker has moved past them. */
-  #links: HTMLAnchorElement[] = [];
+  /** Candidate text from walks, not yet sorted into on and off screen. */
+  #collected: Text[] = [];
+  readonly #onScreen = new Fifo<Text>();
+  readonly #offScreen = new Fifo<Text>();
+  /** Numbers found off screen, in document order, marked as they come near it. */
+  #unmarked: Unmarked[] = [];
+  #unmarkedInOrder = true;
+  #markingScheduled = false;
   #running = false;
   #stopped = false;
   #idleWaiters: Array<() => void> = [];
 
-  constructor(root: Element, options: ScanOptions) {
+  constructor(root: HTMLElement, options: ScanOptions) {
     this.#root = root;
     this.#options = options;
     this.#skip = options.ignore.trim() ? `${ALWAYS_SKIP}, ${options.ignore}` : ALWAYS_SKIP;
@@ -108,6 +128,11 @@ export class PageScanner {
   }
 
   start(): void {
+    adoptMarkStyles(this.#root.getRootNode() as Document | ShadowRoot);
+    this.#root.addEventListener('click', this.#onClick);
+    // Scrolling anywhere (the page or a container: capture sees both) may bring numbers near.
+    document.addEventListener('scroll', this.#scheduleMarking, { capture: true, passive: true });
+    window.addEventListener('resize', this.#scheduleMarking, { passive: true });
     this.#observe(this.#root);
     this.#enqueueSubtree(this.#root);
   }
@@ -115,21 +140,36 @@ export class PageScanner {
   stop(): void {
     this.#stopped = true;
     this.#observer.disconnect();
+    this.#root.removeEventListener('click', this.#onClick);
+    document.removeEventListener('scroll', this.#scheduleMarking, { capture: true });
+    window.removeEventListener('resize', this.#scheduleMarking);
     this.#jobs = [];
+    this.#collected = [];
+    this.#unmarked = [];
     // Detection off: the page gets its own text nodes back, whole.
     for (const root of this.#observedRoots) {
-      for (const control of root.querySelectorAll('superfone-call-button[data-superfone-detected]')) {
-        const head = this.#pieceHeads.get(control);
+      for (const piece of root.querySelectorAll(`[${DETECTED}]`)) {
+        const head = this.#pieceHeads.get(piece);
         if (head) this.#rejoin(head, true);
       }
     }
     this.#settle();
   }
 
-  /** Resolves once everything queued so far has been processed. */
+  /** Resolves once everything queued so far has been searched, and what is near the screen marked. */
   whenIdle(): Promise<void> {
-    if (!this.#running && this.#jobs.length === 0) return Promise.resolve();
+    if (!this.#busy()) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #busy(): boolean {
+    return (
+      this.#running ||
+      this.#jobs.length > 0 ||
+      this.#collected.length > 0 ||
+      this.#onScreen.size > 0 ||
+      this.#offScreen.size > 0
+    );
   }
 
   #observe(root: Element | ShadowRoot): void {
@@ -137,29 +177,26 @@ export class PageScanner {
     this.#observer.observe(root, { childList: true, subtree: true, characterData: true });
   }
 
-  #enqueueSubtree(root: Node): void {
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
-      acceptNode: (node) => this.#accept(node),
-    });
-    this.#jobs.push({ kind: 'walk', walker });
+  /**
+   * Queues a subtree to walk. Its skipped parts are found in one native pass and the walk
+   * visits text nodes only: a filter called back for every node costs several times more.
+   */
+  #enqueueSubtree(root: Element | ShadowRoot): void {
+    if (root instanceof Element && root !== this.#root && root.matches(this.#skip)) return;
+    const skipped = new Set(root.querySelectorAll(this.#skip));
+    skipped.delete(this.#root);
+    if (this.#options.searchShadowRoots) {
+      const elements = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
+      while (elements.nextNode()) {
+        const host = elements.currentNode as Element;
+        if (!host.shadowRoot || host === this.#root || skipped.has(host) || isUnder(host, skipped, root)) continue;
+        this.#observe(host.shadowRoot);
+        adoptMarkStyles(host.shadowRoot);
+        this.#enqueueSubtree(host.shadowRoot);
+      }
+    }
+    this.#jobs.push({ kind: 'walk', root, walker: document.createTreeWalker(root, NodeFilter.SHOW_TEXT), skipped });
     this.#run();
-  }
-
-  #accept(node: Node): number {
-    if (node instanceof Text) {
-      return !this.#searched.has(node) && SEVEN_DIGITS.test(node.data) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
-    }
-    const element = node as Element;
-    if (element.matches(this.#skip)) return NodeFilter.FILTER_REJECT;
-    if (element.matches(CALL_LINK)) {
-      this.#links.push(element as HTMLAnchorElement);
-      return NodeFilter.FILTER_REJECT;
-    }
-    if (this.#options.searchShadowRoots && element.shadowRoot && element !== this.#root) {
-      this.#observe(element.shadowRoot);
-      this.#enqueueSubtree(element.shadowRoot);
-    }
-    return NodeFilter.FILTER_SKIP;
   }
 
   #run(): void {
@@ -168,60 +205,133 @@ export class PageScanner {
     void this.#drain();
   }
 
+  /**
+   * The work, most urgent first: walking and numbers on screen in short foreground slices,
+   * then the rest searched in idle time.
+   */
   async #drain(): Promise<void> {
-    while (this.#jobs.length > 0 && !this.#stopped) {
-      const sliceStart = performance.now();
-      while (this.#jobs.length > 0 && performance.now() - sliceStart < SLICE_MS) {
-        this.#step();
-        // Let the controls just made render now, so the slice's clock counts their cost too.
-        await renderMicrotasks();
+    // Started from a microtask: everything queued in this turn (5,000 rows added at once,
+    // each its own mutation) is sorted together, not one row at a time.
+    await Promise.resolve();
+    let first = true;
+    while (!this.#stopped) {
+      if (this.#onScreen.size > 0 || this.#jobs.length > 0) {
+        if (!first) await yieldToMain();
+        this.#slice(SLICE_MS, () => this.#foregroundStep());
+      } else if (this.#offScreen.size > 0) {
+        const found = this.#unmarked.length;
+        this.#slice(await idleTime(), () => this.#searchOffScreenStep());
+        // Scrolled while searching: what is near the screen now is marked now.
+        if (this.#unmarked.length > found) this.#scheduleMarking();
+      } else {
+        break;
       }
-      const slice = performance.now() - sliceStart;
-      this.stats.slices += 1;
-      this.stats.longestSliceMs = Math.max(this.stats.longestSliceMs, slice);
-      if (this.#jobs.length > 0) await yieldToMain();
+      first = false;
     }
     this.#running = false;
     this.#settle();
   }
 
+  /**
+   * Steps until the budget is spent or the work is done. The page's own changes so far are
+   * handled before each step; everything a step itself does to the DOM is then dropped from
+   * the observer, so the scanner never takes its own splitting for a framework's rewrite.
+   */
+  #slice(budgetMs: number, step: () => boolean): void {
+    const sliceStart = performance.now();
+    do {
+      const pending = this.#observer.takeRecords();
+      if (pending.length > 0) this.#onMutations(pending);
+      if (this.#stopped || !step()) break;
+      this.#observer.takeRecords();
+    } while (performance.now() - sliceStart < budgetMs);
+    const slice = performance.now() - sliceStart;
+    this.stats.slices += 1;
+    this.stats.longestSliceMs = Math.max(this.stats.longestSliceMs, slice);
+  }
+
   #settle(): void {
-    if (this.#running || this.#jobs.length > 0) return;
+    if (this.#busy()) return;
     for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 
-  /**
-   * One unit of work. The page's own changes so far are handled first; everything the step
-   * itself does to the DOM is then dropped from the observer, so the scanner never takes
-   * its own splitting for a framework's rewrite.
-   */
-  #step(): void {
-    const pending = this.#observer.takeRecords();
-    if (pending.length > 0) this.#onMutations(pending);
-    if (this.#stopped || this.#jobs.length === 0) return;
-    this.#work();
-    this.#observer.takeRecords();
-  }
-
-  #work(): void {
-    const job = this.#jobs[0]!;
+  #foregroundStep(): boolean {
+    const visible = this.#onScreen.shift();
+    if (visible) {
+      this.#mark(visible, this.#search(visible));
+      return true;
+    }
+    const job = this.#jobs[0];
+    if (!job) return false;
     if (job.kind === 'text') {
       this.#jobs.shift();
-      this.#searchText(job.text);
-      return;
-    }
-    // Collect a batch first: wrapping while the walker stands on a node would move it.
-    const texts: Text[] = [];
-    for (let count = 0; count < WALK_BATCH; count++) {
-      const node = job.walker.nextNode();
-      if (!node) {
-        this.#jobs.shift();
-        break;
+      if (!this.#isInsideSkipped(job.text)) this.#collect(job.text);
+    } else {
+      for (let count = 0; count < WALK_BATCH; count++) {
+        const text = job.walker.nextNode() as Text | null;
+        if (!text) {
+          this.#jobs.shift();
+          break;
+        }
+        if (!isUnder(text, job.skipped, job.root)) this.#collect(text);
       }
-      texts.push(node as Text);
     }
-    for (const text of texts) this.#searchText(text);
-    for (const link of this.#links.splice(0)) this.#wrapLink(link);
+    if (this.#jobs.length === 0) this.#sortByScreen();
+    return true;
+  }
+
+  #collect(text: Text): void {
+    if (text.isConnected && !this.#searched.has(text) && mayHoldPhoneNumber(text.data)) this.#collected.push(text);
+  }
+
+  /** Few candidates are searched at once; of many, those on or near the screen first. */
+  #sortByScreen(): void {
+    const texts = this.#collected.splice(0);
+    if (texts.length <= FEW) return this.#onScreen.push(texts);
+    const [from, to] = nearScreen(texts, boxOfText);
+    this.#onScreen.push(texts.slice(from, to));
+    this.#offScreen.push(texts.slice(to));
+    this.#offScreen.push(texts.slice(0, from));
+  }
+
+  #searchOffScreenStep(): boolean {
+    const text = this.#offScreen.shift();
+    if (!text) return false;
+    const numbers = this.#search(text);
+    if (numbers.length > 0) {
+      const last = this.#unmarked.at(-1);
+      if (last && !(last.text.compareDocumentPosition(text) & Node.DOCUMENT_POSITION_FOLLOWING)) this.#unmarkedInOrder = false;
+      this.#unmarked.push({ text, data: text.data, numbers });
+    }
+    return true;
+  }
+
+  readonly #scheduleMarking = (): void => {
+    if (this.#markingScheduled || this.#unmarked.length === 0) return;
+    this.#markingScheduled = true;
+    requestAnimationFrame(() => {
+      this.#markingScheduled = false;
+      if (!this.#stopped) this.#markNearScreen();
+    });
+  };
+
+  /** Marks the numbers found off screen that are now near it: one relayout for all of them. */
+  #markNearScreen(): void {
+    // In document order, which the search for what is near the screen relies on.
+    if (!this.#unmarkedInOrder) {
+      this.#unmarked.sort((a, b) => (a.text.compareDocumentPosition(b.text) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+      this.#unmarkedInOrder = true;
+    }
+    const [from, to] = nearScreen(this.#unmarked, ({ text }) => boxOfText(text));
+    if (from === to) return;
+    const near = this.#unmarked.splice(from, to - from);
+    const pending = this.#observer.takeRecords();
+    if (pending.length > 0) this.#onMutations(pending);
+    for (const { text, data, numbers } of near) {
+      // Changed since it was searched: the change queued it again.
+      if (text.isConnected && text.data === data && !this.#families.has(text) && !this.#isInsideSkipped(text)) this.#mark(text, numbers);
+    }
+    this.#observer.takeRecords();
   }
 
   /** True under skipped content between the node and the root (the root itself matches `[detect]`). */
@@ -232,28 +342,74 @@ export class PageScanner {
     return skipped !== null && skipped !== this.#root && this.#root.contains(skipped);
   }
 
-  #searchText(text: Text): void {
-    if (!text.isConnected || this.#searched.has(text)) return;
+  #search(text: Text): FoundNumber[] {
+    if (!text.isConnected || this.#searched.has(text)) return [];
     this.#searched.add(text);
-    if (!SEVEN_DIGITS.test(text.data) || this.#isInsideSkipped(text)) return;
     this.stats.textNodesSearched += 1;
-    const found = findPhoneNumbers(text.data, this.#options.defaultCountry);
-    if (found.length === 0) return;
+    const numbers = findPhoneNumbers(text.data, this.#options.defaultCountry);
+    this.stats.numbersFound += numbers.length;
+    return numbers;
+  }
+
+  #mark(text: Text, numbers: FoundNumber[]): void {
+    if (numbers.length === 0) return;
     const family: ChildNode[] = [];
     // Last first, so earlier offsets stay true while the text is split.
-    for (const number of found.reverse()) {
+    for (const number of [...numbers].reverse()) {
       const after = text.splitText(number.end);
       const digits = text.splitText(number.start);
       this.#searched.add(after);
       this.#searched.add(digits);
-      const control = this.#makeControl(number.e164);
-      digits.before(control);
-      control.append(digits);
-      family.unshift(control, after);
-      this.#pieceHeads.set(control, text).set(after, text);
-      this.stats.numbersWrapped += 1;
+      const mark = makeMark(number.e164);
+      this.#made.add(mark);
+      digits.before(mark);
+      mark.append(digits);
+      family.unshift(mark, after);
+      this.#pieceHeads.set(mark, text).set(after, text);
+      this.stats.numbersMarked += 1;
     }
     this.#families.set(text, family);
+  }
+
+  /** A plain click on a mark or a `tel:`/`callto:` link in the scope places the call through Superfone. */
+  readonly #onClick = (event: MouseEvent): void => {
+    const link = clickedCallLink(event);
+    if (!link || this.#isInsideSkipped(link)) return;
+    const e164 = isMark(link) && this.#made.has(link) ? link.getAttribute('href')!.slice('tel:'.length) : this.#linkNumber(link);
+    // A number it cannot call (a short code, say) keeps the browser's default.
+    if (!e164) return;
+    event.preventDefault();
+    void this.#activate(link, e164)?.start();
+  };
+
+  #linkNumber(link: HTMLAnchorElement): string | null {
+    const href = link.getAttribute('href') ?? '';
+    let written = href;
+    try {
+      written = decodeURIComponent(href);
+    } catch {
+      // A malformed escape: let the number check below refuse it.
+    }
+    const number = normalizePhoneNumber(written, this.#options.defaultCountry);
+    return number.ok ? number.e164 : null;
+  }
+
+  /** Wraps the link in a control; a mark's family then holds the control in its place. */
+  #activate(link: HTMLAnchorElement, e164: string): HTMLElementTagNameMap['superfone-call-button'] | null {
+    const pending = this.#observer.takeRecords();
+    if (pending.length > 0) this.#onMutations(pending);
+    if (!link.isConnected) return null;
+    const control = wrapInControl(link, e164);
+    this.#made.add(control);
+    const head = this.#pieceHeads.get(link);
+    const family = head && this.#families.get(head);
+    if (head && family?.includes(link)) {
+      family[family.indexOf(link)] = control;
+      this.#pieceHeads.set(control, head);
+    }
+    this.#observer.takeRecords();
+    this.stats.controlsMade += 1;
+    return control;
   }
 
   /**
@@ -282,31 +438,6 @@ export class PageScanner {
     return true;
   }
 
-  #wrapLink(link: HTMLAnchorElement): void {
-    const href = link.getAttribute('href') ?? '';
-    let written = href;
-    try {
-      written = decodeURIComponent(href);
-    } catch {
-      // A malformed escape: let the number check below refuse it.
-    }
-    const number = normalizePhoneNumber(written, this.#options.defaultCountry);
-    if (!number.ok || link.parentElement?.matches('superfone-call-button')) return;
-    const control = this.#makeControl(number.e164);
-    link.before(control);
-    control.append(link);
-    this.stats.linksWrapped += 1;
-  }
-
-  #makeControl(e164: string): HTMLElement {
-    const control = document.createElement('superfone-call-button');
-    control.inline = true;
-    control.setAttribute('customer-number', e164);
-    control.setAttribute('data-superfone-detected', '');
-    this.#made.add(control);
-    return control;
-  }
-
   #onMutations(records: MutationRecord[]): void {
     if (this.#stopped) return;
     this.#repairFamilies(records);
@@ -318,7 +449,7 @@ export class PageScanner {
       for (const node of record.addedNodes) {
         if (this.#made.has(node as Element) || (node instanceof Text && this.#searched.has(node))) continue;
         if (node instanceof Text) this.#jobs.push({ kind: 'text', text: node });
-        else if (node instanceof Element) this.#enqueueSubtree(node);
+        else if (node instanceof Element && !this.#isInsideSkipped(node)) this.#enqueueSubtree(node);
       }
     }
     this.#run();
@@ -362,15 +493,33 @@ export class PageScanner {
     if (touched.size > 0) this.#observer.takeRecords();
   }
 
-  /** Text edited in place: a wrapped number that changed is unwrapped, then searched again. */
+  /** A number's own text edited in place (a recycled row): it becomes plain text again, then is searched again. */
   #onTextChanged(text: Text): void {
     if (this.#families.has(text)) return;
     this.#searched.delete(text);
-    const control = text.parentElement;
-    if (control && this.#made.has(control)) {
-      control.replaceWith(...control.childNodes);
-      this.#made.delete(control);
+    const mark = text.parentElement;
+    if (isMark(mark) && this.#made.has(mark)) {
+      const control = mark.parentElement;
+      const wrapper = control && this.#made.has(control) ? control : mark;
+      wrapper.replaceWith(...mark.childNodes);
+      this.#made.delete(wrapper);
+      const head = this.#pieceHeads.get(wrapper);
+      const family = head && this.#families.get(head);
+      if (head && family?.includes(wrapper)) {
+        family[family.indexOf(wrapper)] = text;
+        this.#pieceHeads.set(text, head);
+      }
     }
     this.#jobs.push({ kind: 'text', text });
   }
+}
+
+/** True when a node lies inside one of the `skipped` elements, below `root`. */
+function isUnder(node: Node, skipped: ReadonlySet<Element>, root: Element | ShadowRoot): boolean {
+  if (skipped.size === 0) return false;
+  for (let element = node.parentElement; element !== null; element = element.parentElement) {
+    if (skipped.has(element)) return true;
+    if (element === root) return false;
+  }
+  return false;
 }
