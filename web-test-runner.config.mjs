@@ -3,6 +3,7 @@
 // Run through `node --import tsx`, so the server code is imported from TypeScript source.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createSuperfoneProxy } from './src/server/proxy.ts';
 import { toNodeListener } from './src/server/node-adapter.ts';
@@ -63,6 +64,15 @@ export default {
     }),
   ],
   middleware: [
+    // A worker started with `new URL('./x.js', import.meta.url)` asks for the file the build
+    // emits; from source, that is the .ts beside it, which the esbuild plugin then serves.
+    (ctx, next) => {
+      if (ctx.path.startsWith('/src/') && ctx.path.endsWith('.js')) {
+        const source = fileURLToPath(new URL(`.${ctx.path.slice(0, -3)}.ts`, import.meta.url));
+        if (!existsSync(fileURLToPath(new URL(`.${ctx.path}`, import.meta.url))) && existsSync(source)) ctx.url = ctx.url.replace(/\.js(?=$|\?)/, '.ts');
+      }
+      return next();
+    },
     async (ctx, next) => {
       const mount = mounts.find(([prefix]) => ctx.path === prefix || ctx.path.startsWith(prefix));
       if (!mount) return next();

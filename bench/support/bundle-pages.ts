@@ -20,7 +20,9 @@ export async function serveBundlePages(
 ): Promise<BundlePages> {
   const outdir = mkdtempSync(join(tmpdir(), 'superfone-bench-'));
   await esbuild.build({
-    entryPoints: { element: 'src/index.ts', ...options.entries },
+    // The number search worker as its own entry, beside the chunk that starts it: what an
+    // esbuild user adds (esbuild leaves `new Worker(new URL(…))` for the page to resolve).
+    entryPoints: { element: 'src/index.ts', 'number-search-worker': 'src/scope/detection/number-search-worker.ts', ...options.entries },
     bundle: true,
     splitting: true,
     format: 'esm',

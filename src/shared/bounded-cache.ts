@@ -1,15 +1,21 @@
 /**
- * Remembers the last `limit` results of `compute`, by key. Phone numbers repeat (the
- * agent's on every request, a customer's on START and END, one number in many controls),
- * and parsing one costs tens of microseconds. Oldest first out.
+ * Remembers recent results of `compute`, by key: up to `limit` in the current generation and
+ * as many in the one before, which is dropped whole when the current one fills. (Evicting one
+ * entry at a time from a Map's front costs more and more as deleted entries pile up there.)
+ * Phone numbers repeat (the agent's on every request, a customer's on START and END, one
+ * number in many controls, one date in many rows), and parsing one costs microseconds.
  */
 export function boundedCache<Value>(limit: number, compute: (key: string) => Value): (key: string) => Value {
-  const entries = new Map<string, Value>();
+  let current = new Map<string, Value>();
+  let previous = new Map<string, Value>();
   return (key) => {
-    if (entries.has(key)) return entries.get(key)!;
-    const value = compute(key);
-    if (entries.size >= limit) entries.delete(entries.keys().next().value!);
-    entries.set(key, value);
+    if (current.has(key)) return current.get(key)!;
+    const value = previous.has(key) ? previous.get(key)! : compute(key);
+    if (current.size >= limit) {
+      previous = current;
+      current = new Map();
+    }
+    current.set(key, value);
     return value;
   };
 }

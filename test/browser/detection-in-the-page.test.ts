@@ -1,6 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { SuperfoneCallButton, SuperfoneClickToCall } from '../../src/index.js';
+import { fillRows } from './detection-helpers.js';
 import { ASHA, simulator, until } from './helpers.js';
 
 function scannerLoaded(): boolean {
@@ -223,12 +224,8 @@ describe('detection: content that changes later', () => {
 
   it('a 5,000-row table added at once: rows on screen marked first, in slices; the rest searched, and marked when scrolled to', async () => {
     const scope = await detectingScope(html`<table><tbody></tbody></table>`);
-    const rows = Array.from({ length: 5000 }, (_, index) => {
-      const mobile = String(9845000000 + index);
-      return `<tr><td>Lead ${index}</td><td>${mobile.slice(0, 5)} ${mobile.slice(5)}</td><td>INV-2024-${String(index).padStart(6, '0')}</td></tr>`;
-    }).join('');
     const body = scope.querySelector('tbody')!;
-    body.insertAdjacentHTML('beforeend', rows);
+    fillRows(body, 0, 5000);
     try {
       scope.scrollIntoView();
       await new Promise((resolve) => setTimeout(resolve, 0));
@@ -238,7 +235,7 @@ describe('detection: content that changes later', () => {
       const stats = scope.scanStats!;
       console.log(`5,000 rows: ${stats.numbersFound} found, ${stats.numbersMarked} marked near the screen, ${stats.slices} slices, longest ${stats.longestSliceMs.toFixed(1)} ms`);
       expect(stats.numbersFound, 'every number was searched').to.equal(5000);
-      expect(stats.slices).to.be.greaterThan(10, 'the work was cut into slices');
+      expect(stats.slices).to.be.greaterThan(1, 'the work was cut into slices');
       expect(body.rows[0]!.querySelector('a[data-superfone-detected]'), 'the first row, on screen').to.exist;
       const last = body.rows[4999]!;
       expect(last.querySelector('a[data-superfone-detected]'), 'the last row, far off screen, is not marked yet').to.equal(null);

@@ -1,7 +1,8 @@
 // From /core with the min metadata, not from /min: bundlers then keep the text-search code
 // in this lazily loaded chunk instead of the element's initial one.
-import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js/core';
+import { findPhoneNumbersInText, Metadata, type CountryCode } from 'libphonenumber-js/core';
 import metadata from 'libphonenumber-js/min/metadata';
+import { boundedCache } from '../../shared/bounded-cache.js';
 
 export interface FoundNumber {
   /** Offset of the number's first character in the text. */
@@ -33,24 +34,91 @@ const NOT_A_PHONE_SHAPE = [
 /** What separates the items of a list; never part of one phone number. */
 const LIST_SEPARATOR = /[,;]/;
 
+const DIGIT = /\p{Nd}/u;
+const LETTER = /\p{L}/u;
+/** What libphonenumber-js starts a number with: a digit of any script, a plus or an opening bracket. */
+const NUMBER_START = /[\p{Nd}+＋(（[［]/u;
+const PLUS = /[+＋]/;
+const NOT_A_PHONE_WORD = /@|:\/\/|www\./i;
+
+/**
+ * The fewest digits a number valid with this default country is written with: its shortest
+ * national number, or an international one after an IDD prefix (`00`, a country code, four
+ * digits: seven).
+ */
+const fewestDigits = boundedCache(300, (country) => {
+  const plan = new Metadata(metadata);
+  plan.selectNumberingPlan(country as CountryCode);
+  return Math.min(7, ...(plan.numberingPlan?.possibleLengths() ?? [1]));
+});
+
+function countDigits(text: string): number {
+  let digits = 0;
+  for (const character of text) if (DIGIT.test(character)) digits++;
+  return digits;
+}
+
+/** The whitespace-delimited word around an offset. */
+function wordAt(text: string, offset: number): string {
+  let from = offset;
+  let to = offset;
+  while (from > 0 && !/\s/.test(text[from - 1]!)) from--;
+  while (to < text.length && !/\s/.test(text[to]!)) to++;
+  return text.slice(from, to);
+}
+
+/**
+ * Whether findPhoneNumbers could accept a number starting at `start`, judged before any
+ * parsing by the rules below that look only at what comes before a number: glued to a word
+ * or to digits, after an identifier's or an amount's word, in an email or a URL. It never
+ * says no where those rules would say yes; most invoice IDs and amounts stop here, and the
+ * parser (several microseconds a call) never sees them.
+ */
+function couldStartAt(text: string, start: number, segmentStart: number, fewest: number): boolean {
+  const before = text[start - 1] ?? '';
+  // Inside a run of digits: glued to them (and no phone word ends in a digit).
+  if (DIGIT.test(before)) return false;
+  if (NOT_A_PHONE_WORD.test(wordAt(text, start))) return false;
+  const context = text.slice(Math.max(0, start - 32), start);
+  if (PHONE_WORD_BEFORE.test(context)) return true;
+  if (ALPHANUMERIC.test(before) || before === '#' || NOT_A_PHONE_BEFORE.test(context)) return false;
+  if (GLUE.test(before)) {
+    const beforeThat = text[start - 2] ?? '';
+    if (LETTER.test(beforeThat)) return false;
+    // Glued to digits: a list only if those end another number, which has a plus or enough digits.
+    const earlier = text.slice(segmentStart, start - 1);
+    if (DIGIT.test(beforeThat) && !PLUS.test(earlier) && countDigits(earlier) < fewest) return false;
+  }
+  return true;
+}
+
+/** Whether any number findPhoneNumbers could accept starts in `text.slice(from, to)`. */
+function mayHoldNumber(text: string, from: number, to: number, fewest: number): boolean {
+  for (let start = from; start < to; start++) {
+    if (NUMBER_START.test(text[start]!) && couldStartAt(text, start, from, fewest)) return true;
+  }
+  return false;
+}
+
 interface Candidate {
   start: number;
   end: number;
   e164: string;
-  valid: boolean;
 }
 
 /**
  * libphonenumber-js's candidates, searched for between list separators: its matcher runs
  * on across `, ` and takes `98450 12345, 99000` for one number, cutting off the next.
  */
-function candidates(text: string, defaultCountry: CountryCode): Candidate[] {
+function candidates(text: string, defaultCountry: CountryCode, precheck: boolean): Candidate[] {
   const found: Candidate[] = [];
+  const fewest = fewestDigits(defaultCountry);
   let offset = 0;
   for (const segment of text.split(LIST_SEPARATOR)) {
-    if (/\d/.test(segment)) {
+    if (precheck ? mayHoldNumber(text, offset, offset + segment.length, fewest) : /\d/.test(segment)) {
       for (const { startsAt, endsAt, number } of findPhoneNumbersInText(segment, defaultCountry, metadata)) {
-        found.push({ start: offset + startsAt, end: offset + endsAt, e164: number.number, valid: number.isValid() });
+        // Only valid numbers come back: the default leniency, VALID, checks each one.
+        found.push({ start: offset + startsAt, end: offset + endsAt, e164: number.number });
       }
     }
     offset += segment.length + 1;
@@ -85,9 +153,21 @@ function isGlued(text: string, start: number, end: number, numbersAt: ReadonlySe
  * Finds the phone numbers a person would call in CRM text, and nothing else: libphonenumber-js
  * proposes, then dates, identifiers, amounts, addresses, URLs and emails are turned away.
  */
-export function findPhoneNumbers(text: string, defaultCountry: CountryCode): FoundNumber[] {
+export function findPhoneNumbers(text: string, defaultCountry: CountryCode): readonly FoundNumber[] {
+  return text.length <= REMEMBERED_LENGTH ? remembered(`${defaultCountry}\u0000${text}`) : searchPhoneNumbers(text, defaultCountry);
+}
+
+/** CRM pages repeat short text (dates, statuses, amounts, one contact in many rows): each is searched once. */
+const REMEMBERED_LENGTH = 200;
+const remembered = boundedCache(2_000, (key) => {
+  const split = key.indexOf('\u0000');
+  return searchPhoneNumbers(key.slice(split + 1), key.slice(0, split) as CountryCode);
+});
+
+/** findPhoneNumbers without its memory; `precheck: false` hands every segment with a digit to the parser (tests compare the two). */
+export function searchPhoneNumbers(text: string, defaultCountry: CountryCode, { precheck = true } = {}): FoundNumber[] {
   const found: FoundNumber[] = [];
-  const proposed = candidates(text, defaultCountry).filter((candidate) => candidate.valid);
+  const proposed = candidates(text, defaultCountry, precheck);
   const numbersAt = new Set(proposed.map((candidate) => candidate.start));
   const numbersEndingAt = new Set(proposed.map((candidate) => candidate.end));
   for (const { start, end, e164 } of proposed) {

@@ -3,6 +3,7 @@ import { normalizePhoneNumber } from '../../shared/phone-number.js';
 import { adoptMarkStyles, clickedCallLink, DETECTED, isMark, makeMark, wrapInControl } from './call-links.js';
 import { findPhoneNumbers, type FoundNumber } from './find-phone-numbers.js';
 import { boxOfText, nearScreen } from './near-screen.js';
+import { searchInWorker, workerAvailable } from './number-search.js';
 import { Fifo, idleTime, yieldToMain } from './work-queue.js';
 
 export interface ScanOptions {
@@ -56,13 +57,15 @@ const SLICE_MS = 8;
 const FEW = 64;
 /** Text nodes a walker advances between clock checks. */
 const WALK_BATCH = 64;
+/** Off-screen text goes to the worker in batches this big: few messages, each answered in tens of milliseconds. */
+const WORKER_BATCH = 2_000;
 
 type Job = { kind: 'walk'; root: Element | ShadowRoot; walker: TreeWalker; skipped: ReadonlySet<Element> } | { kind: 'text'; text: Text };
 interface Unmarked {
   text: Text;
   /** The text as searched: marks go in only if it still reads so. */
   data: string;
-  numbers: FoundNumber[];
+  numbers: readonly FoundNumber[];
 }
 
 /**
@@ -109,7 +112,12 @@ export class PageScanner {
   /** Numbers found off screen, in document order, marked as they come near it. */
   #unmarked: Unmarked[] = [];
   #unmarkedInOrder = true;
+  /** The first off-screen text of each batch sorted, where document order may break. */
+  readonly #batchStarts = new WeakSet<Text>();
+  #newBatch = false;
   #markingScheduled = false;
+  /** Batches of off-screen text the worker is searching now. */
+  #inWorker = 0;
   #running = false;
   #stopped = false;
   #idleWaiters: Array<() => void> = [];
@@ -168,7 +176,8 @@ export class PageScanner {
       this.#jobs.length > 0 ||
       this.#collected.length > 0 ||
       this.#onScreen.size > 0 ||
-      this.#offScreen.size > 0
+      this.#offScreen.size > 0 ||
+      this.#inWorker > 0
     );
   }
 
@@ -207,7 +216,7 @@ export class PageScanner {
 
   /**
    * The work, most urgent first: walking and numbers on screen in short foreground slices,
-   * then the rest searched in idle time.
+   * then the rest searched in a worker, or in idle time on the main thread where no worker runs.
    */
   async #drain(): Promise<void> {
     // Started from a microtask: everything queued in this turn (5,000 rows added at once,
@@ -218,6 +227,8 @@ export class PageScanner {
       if (this.#onScreen.size > 0 || this.#jobs.length > 0) {
         if (!first) await yieldToMain();
         this.#slice(SLICE_MS, () => this.#foregroundStep());
+      } else if (this.#offScreen.size > 0 && this.#sendToWorker()) {
+        continue;
       } else if (this.#offScreen.size > 0) {
         const found = this.#unmarked.length;
         this.#slice(await idleTime(), () => this.#searchOffScreenStep());
@@ -290,20 +301,80 @@ export class PageScanner {
     if (texts.length <= FEW) return this.#onScreen.push(texts);
     const [from, to] = nearScreen(texts, boxOfText);
     this.#onScreen.push(texts.slice(from, to));
-    this.#offScreen.push(texts.slice(to));
-    this.#offScreen.push(texts.slice(0, from));
+    // In document order, as the walk met them; only where one batch follows another may the order break.
+    const offScreen = texts.slice(0, from).concat(texts.slice(to));
+    if (offScreen.length > 0) this.#batchStarts.add(offScreen[0]!);
+    this.#offScreen.push(offScreen);
+  }
+
+  /** Sends off-screen text to the worker; false where no worker can run, and the main thread searches. */
+  #sendToWorker(): boolean {
+    if (!workerAvailable()) return false;
+    const texts: Text[] = [];
+    while (texts.length < WORKER_BATCH && this.#offScreen.size > 0) {
+      const text = this.#offScreen.shift()!;
+      if (!text.isConnected || this.#searched.has(text)) continue;
+      this.#searched.add(text);
+      texts.push(text);
+    }
+    const data = texts.map((text) => text.data);
+    if (texts.length === 0) return true;
+    const reply = searchInWorker(data, this.#options.defaultCountry);
+    if (!reply) {
+      for (const text of texts) this.#searched.delete(text);
+      this.#batchStarts.add(texts[0]!);
+      this.#offScreen.push(texts);
+      return false;
+    }
+    this.#inWorker += 1;
+    reply.then(
+      (found) => {
+        if (this.#stopped) return;
+        this.stats.textNodesSearched += texts.length;
+        const before = this.#unmarked.length;
+        // A batch may come back after others were found: its order against them is checked once.
+        this.#newBatch = true;
+        texts.forEach((text, index) => {
+          const numbers = found[index]!;
+          this.stats.numbersFound += numbers.length;
+          // Changed while in the worker: the change queued it again.
+          if (text.data === data[index]) this.#found(text, numbers);
+        });
+        if (this.#unmarked.length > before) this.#scheduleMarking();
+      },
+      () => {
+        // No worker after all: the main thread searches these too, after what is queued.
+        for (const text of texts) this.#searched.delete(text);
+        this.#batchStarts.add(texts[0]!);
+        this.#offScreen.push(texts);
+      },
+    ).finally(() => {
+      this.#inWorker -= 1;
+      this.#run();
+      this.#settle();
+    });
+    return true;
   }
 
   #searchOffScreenStep(): boolean {
     const text = this.#offScreen.shift();
     if (!text) return false;
-    const numbers = this.#search(text);
+    this.#found(text, this.#search(text));
+    return true;
+  }
+
+  /** Keeps numbers found off screen, in document order, for marking when they come near it. */
+  #found(text: Text, numbers: readonly FoundNumber[]): void {
+    if (this.#batchStarts.has(text)) {
+      this.#batchStarts.delete(text);
+      this.#newBatch = true;
+    }
     if (numbers.length > 0) {
       const last = this.#unmarked.at(-1);
-      if (last && !(last.text.compareDocumentPosition(text) & Node.DOCUMENT_POSITION_FOLLOWING)) this.#unmarkedInOrder = false;
+      if (this.#newBatch && last && !(last.text.compareDocumentPosition(text) & Node.DOCUMENT_POSITION_FOLLOWING)) this.#unmarkedInOrder = false;
+      this.#newBatch = false;
       this.#unmarked.push({ text, data: text.data, numbers });
     }
-    return true;
   }
 
   readonly #scheduleMarking = (): void => {
@@ -342,7 +413,7 @@ export class PageScanner {
     return skipped !== null && skipped !== this.#root && this.#root.contains(skipped);
   }
 
-  #search(text: Text): FoundNumber[] {
+  #search(text: Text): readonly FoundNumber[] {
     if (!text.isConnected || this.#searched.has(text)) return [];
     this.#searched.add(text);
     this.stats.textNodesSearched += 1;
@@ -351,7 +422,7 @@ export class PageScanner {
     return numbers;
   }
 
-  #mark(text: Text, numbers: FoundNumber[]): void {
+  #mark(text: Text, numbers: readonly FoundNumber[]): void {
     if (numbers.length === 0) return;
     const family: ChildNode[] = [];
     // Last first, so earlier offsets stay true while the text is split.

@@ -1,0 +1,42 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import type { SuperfoneClickToCall } from '../../src/index.js';
+import { ASHA, until } from './helpers.js';
+import { fillRows } from './detection-helpers.js';
+
+/**
+ * Parsing thousands of numbers off screen is the biggest part of detection's work on a big
+ * page; it runs in a worker, and the main thread only walks the page and marks what is near
+ * the screen. (This file's page starts the worker; the file beside it has none.)
+ */
+describe('detection searches off-screen text in a worker', () => {
+  it('a big table: the worker is started once and finds every number; the last row is marked once scrolled to', async () => {
+    const saved = window.Worker;
+    const started: string[] = [];
+    // The real Worker, watched: which script detection starts.
+    window.Worker = class extends saved {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        started.push(String(url));
+        super(url, options);
+      }
+    };
+    try {
+      const scope = await fixture<SuperfoneClickToCall>(html`<superfone-click-to-call detect agent-number=${ASHA}><table><tbody></tbody></table></superfone-click-to-call>`);
+      const body = scope.querySelector('tbody')!;
+      fillRows(body, 0, 2000);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await scope.scanComplete();
+      fillRows(body, 2000, 1000);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await scope.scanComplete();
+      expect(started.filter((url) => url.includes('number-search-worker'))).to.have.length(1);
+      expect(scope.scanStats!.numbersFound).to.equal(3000);
+      const last = body.rows[2999]!;
+      last.scrollIntoView();
+      await until(() => last.querySelector('a[data-superfone-detected]') !== null, 'the last row to be marked once scrolled to');
+      expect(last.querySelector('a')!.getAttribute('href')).to.equal('tel:+919845002999');
+    } finally {
+      window.Worker = saved;
+      window.scrollTo(0, 0);
+    }
+  });
+});
