@@ -22,9 +22,9 @@ interface Servers {
   stop(): void;
 }
 
-/** bench/proxy-servers.ts in a fresh process of its own. */
+/** bench/proxy-servers.mjs in a fresh process of its own. */
 async function startServers(): Promise<Servers> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/proxy-servers.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--expose-gc', 'bench/proxy-servers.mjs'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const urls = await new Promise<Servers['urls']>((resolve) => {
     let output = '';
     child.stdout.on('data', (chunk) => {
@@ -209,7 +209,7 @@ try {
   for (const [name, reference] of [['pass-through, fetch', meanFigures(rounds.fetch)], ['pass-through, node:http kept-alive', meanFigures(rounds.http)]] as const) {
     console.log(`    ${name.padEnd(36)} ${reference.requestsPerSec.toFixed(0).padStart(6)} req/s, p99 ${reference.p99} ms; proxy / it: ${(proxy.requestsPerSec / reference.requestsPerSec).toFixed(2)}× req/s (goal ≥ 0.8×), p99 ${(proxy.p99 / Math.max(1, reference.p99)).toFixed(2)}× (goal ≤ 1.25×)`);
   }
-  console.log(`    ${'proxy, every guard'.padEnd(36)} ${proxy.requestsPerSec.toFixed(0).padStart(6)} req/s, p99 ${proxy.p99} ms`);
+  console.log(`    ${'proxy, every guard'.padEnd(36)} ${proxy.requestsPerSec.toFixed(0).padStart(6)} req/s, p99 ${proxy.p99} ms; answers not 2xx per round: ${proxy.non2xx.toFixed(0)} (a START racing its own agent's END)`);
   console.log(`  proxy / simulator throughput:    ${(proxy.requestsPerSec / simulator.requestsPerSec).toFixed(2)}×`);
 
   console.log(`\nSuperfone's deliveries to the notification receiver (unique records, no matching START):`);

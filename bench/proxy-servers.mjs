@@ -1,13 +1,14 @@
 // The servers bench/proxy.ts measures, in a process of their own so the load generator does
 // not share their CPU: the simulator, the proxy in front of it, a bare pass-through, and a
-// server that holds connections and does nothing else.
+// server that holds connections and does nothing else. Plain JavaScript running the built
+// package (`npm run build` first), as production runs it: no TypeScript loader in the way.
 import { Agent as HttpAgent, createServer, get as httpGet } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { hardenNodeServer } from '../src/server/node-adapter.js';
-import { superfoneListener } from '../src/server/node-proxy.js';
-import { startSuperfoneSimulator } from '../src/simulator/simulator-server.js';
+import { hardenNodeServer, superfoneListener } from '../dist/server/node.js';
+import { DEFAULT_AGENTS, startSuperfoneSimulator } from '../dist/simulator/index.js';
 
-const upstream = await startSuperfoneSimulator({ apiKey: 'bench-key' });
+/** The agents bench/proxy.ts calls as (200, a busy team), each with the app online: every call succeeds. */
+const benchAgents = Array.from({ length: 200 }, (_, agent) => ({ number: `+9198765${String(10000 + agent)}`, name: `Agent ${agent}`, appOnline: true }));
+const upstream = await startSuperfoneSimulator({ apiKey: 'bench-key', agents: [...DEFAULT_AGENTS, ...benchAgents] });
 // The proxy as the CLI serves it: body read up to the limit, timeouts, every guard.
 const proxy = superfoneListener({
   apiKey: 'bench-key',
@@ -35,7 +36,7 @@ const notified = superfoneListener({
 
 /** Memory after full collections, a second apart, so garbage and freed pages have gone back. */
 async function memory() {
-  const gc = (globalThis as { gc?: () => void }).gc;
+  const gc = globalThis.gc;
   for (let round = 0; round < 3; round++) {
     gc?.();
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -58,9 +59,9 @@ const idleServer = createServer(() => {});
 
 // The least a proxy can do: read the body, forward a GET with the key, relay the answer.
 const passThrough = createServer(async (req, res) => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<string, string>;
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  const body = JSON.parse(Buffer.concat(chunks).toString() || '{}');
   const url = `${upstream.apiBase}/customer/click-2-call?${new URLSearchParams(body)}`;
   const answer = await fetch(url, { headers: { 'X-API-Key': 'bench-key' } });
   res.writeHead(answer.status, { 'Content-Type': 'application/json' });
@@ -70,13 +71,13 @@ const passThrough = createServer(async (req, res) => {
 // The same, reaching upstream as the proxy does on Node: node:http with kept-alive connections.
 const keepAlive = new HttpAgent({ keepAlive: true });
 const passThroughHttp = createServer(async (req, res) => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<string, string>;
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  const body = JSON.parse(Buffer.concat(chunks).toString() || '{}');
   const url = new URL(`${upstream.apiBase}/customer/click-2-call?${new URLSearchParams(body)}`);
   httpGet(url, { headers: { 'X-API-Key': 'bench-key' }, agent: keepAlive }, (answer) => {
-    const parts: Buffer[] = [];
-    answer.on('data', (part: Buffer) => parts.push(part));
+    const parts = [];
+    answer.on('data', (part) => parts.push(part));
     answer.on('end', () => {
       res.writeHead(answer.statusCode ?? 502, { 'Content-Type': 'application/json' });
       res.end(Buffer.concat(parts));
@@ -84,9 +85,9 @@ const passThroughHttp = createServer(async (req, res) => {
   });
 });
 
-const listen = async (server: ReturnType<typeof createServer>) => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const listen = async (server) => {
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${server.address().port}`;
 };
 
 const urls = {
