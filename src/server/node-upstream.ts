@@ -12,7 +12,7 @@ import type { UpstreamAnswer, UpstreamSend } from './superfone-client.js';
  */
 export function nodeUpstream(): UpstreamSend {
   const agents = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) };
-  return (url, headers, { timeoutMs, maxBytes }) =>
+  return (endpoint, query, headers, { timeoutMs, maxBytes }) =>
     new Promise<UpstreamAnswer>((resolve) => {
       let settled = false;
       const settle = (answer: UpstreamAnswer) => {
@@ -21,9 +21,19 @@ export function nodeUpstream(): UpstreamSend {
         clearTimeout(timer);
         resolve(answer);
       };
-      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-      const agent = url.protocol === 'https:' ? agents['https:'] : agents['http:'];
-      const request = send(url, { method: 'GET', headers, agent }, (response: IncomingMessage) => {
+      const secure = endpoint.protocol === 'https:';
+      const send = secure ? httpsRequest : httpRequest;
+      // Options, not a URL: node:http would turn a URL into these on every call.
+      const options = {
+        method: 'GET',
+        protocol: endpoint.protocol,
+        hostname: endpoint.hostname.startsWith('[') ? endpoint.hostname.slice(1, -1) : endpoint.hostname,
+        port: endpoint.port || undefined,
+        path: `${endpoint.pathname}?${query}`,
+        headers,
+        agent: secure ? agents['https:'] : agents['http:'],
+      };
+      const request = send(options, (response: IncomingMessage) => {
         const answered = { kind: 'answered', status: response.statusCode ?? 0, retryAfter: headerLine(response.headers['retry-after']) } as const;
         readNodeBody(response, maxBytes).then(
           (body) => {

@@ -16,7 +16,7 @@ import { FollowedCalls } from './notifications/followed-calls.js';
 import { DEFAULT_PENDING_TTL_MS, DeliveriesSeen, PendingCalls, type CallMatch } from './notifications/pending-calls.js';
 import { methodNotAllowed, placeCall, type AuthorizeResult, type CallPlacing } from './place-call.js';
 import { createRouter } from './routes.js';
-import { fetchUpstream, type UpstreamSend } from './superfone-client.js';
+import { clickToCallEndpoint, fetchUpstream, type UpstreamSend } from './superfone-client.js';
 import { receiveDelivery, type DeliveryHandling } from './webhook-route.js';
 
 export const DEFAULT_API_BASE = 'https://prod-api.superfone.co.in/superfone/api';
@@ -177,7 +177,7 @@ export function createProxy(options: SuperfoneProxyOptions, upstream?: UpstreamS
     rateLimits: options.rateLimits === false ? null : new CallRateLimits(store, options.rateLimits),
     breaker: options.circuitBreaker === false ? null : new CircuitBreaker(options.circuitBreaker),
     client: {
-      apiBase: options.apiBase ?? DEFAULT_API_BASE,
+      endpoint: clickToCallEndpoint(options.apiBase ?? DEFAULT_API_BASE),
       apiKey,
       timeoutMs,
       // Called unbound: workerd's fetch throws "Illegal invocation" when called as a method of another object.

@@ -11,17 +11,23 @@ export type UpstreamAnswer =
   | { kind: 'unreachable' };
 
 /**
- * Sends one GET and reads at most `maxBytes` of the answer, giving up after `timeoutMs`.
- * Never follows a redirect (it would carry the key to wherever it points). Fetch everywhere;
- * on Node, node:http, which costs less per call.
+ * Sends one GET to `endpoint` with `query` and reads at most `maxBytes` of the answer,
+ * giving up after `timeoutMs`. Never follows a redirect (it would carry the key to wherever
+ * it points). Fetch everywhere; on Node, node:http, which costs less per call.
  */
-export type UpstreamSend = (url: URL, headers: Record<string, string>, options: { timeoutMs: number; maxBytes: number }) => Promise<UpstreamAnswer>;
+export type UpstreamSend = (endpoint: URL, query: string, headers: Record<string, string>, options: { timeoutMs: number; maxBytes: number }) => Promise<UpstreamAnswer>;
 
 export interface SuperfoneClientConfig {
-  apiBase: string;
+  /** The click-to-call endpoint under the API base, parsed once when the proxy is made. */
+  endpoint: URL;
   apiKey: string;
   timeoutMs: number;
   send: UpstreamSend;
+}
+
+/** The click-to-call endpoint under an API base. */
+export function clickToCallEndpoint(apiBase: string): URL {
+  return new URL(`${apiBase.replace(/\/+$/, '')}${CLICK_TO_CALL_PATH}`);
 }
 
 export interface UpstreamCall {
@@ -39,15 +45,16 @@ export type UpstreamResult =
   | { kind: 'timeout' }
   | { kind: 'unreachable' };
 
-/** The request URL: numbers go through URLSearchParams, so `+` leaves as `%2B` and nothing adds a parameter. */
+/** The query: every value percent-encoded, so `+` leaves as `%2B` and nothing adds a parameter. */
+export function clickToCallQuery(call: UpstreamCall): string {
+  return `customer_number=${encodeURIComponent(call.customerNumber)}&user_number=${encodeURIComponent(call.agentNumber)}&call_action=${encodeURIComponent(call.action)}`;
+}
+
+/** The request URL, as the proxy sends it. */
 export function buildClickToCallUrl(apiBase: string, call: UpstreamCall): URL {
-  const query = new URLSearchParams({
-    customer_number: call.customerNumber,
-    user_number: call.agentNumber,
-    call_action: call.action,
-  });
-  // One parse per call: the base is checked to be a URL when the proxy is made.
-  return new URL(`${apiBase.replace(/\/+$/, '')}${CLICK_TO_CALL_PATH}?${query}`);
+  const url = clickToCallEndpoint(apiBase);
+  url.search = clickToCallQuery(call);
+  return url;
 }
 
 /**
@@ -56,7 +63,8 @@ export function buildClickToCallUrl(apiBase: string, call: UpstreamCall): URL {
  */
 export async function callSuperfone(config: SuperfoneClientConfig, call: UpstreamCall): Promise<UpstreamResult> {
   const answer = await config.send(
-    buildClickToCallUrl(config.apiBase, call),
+    config.endpoint,
+    clickToCallQuery(call),
     { 'X-API-Key': config.apiKey, Accept: 'application/json' },
     { timeoutMs: config.timeoutMs, maxBytes: MAX_UPSTREAM_BODY_BYTES },
   );
@@ -67,12 +75,12 @@ export async function callSuperfone(config: SuperfoneClientConfig, call: Upstrea
 
 /** The transport for any runtime with the Fetch API. */
 export function fetchUpstream(fetchFunction: typeof fetch): UpstreamSend {
-  return async (url, headers, { timeoutMs, maxBytes }) => {
+  return async (endpoint, query, headers, { timeoutMs, maxBytes }) => {
     // A controller and a timer cost a twentieth of AbortSignal.timeout() on Node 20.
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      const response = await fetchFunction(url, { method: 'GET', headers, redirect: 'manual', signal: controller.signal });
+      const response = await fetchFunction(`${endpoint.href}?${query}`, { method: 'GET', headers, redirect: 'manual', signal: controller.signal });
       const declared = response.headers.get('content-length');
       // A length within the limit is held to by the HTTP client (more bytes are an error): read
       // it in one go. Otherwise, or without one, read chunk by chunk and stop at the limit.

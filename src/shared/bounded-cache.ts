@@ -8,9 +8,11 @@
 export function boundedCache<Value>(limit: number, compute: (key: string) => Value): (key: string) => Value {
   let current = new Map<string, Value>();
   let previous = new Map<string, Value>();
+  // One lookup per generation (no compute here returns `undefined`; a kept `null` is computed again).
   return (key) => {
-    if (current.has(key)) return current.get(key)!;
-    const value = previous.has(key) ? previous.get(key)! : compute(key);
+    const kept = current.get(key);
+    if (kept !== undefined) return kept;
+    const value = previous.get(key) ?? compute(key);
     if (current.size >= limit) {
       previous = current;
       current = new Map();
