@@ -1,7 +1,6 @@
-import { expect, fixture, html } from '@open-wc/testing';
-import type { SuperfoneClickToCall } from '../../src/index.js';
-import { ASHA, until } from './helpers.js';
-import { fillRows } from './detection-helpers.js';
+import { expect } from '@open-wc/testing';
+import { addRowsAndScan, detectingTable } from './detection-helpers.js';
+import { until } from './helpers.js';
 
 /**
  * Parsing thousands of numbers off screen is the biggest part of detection's work on a big
@@ -20,14 +19,9 @@ describe('detection searches off-screen text in a worker', () => {
       }
     };
     try {
-      const scope = await fixture<SuperfoneClickToCall>(html`<superfone-click-to-call detect agent-number=${ASHA}><table><tbody></tbody></table></superfone-click-to-call>`);
-      const body = scope.querySelector('tbody')!;
-      fillRows(body, 0, 2000);
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      await scope.scanComplete();
-      fillRows(body, 2000, 1000);
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      await scope.scanComplete();
+      const { scope, body } = await detectingTable();
+      await addRowsAndScan(scope, body, 0, 2000);
+      await addRowsAndScan(scope, body, 2000, 1000);
       expect(started.filter((url) => url.includes('number-search-worker'))).to.have.length(1);
       expect(scope.scanStats!.numbersFound).to.equal(3000);
       const last = body.rows[2999]!;

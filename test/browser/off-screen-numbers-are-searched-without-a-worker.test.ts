@@ -1,7 +1,6 @@
-import { expect, fixture, html } from '@open-wc/testing';
-import type { SuperfoneClickToCall } from '../../src/index.js';
-import { ASHA, until } from './helpers.js';
-import { fillRows } from './detection-helpers.js';
+import { expect } from '@open-wc/testing';
+import { addRowsAndScan, detectingTable } from './detection-helpers.js';
+import { until } from './helpers.js';
 
 /**
  * Where no worker can run (a bundler that does not ship it, a CSP without `worker-src`, the
@@ -19,11 +18,8 @@ describe('detection without a worker', () => {
       }
     };
     try {
-      const scope = await fixture<SuperfoneClickToCall>(html`<superfone-click-to-call detect agent-number=${ASHA}><table><tbody></tbody></table></superfone-click-to-call>`);
-      const body = scope.querySelector('tbody')!;
-      fillRows(body, 0, 5000);
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      await scope.scanComplete();
+      const { scope, body } = await detectingTable();
+      await addRowsAndScan(scope, body, 0, 5000);
       expect(tried).to.equal(1);
       expect(scope.scanStats!.numbersFound).to.equal(5000);
       for (const row of [body.rows[2500]!, body.rows[4999]!]) {

@@ -251,14 +251,19 @@ export class PageScanner {
   #slice(budgetMs: number, step: () => boolean): void {
     const sliceStart = performance.now();
     do {
-      const pending = this.#observer.takeRecords();
-      if (pending.length > 0) this.#onMutations(pending);
+      this.#catchUpWithPage();
       if (this.#stopped || !step()) break;
       this.#observer.takeRecords();
     } while (performance.now() - sliceStart < budgetMs);
     const slice = performance.now() - sliceStart;
     this.stats.slices += 1;
     this.stats.longestSliceMs = Math.max(this.stats.longestSliceMs, slice);
+  }
+
+  /** Handles the page's own changes so far, before the scanner changes the DOM itself. */
+  #catchUpWithPage(): void {
+    const pending = this.#observer.takeRecords();
+    if (pending.length > 0) this.#onMutations(pending);
   }
 
   #settle(): void {
@@ -396,8 +401,7 @@ export class PageScanner {
     const [from, to] = nearScreen(this.#unmarked, ({ text }) => boxOfText(text));
     if (from === to) return;
     const near = this.#unmarked.splice(from, to - from);
-    const pending = this.#observer.takeRecords();
-    if (pending.length > 0) this.#onMutations(pending);
+    this.#catchUpWithPage();
     for (const { text, data, numbers } of near) {
       // Changed since it was searched: the change queued it again.
       if (text.isConnected && text.data === data && !this.#families.has(text) && !this.#isInsideSkipped(text)) this.#mark(text, numbers);
@@ -467,17 +471,11 @@ export class PageScanner {
 
   /** Wraps the link in a control; a mark's family then holds the control in its place. */
   #activate(link: HTMLAnchorElement, e164: string): HTMLElementTagNameMap['superfone-call-button'] | null {
-    const pending = this.#observer.takeRecords();
-    if (pending.length > 0) this.#onMutations(pending);
+    this.#catchUpWithPage();
     if (!link.isConnected) return null;
     const control = wrapInControl(link, e164);
     this.#made.add(control);
-    const head = this.#pieceHeads.get(link);
-    const family = head && this.#families.get(head);
-    if (head && family?.includes(link)) {
-      family[family.indexOf(link)] = control;
-      this.#pieceHeads.set(control, head);
-    }
+    this.#replacePiece(link, control);
     this.#observer.takeRecords();
     this.stats.controlsMade += 1;
     return control;
@@ -497,6 +495,15 @@ export class PageScanner {
       if (node instanceof Element) this.#made.delete(node);
       node.remove();
     }
+  }
+
+  /** A piece now stands in the page as `replacement` (a mark made a control, or plain text again): its family holds that instead. */
+  #replacePiece(piece: ChildNode, replacement: ChildNode): void {
+    const head = this.#pieceHeads.get(piece);
+    const family = head && this.#families.get(head);
+    if (!head || !family?.includes(piece)) return;
+    family[family.indexOf(piece)] = replacement;
+    this.#pieceHeads.set(replacement, head);
   }
 
   /** Whether a head's family still stands right after it, as the split left it. */
@@ -574,12 +581,7 @@ export class PageScanner {
       const wrapper = control && this.#made.has(control) ? control : mark;
       wrapper.replaceWith(...mark.childNodes);
       this.#made.delete(wrapper);
-      const head = this.#pieceHeads.get(wrapper);
-      const family = head && this.#families.get(head);
-      if (head && family?.includes(wrapper)) {
-        family[family.indexOf(wrapper)] = text;
-        this.#pieceHeads.set(text, head);
-      }
+      this.#replacePiece(wrapper, text);
     }
     this.#jobs.push({ kind: 'text', text });
   }
