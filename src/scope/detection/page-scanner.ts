@@ -4,6 +4,7 @@ import { adoptMarkStyles, clickedCallLink, DETECTED, isMark, makeMark, wrapInCon
 import { findPhoneNumbers, type FoundNumber } from './find-phone-numbers.js';
 import { boxOfText, nearScreen } from './near-screen.js';
 import { searchInWorker, workerAvailable } from './number-search.js';
+import { OffScreenNumbers, type FoundOffScreen } from './off-screen-numbers.js';
 import { Fifo, idleTime, yieldToMain } from './work-queue.js';
 
 export interface ScanOptions {
@@ -61,12 +62,6 @@ const WALK_BATCH = 64;
 const WORKER_BATCH = 2_000;
 
 type Job = { kind: 'walk'; root: Element | ShadowRoot; walker: TreeWalker; skipped: ReadonlySet<Element> } | { kind: 'text'; text: Text };
-interface Unmarked {
-  text: Text;
-  /** The text as searched: marks go in only if it still reads so. */
-  data: string;
-  numbers: readonly FoundNumber[];
-}
 
 /**
  * Finds phone numbers in the text under a root and marks each with a `tel:` link around its
@@ -109,13 +104,10 @@ export class PageScanner {
   #collected: Text[] = [];
   readonly #onScreen = new Fifo<Text>();
   readonly #offScreen = new Fifo<Text>();
-  /** Numbers found off screen, in document order, marked as they come near it. */
-  #unmarked: Unmarked[] = [];
-  #unmarkedInOrder = true;
+  /** Numbers found off screen, marked as they come near it. */
+  readonly #offScreenFound = new OffScreenNumbers((near) => this.#markFound(near));
   /** The first off-screen text of each batch sorted, where document order may break. */
   readonly #batchStarts = new WeakSet<Text>();
-  #newBatch = false;
-  #markingScheduled = false;
   /** Batches of off-screen text the worker is searching now. */
   #inWorker = 0;
   #running = false;
@@ -139,8 +131,8 @@ export class PageScanner {
     adoptMarkStyles(this.#root.getRootNode() as Document | ShadowRoot);
     this.#root.addEventListener('click', this.#onClick);
     // Scrolling anywhere (the page or a container: capture sees both) may bring numbers near.
-    document.addEventListener('scroll', this.#scheduleMarking, { capture: true, passive: true });
-    window.addEventListener('resize', this.#scheduleMarking, { passive: true });
+    document.addEventListener('scroll', this.#offScreenFound.schedule, { capture: true, passive: true });
+    window.addEventListener('resize', this.#offScreenFound.schedule, { passive: true });
     this.#observe(this.#root);
     this.#enqueueSubtree(this.#root);
   }
@@ -149,11 +141,11 @@ export class PageScanner {
     this.#stopped = true;
     this.#observer.disconnect();
     this.#root.removeEventListener('click', this.#onClick);
-    document.removeEventListener('scroll', this.#scheduleMarking, { capture: true });
-    window.removeEventListener('resize', this.#scheduleMarking);
+    document.removeEventListener('scroll', this.#offScreenFound.schedule, { capture: true });
+    window.removeEventListener('resize', this.#offScreenFound.schedule);
     this.#jobs = [];
     this.#collected = [];
-    this.#unmarked = [];
+    this.#offScreenFound.clear();
     // Detection off: the page gets its own text nodes back, whole.
     for (const root of this.#observedRoots) {
       for (const piece of root.querySelectorAll(`[${DETECTED}]`)) {
@@ -230,10 +222,10 @@ export class PageScanner {
       } else if (this.#offScreen.size > 0 && this.#sendToWorker()) {
         continue;
       } else if (this.#offScreen.size > 0) {
-        const found = this.#unmarked.length;
+        const found = this.#offScreenFound.size;
         this.#slice(await idleTime(), () => this.#searchOffScreenStep());
         // Scrolled while searching: what is near the screen now is marked now.
-        if (this.#unmarked.length > found) this.#scheduleMarking();
+        if (this.#offScreenFound.size > found) this.#offScreenFound.schedule();
       } else {
         break;
       }
@@ -336,16 +328,16 @@ export class PageScanner {
       (found) => {
         if (this.#stopped) return;
         this.stats.textNodesSearched += texts.length;
-        const before = this.#unmarked.length;
+        const before = this.#offScreenFound.size;
         // A batch may come back after others were found: its order against them is checked once.
-        this.#newBatch = true;
+        this.#offScreenFound.startBatch();
         texts.forEach((text, index) => {
           const numbers = found[index]!;
           this.stats.numbersFound += numbers.length;
           // Changed while in the worker: the change queued it again.
           if (text.data === data[index]) this.#found(text, numbers);
         });
-        if (this.#unmarked.length > before) this.#scheduleMarking();
+        if (this.#offScreenFound.size > before) this.#offScreenFound.schedule();
       },
       () => {
         // No worker after all: the main thread searches these too, after what is queued.
@@ -368,39 +360,15 @@ export class PageScanner {
     return true;
   }
 
-  /** Keeps numbers found off screen, in document order, for marking when they come near it. */
+  /** Keeps numbers found off screen for marking when they come near it. */
   #found(text: Text, numbers: readonly FoundNumber[]): void {
-    if (this.#batchStarts.has(text)) {
-      this.#batchStarts.delete(text);
-      this.#newBatch = true;
-    }
-    if (numbers.length > 0) {
-      const last = this.#unmarked.at(-1);
-      if (this.#newBatch && last && !(last.text.compareDocumentPosition(text) & Node.DOCUMENT_POSITION_FOLLOWING)) this.#unmarkedInOrder = false;
-      this.#newBatch = false;
-      this.#unmarked.push({ text, data: text.data, numbers });
-    }
+    if (this.#batchStarts.delete(text)) this.#offScreenFound.startBatch();
+    this.#offScreenFound.add(text, numbers);
   }
 
-  readonly #scheduleMarking = (): void => {
-    if (this.#markingScheduled || this.#unmarked.length === 0) return;
-    this.#markingScheduled = true;
-    requestAnimationFrame(() => {
-      this.#markingScheduled = false;
-      if (!this.#stopped) this.#markNearScreen();
-    });
-  };
-
-  /** Marks the numbers found off screen that are now near it: one relayout for all of them. */
-  #markNearScreen(): void {
-    // In document order, which the search for what is near the screen relies on.
-    if (!this.#unmarkedInOrder) {
-      this.#unmarked.sort((a, b) => (a.text.compareDocumentPosition(b.text) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
-      this.#unmarkedInOrder = true;
-    }
-    const [from, to] = nearScreen(this.#unmarked, ({ text }) => boxOfText(text));
-    if (from === to) return;
-    const near = this.#unmarked.splice(from, to - from);
+  /** Marks numbers found off screen that came near it. */
+  #markFound(near: FoundOffScreen[]): void {
+    if (this.#stopped) return;
     this.#catchUpWithPage();
     for (const { text, data, numbers } of near) {
       // Changed since it was searched: the change queued it again.
