@@ -271,7 +271,7 @@ export class SuperfoneCallButton extends LitElement {
         aria-describedby=${message ? 'message' : nothing}
         @click=${this.#onPrimaryClick}
       >
-        ${this.#indicator(kind)}<span>${label}</span>
+        ${this.#indicator(kind)}${label}
       </button>
       ${offerEnd
         ? html`<button part="button end" class="end" @click=${() => void this.#session.end('user')}>${hangUpIcon}<span>End call</span></button>`
@@ -303,6 +303,8 @@ export class SuperfoneCallButton extends LitElement {
     const messageClass = `message ${this.#session.state === 'error' || this.#readiness?.ok === false ? 'error' : 'info'}`;
     // No white space between the tags: in running text it would swallow the space after a
     // detected number in innerText and in copied text.
-    return html`<span part="base" class="base">${controls}<span part="message" id="message" class=${messageClass}>${message}</span><span role="status" aria-live="polite" class="visually-hidden">${this.#session.announcement}</span></span>`;
+    // The message only when there is one: most of a table's controls have none.
+    const messagePart = message ? html`<span part="message" id="message" class=${messageClass}>${message}</span>` : nothing;
+    return html`<span part="base" class="base">${controls}${messagePart}<span role="status" aria-live="polite" class="visually-hidden">${this.#session.announcement}</span></span>`;
   }
 }

@@ -73,7 +73,8 @@ export function liveRegionText(element: SuperfoneCallButton): string {
 }
 
 export function visibleMessage(element: SuperfoneCallButton): string {
-  return element.shadowRoot!.querySelector('[part="message"]')!.textContent!.trim();
+  // Rendered only when there is a message.
+  return element.shadowRoot!.querySelector('[part="message"]')?.textContent?.trim() ?? '';
 }
 
 /** Resolves with every event of `name` seen on `document` while `action` runs. */
