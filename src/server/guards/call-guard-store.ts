@@ -35,7 +35,7 @@ const MEMORY_ENTRIES_LIMIT = 100_000;
 
 /** The default: everything in this process's memory; entries expire with their window. */
 export function memoryStore(): CallGuardStore {
-  const locks = new Map<string, { token: string; expiresAt: number }>();
+  const locks = new Map<string, { expiresAt: number }>();
   const entries = new Map<string, { value: string | string[]; expiresAt: number }>();
   const channels = new Map<string, Set<(message: string) => void>>();
   const live = (key: string) => {
@@ -54,10 +54,11 @@ export function memoryStore(): CallGuardStore {
       const now = Date.now();
       const held = locks.get(key);
       if (held && held.expiresAt > now) return null;
-      const mine = { token: lockToken(), expiresAt: now + ttlMs };
+      // The holder is this very object: no token to draw, and a stale holder's release finds another.
+      const mine = { expiresAt: now + ttlMs };
       locks.set(key, mine);
       return async () => {
-        if (locks.get(key)?.token === mine.token) locks.delete(key);
+        if (locks.get(key) === mine) locks.delete(key);
       };
     },
     async put(key, value, ttlMs, options = {}) {
