@@ -184,7 +184,10 @@ export class SuperfoneCallButton extends LitElement {
     this.setAttribute('state', this.#session.state);
     this.toggleAttribute('invalid', this.invalid);
     this.toggleAttribute('agent-busy', this.#session.busyWith !== null);
-    if (this.inline) this.#slottedLink()?.setAttribute('aria-description', this.#primaryControl().name);
+    const link = this.#slottedLink();
+    // A mark detection made is ours to name ("End call with …" while the call is on); the
+    // page's own link keeps its name, and hears the action as its description.
+    if (link) link.setAttribute(link.hasAttribute('data-superfone-detected') ? 'aria-label' : 'aria-description', this.#primaryControl().name);
   }
 
   #settings() {

@@ -59,7 +59,7 @@ describe('detection: numbers in text and links become call links', () => {
     );
   });
 
-  it('a detected number is a link the page can style; Tab reaches it and Enter calls, with focus kept on it', async () => {
+  it('a detected number is a link named "Call <number>" the page can style; Tab reaches it and Enter calls, with focus kept on it', async () => {
     const style = document.createElement('style');
     style.textContent = 'a[data-superfone-detected] { color: rgb(1, 2, 3); }';
     document.head.append(style);
@@ -68,6 +68,7 @@ describe('detection: numbers in text and links become call links', () => {
     try {
       const scope = await detectingScope(html`<p>Mobile: 98450 12345</p>`);
       const [mark] = detected(scope);
+      expect(mark!.getAttribute('aria-label')).to.equal('Call 98450 12345');
       expect(getComputedStyle(mark!).color).to.equal('rgb(1, 2, 3)');
       await expect(scope).to.be.accessible();
       before.textContent = 'before';
@@ -82,6 +83,7 @@ describe('detection: numbers in text and links become call links', () => {
       control = controlOf(mark!);
       expect(control.getAttribute('state')).to.equal('active');
       expect(document.activeElement === mark, 'focus stays on the number').to.equal(true);
+      expect(mark!.getAttribute('aria-label'), 'named for what it does now').to.equal('End call with 98450 12345');
       await expect(scope).to.be.accessible();
     } finally {
       await control?.end();

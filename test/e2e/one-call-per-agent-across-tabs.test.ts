@@ -96,12 +96,11 @@ describe('one active call per agent, across tabs and reloads, in the demo', () =
     const page = await openTab();
     const notes = page.locator('.note').first();
     // A detected number is a link; clicked, it becomes a control that shows the call.
-    await notes.getByRole('link', { name: '098450 12345' }).click();
-    const control = notes.locator('superfone-call-button', { hasText: '098450 12345' });
-    await control.and(page.locator('[state="active"]')).waitFor();
+    await notes.getByRole('link', { name: 'Call 098450 12345' }).click();
+    await notes.getByRole('link', { name: 'End call with 098450 12345' }).waitFor();
     await page.locator('#phone-screen', { hasText: 'On a call with +91 98450 12345' }).waitFor();
-    await notes.getByRole('link', { name: '098450 12345' }).click();
-    await control.and(page.locator('[state="idle"]')).waitFor();
+    await notes.getByRole('link', { name: 'End call with 098450 12345' }).click();
+    await notes.getByRole('link', { name: 'Call 098450 12345' }).waitFor();
 
     // Nothing but phone numbers became call links in the notes.
     const detectedInNote = await notes.locator('a[data-superfone-detected]').allTextContents();
@@ -114,8 +113,8 @@ describe('one active call per agent, across tabs and reloads, in the demo', () =
     await page.locator('#phone-screen', { hasText: 'idle' }).waitFor();
 
     await page.locator('#load-leads').click();
-    await page.locator('#leads').getByRole('link', { name: '99000 23456' }).waitFor();
-    const shadowNumber = page.locator('demo-legacy-card').getByRole('link', { name: '022-2345 6789' });
+    await page.locator('#leads').getByRole('link', { name: 'Call 99000 23456' }).waitFor();
+    const shadowNumber = page.locator('demo-legacy-card').getByRole('link', { name: 'Call 022-2345 6789' });
     await shadowNumber.waitFor();
   });
 });

@@ -11,10 +11,12 @@
 export const DETECTED = 'data-superfone-detected';
 export const CALL_LINK = 'a[href^="tel:" i], a[href^="callto:" i]';
 
-export function makeMark(e164: string): HTMLAnchorElement {
+/** A mark for a number as the page writes it: named "Call <number>", so what is heard says what it does. */
+export function makeMark(e164: string, written: string): HTMLAnchorElement {
   const mark = document.createElement('a');
   mark.setAttribute('href', `tel:${e164}`);
   mark.setAttribute(DETECTED, '');
+  mark.setAttribute('aria-label', `Call ${written}`);
   return mark;
 }
 

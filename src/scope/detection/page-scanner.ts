@@ -403,7 +403,7 @@ export class PageScanner {
       const digits = text.splitText(number.start);
       this.#searched.add(after);
       this.#searched.add(digits);
-      const mark = makeMark(number.e164);
+      const mark = makeMark(number.e164, digits.data);
       this.#made.add(mark);
       digits.before(mark);
       mark.append(digits);
