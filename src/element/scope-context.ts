@@ -26,17 +26,42 @@ export const scopeContext = createContext<ScopeSettings | undefined>(Symbol('sup
  */
 export function consumeScopeSettings(host: ReactiveElement, property: string, receive: (settings: ScopeSettings | undefined) => void): void {
   let current: ScopeSettings | undefined;
-  // Registers itself with the host; nothing else holds it.
-  new ContextConsumer(host, {
-    context: scopeContext,
-    subscribe: true,
-    callback: (value) => {
-      const old = current;
-      current = value;
-      receive(value);
-      host.requestUpdate(property, old);
-    },
+  let asked = false;
+  const ask = () => {
+    if (asked) return;
+    asked = true;
+    // Registers itself with the host (and asks at once if the host is connected); nothing else holds it.
+    new ContextConsumer(host, {
+      context: scopeContext,
+      subscribe: true,
+      callback: (value) => {
+        const old = current;
+        current = value;
+        receive(value);
+        host.requestUpdate(property, old);
+      },
+    });
+  };
+  if (scopeSeen) return ask();
+  // Until a scope is on the page there is nobody to ask: a table of a thousand controls
+  // would send a thousand context requests for the document to keep. They ask once one is.
+  host.addController({
+    hostConnected: () => (scopeSeen ? ask() : waitingForScope.set(host, ask)),
+    hostDisconnected: () => waitingForScope.delete(host),
   });
+}
+
+/** Whether a scope has connected in this page yet. */
+let scopeSeen = false;
+const waitingForScope = new Map<ReactiveElement, () => void>();
+
+/** Called by a scope as it connects: from then on controls ask for their scope, and those waiting ask now. */
+export function scopeAppeared(): void {
+  if (scopeSeen) return;
+  scopeSeen = true;
+  const waiting = [...waitingForScope.values()];
+  waitingForScope.clear();
+  for (const ask of waiting) ask();
 }
 
 /** An attribute or property value as a setting: empty text is "not set". */

@@ -3,7 +3,7 @@ import { LitElement, css, html, type PropertyValues } from 'lit';
 import type { PageScanner } from './detection/page-scanner.js';
 import { loadPhoneNumbers } from '../element/phone-numbers.js';
 import { DEFAULT_COUNTRY } from '../shared/protocol.js';
-import { attachContextRoot, consumeScopeSettings, durationSetting, inheritSettings, scopeContext, textSetting, UNSET, type ScopeSettings } from '../element/scope-context.js';
+import { attachContextRoot, consumeScopeSettings, durationSetting, inheritSettings, scopeAppeared, scopeContext, textSetting, UNSET, type ScopeSettings } from '../element/scope-context.js';
 
 /**
  * Wraps CRM content and carries the settings every call control inside it shares. With
@@ -94,6 +94,8 @@ export class SuperfoneClickToCall extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // Its provider listens now: controls that connected before any scope ask for theirs.
+    scopeAppeared();
     // Moved in the page: detection stopped on disconnect and starts again here.
     if (this.hasUpdated && this.detect) this.#startDetection();
   }
