@@ -39,8 +39,8 @@ function isExpired(record: ActiveCallRecord, now: number): boolean {
   return now > limit;
 }
 
-export class ActiveCalls extends EventTarget {
-  /** Every control on the page listens; a Set costs less per control than an event listener each. */
+export class ActiveCalls {
+  /** Every control on the page watches; a Set costs less per control than an event listener each. */
   readonly #watchers = new Set<() => void>();
   readonly #storage: Storage | null;
   readonly #channel: BroadcastChannel | null;
@@ -48,7 +48,6 @@ export class ActiveCalls extends EventTarget {
   #memory: Records | null = null;
 
   constructor(storage: Storage | null, channel: BroadcastChannel | null) {
-    super();
     this.#storage = storage;
     this.#channel = channel;
     this.#channel?.addEventListener('message', (event: MessageEvent<Message>) => {
@@ -100,7 +99,6 @@ export class ActiveCalls extends EventTarget {
 
   #changed(): void {
     for (const watcher of [...this.#watchers]) watcher();
-    this.dispatchEvent(new Event('change'));
   }
 
   /** Forgets the cached copy, so the next read sees storage as it is now. */

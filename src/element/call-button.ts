@@ -16,6 +16,9 @@ import {
 
 export type { CallState } from './call-session.js';
 
+/** On links detection made (and on the controls made from them): a slotted link with it is the control's own to name. */
+export const DETECTED_ATTRIBUTE = 'data-superfone-detected';
+
 const phoneIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z"/></svg>`;
 const spinner = html`<span class="spinner" aria-hidden="true"></span>`;
 const hangUpIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M12 9c-1.6 0-3.15.25-4.6.72v3.1a1 1 0 0 1-.56.9 11.5 11.5 0 0 0-2.66 1.85 1 1 0 0 1-1.4 0L.29 13.08a1 1 0 0 1 0-1.41A16.9 16.9 0 0 1 12 7a16.9 16.9 0 0 1 11.71 4.67 1 1 0 0 1 0 1.41l-2.49 2.49a1 1 0 0 1-1.4 0 11.3 11.3 0 0 0-2.67-1.85 1 1 0 0 1-.56-.9v-3.1A15 15 0 0 0 12 9z"/></svg>`;
@@ -187,7 +190,7 @@ export class SuperfoneCallButton extends LitElement {
     const link = this.#slottedLink();
     // A mark detection made is ours to name ("End call with …" while the call is on); the
     // page's own link keeps its name, and hears the action as its description.
-    if (link) link.setAttribute(link.hasAttribute('data-superfone-detected') ? 'aria-label' : 'aria-description', this.#primaryControl().name);
+    if (link) link.setAttribute(link.hasAttribute(DETECTED_ATTRIBUTE) ? 'aria-label' : 'aria-description', this.#primaryControl().name);
   }
 
   #settings() {

@@ -1,7 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { CallAction, CallRequestBody, ErrorCode } from '../shared/protocol.js';
+import type { CallAction, CallRequestBody, CallSummary, ErrorCode } from '../shared/protocol.js';
 import { activeCalls, agentKeyFor, type ActiveCallRecord } from './active-calls.js';
-import type { CallSummary } from '../shared/protocol.js';
 import { sendCallRequest, type CallOutcome } from './call-client.js';
 import { createCallEvent, type CallEndReason, type CallStartDetail } from './call-events.js';
 import type { Readiness } from './call-readiness.js';

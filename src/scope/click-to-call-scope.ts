@@ -66,7 +66,7 @@ export class SuperfoneClickToCall extends LitElement {
   /** Seconds after which calls started inside end automatically. */
   maxDuration: number | null = null;
 
-  /** Finds phone numbers and `tel:` links in the content and makes them call controls. */
+  /** Marks the phone numbers in the content as `tel:` links, and makes those and the content's own `tel:` links place calls. */
   detect = false;
 
   /** Extra CSS selectors whose content detection leaves alone. */

@@ -54,25 +54,25 @@ export async function callEvents(exchange: Exchange, callId: string, clientKey: 
     release();
     return statusUnavailable(exchange, error);
   }
+  const close = () => {
+    watching.stop();
+    release();
+  };
   const current = early ?? watching.status;
   if (!current) {
-    release();
+    close();
     return exchange.refuse(NO_SUCH_CALL);
   }
   const lastEventId = Number(exchange.request.header('last-event-id')) || 0;
   if (current.state === 'ended' && lastEventId >= current.version) {
-    watching.stop();
-    release();
+    close();
     return exchange.finish({ status: 204, headers: {}, body: null }, 'ok');
   }
   const body = callEventStream(
     current,
     lastEventId,
     (onStatus) => (listener = onStatus),
-    () => {
-      watching.stop();
-      release();
-    },
+    close,
     { heartbeatMs: parts.heartbeatMs, maxStreamMs: parts.maxStreamMs, signal: exchange.request.signal },
   );
   return exchange.finish({ status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8', 'x-accel-buffering': 'no' }, body }, 'ok');

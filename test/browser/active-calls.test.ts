@@ -1,5 +1,15 @@
-import { expect, oneEvent } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import { activeCalls, ActiveCalls, agentKeyFor, STALE_AFTER_MS, STORAGE_KEY, type ActiveCallRecord } from '../../src/element/active-calls.js';
+
+/** Resolves at the next change the record of calls hears, here or from another tab. */
+function nextChange(calls: ActiveCalls): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = calls.watch(() => {
+      stop();
+      resolve();
+    });
+  });
+}
 
 /** A Storage of its own, so these tests do not touch the page's real record of calls. */
 function memoryStorage(): Storage {
@@ -47,11 +57,11 @@ describe('the record of active calls shared by tabs', () => {
     const here = new ActiveCalls(memoryStorage(), new BroadcastChannel(name));
     const thereStorage = memoryStorage();
     const there = new ActiveCalls(thereStorage, new BroadcastChannel(name));
-    const changed = new Promise((resolve) => there.addEventListener('change', resolve, { once: true }));
+    const changed = nextChange(there);
     here.set(record());
     await changed;
     expect(there.get('+919876543210')?.notificationId).to.equal(1);
-    const cleared = new Promise((resolve) => there.addEventListener('change', resolve, { once: true }));
+    const cleared = nextChange(there);
     here.clear('+919876543210', 1);
     await cleared;
     expect(there.get('+919876543210')).to.equal(undefined);
@@ -98,7 +108,7 @@ describe('the page’s shared record, without BroadcastChannel', () => {
     const frame = document.createElement('iframe');
     document.body.append(frame);
     try {
-      const changed = oneEvent(calls, 'change');
+      const changed = nextChange(calls);
       const written = record({ agentKey: key, agentNumber: '+919812345600', notificationId: 99 });
       frame.contentWindow!.localStorage.setItem(STORAGE_KEY, JSON.stringify({ [key]: written }));
       await changed;

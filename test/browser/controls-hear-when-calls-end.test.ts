@@ -18,94 +18,79 @@ function recordEvents() {
 }
 
 describe('controls hear when their calls really end (Superfone’s notifications, through the proxy)', () => {
-  beforeEach(() => simulator.reset());
+  let events: ReturnType<typeof recordEvents>;
+  beforeEach(() => {
+    events = recordEvents();
+    return simulator.reset();
+  });
+  afterEach(() => events.stop());
 
   it('active → completed: the control is idle again, says how long the call lasted, and the CRM gets the record', async () => {
     await simulator.outcome({ kind: 'answered', answerAfterMs: 50, talkMs: 1_200 });
-    const events = recordEvents();
-    try {
-      const element = await callButton('+918000000101');
-      primaryButton(element).click();
-      await until(() => element.state === 'active', 'the call to start');
-      expect(activeCalls().get(ASHA)?.callId).to.match(/^[A-Za-z0-9_-]{22}$/);
-      await until(() => element.state === 'idle', 'the record to end the call');
-      expect(visibleMessage(element)).to.equal('Call ended · 1 s');
-      expect(liveRegionText(element)).to.equal('Call ended · 1 s');
-      expect(primaryButton(element).textContent!.trim()).to.equal('Call');
-      expect(activeCalls().get(ASHA), 'the agent is free again in every tab').to.equal(undefined);
-      const ended = events.of('superfone-call-ended');
-      expect(ended.map((event) => (event.detail as CallEndedDetail).reason)).to.deep.equal(['completed']);
-      const [completed] = events.of('superfone-call-completed');
-      const detail = completed!.detail as CallCompletedDetail;
-      expect(detail.customerNumber).to.equal('+918000000101');
-      expect(detail.agentNumber).to.equal(ASHA);
-      expect(detail.record.status).to.equal('answered');
-      expect(detail.record.durationSec).to.equal(1);
-      expect(detail.record.customerNumber).to.equal('+918000000101');
-      expect(detail.record.recordingUrl).to.match(/^https:\/\//);
-      expect(detail.notificationId).to.equal(events.of('superfone-call-started')[0]!.detail.notificationId);
-      expect(detail).not.to.have.nested.property('record.raw');
-    } finally {
-      events.stop();
-    }
+    const element = await callButton('+918000000101');
+    primaryButton(element).click();
+    await until(() => element.state === 'active', 'the call to start');
+    expect(activeCalls().get(ASHA)?.callId).to.match(/^[A-Za-z0-9_-]{22}$/);
+    await until(() => element.state === 'idle', 'the record to end the call');
+    expect(visibleMessage(element)).to.equal('Call ended · 1 s');
+    expect(liveRegionText(element)).to.equal('Call ended · 1 s');
+    expect(primaryButton(element).textContent!.trim()).to.equal('Call');
+    expect(activeCalls().get(ASHA), 'the agent is free again in every tab').to.equal(undefined);
+    const ended = events.of('superfone-call-ended');
+    expect(ended.map((event) => (event.detail as CallEndedDetail).reason)).to.deep.equal(['completed']);
+    const [completed] = events.of('superfone-call-completed');
+    const detail = completed!.detail as CallCompletedDetail;
+    expect(detail.customerNumber).to.equal('+918000000101');
+    expect(detail.agentNumber).to.equal(ASHA);
+    expect(detail.record.status).to.equal('answered');
+    expect(detail.record.durationSec).to.equal(1);
+    expect(detail.record.customerNumber).to.equal('+918000000101');
+    expect(detail.record.recordingUrl).to.match(/^https:\/\//);
+    expect(detail.notificationId).to.equal(events.of('superfone-call-started')[0]!.detail.notificationId);
+    expect(detail).not.to.have.nested.property('record.raw');
   });
 
   it('missed: "No answer", reason missed', async () => {
     await simulator.outcome({ kind: 'missed', ringMs: 300 });
-    const events = recordEvents();
-    try {
-      const element = await callButton('+918000000102');
-      primaryButton(element).click();
-      await until(() => events.of('superfone-call-completed').length === 1, 'the record');
-      expect(element.state).to.equal('idle');
-      expect(visibleMessage(element)).to.equal('No answer');
-      expect(events.of('superfone-call-ended').map((event) => event.detail.reason)).to.deep.equal(['missed']);
-      expect(events.of('superfone-call-completed')[0]!.detail.record.status).to.equal('missed');
-    } finally {
-      events.stop();
-    }
+    const element = await callButton('+918000000102');
+    primaryButton(element).click();
+    await until(() => events.of('superfone-call-completed').length === 1, 'the record');
+    expect(element.state).to.equal('idle');
+    expect(visibleMessage(element)).to.equal('No answer');
+    expect(events.of('superfone-call-ended').map((event) => event.detail.reason)).to.deep.equal(['missed']);
+    expect(events.of('superfone-call-completed')[0]!.detail.record.status).to.equal('missed');
   });
 
   it('End clicked first: one superfone-call-ended (user), then the record still arrives as superfone-call-completed', async () => {
     await simulator.outcome({ kind: 'answered', answerAfterMs: 20, talkMs: null });
-    const events = recordEvents();
-    try {
-      const element = await callButton('+918000000103');
-      primaryButton(element).click();
-      await until(() => element.state === 'active', 'the call to start');
-      await new Promise((resolve) => setTimeout(resolve, 1_100));
-      await element.end();
-      expect(element.state).to.equal('idle');
-      await until(() => events.of('superfone-call-completed').length === 1, 'the record after End');
-      expect(events.of('superfone-call-ended').map((event) => event.detail.reason)).to.deep.equal(['program']);
-      const record = events.of('superfone-call-completed')[0]!.detail.record;
-      expect(record.status).to.equal('answered');
-      expect(record.durationSec).to.be.at.least(1);
-      expect(visibleMessage(element)).to.match(/^Call ended · \d+ s$/);
-    } finally {
-      events.stop();
-    }
+    const element = await callButton('+918000000103');
+    primaryButton(element).click();
+    await until(() => element.state === 'active', 'the call to start');
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await element.end();
+    expect(element.state).to.equal('idle');
+    await until(() => events.of('superfone-call-completed').length === 1, 'the record after End');
+    expect(events.of('superfone-call-ended').map((event) => event.detail.reason)).to.deep.equal(['program']);
+    const record = events.of('superfone-call-completed')[0]!.detail.record;
+    expect(record.status).to.equal('answered');
+    expect(record.durationSec).to.be.at.least(1);
+    expect(visibleMessage(element)).to.match(/^Call ended · \d+ s$/);
   });
 
   it('a page reloaded mid-call catches up through the stored call id', async () => {
     await simulator.outcome({ kind: 'answered', answerAfterMs: 20, talkMs: 1_000 });
-    const events = recordEvents();
-    try {
-      const first = await callButton('+918000000104');
-      primaryButton(first).click();
-      await until(() => first.state === 'active', 'the call to start');
-      // The page goes away; what survives a reload is localStorage.
-      first.remove();
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
-      activeCalls().reload();
-      expect(activeCalls().get(ASHA), 'the record is still there: nobody was listening').to.not.equal(undefined);
-      const reloaded = await callButton('+918000000104');
-      await until(() => reloaded.state === 'idle' && events.of('superfone-call-completed').length === 1, 'the reloaded control to catch up');
-      expect(visibleMessage(reloaded)).to.equal('Call ended · 1 s');
-      expect(activeCalls().get(ASHA)).to.equal(undefined);
-    } finally {
-      events.stop();
-    }
+    const first = await callButton('+918000000104');
+    primaryButton(first).click();
+    await until(() => first.state === 'active', 'the call to start');
+    // The page goes away; what survives a reload is localStorage.
+    first.remove();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    activeCalls().reload();
+    expect(activeCalls().get(ASHA), 'the record is still there: nobody was listening').to.not.equal(undefined);
+    const reloaded = await callButton('+918000000104');
+    await until(() => reloaded.state === 'idle' && events.of('superfone-call-completed').length === 1, 'the reloaded control to catch up');
+    expect(visibleMessage(reloaded)).to.equal('Call ended · 1 s');
+    expect(activeCalls().get(ASHA)).to.equal(undefined);
   });
 
   it('another control showing the agent busy is free again when the record arrives', async () => {
@@ -120,40 +105,30 @@ describe('controls hear when their calls really end (Superfone’s notifications
 
   it('one number shown twice: both controls go idle, the page hears of the end once, from the control that placed the call', async () => {
     await simulator.outcome({ kind: 'missed', ringMs: 300 });
-    const events = recordEvents();
-    try {
-      const placing = await callButton('+918000000109');
-      const twin = await callButton('+918000000109');
-      primaryButton(placing).click();
-      await until(() => twin.state === 'active', 'the twin to adopt the call');
-      await until(() => placing.state === 'idle' && twin.state === 'idle', 'both to hear the end');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(events.of('superfone-call-ended').length).to.equal(1);
-      expect(events.of('superfone-call-completed').length).to.equal(1);
-      expect(events.of('superfone-call-completed')[0]!.target).to.equal(placing);
-      expect(visibleMessage(twin)).to.equal('No answer');
-    } finally {
-      events.stop();
-    }
+    const placing = await callButton('+918000000109');
+    const twin = await callButton('+918000000109');
+    primaryButton(placing).click();
+    await until(() => twin.state === 'active', 'the twin to adopt the call');
+    await until(() => placing.state === 'idle' && twin.state === 'idle', 'both to hear the end');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(events.of('superfone-call-ended').length).to.equal(1);
+    expect(events.of('superfone-call-completed').length).to.equal(1);
+    expect(events.of('superfone-call-completed')[0]!.target).to.equal(placing);
+    expect(visibleMessage(twin)).to.equal('No answer');
   });
 
   it('detected numbers in <superfone-click-to-call detect> behave the same', async () => {
     await simulator.outcome({ kind: 'answered', answerAfterMs: 20, talkMs: 600 });
-    const events = recordEvents();
-    try {
-      const scope = await fixture(html`<superfone-click-to-call detect agent-number=${VIKRAM} proxy-url=${TEST_ROUTES.proxy}><p>Call Priya on 080000 00107 today</p></superfone-click-to-call>`);
-      await until(() => scope.querySelector('a[data-superfone-detected]') !== null, 'detection');
-      // The agent clicks the number: it becomes a control, which places the call.
-      scope.querySelector<HTMLAnchorElement>('a[data-superfone-detected]')!.click();
-      const control = scope.querySelector('superfone-call-button') as SuperfoneCallButton;
-      await until(() => control.state === 'active', 'the call to start');
-      expect(control.state).to.equal('active');
-      await until(() => control.state === 'idle', 'the record');
-      expect(events.of('superfone-call-completed')[0]!.detail.record.agentNumber).to.equal(VIKRAM);
-      expect(activeCalls().get(agentKeyFor(VIKRAM, TEST_ROUTES.proxy))).to.equal(undefined);
-    } finally {
-      events.stop();
-    }
+    const scope = await fixture(html`<superfone-click-to-call detect agent-number=${VIKRAM} proxy-url=${TEST_ROUTES.proxy}><p>Call Priya on 080000 00107 today</p></superfone-click-to-call>`);
+    await until(() => scope.querySelector('a[data-superfone-detected]') !== null, 'detection');
+    // The agent clicks the number: it becomes a control, which places the call.
+    scope.querySelector<HTMLAnchorElement>('a[data-superfone-detected]')!.click();
+    const control = scope.querySelector('superfone-call-button') as SuperfoneCallButton;
+    await until(() => control.state === 'active', 'the call to start');
+    expect(control.state).to.equal('active');
+    await until(() => control.state === 'idle', 'the record');
+    expect(events.of('superfone-call-completed')[0]!.detail.record.agentNumber).to.equal(VIKRAM);
+    expect(activeCalls().get(agentKeyFor(VIKRAM, TEST_ROUTES.proxy))).to.equal(undefined);
   });
 
   it('without EventSource the control asks for its call’s status instead', async () => {

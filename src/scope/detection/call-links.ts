@@ -7,9 +7,10 @@
  * `<superfone-call-button>` that places the call and shows its state.
  */
 
-/** Set on marks and on the controls made from them. */
-export const DETECTED = 'data-superfone-detected';
-export const CALL_LINK = 'a[href^="tel:" i], a[href^="callto:" i]';
+import { DETECTED_ATTRIBUTE as DETECTED } from '../../element/call-button.js';
+
+export { DETECTED };
+const CALL_LINK = 'a[href^="tel:" i], a[href^="callto:" i]';
 
 /** A mark for a number as the page writes it: named "Call <number>", so what is heard says what it does. */
 export function makeMark(e164: string, written: string): HTMLAnchorElement {

@@ -66,8 +66,9 @@ type Job = { kind: 'walk'; root: Element | ShadowRoot; walker: TreeWalker; skipp
 /**
  * Finds phone numbers in the text under a root and marks each with a `tel:` link around its
  * own text, without changing what the page reads. Numbers on or near the screen are
- * searched and marked first; the rest are searched in idle time and marked as scrolling
- * brings them near, so a big table is relaid out once, not once per batch of marks. One
+ * searched and marked first; the rest are searched in a worker (or in idle time where none
+ * runs) and marked as scrolling brings them near, so a big table is relaid out once, not
+ * once per batch of marks. One
  * click handler on the root makes a mark, or any `tel:`/`callto:` link, a call control when
  * the agent activates it. Content added or changed later is picked up by a
  * MutationObserver; only changed nodes are processed.
@@ -314,13 +315,11 @@ export class PageScanner {
       this.#searched.add(text);
       texts.push(text);
     }
-    const data = texts.map((text) => text.data);
     if (texts.length === 0) return true;
+    const data = texts.map((text) => text.data);
     const reply = searchInWorker(data, this.#options.defaultCountry);
     if (!reply) {
-      for (const text of texts) this.#searched.delete(text);
-      this.#batchStarts.add(texts[0]!);
-      this.#offScreen.push(texts);
+      this.#searchHere(texts);
       return false;
     }
     this.#inWorker += 1;
@@ -339,18 +338,21 @@ export class PageScanner {
         });
         if (this.#offScreenFound.size > before) this.#offScreenFound.schedule();
       },
-      () => {
-        // No worker after all: the main thread searches these too, after what is queued.
-        for (const text of texts) this.#searched.delete(text);
-        this.#batchStarts.add(texts[0]!);
-        this.#offScreen.push(texts);
-      },
+      // No worker after all: the main thread searches these too.
+      () => this.#searchHere(texts),
     ).finally(() => {
       this.#inWorker -= 1;
       this.#run();
       this.#settle();
     });
     return true;
+  }
+
+  /** Gives text taken for the worker back to the main thread's idle search, after what is queued. */
+  #searchHere(texts: Text[]): void {
+    for (const text of texts) this.#searched.delete(text);
+    this.#batchStarts.add(texts[0]!);
+    this.#offScreen.push(texts);
   }
 
   #searchOffScreenStep(): boolean {
