@@ -7,9 +7,8 @@
  * `<superfone-call-button>` that places the call and shows its state.
  */
 
-import { DETECTED_ATTRIBUTE as DETECTED } from '../../element/call-button.js';
-
-export { DETECTED };
+/** Set on marks and on the controls made from them (the element reads it too, by name). */
+export const DETECTED = 'data-superfone-detected';
 const CALL_LINK = 'a[href^="tel:" i], a[href^="callto:" i]';
 
 /** A mark for a number as the page writes it: named "Call <number>", so what is heard says what it does. */
