@@ -11,6 +11,7 @@ if (!isServer) {
 export { SuperfoneCallButton, type CallState } from './element/call-button.js';
 export { SuperfoneClickToCall } from './scope/click-to-call-scope.js';
 export type { ScopeSettings } from './element/scope-context.js';
+export { registerMessages, type CallButtonMessages, type MessageOverrides } from './element/messages.js';
 export * from './element/call-events.js';
 // Types, and the two defaults the element uses anyway: other values would weigh on every
 // page; `superfone-call-button/proxy` exports them all.

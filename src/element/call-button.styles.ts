@@ -1,18 +1,11 @@
 import { css } from 'lit';
 
+// Each custom property's default is given where it is used, not declared on :host: so a
+// page can set one on any ancestor (a theme on <body>), not only on the element itself.
 export const callButtonStyles = css`
   :host {
-    --superfone-call-button-start-background: #0a7d33;
-    --superfone-call-button-end-background: #c62828;
-    --superfone-call-button-busy-background: #5f6368;
-    --superfone-call-button-color: #ffffff;
-    --superfone-call-button-error-color: #b3261e;
-    --superfone-call-button-focus-ring: #1a56db;
-    --superfone-call-button-radius: 6px;
-    --superfone-call-button-font-size: 0.875rem;
-
     display: inline-block;
-    font-size: var(--superfone-call-button-font-size);
+    font-size: var(--superfone-call-button-font-size, 0.875rem);
     line-height: 1.25;
     vertical-align: middle;
   }
@@ -35,25 +28,25 @@ export const callButtonStyles = css`
     min-height: 2em;
     padding: 0.25em 0.75em;
     border: none;
-    border-radius: var(--superfone-call-button-radius);
-    background: var(--superfone-call-button-start-background);
-    color: var(--superfone-call-button-color);
+    border-radius: var(--superfone-call-button-radius, 6px);
+    background: var(--superfone-call-button-start-background, #0a7d33);
+    color: var(--superfone-call-button-color, #ffffff);
     font: inherit;
     font-weight: 600;
     cursor: pointer;
   }
 
   button:focus-visible {
-    outline: 3px solid var(--superfone-call-button-focus-ring);
+    outline: 3px solid var(--superfone-call-button-focus-ring, #1a56db);
     outline-offset: 2px;
   }
 
   button.end {
-    background: var(--superfone-call-button-end-background);
+    background: var(--superfone-call-button-end-background, #c62828);
   }
 
   button.busy {
-    background: var(--superfone-call-button-busy-background);
+    background: var(--superfone-call-button-busy-background, #5f6368);
     cursor: progress;
   }
 
@@ -92,17 +85,13 @@ export const callButtonStyles = css`
   }
 
   .message {
-    color: var(--superfone-call-button-error-color);
+    color: var(--superfone-call-button-error-color, #b3261e);
     max-width: 32em;
   }
 
   .message.info {
     color: inherit;
     opacity: 0.8;
-  }
-
-  .message:empty {
-    display: none;
   }
 
   :host([inline]) {
@@ -127,7 +116,7 @@ export const callButtonStyles = css`
   }
 
   button.inline:focus-visible {
-    outline: 2px solid var(--superfone-call-button-focus-ring);
+    outline: 2px solid var(--superfone-call-button-focus-ring, #1a56db);
     outline-offset: 2px;
     border-radius: 2px;
   }
@@ -140,7 +129,7 @@ export const callButtonStyles = css`
     display: inline-flex;
     margin-inline-start: 0.2em;
     vertical-align: -0.1em;
-    color: var(--superfone-call-button-start-background);
+    color: var(--superfone-call-button-start-background, #0a7d33);
   }
 
   .indicator svg,
@@ -150,7 +139,7 @@ export const callButtonStyles = css`
   }
 
   .indicator.end {
-    color: var(--superfone-call-button-end-background);
+    color: var(--superfone-call-button-end-background, #c62828);
   }
 
   /* Inline, a note would cover the page's text: it shows on hover and focus, errors always. */

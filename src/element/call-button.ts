@@ -2,6 +2,8 @@ import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResul
 import { callButtonStyles } from './call-button.styles.js';
 import type { Readiness } from './call-readiness.js';
 import { CallSession, type CallState } from './call-session.js';
+import { catalogue, catalogueLanguage, loadCatalogue, wordsFor, type CallButtonMessages, type MessageOverrides } from './messages.js';
+import { languageOf, watchLanguage } from './page-language.js';
 import { displayNumber, loadPhoneNumbers, loadPhoneNumbersWhenIdle, phoneNumbers, whenPhoneNumbersLoad } from './phone-numbers.js';
 import {
   attachContextRoot,
@@ -22,6 +24,13 @@ export type { CallState } from './call-session.js';
  * lazy chunk makes esbuild split a shared chunk, ~250 bytes more on every page.
  */
 const DETECTED_ATTRIBUTE = 'data-superfone-detected';
+
+/**
+ * The only words a control needs before any catalogue has loaded: an English control renders
+ * at once, unchecked and idle, and its catalogue comes with number handling. A control in
+ * another language waits for its catalogue before its first render, so it never flashes English.
+ */
+const FIRST_WORDS: Pick<CallButtonMessages, 'call' | 'callNumber'> = { call: 'Call', callNumber: (number) => `Call ${number}` };
 
 const phoneIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z"/></svg>`;
 const spinner = html`<span class="spinner" aria-hidden="true"></span>`;
@@ -76,6 +85,7 @@ export class SuperfoneCallButton extends LitElement {
     maxDuration: { attribute: 'max-duration', type: Number },
     disabled: { type: Boolean, reflect: true },
     inline: { type: Boolean, reflect: true },
+    messages: { attribute: false },
   };
 
   /** Registers the element under `tagName` unless something already did. */
@@ -87,6 +97,9 @@ export class SuperfoneCallButton extends LitElement {
   /** The numbers as last checked; `null` until number handling has loaded. */
   #readiness: Readiness | null = null;
   #stopWaitingForNumbers: (() => void) | null = null;
+  /** The catalogue this control speaks from: its page language's, as `lang` says. */
+  #language = 'en';
+  #stopWatchingLanguage: (() => void) | null = null;
   /** Settings set on this element; unset ones come from the scope, then the defaults. */
   #own: ScopeSettings = UNSET;
   /** The call: starting, following and ending it. The element renders and wires. */
@@ -94,8 +107,28 @@ export class SuperfoneCallButton extends LitElement {
 
   /** Loads number handling if needed, and checks this control's numbers with it. */
   async checkNumbersNow(): Promise<void> {
-    await loadPhoneNumbers();
+    await Promise.all([loadPhoneNumbers(), loadCatalogue(this.#language)]);
     this.#checkNumbers();
+  }
+
+  /**
+   * Words to use instead of the language's own, for this control: any keys of
+   * `CallButtonMessages`, over the scope's `messages`, over the catalogue.
+   */
+  messages: MessageOverrides | null = null;
+
+  /**
+   * The words this control speaks now. Always there once numbers are checked: English comes
+   * with number handling, another language before the first render.
+   * @internal
+   */
+  get words(): CallButtonMessages {
+    return wordsFor(this.#language, this.scope?.messages, this.messages)!;
+  }
+
+  /** The language tag of the catalogue in use, for `Intl`. @internal */
+  get language(): string {
+    return this.#language;
   }
 
   /** The nearest scope's settings (a controller, not a decorator: less code on every page). */
@@ -176,11 +209,27 @@ export class SuperfoneCallButton extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     if (!this.#readiness) this.#stopWaitingForNumbers = whenPhoneNumbersLoad(() => this.#checkNumbers());
+    this.#language = catalogueLanguage(languageOf(this));
+    this.#stopWatchingLanguage = watchLanguage(() => this.#languageMayHaveChanged());
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#stopWaitingForNumbers?.();
+    this.#stopWatchingLanguage?.();
+  }
+
+  #languageMayHaveChanged(): void {
+    this.#language = catalogueLanguage(languageOf(this));
+    this.requestUpdate();
+  }
+
+  /** Renders only once the words for what it shows are here: no flash of English on a Hindi page. */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const language = this.#language;
+    const firstWordsWillDo = language === 'en' && this.#readiness === null && this.#session.state === 'idle';
+    if (catalogue(language) || firstWordsWillDo) return super.scheduleUpdate();
+    return loadCatalogue(language).then(() => super.scheduleUpdate());
   }
 
   protected override firstUpdated(): void {
@@ -192,9 +241,23 @@ export class SuperfoneCallButton extends LitElement {
     this.toggleAttribute('invalid', this.invalid);
     this.toggleAttribute('agent-busy', this.#session.busyWith !== null);
     const link = this.#slottedLink();
-    // A mark detection made is ours to name ("End call with …" while the call is on); the
-    // page's own link keeps its name, and hears the action as its description.
-    if (link) link.setAttribute(link.hasAttribute(DETECTED_ATTRIBUTE) ? 'aria-label' : 'aria-description', this.#primaryControl().name);
+    if (link) this.#describeLink(link);
+  }
+
+  /**
+   * A slotted link is the control: a mark detection made is ours to name ("End call with
+   * …" while the call is on); the page's own link keeps its name ("Call Rahul") and hears
+   * only the state as its description, never the action again. The message (an error, how
+   * the call went) is described on both, since the link cannot point into this shadow root.
+   */
+  #describeLink(link: HTMLAnchorElement): void {
+    const { kind, label, name } = this.#primaryControl();
+    const detected = link.hasAttribute(DETECTED_ATTRIBUTE);
+    if (detected) link.setAttribute('aria-label', name);
+    const state = detected || kind === 'start' ? '' : kind === 'end' ? this.words.callInProgress : label;
+    const description = [state, this.#message()].filter(Boolean).join(' ');
+    if (description) link.setAttribute('aria-description', description);
+    else link.removeAttribute('aria-description');
   }
 
   #settings() {
@@ -230,6 +293,14 @@ export class SuperfoneCallButton extends LitElement {
   /** What the main control is right now: its look, its visible label and its accessible name. */
   #primaryControl(): { kind: 'start' | 'end' | 'busy'; label: string; name: string } {
     const readiness = this.#readiness;
+    // Before the numbers are checked an English control may render with its first words only.
+    if (readiness === null && this.#session.state === 'idle' && !catalogue(this.#language)) {
+      const shown = this.inline ? this.textContent?.trim() : '';
+      const customer = shown || this.customerNumber.trim();
+      const words = { ...FIRST_WORDS, ...this.scope?.messages, ...this.messages };
+      return { kind: 'start', label: words.call, name: customer ? words.callNumber(customer) : words.call };
+    }
+    const words = this.words;
     // Before the numbers are checked, the control is this customer's as the page wrote the number.
     const sameCustomer = readiness === null || (readiness.ok && (!this.#session.call || this.#session.call.customerNumber === readiness.call.customerNumber));
     // Inline, the name repeats the number as the page shows it, so what is seen is what is heard.
@@ -238,27 +309,31 @@ export class SuperfoneCallButton extends LitElement {
     const customer = shown || (sameCustomer ? checked : displayNumber(this.#session.call?.customerNumber ?? ''));
     switch (this.#session.state) {
       case 'starting':
-        return { kind: 'busy', label: 'Calling…', name: `Calling ${customer}…` };
+        return { kind: 'busy', label: words.calling, name: words.callingNumber(customer) };
       case 'ending':
-        return { kind: 'busy', label: 'Ending…', name: `Ending the call with ${customer}…` };
+        return { kind: 'busy', label: words.ending, name: words.endingCallWith(customer) };
       case 'active':
-        return { kind: 'end', label: 'End call', name: `End call with ${customer}` };
+        return { kind: 'end', label: words.endCall, name: words.endCallWith(customer) };
       case 'error':
         return this.#session.failedAction === 'END'
-          ? { kind: 'end', label: 'End call', name: `End call with ${customer}` }
-          : { kind: 'start', label: 'Try again', name: `Try again: call ${customer}` };
+          ? { kind: 'end', label: words.endCall, name: words.endCallWith(customer) }
+          : { kind: 'start', label: words.tryAgain, name: words.tryAgainCall(customer) };
       case 'idle':
-        return { kind: 'start', label: 'Call', name: readiness?.ok === false || !customer ? 'Call' : `Call ${customer}` };
+        return { kind: 'start', label: words.call, name: readiness?.ok === false || !customer ? words.call : words.callNumber(customer) };
     }
   }
 
   /** The message to show, if any: an error, the agent's other call, or why the number is unusable. */
   #message(): string {
+    const readiness = this.#readiness;
+    // Nothing to say before the numbers are checked: no error, no call, no words needed.
+    if (readiness === null && this.#session.state === 'idle') return '';
     if (this.#session.state === 'error') return this.#session.errorMessage;
-    if (this.#readiness?.ok === false) return this.#readiness.reason;
-    if (this.#session.busyWith && this.#session.state === 'idle') {
-      return `On a call with ${displayNumber(this.#session.busyWith.customerNumber)}: end it to call someone else.`;
+    if (readiness?.ok === false) {
+      const { problem } = readiness;
+      return problem.kind === 'noCustomerNumber' ? this.words.noCustomerNumber : this.words[problem.kind](problem.written);
     }
+    if (this.#session.busyWith && this.#session.state === 'idle') return this.words.busyWith(displayNumber(this.#session.busyWith.customerNumber));
     return this.#session.state === 'idle' ? this.#session.outcome : '';
   }
 
@@ -272,23 +347,10 @@ export class SuperfoneCallButton extends LitElement {
     const unavailable = kind === 'start' && (this.#readiness?.ok === false || (this.#session.busyWith !== null && this.#session.state === 'idle'));
     const offerEnd = this.#session.state === 'error' && this.#session.failedAction === 'START' && this.#session.call !== null;
     const offerEndBusy = this.#session.busyWith !== null && this.#session.state === 'idle';
-    return html`<button
-        part="button ${kind}"
-        class=${kind}
-        ?disabled=${this.disabled && kind === 'start'}
-        aria-disabled=${kind === 'busy' || unavailable ? 'true' : 'false'}
-        aria-label=${name}
-        aria-describedby=${message ? 'message' : nothing}
-        @click=${this.#onPrimaryClick}
-      >
-        ${this.#indicator(kind)}${label}
-      </button>
-      ${offerEnd
-        ? html`<button part="button end" class="end" @click=${() => void this.#session.end('user')}>${hangUpIcon}<span>End call</span></button>`
-        : nothing}
-      ${offerEndBusy
-        ? html`<button part="button end" class="end" @click=${this.#onEndBusyCall}>${hangUpIcon}<span>End current call</span></button>`
-        : nothing}`;
+    // Written without line breaks: template text is shipped as it is written, unminified.
+    return html`<button part="button ${kind}" class=${kind} ?disabled=${this.disabled && kind === 'start'} aria-disabled=${kind === 'busy' || unavailable ? 'true' : 'false'} aria-label=${name} aria-describedby=${message ? 'message' : nothing} @click=${this.#onPrimaryClick}>${this.#indicator(kind)}${label}</button>${
+      offerEnd ? html`<button part="button end" class="end" @click=${() => void this.#session.end('user')}>${hangUpIcon}<span>${this.words.endCall}</span></button>` : nothing
+    }${offerEndBusy ? html`<button part="button end" class="end" @click=${this.#onEndBusyCall}>${hangUpIcon}<span>${this.words.endCurrentCall}</span></button>` : nothing}`;
   }
 
   #renderInline(message: string) {
@@ -297,14 +359,7 @@ export class SuperfoneCallButton extends LitElement {
     if (this.#slottedLink()) {
       return html`<slot></slot><span class="indicator ${kind}" aria-hidden="true">${this.#indicator(kind)}</span>`;
     }
-    return html`<button
-      part="number ${kind}"
-      class="inline ${kind}"
-      aria-disabled=${kind === 'busy' || unavailable ? 'true' : 'false'}
-      aria-label=${name}
-      aria-describedby=${message ? 'message' : nothing}
-      @click=${this.#onPrimaryClick}
-    ><slot></slot><span class="indicator ${kind}">${this.#indicator(kind)}</span></button>`;
+    return html`<button part="number ${kind}" class="inline ${kind}" aria-disabled=${kind === 'busy' || unavailable ? 'true' : 'false'} aria-label=${name} aria-describedby=${message ? 'message' : nothing} @click=${this.#onPrimaryClick}><slot></slot><span class="indicator ${kind}">${this.#indicator(kind)}</span></button>`;
   }
 
   override render() {

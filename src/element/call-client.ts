@@ -1,15 +1,27 @@
-import { NETWORK_ERROR_MESSAGE, NOTIFICATION_FAILED_MESSAGE, RATE_LIMITED_MESSAGE } from '../shared/error-messages.js';
 import {
   CALL_ID_PATTERN,
   isErrorBody,
   isSuperfoneSuccessBody,
   type CallRequestBody,
   type ErrorCode,
+  type ErrorDetail,
 } from '../shared/protocol.js';
 
-export type CallOutcome =
-  | { ok: true; notificationId: number; callId: string | null }
-  | { ok: false; code: ErrorCode; message: string; status: number };
+/**
+ * A failure is a code for the element to word in the page's language (the proxy's English
+ * message is for logs and other clients); `status` is the HTTP status, `0` when nothing answered.
+ */
+export type CallOutcome = { ok: true; notificationId: number; callId: string | null } | CallFailure;
+
+export interface CallFailure {
+  ok: false;
+  code: ErrorCode;
+  status: number;
+  /** Something other than the proxy answered. */
+  unexpected?: true;
+  /** What words the failure precisely: the proxy's detail, and `Retry-After` in seconds. */
+  detail?: ErrorDetail & { retryAfterSec?: number };
+}
 
 /**
  * POSTs one call request to the proxy and reads the answer into a `CallOutcome`.
@@ -31,7 +43,7 @@ export async function sendCallRequest(
     });
   } catch (error) {
     if (signal.aborted) throw error;
-    return failure('network_error', 0);
+    return { ok: false, code: 'network_error', status: 0 };
   }
 
   let payload: unknown;
@@ -45,28 +57,25 @@ export async function sendCallRequest(
   if (response.ok && isSuperfoneSuccessBody(payload)) {
     return payload.data.sentSuccess
       ? { ok: true, notificationId: payload.data.notificationID, callId: typeof payload.callId === 'string' && CALL_ID_PATTERN.test(payload.callId) ? payload.callId : null }
-      : failure('notification_failed', 502);
+      : { ok: false, code: 'notification_failed', status: 502 };
   }
   if (!response.ok && isErrorBody(payload)) {
-    return { ok: false, status: response.status, ...payload.error };
+    return { ok: false, code: payload.error.code, status: response.status, detail: detailOf(payload.error.detail, response.headers.get('Retry-After')) };
   }
   // Not our proxy's answer: a wrong proxy-url, or a gateway's error page in front of it.
-  if (response.status === 429) return failure('rate_limited', 429);
-  return {
-    ok: false,
-    code: 'network_error',
-    status: response.status,
-    message: `The calling service answered unexpectedly (HTTP ${response.status}). Ask your administrator to check the proxy address.`,
-  };
+  if (response.status === 429) return { ok: false, code: 'rate_limited', status: 429 };
+  return { ok: false, code: 'network_error', status: response.status, unexpected: true };
 }
 
-/** Failures the element finds itself, when the proxy's own answer is missing or not ours. */
-const OWN_FAILURES = {
-  network_error: NETWORK_ERROR_MESSAGE,
-  notification_failed: NOTIFICATION_FAILED_MESSAGE,
-  rate_limited: RATE_LIMITED_MESSAGE,
-} satisfies Partial<Record<ErrorCode, string>>;
-
-function failure(code: keyof typeof OWN_FAILURES, status: number): CallOutcome {
-  return { ok: false, code, status, message: OWN_FAILURES[code] };
+/** Only the detail fields this page knows, each of its type: the answer is not trusted further. */
+function detailOf(detail: unknown, retryAfter: string | null): CallFailure['detail'] {
+  const given = (typeof detail === 'object' && detail !== null ? detail : {}) as Record<string, unknown>;
+  const text = (value: unknown, pattern: RegExp) => (typeof value === 'string' && pattern.test(value) ? value : undefined);
+  const seconds = retryAfter !== null && /^\d{1,6}$/.test(retryAfter) ? Number(retryAfter) : undefined;
+  return {
+    missing: given.missing === 'agent_number' ? 'agent_number' : undefined,
+    country: text(given.country, /^[A-Z]{2}$/),
+    callingCode: text(given.callingCode, /^\d{1,3}$/),
+    retryAfterSec: seconds,
+  };
 }

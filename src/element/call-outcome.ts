@@ -1,25 +1,27 @@
 import type { CallSummary } from '../shared/protocol.js';
+import type { CallButtonMessages } from './messages.js';
 
-/** `4 min 12 s`, `7 s`: read the same by eye and by a screen reader. */
-export function spokenDuration(seconds: number): string {
+/** `4 min 12 sec`, `4 मि॰ 12 से॰`: minutes and seconds as the language writes them, by `Intl`. */
+export function spokenDuration(seconds: number, locale: string): string {
   const whole = Math.max(0, Math.round(seconds));
   const minutes = Math.floor(whole / 60);
   const rest = whole % 60;
-  if (minutes === 0) return `${rest} s`;
-  return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`;
+  const amount = (value: number, unit: 'minute' | 'second') => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short' }).format(value);
+  const parts = [...(minutes > 0 ? [amount(minutes, 'minute')] : []), ...(rest > 0 || minutes === 0 ? [amount(rest, 'second')] : [])];
+  return new Intl.ListFormat(locale, { type: 'unit', style: 'narrow' }).format(parts);
 }
 
 /** What happened to the call, in words an agent can use: shown beside the control and announced. */
-export function outcomeText(record: CallSummary): string {
+export function outcomeText(record: CallSummary, words: CallButtonMessages, locale: string): string {
   switch (record.status) {
     case 'missed':
-      return 'No answer';
+      return words.noAnswer;
     case 'busy':
-      return 'Customer busy';
+      return words.customerBusy;
     case 'failed':
-      return 'Call failed';
+      return words.callFailed;
     default:
-      return record.durationSec !== null && record.durationSec > 0 ? `Call ended · ${spokenDuration(record.durationSec)}` : 'Call ended';
+      return record.durationSec !== null && record.durationSec > 0 ? words.callEndedAfter(spokenDuration(record.durationSec, locale)) : words.callEnded;
   }
 }
 

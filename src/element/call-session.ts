@@ -1,10 +1,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CallAction, CallRequestBody, CallSummary, ErrorCode } from '../shared/protocol.js';
 import { activeCalls, agentKeyFor, type ActiveCallRecord } from './active-calls.js';
-import { sendCallRequest, type CallOutcome } from './call-client.js';
+import type { CallFailure, CallOutcome } from './call-client.js';
 import { createCallEvent, type CallEndReason, type CallStartDetail } from './call-events.js';
 import type { Readiness } from './call-readiness.js';
-import { displayNumber } from './phone-numbers.js';
+import type { CallButtonMessages } from './messages.js';
+import { displayNumber, loadPhoneNumbers, phoneNumbers } from './phone-numbers.js';
 
 export type CallState = 'idle' | 'starting' | 'active' | 'ending' | 'error';
 
@@ -42,7 +43,11 @@ export interface CallSessionHost extends ReactiveControllerHost, EventTarget {
   readonly proxyUrl: string;
   readonly maxDuration: number | null;
   readonly disabled: boolean;
-  /** Loads number handling if it has not loaded, and checks the numbers with it. */
+  /** The words for what the session announces and shows, in the control's language. */
+  readonly words: CallButtonMessages;
+  /** That language, for `Intl` (durations). */
+  readonly language: string;
+  /** Loads number handling (and the words) if they have not loaded, and checks the numbers. */
   checkNumbersNow(): Promise<void>;
 }
 
@@ -53,14 +58,15 @@ export interface CallSessionHost extends ReactiveControllerHost, EventTarget {
  */
 export class CallSession implements ReactiveController {
   state: CallState = 'idle';
-  errorMessage = '';
   announcement = '';
   /** The agent's call with another customer, when there is one. */
   busyWith: ActiveCallRecord | null = null;
   /** The action that failed, so "Try again" repeats it. */
   failedAction: CallAction = 'START';
-  /** What happened to the last call, from Superfone's record ("Call ended · 4 min 12 s"); shown while idle. */
-  outcome = '';
+  /** The failure shown, worded when shown: the page may change language meanwhile. */
+  #failure: CallFailure | null = null;
+  /** The last call's record, with what words it. */
+  #outcome: { record: CallSummary; word: (record: CallSummary, words: CallButtonMessages, locale: string) => string } | null = null;
 
   readonly #host: CallSessionHost;
   /** The numbers as last checked; `null` until number handling has loaded. */
@@ -80,6 +86,19 @@ export class CallSession implements ReactiveController {
     this.#host = host;
     this.#readiness = readiness;
     host.addController(this);
+  }
+
+  /** What the failure shown says to the agent: what happened and what to do. */
+  get errorMessage(): string {
+    const failure = this.#failure;
+    if (!failure) return '';
+    // A failure comes after a request, so number handling, which words it, has loaded.
+    return phoneNumbers()!.failureWords(failure, this.#host.words, this.#host.language);
+  }
+
+  /** What happened to the last call, from Superfone's record ("Call ended · 4 min 12 sec"); shown while idle. */
+  get outcome(): string {
+    return this.#outcome ? this.#outcome.word(this.#outcome.record, this.#host.words, this.#host.language) : '';
   }
 
   /** The call this control knows of, started here or adopted from another tab. */
@@ -134,8 +153,8 @@ export class CallSession implements ReactiveController {
       this.#controller = null;
       return;
     }
-    this.outcome = '';
-    this.#enter('starting', `Calling ${display}…`);
+    this.#outcome = null;
+    this.#enter('starting', this.#host.words.callingNumber(display));
     const outcome = await this.#send('START', { ...call, proxyUrl, notificationId: null, callId: null }, controller);
     if (!outcome) return this.#enter('idle', '');
     if (outcome.ok) {
@@ -151,7 +170,7 @@ export class CallSession implements ReactiveController {
         startedAt,
         endsAt: maxDuration === null ? null : startedAt + maxDuration * 1000,
       });
-      this.#becomeActive(`Your Superfone app is calling ${display}.`);
+      this.#becomeActive(this.#host.words.appIsCalling(display));
       this.#host.dispatchEvent(createCallEvent('superfone-call-started', { ...call, notificationId: outcome.notificationId }));
     } else {
       // Busy may be this control's own call from an earlier START of unknown outcome: keep End on offer.
@@ -169,8 +188,8 @@ export class CallSession implements ReactiveController {
     this.#controller = controller;
     this.#call = call;
     const stateBefore = this.state;
-    this.outcome = '';
-    this.#enter('ending', 'Ending the call…');
+    this.#outcome = null;
+    this.#enter('ending', this.#host.words.endingTheCall);
     const outcome = await this.#send('END', call, controller);
     if (!outcome) return this.#enter(stateBefore, '');
     if (outcome.ok) {
@@ -181,7 +200,8 @@ export class CallSession implements ReactiveController {
       const record = activeCalls().get(agentKeyFor(call.agentNumber, call.proxyUrl));
       if (record) activeCalls().clear(record.agentKey, record.notificationId);
       // The record may have come first: then it says how the call went.
-      this.#enter('idle', this.outcome || (reason === 'max-duration' ? 'The call reached its time limit and was ended.' : 'Call ended.'));
+      const { words } = this.#host;
+      this.#enter('idle', this.outcome || (reason === 'max-duration' ? words.timeLimitReached : words.callEnded));
       const { customerNumber, agentNumber } = call;
       this.#host.dispatchEvent(createCallEvent('superfone-call-ended', { customerNumber, agentNumber, notificationId: outcome.notificationId, reason }));
     } else {
@@ -220,7 +240,7 @@ export class CallSession implements ReactiveController {
     if (ours && this.state !== 'active') {
       const { customerNumber, agentNumber } = followed;
       this.#call = { customerNumber, agentNumber, proxyUrl: record.proxyUrl, notificationId: record.notificationId, callId: record.callId ?? null };
-      this.#becomeActive(`On a call with ${customerNumber === current.customerNumber ? display : displayNumber(customerNumber)}.`);
+      this.#becomeActive(this.#host.words.onCallWith(customerNumber === current.customerNumber ? display : displayNumber(customerNumber)));
       // After a reload, or in another tab: the call is followed from here too.
       this.#follow(this.#call);
     } else if (!ours && this.state === 'active') {
@@ -228,7 +248,7 @@ export class CallSession implements ReactiveController {
       this.#call = null;
       clearTimeout(this.#deadline);
       this.#awaitRecordOnly();
-      this.#enter('idle', 'Call ended.');
+      this.#enter('idle', this.#host.words.callEnded);
     }
     this.#host.requestUpdate();
   }
@@ -276,7 +296,6 @@ export class CallSession implements ReactiveController {
   async #recordArrived(call: KnownCall & { callId: string }, record: CallSummary): Promise<void> {
     const { outcomeText, endReasonFor } = await loadFollowing();
     const { customerNumber, agentNumber, notificationId } = call;
-    const words = outcomeText(record);
     const stillOn = this.#call?.callId === call.callId && this.callCertain();
     if (stillOn) {
       this.#call = null;
@@ -286,12 +305,8 @@ export class CallSession implements ReactiveController {
     // `clear` leaves the agent's record alone if it is already another call's.
     if (notificationId !== null) activeCalls().clear(agentKeyFor(agentNumber, call.proxyUrl), notificationId);
     // A request in flight has the last word on the state: an END in flight then says these words.
-    if (stillOn || (this.state === 'idle' && !this.#controller)) {
-      this.outcome = words;
-      this.#enter('idle', words);
-    } else if (this.state === 'ending') {
-      this.outcome = words;
-    }
+    if (stillOn || (this.state === 'idle' && !this.#controller) || this.state === 'ending') this.#outcome = { record, word: outcomeText };
+    if (stillOn || (this.state === 'idle' && !this.#controller)) this.#enter('idle', this.outcome);
     // Several controls may show one call (a number twice on the page): the page hears of its end once.
     if (reportedCalls.has(call.callId)) return;
     reportedCalls.add(call.callId);
@@ -305,6 +320,7 @@ export class CallSession implements ReactiveController {
     const body: CallRequestBody = { customer_number: call.customerNumber, call_action: action };
     if (call.agentNumber) body.user_number = call.agentNumber;
     try {
+      const { sendCallRequest } = await loadPhoneNumbers();
       return await sendCallRequest(call.proxyUrl, body, controller.signal);
     } catch {
       return undefined;
@@ -315,16 +331,15 @@ export class CallSession implements ReactiveController {
 
   #fail(action: CallAction, outcome: Extract<CallOutcome, { ok: false }>): void {
     this.failedAction = action;
-    this.errorMessage = outcome.message;
-    this.#enter('error', outcome.message);
-    this.#host.dispatchEvent(
-      createCallEvent('superfone-call-error', { action, code: outcome.code, message: outcome.message, status: outcome.status }),
-    );
+    this.#failure = outcome;
+    const message = this.errorMessage;
+    this.#enter('error', message);
+    this.#host.dispatchEvent(createCallEvent('superfone-call-error', { action, code: outcome.code, message, status: outcome.status }));
   }
 
   #enter(next: CallState, announcement: string): void {
     this.state = next;
-    if (next !== 'error') this.errorMessage = '';
+    if (next !== 'error') this.#failure = null;
     this.announcement = announcement;
     this.#host.requestUpdate();
   }

@@ -1,3 +1,5 @@
+import { loadCatalogue } from './messages.js';
+
 /**
  * Number handling (libphonenumber-js and its metadata) is most of the package's weight, and
  * no control needs it to render or to take a click. It is loaded in idle time after the
@@ -17,7 +19,9 @@ export function phoneNumbers(): PhoneNumberModule | null {
 }
 
 export function loadPhoneNumbers(): Promise<PhoneNumberModule> {
-  loading ??= import('./call-readiness.js').then((module) => {
+  // English words come with number handling: nothing past a control's first render needs
+  // either one without the other (another language loads before its control first renders).
+  loading ??= Promise.all([import('./call-readiness.js'), loadCatalogue('en')]).then(([module]) => {
     loaded = module;
     for (const listener of [...waiting]) listener();
     waiting.clear();

@@ -1,6 +1,7 @@
 import { ContextConsumer, ContextRoot, createContext } from '@lit/context';
 import type { ReactiveElement } from 'lit';
 import { DEFAULT_COUNTRY, DEFAULT_PROXY_PATH } from '../shared/protocol.js';
+import type { MessageOverrides } from './messages.js';
 
 /**
  * Settings a `<superfone-click-to-call>` scope shares with every call control inside it.
@@ -12,9 +13,11 @@ export interface ScopeSettings {
   defaultCountry: string | null;
   /** Seconds after which a call ends by itself; `null` for no limit. */
   maxDuration: number | null;
+  /** Words changed for the controls inside, over their language's catalogue. */
+  messages: MessageOverrides | null;
 }
 
-export const UNSET: ScopeSettings = Object.freeze({ agentNumber: null, proxyUrl: null, defaultCountry: null, maxDuration: null });
+export const UNSET: ScopeSettings = Object.freeze({ agentNumber: null, proxyUrl: null, defaultCountry: null, maxDuration: null, messages: null });
 
 export const scopeContext = createContext<ScopeSettings | undefined>(Symbol('superfone-click-to-call'));
 
@@ -81,6 +84,8 @@ export function inheritSettings(own: ScopeSettings, scope: ScopeSettings | undef
     proxyUrl: own.proxyUrl ?? scope?.proxyUrl ?? null,
     defaultCountry: own.defaultCountry ?? scope?.defaultCountry ?? null,
     maxDuration: own.maxDuration ?? scope?.maxDuration ?? null,
+    // Words merge key by key: an inner scope changes some, the outer one's others still hold.
+    messages: own.messages && scope?.messages ? { ...scope.messages, ...own.messages } : (own.messages ?? scope?.messages ?? null),
   };
 }
 

@@ -2,6 +2,8 @@ import { ContextProvider } from '@lit/context';
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import type { PageScanner } from './detection/page-scanner.js';
 import { loadPhoneNumbers } from '../element/phone-numbers.js';
+import { catalogueLanguage, loadCatalogue, wordsFor, type MessageOverrides } from '../element/messages.js';
+import { languageOf, watchLanguage } from '../element/page-language.js';
 import { DEFAULT_COUNTRY } from '../shared/protocol.js';
 import { attachContextRoot, consumeScopeSettings, durationSetting, inheritSettings, scopeAppeared, scopeContext, textSetting, UNSET, type ScopeSettings } from '../element/scope-context.js';
 
@@ -25,6 +27,7 @@ export class SuperfoneClickToCall extends LitElement {
     detect: { type: Boolean, reflect: true },
     ignore: {},
     shadowRoots: { attribute: 'shadow-roots' },
+    messages: { attribute: false },
   };
 
   static override styles = css`
@@ -75,6 +78,17 @@ export class SuperfoneClickToCall extends LitElement {
   /** `open` (default) searches open shadow roots inside the scope; `none` does not. */
   shadowRoots: 'open' | 'none' = 'open';
 
+  /** Words changed for every control inside (any keys of `CallButtonMessages`); a control's own `messages` win. */
+  messages: MessageOverrides | null = null;
+
+  #stopWatchingLanguage: (() => void) | null = null;
+
+  /** The words detection names its marks with: the scope's language, its `messages` over it. */
+  #markName = (written: string): string => {
+    const language = catalogueLanguage(languageOf(this));
+    return wordsFor(language, this.settings.messages)!.callNumber(written);
+  };
+
   /** Resolves once detection has processed everything on the page so far (at once without `detect`). */
   async scanComplete(): Promise<void> {
     await this.updateComplete;
@@ -90,6 +104,7 @@ export class SuperfoneClickToCall extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#stopDetection();
+    this.#stopWatchingLanguage?.();
   }
 
   override connectedCallback(): void {
@@ -98,16 +113,22 @@ export class SuperfoneClickToCall extends LitElement {
     scopeAppeared();
     // Moved in the page: detection stopped on disconnect and starts again here.
     if (this.hasUpdated && this.detect) this.#startDetection();
+    // The page switched language: marks not yet used are named again in it.
+    this.#stopWatchingLanguage = watchLanguage(() => {
+      const scanner = this.#scanner;
+      if (scanner) void loadCatalogue(catalogueLanguage(languageOf(this))).then(() => scanner.renameMarks());
+    });
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const inherited = ['agentNumber', 'proxyUrl', 'defaultCountry', 'maxDuration', 'parentSettings'] as const;
+    const inherited = ['agentNumber', 'proxyUrl', 'defaultCountry', 'maxDuration', 'messages', 'parentSettings'] as const;
     if (inherited.some((name) => changed.has(name as keyof SuperfoneClickToCall))) {
       const own = {
         agentNumber: textSetting(this.agentNumber),
         proxyUrl: textSetting(this.proxyUrl),
         defaultCountry: textSetting(this.defaultCountry),
         maxDuration: durationSetting(this.maxDuration),
+        messages: this.messages,
       };
       this.settings = inheritSettings(own, this.parentSettings);
       this.#provider.setValue(this.settings);
@@ -126,7 +147,8 @@ export class SuperfoneClickToCall extends LitElement {
 
   #startDetection(): void {
     const country = (this.settings.defaultCountry ?? DEFAULT_COUNTRY).toUpperCase();
-    this.#scannerReady = Promise.all([import('./detection/page-scanner.js'), loadPhoneNumbers()]).then(([{ PageScanner }, { isKnownCountry }]) => {
+    const language = catalogueLanguage(languageOf(this));
+    this.#scannerReady = Promise.all([import('./detection/page-scanner.js'), loadPhoneNumbers(), loadCatalogue(language)]).then(([{ PageScanner }, { isKnownCountry }]) => {
       if (!this.detect || !this.isConnected) return;
       if (!isKnownCountry(country)) {
         console.error(`superfone-click-to-call: unknown default-country "${country}"; detection is off.`);
@@ -137,6 +159,7 @@ export class SuperfoneClickToCall extends LitElement {
           defaultCountry: country,
           ignore: this.ignore,
           searchShadowRoots: this.shadowRoots !== 'none',
+          markName: this.#markName,
         });
       } catch (error) {
         console.error((error as Error).message);

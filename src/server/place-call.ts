@@ -93,6 +93,7 @@ export async function placeCall(exchange: Exchange, parts: CallPlacing): Promise
     return refuse({
       code: 'bad_request',
       message: 'No agent number: set agent-number on the call button, or bind the agent on the server.',
+      detail: { missing: 'agent_number' },
     });
   }
   const clientKey = parts.clientKeyOf(request, platform);

@@ -1,5 +1,5 @@
 import { DEFAULT_ERROR_MESSAGES } from '../shared/error-messages.js';
-import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../shared/protocol.js';
+import { ERROR_STATUS, type ErrorBody, type ErrorCode, type ErrorDetail } from '../shared/protocol.js';
 import type { ProxyAnswer } from './proxy-message.js';
 
 /** On every answer the proxy and its adapters give, whatever the status: nothing cached, nothing sniffed. */
@@ -37,6 +37,8 @@ export interface ProxyFailure {
   /** Overrides the code's usual status, e.g. 405 or 413 for a `bad_request`. */
   status?: number;
   headers?: Record<string, string>;
+  /** For the page to word the failure in its language as precisely as `message`. */
+  detail?: ErrorDetail;
 }
 
 /** The store (limits, locks, followed calls) is out of reach: `503` with `Retry-After`, in the words given or the code's own. */
@@ -46,7 +48,7 @@ export function storeUnavailable(message?: string): ProxyFailure {
 
 export function errorResponse(failure: ProxyFailure): ProxyAnswer {
   const body: ErrorBody = {
-    error: { code: failure.code, message: failure.message ?? DEFAULT_ERROR_MESSAGES[failure.code] },
+    error: { code: failure.code, message: failure.message ?? DEFAULT_ERROR_MESSAGES[failure.code], ...(failure.detail && { detail: failure.detail }) },
   };
   return jsonResponse(body, failure.status ?? ERROR_STATUS[failure.code], failure.headers);
 }

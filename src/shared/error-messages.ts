@@ -1,16 +1,11 @@
 import type { ErrorCode } from './protocol.js';
 
 /**
- * What each error means to the agent in front of the CRM: what happened and what to do.
- * The proxy answers with these (or a more specific message); the element falls back to
- * them when the proxy cannot be reached or answers something that is not ours.
+ * What each error means to the agent in front of the CRM, in English: what happened and
+ * what to do. The proxy answers with these (or a more specific message) for logs and for
+ * clients other than the element; the element words the code itself, in the page's
+ * language, and its English catalogue uses these same words.
  */
-/** The three the element itself may need, each on its own so a page bundles only these. */
-export const NOTIFICATION_FAILED_MESSAGE =
-  'Your Superfone app did not receive the call request. Open the app, check it is signed in and online, then try again.';
-export const RATE_LIMITED_MESSAGE = 'Too many call requests. Wait a moment, then try again.';
-export const NETWORK_ERROR_MESSAGE = 'Could not reach the calling service. Check your connection, then try again.';
-
 export const DEFAULT_ERROR_MESSAGES: Record<ErrorCode, string> = {
   invalid_number: 'That phone number is not valid. Check the number and try again.',
   bad_request: 'The call request was not understood. Reload the page and try again.',
@@ -19,8 +14,9 @@ export const DEFAULT_ERROR_MESSAGES: Record<ErrorCode, string> = {
   agent_not_found:
     'Your number is not set up for Dashboard Calling in Superfone. Ask your administrator to enable it.',
   agent_busy: 'You are already on a call. End your current call, then try again.',
-  notification_failed: NOTIFICATION_FAILED_MESSAGE,
-  rate_limited: RATE_LIMITED_MESSAGE,
+  notification_failed:
+    'Your Superfone app did not receive the call request. Open the app, check it is signed in and online, then try again.',
+  rate_limited: 'Too many call requests. Wait a moment, then try again.',
   upstream_auth:
     'Calling is not set up correctly on the server (Superfone rejected its API key). Ask your administrator.',
   upstream_error: 'Superfone could not process the request. Try again in a moment.',
@@ -30,6 +26,6 @@ export const DEFAULT_ERROR_MESSAGES: Record<ErrorCode, string> = {
     'Superfone is not answering right now, so calls are paused for a moment. Try again shortly.',
   limits_unavailable:
     'The calling service cannot check its call limits right now, so no call was placed. Try again in a moment.',
-  network_error: NETWORK_ERROR_MESSAGE,
+  network_error: 'Could not reach the calling service. Check your connection, then try again.',
   internal_error: 'The calling service hit an unexpected problem. Try again, or ask your administrator.',
 };

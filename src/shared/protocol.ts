@@ -81,9 +81,22 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/** Every failure the proxy answers is non-2xx with this body. */
+/**
+ * What a page needs to word a failure as precisely as the proxy's English `message` does, in
+ * its own language. Only where the code alone would leave the agent guessing.
+ */
+export interface ErrorDetail {
+  /** `bad_request`: no agent number is set on the page, and none is bound on the server. */
+  missing?: 'agent_number';
+  /** `forbidden`: calls to this region (ISO 3166-1 alpha-2) are not allowed from this CRM. */
+  country?: string;
+  /** With `country`: its calling code, digits only (`44`). */
+  callingCode?: string;
+}
+
+/** Every failure the proxy answers is non-2xx with this body; a `rate_limited` one also says `Retry-After`. */
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string };
+  error: { code: ErrorCode; message: string; detail?: ErrorDetail };
 }
 
 /** The HTTP status the proxy answers for each code (`network_error` never leaves the browser). */

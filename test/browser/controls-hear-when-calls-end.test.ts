@@ -32,8 +32,8 @@ describe('controls hear when their calls really end (Superfone’s notifications
     await until(() => element.state === 'active', 'the call to start');
     expect(activeCalls().get(ASHA)?.callId).to.match(/^[A-Za-z0-9_-]{22}$/);
     await until(() => element.state === 'idle', 'the record to end the call');
-    expect(visibleMessage(element)).to.equal('Call ended · 1 s');
-    expect(liveRegionText(element)).to.equal('Call ended · 1 s');
+    expect(visibleMessage(element)).to.equal('Call ended · 1 sec');
+    expect(liveRegionText(element)).to.equal('Call ended · 1 sec');
     expect(primaryButton(element).textContent!.trim()).to.equal('Call');
     expect(activeCalls().get(ASHA), 'the agent is free again in every tab').to.equal(undefined);
     const ended = events.of('superfone-call-ended');
@@ -74,7 +74,7 @@ describe('controls hear when their calls really end (Superfone’s notifications
     const record = events.of('superfone-call-completed')[0]!.detail.record;
     expect(record.status).to.equal('answered');
     expect(record.durationSec).to.be.at.least(1);
-    expect(visibleMessage(element)).to.match(/^Call ended · \d+ s$/);
+    expect(visibleMessage(element)).to.match(/^Call ended · \d+ sec$/);
   });
 
   it('a page reloaded mid-call catches up through the stored call id', async () => {
@@ -89,7 +89,7 @@ describe('controls hear when their calls really end (Superfone’s notifications
     expect(activeCalls().get(ASHA), 'the record is still there: nobody was listening').to.not.equal(undefined);
     const reloaded = await callButton('+918000000104');
     await until(() => reloaded.state === 'idle' && events.of('superfone-call-completed').length === 1, 'the reloaded control to catch up');
-    expect(visibleMessage(reloaded)).to.equal('Call ended · 1 s');
+    expect(visibleMessage(reloaded)).to.equal('Call ended · 1 sec');
     expect(activeCalls().get(ASHA)).to.equal(undefined);
   });
 

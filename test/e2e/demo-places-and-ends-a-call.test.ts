@@ -51,11 +51,11 @@ describe('the demo CRM page, in Chromium', () => {
     await page.locator('#phone-screen', { hasText: 'idle, waiting for a call request' }).waitFor();
   });
 
-  it('the simulated customer answers and hangs up: the row is back to Call, says "Call ended · 7 s", and the log shows the record', async () => {
+  it('the simulated customer answers and hangs up: the row is back to Call, says "Call ended · 7 sec", and the log shows the record', async () => {
     await page.getByRole('button', { name: 'Call +91 80000 00001' }).click();
     await page.getByRole('button', { name: 'End call with +91 80000 00001' }).waitFor();
     const control = callControl('Priya Nair');
-    await control.locator('[part="message"]', { hasText: 'Call ended · 7 s' }).waitFor({ timeout: 20_000 });
+    await control.locator('[part="message"]', { hasText: 'Call ended · 7 sec' }).waitFor({ timeout: 20_000 });
     assert.equal(await control.getAttribute('state'), 'idle');
     await control.getByRole('button', { name: 'Call +91 80000 00001' }).waitFor();
     const completed = page.locator('#event-log li', { hasText: 'superfone-call-completed' }).first();

@@ -63,7 +63,7 @@ describe('one active call per agent, across tabs and reloads, in the demo', () =
     const arjunInSecond = control(second, 'Arjun Mehta');
     await second.waitForFunction((element) => element!.hasAttribute('agent-busy'), await arjunInSecond.elementHandle());
     // The demo's simulated customer hangs up after 7 s; nobody clicks End.
-    await control(first, 'Fatima Sheikh').locator('[part="message"]', { hasText: 'Call ended · 7 s' }).waitFor({ timeout: 20_000 });
+    await control(first, 'Fatima Sheikh').locator('[part="message"]', { hasText: 'Call ended · 7 sec' }).waitFor({ timeout: 20_000 });
     await second.waitForFunction((element) => !element!.hasAttribute('agent-busy'), await arjunInSecond.elementHandle(), { timeout: 5_000 });
     assert.equal(await stateOf(second, 'Fatima Sheikh'), 'idle');
     const state = (await (await fetch(`${url}__superfone-simulator/state`)).json()) as { notifications: Array<{ action: string }> };
@@ -76,7 +76,7 @@ describe('one active call per agent, across tabs and reloads, in the demo', () =
     await control(page, 'Rahul Verma').getByRole('button', { name: 'End call with +91 98450 98450' }).waitFor();
     await page.reload();
     await control(page, 'Rahul Verma').getByRole('button', { name: 'End call with +91 98450 98450' }).waitFor();
-    await control(page, 'Rahul Verma').locator('[part="message"]', { hasText: 'Call ended · 7 s' }).waitFor({ timeout: 20_000 });
+    await control(page, 'Rahul Verma').locator('[part="message"]', { hasText: 'Call ended · 7 sec' }).waitFor({ timeout: 20_000 });
     await page.locator('#event-log li', { hasText: 'superfone-call-completed' }).waitFor();
   });
 

@@ -11,12 +11,12 @@
 export const DETECTED = 'data-superfone-detected';
 const CALL_LINK = 'a[href^="tel:" i], a[href^="callto:" i]';
 
-/** A mark for a number as the page writes it: named "Call <number>", so what is heard says what it does. */
-export function makeMark(e164: string, written: string): HTMLAnchorElement {
+/** A mark for a number, named for what it does ("Call 98450 12345", in the page's language). */
+export function makeMark(e164: string, name: string): HTMLAnchorElement {
   const mark = document.createElement('a');
   mark.setAttribute('href', `tel:${e164}`);
   mark.setAttribute(DETECTED, '');
-  mark.setAttribute('aria-label', `Call ${written}`);
+  mark.setAttribute('aria-label', name);
   return mark;
 }
 

@@ -13,6 +13,8 @@ export interface ScanOptions {
   ignore: string;
   /** Whether open shadow roots inside the scope are searched too. */
   searchShadowRoots: boolean;
+  /** A mark's accessible name for a number as the page writes it ("Call 98450 12345"), in the scope's language. */
+  markName(written: string): string;
 }
 
 /** What a scan did, for benchmarks and tests. */
@@ -155,6 +157,15 @@ export class PageScanner {
       }
     }
     this.#settle();
+  }
+
+  /** Names the marks not yet used again (the page switched language); a used one is its control's to name. */
+  renameMarks(): void {
+    for (const root of this.#observedRoots) {
+      for (const mark of root.querySelectorAll<HTMLAnchorElement>(`a[${DETECTED}]`)) {
+        if (this.#made.has(mark) && mark.parentElement?.localName !== 'superfone-call-button') mark.setAttribute('aria-label', this.#options.markName(mark.textContent ?? ''));
+      }
+    }
   }
 
   /** Resolves once everything queued so far has been searched, and what is near the screen marked. */
@@ -405,7 +416,7 @@ export class PageScanner {
       const digits = text.splitText(number.start);
       this.#searched.add(after);
       this.#searched.add(digits);
-      const mark = makeMark(number.e164, digits.data);
+      const mark = makeMark(number.e164, this.#options.markName(digits.data));
       this.#made.add(mark);
       digits.before(mark);
       mark.append(digits);

@@ -39,6 +39,7 @@ export function checkDestination(customerNumber: string, policy: DestinationPoli
     return {
       code: 'forbidden',
       message: `Calls to ${countryName(country)} (+${parsed.countryCallingCode}) are not allowed from this CRM. Ask your administrator if you need them.`,
+      detail: { country, callingCode: String(parsed.countryCallingCode) },
     };
   }
   const type = parsed.type;

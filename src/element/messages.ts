@@ -1,0 +1,120 @@
+import type { ErrorCode } from '../shared/protocol.js';
+import { languageChanged } from './page-language.js';
+
+/**
+ * Every word an agent sees or hears from a call control or a detected number, in one
+ * language: one object of this type is a catalogue, and a missing key fails to compile.
+ * Numbers come in as the page shows them; a duration comes in already worded by `Intl`.
+ */
+export interface CallButtonMessages {
+  /** Visible label of the Call button. */
+  call: string;
+  /** Accessible name of the Call button: whom it calls. */
+  callNumber(number: string): string;
+  /** Visible label while a START is in flight. */
+  calling: string;
+  /** Its accessible name. */
+  callingNumber(number: string): string;
+  /** Visible label while an END is in flight. */
+  ending: string;
+  /** Its accessible name. */
+  endingCallWith(number: string): string;
+  /** Visible label of the End button. */
+  endCall: string;
+  /** Its accessible name. */
+  endCallWith(number: string): string;
+  /** Visible label after a failed START. */
+  tryAgain: string;
+  /** Its accessible name. */
+  tryAgainCall(number: string): string;
+  /** The button that ends the agent's call with another customer. */
+  endCurrentCall: string;
+  /** A page's own `tel:` link while its call is on: heard after the link's own name. */
+  callInProgress: string;
+  /** Shown beside a control while the agent is on a call with someone else. */
+  busyWith(number: string): string;
+
+  /** Announced once Superfone's app has the call. */
+  appIsCalling(number: string): string;
+  /** Announced when a control finds its customer already on a call (a reload, another tab). */
+  onCallWith(number: string): string;
+  /** Announced while the call is being ended. */
+  endingTheCall: string;
+  /** Announced when the call ended, when its record does not say more. */
+  callEnded: string;
+  /** Announced when `max-duration` ended the call. */
+  timeLimitReached: string;
+
+  /** How a call went, from Superfone's record: answered, with how long it lasted. */
+  callEndedAfter(duration: string): string;
+  noAnswer: string;
+  customerBusy: string;
+  callFailed: string;
+
+  /** Why a control cannot call: its default country is not one libphonenumber knows. */
+  unknownCountry(country: string): string;
+  noCustomerNumber: string;
+  invalidCustomerNumber(written: string): string;
+  invalidAgentNumber(written: string): string;
+
+  /** What each error code from the proxy means to the agent: what happened and what to do. */
+  errors: Record<ErrorCode, string>;
+  /** `rate_limited`, when the proxy says how long to wait. */
+  waitAndRetry(seconds: number): string;
+  /** `forbidden`: calls to this country are not allowed (its name in this language, by `Intl`). */
+  countryNotAllowed(country: string, callingCode: string): string;
+  /** `bad_request`: no agent number is set on the page, nor bound on the server. */
+  agentNumberMissing: string;
+  /** Something that is not the proxy answered (a wrong `proxy-url`, a gateway's error page). */
+  unexpectedAnswer(status: number): string;
+}
+
+/** Some words changed for one control or one scope (and the controls inside it). */
+export type MessageOverrides = Partial<CallButtonMessages>;
+
+const catalogues = new Map<string, CallButtonMessages>();
+const loading = new Map<string, Promise<void>>();
+
+/** The languages this package ships, each in its own chunk, fetched only by a page that uses it. */
+const SHIPPED = new Map<string, () => Promise<{ messages: CallButtonMessages }>>([
+  ['en', () => import('./messages/en.js')],
+  ['hi', () => import('./messages/hi.js')],
+]);
+
+/**
+ * Adds a language for every control and scope on the page, or replaces one (English and
+ * Hindi included). `language` is a BCP 47 tag such as `ta` or `ta-IN`; a page in `ta-IN`
+ * gets `ta-IN` if registered, else `ta`, else English.
+ */
+export function registerMessages(language: string, messages: CallButtonMessages): void {
+  catalogues.set(language.toLowerCase(), messages);
+  languageChanged();
+}
+
+/** The catalogue serving a page language: the tag itself, its primary language, or English. */
+export function catalogueLanguage(lang: string): string {
+  const tag = lang.trim().toLowerCase();
+  for (const candidate of [tag, tag.split('-')[0]!]) if (catalogues.has(candidate) || SHIPPED.has(candidate)) return candidate;
+  return 'en';
+}
+
+/** The catalogue, if it is here: a shipped one may still be loading. */
+export function catalogue(language: string): CallButtonMessages | undefined {
+  return catalogues.get(language);
+}
+
+/** Fetches a shipped catalogue (at once for one that is here). A chunk that fails to load rejects, as number handling's would. */
+export function loadCatalogue(language: string): Promise<void> {
+  if (catalogues.has(language)) return Promise.resolve();
+  let promise = loading.get(language);
+  // A catalogue the page registered meanwhile wins over the shipped one.
+  if (!promise) loading.set(language, (promise = SHIPPED.get(language)!().then(({ messages }) => void (catalogues.has(language) || catalogues.set(language, messages)))));
+  return promise;
+}
+
+/** The words to use: overrides over the language's catalogue, over English while it loads. */
+export function wordsFor(language: string, ...overrides: Array<MessageOverrides | null | undefined>): CallButtonMessages | undefined {
+  const base = catalogue(language) ?? catalogue('en');
+  if (!base) return undefined;
+  return overrides.some(Boolean) ? Object.assign({}, base, ...overrides) : base;
+}
