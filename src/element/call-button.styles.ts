@@ -74,7 +74,7 @@ export const callButtonStyles = css`
 
   @media (prefers-reduced-motion: reduce) {
     .spinner {
-      animation-duration: 2.4s;
+      animation: none;
     }
   }
 
