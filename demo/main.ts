@@ -30,6 +30,16 @@ const faultPicker = document.querySelector<HTMLLabelElement>('#fault-picker')!;
 const faultSelect = document.querySelector<HTMLSelectElement>('#fault')!;
 const outcomePicker = document.querySelector<HTMLLabelElement>('#outcome-picker')!;
 const outcomeSelect = document.querySelector<HTMLSelectElement>('#outcome')!;
+const languagePicker = document.querySelector<HTMLSelectElement>('#language')!;
+
+// The controls speak the page's language: switching <html lang> is all a CRM has to do.
+// `?lang=hi` opens the demo in Hindi.
+function useLanguage(lang: string): void {
+  document.documentElement.lang = lang;
+  languagePicker.value = lang;
+}
+useLanguage(new URLSearchParams(location.search).get('lang') === 'hi' ? 'hi' : 'en');
+languagePicker.addEventListener('change', () => useLanguage(languagePicker.value));
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, text = '', className = ''): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);

@@ -1,5 +1,7 @@
-// Refreshes the README's pictures: docs/demo.png, the demo mid-call as a newcomer sees it,
-// and docs/demo-call-ended.png, the same row once the simulated customer has hung up.
+// Refreshes the README's pictures: docs/demo.png, the demo mid-call as a newcomer sees it;
+// docs/demo-call-ended.png, the same row once the simulated customer has hung up;
+// docs/demo-hi.png, the demo in Hindi mid-call; docs/forced-colors-focus.png, a focused
+// control in Windows-style forced colors (high contrast).
 import { launchChromium } from '../test/support/chromium.mjs';
 import { startDemo } from '../test/support/demo-server.js';
 
@@ -17,13 +19,31 @@ try {
   await page.screenshot({ path: 'docs/demo.png' });
   console.log('wrote docs/demo.png');
   // The simulated customer hangs up after 7 s; Superfone's report reaches the page.
-  await page.locator('superfone-call-button [part="message"]', { hasText: 'Call ended · 7 s' }).first().waitFor({ timeout: 20_000 });
+  await page.locator('superfone-call-button [part="message"]', { hasText: 'Call ended · 7 sec' }).first().waitFor({ timeout: 20_000 });
   await page.locator('#event-log li', { hasText: 'superfone-call-completed' }).waitFor();
   await page.locator('#phone-screen', { hasText: 'idle, waiting for a call request' }).waitFor();
   await page.locator('#notifications li', { hasText: 'ALL_CALLS ANSWERED' }).waitFor();
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: 'docs/demo-call-ended.png' });
   console.log('wrote docs/demo-call-ended.png');
+
+  const hindi = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await hindi.goto(`${demo.url}?lang=hi`);
+  await hindi.getByRole('button', { name: '+91 80000 00001 को कॉल करें' }).click();
+  await hindi.getByRole('button', { name: '+91 80000 00001 से कॉल काटें' }).waitFor();
+  await hindi.evaluate(() => window.scrollTo(0, 0));
+  await hindi.screenshot({ path: 'docs/demo-hi.png' });
+  console.log('wrote docs/demo-hi.png');
+
+  const contrast = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await contrast.emulateMedia({ forcedColors: 'active' });
+  await contrast.goto(demo.url);
+  const first = contrast.getByRole('button', { name: 'Call +91 80000 00001' });
+  await first.focus();
+  await contrast.keyboard.press('Shift+Tab');
+  await contrast.keyboard.press('Tab');
+  await contrast.locator('.contacts table').screenshot({ path: 'docs/forced-colors-focus.png' });
+  console.log('wrote docs/forced-colors-focus.png');
 } finally {
   await browser.close();
   await demo.close();

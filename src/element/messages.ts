@@ -47,14 +47,20 @@ export interface CallButtonMessages {
 
   /** How a call went, from Superfone's record: answered, with how long it lasted. */
   callEndedAfter(duration: string): string;
+  /** How a call went: not answered. */
   noAnswer: string;
+  /** How a call went: the customer's line was busy. */
   customerBusy: string;
+  /** How a call went: it could not be connected. */
   callFailed: string;
 
   /** Why a control cannot call: its default country is not one libphonenumber knows. */
   unknownCountry(country: string): string;
+  /** Why a control cannot call: it has no customer number. */
   noCustomerNumber: string;
+  /** Why a control cannot call: the customer's number, as written, is not a phone number. */
   invalidCustomerNumber(written: string): string;
+  /** Why a control cannot call: the agent's number, as written, is not a phone number. */
   invalidAgentNumber(written: string): string;
 
   /** What each error code from the proxy means to the agent: what happened and what to do. */

@@ -110,6 +110,14 @@ describe('the demo CRM page, in Chromium', () => {
     assert.deepEqual(violations, []);
   });
 
+  it('switches to Hindi and back from the language picker: the controls and their messages follow', async () => {
+    await page.locator('#language').selectOption('hi');
+    await page.getByRole('button', { name: '+91 80000 00001 को कॉल करें' }).waitFor();
+    assert.match((await callControl('Unknown lead').locator('[part="message"]').textContent())!, /“12345” सही फ़ोन नंबर नहीं है/);
+    await page.locator('#language').selectOption('en');
+    await page.getByRole('button', { name: 'Call +91 80000 00001' }).waitFor();
+  });
+
   it('raised no page errors', () => {
     assert.deepEqual(pageErrors, []);
   });
