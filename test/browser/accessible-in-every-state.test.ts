@@ -121,10 +121,14 @@ describe('accessible in every state, in English and Hindi (axe-core, WCAG 2.2 AA
     });
   }
 
-  it('keyboard only: Tab, Enter to call, Enter to end; focus stays on the control and each change is announced once', async () => {
+  const HEARD = {
+    en: ['Calling +91 98450 12345…', 'Your Superfone app is calling +91 98450 12345.', 'Ending the call…', 'Call ended.'],
+    hi: ['+91 98450 12345 को कॉल लग रही है…', 'आपका Superfone ऐप +91 98450 12345 को कॉल कर रहा है।', 'कॉल काटी जा रही है…', 'कॉल खत्म हुई।'],
+  };
+  for (const lang of ['en', 'hi'] as const) it(`keyboard only (${lang}): Tab, Enter to call, Enter to end; focus stays on the control and each change is announced once`, async () => {
     const before = document.createElement('button');
     before.textContent = 'before';
-    const { holder, controls } = await controlsIn('en', ['+91 98450 12345']);
+    const { holder, controls } = await controlsIn(lang, ['+91 98450 12345']);
     holder.prepend(before);
     const control = controls[0]!;
     const region = control.shadowRoot!.querySelector('[role="status"]')!;
@@ -143,7 +147,7 @@ describe('accessible in every state, in English and Hindi (axe-core, WCAG 2.2 AA
       await until(() => control.state === 'idle', 'the call to end');
       await settled(control);
       expect(control.shadowRoot!.activeElement === primaryButton(control), 'focus stays after the call').to.equal(true);
-      expect(heard.filter(Boolean)).to.deep.equal(['Calling +91 98450 12345…', 'Your Superfone app is calling +91 98450 12345.', 'Ending the call…', 'Call ended.']);
+      expect(heard.filter(Boolean)).to.deep.equal(HEARD[lang]);
     } finally {
       observer.disconnect();
     }

@@ -84,6 +84,19 @@ describe('controls speak the page’s language', () => {
     await element.end();
   });
 
+  it('a followed call’s outcome is worded in Hindi, its duration by Intl', async () => {
+    await simulator.outcome({ kind: 'answered', answerAfterMs: 50, talkMs: 1_200 });
+    const { element } = await controlIn('hi', '+918000000102');
+    primaryButton(element).click();
+    await until(() => element.state === 'active', 'the call to start');
+    await until(() => element.state === 'idle', 'the record to end the call');
+    expect(visibleMessage(element)).to.equal('कॉल खत्म · 1 से॰');
+    await simulator.outcome({ kind: 'missed', ringMs: 100 });
+    primaryButton(element).click();
+    await until(() => element.state === 'active', 'the second call to start');
+    await until(() => visibleMessage(element) === 'किसी ने फ़ोन नहीं उठाया', 'the missed call’s words');
+  });
+
   it('an invalid number is explained in Hindi', async () => {
     const { element } = await controlIn('hi', '12345');
     await until(() => visibleMessage(element) !== '', 'the message');
