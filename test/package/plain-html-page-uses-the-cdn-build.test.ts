@@ -83,6 +83,13 @@ describe('the README’s plain HTML page with the CDN build, from the packed tar
     assert.equal(await page.locator('p.note').innerText(), 'Call back Arjun on 91234 56789 regarding the order');
   });
 
+  it('speaks Hindi when the page does, with the one module (its catalogue is inside it)', async () => {
+    await page.evaluate(() => (document.documentElement.lang = 'hi'));
+    await page.getByRole('button', { name: '+91 80000 00001 से कॉल काटें' }).waitFor();
+    assert.equal(await page.locator('p.note a[data-superfone-detected]').getAttribute('aria-label'), '91234 56789 को कॉल करें');
+    assert.deepEqual(scripts, ['/npm/superfone-call-button/cdn/superfone-call-button.js']);
+  });
+
   it('no page errors', () => {
     assert.deepEqual(errors, []);
   });
