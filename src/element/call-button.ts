@@ -2,7 +2,7 @@ import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResul
 import { callButtonStyles } from './call-button.styles.js';
 import type { Readiness } from './call-readiness.js';
 import { CallSession, type CallState } from './call-session.js';
-import { catalogue, catalogueLanguage, loadCatalogue, wordsFor, type CallButtonMessages, type MessageOverrides } from './messages.js';
+import { catalogue, catalogueLanguage, FIRST_WORDS, loadCatalogue, wordsFor, type CallButtonMessages, type MessageOverrides } from './messages.js';
 import { languageOf, watchLanguage } from './page-language.js';
 import { displayNumber, loadPhoneNumbers, loadPhoneNumbersWhenIdle, phoneNumbers, whenPhoneNumbersLoad } from './phone-numbers.js';
 import {
@@ -24,13 +24,6 @@ export type { CallState } from './call-session.js';
  * lazy chunk makes esbuild split a shared chunk, ~250 bytes more on every page.
  */
 const DETECTED_ATTRIBUTE = 'data-superfone-detected';
-
-/**
- * The only words a control needs before any catalogue has loaded: an English control renders
- * at once, unchecked and idle, and its catalogue comes with number handling. A control in
- * another language waits for its catalogue before its first render, so it never flashes English.
- */
-const FIRST_WORDS: Pick<CallButtonMessages, 'call' | 'callNumber'> = { call: 'Call', callNumber: (number) => `Call ${number}` };
 
 const phoneIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z"/></svg>`;
 const spinner = html`<span class="spinner" aria-hidden="true"></span>`;

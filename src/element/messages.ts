@@ -75,6 +75,14 @@ export interface CallButtonMessages {
   unexpectedAnswer(status: number): string;
 }
 
+/**
+ * English's first words, the only ones a control needs before any catalogue has loaded: an
+ * English control renders at once, unchecked and idle, and the rest of English comes with
+ * number handling. A control in another language waits for its catalogue before its first
+ * render, so it never flashes English. English's catalogue takes these, so they are said once.
+ */
+export const FIRST_WORDS: Pick<CallButtonMessages, 'call' | 'callNumber'> = { call: 'Call', callNumber: (number) => `Call ${number}` };
+
 /** Some words changed for one control or one scope (and the controls inside it). */
 export type MessageOverrides = Partial<CallButtonMessages>;
 

@@ -1,10 +1,9 @@
 import { DEFAULT_ERROR_MESSAGES } from '../../shared/error-messages.js';
-import type { CallButtonMessages } from '../messages.js';
+import { FIRST_WORDS, type CallButtonMessages } from '../messages.js';
 
 /** English. The error words are the proxy's own, so a log and the agent read the same. */
 export const messages: CallButtonMessages = {
-  call: 'Call',
-  callNumber: (number) => `Call ${number}`,
+  ...FIRST_WORDS,
   calling: 'Calling…',
   callingNumber: (number) => `Calling ${number}…`,
   ending: 'Ending…',
