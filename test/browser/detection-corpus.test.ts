@@ -1,21 +1,23 @@
 import { expect } from '@open-wc/testing';
 import { findPhoneNumbers } from '../../src/scope/detection/find-phone-numbers.js';
 import { HELD_OUT_NEGATIVES, HELD_OUT_POSITIVES } from '../fixtures/held-out-phone-corpus.js';
+import { UNSEEN_NEGATIVES, UNSEEN_POSITIVES } from '../fixtures/unseen-phone-corpus.js';
 import { LISTS, NEGATIVES, POSITIVES } from '../fixtures/phone-corpus.js';
 
 /** Floors measured on this corpus; a change that lowers either is a regression. */
 const MIN_PRECISION = 0.99;
 const MIN_RECALL = 0.99;
 
-/** Issue 9's goal for text detection has never seen. Recall meets it. */
-const HELD_OUT_GOAL = 0.98;
+/** Issue 9's goal for text detection has never seen. */
+const GOAL = 0.98;
 /**
- * Precision on the held-out corpus as first measured (0.955), enforced so it cannot fall;
- * the goal is still open. What it gets wrong: other countries' numbers written nationally
- * (`030 23456789`, `(212) 555-0187`) read as Indian, identifiers after words the rules do
- * not know (`PO No.`, `Member no`, `offset`), a CIDR block and a ZIP+4 code.
+ * The third corpus (the only one not yet used to make rules when it was measured): 0.970 and
+ * 0.970, enforced so neither can fall; the goal is still open. What it gets wrong: other
+ * countries' numbers written nationally with nothing in the text to say so (`Toronto (416)
+ * 555-0168`, a London number with "(UK)" after it) read as Indian or missed, a fax number,
+ * an ambiguous `Customer no`, digits after an identifier's other digits.
  */
-const HELD_OUT_PRECISION_FLOOR = 0.95;
+const UNSEEN_FLOOR = 0.965;
 
 interface Score {
   precision: number;
@@ -71,13 +73,36 @@ describe('number detection on a corpus of CRM text', () => {
     expect(recall, mistakes).to.be.at.least(MIN_RECALL);
   });
 
-  it(`on the held-out corpus (never tuned against): ≥150 + ≥150 samples, recall ≥ ${HELD_OUT_GOAL}, precision ≥ ${HELD_OUT_PRECISION_FLOOR} (goal ${HELD_OUT_GOAL})`, () => {
+  it(`on the second corpus (held out until its mistakes made general rules): precision and recall ≥ ${GOAL}`, () => {
     expect(HELD_OUT_POSITIVES.length).to.be.at.least(150);
     expect(HELD_OUT_NEGATIVES.length).to.be.at.least(150);
     const { precision, recall, summary, mistakes } = score([...HELD_OUT_POSITIVES, ...without(HELD_OUT_NEGATIVES)]);
-    console.log(`held-out corpus: ${HELD_OUT_POSITIVES.length} texts with numbers, ${HELD_OUT_NEGATIVES.length} without; ${summary}`);
-    expect(precision, mistakes).to.be.at.least(HELD_OUT_PRECISION_FLOOR);
-    expect(recall, mistakes).to.be.at.least(HELD_OUT_GOAL);
+    console.log(`second corpus: ${HELD_OUT_POSITIVES.length} texts with numbers, ${HELD_OUT_NEGATIVES.length} without; ${summary}`);
+    expect(precision, mistakes).to.be.at.least(GOAL);
+    expect(recall, mistakes).to.be.at.least(GOAL);
+  });
+
+  it(`on the third corpus (measured before its mistakes were read): ≥150 + ≥150 samples, precision and recall ≥ ${UNSEEN_FLOOR} (goal ${GOAL})`, () => {
+    expect(UNSEEN_POSITIVES.length).to.be.at.least(150);
+    expect(UNSEEN_NEGATIVES.length).to.be.at.least(150);
+    const { precision, recall, summary, mistakes } = score([...UNSEEN_POSITIVES, ...without(UNSEEN_NEGATIVES)]);
+    console.log(`third corpus: ${UNSEEN_POSITIVES.length} texts with numbers, ${UNSEEN_NEGATIVES.length} without; ${summary}`);
+    expect(precision, mistakes).to.be.at.least(UNSEEN_FLOOR);
+    expect(recall, mistakes).to.be.at.least(UNSEEN_FLOOR);
+  });
+
+  it('a number written nationally and internationally in one text is the international one, both times', () => {
+    const cases: Array<[string, string]> = [
+      ['Berlin office 030 12345678; from abroad +49 30 12345678', '+493012345678'],
+      ['NY desk (646) 555-0143, from India 001 646 555 0143', '+16465550143'],
+      ['London +44 20 7946 0111, or 020 7946 0111 inside the UK', '+442079460111'],
+    ];
+    for (const [text, e164] of cases) expect(findPhoneNumbers(text, 'IN').map((number) => number.e164), text).to.deep.equal([e164, e164]);
+  });
+
+  it('a phone word joined by = still names a phone number (form dumps, logs)', () => {
+    expect(findPhoneNumbers('name=Priya&phone=9845012345&src=web', 'IN').map((number) => number.e164)).to.deep.equal(['+919845012345']);
+    expect(findPhoneNumbers('lead_source=web; mobile=+91 98450 12345', 'IN').map((number) => number.e164)).to.deep.equal(['+919845012345']);
   });
 
   it('finds every item of a list of numbers, whatever separates them', () => {

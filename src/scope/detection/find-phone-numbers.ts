@@ -1,6 +1,6 @@
 // From /core with the min metadata, not from /min: bundlers then keep the text-search code
 // in this lazily loaded chunk instead of the element's initial one.
-import { findPhoneNumbersInText, Metadata, type CountryCode } from 'libphonenumber-js/core';
+import { findPhoneNumbersInText, Metadata, parsePhoneNumber, type CountryCode } from 'libphonenumber-js/core';
 import metadata from 'libphonenumber-js/min/metadata';
 import { boundedCache } from '../../shared/bounded-cache.js';
 
@@ -12,12 +12,25 @@ export interface FoundNumber {
   e164: string;
 }
 
-/** Words (whole words: `Numbers:` is not `Rs:`) after which a run of digits is an identifier or an amount, not a phone number. */
+/** Words (whole words: `Numbers:` is not `Rs:`) after which a run of digits is an identifier, an amount or a postal code, not a phone number. */
 const NOT_A_PHONE_BEFORE =
-  /(?:(?<!\p{L})(?:invoice|inv|order|timestamp|epoch|ms|part|model|ticket|case|ref(?:erence)?|serial|s\/n|sn|isbn|gstin?|pan|account|a\/c|acct|awb|tracking|pnr|otp|aadhaa?r|uan|policy|txn|transaction|utr|imei|cin|folio|sku|batch|lot|id|code|amount|total|rs\.?|inr|usd)|₹|\$|€|£|¥)\s*(?:no\.?|number|num|#|:|-)?\s*[:#-]?\s*$/iu;
+  /(?:(?<!\p{L})(?:invoice|inv|order|timestamp|epoch|ms|part|model|ticket|case|ref(?:erence)?|serial|s\/n|sn|isbn|gstin?|pan|account|a\/c|acct|awb|tracking|pnr|otp|aadhaa?r|uan|policy|txn|transaction|utr|imei|cin|folio|sku|batch|lot|id|code|amount|total|rs\.?|inr|usd|zip|pin|pincode|postcode|postal code)|₹|\$|€|£|¥)\s*(?:no\.?|number|num|#|:|-)?\s*[:#-]?\s*$/iu;
 
-/** Words that say a number is a phone number, even when glued to it (`Ph.98450 12345`). */
-const PHONE_WORD_BEFORE = /(?:tel|ph|phone|mob|mobile|cell|call|fax|whatsapp|contact)\s*[.:]?\s*$/i;
+/** Words that say a number is a phone number, even when glued to it (`Ph.98450 12345`, `phone=98450 12345`). */
+const PHONE_WORD_BEFORE = /(?:tel|ph|phone|mob|mobile|cell|call|fax|whatsapp|contact|alt|alternate|landline|helpline|hotline)\.?\s*(?:no\.?|number|num)?\s*[.:=]?\s*$/i;
+
+/**
+ * "<Something> No." before digits names an identifier (`PO No.`, `Member no`, `Roll No.`),
+ * unless the something is a phone (`Mobile No.`, `Alt no`, above) or says whose it is (`my no`).
+ */
+const NAMED_NUMBER_BEFORE = /(?<!\p{L})(\p{L}+)\.?\s*no\.?\s*[:.#-]?\s*$/iu;
+const WHOSE = /^(?:my|his|her|their|our|your|new|old|other|personal|same)$/i;
+
+function identifierBefore(context: string): boolean {
+  if (NOT_A_PHONE_BEFORE.test(context)) return true;
+  const named = NAMED_NUMBER_BEFORE.exec(context);
+  return named !== null && !WHOSE.test(named[1]!);
+}
 
 /** Characters that glue a number into a larger token: `INV-2024-000123`, `a/9845012345`, `x@y`. */
 const GLUE = /[-_/.#@=&?+]/;
@@ -29,7 +42,11 @@ const NOT_A_PHONE_SHAPE = [
   /^\d+(?:\.\d+){3,}$/, // four or more dotted groups: versions, IPv4 addresses, OIDs
   /^\d+\.\d+$/, // a decimal: 12.971598
   /^(?:19|20)\d\d\s*[-\u2010-\u2015]\s*(?:19|20)\d\d$/, // a range of years: 2019-2024, 1998–2004
+  /^(?![+＋]|00)\d{13,}$/, // thirteen digits or more in one run, without + or 00: a timestamp or an ID, not a number written to be dialled
 ];
+
+/** An IPv4 address or CIDR block, as a whole token (`172.16.0.0/12`). */
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?[.,;:)]*$/;
 
 /** What separates the items of a list; never part of one phone number. */
 const LIST_SEPARATOR = /[,;]/;
@@ -81,7 +98,7 @@ function couldStartAt(text: string, start: number, segmentStart: number, fewest:
   if (NOT_A_PHONE_WORD.test(wordAt(text, start))) return false;
   const context = text.slice(Math.max(0, start - 32), start);
   if (PHONE_WORD_BEFORE.test(context)) return true;
-  if (ALPHANUMERIC.test(before) || before === '#' || NOT_A_PHONE_BEFORE.test(context)) return false;
+  if (ALPHANUMERIC.test(before) || before === '#' || identifierBefore(context)) return false;
   if (GLUE.test(before)) {
     const beforeThat = text[start - 2] ?? '';
     if (LETTER.test(beforeThat)) return false;
@@ -174,11 +191,34 @@ export function searchPhoneNumbers(text: string, defaultCountry: CountryCode, { 
     const raw = text.slice(start, end);
     if (NOT_A_PHONE_SHAPE.some((shape) => shape.test(raw))) continue;
     const token = tokenAround(text, start, end);
-    if (/@|:\/\/|www\./i.test(token)) continue;
+    if (/@|:\/\/|www\./i.test(token) || IPV4.test(token)) continue;
     const before = text.slice(Math.max(0, start - 32), start);
     const phoneWord = PHONE_WORD_BEFORE.test(before);
-    if (!phoneWord && (isGlued(text, start, end, numbersAt, numbersEndingAt) || NOT_A_PHONE_BEFORE.test(before))) continue;
+    if (!phoneWord && (isGlued(text, start, end, numbersAt, numbersEndingAt) || identifierBefore(before))) continue;
     found.push({ start, end, e164 });
   }
-  return found;
+  return writtenBothWays(text, found);
+}
+
+/**
+ * A number written nationally and again internationally in the same text (`London desk 020
+ * 7946 0999, from abroad +44 20 7946 0999`) is the international one's: its national digits
+ * read in the default country would be someone else's number.
+ */
+function writtenBothWays(text: string, found: FoundNumber[]): FoundNumber[] {
+  const international = found.filter(({ start }) => /^(?:[+＋]|00)/.test(text.slice(start, start + 2)));
+  if (international.length === 0) return found;
+  return found.map((number) => {
+    if (international.includes(number)) return number;
+    const digits = text.slice(number.start, number.end).replace(/\D/g, '');
+    const twin = international.find(({ e164 }) => e164 !== number.e164 && nationalDigitsMatch(digits, e164));
+    return twin ? { ...number, e164: twin.e164 } : number;
+  });
+}
+
+/** Whether `digits`, as written nationally (with or without a trunk `0` or `1`), are the national number of `e164`. */
+function nationalDigitsMatch(digits: string, e164: string): boolean {
+  const parsed = parsePhoneNumber(e164, metadata);
+  const national = parsed?.nationalNumber;
+  return national !== undefined && (digits === national || digits === `0${national}` || digits === `1${national}`);
 }
