@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { searchPhoneNumbers } from '../../src/scope/detection/find-phone-numbers.js';
 import { HELD_OUT_NEGATIVES, HELD_OUT_POSITIVES } from '../fixtures/held-out-phone-corpus.js';
+import { UNSEEN_NEGATIVES, UNSEEN_POSITIVES } from '../fixtures/unseen-phone-corpus.js';
 import { LISTS, NEGATIVES, POSITIVES } from '../fixtures/phone-corpus.js';
 
 function sameWithAndWithoutPrecheck(text: string, country: 'IN' | 'US' | 'DE' | 'SH' = 'IN'): void {
@@ -41,7 +42,7 @@ const crmText = fc.array(piece, { minLength: 1, maxLength: 10 }).map((pieces) =>
 
 describe('the check before parsing never changes what detection finds', { timeout: 120_000 }, () => {
   it('on every text of both corpora', () => {
-    const texts = [...POSITIVES, ...LISTS, ...HELD_OUT_POSITIVES].map((sample) => sample.text).concat(NEGATIVES, HELD_OUT_NEGATIVES);
+    const texts = [...POSITIVES, ...LISTS, ...HELD_OUT_POSITIVES, ...UNSEEN_POSITIVES].map((sample) => sample.text).concat(NEGATIVES, HELD_OUT_NEGATIVES, UNSEEN_NEGATIVES);
     assert.ok(texts.length > 600, 'both corpora are here');
     for (const text of texts) sameWithAndWithoutPrecheck(text);
   });
