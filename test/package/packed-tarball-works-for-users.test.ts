@@ -148,6 +148,13 @@ import { createSuperfoneProxy } from 'superfone-call-button/proxy';
 const element: SuperfoneCallButton = document.createElement('superfone-call-button');
 element.addEventListener('superfone-call-error', (event) => { const detail: CallErrorDetail = event.detail; console.log(detail.code); });
 createSuperfoneProxy({ apiKey: 'k', authorize: () => '+919876543210' });
+// The README's Tamil: one typed catalogue, built on the shipped English one.
+import { registerMessages, type CallButtonMessages } from 'superfone-call-button';
+import { messages as english } from 'superfone-call-button/messages/en';
+const tamil: CallButtonMessages = { ...english, call: 'அழை', callNumber: (number) => number + ' ஐ அழை' };
+registerMessages('ta', tamil);
+// @ts-expect-error a catalogue missing keys does not compile
+export const broken: CallButtonMessages = { call: 'Dial' };
 `,
     );
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
