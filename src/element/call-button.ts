@@ -286,20 +286,18 @@ export class SuperfoneCallButton extends LitElement {
   /** What the main control is right now: its look, its visible label and its accessible name. */
   #primaryControl(): { kind: 'start' | 'end' | 'busy'; label: string; name: string } {
     const readiness = this.#readiness;
-    // Before the numbers are checked an English control may render with its first words only.
-    if (readiness === null && this.#session.state === 'idle' && !catalogue(this.#language)) {
-      const shown = this.inline ? this.textContent?.trim() : '';
-      const customer = shown || this.customerNumber.trim();
-      const words = { ...FIRST_WORDS, ...this.scope?.messages, ...this.messages };
-      return { kind: 'start', label: words.call, name: customer ? words.callNumber(customer) : words.call };
-    }
-    const words = this.words;
     // Before the numbers are checked, the control is this customer's as the page wrote the number.
     const sameCustomer = readiness === null || (readiness.ok && (!this.#session.call || this.#session.call.customerNumber === readiness.call.customerNumber));
     // Inline, the name repeats the number as the page shows it, so what is seen is what is heard.
     const shown = this.inline && sameCustomer ? this.textContent?.trim() : '';
     const checked = readiness?.ok ? readiness.display : this.customerNumber.trim();
     const customer = shown || (sameCustomer ? checked : displayNumber(this.#session.call?.customerNumber ?? ''));
+    if (this.#session.state === 'idle') {
+      // Idle needs only the first words: before English has loaded, an unchecked control has just those.
+      const idle = catalogue(this.#language) ? this.words : { ...FIRST_WORDS, ...this.scope?.messages, ...this.messages };
+      return { kind: 'start', label: idle.call, name: readiness?.ok === false || !customer ? idle.call : idle.callNumber(customer) };
+    }
+    const words = this.words;
     switch (this.#session.state) {
       case 'starting':
         return { kind: 'busy', label: words.calling, name: words.callingNumber(customer) };
@@ -311,16 +309,12 @@ export class SuperfoneCallButton extends LitElement {
         return this.#session.failedAction === 'END'
           ? { kind: 'end', label: words.endCall, name: words.endCallWith(customer) }
           : { kind: 'start', label: words.tryAgain, name: words.tryAgainCall(customer) };
-      case 'idle':
-        return { kind: 'start', label: words.call, name: readiness?.ok === false || !customer ? words.call : words.callNumber(customer) };
     }
   }
 
   /** The message to show, if any: an error, the agent's other call, or why the number is unusable. */
   #message(): string {
     const readiness = this.#readiness;
-    // Nothing to say before the numbers are checked: no error, no call, no words needed.
-    if (readiness === null && this.#session.state === 'idle') return '';
     if (this.#session.state === 'error') return this.#session.errorMessage;
     if (readiness?.ok === false) {
       const { problem } = readiness;

@@ -7,7 +7,9 @@ export function spokenDuration(seconds: number, locale: string): string {
   const minutes = Math.floor(whole / 60);
   const rest = whole % 60;
   const amount = (value: number, unit: 'minute' | 'second') => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short' }).format(value);
-  const parts = [...(minutes > 0 ? [amount(minutes, 'minute')] : []), ...(rest > 0 || minutes === 0 ? [amount(rest, 'second')] : [])];
+  const parts: string[] = [];
+  if (minutes > 0) parts.push(amount(minutes, 'minute'));
+  if (rest > 0 || minutes === 0) parts.push(amount(rest, 'second'));
   return new Intl.ListFormat(locale, { type: 'unit', style: 'narrow' }).format(parts);
 }
 

@@ -305,8 +305,9 @@ export class CallSession implements ReactiveController {
     // `clear` leaves the agent's record alone if it is already another call's.
     if (notificationId !== null) activeCalls().clear(agentKeyFor(agentNumber, call.proxyUrl), notificationId);
     // A request in flight has the last word on the state: an END in flight then says these words.
-    if (stillOn || (this.state === 'idle' && !this.#controller) || this.state === 'ending') this.#outcome = { record, word: outcomeText };
-    if (stillOn || (this.state === 'idle' && !this.#controller)) this.#enter('idle', this.outcome);
+    const settled = stillOn || (this.state === 'idle' && !this.#controller);
+    if (settled || this.state === 'ending') this.#outcome = { record, word: outcomeText };
+    if (settled) this.#enter('idle', this.outcome);
     // Several controls may show one call (a number twice on the page): the page hears of its end once.
     if (reportedCalls.has(call.callId)) return;
     reportedCalls.add(call.callId);
@@ -329,7 +330,7 @@ export class CallSession implements ReactiveController {
     }
   }
 
-  #fail(action: CallAction, outcome: Extract<CallOutcome, { ok: false }>): void {
+  #fail(action: CallAction, outcome: CallFailure): void {
     this.failedAction = action;
     this.#failure = outcome;
     const message = this.errorMessage;

@@ -81,12 +81,14 @@ export class SuperfoneClickToCall extends LitElement {
   /** Words changed for every control inside (any keys of `CallButtonMessages`); a control's own `messages` win. */
   messages: MessageOverrides | null = null;
 
+  /** The catalogue detection names marks from, as the scope's `lang` says: set as it connects and when the page switches. */
+  #language = 'en';
   #stopWatchingLanguage: (() => void) | null = null;
 
-  /** The words detection names its marks with: the scope's language, its `messages` over it. */
+  /** A mark's name ("Call 98450 12345"): the scope's `messages` over its language's words. */
   #markName = (written: string): string => {
-    const language = catalogueLanguage(languageOf(this));
-    return wordsFor(language, this.settings.messages)!.callNumber(written);
+    const own = this.settings.messages;
+    return own?.callNumber ? own.callNumber(written) : wordsFor(this.#language)!.callNumber(written);
   };
 
   /** Resolves once detection has processed everything on the page so far (at once without `detect`). */
@@ -111,12 +113,14 @@ export class SuperfoneClickToCall extends LitElement {
     super.connectedCallback();
     // Its provider listens now: controls that connected before any scope ask for theirs.
     scopeAppeared();
+    this.#language = catalogueLanguage(languageOf(this));
     // Moved in the page: detection stopped on disconnect and starts again here.
     if (this.hasUpdated && this.detect) this.#startDetection();
     // The page switched language: marks not yet used are named again in it.
     this.#stopWatchingLanguage = watchLanguage(() => {
+      this.#language = catalogueLanguage(languageOf(this));
       const scanner = this.#scanner;
-      if (scanner) void loadCatalogue(catalogueLanguage(languageOf(this))).then(() => scanner.renameMarks());
+      if (scanner) void loadCatalogue(this.#language).then(() => scanner.renameMarks());
     });
   }
 
@@ -147,8 +151,7 @@ export class SuperfoneClickToCall extends LitElement {
 
   #startDetection(): void {
     const country = (this.settings.defaultCountry ?? DEFAULT_COUNTRY).toUpperCase();
-    const language = catalogueLanguage(languageOf(this));
-    this.#scannerReady = Promise.all([import('./detection/page-scanner.js'), loadPhoneNumbers(), loadCatalogue(language)]).then(([{ PageScanner }, { isKnownCountry }]) => {
+    this.#scannerReady = Promise.all([import('./detection/page-scanner.js'), loadPhoneNumbers(), loadCatalogue(this.#language)]).then(([{ PageScanner }, { isKnownCountry }]) => {
       if (!this.detect || !this.isConnected) return;
       if (!isKnownCountry(country)) {
         console.error(`superfone-click-to-call: unknown default-country "${country}"; detection is off.`);

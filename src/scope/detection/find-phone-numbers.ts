@@ -75,15 +75,6 @@ function countDigits(text: string): number {
   return digits;
 }
 
-/** The whitespace-delimited word around an offset. */
-function wordAt(text: string, offset: number): string {
-  let from = offset;
-  let to = offset;
-  while (from > 0 && !/\s/.test(text[from - 1]!)) from--;
-  while (to < text.length && !/\s/.test(text[to]!)) to++;
-  return text.slice(from, to);
-}
-
 /**
  * Whether findPhoneNumbers could accept a number starting at `start`, judged before any
  * parsing by the rules below that look only at what comes before a number: glued to a word
@@ -95,7 +86,7 @@ function couldStartAt(text: string, start: number, segmentStart: number, fewest:
   const before = text[start - 1] ?? '';
   // Inside a run of digits: glued to them (and no phone word ends in a digit).
   if (DIGIT.test(before)) return false;
-  if (NOT_A_PHONE_WORD.test(wordAt(text, start))) return false;
+  if (NOT_A_PHONE_WORD.test(tokenAround(text, start, start))) return false;
   const context = text.slice(Math.max(0, start - 32), start);
   if (PHONE_WORD_BEFORE.test(context)) return true;
   if (ALPHANUMERIC.test(before) || before === '#' || identifierBefore(context)) return false;
@@ -143,6 +134,7 @@ function candidates(text: string, defaultCountry: CountryCode, precheck: boolean
   return found;
 }
 
+/** The whitespace-delimited word around `text.slice(start, end)`. */
 function tokenAround(text: string, start: number, end: number): string {
   let from = start;
   let to = end;
@@ -191,7 +183,7 @@ export function searchPhoneNumbers(text: string, defaultCountry: CountryCode, { 
     const raw = text.slice(start, end);
     if (NOT_A_PHONE_SHAPE.some((shape) => shape.test(raw))) continue;
     const token = tokenAround(text, start, end);
-    if (/@|:\/\/|www\./i.test(token) || IPV4.test(token)) continue;
+    if (NOT_A_PHONE_WORD.test(token) || IPV4.test(token)) continue;
     const before = text.slice(Math.max(0, start - 32), start);
     const phoneWord = PHONE_WORD_BEFORE.test(before);
     if (!phoneWord && (isGlued(text, start, end, numbersAt, numbersEndingAt) || identifierBefore(before))) continue;
@@ -206,19 +198,14 @@ export function searchPhoneNumbers(text: string, defaultCountry: CountryCode, { 
  * read in the default country would be someone else's number.
  */
 function writtenBothWays(text: string, found: FoundNumber[]): FoundNumber[] {
-  const international = found.filter(({ start }) => /^(?:[+＋]|00)/.test(text.slice(start, start + 2)));
+  const international = found
+    .filter(({ start }) => /^(?:[+＋]|00)/.test(text.slice(start, start + 2)))
+    .map(({ e164 }) => ({ e164, national: parsePhoneNumber(e164, metadata)?.nationalNumber }));
   if (international.length === 0) return found;
   return found.map((number) => {
-    if (international.includes(number)) return number;
+    // As written nationally: the national number, with or without a trunk `0` or `1`.
     const digits = text.slice(number.start, number.end).replace(/\D/g, '');
-    const twin = international.find(({ e164 }) => e164 !== number.e164 && nationalDigitsMatch(digits, e164));
+    const twin = international.find(({ e164, national }) => e164 !== number.e164 && national !== undefined && (digits === national || digits === `0${national}` || digits === `1${national}`));
     return twin ? { ...number, e164: twin.e164 } : number;
   });
-}
-
-/** Whether `digits`, as written nationally (with or without a trunk `0` or `1`), are the national number of `e164`. */
-function nationalDigitsMatch(digits: string, e164: string): boolean {
-  const parsed = parsePhoneNumber(e164, metadata);
-  const national = parsed?.nationalNumber;
-  return national !== undefined && (digits === national || digits === `0${national}` || digits === `1${national}`);
 }
