@@ -3,8 +3,12 @@ import { css } from 'lit';
 // Each custom property's default is given where it is used, not declared on :host: so a
 // page can set one on any ancestor (a theme on <body>), not only on the element itself.
 export const callButtonStyles = css`
+  /* The host lays out the button, a second one and the message: no wrapper inside. */
   :host {
-    display: inline-block;
+    display: inline-flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.375em;
     font-size: var(--superfone-call-button-font-size, 0.875rem);
     line-height: 1.25;
     vertical-align: middle;
@@ -12,13 +16,6 @@ export const callButtonStyles = css`
 
   :host([hidden]) {
     display: none;
-  }
-
-  .base {
-    display: inline-flex;
-    flex-wrap: wrap;
-    align-items: center;
-    gap: 0.375em;
   }
 
   button {
@@ -41,17 +38,17 @@ export const callButtonStyles = css`
     outline-offset: 2px;
   }
 
-  button.end {
+  [part~='end'] {
     background: var(--superfone-call-button-end-background, #c62828);
   }
 
-  button.busy {
+  [part~='busy'] {
     background: var(--superfone-call-button-busy-background, #5f6368);
     cursor: progress;
   }
 
   button:disabled,
-  button[aria-disabled='true']:not(.busy) {
+  button[aria-disabled='true']:not([part~='busy']) {
     opacity: 0.55;
     cursor: not-allowed;
   }
@@ -100,10 +97,6 @@ export const callButtonStyles = css`
     font-size: inherit;
     line-height: inherit;
     vertical-align: baseline;
-  }
-
-  :host([inline]) .base {
-    display: inline;
   }
 
   /* The number keeps the page's look; only a dotted underline and an icon say it calls. */
@@ -164,18 +157,6 @@ export const callButtonStyles = css`
     border-radius: 4px;
     background: Canvas;
     font-size: 0.85em;
-  }
-
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    padding: 0;
-    margin: -1px;
-    overflow: hidden;
-    clip: rect(0, 0, 0, 0);
-    white-space: nowrap;
-    border: 0;
   }
 
   @media (forced-colors: active) {

@@ -182,8 +182,7 @@ export class SuperfoneCallButton extends LitElement {
   constructor() {
     super();
     consumeScopeSettings(this, 'scope', (settings) => (this.scope = settings));
-    // A slotted tel: link is the control in inline mode; its clicks arrive here.
-    this.addEventListener('click', (event) => this.#onLinkClick(event));
+    this.addEventListener('click', (event) => this.#onClick(event));
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -267,20 +266,27 @@ export class SuperfoneCallButton extends LitElement {
     return this.#session.end('program');
   }
 
-  readonly #onPrimaryClick = () => this.#session.primaryAction();
-  readonly #onEndBusyCall = () => this.#session.endBusyCall();
 
   #slottedLink(): HTMLAnchorElement | null {
     return this.inline ? this.querySelector<HTMLAnchorElement>(':scope > a[href]') : null;
   }
 
-  /** A plain click on a slotted tel: link calls through Superfone; a modifier-click keeps the browser's default. */
-  #onLinkClick(event: MouseEvent): void {
+  /**
+   * Every click on the control: on one of its buttons (the first is the main one), or on a
+   * slotted tel: link, where a plain click calls through Superfone and a modifier-click keeps
+   * the browser's default.
+   */
+  #onClick(event: MouseEvent): void {
     const link = this.#slottedLink();
-    if (!link || !(event.target instanceof Node) || !link.contains(event.target)) return;
-    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
-    event.preventDefault();
-    this.#session.primaryAction();
+    if (link && event.target instanceof Node && link.contains(event.target)) {
+      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      return this.#session.primaryAction();
+    }
+    const buttons = [...this.renderRoot.querySelectorAll('button')];
+    const index = buttons.findIndex((button) => event.composedPath().includes(button));
+    if (index === 0) this.#session.primaryAction();
+    else if (index > 0) this.#secondControl()?.act();
   }
 
   /** What the main control is right now: its look, its visible label and its accessible name. */
@@ -294,7 +300,8 @@ export class SuperfoneCallButton extends LitElement {
     const customer = shown || (sameCustomer ? checked : displayNumber(this.#session.call?.customerNumber ?? ''));
     if (this.#session.state === 'idle') {
       // Idle needs only the first words: before English has loaded, an unchecked control has just those.
-      const idle = catalogue(this.#language) ? this.words : { ...FIRST_WORDS, ...this.scope?.messages, ...this.messages };
+      const overridden = this.scope?.messages || this.messages;
+      const idle = catalogue(this.#language) ? this.words : overridden ? { ...FIRST_WORDS, ...this.scope?.messages, ...this.messages } : FIRST_WORDS;
       return { kind: 'start', label: idle.call, name: readiness?.ok === false || !customer ? idle.call : idle.callNumber(customer) };
     }
     const words = this.words;
@@ -324,39 +331,50 @@ export class SuperfoneCallButton extends LitElement {
     return this.#session.state === 'idle' ? this.#session.outcome : '';
   }
 
-  #indicator(kind: 'start' | 'end' | 'busy'): TemplateResult {
-    // The templates themselves, not wrapped in another: one template instance less per control.
-    return kind === 'busy' ? spinner : kind === 'end' ? hangUpIcon : phoneIcon;
+  /**
+   * The Call button is its words alone: in a table of a thousand, a drawing in each cost more
+   * than the rest of the control. Ending and waiting, which few controls show at once, have one.
+   */
+  #indicator(kind: 'start' | 'end' | 'busy'): TemplateResult | typeof nothing {
+    return kind === 'busy' ? spinner : kind === 'end' ? hangUpIcon : nothing;
   }
 
-  #renderStandard(message: string) {
+  /** A second control, to end a call: the one a failed START may have placed, or the agent's call with someone else. */
+  #secondControl(): { label: string; act: () => void } | null {
+    const session = this.#session;
+    if (session.state === 'error' && session.failedAction === 'START' && session.call !== null) return { label: this.words.endCall, act: () => void session.end('user') };
+    if (session.busyWith !== null && session.state === 'idle') return { label: this.words.endCurrentCall, act: () => session.endBusyCall() };
+    return null;
+  }
+
+  // Template text ships as written: no line breaks inside the tags. Clicks are the host's
+  // to handle (#onClick): no listener, no class and no drawing per idle button, as a table of
+  // a thousand pays for each.
+  #renderStandard(message: unknown) {
     const { kind, label, name } = this.#primaryControl();
     const unavailable = kind === 'start' && (this.#readiness?.ok === false || (this.#session.busyWith !== null && this.#session.state === 'idle'));
-    const offerEnd = this.#session.state === 'error' && this.#session.failedAction === 'START' && this.#session.call !== null;
-    const offerEndBusy = this.#session.busyWith !== null && this.#session.state === 'idle';
-    // Written without line breaks: template text is shipped as it is written, unminified.
-    return html`<button part="button ${kind}" class=${kind} ?disabled=${this.disabled && kind === 'start'} aria-disabled=${kind === 'busy' || unavailable ? 'true' : 'false'} aria-label=${name} aria-describedby=${message ? 'message' : nothing} @click=${this.#onPrimaryClick}>${this.#indicator(kind)}${label}</button>${
-      offerEnd ? html`<button part="button end" class="end" @click=${() => void this.#session.end('user')}>${hangUpIcon}<span>${this.words.endCall}</span></button>` : nothing
-    }${offerEndBusy ? html`<button part="button end" class="end" @click=${this.#onEndBusyCall}>${hangUpIcon}<span>${this.words.endCurrentCall}</span></button>` : nothing}`;
+    const second = this.#secondControl();
+    return html`<button part="button ${kind}" ?disabled=${this.disabled && kind === 'start'} aria-disabled=${kind === 'busy' || unavailable ? 'true' : 'false'} aria-label=${name} aria-describedby=${message === nothing ? nothing : 'message'}>${kind === 'start' ? label : html`${this.#indicator(kind)}${label}`}</button>${
+      second ? html`<button part="button end">${hangUpIcon}<span>${second.label}</span></button>` : nothing
+    }${message}`;
   }
 
-  #renderInline(message: string) {
+  /** Inline, the number is the control; a small drawing after it says it calls. */
+  #renderInline(message: unknown) {
     const { kind, name } = this.#primaryControl();
     const unavailable = kind === 'start' && (this.#readiness?.ok === false || this.#session.busyWith !== null || this.disabled);
-    if (this.#slottedLink()) {
-      return html`<slot></slot><span class="indicator ${kind}" aria-hidden="true">${this.#indicator(kind)}</span>`;
-    }
-    return html`<button part="number ${kind}" class="inline ${kind}" aria-disabled=${kind === 'busy' || unavailable ? 'true' : 'false'} aria-label=${name} aria-describedby=${message ? 'message' : nothing} @click=${this.#onPrimaryClick}><slot></slot><span class="indicator ${kind}">${this.#indicator(kind)}</span></button>`;
+    const indicator = html`<span class="indicator ${kind}" aria-hidden="true">${kind === 'start' ? phoneIcon : this.#indicator(kind)}</span>`;
+    if (this.#slottedLink()) return html`<slot></slot>${indicator}${message}`;
+    return html`<button part="number ${kind}" class="inline ${kind}" aria-disabled=${kind === 'busy' || unavailable ? 'true' : 'false'} aria-label=${name} aria-describedby=${message === nothing ? nothing : 'message'}><slot></slot>${indicator}</button>${message}`;
   }
 
   override render() {
     const message = this.#message();
-    const controls = this.inline ? this.#renderInline(message) : this.#renderStandard(message);
     const messageClass = `message ${this.#session.state === 'error' || this.#readiness?.ok === false ? 'error' : 'info'}`;
-    // No white space between the tags: in running text it would swallow the space after a
-    // detected number in innerText and in copied text.
-    // The message only when there is one: most of a table's controls have none.
+    // Only when there is one: most of a table's controls have none. No white space between
+    // the tags: in running text it would swallow the space after a detected number in
+    // innerText and in copied text.
     const messagePart = message ? html`<span part="message" id="message" class=${messageClass}>${message}</span>` : nothing;
-    return html`<span part="base" class="base">${controls}${messagePart}<span role="status" aria-live="polite" class="visually-hidden">${this.#session.announcement}</span></span>`;
+    return this.inline ? this.#renderInline(messagePart) : this.#renderStandard(messagePart);
   }
 }

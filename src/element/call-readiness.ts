@@ -2,10 +2,12 @@ import { formatForDisplay, isKnownCountry, normalizePhoneNumber } from '../share
 import type { CallStartDetail } from './call-events.js';
 
 // Loaded lazily with number handling, through ./phone-numbers.ts: never in a page's first load.
-// Sending a request comes with it: no request is sent before the numbers are checked.
+// Sending a request, and saying what it did, come with it: no request is sent before the
+// numbers are checked.
 export { formatForDisplay, isKnownCountry };
 export { sendCallRequest } from './call-client.js';
 export { failureWords } from './failure-words.js';
+export { announce, prepareAnnouncer } from './announcer.js';
 
 /** Why a control cannot call, for the element to word in the page's language. */
 export type NumberProblem =

@@ -37,8 +37,7 @@ const RECORD_AWAITED_MS = 2 * 60 * 1000;
 const OUTCOME_UNKNOWN: ReadonlySet<ErrorCode> = new Set(['upstream_timeout', 'network_error']);
 
 /** What the session needs of the element it serves. */
-export interface CallSessionHost extends ReactiveControllerHost, EventTarget {
-  readonly isConnected: boolean;
+export interface CallSessionHost extends ReactiveControllerHost, Element {
   readonly hasUpdated: boolean;
   readonly proxyUrl: string;
   readonly maxDuration: number | null;
@@ -58,7 +57,6 @@ export interface CallSessionHost extends ReactiveControllerHost, EventTarget {
  */
 export class CallSession implements ReactiveController {
   state: CallState = 'idle';
-  announcement = '';
   /** The agent's call with another customer, when there is one. */
   busyWith: ActiveCallRecord | null = null;
   /** The action that failed, so "Try again" repeats it. */
@@ -341,7 +339,8 @@ export class CallSession implements ReactiveController {
   #enter(next: CallState, announcement: string): void {
     this.state = next;
     if (next !== 'error') this.#failure = null;
-    this.announcement = announcement;
+    // Every announcement follows numbers checked or a request sent: number handling, which says it, has loaded.
+    if (announcement) phoneNumbers()!.announce(announcement, this.#host.language, this.#host);
     this.#host.requestUpdate();
   }
 

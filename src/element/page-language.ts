@@ -3,10 +3,11 @@
  * shadow roots (the element's own, a scope's, `<html>`'s), as for any text in the page.
  */
 export function languageOf(element: Element): string {
-  for (let at: Element | null = element; at; at = at.parentElement ?? ((at.getRootNode() as Partial<ShadowRoot>).host ?? null)) {
-    const lang = at.getAttribute('lang');
+  // The browser's own walk within each tree (a table of controls asks once each), then on from the tree's host.
+  for (let at: Element | null = element; at; at = (at.getRootNode() as Partial<ShadowRoot>).host ?? null) {
+    const marked = at.closest('[lang]');
     // `lang=""` says the language is unknown: English then.
-    if (lang !== null) return lang || 'en';
+    if (marked) return marked.getAttribute('lang') || 'en';
   }
   return 'en';
 }

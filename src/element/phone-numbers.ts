@@ -23,6 +23,8 @@ export function loadPhoneNumbers(): Promise<PhoneNumberModule> {
   // either one without the other (another language loads before its control first renders).
   loading ??= Promise.all([import('./call-readiness.js'), loadCatalogue('en')]).then(([module]) => {
     loaded = module;
+    // The page's live region, in place before there is anything to say, so the first words are heard.
+    module.prepareAnnouncer();
     for (const listener of [...waiting]) listener();
     waiting.clear();
     return module;

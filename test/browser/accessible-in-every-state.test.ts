@@ -4,7 +4,7 @@ import 'axe-core/axe.min.js';
 import type { AxeResults, RunOptions } from 'axe-core';
 import type { SuperfoneCallButton, SuperfoneClickToCall } from '../../src/index.js';
 import { TEST_ROUTES } from '../support/test-routes.js';
-import { ASHA, MEERA_OFFLINE, innerButtons, primaryButton, simulator, until } from './helpers.js';
+import { announcer, ASHA, MEERA_OFFLINE, innerButtons, primaryButton, simulator, until } from './helpers.js';
 
 declare const axe: { run(context: Element, options: RunOptions): Promise<AxeResults> };
 
@@ -131,7 +131,7 @@ describe('accessible in every state, in English and Hindi (axe-core, WCAG 2.2 AA
     const { holder, controls } = await controlsIn(lang, ['+91 98450 12345']);
     holder.prepend(before);
     const control = controls[0]!;
-    const region = control.shadowRoot!.querySelector('[role="status"]')!;
+    const region = announcer();
     const heard: string[] = [];
     const observer = new MutationObserver(() => heard.push(region.textContent ?? ''));
     observer.observe(region, { childList: true, subtree: true, characterData: true });

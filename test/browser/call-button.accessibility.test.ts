@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { callButton, MEERA_OFFLINE, primaryButton, simulator } from './helpers.js';
+import { announcer, callButton, MEERA_OFFLINE, primaryButton, simulator } from './helpers.js';
 
 describe('accessibility (axe-core through chai-a11y-axe, in each state)', () => {
   beforeEach(() => simulator.reset());
@@ -46,13 +46,18 @@ describe('accessibility (axe-core through chai-a11y-axe, in each state)', () => 
     await pending;
   });
 
-  it('announces state changes through a polite live region', async () => {
+  it('announces state changes through the page\'s one polite live region, outside any shadow root', async () => {
     const element = await callButton('+91 80000 00001');
-    const region = element.shadowRoot!.querySelector('[role="status"]')!;
+    const region = announcer();
+    expect(region.getAttribute('role')).to.equal('status');
     expect(region.getAttribute('aria-live')).to.equal('polite');
+    expect(region.getRootNode() === document, 'in the page, where every screen reader hears it').to.equal(true);
+    expect(element.shadowRoot!.querySelector('[aria-live], [role="status"]') === null, 'no region of its own').to.equal(true);
     await element.start();
     await element.updateComplete;
     expect(region.textContent).to.contain('calling +91 80000 00001');
+    const box = region.getBoundingClientRect();
+    expect(box.width * box.height, 'not seen').to.be.at.most(1);
   });
 
   it('Tab reaches the control and the focus ring is visible', async () => {

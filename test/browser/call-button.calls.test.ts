@@ -1,7 +1,7 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { CallDetail, CallStartDetail } from '../../src/index.js';
-import { ASHA, callButton, eventsDuring, innerButtons, liveRegionText, primaryButton, simulator, VIKRAM } from './helpers.js';
+import { ASHA, callButton, eventsDuring, innerButtons, announced, primaryButton, simulator, VIKRAM } from './helpers.js';
 
 describe('placing and ending a call through the proxy and simulator', () => {
   beforeEach(() => simulator.reset());
@@ -22,7 +22,7 @@ describe('placing and ending a call through the proxy and simulator', () => {
     expect(element.getAttribute('state')).to.equal('active');
     expect(primaryButton(element).textContent).to.contain('End call');
     expect(primaryButton(element).getAttribute('aria-label')).to.equal('End call with +91 80000 00001');
-    expect(liveRegionText(element)).to.equal('Your Superfone app is calling +91 80000 00001.');
+    expect(announced()).to.equal('Your Superfone app is calling +91 80000 00001.');
 
     const state = await simulator.state();
     const notification = state.notifications.at(-1)!;
@@ -45,7 +45,7 @@ describe('placing and ending a call through the proxy and simulator', () => {
     expect(event.detail.customerNumber).to.equal('+918000000001');
     expect(event.detail.agentNumber).to.equal(ASHA);
     expect(element.getAttribute('state')).to.equal('idle');
-    expect(liveRegionText(element)).to.equal('Call ended.');
+    expect(announced()).to.equal('Call ended.');
     const state = await simulator.state();
     expect(state.notifications.at(-1)!.action).to.equal('END');
     expect(state.agents.find((agent) => agent.number === ASHA)!.activeCall).to.equal(null);

@@ -8,7 +8,7 @@ import {
   callButton,
   eventsDuring,
   innerButtons,
-  liveRegionText,
+  announced,
   MEERA_OFFLINE,
   NOT_ON_SUPERFONE,
   primaryButton,
@@ -32,7 +32,7 @@ function expectReadableError(element: SuperfoneCallButton, detail: CallErrorDeta
   expect(detail.message).not.to.match(/undefined|null|\[object|Error:/);
   expect(element.getAttribute('state')).to.equal('error');
   expect(visibleMessage(element)).to.equal(detail.message);
-  expect(liveRegionText(element)).to.equal(detail.message);
+  expect(announced()).to.equal(detail.message);
   expect(primaryButton(element).getAttribute('aria-describedby')).to.equal('message');
 }
 

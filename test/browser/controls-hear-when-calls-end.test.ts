@@ -2,7 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { activeCalls, agentKeyFor } from '../../src/element/active-calls.js';
 import type { CallCompletedDetail, CallEndedDetail, SuperfoneCallButton } from '../../src/index.js';
 import { TEST_ROUTES } from '../support/test-routes.js';
-import { ASHA, callButton, liveRegionText, primaryButton, simulator, until, visibleMessage, VIKRAM } from './helpers.js';
+import { ASHA, callButton, announced, primaryButton, simulator, until, visibleMessage, VIKRAM } from './helpers.js';
 
 /** Every call event that reaches `document`, from now until `stop()`. */
 function recordEvents() {
@@ -33,7 +33,7 @@ describe('controls hear when their calls really end (Superfone’s notifications
     expect(activeCalls().get(ASHA)?.callId).to.match(/^[A-Za-z0-9_-]{22}$/);
     await until(() => element.state === 'idle', 'the record to end the call');
     expect(visibleMessage(element)).to.equal('Call ended · 1 sec');
-    expect(liveRegionText(element)).to.equal('Call ended · 1 sec');
+    expect(announced()).to.equal('Call ended · 1 sec');
     expect(primaryButton(element).textContent!.trim()).to.equal('Call');
     expect(activeCalls().get(ASHA), 'the agent is free again in every tab').to.equal(undefined);
     const ended = events.of('superfone-call-ended');

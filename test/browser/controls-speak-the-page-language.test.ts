@@ -2,7 +2,7 @@ import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import { registerMessages, type CallButtonMessages, type SuperfoneCallButton, type SuperfoneClickToCall } from '../../src/index.js';
 import { messages as english } from '../../src/element/messages/en.js';
 import { TEST_ROUTES } from '../support/test-routes.js';
-import { ASHA, MEERA_OFFLINE, primaryButton, simulator, until, visibleMessage } from './helpers.js';
+import { announcer, ASHA, MEERA_OFFLINE, primaryButton, simulator, until, visibleMessage } from './helpers.js';
 
 /** A control inside an element with `lang`, as a CRM page in Hindi has it. */
 async function controlIn(lang: string, customerNumber = '+91 98450 12345', agentNumber = ASHA): Promise<{ holder: HTMLElement; element: SuperfoneCallButton }> {
@@ -80,7 +80,8 @@ describe('controls speak the page’s language', () => {
     await element.updateComplete;
     expect(primaryButton(element).textContent!.trim()).to.equal('कॉल काटें');
     expect(primaryButton(element).getAttribute('aria-label')).to.equal('+91 98450 12345 से कॉल काटें');
-    expect(element.shadowRoot!.querySelector('[role="status"]')!.textContent).to.equal('आपका Superfone ऐप +91 98450 12345 को कॉल कर रहा है।');
+    expect(announcer().textContent).to.equal('आपका Superfone ऐप +91 98450 12345 को कॉल कर रहा है।');
+    expect(announcer().lang, 'the words are marked as Hindi').to.equal('hi');
     await element.end();
   });
 

@@ -68,8 +68,14 @@ export function primaryButton(element: SuperfoneCallButton): HTMLButtonElement {
   return innerButtons(element)[0]!;
 }
 
-export function liveRegionText(element: SuperfoneCallButton): string {
-  return element.shadowRoot!.querySelector('[role="status"]')!.textContent!.trim();
+/** The page's one live region, which every control speaks through. */
+export function announcer(): HTMLElement {
+  return document.querySelector<HTMLElement>('[data-superfone-announcer]')!;
+}
+
+/** What the page's live region says now. */
+export function announced(): string {
+  return announcer().textContent!.trim();
 }
 
 export function visibleMessage(element: SuperfoneCallButton): string {
