@@ -94,6 +94,32 @@ describe('number detection on a corpus of CRM text', () => {
     for (const [text, e164] of cases) expect(findPhoneNumbers(text, 'IN').map((number) => number.e164), text).to.deep.equal([e164, e164]);
   });
 
+  it('a national number is read in a country the text names: its international numbers\' or a tag in brackets after it', () => {
+    const cases: Array<[string, string[]]> = [
+      ['Sydney office 02 9876 5432 (from India +61 2 9876 5432)', ['+61298765432', '+61298765432']],
+      ['Nairobi office 020 2712345; mobile +254 722 123456', ['+254202712345', '+254722123456']],
+      ['letting agent 020 7946 0321 (UK).', ['+442079460321']],
+      ['Melbourne desk 03 9600 1234 (Australia)', ['+61396001234']],
+      // Not a country, or the default one: read as before.
+      ['Rahul 98450 12345 (Sales)', ['+919845012345']],
+      ['Office (080) 2345 6789 (India)', ['+918023456789']],
+      ['call 98450 12345 (in office hours)', ['+919845012345']],
+    ];
+    for (const [text, e164] of cases) expect(findPhoneNumbers(text, 'IN').map((number) => number.e164), text).to.deep.equal(e164);
+  });
+
+  it('a fax alone is not a number to call; a spaced slash or an identifier\'s first digits make no number', () => {
+    const cases: Array<[string, string[]]> = [
+      ['Fax: 080 2222 9999', []],
+      ['Tel/Fax 080 2222 9999', ['+918022229999']],
+      ['Scores 98450 / 99000 in the quiz', []],
+      ['Dabbawala: 98200 71345 / 98200 71346', ['+919820071345', '+919820071346']],
+      ['Ticket no. 098 2345678901', []],
+      ['Ticket no. 4521, call 98450 12345', ['+919845012345']],
+    ];
+    for (const [text, e164] of cases) expect(findPhoneNumbers(text, 'IN').map((number) => number.e164), text).to.deep.equal(e164);
+  });
+
   it('a phone word joined by = still names a phone number (form dumps, logs)', () => {
     expect(findPhoneNumbers('name=Priya&phone=9845012345&src=web', 'IN').map((number) => number.e164)).to.deep.equal(['+919845012345']);
     expect(findPhoneNumbers('lead_source=web; mobile=+91 98450 12345', 'IN').map((number) => number.e164)).to.deep.equal(['+919845012345']);

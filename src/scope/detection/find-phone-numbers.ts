@@ -1,6 +1,6 @@
 // From /core with the min metadata, not from /min: bundlers then keep the text-search code
 // in this lazily loaded chunk instead of the element's initial one.
-import { findPhoneNumbersInText, Metadata, parsePhoneNumber, type CountryCode } from 'libphonenumber-js/core';
+import { findPhoneNumbersInText, getCountries, Metadata, parsePhoneNumber, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/core';
 import metadata from 'libphonenumber-js/min/metadata';
 import { boundedCache } from '../../shared/bounded-cache.js';
 
@@ -17,7 +17,13 @@ const NOT_A_PHONE_BEFORE =
   /(?:(?<!\p{L})(?:invoice|inv|order|timestamp|epoch|ms|part|model|ticket|case|ref(?:erence)?|serial|s\/n|sn|isbn|gstin?|pan|account|a\/c|acct|awb|tracking|pnr|otp|aadhaa?r|uan|policy|txn|transaction|utr|imei|cin|folio|sku|batch|lot|id|code|amount|total|rs\.?|inr|usd|zip|pin|pincode|postcode|postal code)|₹|\$|€|£|¥)\s*(?:no\.?|number|num|#|:|-)?\s*[:#-]?\s*$/iu;
 
 /** Words that say a number is a phone number, even when glued to it (`Ph.98450 12345`, `phone=98450 12345`). */
-const PHONE_WORD_BEFORE = /(?:tel|ph|phone|mob|mobile|cell|call|fax|whatsapp|contact|alt|alternate|landline|helpline|hotline)\.?\s*(?:no\.?|number|num)?\s*[.:=]?\s*$/i;
+const PHONE_WORD_BEFORE = /(?:tel|ph|phone|mob|mobile|cell|call|whatsapp|contact|alt|alternate|landline|helpline|hotline)\.?\s*(?:no\.?|number|num)?\s*[.:=]?\s*$/i;
+
+/** A number labelled a fax alone is a machine's, not one to call (`Tel/Fax` is both: a phone). */
+const FAX_BEFORE = /(?<![\p{L}/])fax\.?\s*(?:no\.?|number)?\s*[.:]?\s*$/iu;
+
+/** Digits between an identifier's word and a number (`Ticket no. 098 2345678901`) are that identifier's first part. */
+const DIGIT_GROUPS_AT_END = /\d[\d\s-]*$/;
 
 /**
  * "<Something> No." before digits names an identifier (`PO No.`, `Member no`, `Roll No.`),
@@ -27,6 +33,12 @@ const NAMED_NUMBER_BEFORE = /(?<!\p{L})(\p{L}+)\.?\s*no\.?\s*[:.#-]?\s*$/iu;
 const WHOSE = /^(?:my|his|her|their|our|your|new|old|other|personal|same)$/i;
 
 function identifierBefore(context: string): boolean {
+  if (namesIdentifier(context) || FAX_BEFORE.test(context)) return true;
+  const earlierPart = context.replace(DIGIT_GROUPS_AT_END, '');
+  return earlierPart !== context && namesIdentifier(earlierPart);
+}
+
+function namesIdentifier(context: string): boolean {
   if (NOT_A_PHONE_BEFORE.test(context)) return true;
   const named = NAMED_NUMBER_BEFORE.exec(context);
   return named !== null && !WHOSE.test(named[1]!);
@@ -43,6 +55,7 @@ const NOT_A_PHONE_SHAPE = [
   /^\d+\.\d+$/, // a decimal: 12.971598
   /^(?:19|20)\d\d\s*[-\u2010-\u2015]\s*(?:19|20)\d\d$/, // a range of years: 2019-2024, 1998–2004
   /^(?![+＋]|00)\d{13,}$/, // thirteen digits or more in one run, without + or 00: a timestamp or an ID, not a number written to be dialled
+  /\d\s+\/|\/\s+\d/, // a spaced slash between digits separates two things (`98450 / 99000`); one number never has one
 ];
 
 /** An IPv4 address or CIDR block, as a whole token (`172.16.0.0/12`). */
@@ -175,8 +188,21 @@ const remembered = boundedCache(2_000, (key) => {
 
 /** findPhoneNumbers without its memory; `precheck: false` hands every segment with a digit to the parser (tests compare the two). */
 export function searchPhoneNumbers(text: string, defaultCountry: CountryCode, { precheck = true } = {}): FoundNumber[] {
+  const found = accepted(text, candidates(text, defaultCountry, precheck));
+  // Other countries the text names (`+61 2 …` beside `02 …`, `(Kenya)`): a national number
+  // the default country has no place for may be one of theirs.
+  for (const country of countriesNamedIn(text, found, defaultCountry)) {
+    const free = (candidate: Candidate) => !found.some(({ start, end }) => candidate.start < end && start < candidate.end);
+    const theirs = candidates(text, country, precheck).filter((candidate) => free(candidate) && !INTERNATIONAL.test(text.slice(candidate.start, candidate.start + 2)));
+    found.push(...accepted(text, theirs));
+  }
+  found.sort((a, b) => a.start - b.start);
+  return writtenBothWays(text, taggedWithTheirCountry(text, found));
+}
+
+/** The candidates dates, identifiers, amounts, addresses, URLs and emails leave standing. */
+function accepted(text: string, proposed: Candidate[]): FoundNumber[] {
   const found: FoundNumber[] = [];
-  const proposed = candidates(text, defaultCountry, precheck);
   const numbersAt = new Set(proposed.map((candidate) => candidate.start));
   const numbersEndingAt = new Set(proposed.map((candidate) => candidate.end));
   for (const { start, end, e164 } of proposed) {
@@ -189,7 +215,61 @@ export function searchPhoneNumbers(text: string, defaultCountry: CountryCode, { 
     if (!phoneWord && (isGlued(text, start, end, numbersAt, numbersEndingAt) || identifierBefore(before))) continue;
     found.push({ start, end, e164 });
   }
-  return writtenBothWays(text, found);
+  return found;
+}
+
+const INTERNATIONAL = /^(?:[+＋]|00)/;
+
+/** A country named in brackets right after a number: `(UK)`, `(Kenya)`, `(AU)`. */
+const COUNTRY_TAG = /^\s*[(（]\s*([\p{L} .]{2,40}?)\s*[)）]/u;
+
+/** Country names and codes as written in text, to region codes; built once, on first use. */
+let countryByName: Map<string, CountryCode> | undefined;
+function countryNamed(name: string): CountryCode | undefined {
+  if (!countryByName) {
+    const names = new Intl.DisplayNames(['en'], { type: 'region' });
+    countryByName = new Map([['uk', 'GB'], ['u.k.', 'GB'], ['usa', 'US'], ['u.s.', 'US'], ['u.s.a.', 'US'], ['uae', 'AE']] as Array<[string, CountryCode]>);
+    for (const code of getCountries(metadata)) {
+      countryByName.set(code.toLowerCase(), code);
+      const english = names.of(code);
+      if (english) countryByName.set(english.toLowerCase(), code);
+    }
+  }
+  // Two letters are a code only in capitals: `(in)` or `(us)` is a word.
+  if (name.length === 2 && name !== name.toUpperCase()) return undefined;
+  return countryByName.get(name.toLowerCase());
+}
+
+/** The countries, other than the default, of the international numbers in the text and of the numbers tagged with one. */
+function countriesNamedIn(text: string, found: FoundNumber[], defaultCountry: CountryCode): Set<CountryCode> {
+  const countries = new Set<CountryCode>();
+  for (const { start, e164 } of found) {
+    if (!INTERNATIONAL.test(text.slice(start, start + 2))) continue;
+    const country = parsePhoneNumber(e164, metadata).country;
+    if (country && country !== defaultCountry) countries.add(country);
+  }
+  for (let at = text.search(COUNTRY_TAG_ANYWHERE); at >= 0; ) {
+    const tag = COUNTRY_TAG.exec(text.slice(at));
+    const country = tag ? countryNamed(tag[1]!) : undefined;
+    if (country && country !== defaultCountry) countries.add(country);
+    const next = text.slice(at + 1).search(COUNTRY_TAG_ANYWHERE);
+    at = next < 0 ? -1 : at + 1 + next;
+  }
+  return countries;
+}
+
+/** Where a country tag could follow a number: a digit, then a bracket. */
+const COUNTRY_TAG_ANYWHERE = /(?<=\d)\s*[(（]/u;
+
+/** A number written nationally and tagged with its country (`020 7946 0321 (UK)`) is that country's, when it is valid there. */
+function taggedWithTheirCountry(text: string, found: FoundNumber[]): FoundNumber[] {
+  return found.map((number) => {
+    const tag = COUNTRY_TAG.exec(text.slice(number.end));
+    const country = tag ? countryNamed(tag[1]!) : undefined;
+    if (!country || INTERNATIONAL.test(text.slice(number.start, number.start + 2))) return number;
+    const theirs = parsePhoneNumberFromString(text.slice(number.start, number.end), country, metadata);
+    return theirs?.isValid() && theirs.country === country ? { ...number, e164: theirs.number } : number;
+  });
 }
 
 /**
@@ -199,7 +279,7 @@ export function searchPhoneNumbers(text: string, defaultCountry: CountryCode, { 
  */
 function writtenBothWays(text: string, found: FoundNumber[]): FoundNumber[] {
   const international = found
-    .filter(({ start }) => /^(?:[+＋]|00)/.test(text.slice(start, start + 2)))
+    .filter(({ start }) => INTERNATIONAL.test(text.slice(start, start + 2)))
     .map(({ e164 }) => ({ e164, national: parsePhoneNumber(e164, metadata)?.nationalNumber }));
   if (international.length === 0) return found;
   return found.map((number) => {
