@@ -116,6 +116,21 @@ describe('number detection on a corpus of CRM text', () => {
       ['Dabbawala: 98200 71345 / 98200 71346', ['+919820071345', '+919820071346']],
       ['Ticket no. 098 2345678901', []],
       ['Ticket no. 4521, call 98450 12345', ['+919845012345']],
+      // Written with a plus, to be dialled: an identifier's word before it does not make it one.
+      ['Alternate contact for ticket: +91-80-4655 2000 (office)', ['+918046552000']],
+      ['Tel.: +91-80-2528 1234 Fax: +91-80-2528 1235', ['+918025281234']],
+    ];
+    for (const [text, e164] of cases) expect(findPhoneNumbers(text, 'IN').map((number) => number.e164), text).to.deep.equal(e164);
+  });
+
+  it('only numbers the full numbering plan allows, as the proxy validates: not order, case or room numbers of a landline\'s length', () => {
+    const cases: Array<[string, string[]]> = [
+      ['Complaint 2411-556-091 registered', []],
+      ['CS(OS) 1234/2023', []],
+      ['Passport TK1234567, visa 12345678', []],
+      ['PO 4500123456 dated 20.11.2024', []],
+      ['Room 1102-1108', []],
+      ['Delhi office 011-2338 4422, Pune 020 2553 1122', ['+911123384422', '+912025531122']],
     ];
     for (const [text, e164] of cases) expect(findPhoneNumbers(text, 'IN').map((number) => number.e164), text).to.deep.equal(e164);
   });

@@ -1,7 +1,9 @@
-// From /core with the min metadata, not from /min: bundlers then keep the text-search code
-// in this lazily loaded chunk instead of the element's initial one.
+// From /core, not from /max: bundlers then keep the text-search code in this lazily loaded
+// chunk instead of the element's initial one. With the full numbering plan (max), as the
+// proxy validates: the min metadata knows each country's lengths and leading digits only,
+// and takes a page's order numbers, case numbers and room ranges for landlines.
 import { findPhoneNumbersInText, getCountries, Metadata, parsePhoneNumber, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/core';
-import metadata from 'libphonenumber-js/min/metadata';
+import metadata from 'libphonenumber-js/max/metadata';
 import { boundedCache } from '../../shared/bounded-cache.js';
 
 export interface FoundNumber {
@@ -32,8 +34,14 @@ const DIGIT_GROUPS_AT_END = /\d[\d\s-]*$/;
 const NAMED_NUMBER_BEFORE = /(?<!\p{L})(\p{L}+)\.?\s*no\.?\s*[:.#-]?\s*$/iu;
 const WHOSE = /^(?:my|his|her|their|our|your|new|old|other|personal|same)$/i;
 
-function identifierBefore(context: string): boolean {
-  if (namesIdentifier(context) || FAX_BEFORE.test(context)) return true;
+/**
+ * Whether what comes before a number says it is not one to call: a fax's label, or an
+ * identifier's word, unless the number is written with a plus (to be dialled: no identifier is).
+ */
+function notToCallAfter(context: string, plus: boolean): boolean {
+  if (FAX_BEFORE.test(context)) return true;
+  if (plus) return false;
+  if (namesIdentifier(context)) return true;
   const earlierPart = context.replace(DIGIT_GROUPS_AT_END, '');
   return earlierPart !== context && namesIdentifier(earlierPart);
 }
@@ -102,7 +110,7 @@ function couldStartAt(text: string, start: number, segmentStart: number, fewest:
   if (NOT_A_PHONE_WORD.test(tokenAround(text, start, start))) return false;
   const context = text.slice(Math.max(0, start - 32), start);
   if (PHONE_WORD_BEFORE.test(context)) return true;
-  if (ALPHANUMERIC.test(before) || before === '#' || identifierBefore(context)) return false;
+  if (ALPHANUMERIC.test(before) || before === '#' || notToCallAfter(context, PLUS.test(text[start]!))) return false;
   if (GLUE.test(before)) {
     const beforeThat = text[start - 2] ?? '';
     if (LETTER.test(beforeThat)) return false;
@@ -212,7 +220,7 @@ function accepted(text: string, proposed: Candidate[]): FoundNumber[] {
     if (NOT_A_PHONE_WORD.test(token) || IPV4.test(token)) continue;
     const before = text.slice(Math.max(0, start - 32), start);
     const phoneWord = PHONE_WORD_BEFORE.test(before);
-    if (!phoneWord && (isGlued(text, start, end, numbersAt, numbersEndingAt) || identifierBefore(before))) continue;
+    if (!phoneWord && (isGlued(text, start, end, numbersAt, numbersEndingAt) || notToCallAfter(before, PLUS.test(raw[0]!)))) continue;
     found.push({ start, end, e164 });
   }
   return found;
