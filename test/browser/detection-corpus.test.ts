@@ -2,21 +2,21 @@ import { expect } from '@open-wc/testing';
 import { findPhoneNumbers } from '../../src/scope/detection/find-phone-numbers.js';
 import { HELD_OUT_NEGATIVES, HELD_OUT_POSITIVES } from '../fixtures/held-out-phone-corpus.js';
 import { UNSEEN_NEGATIVES, UNSEEN_POSITIVES } from '../fixtures/unseen-phone-corpus.js';
+import { FOURTH_NEGATIVES, FOURTH_POSITIVES } from '../fixtures/fourth-phone-corpus.js';
+import { FIFTH_NEGATIVES, FIFTH_POSITIVES } from '../fixtures/fifth-phone-corpus.js';
 import { LISTS, NEGATIVES, POSITIVES } from '../fixtures/phone-corpus.js';
 
 /** The floor on the corpus the rules were made on; a change that lowers either score is a regression. */
 const MIN_SCORE = 0.99;
 
-/** Issue 9's goal for text detection has never seen. */
-const GOAL = 0.98;
 /**
- * The third corpus (the only one not yet used to make rules when it was measured): 0.970 and
- * 0.970, enforced so neither can fall; the goal is still open. What it gets wrong: other
- * countries' numbers written nationally with nothing in the text to say so (`Toronto (416)
- * 555-0168`, a London number with "(UK)" after it) read as Indian or missed, a fax number,
- * an ambiguous `Customer no`, digits after an identifier's other digits.
+ * Issue 9's goal for text detection has never seen. The fifth corpus is the measure: written
+ * and committed before the rules it was measured with were made, it scored 0.994 and 0.994
+ * the one time it was run. The second, third and fourth were each measured once the same way
+ * (0.97/0.97, 0.964/0.964, 0.956/0.994), then rules were made from their mistakes: they are
+ * development corpora now, held to the goal so that no later rule undoes an earlier one.
  */
-const UNSEEN_FLOOR = 0.965;
+const GOAL = 0.98;
 
 interface Score {
   precision: number;
@@ -81,8 +81,13 @@ describe('number detection on a corpus of CRM text', () => {
     scoresAtLeast('second corpus', HELD_OUT_POSITIVES, HELD_OUT_NEGATIVES, GOAL);
   });
 
-  it(`on the third corpus (measured before its mistakes were read): ≥150 + ≥150 samples, precision and recall ≥ ${UNSEEN_FLOOR} (goal ${GOAL})`, () => {
-    scoresAtLeast('third corpus', UNSEEN_POSITIVES, UNSEEN_NEGATIVES, UNSEEN_FLOOR);
+  it(`on the third and fourth corpora (measured once each, then rules made from their mistakes): precision and recall ≥ ${GOAL}`, () => {
+    scoresAtLeast('third corpus', UNSEEN_POSITIVES, UNSEEN_NEGATIVES, GOAL);
+    scoresAtLeast('fourth corpus', FOURTH_POSITIVES, FOURTH_NEGATIVES, GOAL);
+  });
+
+  it(`on the fifth corpus, the measure (no rule made from it): ≥150 + ≥150 samples, precision and recall ≥ ${GOAL}`, () => {
+    scoresAtLeast('fifth corpus', FIFTH_POSITIVES, FIFTH_NEGATIVES, GOAL);
   });
 
   it('a number written nationally and internationally in one text is the international one, both times', () => {

@@ -8,6 +8,8 @@ import fc from 'fast-check';
 import { searchPhoneNumbers } from '../../src/scope/detection/find-phone-numbers.js';
 import { HELD_OUT_NEGATIVES, HELD_OUT_POSITIVES } from '../fixtures/held-out-phone-corpus.js';
 import { UNSEEN_NEGATIVES, UNSEEN_POSITIVES } from '../fixtures/unseen-phone-corpus.js';
+import { FOURTH_NEGATIVES, FOURTH_POSITIVES } from '../fixtures/fourth-phone-corpus.js';
+import { FIFTH_NEGATIVES, FIFTH_POSITIVES } from '../fixtures/fifth-phone-corpus.js';
 import { LISTS, NEGATIVES, POSITIVES } from '../fixtures/phone-corpus.js';
 
 function sameWithAndWithoutPrecheck(text: string, country: 'IN' | 'US' | 'DE' | 'SH' = 'IN'): void {
@@ -36,14 +38,17 @@ const piece = fc.oneof(
     'Call ', 'Ph.', 'Tel:', 'Mobile: ', 'mob ', 'fax ', 'WhatsApp ', 'invoice ', 'INV-', 'Order #', 'ref ', 'ID ', 'A/C ', 'PO/', 'Rs. ', '₹', '$', 'USD ',
     'ext. ', ' x', '@', 'www.', 'https://', '.com', '/', '-', '.', '#', '=', '&', '?', '+', '_', '(', ')', ', ', '; ', ' ', '\n', 'and ', 'GSTIN ',
     '15/03/2024', '2024-03-15', '2019-2024', 'v1.2.3.4', '12.971598', '+44 20 7946 0958', '030 23456789', '(212) 555-0187', '१२३४५६७८९०',
+    'Fax: ', 'Tel/Fax ', ' / ', 'Ticket no. 098 ', ' (UK)', ' (Kenya)', '+61 2 9876 5432', '02 9876 5432',
   ),
 );
 const crmText = fc.array(piece, { minLength: 1, maxLength: 10 }).map((pieces) => pieces.join(''));
 
 describe('the check before parsing never changes what detection finds', { timeout: 120_000 }, () => {
-  it('on every text of both corpora', () => {
-    const texts = [...POSITIVES, ...LISTS, ...HELD_OUT_POSITIVES, ...UNSEEN_POSITIVES].map((sample) => sample.text).concat(NEGATIVES, HELD_OUT_NEGATIVES, UNSEEN_NEGATIVES);
-    assert.ok(texts.length > 600, 'both corpora are here');
+  it('on every text of every corpus', () => {
+    const texts = [...POSITIVES, ...LISTS, ...HELD_OUT_POSITIVES, ...UNSEEN_POSITIVES, ...FOURTH_POSITIVES, ...FIFTH_POSITIVES]
+      .map((sample) => sample.text)
+      .concat(NEGATIVES, HELD_OUT_NEGATIVES, UNSEEN_NEGATIVES, FOURTH_NEGATIVES, FIFTH_NEGATIVES);
+    assert.ok(texts.length > 1_500, 'every corpus is here');
     for (const text of texts) sameWithAndWithoutPrecheck(text);
   });
 
