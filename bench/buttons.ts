@@ -6,7 +6,7 @@ import { launchChromium } from '../test/support/chromium.mjs';
 import { serveBundlePages } from './support/bundle-pages.js';
 
 const BUTTONS = 1_000;
-const RUNS = Number(process.env.BENCH_RUNS) || 9;
+const RUNS = Number(process.env.BENCH_RUNS) || 15;
 
 // The floor a custom element can reach: a shadow root with a styled <button>, nothing else.
 const VANILLA = `customElements.define('vanilla-call-button', class extends HTMLElement {

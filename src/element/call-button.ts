@@ -89,12 +89,12 @@ export class SuperfoneCallButton extends LitElement {
 
   /** The numbers as last checked; `null` until number handling has loaded. */
   #readiness: Readiness | null = null;
-  #stopWaitingForNumbers: (() => void) | null = null;
   /** The catalogue this control speaks from: its page language's, as `lang` says. */
   #language = 'en';
-  #stopWatchingLanguage: (() => void) | null = null;
   /** Settings set on this element; unset ones come from the scope, then the defaults. */
   #own: ScopeSettings = UNSET;
+  /** What the settings come to, worked out once for every read until one changes. */
+  #effective: ReturnType<typeof effectiveSettings> | null = null;
   /** The call: starting, following and ending it. The element renders and wires. */
   readonly #session = new CallSession(this, () => this.#readiness);
 
@@ -137,6 +137,7 @@ export class SuperfoneCallButton extends LitElement {
   }
   set agentNumber(value: string | null) {
     this.#own = { ...this.#own, agentNumber: textSetting(value) };
+    this.#effective = null;
   }
 
   /** ISO 3166-1 alpha-2 region for numbers written without a country code. Inherited; default `IN`. */
@@ -145,6 +146,7 @@ export class SuperfoneCallButton extends LitElement {
   }
   set defaultCountry(value: string | null) {
     this.#own = { ...this.#own, defaultCountry: textSetting(value) };
+    this.#effective = null;
   }
 
   /** Where the element POSTs call requests. Inherited; default `/api/superfone/call`. */
@@ -153,6 +155,7 @@ export class SuperfoneCallButton extends LitElement {
   }
   set proxyUrl(value: string | null) {
     this.#own = { ...this.#own, proxyUrl: textSetting(value) };
+    this.#effective = null;
   }
 
   /** Seconds after which an active call is ended automatically. Inherited; default none. */
@@ -161,6 +164,7 @@ export class SuperfoneCallButton extends LitElement {
   }
   set maxDuration(value: number | null) {
     this.#own = { ...this.#own, maxDuration: durationSetting(value) };
+    this.#effective = null;
   }
 
   /** Stops new calls from starting. An active call can always be ended. */
@@ -181,15 +185,16 @@ export class SuperfoneCallButton extends LitElement {
 
   constructor() {
     super();
-    consumeScopeSettings(this, 'scope', (settings) => (this.scope = settings));
-    this.addEventListener('click', (event) => this.#onClick(event));
+    consumeScopeSettings(this, 'scope', (settings) => {
+      this.scope = settings;
+      this.#effective = null;
+    });
+    this.addEventListener('click', SuperfoneCallButton.#clicked);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const numbersChanged = ['customerNumber', 'agentNumber', 'defaultCountry', 'proxyUrl', 'scope'].some((name) =>
-      changed.has(name as keyof SuperfoneCallButton),
-    );
-    if (numbersChanged) this.#checkNumbers();
+    const has = (name: string) => changed.has(name as keyof SuperfoneCallButton);
+    if (has('customerNumber') || has('agentNumber') || has('defaultCountry') || has('proxyUrl') || has('scope')) this.#checkNumbers();
   }
 
   #checkNumbers(): void {
@@ -198,17 +203,37 @@ export class SuperfoneCallButton extends LitElement {
     this.requestUpdate();
   }
 
+  /**
+   * The controls in the page. Number handling loading and the page's language changing are
+   * told to all of them by one listener each, not one per control: a table of a thousand
+   * would otherwise make and keep two thousand.
+   */
+  static #connected = new Set<SuperfoneCallButton>();
+  static #listening = false;
+
+  static #listenForAll(): void {
+    if (SuperfoneCallButton.#listening) return;
+    SuperfoneCallButton.#listening = true;
+    whenPhoneNumbersLoad(() => {
+      for (const control of SuperfoneCallButton.#connected) if (!control.#readiness) control.#checkNumbers();
+    });
+    watchLanguage(() => {
+      for (const control of SuperfoneCallButton.#connected) control.#languageMayHaveChanged();
+    });
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
-    if (!this.#readiness) this.#stopWaitingForNumbers = whenPhoneNumbersLoad(() => this.#checkNumbers());
+    SuperfoneCallButton.#connected.add(this);
+    SuperfoneCallButton.#listenForAll();
     this.#language = catalogueLanguage(languageOf(this));
-    this.#stopWatchingLanguage = watchLanguage(() => this.#languageMayHaveChanged());
+    // Connected after number handling loaded: checked now, as the others were when it did.
+    if (!this.#readiness && phoneNumbers()) this.#checkNumbers();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#stopWaitingForNumbers?.();
-    this.#stopWatchingLanguage?.();
+    SuperfoneCallButton.#connected.delete(this);
   }
 
   #languageMayHaveChanged(): void {
@@ -253,7 +278,7 @@ export class SuperfoneCallButton extends LitElement {
   }
 
   #settings() {
-    return effectiveSettings(inheritSettings(this.#own, this.scope));
+    return (this.#effective ??= effectiveSettings(inheritSettings(this.#own, this.scope)));
   }
 
   /** Asks the agent's app to call the customer. Resolves when the proxy has answered. */
@@ -270,6 +295,11 @@ export class SuperfoneCallButton extends LitElement {
   #slottedLink(): HTMLAnchorElement | null {
     return this.inline ? this.querySelector<HTMLAnchorElement>(':scope > a[href]') : null;
   }
+
+  /** One listener function for every control (a listener's `this` is its element): none made per control. */
+  static #clicked = function (this: HTMLElement, event: MouseEvent): void {
+    (this as SuperfoneCallButton).#onClick(event);
+  };
 
   /**
    * Every click on the control: on one of its buttons (the first is the main one), or on a

@@ -108,8 +108,10 @@ export function registerMessages(language: string, messages: CallButtonMessages)
 /** The catalogue serving a page language: the tag itself, its primary language, or English. */
 export function catalogueLanguage(lang: string): string {
   const tag = lang.trim().toLowerCase();
-  for (const candidate of [tag, tag.split('-')[0]!]) if (catalogues.has(candidate) || SHIPPED.has(candidate)) return candidate;
-  return 'en';
+  const known = (candidate: string) => catalogues.has(candidate) || SHIPPED.has(candidate);
+  if (known(tag)) return tag;
+  const primary = tag.split('-')[0]!;
+  return known(primary) ? primary : 'en';
 }
 
 /** The catalogue, if it is here: a shipped one may still be loading. */
