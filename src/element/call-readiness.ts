@@ -2,12 +2,14 @@ import { formatForDisplay, isKnownCountry, normalizePhoneNumber } from '../share
 import type { CallStartDetail } from './call-events.js';
 
 // Loaded lazily with number handling, through ./phone-numbers.ts: never in a page's first load.
-// Sending a request, and saying what it did, come with it: no request is sent before the
+// Sending a request, saying what it did, and the record of the agent's call shared with other
+// tabs come with it: no control sends a request, or shows the agent's call, before its
 // numbers are checked.
 export { formatForDisplay, isKnownCountry };
 export { sendCallRequest } from './call-client.js';
 export { failureWords } from './failure-words.js';
 export { announce, prepareAnnouncer } from './announcer.js';
+export { activeCalls, agentKeyFor } from './active-calls.js';
 
 /** Why a control cannot call, for the element to word in the page's language. */
 export type NumberProblem =

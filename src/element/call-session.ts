@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CallAction, CallRequestBody, CallSummary, ErrorCode } from '../shared/protocol.js';
-import { activeCalls, agentKeyFor, type ActiveCallRecord } from './active-calls.js';
+import type { ActiveCallRecord, ActiveCalls } from './active-calls.js';
 import type { CallFailure, CallOutcome } from './call-client.js';
 import { createCallEvent, type CallEndReason, type CallStartDetail } from './call-events.js';
 import type { Readiness } from './call-readiness.js';
@@ -25,6 +25,19 @@ let following: Promise<typeof import('./call-follower.js') & typeof import('./ca
 function loadFollowing() {
   following ??= Promise.all([import('./call-follower.js'), import('./call-outcome.js')]).then(([follower, outcome]) => ({ ...follower, ...outcome }));
   return following;
+}
+
+/**
+ * The page's record of the agent's call, shared with other tabs. It comes with number
+ * handling (call-readiness.ts): a control has no call to share, and shows no other, before
+ * its numbers are checked.
+ */
+function calls(): ActiveCalls {
+  return phoneNumbers()!.activeCalls();
+}
+
+function agentKeyFor(agentNumber: string | null, proxyUrl: string): string {
+  return phoneNumbers()!.agentKeyFor(agentNumber, proxyUrl);
 }
 
 /** Calls whose end this page has already announced with events. */
@@ -105,7 +118,6 @@ export class CallSession implements ReactiveController {
   }
 
   hostConnected(): void {
-    this.#unwatch = activeCalls().watch(this.#onActiveCallsChange);
     // Moved in the page (a re-sorted table): catch up on calls, and re-arm the time limit.
     if (this.#host.hasUpdated) {
       this.sync();
@@ -118,6 +130,7 @@ export class CallSession implements ReactiveController {
 
   hostDisconnected(): void {
     this.#unwatch?.();
+    this.#unwatch = null;
     // A request nobody can see the answer to is not worth keeping open.
     this.#controller?.abort();
     clearTimeout(this.#deadline);
@@ -161,7 +174,7 @@ export class CallSession implements ReactiveController {
       this.#call = { ...call, proxyUrl, notificationId: outcome.notificationId, callId: outcome.callId };
       // Before other controls adopt the call: the control that started it hears its end first.
       this.#follow(this.#call);
-      activeCalls().set({
+      calls().set({
         agentKey: agentKeyFor(call.agentNumber, proxyUrl),
         ...this.#call,
         notificationId: outcome.notificationId,
@@ -195,8 +208,8 @@ export class CallSession implements ReactiveController {
       clearTimeout(this.#deadline);
       // The record is still to come: it tells how long the call lasted.
       this.#awaitRecordOnly();
-      const record = activeCalls().get(agentKeyFor(call.agentNumber, call.proxyUrl));
-      if (record) activeCalls().clear(record.agentKey, record.notificationId);
+      const record = calls().get(agentKeyFor(call.agentNumber, call.proxyUrl));
+      if (record) calls().clear(record.agentKey, record.notificationId);
       // The record may have come first: then it says how the call went.
       const { words } = this.#host;
       this.#enter('idle', this.outcome || (reason === 'max-duration' ? words.timeLimitReached : words.callEnded));
@@ -227,12 +240,15 @@ export class CallSession implements ReactiveController {
    */
   sync(): void {
     const readiness = this.#readiness();
-    if (!this.#host.isConnected || !readiness?.ok || this.#controller) return;
+    if (!this.#host.isConnected || !readiness?.ok) return;
+    // From its numbers' first check on, the control hears of the agent's call changing, here or in another tab.
+    this.#unwatch ??= calls().watch(this.#onActiveCallsChange);
+    if (this.#controller) return;
     const { call: current, display } = readiness;
     // The call this control started (or adopted) is followed even after the page rewrote
     // its number: End must still reach that call, not the number now in the attribute.
     const followed = this.#call ?? { ...current, proxyUrl: this.#host.proxyUrl };
-    const record = activeCalls().get(agentKeyFor(followed.agentNumber, followed.proxyUrl)) ?? null;
+    const record = calls().get(agentKeyFor(followed.agentNumber, followed.proxyUrl)) ?? null;
     const ours = record !== null && record.customerNumber === followed.customerNumber;
     this.busyWith = record && !ours ? record : null;
     if (ours && this.state !== 'active') {
@@ -301,7 +317,7 @@ export class CallSession implements ReactiveController {
     }
     // After this control let go of the call: clearing tells every control, this one included.
     // `clear` leaves the agent's record alone if it is already another call's.
-    if (notificationId !== null) activeCalls().clear(agentKeyFor(agentNumber, call.proxyUrl), notificationId);
+    if (notificationId !== null) calls().clear(agentKeyFor(agentNumber, call.proxyUrl), notificationId);
     // A request in flight has the last word on the state: an END in flight then says these words.
     const settled = stillOn || (this.state === 'idle' && !this.#controller);
     if (settled || this.state === 'ending') this.#outcome = { record, word: outcomeText };
@@ -354,11 +370,11 @@ export class CallSession implements ReactiveController {
     clearTimeout(this.#deadline);
     const call = this.#call;
     if (!call) return;
-    const record = activeCalls().get(agentKeyFor(call.agentNumber, call.proxyUrl));
+    const record = calls().get(agentKeyFor(call.agentNumber, call.proxyUrl));
     if (!record?.endsAt) return;
     this.#deadline = setTimeout(() => {
       const endOnce = async () => {
-        const current = activeCalls().get(record.agentKey);
+        const current = calls().get(record.agentKey);
         if (current?.notificationId === record.notificationId && this.#call) await this.end('max-duration');
       };
       if (navigator.locks) void navigator.locks.request(`superfone-call-button:end:${record.agentKey}`, endOnce);
