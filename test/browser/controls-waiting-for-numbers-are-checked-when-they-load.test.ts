@@ -1,27 +1,9 @@
 // Runs in a page of its own, and imports nothing that loads number handling: the controls
 // here render before libphonenumber-js arrives, and nothing but the page's idle time loads it.
 import { expect } from '@open-wc/testing';
-import '../../src/index.js';
 import type { SuperfoneCallButton } from '../../src/index.js';
 import { phoneNumbers } from '../../src/element/phone-numbers.js';
-import { TEST_ROUTES } from '../support/test-routes.js';
-
-function control(customerNumber: string): SuperfoneCallButton {
-  const element = document.createElement('superfone-call-button');
-  element.setAttribute('customer-number', customerNumber);
-  element.setAttribute('agent-number', '+919876543210');
-  element.setAttribute('proxy-url', TEST_ROUTES.proxy);
-  document.body.append(element);
-  return element;
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { control, until } from './before-numbers-load.js';
 
 describe('controls that rendered before number handling loaded', () => {
   it('are each checked once it loads in idle time, with no click: invalid set, numbers named as people read them', async () => {

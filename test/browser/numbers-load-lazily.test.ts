@@ -1,28 +1,11 @@
 // Runs in a page of its own, and imports nothing that loads number handling: the first test
 // sees the element exactly as a page sees it before libphonenumber-js has arrived.
 import { expect, fixture, html } from '@open-wc/testing';
-import '../../src/index.js';
 import type { CallStartDetail, SuperfoneCallButton } from '../../src/index.js';
 import { phoneNumbers } from '../../src/element/phone-numbers.js';
 import { activeCalls, STORAGE_KEY } from '../../src/element/active-calls.js';
 import { TEST_ROUTES } from '../support/test-routes.js';
-
-function control(customerNumber: string): SuperfoneCallButton {
-  const element = document.createElement('superfone-call-button');
-  element.setAttribute('customer-number', customerNumber);
-  element.setAttribute('agent-number', '+919876543210');
-  element.setAttribute('proxy-url', TEST_ROUTES.proxy);
-  document.body.append(element);
-  return element;
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { control, until } from './before-numbers-load.js';
 
 describe('number handling loads after the first render, and a click before it behaves like one after', () => {
   before(async () => {
