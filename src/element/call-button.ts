@@ -29,6 +29,9 @@ const phoneIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="fal
 const spinner = html`<span class="spinner" aria-hidden="true"></span>`;
 const hangUpIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M12 9c-1.6 0-3.15.25-4.6.72v3.1a1 1 0 0 1-.56.9 11.5 11.5 0 0 0-2.66 1.85 1 1 0 0 1-1.4 0L.29 13.08a1 1 0 0 1 0-1.41A16.9 16.9 0 0 1 12 7a16.9 16.9 0 0 1 11.71 4.67 1 1 0 0 1 0 1.41l-2.49 2.49a1 1 0 0 1-1.4 0 11.3 11.3 0 0 0-2.67-1.85 1 1 0 0 1-.56-.9v-3.1A15 15 0 0 0 12 9z"/></svg>`;
 
+/** The visible message, or nothing: most controls have none. */
+type MessagePart = TemplateResult | typeof nothing;
+
 /**
  * A button that asks the agent's Superfone app to call a customer, and to end the call,
  * through a proxy that holds the API key.
@@ -291,7 +294,6 @@ export class SuperfoneCallButton extends LitElement {
     return this.#session.end('program');
   }
 
-
   #slottedLink(): HTMLAnchorElement | null {
     return this.inline ? this.querySelector<HTMLAnchorElement>(':scope > a[href]') : null;
   }
@@ -313,8 +315,8 @@ export class SuperfoneCallButton extends LitElement {
       event.preventDefault();
       return this.#session.primaryAction();
     }
-    const buttons = [...this.renderRoot.querySelectorAll('button')];
-    const index = buttons.findIndex((button) => event.composedPath().includes(button));
+    const path = event.composedPath();
+    const index = [...this.renderRoot.querySelectorAll('button')].findIndex((button) => path.includes(button));
     if (index === 0) this.#session.primaryAction();
     else if (index > 0) this.#secondControl()?.act();
   }
@@ -380,7 +382,7 @@ export class SuperfoneCallButton extends LitElement {
   // Template text ships as written: no line breaks inside the tags. Clicks are the host's
   // to handle (#onClick): no listener, no class and no drawing per idle button, as a table of
   // a thousand pays for each.
-  #renderStandard(message: unknown) {
+  #renderStandard(message: MessagePart) {
     const { kind, label, name } = this.#primaryControl();
     const unavailable = kind === 'start' && (this.#readiness?.ok === false || (this.#session.busyWith !== null && this.#session.state === 'idle'));
     const second = this.#secondControl();
@@ -390,7 +392,7 @@ export class SuperfoneCallButton extends LitElement {
   }
 
   /** Inline, the number is the control; a small drawing after it says it calls. */
-  #renderInline(message: unknown) {
+  #renderInline(message: MessagePart) {
     const { kind, name } = this.#primaryControl();
     const unavailable = kind === 'start' && (this.#readiness?.ok === false || this.#session.busyWith !== null || this.disabled);
     const indicator = html`<span class="indicator ${kind}" aria-hidden="true">${kind === 'start' ? phoneIcon : this.#indicator(kind)}</span>`;
@@ -400,11 +402,11 @@ export class SuperfoneCallButton extends LitElement {
 
   override render() {
     const message = this.#message();
-    const messageClass = `message ${this.#session.state === 'error' || this.#readiness?.ok === false ? 'error' : 'info'}`;
+    const error = this.#session.state === 'error' || this.#readiness?.ok === false;
     // Only when there is one: most of a table's controls have none. No white space between
     // the tags: in running text it would swallow the space after a detected number in
     // innerText and in copied text.
-    const messagePart = message ? html`<span part="message" id="message" class=${messageClass}>${message}</span>` : nothing;
+    const messagePart = message ? html`<span part="message" id="message" class="message ${error ? 'error' : 'info'}">${message}</span>` : nothing;
     return this.inline ? this.#renderInline(messagePart) : this.#renderStandard(messagePart);
   }
 }

@@ -229,7 +229,10 @@ function accepted(text: string, proposed: Candidate[]): FoundNumber[] {
 const INTERNATIONAL = /^(?:[+＋]|00)/;
 
 /** A country named in brackets right after a number: `(UK)`, `(Kenya)`, `(AU)`. */
-const COUNTRY_TAG = /^\s*[(（]\s*([\p{L} .]{2,40}?)\s*[)）]/u;
+const TAG = String.raw`\s*[(（]\s*([\p{L} .]{2,40}?)\s*[)）]`;
+const COUNTRY_TAG = new RegExp(`^${TAG}`, 'u');
+/** The same, after any digit in a text. */
+const COUNTRY_TAGS = new RegExp(`(?<=\\d)${TAG}`, 'gu');
 
 /** Country names and codes as written in text, to region codes; built once, on first use. */
 let countryByName: Map<string, CountryCode> | undefined;
@@ -256,18 +259,12 @@ function countriesNamedIn(text: string, found: FoundNumber[], defaultCountry: Co
     const country = parsePhoneNumber(e164, metadata).country;
     if (country && country !== defaultCountry) countries.add(country);
   }
-  for (let at = text.search(COUNTRY_TAG_ANYWHERE); at >= 0; ) {
-    const tag = COUNTRY_TAG.exec(text.slice(at));
-    const country = tag ? countryNamed(tag[1]!) : undefined;
+  for (const [, name] of text.matchAll(COUNTRY_TAGS)) {
+    const country = countryNamed(name!);
     if (country && country !== defaultCountry) countries.add(country);
-    const next = text.slice(at + 1).search(COUNTRY_TAG_ANYWHERE);
-    at = next < 0 ? -1 : at + 1 + next;
   }
   return countries;
 }
-
-/** Where a country tag could follow a number: a digit, then a bracket. */
-const COUNTRY_TAG_ANYWHERE = /(?<=\d)\s*[(（]/u;
 
 /** A number written nationally and tagged with its country (`020 7946 0321 (UK)`) is that country's, when it is valid there. */
 function taggedWithTheirCountry(text: string, found: FoundNumber[]): FoundNumber[] {
