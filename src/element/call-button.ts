@@ -51,7 +51,6 @@ type MessagePart = TemplateResult | typeof nothing;
  *
  * @slot - With `inline`: the number's own text (or a `tel:` link), which becomes the control.
  *
- * @csspart base - The wrapper around the controls and the message.
  * @csspart button - Every button.
  * @csspart start - The Call button (idle, or retry after a failed START).
  * @csspart end - The End call button.
