@@ -2,8 +2,8 @@ import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResul
 import { callButtonStyles } from './call-button.styles.js';
 import type { Readiness } from './call-readiness.js';
 import { CallSession, type CallState } from './call-session.js';
-import { catalogue, catalogueLanguage, FIRST_WORDS, loadCatalogue, wordsFor, type CallButtonMessages, type MessageOverrides } from './messages.js';
-import { languageOf, watchLanguage } from './page-language.js';
+import { catalogue, catalogueLanguageOf, FIRST_WORDS, loadCatalogue, wordsFor, type CallButtonMessages, type MessageOverrides } from './messages.js';
+import { watchLanguage } from './page-language.js';
 import { displayNumber, loadPhoneNumbers, loadPhoneNumbersWhenIdle, phoneNumbers, whenPhoneNumbersLoad } from './phone-numbers.js';
 import {
   attachContextRoot,
@@ -129,7 +129,6 @@ export class SuperfoneCallButton extends LitElement {
   /** The nearest scope's settings (a controller, not a decorator: less code on every page). */
   private scope?: ScopeSettings;
 
-
   /** The customer's number as the page has it; normalized to E.164. */
   customerNumber = '';
 
@@ -228,7 +227,7 @@ export class SuperfoneCallButton extends LitElement {
     super.connectedCallback();
     SuperfoneCallButton.#connected.add(this);
     SuperfoneCallButton.#listenForAll();
-    this.#language = catalogueLanguage(languageOf(this));
+    this.#language = catalogueLanguageOf(this);
     // Connected after number handling loaded: checked now, as the others were when it did.
     if (!this.#readiness && phoneNumbers()) this.#checkNumbers();
   }
@@ -239,7 +238,7 @@ export class SuperfoneCallButton extends LitElement {
   }
 
   #languageMayHaveChanged(): void {
-    this.#language = catalogueLanguage(languageOf(this));
+    this.#language = catalogueLanguageOf(this);
     this.requestUpdate();
   }
 

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../shared/protocol.js';
-import { languageChanged } from './page-language.js';
+import { languageChanged, languageOf } from './page-language.js';
 
 /**
  * Every word an agent sees or hears from a call control or a detected number, in one
@@ -106,12 +106,17 @@ export function registerMessages(language: string, messages: CallButtonMessages)
 }
 
 /** The catalogue serving a page language: the tag itself, its primary language, or English. */
-export function catalogueLanguage(lang: string): string {
+function catalogueLanguage(lang: string): string {
   const tag = lang.trim().toLowerCase();
   const known = (candidate: string) => catalogues.has(candidate) || SHIPPED.has(candidate);
   if (known(tag)) return tag;
   const primary = tag.split('-')[0]!;
   return known(primary) ? primary : 'en';
+}
+
+/** The catalogue serving the page language around `element`. */
+export function catalogueLanguageOf(element: Element): string {
+  return catalogueLanguage(languageOf(element));
 }
 
 /** The catalogue, if it is here: a shipped one may still be loading. */

@@ -3,7 +3,7 @@
  * shadow roots (the element's own, a scope's, `<html>`'s), as for any text in the page.
  */
 export function languageOf(element: Element): string {
-  // The browser's own walk within each tree (a table of controls asks once each), then on from the tree's host.
+  // The browser's own walk within each tree, then on from the tree's host.
   for (let at: Element | null = element; at; at = (at.getRootNode() as Partial<ShadowRoot>).host ?? null) {
     const marked = at.closest('[lang]');
     // `lang=""` says the language is unknown: English then.

@@ -2,8 +2,8 @@ import { ContextProvider } from '@lit/context';
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import type { PageScanner } from './detection/page-scanner.js';
 import { loadPhoneNumbers } from '../element/phone-numbers.js';
-import { catalogueLanguage, loadCatalogue, wordsFor, type MessageOverrides } from '../element/messages.js';
-import { languageOf, watchLanguage } from '../element/page-language.js';
+import { catalogueLanguageOf, loadCatalogue, wordsFor, type MessageOverrides } from '../element/messages.js';
+import { watchLanguage } from '../element/page-language.js';
 import { DEFAULT_COUNTRY } from '../shared/protocol.js';
 import { attachContextRoot, consumeScopeSettings, durationSetting, inheritSettings, scopeAppeared, scopeContext, textSetting, UNSET, type ScopeSettings } from '../element/scope-context.js';
 
@@ -113,12 +113,12 @@ export class SuperfoneClickToCall extends LitElement {
     super.connectedCallback();
     // Its provider listens now: controls that connected before any scope ask for theirs.
     scopeAppeared();
-    this.#language = catalogueLanguage(languageOf(this));
+    this.#language = catalogueLanguageOf(this);
     // Moved in the page: detection stopped on disconnect and starts again here.
     if (this.hasUpdated && this.detect) this.#startDetection();
     // The page switched language: marks not yet used are named again in it.
     this.#stopWatchingLanguage = watchLanguage(() => {
-      this.#language = catalogueLanguage(languageOf(this));
+      this.#language = catalogueLanguageOf(this);
       const scanner = this.#scanner;
       if (scanner) void loadCatalogue(this.#language).then(() => scanner.renameMarks());
     });

@@ -197,15 +197,34 @@ const remembered = boundedCache(2_000, (key) => {
 /** findPhoneNumbers without its memory; `precheck: false` hands every segment with a digit to the parser (tests compare the two). */
 export function searchPhoneNumbers(text: string, defaultCountry: CountryCode, { precheck = true } = {}): FoundNumber[] {
   const found = accepted(text, candidates(text, defaultCountry, precheck));
+  // Parsed once: the passes below add and reread only numbers written nationally.
+  const international = found.filter((number) => writtenInternationally(text, number)).map(({ e164 }) => {
+    const { country, nationalNumber } = parsePhoneNumber(e164, metadata);
+    return { e164, country, national: nationalNumber as string };
+  });
   // Other countries the text names (`+61 2 …` beside `02 …`, `(Kenya)`): a national number
   // the default country has no place for may be one of theirs.
-  for (const country of countriesNamedIn(text, found, defaultCountry)) {
+  for (const country of countriesNamedIn(text, international, defaultCountry)) {
     const free = (candidate: Candidate) => !found.some(({ start, end }) => candidate.start < end && start < candidate.end);
-    const theirs = candidates(text, country, precheck).filter((candidate) => free(candidate) && !INTERNATIONAL.test(text.slice(candidate.start, candidate.start + 2)));
+    const theirs = candidates(text, country, precheck).filter((candidate) => free(candidate) && !writtenInternationally(text, candidate));
     found.push(...accepted(text, theirs));
   }
   found.sort((a, b) => a.start - b.start);
-  return writtenBothWays(text, taggedWithTheirCountry(text, found));
+  return writtenBothWays(text, taggedWithTheirCountry(text, found), international);
+}
+
+const INTERNATIONAL = /^(?:[+＋]|00)/;
+
+/** Whether a number is written with its country code (`+44 …`, `0044 …`). */
+function writtenInternationally(text: string, { start }: { start: number }): boolean {
+  return INTERNATIONAL.test(text.slice(start, start + 2));
+}
+
+/** An international number of a text, parsed. */
+interface International {
+  e164: string;
+  country: CountryCode | undefined;
+  national: string;
 }
 
 /** The candidates dates, identifiers, amounts, addresses, URLs and emails leave standing. */
@@ -226,7 +245,6 @@ function accepted(text: string, proposed: Candidate[]): FoundNumber[] {
   return found;
 }
 
-const INTERNATIONAL = /^(?:[+＋]|00)/;
 
 /** A country named in brackets right after a number: `(UK)`, `(Kenya)`, `(AU)`. */
 const TAG = String.raw`\s*[(（]\s*([\p{L} .]{2,40}?)\s*[)）]`;
@@ -252,13 +270,9 @@ function countryNamed(name: string): CountryCode | undefined {
 }
 
 /** The countries, other than the default, of the international numbers in the text and of the numbers tagged with one. */
-function countriesNamedIn(text: string, found: FoundNumber[], defaultCountry: CountryCode): Set<CountryCode> {
+function countriesNamedIn(text: string, international: International[], defaultCountry: CountryCode): Set<CountryCode> {
   const countries = new Set<CountryCode>();
-  for (const { start, e164 } of found) {
-    if (!INTERNATIONAL.test(text.slice(start, start + 2))) continue;
-    const country = parsePhoneNumber(e164, metadata).country;
-    if (country && country !== defaultCountry) countries.add(country);
-  }
+  for (const { country } of international) if (country && country !== defaultCountry) countries.add(country);
   for (const [, name] of text.matchAll(COUNTRY_TAGS)) {
     const country = countryNamed(name!);
     if (country && country !== defaultCountry) countries.add(country);
@@ -271,7 +285,7 @@ function taggedWithTheirCountry(text: string, found: FoundNumber[]): FoundNumber
   return found.map((number) => {
     const tag = COUNTRY_TAG.exec(text.slice(number.end));
     const country = tag ? countryNamed(tag[1]!) : undefined;
-    if (!country || INTERNATIONAL.test(text.slice(number.start, number.start + 2))) return number;
+    if (!country || writtenInternationally(text, number)) return number;
     const theirs = parsePhoneNumberFromString(text.slice(number.start, number.end), country, metadata);
     return theirs?.isValid() && theirs.country === country ? { ...number, e164: theirs.number } : number;
   });
@@ -282,15 +296,12 @@ function taggedWithTheirCountry(text: string, found: FoundNumber[]): FoundNumber
  * 7946 0999, from abroad +44 20 7946 0999`) is the international one's: its national digits
  * read in the default country would be someone else's number.
  */
-function writtenBothWays(text: string, found: FoundNumber[]): FoundNumber[] {
-  const international = found
-    .filter(({ start }) => INTERNATIONAL.test(text.slice(start, start + 2)))
-    .map(({ e164 }) => ({ e164, national: parsePhoneNumber(e164, metadata)?.nationalNumber }));
+function writtenBothWays(text: string, found: FoundNumber[], international: International[]): FoundNumber[] {
   if (international.length === 0) return found;
   return found.map((number) => {
     // As written nationally: the national number, with or without a trunk `0` or `1`.
     const digits = text.slice(number.start, number.end).replace(/\D/g, '');
-    const twin = international.find(({ e164, national }) => e164 !== number.e164 && national !== undefined && (digits === national || digits === `0${national}` || digits === `1${national}`));
+    const twin = international.find(({ e164, national }) => e164 !== number.e164 && (digits === national || digits === `0${national}` || digits === `1${national}`));
     return twin ? { ...number, e164: twin.e164 } : number;
   });
 }
