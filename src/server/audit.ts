@@ -1,5 +1,23 @@
 import type { CallAction, ErrorCode } from '../shared/protocol.js';
 
+/**
+ * What kind of refusal a log line records. Each kind has its own budget, so a flood of
+ * one (a scanner's 404s) never hides another (a wrong webhook secret, a forbidden origin).
+ * Refusals without a kind of their own count under their error code.
+ */
+export type RefusalKind =
+  | 'host'
+  | 'route'
+  | 'method'
+  | 'origin'
+  | 'secret'
+  | 'media_type'
+  | 'too_large'
+  | 'malformed'
+  | 'timeout'
+  | 'connections'
+  | ErrorCode;
+
 /** One audit record per request. Numbers are masked; the API key is never in it. */
 export interface ProxyLogEntry {
   time: string;
@@ -13,51 +31,62 @@ export interface ProxyLogEntry {
   /** The request's `Origin` header, cut to 100 characters. */
   origin: string | null;
   outcome: 'ok' | ErrorCode;
+  /** The HTTP status answered; `0` for a connection closed before any request was read. */
   status: number;
   upstreamStatus: number | null;
   latencyMs: number;
   /** Why, for failures the operator must fix (such as a throwing `authorize`). */
   detail?: string;
-  /** Refusals left out of the log since the last entry, because they came faster than the budget. */
-  suppressed?: number;
+  /** On a refusal: its kind, which has a log budget of its own. */
+  refusal?: RefusalKind;
+  /** Entries left out of the log since the last one written, by kind, because they came faster than their budget. */
+  suppressed?: Partial<Record<RefusalKind | 'ok', number>>;
   /** For a notification from Superfone: its event, and whether its record matched a START here. */
   event?: string;
   matched?: boolean;
 }
 
-export type AuditLog = (entry: ProxyLogEntry, refusal: boolean) => void;
+/**
+ * Writes one entry. `budget` names the budget it counts against (a refusal's kind, or
+ * `ok` for an answer that spent nothing upstream); `null` for entries always written:
+ * calls that reached Superfone, authenticated deliveries.
+ */
+export type AuditLog = (entry: ProxyLogEntry, budget: RefusalKind | 'ok' | null) => void;
 
-/** Refusal lines per minute by default; enough to investigate, too few to fill a disk. */
+/** Lines per minute for each kind of refusal by default; enough to investigate, too few to fill a disk. */
 export const DEFAULT_REFUSALS_LOGGED_PER_MINUTE = 120;
 
+const WINDOW_MS = 60_000;
+
 /**
- * Every request is recorded, but refusals (requests that never reached Superfone) only up
- * to a budget per minute: a flood of refused requests must not fill the disk. The number
- * left out rides on the next entry written.
+ * Every request is recorded, but those that reached nothing upstream only up to a budget
+ * per kind per minute: a flood must not fill the disk, and a flood of one kind must not
+ * hide another. The numbers left out, by kind, ride on the next entry written.
  */
 export function budgetedAuditLog(
   log: ((entry: ProxyLogEntry) => void) | undefined,
-  refusalsPerMinute = DEFAULT_REFUSALS_LOGGED_PER_MINUTE,
+  perKindPerMinute = DEFAULT_REFUSALS_LOGGED_PER_MINUTE,
 ): AuditLog {
-  let windowStart = 0;
-  let refusalsWritten = 0;
-  let suppressed = 0;
-  return (entry, refusal) => {
+  // Kinds are a closed set of names, so this map cannot grow with what clients send.
+  const budgets = new Map<string, { windowStart: number; written: number }>();
+  let suppressed: Record<string, number> = {};
+  let anySuppressed = false;
+  return (entry, budget) => {
     if (!log) return;
-    if (refusal) {
+    if (budget !== null) {
       const now = Date.now();
-      if (now - windowStart >= 60_000) {
-        windowStart = now;
-        refusalsWritten = 0;
-      }
-      if (refusalsWritten >= refusalsPerMinute) {
-        suppressed += 1;
+      let state = budgets.get(budget);
+      if (!state || now - state.windowStart >= WINDOW_MS) budgets.set(budget, (state = { windowStart: now, written: 0 }));
+      if (state.written >= perKindPerMinute) {
+        suppressed[budget] = (suppressed[budget] ?? 0) + 1;
+        anySuppressed = true;
         return;
       }
-      refusalsWritten += 1;
+      state.written += 1;
     }
-    const line = suppressed > 0 ? { ...entry, suppressed } : entry;
-    suppressed = 0;
+    const line = anySuppressed ? { ...entry, suppressed } : entry;
+    suppressed = {};
+    anySuppressed = false;
     try {
       log(line);
     } catch {
@@ -67,7 +96,7 @@ export function budgetedAuditLog(
 }
 
 /** The entry for a request refused before it could be read as a call (a malformed target, a timeout). */
-export function unreadRequestEntry(fields: Pick<ProxyLogEntry, 'client' | 'origin' | 'outcome' | 'status' | 'latencyMs'> & { detail?: string }): ProxyLogEntry {
+export function unreadRequestEntry(fields: Pick<ProxyLogEntry, 'client' | 'origin' | 'outcome' | 'status' | 'latencyMs' | 'refusal'> & { detail?: string }): ProxyLogEntry {
   return { time: new Date().toISOString(), action: null, agent: null, customer: null, upstreamStatus: null, ...fields };
 }
 

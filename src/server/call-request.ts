@@ -1,6 +1,8 @@
 import { normalizePhoneNumber, type CountryCode } from '../shared/phone-number.js';
 import { isCallAction, type CallAction } from '../shared/protocol.js';
 import type { ProxyRequest } from './proxy-message.js';
+import type { RefusalKind } from './audit.js';
+import { overLimitMessage } from './body-limit.js';
 import type { ProxyFailure } from './responses.js';
 
 /** A call request from the page, checked and with both numbers in E.164. */
@@ -20,8 +22,8 @@ function quote(value: string): string {
   return value.length > 40 ? `${value.slice(0, 40)}…` : value;
 }
 
-function reject(message: string, status = 400): CallRequestReading {
-  return { ok: false, failure: { code: 'bad_request', message, status } };
+function reject(message: string, status = 400, kind?: RefusalKind): CallRequestReading {
+  return { ok: false, failure: { code: 'bad_request', message, status, kind } };
 }
 
 function isJsonContentType(header: string | null): boolean {
@@ -38,10 +40,11 @@ export async function readCallRequest(
   options: { defaultCountry: CountryCode; maxBodyBytes: number },
 ): Promise<CallRequestReading> {
   if (!isJsonContentType(request.header('content-type'))) {
-    return reject('Send the call request as JSON (Content-Type: application/json).', 415);
+    return reject('Send the call request as JSON (Content-Type: application/json).', 415, 'media_type');
   }
-  const text = await request.text(options.maxBodyBytes);
-  if (text === undefined) return reject(`The call request is larger than ${options.maxBodyBytes} bytes.`, 413);
+  const read = await request.text(options.maxBodyBytes);
+  if (!read.ok) return reject(overLimitMessage('The call request', options.maxBodyBytes, read.exceeded), 413, 'too_large');
+  const text = read.text;
 
   let body: unknown;
   try {

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { isKnownCountry, type CountryCode } from '../shared/phone-number.js';
 import { DEFAULT_COUNTRY } from '../shared/protocol.js';
-import { DEFAULT_REQUEST_TIMEOUT_MS } from './node-adapter.js';
+import { DEFAULT_IPV6_PREFIX_LENGTH } from './guards/client-identity.js';
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, DEFAULT_REQUEST_TIMEOUT_MS } from './node-adapter.js';
 import { DEFAULT_API_BASE, DEFAULT_TIMEOUT_MS } from './proxy.js';
 
 export const DEFAULT_PORT = 8787;
@@ -22,6 +23,12 @@ Options (each has an environment variable; a flag wins over it):
   --allowed-hosts LIST   SUPERFONE_ALLOWED_HOSTS    Comma-separated names this proxy is reached by, besides loopback
                                                     and the allowed origins' hosts (.example.com: and subdomains)
   --request-timeout-ms MS SUPERFONE_REQUEST_TIMEOUT_MS A client must send its whole request within this. Default ${DEFAULT_REQUEST_TIMEOUT_MS}
+  --idle-timeout-ms MS   SUPERFONE_IDLE_TIMEOUT_MS  Close a connection idle this long between requests. Default ${DEFAULT_IDLE_TIMEOUT_MS}
+  --max-connections N    SUPERFONE_MAX_CONNECTIONS  Connections open at once, in all. Default ${DEFAULT_MAX_CONNECTIONS}
+  --max-connections-per-client N SUPERFONE_MAX_CONNECTIONS_PER_CLIENT
+                                                    Connections one client (IPv4 address, IPv6 network) may hold.
+                                                    Default ${DEFAULT_MAX_CONNECTIONS_PER_CLIENT}; behind a balancer raise it, or 0 for none
+  --ipv6-prefix-length N SUPERFONE_IPV6_PREFIX_LENGTH IPv6 clients are told apart by this many bits. Default ${DEFAULT_IPV6_PREFIX_LENGTH}
   --allowed-countries LIST SUPERFONE_ALLOWED_COUNTRIES Comma-separated destination countries. Default: the default country
   --redis-url URL        SUPERFONE_REDIS_URL        Share rate limits and locks with other instances through Redis
   --webhook-secret S     SUPERFONE_WEBHOOK_SECRET   Accept Superfone's call notifications at /api/superfone/webhook,
@@ -47,6 +54,10 @@ export interface CliConfig {
   apiBase: string;
   timeoutMs: number;
   requestTimeoutMs: number;
+  idleTimeoutMs: number;
+  maxConnections: number;
+  maxConnectionsPerClient: number;
+  ipv6PrefixLength: number;
   defaultCountry: CountryCode;
   port: number;
   host: string;
@@ -55,12 +66,16 @@ export interface CliConfig {
 /** Thrown for configuration the operator must fix; the CLI prints its message and exits 2. */
 export class CliConfigError extends Error {}
 
-function positiveInteger(name: string, text: string, max: number): number {
+function wholeNumber(name: string, text: string, min: number, max: number): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || value < 1 || value > max) {
-    throw new CliConfigError(`${name} must be a whole number from 1 to ${max} (got "${text}").`);
+  if (!/^\d+$/.test(text.trim()) || value < min || value > max) {
+    throw new CliConfigError(`${name} must be a whole number from ${min} to ${max} (got "${text}").`);
   }
   return value;
+}
+
+function positiveInteger(name: string, text: string, max: number): number {
+  return wholeNumber(name, text, 1, max);
 }
 
 /** Reads flags and environment into a checked configuration. */
@@ -78,6 +93,10 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
         'allowed-origins': { type: 'string' },
         'allowed-hosts': { type: 'string' },
         'request-timeout-ms': { type: 'string' },
+        'idle-timeout-ms': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'max-connections-per-client': { type: 'string' },
+        'ipv6-prefix-length': { type: 'string' },
         'allowed-countries': { type: 'string' },
         'redis-url': { type: 'string' },
         'webhook-secret': { type: 'string' },
@@ -117,6 +136,10 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
   const timeoutText = values['timeout-ms'] ?? env.SUPERFONE_TIMEOUT_MS;
   const requestTimeoutText = values['request-timeout-ms'] ?? env.SUPERFONE_REQUEST_TIMEOUT_MS;
   const portText = values.port ?? env.PORT;
+  const setting = (flag: string, variable: string, fallback: number, min: number, max: number) => {
+    const text = (values as Record<string, string | undefined>)[flag] ?? env[variable];
+    return text ? wholeNumber(variable, text, min, max) : fallback;
+  };
   return {
     help,
     allowedOrigins,
@@ -129,6 +152,10 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
     apiBase,
     timeoutMs: timeoutText ? positiveInteger('SUPERFONE_TIMEOUT_MS', timeoutText, 120_000) : DEFAULT_TIMEOUT_MS,
     requestTimeoutMs: requestTimeoutText ? positiveInteger('SUPERFONE_REQUEST_TIMEOUT_MS', requestTimeoutText, 120_000) : DEFAULT_REQUEST_TIMEOUT_MS,
+    idleTimeoutMs: setting('idle-timeout-ms', 'SUPERFONE_IDLE_TIMEOUT_MS', DEFAULT_IDLE_TIMEOUT_MS, 1, 600_000),
+    maxConnections: setting('max-connections', 'SUPERFONE_MAX_CONNECTIONS', DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
+    maxConnectionsPerClient: setting('max-connections-per-client', 'SUPERFONE_MAX_CONNECTIONS_PER_CLIENT', DEFAULT_MAX_CONNECTIONS_PER_CLIENT, 0, 1_000_000),
+    ipv6PrefixLength: setting('ipv6-prefix-length', 'SUPERFONE_IPV6_PREFIX_LENGTH', DEFAULT_IPV6_PREFIX_LENGTH, 1, 128),
     defaultCountry: country,
     port: portText ? positiveInteger('PORT', portText, 65_535) : DEFAULT_PORT,
     host: values.host ?? env.HOST ?? DEFAULT_HOST,

@@ -72,10 +72,18 @@ async function main(config: CliConfig): Promise<void> {
       allowedCountries: config.allowedCountries.length > 0 ? config.allowedCountries : undefined,
       store: shared.store,
       webhookSecret: config.webhookSecret,
+      ipv6PrefixLength: config.ipv6PrefixLength,
       log,
     }),
   );
-  const server = hardenNodeServer(createServer(listener), { requestTimeoutMs: config.requestTimeoutMs, log });
+  const server = hardenNodeServer(createServer(listener), {
+    requestTimeoutMs: config.requestTimeoutMs,
+    idleTimeoutMs: config.idleTimeoutMs,
+    maxConnections: config.maxConnections,
+    maxConnectionsPerClient: config.maxConnectionsPerClient,
+    ipv6PrefixLength: config.ipv6PrefixLength,
+    log,
+  });
   server.on('error', (error) => {
     process.stderr.write(`superfone-proxy: ${error.message}\n`);
     process.exit(1);

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../shared/protocol.js';
-import { headerForLog, type AuditLog, type ProxyLogEntry } from './audit.js';
+import { headerForLog, type AuditLog, type ProxyLogEntry, type RefusalKind } from './audit.js';
+import { withCorsGrant } from './cors.js';
 import type { ProxyAnswer, ProxyRequest } from './proxy-message.js';
 import { errorResponse, withSecurityHeaders, type ProxyFailure } from './responses.js';
 
@@ -17,24 +18,26 @@ export interface Exchange {
   readonly request: ProxyRequest;
   readonly platform: PlatformInfo;
   readonly entry: Pick<ProxyLogEntry, 'action' | 'agent' | 'customer' | 'upstreamStatus' | 'event' | 'matched'>;
-  /** Refusals are logged within the budget; what reached Superfone, and authenticated deliveries, always. */
+  /** Answers are logged within their kind's budget; what reached Superfone, and authenticated deliveries, always. */
   budgeted: boolean;
-  /** Set once the origin is known to be an allowed cross-origin caller. */
-  cors: Record<string, string>;
+  /** Set once the origin is known to be an allowed cross-origin caller: the CORS headers every answer then carries. */
+  corsGrant: Record<string, string> | null;
   finish(answer: ProxyAnswer, outcome: 'ok' | ErrorCode, detail?: string): ProxyAnswer;
   refuse(failure: ProxyFailure, detail?: string): ProxyAnswer;
 }
 
 export function openExchange(request: ProxyRequest, platform: PlatformInfo, audit: AuditLog, redact: (text: string) => string): Exchange {
   const startedAt = performance.now();
+  let refusalKind: RefusalKind | undefined;
   const exchange: Exchange = {
     request,
     platform,
     entry: { action: null, agent: null, customer: null, upstreamStatus: null },
     budgeted: true,
-    cors: {},
+    corsGrant: null,
     finish(answer, outcome, detail) {
-      for (const [name, value] of Object.entries(exchange.cors)) answer.headers[name.toLowerCase()] = value;
+      withCorsGrant(answer, exchange.corsGrant);
+      const refusal = outcome === 'ok' ? undefined : (refusalKind ?? outcome);
       audit(
         {
           time: new Date().toISOString(),
@@ -44,13 +47,17 @@ export function openExchange(request: ProxyRequest, platform: PlatformInfo, audi
           outcome,
           status: answer.status,
           latencyMs: Math.round(performance.now() - startedAt),
+          ...(refusal ? { refusal } : {}),
           ...(detail ? { detail: redact(detail) } : {}),
         },
-        exchange.budgeted,
+        exchange.budgeted ? (refusal ?? 'ok') : null,
       );
       return withSecurityHeaders(answer);
     },
-    refuse: (failure, detail) => exchange.finish(errorResponse(failure), failure.code, detail),
+    refuse(failure, detail) {
+      refusalKind = failure.kind;
+      return exchange.finish(errorResponse(failure), failure.code, detail);
+    },
   };
   return exchange;
 }

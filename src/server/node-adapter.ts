@@ -3,7 +3,9 @@ import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { budgetedAuditLog, headerForLog, unreadRequestEntry, type ProxyLogEntry } from './audit.js';
+import { budgetedAuditLog, headerForLog, unreadRequestEntry, type ProxyLogEntry, type RefusalKind } from './audit.js';
+import { asText, overLimitMessage } from './body-limit.js';
+import { checkIpv6PrefixLength, clientIdentity, DEFAULT_IPV6_PREFIX_LENGTH } from './guards/client-identity.js';
 import { isWellFormedHost } from './guards/host-policy.js';
 import { headerLine, readNodeBody } from './node-message.js';
 import type { PlatformInfo } from './proxy.js';
@@ -30,13 +32,22 @@ const UNSUPPORTED_METHODS = /^(CONNECT|TRACE|TRACK)$/i;
 
 /** A request that cannot become a Fetch `Request`; answered with its status, never thrown further. */
 class MalformedRequest extends Error {
-  constructor(readonly failure: ProxyFailure) {
+  constructor(readonly failure: ProxyFailure & { kind: RefusalKind }) {
     super(failure.message);
   }
 }
 
-function malformed(message: string, status = 400, headers?: Record<string, string>): MalformedRequest {
-  return new MalformedRequest({ code: 'bad_request', status, message, headers });
+function malformed(message: string, status = 400, headers?: Record<string, string>, kind: RefusalKind = 'malformed'): MalformedRequest {
+  return new MalformedRequest({ code: 'bad_request', status, message, headers, kind });
+}
+
+/** How many `Host` lines the client sent: node:http keeps only the first, and RFC 9112 says a second one is a `400`. */
+function hostLines(req: IncomingMessage): number {
+  let count = 0;
+  for (let index = 0; index < req.rawHeaders.length; index += 2) {
+    if (req.rawHeaders[index]!.length === 4 && req.rawHeaders[index]!.toLowerCase() === 'host') count += 1;
+  }
+  return count;
 }
 
 /** A body that a parser such as `express.json()` has already read and left on the request. */
@@ -71,10 +82,11 @@ function requestUrl(req: IncomingMessage): URL {
   }
 }
 
-/** A request Fetch cannot represent is refused before anything is read. */
+/** A request Fetch cannot represent, or that names two hosts, is refused before anything is read. */
 function checkedUrl(req: IncomingMessage): URL {
+  if (hostLines(req) > 1) throw malformed('The request has more than one Host header.');
   const method = req.method ?? 'GET';
-  if (UNSUPPORTED_METHODS.test(method)) throw malformed(`The method ${method} is not supported.`, 405, { Allow: 'POST' });
+  if (UNSUPPORTED_METHODS.test(method)) throw malformed(`The method ${method} is not supported.`, 405, { Allow: 'POST' }, 'method');
   return requestUrl(req);
 }
 
@@ -108,28 +120,31 @@ function closeSignal(res: ServerResponse): AbortSignal {
   return closed.signal;
 }
 
-/** A request read, before it becomes a Fetch `Request` or the proxy's own `ProxyRequest`. */
-interface ReadRequest {
+/** What a request line and headers say, before any of its body is read. */
+interface RequestHead {
   url: URL;
   method: string;
-  body: string | Uint8Array | undefined;
+  hasBody: boolean;
   /** Only reads, which may stream for long (a call's events), get one: a signal costs on every request. */
   signal: AbortSignal | undefined;
 }
 
-/**
- * The request with its body read whole, or a `MalformedRequest` when it cannot be served. A
- * malformed request is refused before its body is read, and nothing is allocated for the
- * signal until the body is in: a slow client holds as little as possible.
- */
-async function readRequestWithin(req: IncomingMessage, res: ServerResponse, cap: number): Promise<ReadRequest> {
+/** The request line and headers, checked; a `MalformedRequest` when they cannot be served. */
+function readHead(req: IncomingMessage, res: ServerResponse): RequestHead {
   const url = checkedUrl(req);
   const method = req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
-  const parsed = hasBody ? alreadyParsedBody(req) : undefined;
-  const body = hasBody && parsed === undefined && !req.readableEnded ? await readNodeBody(req, cap) : parsed;
-  if (body === null) throw malformed(`The request is larger than ${cap} bytes.`, 413, { Connection: 'close' });
-  return { url, method, body, signal: hasBody ? undefined : closeSignal(res) };
+  return { url, method, hasBody, signal: hasBody ? undefined : closeSignal(res) };
+}
+
+/** The body, for handlers other than the proxy's, which read it themselves: read whole up to `cap`. */
+async function readWholeBody(req: IncomingMessage, head: RequestHead, cap: number): Promise<string | Uint8Array | undefined> {
+  if (!head.hasBody) return undefined;
+  const parsed = alreadyParsedBody(req);
+  if (parsed !== undefined || req.readableEnded) return parsed;
+  const reading = await readNodeBody(req, cap);
+  if (!reading.ok) throw malformed(overLimitMessage('The request', cap, reading.exceeded), 413, undefined, 'too_large');
+  return reading.bytes;
 }
 
 /** Writes a Fetch `Response` to node:http's response. */
@@ -168,28 +183,45 @@ export async function writeProxyAnswer(answer: ProxyAnswer, res: ServerResponse)
   await streamBody(answer.body, res);
 }
 
-const decoder = new TextDecoder();
-
 /**
  * The request as the proxy reads it, straight from node:http: headers read where they
- * are. A Fetch `Request` is made only if an integrator's callback asks for one.
+ * are, and the body only when a route asks for it, with that route's limit, once every
+ * check that needs no body has passed. A Fetch `Request` is made only if an integrator's
+ * callback asks for one (its body then is the one read, if any).
  */
-function toProxyRequest(req: IncomingMessage, { url, method, body, signal }: ReadRequest): ProxyRequest {
+function toProxyRequest(req: IncomingMessage, { url, method, hasBody, signal }: RequestHead): ProxyRequest {
   let request: Request | undefined;
+  let body: string | Uint8Array | undefined = hasBody ? alreadyParsedBody(req) : undefined;
   return {
     method,
     url,
     // The host the URL was made for, so every check downstream sees one answer.
     header: (name) => (name === 'host' ? (req.headers.host === undefined ? null : url.host) : headerLine(req.headers[name])),
     async text(limit) {
-      if (body === undefined) return '';
+      if (!hasBody) return { ok: true, text: '' };
+      if (body === undefined) {
+        if (req.readableEnded) return { ok: true, text: '' };
+        const reading = await readNodeBody(req, limit);
+        if (!reading.ok) return reading;
+        body = reading.bytes;
+      }
       const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-      if (bytes > limit) return undefined;
-      return typeof body === 'string' ? body : decoder.decode(body);
+      if (bytes > limit) return { ok: false, exceeded: 'bytes' };
+      return typeof body === 'string' ? { ok: true, text: body } : asText({ ok: true, bytes: body });
     },
     asRequest: () => (request ??= makeRequest(req, url, body, signal)),
     signal,
   };
+}
+
+/**
+ * A body the client is still sending after the answer (refused before it was read, or
+ * past its limit) is not drained: node:http would read all of it to keep the connection.
+ * The connection closes after the answer instead.
+ */
+function closeIfBodyUnread(req: IncomingMessage, answer: ProxyAnswer): ProxyAnswer {
+  if (!req.complete) answer.headers.connection = 'close';
+  return answer;
 }
 
 /**
@@ -206,9 +238,9 @@ export function toNodeListener(handler: FetchHandler, options: NodeListenerOptio
     const startedAt = performance.now();
     try {
       const platform = { clientAddress: req.socket.remoteAddress };
-      const read = await readRequestWithin(req, res, cap);
-      if (answerer) await writeProxyAnswer(await answerer(toProxyRequest(req, read), platform), res);
-      else await writeFetchResponse(await handler(makeRequest(req, read.url, read.body, read.signal), platform), res);
+      const head = readHead(req, res);
+      if (answerer) await writeProxyAnswer(closeIfBodyUnread(req, await answerer(toProxyRequest(req, head), platform)), res);
+      else await writeFetchResponse(await handler(makeRequest(req, head.url, await readWholeBody(req, head, cap), head.signal), platform), res);
     } catch (error) {
       // A client that left needs no answer and is no failure of ours.
       if (res.headersSent || res.destroyed || req.destroyed) {
@@ -216,7 +248,8 @@ export function toNodeListener(handler: FetchHandler, options: NodeListenerOptio
         return;
       }
       const failure: ProxyFailure = error instanceof MalformedRequest ? error.failure : { code: 'internal_error' };
-      const answer = errorResponse(failure);
+      const answer = closeIfBodyUnread(req, errorResponse(failure));
+      const refusal = failure.kind ?? failure.code;
       const origin = req.headers.origin;
       audit(
         unreadRequestEntry({
@@ -225,9 +258,10 @@ export function toNodeListener(handler: FetchHandler, options: NodeListenerOptio
           outcome: failure.code,
           status: answer.status,
           latencyMs: Math.round(performance.now() - startedAt),
+          refusal,
           ...(error instanceof MalformedRequest ? {} : { detail: error instanceof Error ? error.message : String(error) }),
         }),
-        true,
+        refusal,
       );
       try {
         await writeProxyAnswer(answer, res);
@@ -241,39 +275,118 @@ export function toNodeListener(handler: FetchHandler, options: NodeListenerOptio
 export interface ServerHardening {
   /** How long a client may take to send its whole request, headers and body. Default 10 000. */
   requestTimeoutMs?: number;
-  /** Receives an entry for each connection refused for a malformed request or a timeout. */
+  /**
+   * A connection on which nothing moves for this long while no request is being answered
+   * is closed: one that never sends a byte, or sits between requests. Answers in progress
+   * (a slow upstream, a call's event stream) are not cut. Default 20 000.
+   */
+  idleTimeoutMs?: number;
+  /** A kept-alive connection waits this long for its next request. Default 5 000. */
+  keepAliveTimeoutMs?: number;
+  /** Connections this server holds open at once; past it new ones are closed at once. Default 10 000. */
+  maxConnections?: number;
+  /**
+   * Connections one client (IPv4 address, IPv6 /64) holds open at once; past it a new one
+   * is closed at once. Behind a balancer every connection comes from it: raise this,
+   * or `0` turns it off. Default 256.
+   */
+  maxConnectionsPerClient?: number;
+  /** IPv6 clients are told apart by this many leading bits. Default 64. */
+  ipv6PrefixLength?: number;
+  /** Receives an entry for each connection refused for a malformed request, a timeout or a cap. */
   log?: (entry: ProxyLogEntry) => void;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = 20_000;
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 5_000;
+export const DEFAULT_MAX_CONNECTIONS = 10_000;
+export const DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 256;
 
-const CLIENT_ERROR_STATUS: Record<string, [number, string]> = {
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
-  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
+const CLIENT_ERROR_STATUS: Record<string, [number, string, RefusalKind]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'timeout'],
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'too_large'],
 };
+
+/** A whole HTTP/1.1 answer written straight to a socket, for connections refused before node:http reads them. */
+function rawAnswer(status: number, reason: string, message: string): string {
+  const body = JSON.stringify({ error: { code: 'bad_request', message } } satisfies ErrorBody);
+  const all = { 'Content-Type': 'application/json; charset=utf-8', ...SECURITY_HEADERS, 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' };
+  return `HTTP/1.1 ${status} ${reason}\r\n${Object.entries(all).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`;
+}
+
+function nonNegativeInteger(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!(Number.isInteger(value) && value >= 0)) throw new TypeError(`hardenNodeServer: ${name} must be a whole number, 0 or more (got ${value}).`);
+  return value;
+}
 
 /**
  * Settings for a node:http server that faces untrusted clients; call it before `listen`.
- * Slow clients are cut off after `requestTimeoutMs` (Node's own default waits 300 s), and
- * requests Node cannot parse get a `400` with the same security headers as every answer.
+ * Slow clients are cut off after `requestTimeoutMs` (Node's own default waits 300 s), idle
+ * connections after `idleTimeoutMs` (Node's default never), and no client can hold more
+ * than its share of connections. Requests Node cannot parse get a `400` with the same
+ * security headers as every answer.
  */
 export function hardenNodeServer(server: Server, options: ServerHardening = {}): Server {
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const idleTimeoutMs = nonNegativeInteger(options.idleTimeoutMs, DEFAULT_IDLE_TIMEOUT_MS, 'idleTimeoutMs');
+  const perClient = nonNegativeInteger(options.maxConnectionsPerClient, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, 'maxConnectionsPerClient');
+  const ipv6PrefixLength = options.ipv6PrefixLength ?? DEFAULT_IPV6_PREFIX_LENGTH;
+  checkIpv6PrefixLength(ipv6PrefixLength, 'hardenNodeServer');
   server.requestTimeout = timeoutMs;
   server.headersTimeout = timeoutMs;
+  server.keepAliveTimeout = nonNegativeInteger(options.keepAliveTimeoutMs, DEFAULT_KEEP_ALIVE_TIMEOUT_MS, 'keepAliveTimeoutMs');
+  server.maxConnections = nonNegativeInteger(options.maxConnections, DEFAULT_MAX_CONNECTIONS, 'maxConnections') || Infinity;
   // Node checks those timeouts on this interval (30 s by default), so it must be shorter.
   (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(1_000, timeoutMs);
   const audit = budgetedAuditLog(options.log);
+  const refusedConnection = (socket: Socket, status: number, refusal: RefusalKind, detail: string) =>
+    audit(unreadRequestEntry({ client: socket.remoteAddress ?? null, origin: null, outcome: 'bad_request', status, latencyMs: 0, refusal, detail }), refusal);
+
+  // Node applies this to every socket; a timeout while an answer is in progress is ignored below.
+  server.timeout = idleTimeoutMs;
+  const answering = new WeakMap<Socket, number>();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    answering.set(socket, (answering.get(socket) ?? 0) + 1);
+    res.once('close', () => answering.set(socket, (answering.get(socket) ?? 1) - 1));
+  });
+  server.on('timeout', (socket: Socket) => {
+    if ((answering.get(socket) ?? 0) === 0) socket.destroy();
+  });
+
+  const openPerClient = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    if (perClient === 0) return;
+    const client = clientIdentity(socket.remoteAddress, ipv6PrefixLength) ?? 'unknown';
+    const open = openPerClient.get(client) ?? 0;
+    if (open >= perClient) {
+      // Closed at once, as Node closes those past maxConnections: an answer would need the
+      // request read, and nothing on this connection may reach the handler.
+      refusedConnection(socket, 0, 'connections', `over ${perClient} connections from one client`);
+      socket.destroy();
+      return;
+    }
+    openPerClient.set(client, open + 1);
+    socket.once('close', () => {
+      const left = (openPerClient.get(client) ?? 1) - 1;
+      if (left > 0) openPerClient.set(client, left);
+      else openPerClient.delete(client);
+    });
+  });
+  server.on('drop', (data?: { remoteAddress?: string }) => {
+    audit(unreadRequestEntry({ client: data?.remoteAddress ?? null, origin: null, outcome: 'bad_request', status: 0, latencyMs: 0, refusal: 'connections', detail: `over ${server.maxConnections} connections in all` }), 'connections');
+  });
+
   server.on('clientError', (error: Error & { code?: string }, socket: Socket) => {
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
     }
-    const [status, reason] = CLIENT_ERROR_STATUS[error.code ?? ''] ?? [400, 'Bad Request'];
-    const body = JSON.stringify({ error: { code: 'bad_request', message: `The request could not be read (${reason.toLowerCase()}).` } } satisfies ErrorBody);
-    const headers = { 'Content-Type': 'application/json; charset=utf-8', ...SECURITY_HEADERS, 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' };
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`);
-    audit(unreadRequestEntry({ client: socket.remoteAddress ?? null, origin: null, outcome: 'bad_request', status, latencyMs: 0, detail: error.code ?? 'unparsable request' }), true);
+    const [status, reason, refusal] = CLIENT_ERROR_STATUS[error.code ?? ''] ?? [400, 'Bad Request', 'malformed'];
+    socket.end(rawAnswer(status, reason, `The request could not be read (${reason.toLowerCase()}).`));
+    refusedConnection(socket, status, refusal, error.code ?? 'unparsable request');
   });
   return server;
 }

@@ -1,41 +1,38 @@
 // What the Node adapters read of node:http's messages: a client's request, Superfone's answer.
 import type { IncomingMessage } from 'node:http';
+import { BodyGatherer, declaredOver, type BodyReading } from './body-limit.js';
 
 /**
- * Reads a body from node:http (a client's request, or Superfone's answer), stopping the
- * moment it passes `cap`: memory per connection is bounded by the limit, however slowly or
- * however much the other side sends. `null` when it is too large; rejects when the
- * connection ends before the body does.
+ * Reads a body from node:http (a client's request, or Superfone's answer) into one
+ * buffer, stopping the moment it passes `cap` in bytes or in pieces: memory per
+ * connection is bounded by the limit, however slowly, however much and in however many
+ * chunks the other side sends. Rejects when the connection ends before the body does.
  */
-export function readNodeBody(req: IncomingMessage, cap: number): Promise<Buffer | null> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > cap) return Promise.resolve(null);
+export function readNodeBody(message: IncomingMessage, cap: number): Promise<BodyReading> {
+  const declared = message.headers['content-length'];
+  if (declaredOver(declared, cap)) return Promise.resolve({ ok: false, exceeded: 'bytes' });
+  const gatherer = new BodyGatherer(cap, declared);
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
     const stop = () => {
-      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      message.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
     };
     const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > cap) {
-        stop();
-        req.pause();
-        resolve(null);
-      } else {
-        chunks.push(chunk);
-      }
+      const exceeded = gatherer.add(chunk);
+      if (!exceeded) return;
+      stop();
+      message.pause();
+      resolve({ ok: false, exceeded });
     };
     const onEnd = () => {
       stop();
-      resolve(Buffer.concat(chunks));
+      resolve({ ok: true, bytes: gatherer.bytes() });
     };
     const onError = (error: Error) => {
       stop();
       reject(error);
     };
-    const onClose = () => onError(new Error('The client closed the connection before its request was complete.'));
-    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+    const onClose = () => onError(new Error('The connection closed before the body was complete.'));
+    message.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });
 }
 

@@ -3,6 +3,8 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { headerLine, readNodeBody } from './node-message.js';
 import type { UpstreamAnswer, UpstreamSend } from './superfone-client.js';
 
+const decoder = new TextDecoder();
+
 /**
  * The transport the Node adapters use to reach Superfone: node:http(s) with kept-alive
  * connections. Fetch on Node builds a Request, a Response and an abort signal per call,
@@ -38,8 +40,8 @@ export function nodeUpstream(): UpstreamSend {
         readNodeBody(response, maxBytes).then(
           (body) => {
             // Past the limit: the rest is not read, and the connection not reused.
-            if (body === null) response.destroy();
-            settle({ ...answered, text: body === null ? undefined : body.toString('utf8') });
+            if (!body.ok) response.destroy();
+            settle({ ...answered, text: body.ok ? decoder.decode(body.bytes) : undefined });
           },
           // Cut off mid-answer: nothing usable arrived.
           () => settle({ kind: 'unreachable' }),

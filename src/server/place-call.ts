@@ -13,7 +13,7 @@ import type { PendingCalls } from './notifications/pending-calls.js';
 import type { ProxyAnswer, ProxyRequest } from './proxy-message.js';
 import { jsonResponse, storeUnavailable, type ProxyFailure } from './responses.js';
 import { callSuperfone, type SuperfoneClientConfig } from './superfone-client.js';
-import { interpretUpstreamResult } from './upstream-outcome.js';
+import { interpretUpstreamResult, MAX_UPSTREAM_MESSAGE_CHARS } from './upstream-outcome.js';
 
 /**
  * What `authorize` decides for one request:
@@ -150,7 +150,8 @@ export async function placeCall(exchange: Exchange, parts: CallPlacing): Promise
     // A failing END must not shut out new calls (anyone can send ENDs); one that works shows Superfone is back.
     if (call.action === 'START' || outcome.ok) breaker?.record(!outcome.ok && UPSTREAM_FAILURES.has(outcome.failure.code));
     if (!outcome.ok) return refuse(outcome.failure, storeFailure);
-    const body = { ...outcome.body, message: parts.redact(outcome.body.message) };
+    // Redacted first, then cut: a secret straddling the cut is hidden whole.
+    const body = { ...outcome.body, message: parts.redact(outcome.body.message).slice(0, MAX_UPSTREAM_MESSAGE_CHARS) };
     // Its record, when Superfone reports the call, is matched to this START and told to the page that follows it.
     if (call.action === 'START' && parts.following) {
       const pending = { callId: newCallId(), agentNumber, customerNumber: call.customerNumber, startedAt: Date.now(), notificationId: outcome.body.data.notificationID };
@@ -171,7 +172,7 @@ export async function placeCall(exchange: Exchange, parts: CallPlacing): Promise
 }
 
 export function methodNotAllowed(method: string): ProxyFailure {
-  return { code: 'bad_request', status: 405, message: `Use POST to place a call (got ${method}).`, headers: { Allow: 'POST' } };
+  return { code: 'bad_request', status: 405, message: `Use POST to place a call (got ${method}).`, headers: { Allow: 'POST' }, kind: 'method' };
 }
 
 function rateLimited(limit: RateLimitName, retryAfterSec: number): ProxyFailure {

@@ -1,5 +1,5 @@
 import type { PlatformInfo } from './exchange.js';
-import { readLimitedText } from './read-limited.js';
+import { asText, readLimitedBody, type BodyText } from './body-limit.js';
 
 /**
  * What the proxy reads of a request. A Fetch `Request` gives it (any runtime); the Node
@@ -11,8 +11,12 @@ export interface ProxyRequest {
   /** The absolute URL, on the host the request was sent to. */
   readonly url: URL;
   header(name: string): string | null;
-  /** The body as text; `undefined` when it is larger than `limit` bytes (nothing past it is held). */
-  text(limit: number): Promise<string | undefined>;
+  /**
+   * The body as text, read only now (every check that needs no body has run by then), or
+   * what it exceeded: `limit` bytes, or the pieces a body that size may come in. Nothing
+   * past the limit is read or held.
+   */
+  text(limit: number): Promise<BodyText>;
   /** As a Fetch `Request`, for the integrator's callbacks (`authorize`, `blockNumber`, `clientKey`); made on first use. */
   asRequest(): Request;
   /** Fires when the client goes away, where the platform says. */
@@ -32,7 +36,7 @@ export function fromFetchRequest(request: Request): ProxyRequest {
     method: request.method,
     url: new URL(request.url),
     header: (name) => request.headers.get(name),
-    text: (limit) => readLimitedText(request.body, limit, request.headers.get('content-length')),
+    text: async (limit) => asText(await readLimitedBody(request.body, limit, request.headers.get('content-length'))),
     asRequest: () => request,
     signal: request.signal,
   };

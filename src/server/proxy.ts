@@ -7,8 +7,10 @@ import { ANSWER, fromFetchRequest, toFetchResponse, type ProxyAnswer, type Proxy
 import { callEvents, callStatus, type CallFollowing } from './follow-call-routes.js';
 import { memoryStore, type CallGuardStore } from './guards/call-guard-store.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './guards/circuit-breaker.js';
+import { checkIpv6PrefixLength, clientIdentity, DEFAULT_IPV6_PREFIX_LENGTH } from './guards/client-identity.js';
 import { checkHost, createHostPolicy } from './guards/host-policy.js';
-import { checkOrigin, corsHeaders, parseAllowedOrigin, preflightHeaders } from './guards/origin-policy.js';
+import { checkOrigin, parseAllowedOrigin } from './guards/origin-policy.js';
+import { corsGrant, preflightAnswer } from './cors.js';
 import { CallRateLimits, type RateLimitOptions } from './guards/rate-limits.js';
 import type { NotificationFieldNames } from './notifications/call-record-mapping.js';
 import { DEFAULT_CALL_STREAMS, StreamBudget, type CallStreamOptions } from './notifications/call-stream.js';
@@ -16,6 +18,7 @@ import { FollowedCalls } from './notifications/followed-calls.js';
 import { DEFAULT_PENDING_TTL_MS, DeliveriesSeen, PendingCalls, type CallMatch } from './notifications/pending-calls.js';
 import { methodNotAllowed, placeCall, type AuthorizeResult, type CallPlacing } from './place-call.js';
 import { createRouter } from './routes.js';
+import { createRedactor } from './secret-redaction.js';
 import { clickToCallEndpoint, fetchUpstream, type UpstreamSend } from './superfone-client.js';
 import { receiveDelivery, type DeliveryHandling } from './webhook-route.js';
 
@@ -76,11 +79,13 @@ export interface SuperfoneProxyOptions {
   rateLimits?: RateLimitOptions | false;
   /**
    * Who a request comes from, for the per-client limits. Default: the `clientAddress` the
-   * adapter passes (the Node adapters pass the TCP peer). With neither, a request that a
-   * per-client limit applies to fails with `500` and says so in the log: never one
-   * bucket shared by everyone.
+   * adapter passes (the Node adapters pass the TCP peer), IPv4 by address and IPv6 by its
+   * `ipv6PrefixLength` network. With neither, a request that a per-client limit applies to
+   * fails with `500` and says so in the log: never one bucket shared by everyone.
    */
   clientKey?: (request: Request, platform: PlatformInfo) => string | null | undefined;
+  /** IPv6 clients are told apart by this many leading bits of their address (one host holds a whole /64). Default 64. */
+  ipv6PrefixLength?: number;
   /** Where limits and locks live. Default: this process (`memoryStore()`); `redisStore(client)` shares them. */
   store?: CallGuardStore;
   /** Fail fast after repeated upstream failures. `false` turns it off. */
@@ -114,6 +119,7 @@ function checkOptions(options: SuperfoneProxyOptions): void {
   if (options.path !== undefined && !options.path.startsWith('/')) {
     throw new TypeError(`createSuperfoneProxy: path "${options.path}" must start with /.`);
   }
+  if (options.ipv6PrefixLength !== undefined) checkIpv6PrefixLength(options.ipv6PrefixLength, 'createSuperfoneProxy');
   if (options.webhookSecret !== undefined && options.webhookSecret.trim().length < 16) {
     throw new TypeError('createSuperfoneProxy: webhookSecret must be at least 16 characters; use a long random value.');
   }
@@ -141,12 +147,13 @@ export function createProxy(options: SuperfoneProxyOptions, upstream?: UpstreamS
   const store = options.store ?? memoryStore();
   const audit = budgetedAuditLog(options.log, options.logRefusalsPerMinute ?? DEFAULT_REFUSALS_LOGGED_PER_MINUTE);
   const apiKey = options.apiKey;
-  const redact = (text: string) => text.split(apiKey).join('[redacted]');
+  const redact = createRedactor([apiKey, ...(options.webhookSecret ? [options.webhookSecret.trim()] : [])]);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const route = createRouter(options.path);
+  const ipv6PrefixLength = options.ipv6PrefixLength ?? DEFAULT_IPV6_PREFIX_LENGTH;
   // A Fetch `Request` is made for the integrator's function only.
   const clientKeyOf = (request: ProxyRequest, platform: PlatformInfo) =>
-    (options.clientKey ? options.clientKey(request.asRequest(), platform) : platform.clientAddress) ?? null;
+    (options.clientKey ? options.clientKey(request.asRequest(), platform) : clientIdentity(platform.clientAddress, ipv6PrefixLength)) ?? null;
 
   // Calls are followed only when notifications can arrive: then STARTs are remembered and pages get a call id.
   const streams = { ...DEFAULT_CALL_STREAMS, ...options.callStreams };
@@ -192,27 +199,30 @@ export function createProxy(options: SuperfoneProxyOptions, upstream?: UpstreamS
     const exchange = openExchange(request, platform, audit, redact);
     const { refuse } = exchange;
     try {
-      // Before anything else: a request for a name we do not serve may be a rebound page.
+      // Everything is decided from the request line and headers before a byte of a body is
+      // read: the host first (a request for a name we do not serve may be a rebound page),
+      // then the route, the method, the origin, identity, the media type and the length.
       const badHost = checkHost(request, hosts);
       if (badHost) return refuse(badHost);
       const target = route(request.url.pathname);
-      if (target.kind === 'not-found') return refuse({ code: 'bad_request', status: 404, message: target.message });
+      if (target.kind === 'not-found') return refuse({ code: 'bad_request', status: 404, message: target.message, kind: 'route' });
       if (target.kind === 'webhook') {
-        if (!notifications) return refuse({ code: 'bad_request', status: 404, message: 'Not found; call notifications are not turned on here (webhookSecret).' });
+        if (!notifications) return refuse({ code: 'bad_request', status: 404, message: 'Not found; call notifications are not turned on here (webhookSecret).', kind: 'route' });
+        if (request.method !== 'POST') return refuse({ ...methodNotAllowed(request.method), message: `Use POST to deliver a notification (got ${request.method}).` });
         return await receiveDelivery(exchange, notifications);
       }
       const origin = checkOrigin(request, allowedOrigins, hosts);
       if (!origin.ok) return refuse(origin.failure);
-      if (origin.corsOrigin) exchange.cors = corsHeaders(origin.corsOrigin);
-      if (request.method === 'OPTIONS' && origin.corsOrigin) {
-        return exchange.finish({ status: 204, headers: preflightHeaders(origin.corsOrigin, target.kind === 'call' ? 'POST' : 'GET'), body: null }, 'ok');
-      }
+      // From here on an allowed cross-origin page can read every answer, refusals included.
+      if (origin.corsOrigin) exchange.corsGrant = corsGrant(origin.corsOrigin);
+      const corsRoute = target.kind === 'call' ? 'call' : 'follow';
+      if (request.method === 'OPTIONS' && origin.corsOrigin) return exchange.finish(preflightAnswer(corsRoute), 'ok');
       if (target.kind === 'call') {
         if (request.method !== 'POST') return refuse(methodNotAllowed(request.method));
         return await placeCall(exchange, placing);
       }
-      if (request.method !== 'GET') return refuse({ code: 'bad_request', status: 405, message: `Use GET to follow a call (got ${request.method}).`, headers: { Allow: 'GET' } });
-      if (!notifications) return refuse({ code: 'bad_request', status: 404, message: 'Not found; calls are followed only where call notifications are turned on (webhookSecret).' });
+      if (request.method !== 'GET') return refuse({ code: 'bad_request', status: 405, message: `Use GET to follow a call (got ${request.method}).`, headers: { Allow: 'GET' }, kind: 'method' });
+      if (!notifications) return refuse({ code: 'bad_request', status: 404, message: 'Not found; calls are followed only where call notifications are turned on (webhookSecret).', kind: 'route' });
       if (target.kind === 'status') return await callStatus(exchange, target.callId, notifications);
       return await callEvents(exchange, target.callId, clientKeyOf(request, platform), notifications);
     } catch (error) {

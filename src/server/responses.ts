@@ -1,5 +1,6 @@
 import { DEFAULT_ERROR_MESSAGES } from '../shared/error-messages.js';
 import { ERROR_STATUS, type ErrorBody, type ErrorCode, type ErrorDetail } from '../shared/protocol.js';
+import type { RefusalKind } from './audit.js';
 import type { ProxyAnswer } from './proxy-message.js';
 
 /** On every answer the proxy and its adapters give, whatever the status: nothing cached, nothing sniffed. */
@@ -39,6 +40,8 @@ export interface ProxyFailure {
   headers?: Record<string, string>;
   /** For the page to word the failure in its language as precisely as `message`. */
   detail?: ErrorDetail;
+  /** The log budget it counts against, where its code alone does not tell it apart (a wrong host and a wrong origin are both `forbidden`). */
+  kind?: RefusalKind;
 }
 
 /** The store (limits, locks, followed calls) is out of reach: `503` with `Retry-After`, in the words given or the code's own. */

@@ -1,5 +1,5 @@
 import type { CallAction } from '../shared/protocol.js';
-import { readLimitedText } from './read-limited.js';
+import { readLimitedBody } from './body-limit.js';
 
 /** The documented endpoint, relative to the API base. */
 export const CLICK_TO_CALL_PATH = '/customer/click-2-call';
@@ -73,6 +73,8 @@ export async function callSuperfone(config: SuperfoneClientConfig, call: Upstrea
   return { kind: 'answered', status, body: text === undefined ? undefined : parseJson(text), retryAfter };
 }
 
+const decoder = new TextDecoder();
+
 /** The transport for any runtime with the Fetch API. */
 export function fetchUpstream(fetchFunction: typeof fetch): UpstreamSend {
   return async (endpoint, query, headers, { timeoutMs, maxBytes }) => {
@@ -84,10 +86,12 @@ export function fetchUpstream(fetchFunction: typeof fetch): UpstreamSend {
       const declared = response.headers.get('content-length');
       // A length within the limit is held to by the HTTP client (more bytes are an error): read
       // it in one go. Otherwise, or without one, read chunk by chunk and stop at the limit.
-      const text =
-        declared !== null && /^\d+$/.test(declared) && Number(declared) <= maxBytes
-          ? await response.text()
-          : await readLimitedText(response.body, maxBytes, declared);
+      let text: string | undefined;
+      if (declared !== null && /^\d+$/.test(declared) && Number(declared) <= maxBytes) text = await response.text();
+      else {
+        const reading = await readLimitedBody(response.body, maxBytes, declared);
+        text = reading.ok ? decoder.decode(reading.bytes) : undefined;
+      }
       return { kind: 'answered', status: response.status, text, retryAfter: response.headers.get('retry-after') };
     } catch {
       return controller.signal.aborted ? { kind: 'timeout' } : { kind: 'unreachable' };

@@ -12,6 +12,9 @@ export type UpstreamOutcome =
  */
 const BUSY_MESSAGE = /\b(busy|already\s+(on|in)\s+(an?\s+)?(active\s+|ongoing\s+)?call|(active|ongoing)\s+call)\b/i;
 
+/** Superfone's success `message` is passed on at most this long, after the secrets are taken out of it. */
+export const MAX_UPSTREAM_MESSAGE_CHARS = 200;
+
 /** Retry-After as Superfone sent it when it is a valid value, else a cautious default. */
 const DEFAULT_RETRY_AFTER_SECONDS = '30';
 
@@ -52,8 +55,8 @@ export function interpretUpstreamResult(action: CallAction, result: UpstreamResu
   if (status === 200 && isSuperfoneSuccessBody(body)) {
     if (!body.data.sentSuccess) return fail('notification_failed');
     // Rebuilt from the documented fields: nothing else Superfone puts in its answer
-    // (a debug echo, internal fields) reaches a browser.
-    return { ok: true, body: { data: { notificationID: body.data.notificationID, sentSuccess: true }, message: body.message.slice(0, 200) } };
+    // (a debug echo, internal fields) reaches a browser. The message is redacted, then cut, by the caller.
+    return { ok: true, body: { data: { notificationID: body.data.notificationID, sentSuccess: true }, message: body.message } };
   }
   if (status === 409 || (status >= 400 && status < 500 && BUSY_MESSAGE.test(message))) return fail('agent_busy');
   // The proxy always sends every parameter, validated; Superfone documents 400 for a

@@ -25,8 +25,8 @@ export interface DeliveryHandling {
 export async function receiveDelivery(exchange: Exchange, parts: DeliveryHandling): Promise<ProxyAnswer> {
   const { entry } = exchange;
   const delivery = await receiveNotification(exchange.request, parts.receiver);
-  // Only an unauthenticated sender can flood; Superfone's own deliveries are always logged.
-  exchange.budgeted = !delivery.ok && delivery.failure.code === 'unauthorized';
+  // Only an unauthenticated sender can flood; what carries the secret is always logged.
+  exchange.budgeted = !delivery.ok && !delivery.authenticated;
   if (!delivery.ok) return exchange.refuse(delivery.failure);
   entry.event = delivery.event;
   const { record } = delivery;

@@ -27,6 +27,9 @@ function parseFault(body: Record<string, unknown>): SimulatorFault | null | stri
     const status = Number(body.status ?? 400);
     return Number.isInteger(status) && status >= 400 && status < 600 ? { kind, status, message: String(body.message ?? 'Invalid request') } : 'status must be a 4xx or 5xx';
   }
+  if (kind === 'success-message') {
+    return typeof body.message === 'string' ? { kind, message: body.message } : 'message must be a string';
+  }
   if (kind === 'huge-body') {
     const bytes = Number(body.bytes ?? 50_000_000);
     return Number.isInteger(bytes) && bytes > 0 ? { kind, bytes } : 'bytes must be a positive whole number';

@@ -36,9 +36,11 @@ export type SimulatorFault =
   /** A normal success with undocumented extras, the API key echoed among them. */
   | { kind: 'leaky-success' }
   /** Any documented refusal: `400 Invalid request`, `403 Forbidden`, … */
-  | { kind: 'reject'; status: number; message: string };
+  | { kind: 'reject'; status: number; message: string }
+  /** A normal success whose `message` is this text: what a chatty or broken Superfone might say. */
+  | { kind: 'success-message'; message: string };
 
-export const FAULT_KINDS = ['slow', 'hang', 'reset', 'server-error', 'html', 'truncated-json', 'rate-limit', 'huge-body', 'leaky-success', 'reject'] as const;
+export const FAULT_KINDS = ['slow', 'hang', 'reset', 'server-error', 'html', 'truncated-json', 'rate-limit', 'huge-body', 'leaky-success', 'reject', 'success-message'] as const;
 
 /** How the simulator answers one API request; the server turns it into bytes on the wire. */
 export type ApiReply =
@@ -181,6 +183,7 @@ export class SuperfoneSimulator {
     let reply = (fault && faultReply(fault)) ?? this.#decide(query, apiKeyValid);
     if (fault?.kind === 'slow' && reply.kind === 'json') reply = { ...reply, delayMs: fault.delayMs };
     if (fault?.kind === 'leaky-success' && reply.kind === 'json' && reply.status === 200) reply = { ...reply, body: this.#leaky(reply.body) };
+    if (fault?.kind === 'success-message' && reply.kind === 'json' && reply.status === 200) reply = { ...reply, body: { ...(reply.body as object), message: fault.message } };
     this.#requestCount += 1;
     this.#remember(this.#requests, {
       time: new Date().toISOString(),
@@ -258,6 +261,7 @@ function faultReply(fault: SimulatorFault): ApiReply | null {
   switch (fault.kind) {
     case 'slow':
     case 'leaky-success':
+    case 'success-message':
       return null;
     case 'huge-body':
       return { kind: 'huge-json', bytes: fault.bytes };

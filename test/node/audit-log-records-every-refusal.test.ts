@@ -38,15 +38,35 @@ describe('the audit log records who asked, and every refusal up to a budget', { 
     }
   });
 
-  it('a flood of refusals writes at most logRefusalsPerMinute lines; calls are always logged and carry the count left out', async () => {
+  it('a flood of refusals writes at most logRefusalsPerMinute lines of its kind; calls are always logged and carry the count left out', async () => {
     const proxy = await proxyFor({ logRefusalsPerMinute: 5 });
     for (let index = 0; index < 20; index++) assert.equal((await proxy.call(startBody('12345'))).status, 400);
     assert.equal(proxy.logs.length, 5);
+    assert.deepEqual(proxy.logs.map((entry) => entry.refusal), Array(5).fill('invalid_number'));
     assert.equal((await proxy.call(startBody())).status, 200);
     assert.equal(proxy.logs.length, 6);
-    assert.deepEqual([proxy.logs[5]!.outcome, proxy.logs[5]!.suppressed], ['ok', 15]);
+    assert.deepEqual([proxy.logs[5]!.outcome, proxy.logs[5]!.refusal, proxy.logs[5]!.suppressed], ['ok', undefined, { invalid_number: 15 }]);
     assert.equal((await proxy.call({ ...startBody(), call_action: 'END' })).status, 200);
     assert.equal(proxy.logs[6]!.suppressed, undefined, 'counted once');
+  });
+
+  it('a flood of one kind hides no other: after 300 not-founds and 300 GETs of the webhook, a wrong secret and a forbidden origin are still logged', async () => {
+    const proxy = await proxyFor({ path: '/api/superfone/call', webhookSecret: 'whsec_test_0123456789abcdef', allowedOrigins: ['https://crm.example.com'] });
+    const send = (path: string, init: RequestInit = {}) => proxy.handler(new Request(`http://localhost${path}`, init), { clientAddress: '127.0.0.1' });
+    for (let index = 0; index < 300; index++) assert.equal((await send(`/wp-admin/${index}`)).status, 404);
+    for (let index = 0; index < 300; index++) assert.equal((await send('/api/superfone/webhook')).status, 405);
+    assert.equal(proxy.logs.length, 240, '120 a minute of each kind');
+    assert.deepEqual([...new Set(proxy.logs.map((entry) => entry.refusal))], ['route', 'method']);
+    // What was left out rides on the next line written, whatever its kind.
+    assert.deepEqual(proxy.logs[120]!.suppressed, { route: 180 });
+    const wrongSecret = await send('/api/superfone/webhook', { method: 'POST', headers: { Authorization: 'Bearer whsec_test_0123456789abcdeX', 'Content-Type': 'application/json' }, body: '{}' });
+    assert.equal(wrongSecret.status, 401);
+    const forbidden = await send('/api/superfone/call', { method: 'POST', headers: { Origin: 'https://evil.test', 'Content-Type': 'application/json' }, body: JSON.stringify(startBody()) });
+    assert.equal(forbidden.status, 403);
+    const [secretLine, originLine] = proxy.logs.slice(-2);
+    assert.deepEqual([secretLine!.refusal, secretLine!.status, secretLine!.suppressed], ['secret', 401, { method: 180 }]);
+    assert.deepEqual([originLine!.refusal, originLine!.status, originLine!.origin], ['origin', 403, 'https://evil.test']);
+    assert.equal(proxy.upstream.simulator.requestCount, 0);
   });
 
   it('a log sink that throws does not turn a placed call into an error', async () => {

@@ -5,6 +5,13 @@ import type { ProxyFailure } from '../responses.js';
 /** Number types that cost the caller more than a normal call; refused unless allowed. */
 const EXPENSIVE_TYPES = new Set(['PREMIUM_RATE', 'SHARED_COST']);
 
+/**
+ * Number types a person answers: the plan places every valid number in one of these or
+ * in the expensive ones. Pagers and voicemail access numbers, and numbers the plan gives no
+ * type at all, are not called.
+ */
+const CALLABLE_TYPES = new Set(['MOBILE', 'FIXED_LINE', 'FIXED_LINE_OR_MOBILE', 'TOLL_FREE', 'VOIP', 'PERSONAL_NUMBER', 'UAN']);
+
 export interface DestinationPolicy {
   allowedCountries: ReadonlySet<CountryCode>;
   allowPremiumRate: boolean;
@@ -18,17 +25,21 @@ function countryName(country: string): string {
   }
 }
 
-/**
- * Decides whether the account may pay for a call to this number: a country on the list,
- * and not premium-rate or shared-cost. Uses libphonenumber-js's full metadata, which only
- * the server loads, so the browser bundle stays small.
- */
 /** What the full metadata says of a number: the same whatever the policy, so kept for numbers seen again. */
 const classify = boundedCache(1_000, (e164) => {
   const parsed = parsePhoneNumberFromString(e164);
-  return parsed ? { country: parsed.country, countryCallingCode: parsed.countryCallingCode, type: parsed.getType(), international: parsed.formatInternational() } : null;
+  return parsed
+    ? { country: parsed.country, countryCallingCode: parsed.countryCallingCode, valid: parsed.isValid(), type: parsed.getType(), international: parsed.formatInternational() }
+    : null;
 });
 
+/**
+ * Decides whether the account may pay for a call to this number: a country on the list, a
+ * number the country's full numbering plan has in use, of a type a person answers (mobile,
+ * fixed line, toll-free, VoIP, personal, UAN), and not premium-rate or shared-cost unless
+ * allowed. Uses libphonenumber-js's full metadata, which only the server loads, so the
+ * browser bundle stays small.
+ */
 export function checkDestination(customerNumber: string, policy: DestinationPolicy): ProxyFailure | null {
   const parsed = classify(customerNumber);
   const country = parsed?.country;
@@ -43,11 +54,21 @@ export function checkDestination(customerNumber: string, policy: DestinationPoli
     };
   }
   const type = parsed.type;
-  if (!policy.allowPremiumRate && type && EXPENSIVE_TYPES.has(type)) {
+  if (!parsed.valid || !type) {
+    return {
+      code: 'invalid_number',
+      message: `${parsed.international} is not a number in use in ${countryName(country)}: its numbering plan has no such number, so it cannot be called. Check the number with the customer.`,
+    };
+  }
+  if (EXPENSIVE_TYPES.has(type)) {
+    if (policy.allowPremiumRate) return null;
     return {
       code: 'forbidden',
       message: `${parsed.international} is a ${type === 'PREMIUM_RATE' ? 'premium-rate' : 'shared-cost'} number, which this CRM does not call.`,
     };
+  }
+  if (!CALLABLE_TYPES.has(type)) {
+    return { code: 'forbidden', message: `${parsed.international} is a ${type === 'PAGER' ? 'pager' : 'voicemail'} number, which this CRM does not call.` };
   }
   return null;
 }

@@ -83,12 +83,13 @@ export function requestHostnames(request: ProxyRequest): string[] | null {
 
 export function checkHost(request: ProxyRequest, policy: HostPolicy): ProxyFailure | null {
   const hostnames = requestHostnames(request);
-  if (hostnames === null) return { code: 'bad_request', message: 'The request’s Host header is malformed.' };
+  if (hostnames === null) return { code: 'bad_request', message: 'The request’s Host header is malformed.', kind: 'malformed' };
   const stranger = hostnames.find((hostname) => !policy.allows(hostname));
   if (stranger === undefined) return null;
   const shown = stranger.length > 80 ? 'this address' : stranger;
   return {
     code: 'forbidden',
     message: `This call service does not answer at ${shown}. Open the CRM from its usual address, or ask your administrator to add ${shown} to allowedHosts.`,
+    kind: 'host',
   };
 }

@@ -2,29 +2,10 @@ import type { ProxyFailure } from '../responses.js';
 import type { ProxyRequest } from '../proxy-message.js';
 import type { HostPolicy } from './host-policy.js';
 
-/** The CORS headers an allowed cross-origin caller gets on every answer, errors included. */
-export function corsHeaders(origin: string): Record<string, string> {
-  return {
-    'Access-Control-Allow-Origin': origin,
-    'Access-Control-Allow-Credentials': 'true',
-    Vary: 'Origin',
-  };
-}
-
-/** Calls are POSTed; followed calls are read with GET, and a resumed stream sends `Last-Event-ID`. */
-export function preflightHeaders(origin: string, method: 'POST' | 'GET'): Record<string, string> {
-  return {
-    ...corsHeaders(origin),
-    'Access-Control-Allow-Methods': method,
-    'Access-Control-Allow-Headers': method === 'POST' ? 'Content-Type, Authorization' : 'Last-Event-ID',
-    'Access-Control-Max-Age': '600',
-  };
-}
-
 export type OriginVerdict = { ok: true; corsOrigin: string | null } | { ok: false; failure: ProxyFailure };
 
 function refuse(what: string): OriginVerdict {
-  return { ok: false, failure: { code: 'forbidden', message: `Calls from ${what} are not allowed. Open the CRM from its usual address.` } };
+  return { ok: false, failure: { code: 'forbidden', message: `Calls from ${what} are not allowed. Open the CRM from its usual address.`, kind: 'origin' } };
 }
 
 function originHostname(origin: string): string | null {

@@ -1,5 +1,7 @@
 import type { CallRecord } from '../../shared/call-record.js';
 import type { CountryCode } from '../../shared/phone-number.js';
+import type { RefusalKind } from '../audit.js';
+import { overLimitMessage } from '../body-limit.js';
 import type { ProxyRequest } from '../proxy-message.js';
 import type { ProxyFailure } from '../responses.js';
 import { toCallRecord, type NotificationFieldNames } from './call-record-mapping.js';
@@ -16,7 +18,7 @@ export interface NotificationReceiver {
 /** An authenticated delivery, read: its event, and its record when it reports a finished call. */
 export type Delivery =
   | { ok: true; event: string; record: CallRecord | null; key: string | null }
-  | { ok: false; failure: ProxyFailure; event?: string };
+  | { ok: false; failure: ProxyFailure; authenticated: boolean };
 
 const encoder = new TextEncoder();
 
@@ -38,33 +40,36 @@ async function deliveryKey(record: CallRecord, text: string): Promise<string> {
   return Array.from(await sha256(identity), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-function refuse(code: ProxyFailure['code'], message: string, status?: number): Delivery {
-  return { ok: false, failure: { code, message, status } };
+function refuse(message: string, status: number, kind?: RefusalKind): Delivery {
+  // Past the secret: only Superfone (or whoever holds the secret) gets these.
+  return { ok: false, failure: { code: 'bad_request', message, status, kind }, authenticated: true };
 }
 
 /**
- * One delivery from Superfone's event notifications: authenticated by the shared secret
+ * One POSTed delivery from Superfone's event notifications: authenticated by the shared secret
  * the account owner set as a header in the dashboard (no signature is documented), read
  * with a size cap, and mapped to a `CallRecord` with the key that tells a repeat. Events
  * other than finished calls carry no record: they are acknowledged and ignored, so a
  * broad dashboard setup never looks like an outage.
  */
 export async function receiveNotification(request: ProxyRequest, receiver: NotificationReceiver): Promise<Delivery> {
-  if (request.method !== 'POST') return refuse('bad_request', `Use POST to deliver a notification (got ${request.method}).`, 405);
   const authorization = request.header('authorization') ?? '';
   const given = /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim() ?? '';
-  if (!(await sameSecret(given, receiver.secret))) return refuse('unauthorized', 'This notification does not carry the shared secret.', 401);
+  if (!(await sameSecret(given, receiver.secret))) {
+    return { ok: false, failure: { code: 'unauthorized', message: 'This notification does not carry the shared secret.', kind: 'secret' }, authenticated: false };
+  }
   const mediaType = request.header('content-type')?.split(';', 1)[0]?.trim().toLowerCase();
-  if (mediaType !== 'application/json') return refuse('bad_request', 'Send notifications as JSON (Content-Type: application/json).', 415);
-  const text = await request.text(MAX_NOTIFICATION_BYTES);
-  if (text === undefined) return refuse('bad_request', `The notification is larger than ${MAX_NOTIFICATION_BYTES} bytes.`, 413);
+  if (mediaType !== 'application/json') return refuse('Send notifications as JSON (Content-Type: application/json).', 415, 'media_type');
+  const read = await request.text(MAX_NOTIFICATION_BYTES);
+  if (!read.ok) return refuse(overLimitMessage('The notification', MAX_NOTIFICATION_BYTES, read.exceeded), 413, 'too_large');
+  const text = read.text;
   let payload: unknown;
   try {
     payload = JSON.parse(text);
   } catch {
-    return refuse('bad_request', 'The notification is not valid JSON.');
+    return refuse('The notification is not valid JSON.', 400);
   }
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return refuse('bad_request', 'The notification must be a JSON object.');
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return refuse('The notification must be a JSON object.', 400);
   const body = payload as Record<string, unknown>;
   const event = typeof body.event === 'string' ? body.event.slice(0, 64) : '';
   const record = toCallRecord(body, { defaultCountry: receiver.defaultCountry, fields: receiver.fields });

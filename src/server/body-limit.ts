@@ -1,0 +1,96 @@
+/**
+ * Bodies read with a cap, from any runtime: a page's call request, Superfone's delivery or
+ * its answer. A body is gathered into one buffer as it arrives, never kept as the pieces
+ * it came in (a client sending 65,000 one-byte chunks would otherwise make the server hold
+ * 65,000 objects), and it is refused past the cap in bytes or in pieces.
+ */
+
+/** Why a body was refused: too many bytes, or too many pieces (chunks, reads) for its size. */
+export type BodyExcess = 'bytes' | 'pieces';
+
+export type BodyReading = { ok: true; bytes: Uint8Array } | { ok: false; exceeded: BodyExcess };
+
+export type BodyText = { ok: true; text: string } | { ok: false; exceeded: BodyExcess };
+
+/**
+ * Most pieces a body of up to `limit` bytes may arrive in. A real client sends a call
+ * request in one or two reads and a 64 KiB delivery in a few dozen; only a client that
+ * means harm sends one byte per chunk.
+ */
+export function maxPiecesFor(limit: number): number {
+  return Math.max(64, Math.ceil(limit / 256));
+}
+
+/** A `Content-Length` over the limit: refused before a byte of the body is read. */
+export function declaredOver(declaredLength: string | null | undefined, limit: number): boolean {
+  if (declaredLength === null || declaredLength === undefined) return false;
+  const declared = Number(declaredLength);
+  return Number.isFinite(declared) && declared > limit;
+}
+
+/** Gathers one body; `add` says, at the first piece too many, what was exceeded. */
+export class BodyGatherer {
+  #buffer: Uint8Array;
+  #size = 0;
+  #pieces = 0;
+  readonly #limit: number;
+  readonly #maxPieces: number;
+
+  constructor(limit: number, declaredLength?: string | null) {
+    this.#limit = limit;
+    this.#maxPieces = maxPiecesFor(limit);
+    const declared = Number(declaredLength);
+    // Sized by what the client declared (within the limit), else small: it grows as bytes come.
+    this.#buffer = new Uint8Array(declaredLength && Number.isFinite(declared) ? Math.min(limit, declared) : Math.min(limit, 1_024));
+  }
+
+  add(piece: Uint8Array): BodyExcess | null {
+    this.#pieces += 1;
+    if (this.#size + piece.byteLength > this.#limit) return 'bytes';
+    if (this.#pieces > this.#maxPieces) return 'pieces';
+    const needed = this.#size + piece.byteLength;
+    if (needed > this.#buffer.byteLength) {
+      const grown = new Uint8Array(Math.min(this.#limit, Math.max(needed, this.#buffer.byteLength * 2)));
+      grown.set(this.#buffer.subarray(0, this.#size));
+      this.#buffer = grown;
+    }
+    this.#buffer.set(piece, this.#size);
+    this.#size = needed;
+    return null;
+  }
+
+  bytes(): Uint8Array {
+    return this.#buffer.subarray(0, this.#size);
+  }
+}
+
+const decoder = new TextDecoder();
+
+export function asText(reading: BodyReading): BodyText {
+  return reading.ok ? { ok: true, text: decoder.decode(reading.bytes) } : reading;
+}
+
+/** Reads a Fetch body within the limit; stops (and cancels the stream) at the first piece past it. */
+export async function readLimitedBody(body: ReadableStream<Uint8Array> | null, limit: number, declaredLength: string | null): Promise<BodyReading> {
+  if (declaredOver(declaredLength, limit)) {
+    await body?.cancel().catch(() => {});
+    return { ok: false, exceeded: 'bytes' };
+  }
+  if (!body) return { ok: true, bytes: new Uint8Array(0) };
+  const reader = body.getReader();
+  const gatherer = new BodyGatherer(limit, declaredLength);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { ok: true, bytes: gatherer.bytes() };
+    const exceeded = gatherer.add(value);
+    if (exceeded) {
+      await reader.cancel().catch(() => {});
+      return { ok: false, exceeded };
+    }
+  }
+}
+
+/** What the proxy answers a body over its limit with: what was sent too much of, and the limit. */
+export function overLimitMessage(what: string, limit: number, exceeded: BodyExcess): string {
+  return exceeded === 'bytes' ? `${what} is larger than ${limit} bytes.` : `${what} came in more than ${maxPiecesFor(limit)} pieces; send it in one.`;
+}
