@@ -24,7 +24,8 @@ Options (each has an environment variable; a flag wins over it):
                                                     and the allowed origins' hosts (.example.com: and subdomains)
   --request-timeout-ms MS SUPERFONE_REQUEST_TIMEOUT_MS A client must send its whole request within this. Default ${DEFAULT_REQUEST_TIMEOUT_MS}
   --idle-timeout-ms MS   SUPERFONE_IDLE_TIMEOUT_MS  Close a connection idle this long between requests. Default ${DEFAULT_IDLE_TIMEOUT_MS}
-  --max-connections N    SUPERFONE_MAX_CONNECTIONS  Connections open at once, in all. Default ${DEFAULT_MAX_CONNECTIONS}
+  --max-connections N    SUPERFONE_MAX_CONNECTIONS  Connections open at once, in all. Default ${DEFAULT_MAX_CONNECTIONS},
+                                                    or fewer where ulimit -n allows fewer files
   --max-connections-per-client N SUPERFONE_MAX_CONNECTIONS_PER_CLIENT
                                                     Connections one client (IPv4 address, IPv6 network) may hold.
                                                     Default ${DEFAULT_MAX_CONNECTIONS_PER_CLIENT}; behind a balancer raise it, or 0 for none
@@ -55,7 +56,8 @@ export interface CliConfig {
   timeoutMs: number;
   requestTimeoutMs: number;
   idleTimeoutMs: number;
-  maxConnections: number;
+  /** `undefined`: as many as the file limit allows, up to the default. */
+  maxConnections: number | undefined;
   maxConnectionsPerClient: number;
   ipv6PrefixLength: number;
   defaultCountry: CountryCode;
@@ -136,7 +138,7 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
   const timeoutText = values['timeout-ms'] ?? env.SUPERFONE_TIMEOUT_MS;
   const requestTimeoutText = values['request-timeout-ms'] ?? env.SUPERFONE_REQUEST_TIMEOUT_MS;
   const portText = values.port ?? env.PORT;
-  const setting = (flag: string, variable: string, fallback: number, min: number, max: number) => {
+  const setting = <T extends number | undefined>(flag: string, variable: string, fallback: T, min: number, max: number): number | T => {
     const text = (values as Record<string, string | undefined>)[flag] ?? env[variable];
     return text ? wholeNumber(variable, text, min, max) : fallback;
   };
@@ -153,7 +155,7 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
     timeoutMs: timeoutText ? positiveInteger('SUPERFONE_TIMEOUT_MS', timeoutText, 120_000) : DEFAULT_TIMEOUT_MS,
     requestTimeoutMs: requestTimeoutText ? positiveInteger('SUPERFONE_REQUEST_TIMEOUT_MS', requestTimeoutText, 120_000) : DEFAULT_REQUEST_TIMEOUT_MS,
     idleTimeoutMs: setting('idle-timeout-ms', 'SUPERFONE_IDLE_TIMEOUT_MS', DEFAULT_IDLE_TIMEOUT_MS, 1, 600_000),
-    maxConnections: setting('max-connections', 'SUPERFONE_MAX_CONNECTIONS', DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
+    maxConnections: setting('max-connections', 'SUPERFONE_MAX_CONNECTIONS', undefined, 1, 1_000_000),
     maxConnectionsPerClient: setting('max-connections-per-client', 'SUPERFONE_MAX_CONNECTIONS_PER_CLIENT', DEFAULT_MAX_CONNECTIONS_PER_CLIENT, 0, 1_000_000),
     ipv6PrefixLength: setting('ipv6-prefix-length', 'SUPERFONE_IPV6_PREFIX_LENGTH', DEFAULT_IPV6_PREFIX_LENGTH, 1, 128),
     defaultCountry: country,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
@@ -283,7 +284,11 @@ export interface ServerHardening {
   idleTimeoutMs?: number;
   /** A kept-alive connection waits this long for its next request. Default 5 000. */
   keepAliveTimeoutMs?: number;
-  /** Connections this server holds open at once; past it new ones are closed at once. Default 10 000. */
+  /**
+   * Connections this server holds open at once; past it new ones are closed at once.
+   * Default 10 000, or fewer where the process may open fewer files (`ulimit -n`): an
+   * eighth of them, at least 64, are kept for Superfone, Redis and the rest.
+   */
   maxConnections?: number;
   /**
    * Connections one client (IPv4 address, IPv6 /64) holds open at once; past it a new one
@@ -301,6 +306,23 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export const DEFAULT_IDLE_TIMEOUT_MS = 20_000;
 export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 5_000;
 export const DEFAULT_MAX_CONNECTIONS = 10_000;
+
+/**
+ * The connections a server may hold before this process runs out of file descriptors:
+ * past that, accepting fails for everyone, real requests included. Read from Linux's
+ * `/proc/self/limits`; elsewhere `DEFAULT_MAX_CONNECTIONS`.
+ */
+export function connectionsWithinFileLimit(): number {
+  let limits: string;
+  try {
+    limits = readFileSync('/proc/self/limits', 'utf8');
+  } catch {
+    return DEFAULT_MAX_CONNECTIONS;
+  }
+  const soft = Number(/^Max open files\s+(\d+)/m.exec(limits)?.[1]);
+  if (!Number.isFinite(soft) || soft <= 0) return DEFAULT_MAX_CONNECTIONS;
+  return Math.max(1, Math.min(DEFAULT_MAX_CONNECTIONS, soft - Math.max(64, Math.ceil(soft / 8))));
+}
 export const DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 256;
 
 const CLIENT_ERROR_STATUS: Record<string, [number, string, RefusalKind]> = {
@@ -337,7 +359,7 @@ export function hardenNodeServer(server: Server, options: ServerHardening = {}):
   server.requestTimeout = timeoutMs;
   server.headersTimeout = timeoutMs;
   server.keepAliveTimeout = nonNegativeInteger(options.keepAliveTimeoutMs, DEFAULT_KEEP_ALIVE_TIMEOUT_MS, 'keepAliveTimeoutMs');
-  server.maxConnections = nonNegativeInteger(options.maxConnections, DEFAULT_MAX_CONNECTIONS, 'maxConnections') || Infinity;
+  server.maxConnections = options.maxConnections === undefined ? connectionsWithinFileLimit() : nonNegativeInteger(options.maxConnections, 0, 'maxConnections') || Infinity;
   // Node checks those timeouts on this interval (30 s by default), so it must be shorter.
   (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(1_000, timeoutMs);
   const audit = budgetedAuditLog(options.log);

@@ -20,7 +20,10 @@ export function readNodeBody(message: IncomingMessage, cap: number): Promise<Bod
       const exceeded = gatherer.add(chunk);
       if (!exceeded) return;
       stop();
-      message.pause();
+      // What the client still sends is dropped as it arrives until the connection closes:
+      // paused, node:http would keep every chunk of it (65,000 one-byte chunks, 65,000
+      // objects) while the answer goes out.
+      message.resume();
       resolve({ ok: false, exceeded });
     };
     const onEnd = () => {

@@ -10,10 +10,16 @@ export interface CliProxy {
   output(): string;
 }
 
-/** `superfone-proxy` from source, in its own process, with only the environment given; resolves once it listens. */
-export async function startCliProxy(env: Record<string, string>, args: string[] = []): Promise<CliProxy> {
+/**
+ * `superfone-proxy` in its own process, with only the environment given; resolves once it
+ * listens. From source unless `script` names the built binary (a packed tarball's).
+ */
+export async function startCliProxy(env: Record<string, string>, args: string[] = [], script = 'src/server/cli.ts', options: { fileLimit?: number } = {}): Promise<CliProxy> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', ...args], {
+  const command = [process.execPath, ...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script, ...args];
+  // With a file limit, through a shell that sets it and then becomes node (the pid stays node's).
+  const [file, ...rest] = options.fileLimit ? ['/bin/sh', '-c', `ulimit -n ${options.fileLimit} && exec "$0" "$@"`, ...command] : command;
+  const child = spawn(file!, rest, {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), ...env },
   });
   let output = '';

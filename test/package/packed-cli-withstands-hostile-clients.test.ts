@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
+import { startCliProxy, type CliProxy } from '../support/cli-proxy.js';
+import { installPackedTarball, type PackedProject } from '../support/packed-project.js';
+import { rawExchange } from '../support/raw-http.js';
+
+// The probe an attacker would run, against `superfone-proxy` as a user installs it from
+// the tarball, with its defaults: floods of tiny chunks, idle sockets, floods of refused
+// requests, a key echoed by upstream, two Host lines, numbers no plan has. Loopback only,
+// every loop bounded.
+const API_KEY = 'sf_live_SECRET_6f1c9a0b2e';
+const WEBHOOK_SECRET = 'whsec_test_0123456789abcdef';
+const AGENT = '+919876543210';
+const PIECE = 10;
+
+interface Answer {
+  status: number;
+  text: string;
+}
+
+/** One request on a fresh connection from `localAddress` (127.x is this machine; each address is another client). */
+function send(port: number, method: string, path: string, options: { headers?: Record<string, string>; body?: string; localAddress?: string } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const headers = { ...(options.body === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(options.body)) }), ...options.headers };
+    const outgoing = request({ host: '127.0.0.1', port, method, path, headers, agent: false, localAddress: options.localAddress, timeout: 10_000 }, (incoming) => {
+      let text = '';
+      incoming.setEncoding('utf8');
+      incoming.on('data', (chunk) => (text += chunk));
+      incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, text: JSON.stringify(incoming.headers) + text }));
+    });
+    outgoing.on('timeout', () => outgoing.destroy(new Error(`${method} ${path} timed out`)));
+    outgoing.on('error', reject);
+    outgoing.end(options.body);
+  });
+}
+
+const call = (port: number, action: 'START' | 'END', customer: string, localAddress?: string) =>
+  send(port, 'POST', '/api/superfone/call', { body: JSON.stringify({ customer_number: customer, user_number: AGENT, call_action: action }), localAddress });
+
+/** Resident memory of a process, in MB, from the kernel's own account. */
+function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((each) => each.startsWith('VmRSS:'))!;
+  return Number(/\d+/.exec(line)![0]) / 1024;
+}
+
+function assertNoPiece(text: string, secret: string, context: string): void {
+  for (let start = 0; start + PIECE <= secret.length; start++) {
+    assert.ok(!text.includes(secret.slice(start, start + PIECE)), `a piece of a secret (${start}–${start + PIECE - 1}) left in ${context}`);
+  }
+}
+
+/** The audit lines the CLI wrote, parsed. */
+function auditLines(proxy: CliProxy): Array<Record<string, unknown>> {
+  return proxy
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line));
+}
+
+describe('the packed superfone-proxy, probed as an attacker would, with its defaults', { timeout: 240_000 }, () => {
+  let packed: PackedProject;
+  let upstream: RunningSimulator;
+  let proxy: CliProxy;
+  const idle: Array<{ socket: Socket; closedAfterMs: Promise<number> }> = [];
+  let idleOpenedAt = 0;
+  const answers: string[] = [];
+
+  before(async () => {
+    packed = installPackedTarball();
+    upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
+    proxy = await startCliProxy(
+      { SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase, SUPERFONE_WEBHOOK_SECRET: WEBHOOK_SECRET },
+      [],
+      join(packed.dir, 'node_modules/superfone-call-button/dist/server/cli.js'),
+    );
+    upstream.simulator.calls.setTarget(null);
+    // Connections that never send a byte, opened first and checked last: the rest of the probe runs meanwhile.
+    idleOpenedAt = performance.now();
+    for (let index = 0; index < 50; index++) {
+      const socket = connect(proxy.port, '127.0.0.1');
+      socket.on('error', () => {});
+      // Reading, as a client does, so the server's close is seen.
+      socket.resume();
+      idle.push({ socket, closedAfterMs: new Promise((resolve) => socket.once('close', () => resolve(performance.now() - idleOpenedAt))) });
+    }
+  });
+  after(async () => {
+    for (const { socket } of idle) socket.destroy();
+    proxy?.child.kill();
+    await upstream?.close();
+    packed?.remove();
+  });
+
+  it('20 connections of 65,000 one-byte chunks each cost under 60 MB, and a real call is answered within 2 s meanwhile', async () => {
+    assert.equal((await call(proxy.port, 'START', '+918000000001')).status, 200, 'warm');
+    assert.equal((await call(proxy.port, 'END', '+918000000001')).status, 200, 'warm');
+    const before = rssMb(proxy.child.pid!);
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(proxy.child.pid!))), 20);
+    const head = 'POST /api/superfone/call HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
+    const flood = Buffer.from(head + '1\r\nx\r\n'.repeat(65_000));
+    try {
+      const floods = Array.from({ length: 20 }, (_, index) => rawExchange(proxy.port, flood, { endAfterWrite: false, waitMs: 15_000 + index }));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const startedAt = performance.now();
+      const real = await call(proxy.port, 'START', '+918000000002');
+      const tookMs = performance.now() - startedAt;
+      const exchanges = await Promise.all(floods);
+      assert.equal(real.status, 200, real.text);
+      assert.ok(tookMs < 2_000, `the real call took ${tookMs.toFixed(0)} ms during the flood`);
+      for (const exchange of exchanges) assert.ok(exchange.statuses.every((status) => status === 413) && exchange.closed, exchange.text.slice(0, 200));
+      console.log(`chunk flood: RSS ${before.toFixed(1)} MB before, ${peak.toFixed(1)} MB at most (+${(peak - before).toFixed(1)} MB); a real call answered in ${tookMs.toFixed(0)} ms`);
+      assert.ok(peak - before < 60, `RSS grew ${(peak - before).toFixed(1)} MB`);
+    } finally {
+      clearInterval(sampler);
+      await call(proxy.port, 'END', '+918000000002');
+    }
+  });
+
+  it('2,000 GETs on each route write at most 200 lines each, and a wrong secret after the 404 flood is still logged', async () => {
+    for (const path of ['/api/superfone/call', '/api/superfone/webhook', '/api/superfone/calls/0123456789abcdef0123456789abcdef', '/wp-login.php']) {
+      const linesBefore = auditLines(proxy).length;
+      for (let batch = 0; batch < 100; batch++) {
+        const statuses = await Promise.all(Array.from({ length: 20 }, (_, index) => send(proxy.port, 'GET', path, { localAddress: `127.0.1.${index + 1}` }).then((answer) => answer.status)));
+        assert.ok(statuses.every((status) => status >= 400 && status < 500), `${path}: ${statuses}`);
+      }
+      const written = auditLines(proxy).length - linesBefore;
+      assert.ok(written <= 200, `${path}: 2,000 GETs wrote ${written} lines`);
+    }
+    const wrongSecret = await send(proxy.port, 'POST', '/api/superfone/webhook', { headers: { Authorization: `Bearer ${WEBHOOK_SECRET.slice(0, -1)}X` }, body: '{}' });
+    assert.equal(wrongSecret.status, 401);
+    // Output arrives on a pipe: wait for the line instead of reading at once.
+    const deadline = performance.now() + 3_000;
+    while (!auditLines(proxy).some((line) => line.refusal === 'secret') && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    assert.ok(auditLines(proxy).some((line) => line.refusal === 'secret' && line.status === 401), 'the wrong secret is in the log');
+  });
+
+  it('the key echoed by Superfone at any offset: no 10-character piece of it reaches a client or the log', async () => {
+    for (let offset = 0; offset <= 230; offset++) {
+      upstream.simulator.setFault({ kind: 'success-message', message: `${'m'.repeat(offset)}${API_KEY}${'n'.repeat(30)}` }, 1);
+      // ENDs have a flood budget per client: each batch of offsets comes from its own address.
+      const answer = await call(proxy.port, 'END', '+918000000003', `127.0.2.${Math.floor(offset / 20) + 1}`);
+      assert.equal(answer.status, 200, answer.text);
+      answers.push(answer.text);
+    }
+    for (const text of answers) assertNoPiece(text, API_KEY, 'an answer');
+    assertNoPiece(proxy.output(), API_KEY, 'the log');
+    assertNoPiece(proxy.output(), WEBHOOK_SECRET, 'the log');
+  });
+
+  it('two Host lines get 400; numbers no plan has never reach Superfone', async () => {
+    const twoHosts = await rawExchange(proxy.port, 'GET /api/superfone/call HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.test\r\nConnection: close\r\n\r\n', { endAfterWrite: false });
+    assert.deepEqual(twoHosts.statuses, [400], twoHosts.text);
+    const calledBefore = upstream.simulator.requestCount;
+    for (const number of ['+91186012345678', '+9119001234567']) {
+      const answer = await call(proxy.port, 'START', number);
+      assert.equal(answer.status, 400, answer.text);
+      assert.match(answer.text, /"code":"invalid_number"/);
+    }
+    assert.equal(upstream.simulator.requestCount, calledBefore, 'Superfone was not called');
+  });
+
+  it('every silent connection is closed within 30 s, and the proxy still serves calls', async () => {
+    const closedAfter = await Promise.all(idle.map(({ closedAfterMs }) => Promise.race([closedAfterMs, new Promise<number>((resolve) => setTimeout(() => resolve(Infinity), Math.max(0, 31_000 - (performance.now() - idleOpenedAt))))])));
+    const latest = Math.max(...closedAfter);
+    console.log(`50 silent connections: all closed, the last after ${(latest / 1000).toFixed(1)} s`);
+    assert.ok(latest <= 30_000, `a silent connection was still open after ${(latest / 1000).toFixed(1)} s`);
+    assert.equal(proxy.child.exitCode, null, 'the process is alive');
+    assert.equal((await call(proxy.port, 'START', '+918000000004')).status, 200);
+  });
+});
+
+describe('the packed superfone-proxy with few file descriptors (ulimit -n 512)', { timeout: 120_000 }, () => {
+  it('one client opening 600 idle connections cannot exhaust them: another client’s call is answered', async () => {
+    const packed = installPackedTarball();
+    const upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
+    const sockets: Socket[] = [];
+    let proxy: CliProxy | undefined;
+    try {
+      proxy = await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase }, [], join(packed.dir, 'node_modules/superfone-call-button/dist/server/cli.js'), { fileLimit: 512 });
+      const closed: Array<Promise<void>> = [];
+      for (let index = 0; index < 600; index++) {
+        const socket = connect(proxy.port, '127.0.0.1');
+        socket.on('error', () => {});
+        socket.resume();
+        closed.push(new Promise((resolve) => socket.once('close', () => resolve())));
+        sockets.push(socket);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const held = sockets.filter((socket) => !socket.destroyed).length;
+      console.log(`600 idle connections from one client under ulimit -n 512: ${held} held, ${600 - held} closed at once`);
+      assert.ok(held <= 256, `${held} held`);
+      const startedAt = performance.now();
+      const answer = await call(proxy.port, 'START', '+918000000005', '127.0.0.2');
+      assert.equal(answer.status, 200, answer.text);
+      assert.ok(performance.now() - startedAt < 2_000);
+      assert.equal(proxy.child.exitCode, null);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      proxy?.child.kill();
+      await upstream.close();
+      packed.remove();
+    }
+  });
+});
