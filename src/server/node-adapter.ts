@@ -19,7 +19,11 @@ export type FetchHandler = (request: Request, platform: PlatformInfo) => Promise
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 export interface NodeListenerOptions {
-  /** The largest body read; past it the adapter stops reading and answers `413`. Default 64 KiB. */
+  /**
+   * For handlers other than the proxy's (whose routes read bodies themselves, each with its
+   * own limit): the largest body read before the handler runs; past it the adapter stops
+   * reading and answers `413`. Default 64 KiB.
+   */
   maxBodyBytes?: number;
   /** Receives an entry for each request the adapter answers itself (malformed, too large, failed). */
   log?: (entry: ProxyLogEntry) => void;

@@ -2,9 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startSuperfoneSimulator, type RunningSimulator } from '../simulator/simulator-server.js';
 import type { SimulatorOptions } from '../simulator/simulator.js';
 import { toNodeListener, type NodeListener } from './node-adapter.js';
-import { MAX_NOTIFICATION_BYTES } from './notifications/receiver.js';
 import { nodeUpstream } from './node-upstream.js';
-import { createProxy, DEFAULT_MAX_BODY_BYTES, type SuperfoneProxyOptions } from './proxy.js';
+import { createProxy, type SuperfoneProxyOptions } from './proxy.js';
 
 export type ConnectMiddleware = ((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void) & {
   /** Stops the simulator, when there is one. */
@@ -28,14 +27,9 @@ export async function withUpstream(options: SuperfoneServerOptions): Promise<{ p
   return { proxyOptions: { ...rest, apiKey: simulator.simulator.apiKey, apiBase: simulator.apiBase }, simulator };
 }
 
-/** The proxy as a node:http listener, reading no more of a body than the proxy accepts. */
+/** The proxy as a node:http listener: each route reads a body only when it needs one, and no more than its own limit. */
 export function superfoneListener(options: SuperfoneProxyOptions): NodeListener {
-  const callBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  return toNodeListener(createProxy(options, nodeUpstream()), {
-    // Each route checks its own limit; the adapter reads no more than the largest of them.
-    maxBodyBytes: options.webhookSecret ? Math.max(callBytes, MAX_NOTIFICATION_BYTES) : callBytes,
-    log: options.log,
-  });
+  return toNodeListener(createProxy(options, nodeUpstream()), { log: options.log });
 }
 
 /**
