@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { isKnownCountry, type CountryCode } from '../shared/phone-number.js';
 import { DEFAULT_COUNTRY } from '../shared/protocol.js';
 import { DEFAULT_IPV6_PREFIX_LENGTH } from './guards/client-identity.js';
-import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, DEFAULT_REQUEST_TIMEOUT_MS } from './node-adapter.js';
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, DEFAULT_REQUEST_TIMEOUT_MS } from './harden-node-server.js';
 import { DEFAULT_API_BASE, DEFAULT_TIMEOUT_MS } from './proxy.js';
 
 export const DEFAULT_PORT = 8787;

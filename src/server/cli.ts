@@ -5,7 +5,7 @@ import { startSuperfoneSimulator } from '../simulator/simulator-server.js';
 import { CliConfigError, HELP, readCliConfig, type CliConfig } from './cli-config.js';
 import type { CallGuardStore } from './guards/call-guard-store.js';
 import { redisStore } from './guards/redis-store.js';
-import { hardenNodeServer } from './node-adapter.js';
+import { hardenNodeServer } from './harden-node-server.js';
 import { superfoneListener } from './node-proxy.js';
 import { webhookPath } from './routes.js';
 import type { ProxyLogEntry } from './audit.js';

@@ -1,16 +1,15 @@
 // The proxy on Node: adapters for node:http and connect/Express, server hardening, and the
 // Redis store that shares limits between instances. Everything in `superfone-call-button/proxy` too.
 export * from './index.js';
+export { toFetchRequest, toNodeListener, writeFetchResponse, type FetchHandler, type NodeListener, type NodeListenerOptions } from './node-adapter.js';
 export {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
   DEFAULT_REQUEST_TIMEOUT_MS,
   hardenNodeServer,
-  toFetchRequest,
-  toNodeListener,
-  writeFetchResponse,
-  type FetchHandler,
-  type NodeListener,
-  type NodeListenerOptions,
   type ServerHardening,
-} from './node-adapter.js';
+} from './harden-node-server.js';
 export { redisStore, type RedisLike, type RedisStore, type RedisSubscriberLike } from './guards/redis-store.js';
 export { superfoneListener, superfoneMiddleware, type ConnectMiddleware, type SuperfoneServerOptions } from './node-proxy.js';

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { ProxyLogEntry } from '../../src/server/audit.js';
-import { hardenNodeServer } from '../../src/server/node-adapter.js';
+import { hardenNodeServer } from '../../src/server/harden-node-server.js';
 import { superfoneListener } from '../../src/server/node-proxy.js';
 import { createSuperfoneProxy } from '../../src/server/proxy.js';
 import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';

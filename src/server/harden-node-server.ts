@@ -1,0 +1,149 @@
+// A node:http server made fit to face untrusted clients: timeouts, connection caps, and
+// answers for requests Node cannot parse.
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { budgetedAuditLog, unreadRequestEntry, type ProxyLogEntry, type RefusalKind } from './audit.js';
+import { checkIpv6PrefixLength, clientIdentity, DEFAULT_IPV6_PREFIX_LENGTH } from './guards/client-identity.js';
+import type { ErrorBody } from '../shared/protocol.js';
+import { SECURITY_HEADERS } from './responses.js';
+
+export interface ServerHardening {
+  /** How long a client may take to send its whole request, headers and body. Default 10 000. */
+  requestTimeoutMs?: number;
+  /**
+   * A connection on which nothing moves for this long while no request is being answered
+   * is closed: one that never sends a byte, or sits between requests. Answers in progress
+   * (a slow upstream, a call's event stream) are not cut. Default 20 000.
+   */
+  idleTimeoutMs?: number;
+  /** A kept-alive connection waits this long for its next request. Default 5 000. */
+  keepAliveTimeoutMs?: number;
+  /**
+   * Connections this server holds open at once; past it new ones are closed at once.
+   * Default 10 000, or fewer where the process may open fewer files (`ulimit -n`): an
+   * eighth of them, at least 64, are kept for Superfone, Redis and the rest.
+   */
+  maxConnections?: number;
+  /**
+   * Connections one client (IPv4 address, IPv6 /64) holds open at once; past it a new one
+   * is closed at once. Behind a balancer every connection comes from it: raise this,
+   * or `0` turns it off. Default 256.
+   */
+  maxConnectionsPerClient?: number;
+  /** IPv6 clients are told apart by this many leading bits. Default 64. */
+  ipv6PrefixLength?: number;
+  /** Receives an entry for each connection refused for a malformed request, a timeout or a cap. */
+  log?: (entry: ProxyLogEntry) => void;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = 20_000;
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 5_000;
+export const DEFAULT_MAX_CONNECTIONS = 10_000;
+export const DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 256;
+
+/**
+ * The connections a server may hold before this process runs out of file descriptors:
+ * past that, accepting fails for everyone, real requests included. Read from Linux's
+ * `/proc/self/limits`; elsewhere `DEFAULT_MAX_CONNECTIONS`.
+ */
+export function connectionsWithinFileLimit(): number {
+  let limits: string;
+  try {
+    limits = readFileSync('/proc/self/limits', 'utf8');
+  } catch {
+    return DEFAULT_MAX_CONNECTIONS;
+  }
+  const soft = Number(/^Max open files\s+(\d+)/m.exec(limits)?.[1]);
+  if (!Number.isFinite(soft) || soft <= 0) return DEFAULT_MAX_CONNECTIONS;
+  return Math.max(1, Math.min(DEFAULT_MAX_CONNECTIONS, soft - Math.max(64, Math.ceil(soft / 8))));
+}
+
+const CLIENT_ERROR_STATUS: Record<string, [number, string, RefusalKind]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'timeout'],
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'too_large'],
+};
+
+/** A whole HTTP/1.1 answer written straight to a socket, for connections refused before node:http reads them. */
+function rawAnswer(status: number, reason: string, message: string): string {
+  const body = JSON.stringify({ error: { code: 'bad_request', message } } satisfies ErrorBody);
+  const all = { 'Content-Type': 'application/json; charset=utf-8', ...SECURITY_HEADERS, 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' };
+  return `HTTP/1.1 ${status} ${reason}\r\n${Object.entries(all).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`;
+}
+
+function nonNegativeInteger(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!(Number.isInteger(value) && value >= 0)) throw new TypeError(`hardenNodeServer: ${name} must be a whole number, 0 or more (got ${value}).`);
+  return value;
+}
+
+/**
+ * Settings for a node:http server that faces untrusted clients; call it before `listen`.
+ * Slow clients are cut off after `requestTimeoutMs` (Node's own default waits 300 s), idle
+ * connections after `idleTimeoutMs` (Node's default never), and no client can hold more
+ * than its share of connections. Requests Node cannot parse get a `400` with the same
+ * security headers as every answer.
+ */
+export function hardenNodeServer(server: Server, options: ServerHardening = {}): Server {
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const idleTimeoutMs = nonNegativeInteger(options.idleTimeoutMs, DEFAULT_IDLE_TIMEOUT_MS, 'idleTimeoutMs');
+  const perClient = nonNegativeInteger(options.maxConnectionsPerClient, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, 'maxConnectionsPerClient');
+  const ipv6PrefixLength = options.ipv6PrefixLength ?? DEFAULT_IPV6_PREFIX_LENGTH;
+  checkIpv6PrefixLength(ipv6PrefixLength, 'hardenNodeServer');
+  server.requestTimeout = timeoutMs;
+  server.headersTimeout = timeoutMs;
+  server.keepAliveTimeout = nonNegativeInteger(options.keepAliveTimeoutMs, DEFAULT_KEEP_ALIVE_TIMEOUT_MS, 'keepAliveTimeoutMs');
+  server.maxConnections = options.maxConnections === undefined ? connectionsWithinFileLimit() : nonNegativeInteger(options.maxConnections, 0, 'maxConnections') || Infinity;
+  // Node checks those timeouts on this interval (30 s by default), so it must be shorter.
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(1_000, timeoutMs);
+  const audit = budgetedAuditLog(options.log);
+  const refusedConnection = (socket: Socket, status: number, refusal: RefusalKind, detail: string) =>
+    audit(unreadRequestEntry({ client: socket.remoteAddress ?? null, origin: null, outcome: 'bad_request', status, latencyMs: 0, refusal, detail }), refusal);
+
+  // Node applies this to every socket; a timeout while an answer is in progress is ignored below.
+  server.timeout = idleTimeoutMs;
+  const answering = new WeakMap<Socket, number>();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    answering.set(socket, (answering.get(socket) ?? 0) + 1);
+    res.once('close', () => answering.set(socket, (answering.get(socket) ?? 1) - 1));
+  });
+  server.on('timeout', (socket: Socket) => {
+    if ((answering.get(socket) ?? 0) === 0) socket.destroy();
+  });
+
+  const openPerClient = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    if (perClient === 0) return;
+    const client = clientIdentity(socket.remoteAddress, ipv6PrefixLength) ?? 'unknown';
+    const open = openPerClient.get(client) ?? 0;
+    if (open >= perClient) {
+      // Closed at once, as Node closes those past maxConnections: an answer would need the
+      // request read, and nothing on this connection may reach the handler.
+      refusedConnection(socket, 0, 'connections', `over ${perClient} connections from one client`);
+      socket.destroy();
+      return;
+    }
+    openPerClient.set(client, open + 1);
+    socket.once('close', () => {
+      const left = (openPerClient.get(client) ?? 1) - 1;
+      if (left > 0) openPerClient.set(client, left);
+      else openPerClient.delete(client);
+    });
+  });
+  server.on('drop', (data?: { remoteAddress?: string }) => {
+    audit(unreadRequestEntry({ client: data?.remoteAddress ?? null, origin: null, outcome: 'bad_request', status: 0, latencyMs: 0, refusal: 'connections', detail: `over ${server.maxConnections} connections in all` }), 'connections');
+  });
+
+  server.on('clientError', (error: Error & { code?: string }, socket: Socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, reason, refusal] = CLIENT_ERROR_STATUS[error.code ?? ''] ?? [400, 'Bad Request', 'malformed'];
+    socket.end(rawAnswer(status, reason, `The request could not be read (${reason.toLowerCase()}).`));
+    refusedConnection(socket, status, refusal, error.code ?? 'unparsable request');
+  });
+  return server;
+}
