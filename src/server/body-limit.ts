@@ -28,31 +28,42 @@ export function declaredOver(declaredLength: string | null | undefined, limit: n
   return Number.isFinite(declared) && declared > limit;
 }
 
-/** Gathers one body; `add` says, at the first piece too many, what was exceeded. */
+/**
+ * Gathers one body; `add` says, at the first piece too many, what was exceeded. A body that
+ * comes in one piece (most do) is kept as it came; from the second piece on, the pieces are
+ * copied into one buffer, sized by the declared length and grown as bytes come.
+ */
 export class BodyGatherer {
-  #buffer: Uint8Array;
+  #first: Uint8Array | null = null;
+  #buffer: Uint8Array | null = null;
   #size = 0;
   #pieces = 0;
   readonly #limit: number;
   readonly #maxPieces: number;
+  readonly #declared: number;
 
   constructor(limit: number, declaredLength?: string | null) {
     this.#limit = limit;
     this.#maxPieces = maxPiecesFor(limit);
     const declared = Number(declaredLength);
-    // Sized by what the client declared (within the limit), else small: it grows as bytes come.
-    this.#buffer = new Uint8Array(declaredLength && Number.isFinite(declared) ? Math.min(limit, declared) : Math.min(limit, 1_024));
+    this.#declared = declaredLength && Number.isFinite(declared) ? Math.min(limit, declared) : 0;
   }
 
   add(piece: Uint8Array): BodyExcess | null {
     this.#pieces += 1;
     if (this.#size + piece.byteLength > this.#limit) return 'bytes';
     if (this.#pieces > this.#maxPieces) return 'pieces';
+    if (this.#pieces === 1) {
+      this.#first = piece;
+      this.#size = piece.byteLength;
+      return null;
+    }
     const needed = this.#size + piece.byteLength;
-    if (needed > this.#buffer.byteLength) {
-      const grown = new Uint8Array(Math.min(this.#limit, Math.max(needed, this.#buffer.byteLength * 2)));
-      grown.set(this.#buffer.subarray(0, this.#size));
+    if (!this.#buffer || needed > this.#buffer.byteLength) {
+      const grown = new Uint8Array(Math.min(this.#limit, Math.max(needed, this.#declared, (this.#buffer?.byteLength ?? 0) * 2)));
+      grown.set(this.#buffer ? this.#buffer.subarray(0, this.#size) : this.#first!);
       this.#buffer = grown;
+      this.#first = null;
     }
     this.#buffer.set(piece, this.#size);
     this.#size = needed;
@@ -60,7 +71,7 @@ export class BodyGatherer {
   }
 
   bytes(): Uint8Array {
-    return this.#buffer.subarray(0, this.#size);
+    return this.#buffer?.subarray(0, this.#size) ?? this.#first ?? new Uint8Array(0);
   }
 }
 

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { isKnownCountry, type CountryCode } from '../shared/phone-number.js';
 import { DEFAULT_COUNTRY } from '../shared/protocol.js';
 import { DEFAULT_IPV6_PREFIX_LENGTH } from './guards/client-identity.js';
-import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, DEFAULT_REQUEST_TIMEOUT_MS } from './harden-node-server.js';
+import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, DEFAULT_REQUEST_TIMEOUT_MS } from './harden-node-server.js';
 import { DEFAULT_API_BASE, DEFAULT_TIMEOUT_MS } from './proxy.js';
 
 export const DEFAULT_PORT = 8787;
@@ -22,8 +22,8 @@ Options (each has an environment variable; a flag wins over it):
   --allowed-origins LIST SUPERFONE_ALLOWED_ORIGINS  Comma-separated origins of CRM pages on other hosts that may call
   --allowed-hosts LIST   SUPERFONE_ALLOWED_HOSTS    Comma-separated names this proxy is reached by, besides loopback
                                                     and the allowed origins' hosts (.example.com: and subdomains)
-  --request-timeout-ms MS SUPERFONE_REQUEST_TIMEOUT_MS A client must send its whole request within this. Default ${DEFAULT_REQUEST_TIMEOUT_MS}
-  --idle-timeout-ms MS   SUPERFONE_IDLE_TIMEOUT_MS  Close a connection idle this long between requests. Default ${DEFAULT_IDLE_TIMEOUT_MS}
+  --request-timeout-ms MS SUPERFONE_REQUEST_TIMEOUT_MS A client must send its whole request within this of connecting
+                                                    (one that sends nothing is closed then too). Default ${DEFAULT_REQUEST_TIMEOUT_MS}
   --max-connections N    SUPERFONE_MAX_CONNECTIONS  Connections open at once, in all. Default ${DEFAULT_MAX_CONNECTIONS},
                                                     or fewer where ulimit -n allows fewer files
   --max-connections-per-client N SUPERFONE_MAX_CONNECTIONS_PER_CLIENT
@@ -55,7 +55,6 @@ export interface CliConfig {
   apiBase: string;
   timeoutMs: number;
   requestTimeoutMs: number;
-  idleTimeoutMs: number;
   /** `undefined`: as many as the file limit allows, up to the default. */
   maxConnections: number | undefined;
   maxConnectionsPerClient: number;
@@ -95,7 +94,6 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
         'allowed-origins': { type: 'string' },
         'allowed-hosts': { type: 'string' },
         'request-timeout-ms': { type: 'string' },
-        'idle-timeout-ms': { type: 'string' },
         'max-connections': { type: 'string' },
         'max-connections-per-client': { type: 'string' },
         'ipv6-prefix-length': { type: 'string' },
@@ -154,7 +152,6 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
     apiBase,
     timeoutMs: timeoutText ? positiveInteger('SUPERFONE_TIMEOUT_MS', timeoutText, 120_000) : DEFAULT_TIMEOUT_MS,
     requestTimeoutMs: requestTimeoutText ? positiveInteger('SUPERFONE_REQUEST_TIMEOUT_MS', requestTimeoutText, 120_000) : DEFAULT_REQUEST_TIMEOUT_MS,
-    idleTimeoutMs: setting('idle-timeout-ms', 'SUPERFONE_IDLE_TIMEOUT_MS', DEFAULT_IDLE_TIMEOUT_MS, 1, 600_000),
     maxConnections: setting('max-connections', 'SUPERFONE_MAX_CONNECTIONS', undefined, 1, 1_000_000),
     maxConnectionsPerClient: setting('max-connections-per-client', 'SUPERFONE_MAX_CONNECTIONS_PER_CLIENT', DEFAULT_MAX_CONNECTIONS_PER_CLIENT, 0, 1_000_000),
     ipv6PrefixLength: setting('ipv6-prefix-length', 'SUPERFONE_IPV6_PREFIX_LENGTH', DEFAULT_IPV6_PREFIX_LENGTH, 1, 128),

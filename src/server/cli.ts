@@ -78,7 +78,6 @@ async function main(config: CliConfig): Promise<void> {
   );
   const server = hardenNodeServer(createServer(listener), {
     requestTimeoutMs: config.requestTimeoutMs,
-    idleTimeoutMs: config.idleTimeoutMs,
     maxConnections: config.maxConnections,
     maxConnectionsPerClient: config.maxConnectionsPerClient,
     ipv6PrefixLength: config.ipv6PrefixLength,

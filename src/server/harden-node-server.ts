@@ -1,7 +1,7 @@
 // A node:http server made fit to face untrusted clients: timeouts, connection caps, and
 // answers for requests Node cannot parse.
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { budgetedAuditLog, unreadRequestEntry, type ProxyLogEntry, type RefusalKind } from './audit.js';
 import { checkIpv6PrefixLength, clientIdentity, DEFAULT_IPV6_PREFIX_LENGTH } from './guards/client-identity.js';
@@ -9,15 +9,13 @@ import type { ErrorBody } from '../shared/protocol.js';
 import { SECURITY_HEADERS } from './responses.js';
 
 export interface ServerHardening {
-  /** How long a client may take to send its whole request, headers and body. Default 10 000. */
-  requestTimeoutMs?: number;
   /**
-   * A connection on which nothing moves for this long while no request is being answered
-   * is closed: one that never sends a byte, or sits between requests. Answers in progress
-   * (a slow upstream, a call's event stream) are not cut. Default 20 000.
+   * How long a client may take to send its whole request, headers and body, counted from
+   * the moment it connects: a connection that sends nothing is closed after this too.
+   * Default 10 000.
    */
-  idleTimeoutMs?: number;
-  /** A kept-alive connection waits this long for its next request. Default 5 000. */
+  requestTimeoutMs?: number;
+  /** A kept-alive connection waits this long for its next request (Node adds a second). Default 5 000. */
   keepAliveTimeoutMs?: number;
   /**
    * Connections this server holds open at once; past it new ones are closed at once.
@@ -38,7 +36,6 @@ export interface ServerHardening {
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
-export const DEFAULT_IDLE_TIMEOUT_MS = 20_000;
 export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 5_000;
 export const DEFAULT_MAX_CONNECTIONS = 10_000;
 export const DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 256;
@@ -80,17 +77,18 @@ function nonNegativeInteger(value: number | undefined, fallback: number, name: s
 
 /**
  * Settings for a node:http server that faces untrusted clients; call it before `listen`.
- * Slow clients are cut off after `requestTimeoutMs` (Node's own default waits 300 s), idle
- * connections after `idleTimeoutMs` (Node's default never), and no client can hold more
- * than its share of connections. Requests Node cannot parse get a `400` with the same
- * security headers as every answer.
+ * Slow and silent clients are cut off after `requestTimeoutMs` (Node's own default waits
+ * 300 s), kept-alive ones after `keepAliveTimeoutMs`, and no client can hold more than its
+ * share of connections. Answers in progress (a slow upstream, a call's event stream) are
+ * never cut. Requests Node cannot parse get a `400` with the same security headers as
+ * every answer.
  */
 export function hardenNodeServer(server: Server, options: ServerHardening = {}): Server {
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const idleTimeoutMs = nonNegativeInteger(options.idleTimeoutMs, DEFAULT_IDLE_TIMEOUT_MS, 'idleTimeoutMs');
   const perClient = nonNegativeInteger(options.maxConnectionsPerClient, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, 'maxConnectionsPerClient');
   const ipv6PrefixLength = options.ipv6PrefixLength ?? DEFAULT_IPV6_PREFIX_LENGTH;
   checkIpv6PrefixLength(ipv6PrefixLength, 'hardenNodeServer');
+  // Node counts the headers' time from the connection, so one that never sends a byte is closed too.
   server.requestTimeout = timeoutMs;
   server.headersTimeout = timeoutMs;
   server.keepAliveTimeout = nonNegativeInteger(options.keepAliveTimeoutMs, DEFAULT_KEEP_ALIVE_TIMEOUT_MS, 'keepAliveTimeoutMs');
@@ -100,18 +98,6 @@ export function hardenNodeServer(server: Server, options: ServerHardening = {}):
   const audit = budgetedAuditLog(options.log);
   const refusedConnection = (socket: Socket, status: number, refusal: RefusalKind, detail: string) =>
     audit(unreadRequestEntry({ client: socket.remoteAddress ?? null, origin: null, outcome: 'bad_request', status, latencyMs: 0, refusal, detail }), refusal);
-
-  // Node applies this to every socket; a timeout while an answer is in progress is ignored below.
-  server.timeout = idleTimeoutMs;
-  const answering = new WeakMap<Socket, number>();
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const socket = req.socket;
-    answering.set(socket, (answering.get(socket) ?? 0) + 1);
-    res.once('close', () => answering.set(socket, (answering.get(socket) ?? 1) - 1));
-  });
-  server.on('timeout', (socket: Socket) => {
-    if ((answering.get(socket) ?? 0) === 0) socket.destroy();
-  });
 
   const openPerClient = new Map<string, number>();
   server.on('connection', (socket: Socket) => {

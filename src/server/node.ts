@@ -3,7 +3,6 @@
 export * from './index.js';
 export { toFetchRequest, toNodeListener, writeFetchResponse, type FetchHandler, type NodeListener, type NodeListenerOptions } from './node-adapter.js';
 export {
-  DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_CONNECTIONS_PER_CLIENT,

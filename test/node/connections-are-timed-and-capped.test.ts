@@ -57,20 +57,21 @@ const call = (port: number, body: unknown) =>
   fetch(`http://127.0.0.1:${port}/api/superfone/call`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
 
 describe('hardenNodeServer: no client holds a connection it does not use, or more than its share', { timeout: 60_000 }, () => {
-  it('a connection that never sends a byte is closed after idleTimeoutMs', async () => {
-    const served = await serve({ idleTimeoutMs: 800 });
+  it('a connection that never sends a byte is closed after requestTimeoutMs, counted from when it connected', async () => {
+    const served = await serve({ requestTimeoutMs: 800 });
     const silent = await open(served.port);
     try {
       const closedAfter = await closedWithin(silent, 5_000);
-      assert.ok(closedAfter !== null && closedAfter >= 700 && closedAfter < 3_000, `the silent connection closed after ${closedAfter} ms`);
+      // Node checks its timeouts every 800 ms here (the interval is never longer than the timeout).
+      assert.ok(closedAfter !== null && closedAfter >= 700 && closedAfter < 2_500, `the silent connection closed after ${closedAfter} ms`);
     } finally {
       silent.destroy();
       await served.close();
     }
   });
 
-  it('a kept-alive connection with no next request is closed after keepAliveTimeoutMs, long before the idle timeout', async () => {
-    const served = await serve({ idleTimeoutMs: 30_000, keepAliveTimeoutMs: 100 });
+  it('a kept-alive connection with no next request is closed after keepAliveTimeoutMs', async () => {
+    const served = await serve({ requestTimeoutMs: 30_000, keepAliveTimeoutMs: 100 });
     const kept = await open(served.port);
     try {
       kept.write('GET /api/superfone/call HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
@@ -83,8 +84,8 @@ describe('hardenNodeServer: no client holds a connection it does not use, or mor
     }
   });
 
-  it('an answer in progress is not cut by the idle timeout: a slow Superfone, a call’s event stream', async () => {
-    const served = await serve({ idleTimeoutMs: 500 }, 5_000);
+  it('an answer in progress is not cut by the request timeout: a slow Superfone, a call’s event stream', async () => {
+    const served = await serve({ requestTimeoutMs: 500 }, 5_000);
     try {
       served.upstream.simulator.setFault({ kind: 'slow', delayMs: 1_500 }, 1);
       const slow = await call(served.port, startBody());
@@ -93,7 +94,7 @@ describe('hardenNodeServer: no client holds a connection it does not use, or mor
       const stream = await fetch(`http://127.0.0.1:${served.port}/api/superfone/calls/${callId}/events`, { signal: AbortSignal.timeout(10_000) });
       const reader = stream.body!.getReader();
       await reader.read();
-      // Quiet for three idle timeouts (the heartbeat is 15 s), then the call ends and the stream says so.
+      // Quiet for three request timeouts (the heartbeat is 15 s), then the call ends and the stream says so.
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       assert.equal((await call(served.port, { ...startBody(), call_action: 'END' })).status, 200);
       let text = '';
@@ -110,7 +111,7 @@ describe('hardenNodeServer: no client holds a connection it does not use, or mor
   });
 
   it('one client may hold maxConnectionsPerClient connections; past that a new one is closed at once and logged, and another client is still served', async () => {
-    const served = await serve({ maxConnectionsPerClient: 5, idleTimeoutMs: 30_000 });
+    const served = await serve({ maxConnectionsPerClient: 5 });
     const sockets: Array<Socket & { closedAt: Promise<number> }> = [];
     try {
       for (let index = 0; index < 5; index++) sockets.push(await open(served.port));
@@ -140,7 +141,7 @@ describe('hardenNodeServer: no client holds a connection it does not use, or mor
   });
 
   it('the instance holds maxConnections at most, whoever asks', async () => {
-    const served = await serve({ maxConnections: 3, maxConnectionsPerClient: 0, idleTimeoutMs: 30_000 });
+    const served = await serve({ maxConnections: 3, maxConnectionsPerClient: 0 });
     const sockets: Array<Socket & { closedAt: Promise<number> }> = [];
     try {
       for (let index = 0; index < 3; index++) sockets.push(await open(served.port, `127.0.0.${index + 1}`));
@@ -156,7 +157,7 @@ describe('hardenNodeServer: no client holds a connection it does not use, or mor
   });
 
   it('bad settings are refused when the server is hardened, not at the first connection', () => {
-    assert.throws(() => hardenNodeServer(createServer(), { idleTimeoutMs: -1 }), /idleTimeoutMs must be a whole number/);
+    assert.throws(() => hardenNodeServer(createServer(), { keepAliveTimeoutMs: -1 }), /keepAliveTimeoutMs must be a whole number/);
     assert.throws(() => hardenNodeServer(createServer(), { maxConnectionsPerClient: 1.5 }), /maxConnectionsPerClient/);
     assert.throws(() => hardenNodeServer(createServer(), { ipv6PrefixLength: 129 }), /ipv6PrefixLength must be a whole number from 1 to 128/);
   });
