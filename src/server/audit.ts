@@ -10,6 +10,7 @@ export type RefusalKind =
   | 'route'
   | 'method'
   | 'origin'
+  | 'identity'
   | 'secret'
   | 'media_type'
   | 'too_large'

@@ -12,6 +12,8 @@ export {
   type SuperfoneProxyOptions,
 } from './proxy.js';
 export { buildClickToCallUrl, CLICK_TO_CALL_PATH } from './superfone-client.js';
+export { DEFAULT_AGENT_CLAIM, DEFAULT_TOKEN_AUDIENCE, type AgentTokenOptions } from './guards/agent-token.js';
+export { mintAgentToken, type AgentTokenClaims } from './mint-agent-token.js';
 export { DEFAULT_REFUSALS_LOGGED_PER_MINUTE, maskNumber } from './audit.js';
 export { memoryStore, type CallGuardStore } from './guards/call-guard-store.js';
 export { DEFAULT_RATE_LIMITS, type RateLimit, type RateLimitOptions } from './guards/rate-limits.js';

@@ -5,6 +5,7 @@ import { readCallRequest } from './call-request.js';
 import { errorMessage, type Exchange, type PlatformInfo } from './exchange.js';
 import type { CallGuardStore } from './guards/call-guard-store.js';
 import type { CircuitBreaker } from './guards/circuit-breaker.js';
+import type { TokenVerdict } from './guards/agent-token.js';
 import { checkDestination, type DestinationPolicy } from './guards/destination-policy.js';
 import { CallRateLimits, RateLimitSetupError, type RateLimitName } from './guards/rate-limits.js';
 import type { FollowedCalls } from './notifications/followed-calls.js';
@@ -27,6 +28,8 @@ export type AuthorizeResult = string | undefined | false;
 export interface CallPlacing {
   defaultCountry: CountryCode;
   maxBodyBytes: number;
+  /** Checks the sign-in token, where `auth` is set: the agent it binds, or why not. */
+  verifyToken?: (authorization: string | null) => Promise<TokenVerdict>;
   authorize?: (request: Request) => AuthorizeResult | Promise<AuthorizeResult>;
   blockNumber?: (customerNumber: string, request: Request) => boolean | string | Promise<boolean | string>;
   /** Who a request comes from, for the per-client limits; `null` when nobody can say. */
@@ -65,14 +68,23 @@ export async function placeCall(exchange: Exchange, parts: CallPlacing): Promise
     }
   };
 
+  // Identity before a byte of the body: the token's agent, then the integrator's rule.
   let boundAgent: string | null = null;
+  if (parts.verifyToken) {
+    const verdict = await parts.verifyToken(request.header('authorization'));
+    if (!verdict.ok) return refuse(verdict.failure);
+    boundAgent = verdict.agentNumber;
+  }
   if (parts.authorize) {
     const decision = await parts.authorize(request.asRequest());
-    if (decision === false) return refuse({ code: 'unauthorized' });
+    if (decision === false) return refuse({ code: 'unauthorized', kind: 'identity' });
     if (typeof decision === 'string') {
       const normalized = normalizePhoneNumber(decision, parts.defaultCountry);
       if (!normalized.ok) {
         return refuse({ code: 'internal_error' }, 'authorize() returned an agent number that is not a valid phone number');
+      }
+      if (boundAgent && boundAgent !== normalized.e164) {
+        return refuse({ code: 'forbidden', message: 'Your sign-in token and your session name different Superfone numbers. Sign in again.' });
       }
       boundAgent = normalized.e164;
     }

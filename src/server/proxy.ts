@@ -7,6 +7,7 @@ import { ANSWER, fromFetchRequest, toFetchResponse, type ProxyAnswer, type Proxy
 import { callEvents, callStatus, type CallFollowing } from './follow-call-routes.js';
 import { memoryStore, type CallGuardStore } from './guards/call-guard-store.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './guards/circuit-breaker.js';
+import { checkAgentTokenOptions, createAgentTokenVerifier, type AgentTokenOptions } from './guards/agent-token.js';
 import { checkIpv6PrefixLength, clientIdentity, DEFAULT_IPV6_PREFIX_LENGTH } from './guards/client-identity.js';
 import { checkHost, createHostPolicy } from './guards/host-policy.js';
 import { checkOrigin, parseAllowedOrigin } from './guards/origin-policy.js';
@@ -41,7 +42,19 @@ export interface SuperfoneProxyOptions {
   timeoutMs?: number;
   /** Largest request body accepted, in bytes. Default 4 096. */
   maxBodyBytes?: number;
-  /** Decides who may call, and binds the signed-in user's agent number. See `AuthorizeResult`. */
+  /**
+   * Who may call, with no code: every call request (START and END) must carry a sign-in
+   * token, `Authorization: Bearer <JWT>`, signed with `secret` (HS256) or by the identity
+   * provider at `jwksUrl`, naming the agent in `agentClaim`. The token binds the agent:
+   * a request naming another gets `403`.
+   */
+  auth?: AgentTokenOptions;
+  /**
+   * Decides who may call, and binds the signed-in user's agent number (cookie sessions,
+   * custom rules). See `AuthorizeResult`. With `auth` too, the token decides the agent:
+   * `authorize` runs after it and may refuse (`false`), or agree; a number it returns
+   * that is not the token's gets `403`.
+   */
   authorize?: (request: Request) => AuthorizeResult | Promise<AuthorizeResult>;
   /** Cross-origin pages that may call, exactly (`https://crm.example.com`). The proxy's own origin always may. */
   allowedOrigins?: string[];
@@ -119,6 +132,7 @@ function checkOptions(options: SuperfoneProxyOptions): void {
   if (options.path !== undefined && !options.path.startsWith('/')) {
     throw new TypeError(`createSuperfoneProxy: path "${options.path}" must start with /.`);
   }
+  if (options.auth !== undefined) checkAgentTokenOptions(options.auth, 'createSuperfoneProxy');
   if (options.ipv6PrefixLength !== undefined) checkIpv6PrefixLength(options.ipv6PrefixLength, 'createSuperfoneProxy');
   if (options.webhookSecret !== undefined && options.webhookSecret.trim().length < 16) {
     throw new TypeError('createSuperfoneProxy: webhookSecret must be at least 16 characters; use a long random value.');
@@ -173,6 +187,7 @@ export function createProxy(options: SuperfoneProxyOptions, upstream?: UpstreamS
   const placing: CallPlacing = {
     defaultCountry,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    verifyToken: options.auth ? createAgentTokenVerifier(options.auth, defaultCountry) : undefined,
     authorize: options.authorize,
     blockNumber: options.blockNumber,
     clientKeyOf,

@@ -10,6 +10,7 @@ export const DEFAULT_ERROR_MESSAGES: Record<ErrorCode, string> = {
   invalid_number: 'That phone number is not valid. Check the number and try again.',
   bad_request: 'The call request was not understood. Reload the page and try again.',
   unauthorized: 'You are not signed in to calling. Sign in again, then retry.',
+  token_expired: 'Your sign-in has expired. Sign in again, then retry.',
   forbidden: 'You are not allowed to place this call. Ask your administrator.',
   agent_not_found:
     'Your number is not set up for Dashboard Calling in Superfone. Ask your administrator to enable it.',
@@ -26,6 +27,7 @@ export const DEFAULT_ERROR_MESSAGES: Record<ErrorCode, string> = {
     'Superfone is not answering right now, so calls are paused for a moment. Try again shortly.',
   limits_unavailable:
     'The calling service cannot check its call limits right now, so no call was placed. Try again in a moment.',
+  auth_unavailable: 'Your sign-in could not be checked just now, so no call was placed. Try again in a moment.',
   network_error: 'Could not reach the calling service. Check your connection, then try again.',
   internal_error: 'The calling service hit an unexpected problem. Try again, or ask your administrator.',
 };

@@ -66,6 +66,7 @@ export const ERROR_CODES = [
   'invalid_number',
   'bad_request',
   'unauthorized',
+  'token_expired',
   'forbidden',
   'agent_not_found',
   'agent_busy',
@@ -76,6 +77,7 @@ export const ERROR_CODES = [
   'upstream_timeout',
   'upstream_unavailable',
   'limits_unavailable',
+  'auth_unavailable',
   'network_error',
   'internal_error',
 ] as const;
@@ -104,6 +106,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   invalid_number: 400,
   bad_request: 400,
   unauthorized: 401,
+  token_expired: 401,
   forbidden: 403,
   agent_not_found: 404,
   agent_busy: 409,
@@ -114,6 +117,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   upstream_timeout: 504,
   upstream_unavailable: 503,
   limits_unavailable: 503,
+  auth_unavailable: 503,
   network_error: 0,
   internal_error: 500,
 };

@@ -1,0 +1,149 @@
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { normalizePhoneNumber, type CountryCode } from '../../shared/phone-number.js';
+import type { ProxyFailure } from '../responses.js';
+
+/**
+ * Who is calling, from the CRM's own sign-in: a JWT the CRM's server (HS256, a shared
+ * secret) or its identity provider (RS256, ES256, EdDSA, its published keys) signed,
+ * sent as `Authorization: Bearer <token>`, naming the agent's number in a claim.
+ * Verified by `jose`; runs on any runtime with Web Crypto.
+ */
+export interface AgentTokenOptions {
+  /** HS256 secret the CRM's server signs with: 32 characters or more. */
+  secret?: string;
+  /** The identity provider's public keys (a JWKS URL, https; http on loopback only). */
+  jwksUrl?: string;
+  /** Required `iss`; must be set with `jwksUrl`. */
+  issuer?: string;
+  /** Required `aud`. Default `superfone-proxy`. */
+  audience?: string;
+  /** The claim holding the agent's number, in any format the proxy normalizes. Default `superfone_agent`. */
+  agentClaim?: string;
+  /** Clock skew allowed on `exp` and `nbf`, in seconds. Default 30. */
+  clockToleranceSec?: number;
+  /** A token with a key id the cached keys lack fetches them again, at most this often, in seconds. Default 30. */
+  jwksCooldownSec?: number;
+}
+
+export const DEFAULT_TOKEN_AUDIENCE = 'superfone-proxy';
+export const DEFAULT_AGENT_CLAIM = 'superfone_agent';
+const DEFAULT_CLOCK_TOLERANCE_SEC = 30;
+const DEFAULT_JWKS_COOLDOWN_SEC = 30;
+/** Keys are fetched again after this long even when every token's key is known. */
+const JWKS_CACHE_MAX_AGE_MS = 10 * 60 * 1000;
+/** How long the identity provider has to answer. */
+const JWKS_TIMEOUT_MS = 5_000;
+/** A sign-in token is a few hundred bytes; far more is not one, and is not parsed. */
+const MAX_TOKEN_CHARS = 8_192;
+const MIN_SECRET_CHARS = 32;
+/** How long a page should wait while the identity provider is out of reach. */
+const PROVIDER_RETRY_AFTER_SEC = 10;
+/** The kinds of key identity providers publish; never `none`, and never HS256 with a public key. */
+const PUBLIC_KEY_ALGORITHMS = ['RS256', 'ES256', 'EdDSA', 'Ed25519'];
+
+export type TokenVerdict = { ok: true; agentNumber: string } | { ok: false; failure: ProxyFailure };
+
+/** Bad settings are the operator's to fix at start-up. */
+export function checkAgentTokenOptions(options: AgentTokenOptions, where: string): void {
+  const { secret, jwksUrl } = options;
+  if ((secret === undefined) === (jwksUrl === undefined)) {
+    throw new TypeError(`${where}: auth needs exactly one of secret (HS256, shared with the CRM's server) or jwksUrl (the identity provider's keys).`);
+  }
+  if (secret !== undefined && secret.length < MIN_SECRET_CHARS) {
+    throw new TypeError(`${where}: auth.secret must be at least ${MIN_SECRET_CHARS} characters; use a long random value.`);
+  }
+  if (jwksUrl !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(jwksUrl);
+    } catch {
+      throw new TypeError(`${where}: auth.jwksUrl "${jwksUrl}" is not a URL.`);
+    }
+    const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+      throw new TypeError(`${where}: auth.jwksUrl must be https (http only on loopback): keys fetched in the clear could be swapped.`);
+    }
+    if (!options.issuer) throw new TypeError(`${where}: auth.issuer is required with auth.jwksUrl: a provider's keys sign tokens for others too.`);
+  }
+  if (options.agentClaim !== undefined && options.agentClaim.trim() === '') throw new TypeError(`${where}: auth.agentClaim must name a claim.`);
+  for (const [name, value] of [['clockToleranceSec', options.clockToleranceSec], ['jwksCooldownSec', options.jwksCooldownSec]] as const) {
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0 && value <= 3_600)) {
+      throw new TypeError(`${where}: auth.${name} must be a number of seconds from 0 to 3600.`);
+    }
+  }
+}
+
+function refused(code: 'unauthorized' | 'token_expired', message: string, error?: string): TokenVerdict {
+  // RFC 6750: a request with no token gets the scheme alone; a bad token says it is one.
+  const challenge = error ? `Bearer realm="superfone-proxy", error="${error}"` : 'Bearer realm="superfone-proxy"';
+  return { ok: false, failure: { code, message, status: 401, headers: { 'WWW-Authenticate': challenge }, kind: 'identity' } };
+}
+
+/** The identity provider could not be asked: no token is accepted unchecked. */
+function providerUnavailable(): TokenVerdict {
+  return {
+    ok: false,
+    failure: {
+      code: 'auth_unavailable',
+      message: 'Your sign-in could not be checked just now. Try again in a moment.',
+      headers: { 'Retry-After': String(PROVIDER_RETRY_AFTER_SEC) },
+      kind: 'identity',
+    },
+  };
+}
+
+/** Whether a failure to verify means the keys could not be fetched, rather than a bad token. */
+function keysUnreachable(error: unknown): boolean {
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return true;
+  // A JWKS answer that is not 200, or a network failure before any answer.
+  if (error instanceof errors.JOSEError) return error.code === 'ERR_JOSE_GENERIC';
+  return true;
+}
+
+/**
+ * Checks the `Authorization` header of a call request and returns the agent its token
+ * binds, or why it is refused: `401 unauthorized` (no token, a bad signature, `alg: none`
+ * or another algorithm than the configured kind, wrong audience or issuer, an unknown key,
+ * anything malformed, no agent number in it), `401 token_expired` (expired or not yet
+ * valid), or `503 auth_unavailable` (the identity provider's keys out of reach).
+ */
+export function createAgentTokenVerifier(options: AgentTokenOptions, defaultCountry: CountryCode): (authorization: string | null) => Promise<TokenVerdict> {
+  const key: Uint8Array | JWTVerifyGetKey = options.secret
+    ? new TextEncoder().encode(options.secret)
+    : createRemoteJWKSet(new URL(options.jwksUrl!), {
+        timeoutDuration: JWKS_TIMEOUT_MS,
+        cooldownDuration: (options.jwksCooldownSec ?? DEFAULT_JWKS_COOLDOWN_SEC) * 1000,
+        cacheMaxAge: JWKS_CACHE_MAX_AGE_MS,
+      });
+  const verifyOptions = {
+    algorithms: options.secret ? ['HS256'] : PUBLIC_KEY_ALGORITHMS,
+    audience: options.audience ?? DEFAULT_TOKEN_AUDIENCE,
+    ...(options.issuer ? { issuer: options.issuer } : {}),
+    clockTolerance: options.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC,
+    // A token that never expires is a password that cannot be changed.
+    requiredClaims: ['exp'],
+  };
+  const agentClaim = options.agentClaim ?? DEFAULT_AGENT_CLAIM;
+
+  return async (authorization) => {
+    if (!/^Bearer(\s|$)/i.test(authorization ?? '')) return refused('unauthorized', 'Sign in to call: this call service needs your sign-in token (Authorization: Bearer …).');
+    const token = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization!)?.[1];
+    if (!token || token.length > MAX_TOKEN_CHARS) return refused('unauthorized', 'Your sign-in token is not one this call service can read. Sign in again.', 'invalid_token');
+    let payload: JWTPayload;
+    try {
+      // `key` is a secret or a key set: jose takes either.
+      ({ payload } = await jwtVerify(token, key as Uint8Array, verifyOptions));
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) return refused('token_expired', 'Your sign-in has expired. Sign in again, then retry.', 'invalid_token');
+      if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'nbf') {
+        return refused('token_expired', 'Your sign-in token is not valid yet. Check the clock of the CRM’s server, or sign in again.', 'invalid_token');
+      }
+      if (!options.secret && keysUnreachable(error)) return providerUnavailable();
+      return refused('unauthorized', 'Your sign-in token was not accepted. Sign in again, then retry.', 'invalid_token');
+    }
+    const claimed = payload[agentClaim];
+    const agent = typeof claimed === 'string' || typeof claimed === 'number' ? normalizePhoneNumber(String(claimed), defaultCountry) : null;
+    if (!agent?.ok) return refused('unauthorized', `Your sign-in token names no Superfone number (${agentClaim}). Ask your administrator.`, 'invalid_token');
+    return { ok: true, agentNumber: agent.e164 };
+  };
+}
