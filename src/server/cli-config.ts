@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { isKnownCountry, type CountryCode } from '../shared/phone-number.js';
 import { DEFAULT_COUNTRY } from '../shared/protocol.js';
+import { checkAgentTokenOptions, DEFAULT_AGENT_CLAIM, DEFAULT_TOKEN_AUDIENCE, type AgentTokenOptions } from './guards/agent-token.js';
 import { DEFAULT_IPV6_PREFIX_LENGTH } from './guards/client-identity.js';
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, DEFAULT_REQUEST_TIMEOUT_MS } from './harden-node-server.js';
 import { DEFAULT_API_BASE, DEFAULT_TIMEOUT_MS } from './proxy.js';
@@ -9,9 +10,21 @@ export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '127.0.0.1';
 
 export const HELP = `Usage: superfone-proxy [options]
+       superfone-proxy token --agent NUMBER [--ttl SECONDS]
 
 Serves the Superfone click-to-call proxy at /api/superfone/call. The API key stays in
 this process: it is sent to Superfone and never to a browser or a log.
+
+Who may call (anywhere but loopback, one of these is required):
+  --jwt-secret S         SUPERFONE_JWT_SECRET       HS256 secret (32+ characters) the CRM's server signs sign-in tokens with
+  --jwks-url URL         SUPERFONE_JWKS_URL         Your identity provider's public keys (RS256, ES256, EdDSA)
+  --jwt-issuer ISS       SUPERFONE_JWT_ISSUER       Required iss (required with a JWKS URL)
+  --jwt-audience AUD     SUPERFONE_JWT_AUDIENCE     Required aud. Default ${DEFAULT_TOKEN_AUDIENCE}
+  --jwt-agent-claim C    SUPERFONE_JWT_AGENT_CLAIM  The claim holding the agent's number. Default ${DEFAULT_AGENT_CLAIM}
+  --no-auth              SUPERFONE_NO_AUTH=1        Accept anyone who can reach the proxy (warned at every start)
+
+  superfone-proxy token prints a sign-in token for --agent, signed with SUPERFONE_JWT_SECRET,
+  good for --ttl seconds (default 600): to try the proxy out, and for shared terminals.
 
 Options (each has an environment variable; a flag wins over it):
   --api-key KEY          SUPERFONE_API_KEY          Superfone API key (required unless --simulate).
@@ -41,10 +54,20 @@ Options (each has an environment variable; a flag wins over it):
 
 Example:
   SUPERFONE_API_KEY=... npx superfone-proxy --port 8787
+  SUPERFONE_API_KEY=... SUPERFONE_JWT_SECRET=... npx superfone-proxy --host 0.0.0.0
   npx superfone-proxy --simulate`;
 
 export interface CliConfig {
   help: boolean;
+  /** `serve` the proxy, or print a sign-in `token`. */
+  command: 'serve' | 'token';
+  /** Sign-in tokens decide who calls; `undefined` with none configured. */
+  auth: AgentTokenOptions | undefined;
+  /** The operator chose to let anyone who can reach the proxy call. */
+  noAuth: boolean;
+  /** For `token`: whose, and for how long. */
+  tokenAgent: string | undefined;
+  tokenTtlSec: number;
   allowedOrigins: string[];
   allowedHosts: string[];
   allowedCountries: CountryCode[];
@@ -82,11 +105,21 @@ function positiveInteger(name: string, text: string, max: number): number {
 /** Reads flags and environment into a checked configuration. */
 export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
   let values;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       args: argv,
       strict: true,
+      allowPositionals: true,
       options: {
+        'jwt-secret': { type: 'string' },
+        'jwks-url': { type: 'string' },
+        'jwt-issuer': { type: 'string' },
+        'jwt-audience': { type: 'string' },
+        'jwt-agent-claim': { type: 'string' },
+        'no-auth': { type: 'boolean' },
+        agent: { type: 'string' },
+        ttl: { type: 'string' },
         'api-key': { type: 'string' },
         'api-base': { type: 'string' },
         'timeout-ms': { type: 'string' },
@@ -111,9 +144,16 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
   }
 
   const help = values.help ?? false;
+  const command = positionals[0] ?? 'serve';
+  if ((command !== 'serve' && command !== 'token') || positionals.length > 1) {
+    throw new CliConfigError(`unknown command "${positionals.join(' ')}"; the one command is token. See --help.`);
+  }
+  const auth = readAuth(values, env);
+  const noAuth = values['no-auth'] === true || env.SUPERFONE_NO_AUTH === '1';
+  if (auth && noAuth) throw new CliConfigError('--no-auth (SUPERFONE_NO_AUTH) contradicts the sign-in settings given; keep one.');
   const simulate = values.simulate ?? false;
   const apiKey = values['api-key'] ?? env.SUPERFONE_API_KEY;
-  if (!help && !simulate && !apiKey) {
+  if (!help && command === 'serve' && !simulate && !apiKey) {
     throw new CliConfigError('SUPERFONE_API_KEY is required (or pass --simulate to use the built-in simulator). See --help.');
   }
   const apiBase = values['api-base'] ?? env.SUPERFONE_API_BASE ?? DEFAULT_API_BASE;
@@ -140,8 +180,25 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
     const text = (values as Record<string, string | undefined>)[flag] ?? env[variable];
     return text ? wholeNumber(variable, text, min, max) : fallback;
   };
+  const host = values.host ?? env.HOST ?? DEFAULT_HOST;
+  if (!help && command === 'serve' && !auth && !noAuth && !isLoopbackHost(host)) {
+    throw new CliConfigError(
+      `refusing to listen on ${host} with no one to check who calls: anyone who reached it could make any agent's phone dial. ` +
+        'Set SUPERFONE_JWT_SECRET (the CRM\'s server signs sign-in tokens) or SUPERFONE_JWKS_URL (your identity provider\'s keys), ' +
+        'or pass --no-auth (SUPERFONE_NO_AUTH=1) to accept everyone.',
+    );
+  }
+  if (command === 'token' && !help) {
+    if (!auth?.secret) throw new CliConfigError('superfone-proxy token signs with SUPERFONE_JWT_SECRET (or --jwt-secret); set it.');
+    if (!values.agent) throw new CliConfigError('superfone-proxy token needs --agent, the agent\'s Superfone number.');
+  }
   return {
     help,
+    command,
+    auth,
+    noAuth,
+    tokenAgent: values.agent,
+    tokenTtlSec: values.ttl ? positiveInteger('--ttl', values.ttl, 24 * 3_600) : 600,
     allowedOrigins,
     allowedHosts,
     allowedCountries: allowedCountries as CountryCode[],
@@ -157,6 +214,32 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
     ipv6PrefixLength: setting('ipv6-prefix-length', 'SUPERFONE_IPV6_PREFIX_LENGTH', DEFAULT_IPV6_PREFIX_LENGTH, 1, 128),
     defaultCountry: country,
     port: portText ? positiveInteger('PORT', portText, 65_535) : DEFAULT_PORT,
-    host: values.host ?? env.HOST ?? DEFAULT_HOST,
+    host,
   };
+}
+
+/** Loopback only: what nobody else can reach. */
+function isLoopbackHost(host: string): boolean {
+  return /^(localhost|127\.\d+\.\d+\.\d+|::1|\[::1\])$/.test(host);
+}
+
+/** The sign-in settings, checked as the proxy checks them; `undefined` when none is given. */
+function readAuth(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): AgentTokenOptions | undefined {
+  const text = (flag: string, variable: string) => (values[flag] as string | undefined) ?? env[variable] ?? undefined;
+  const secret = text('jwt-secret', 'SUPERFONE_JWT_SECRET');
+  const jwksUrl = text('jwks-url', 'SUPERFONE_JWKS_URL');
+  const issuer = text('jwt-issuer', 'SUPERFONE_JWT_ISSUER');
+  const audience = text('jwt-audience', 'SUPERFONE_JWT_AUDIENCE');
+  const agentClaim = text('jwt-agent-claim', 'SUPERFONE_JWT_AGENT_CLAIM');
+  if (secret === undefined && jwksUrl === undefined) {
+    if (issuer || audience || agentClaim) throw new CliConfigError('SUPERFONE_JWT_ISSUER, _AUDIENCE and _AGENT_CLAIM need SUPERFONE_JWT_SECRET or SUPERFONE_JWKS_URL.');
+    return undefined;
+  }
+  const auth: AgentTokenOptions = { secret, jwksUrl, issuer, audience, agentClaim };
+  try {
+    checkAgentTokenOptions(auth, 'superfone-proxy');
+  } catch (error) {
+    throw new CliConfigError((error as Error).message.replace(/^superfone-proxy: /, '').replace('auth.secret', 'SUPERFONE_JWT_SECRET').replace('auth.jwksUrl', 'SUPERFONE_JWKS_URL').replace('auth.issuer', 'SUPERFONE_JWT_ISSUER'));
+  }
+  return auth;
 }

@@ -6,6 +6,7 @@ import { CliConfigError, HELP, readCliConfig, type CliConfig } from './cli-confi
 import type { CallGuardStore } from './guards/call-guard-store.js';
 import { redisStore } from './guards/redis-store.js';
 import { hardenNodeServer } from './harden-node-server.js';
+import { mintAgentToken } from './mint-agent-token.js';
 import { superfoneListener } from './node-proxy.js';
 import { webhookPath } from './routes.js';
 import type { ProxyLogEntry } from './audit.js';
@@ -72,6 +73,7 @@ async function main(config: CliConfig): Promise<void> {
       allowedCountries: config.allowedCountries.length > 0 ? config.allowedCountries : undefined,
       store: shared.store,
       webhookSecret: config.webhookSecret,
+      auth: config.auth,
       ipv6PrefixLength: config.ipv6PrefixLength,
       log,
     }),
@@ -99,6 +101,13 @@ async function main(config: CliConfig): Promise<void> {
     const upstream = simulator ? `simulator at ${simulator.apiBase}` : config.apiBase;
     const limits = config.redisUrl ? `, limits shared through ${redactUrl(config.redisUrl)}` : '';
     process.stdout.write(`superfone-proxy listening on http://${config.host}:${config.port}${DEFAULT_PROXY_PATH} (upstream: ${upstream}${limits})\n`);
+    if (config.noAuth) {
+      process.stderr.write(
+        `superfone-proxy: WARNING: --no-auth: anyone who can reach ${config.host}:${config.port} can make any agent's phone dial. Set SUPERFONE_JWT_SECRET or SUPERFONE_JWKS_URL.\n`,
+      );
+    } else if (!config.auth) {
+      process.stdout.write('superfone-proxy: no sign-in settings: loopback only, and any caller here may name any agent (set SUPERFONE_JWT_SECRET or SUPERFONE_JWKS_URL).\n');
+    }
     if (config.allowedHosts.length === 0 && !/^(127\.|localhost$|::1$)/.test(config.host)) {
       process.stdout.write('superfone-proxy: only loopback names and the allowed origins\' hosts are served; list the others in SUPERFONE_ALLOWED_HOSTS.\n');
     }
@@ -116,6 +125,15 @@ try {
   const config = readCliConfig(process.argv.slice(2), process.env);
   if (config.help) {
     process.stdout.write(HELP + '\n');
+  } else if (config.command === 'token') {
+    const { auth, tokenAgent, tokenTtlSec, defaultCountry } = config;
+    // A setting mintAgentToken refuses (an agent number that is none) is the operator's to fix.
+    const token = await mintAgentToken({ secret: auth!.secret!, agentNumber: tokenAgent!, ttlSec: tokenTtlSec, audience: auth!.audience, issuer: auth!.issuer, agentClaim: auth!.agentClaim, defaultCountry }).catch(
+      (error: unknown) => {
+        throw error instanceof TypeError ? new CliConfigError(error.message) : error;
+      },
+    );
+    process.stdout.write(token + '\n');
   } else {
     await main(config);
   }
