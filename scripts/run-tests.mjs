@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 const STAGES = ['typecheck', 'test:node', 'test:browser', 'test:e2e', 'test:package'];
 
 /** Keys and notification secrets the tests hand to proxies, and the shape of every simulator-made key. */
-const SECRETS = [/sf_live_SECRET_6f1c9a0b2e/, /sf_test_BROWSER_SECRET_41d7/, /sf_not_the_key/, /sf_wrong_key/, /sim_[0-9a-f]{36}/, /whsec_test_0123456789abcdef/, /whsec_readme_0123456789/];
+const SECRETS = [/sf_live_SECRET_6f1c9a0b2e/, /jwt_test_secret_0123456789abcdef/, /another_secret_0123456789abcdef/, /sf_test_BROWSER_SECRET_41d7/, /sf_not_the_key/, /sf_wrong_key/, /sim_[0-9a-f]{36}/, /whsec_test_0123456789abcdef/, /whsec_readme_0123456789/];
 
 /** A stage still running after this long has hung: it is stopped and counted as failed. */
 const STAGE_TIMEOUT_MS = 20 * 60 * 1000;

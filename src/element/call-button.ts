@@ -12,8 +12,10 @@ import {
   effectiveSettings,
   inheritSettings,
   textSetting,
+  tokenSetting,
   UNSET,
   type ScopeSettings,
+  type TokenSource,
 } from './scope-context.js';
 
 export type { CallState } from './call-session.js';
@@ -165,6 +167,18 @@ export class SuperfoneCallButton extends LitElement {
   }
   set maxDuration(value: number | null) {
     this.#own = { ...this.#own, maxDuration: durationSetting(value) };
+    this.#effective = null;
+  }
+
+  /**
+   * Where this control gets the sign-in token its proxy asks for (`auth`): a function
+   * returning the token or a promise of it. Inherited from the scope; a property only.
+   */
+  get getToken(): TokenSource | null {
+    return this.#settings().getToken;
+  }
+  set getToken(value: TokenSource | null) {
+    this.#own = { ...this.#own, getToken: tokenSetting(value) };
     this.#effective = null;
   }
 

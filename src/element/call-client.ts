@@ -6,6 +6,7 @@ import {
   type ErrorCode,
   type ErrorDetail,
 } from '../shared/protocol.js';
+import type { TokenSource } from './scope-context.js';
 
 /**
  * A failure is a code for the element to word in the page's language (the proxy's English
@@ -23,20 +24,46 @@ export interface CallFailure {
   detail?: ErrorDetail & { retryAfterSec?: number };
 }
 
+/** Refusals of the sign-in token, after which the page is asked for a fresh one: nothing reached Superfone. */
+const TOKEN_REFUSED: ReadonlySet<ErrorCode> = new Set(['token_expired', 'unauthorized']);
+
 /**
- * POSTs one call request to the proxy and reads the answer into a `CallOutcome`.
- * Never throws for HTTP or network failures; only an abort through `signal` rejects.
+ * POSTs one call request to the proxy and reads the answer into a `CallOutcome`. With
+ * `getToken`, the request carries its token; refused for the token, it asks for a fresh one
+ * once and sends again. Never throws for HTTP or network failures, nor for a `getToken`
+ * that fails (that is `unauthorized`); only an abort through `signal` rejects.
  */
 export async function sendCallRequest(
   proxyUrl: string,
   body: CallRequestBody,
   signal: AbortSignal,
+  getToken: TokenSource | null = null,
 ): Promise<CallOutcome> {
+  const first = await postWithToken(proxyUrl, body, signal, getToken);
+  if (!getToken || first.ok || !TOKEN_REFUSED.has(first.code)) return first;
+  return postWithToken(proxyUrl, body, signal, getToken);
+}
+
+async function postWithToken(proxyUrl: string, body: CallRequestBody, signal: AbortSignal, getToken: TokenSource | null): Promise<CallOutcome> {
+  let token: string | null | undefined = null;
+  if (getToken) {
+    try {
+      token = await getToken();
+    } catch {
+      token = null;
+    }
+    if (signal.aborted) throw signal.reason;
+    if (!token) return { ok: false, code: 'unauthorized', status: 0 };
+  }
+  return post(proxyUrl, body, signal, token);
+}
+
+async function post(proxyUrl: string, body: CallRequestBody, signal: AbortSignal, token: string | null): Promise<CallOutcome> {
   let response: Response;
   try {
     response = await fetch(proxyUrl, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(body),
       credentials: 'same-origin',
       signal,

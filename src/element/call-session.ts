@@ -5,6 +5,7 @@ import type { CallFailure, CallOutcome } from './call-client.js';
 import { createCallEvent, type CallEndReason, type CallStartDetail } from './call-events.js';
 import type { Readiness } from './call-readiness.js';
 import type { CallButtonMessages } from './messages.js';
+import type { TokenSource } from './scope-context.js';
 import { displayNumber, loadPhoneNumbers, phoneNumbers } from './phone-numbers.js';
 
 export type CallState = 'idle' | 'starting' | 'active' | 'ending' | 'error';
@@ -53,6 +54,7 @@ const OUTCOME_UNKNOWN: ReadonlySet<ErrorCode> = new Set(['upstream_timeout', 'ne
 export interface CallSessionHost extends ReactiveControllerHost, Element {
   readonly hasUpdated: boolean;
   readonly proxyUrl: string;
+  readonly getToken: TokenSource | null;
   readonly maxDuration: number | null;
   readonly disabled: boolean;
   /** The words for what the session announces and shows, in the control's language. */
@@ -336,7 +338,7 @@ export class CallSession implements ReactiveController {
     if (call.agentNumber) body.user_number = call.agentNumber;
     try {
       const { sendCallRequest } = await loadPhoneNumbers();
-      return await sendCallRequest(call.proxyUrl, body, controller.signal);
+      return await sendCallRequest(call.proxyUrl, body, controller.signal, this.#host.getToken);
     } catch {
       return undefined;
     } finally {

@@ -4,6 +4,12 @@ import { DEFAULT_COUNTRY, DEFAULT_PROXY_PATH } from '../shared/protocol.js';
 import type { MessageOverrides } from './messages.js';
 
 /**
+ * Where the page gets a sign-in token for the proxy (a JWT its server minted for the
+ * signed-in agent): called before each call request, and once more after a `401`.
+ */
+export type TokenSource = () => string | null | undefined | Promise<string | null | undefined>;
+
+/**
  * Settings a `<superfone-click-to-call>` scope shares with every call control inside it.
  * `null` means "not set here": the nearest scope's value, or the default, applies.
  */
@@ -15,9 +21,16 @@ export interface ScopeSettings {
   maxDuration: number | null;
   /** Words changed for the controls inside, over their language's catalogue. */
   messages: MessageOverrides | null;
+  /** The sign-in token for the proxy; a property only, never an attribute (markup is cached and logged). */
+  getToken: TokenSource | null;
 }
 
-export const UNSET: ScopeSettings = Object.freeze({ agentNumber: null, proxyUrl: null, defaultCountry: null, maxDuration: null, messages: null });
+export const UNSET: ScopeSettings = Object.freeze({ agentNumber: null, proxyUrl: null, defaultCountry: null, maxDuration: null, messages: null, getToken: null });
+
+/** A token source as a setting: anything but a function is "not set". */
+export function tokenSetting(value: TokenSource | null | undefined): TokenSource | null {
+  return typeof value === 'function' ? value : null;
+}
 
 export const scopeContext = createContext<ScopeSettings | undefined>(Symbol('superfone-click-to-call'));
 
@@ -84,6 +97,7 @@ export function inheritSettings(own: ScopeSettings, scope: ScopeSettings | undef
     proxyUrl: own.proxyUrl ?? scope?.proxyUrl ?? null,
     defaultCountry: own.defaultCountry ?? scope?.defaultCountry ?? null,
     maxDuration: own.maxDuration ?? scope?.maxDuration ?? null,
+    getToken: own.getToken ?? scope?.getToken ?? null,
     // Words merge key by key: an inner scope changes some, the outer one's others still hold.
     messages: own.messages && scope?.messages ? { ...scope.messages, ...own.messages } : (own.messages ?? scope?.messages ?? null),
   };
@@ -96,6 +110,7 @@ export function effectiveSettings(settings: ScopeSettings) {
     proxyUrl: settings.proxyUrl ?? DEFAULT_PROXY_PATH,
     defaultCountry: settings.defaultCountry ?? DEFAULT_COUNTRY,
     maxDuration: settings.maxDuration,
+    getToken: settings.getToken,
   };
 }
 

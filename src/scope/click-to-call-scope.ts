@@ -5,7 +5,19 @@ import { loadPhoneNumbers } from '../element/phone-numbers.js';
 import { catalogueLanguageOf, loadCatalogue, wordsFor, type MessageOverrides } from '../element/messages.js';
 import { watchLanguage } from '../element/page-language.js';
 import { DEFAULT_COUNTRY } from '../shared/protocol.js';
-import { attachContextRoot, consumeScopeSettings, durationSetting, inheritSettings, scopeAppeared, scopeContext, textSetting, UNSET, type ScopeSettings } from '../element/scope-context.js';
+import {
+  attachContextRoot,
+  consumeScopeSettings,
+  durationSetting,
+  inheritSettings,
+  scopeAppeared,
+  scopeContext,
+  textSetting,
+  tokenSetting,
+  UNSET,
+  type ScopeSettings,
+  type TokenSource,
+} from '../element/scope-context.js';
 
 /**
  * Wraps CRM content and carries the settings every call control inside it shares. With
@@ -28,6 +40,7 @@ export class SuperfoneClickToCall extends LitElement {
     ignore: {},
     shadowRoots: { attribute: 'shadow-roots' },
     messages: { attribute: false },
+    getToken: { attribute: false },
   };
 
   static override styles = css`
@@ -81,6 +94,12 @@ export class SuperfoneClickToCall extends LitElement {
   /** Words changed for every control inside (any keys of `CallButtonMessages`); a control's own `messages` win. */
   messages: MessageOverrides | null = null;
 
+  /**
+   * Where every control inside gets the sign-in token its proxy asks for (`auth`): a
+   * function returning the token or a promise of it. A property only, never an attribute.
+   */
+  getToken: TokenSource | null = null;
+
   /** The catalogue detection names marks from, as the scope's `lang` says: set as it connects and when the page switches. */
   #language = 'en';
   #stopWatchingLanguage: (() => void) | null = null;
@@ -125,7 +144,7 @@ export class SuperfoneClickToCall extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const inherited = ['agentNumber', 'proxyUrl', 'defaultCountry', 'maxDuration', 'messages', 'parentSettings'] as const;
+    const inherited = ['agentNumber', 'proxyUrl', 'defaultCountry', 'maxDuration', 'messages', 'getToken', 'parentSettings'] as const;
     if (inherited.some((name) => changed.has(name as keyof SuperfoneClickToCall))) {
       const own = {
         agentNumber: textSetting(this.agentNumber),
@@ -133,6 +152,7 @@ export class SuperfoneClickToCall extends LitElement {
         defaultCountry: textSetting(this.defaultCountry),
         maxDuration: durationSetting(this.maxDuration),
         messages: this.messages,
+        getToken: tokenSetting(this.getToken),
       };
       this.settings = inheritSettings(own, this.parentSettings);
       this.#provider.setValue(this.settings);

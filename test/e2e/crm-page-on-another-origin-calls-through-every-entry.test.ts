@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import * as esbuild from 'esbuild';
 import express from 'express';
 import type { Browser, Page } from 'playwright';
 import { createServer as createViteServer } from 'vite';
@@ -17,6 +16,7 @@ import { superfoneProxy } from '../../src/server/vite-plugin.js';
 import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import { launchChromium } from '../support/chromium.mjs';
 import { startCliProxy } from '../support/cli-proxy.js';
+import { startElementPageServer, type ElementPageServer } from '../support/element-page-server.js';
 import { API_KEY, ASHA, assertNoKey, VIKRAM } from '../node/helpers.js';
 
 // The README's main deployment: the CRM on one origin, the proxy on another. Whether a
@@ -110,41 +110,19 @@ function crmPage(proxyUrl: string): string {
 </script></body></html>`;
 }
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.map': 'application/json' };
-
 describe('a CRM page on another origin places, follows and ends calls through every shipped entry, in Chromium', { timeout: 240_000 }, () => {
-  let assets: string;
-  let pageServer: Server;
+  let pages: ElementPageServer;
   let pageOrigin: string;
   let browser: Browser;
 
   before(async () => {
-    // The element as a page gets it: bundled, number handling split off and loaded later.
-    assets = mkdtempSync(join(tmpdir(), 'superfone-crm-assets-'));
-    await esbuild.build({ entryPoints: ['src/index.ts'], bundle: true, splitting: true, format: 'esm', outdir: assets, tsconfig: 'tsconfig.json', target: 'es2022', logLevel: 'silent' });
-    pageServer = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://page');
-      if (url.pathname === '/') {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(crmPage(url.searchParams.get('proxy') ?? ''));
-        return;
-      }
-      const file = normalize(url.pathname.replace(/^\/assets\//, ''));
-      try {
-        const body = readFileSync(join(assets, file));
-        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
-      } catch {
-        res.writeHead(404).end();
-      }
-    });
-    await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
-    pageOrigin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
+    pages = await startElementPageServer((url) => crmPage(url.searchParams.get('proxy') ?? ''));
+    pageOrigin = pages.origin;
     browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
-    pageServer?.closeAllConnections();
-    pageServer?.close();
-    if (assets) rmSync(assets, { recursive: true, force: true });
+    await pages?.close();
   });
 
   const control = (page: Page, id: string) => page.locator(`superfone-call-button#${id}`);
