@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import type { Browser, BrowserContext, Page } from 'playwright';
@@ -16,12 +17,12 @@ const JWT_SECRET = 'jwt_test_secret_0123456789abcdef_0123456789';
 const mint = (expiresAt: number) =>
   new SignJWT({ superfone_agent: ASHA }).setProtectedHeader({ alg: 'HS256' }).setAudience('superfone-proxy').setIssuedAt().setExpirationTime(expiresAt).sign(new TextEncoder().encode(JWT_SECRET));
 
-/** The page asks its own server for a token each time the control asks it. */
-const PAGE = `<!doctype html>
+/** The page asks its own server for a token each time the control asks it; `proxy` names a proxy elsewhere. */
+const page = (proxy: string | null) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>CRM with sign-in</title>
 <script type="module" src="/assets/index.js"></script></head>
 <body><main><h1>Lead</h1>
-<superfone-click-to-call id="scope"><p>Priya Nair <superfone-call-button customer-number="+91 80000 00001"></superfone-call-button></p></superfone-click-to-call>
+<superfone-click-to-call id="scope"${proxy ? ` proxy-url="${proxy}"` : ''}><p>Priya Nair <superfone-call-button customer-number="+91 80000 00001"></superfone-call-button></p></superfone-click-to-call>
 </main>
 <script type="module">
   window.errors = [];
@@ -38,6 +39,7 @@ describe('a page signs its calls with tokens from getToken, and refreshes one th
   /** What the CRM's token endpoint hands out next: `expired`, `fresh`, or `refused` (a token for another audience). */
   let handing: Array<'expired' | 'fresh' | 'refused'> = [];
   let tokensHanded = 0;
+  let elsewhere: Server;
 
   before(async () => {
     upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
@@ -53,11 +55,16 @@ describe('a page signs its calls with tokens from getToken, and refreshes one th
           : await mint(kind === 'expired' ? now - 600 : now + 600);
       res.writeHead(200, { 'content-type': 'text/plain' }).end(token);
     };
-    pages = await startElementPageServer(() => PAGE, (req, res) => void crm(req, res));
+    pages = await startElementPageServer((url) => page(url.searchParams.get('proxy')), (req, res) => void crm(req, res));
+    // The same proxy on another origin, which lets the page's origin call.
+    elsewhere = createServer(superfoneListener({ apiKey: API_KEY, apiBase: upstream.apiBase, path: '/api/superfone/call', auth: { secret: JWT_SECRET }, allowedOrigins: [pages.origin] }));
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
     browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
+    elsewhere?.closeAllConnections();
+    elsewhere?.close();
     await pages?.close();
     await upstream?.close();
   });
@@ -68,9 +75,9 @@ describe('a page signs its calls with tokens from getToken, and refreshes one th
     tokensHanded = 0;
   });
 
-  const open = async (): Promise<Page> => {
+  const open = async (query = ''): Promise<Page> => {
     const page = await context.newPage();
-    await page.goto(pages.origin);
+    await page.goto(pages.origin + query);
     await page.getByRole('button', { name: 'Call +91 80000 00001' }).waitFor();
     return page;
   };
@@ -111,6 +118,18 @@ describe('a page signs its calls with tokens from getToken, and refreshes one th
     await stateIs(page, 'active');
     const markup = await page.content();
     assert.ok(!/eyJ[\w-]+\.eyJ/.test(markup), 'no JWT in the DOM');
+    await page.getByRole('button', { name: 'End call with +91 80000 00001' }).click();
+    await stateIs(page, 'idle');
+  });
+
+  it('from another origin: the token crosses (Chromium allows the Authorization header after its preflight), refreshed as at home', async () => {
+    handing = ['expired', 'fresh'];
+    const proxyUrl = `http://localhost:${(elsewhere.address() as AddressInfo).port}/api/superfone/call`;
+    const page = await open(`/?proxy=${encodeURIComponent(proxyUrl)}`);
+    await page.getByRole('button', { name: 'Call +91 80000 00001' }).click();
+    await stateIs(page, 'active');
+    assert.equal(tokensHanded, 2);
+    assert.equal(upstream.simulator.snapshot().notifications.filter((note) => note.action === 'START').length, 1);
     await page.getByRole('button', { name: 'End call with +91 80000 00001' }).click();
     await stateIs(page, 'idle');
   });
