@@ -108,13 +108,6 @@ function keysUnreachable(error: unknown): boolean {
  * valid), or `503 auth_unavailable` (the identity provider's keys out of reach).
  */
 export function createAgentTokenVerifier(options: AgentTokenOptions, defaultCountry: CountryCode): (authorization: string | null) => Promise<TokenVerdict> {
-  const key: Uint8Array | JWTVerifyGetKey = options.secret
-    ? new TextEncoder().encode(options.secret)
-    : createRemoteJWKSet(new URL(options.jwksUrl!), {
-        timeoutDuration: JWKS_TIMEOUT_MS,
-        cooldownDuration: (options.jwksCooldownSec ?? DEFAULT_JWKS_COOLDOWN_SEC) * 1000,
-        cacheMaxAge: JWKS_CACHE_MAX_AGE_MS,
-      });
   const verifyOptions = {
     algorithms: options.secret ? ['HS256'] : PUBLIC_KEY_ALGORITHMS,
     audience: options.audience ?? DEFAULT_TOKEN_AUDIENCE,
@@ -124,6 +117,18 @@ export function createAgentTokenVerifier(options: AgentTokenOptions, defaultCoun
     requiredClaims: ['exp'],
   };
   const agentClaim = options.agentClaim ?? DEFAULT_AGENT_CLAIM;
+  let verify: (token: string) => Promise<{ payload: JWTPayload }>;
+  if (options.secret) {
+    const secret = new TextEncoder().encode(options.secret);
+    verify = (token) => jwtVerify(token, secret, verifyOptions);
+  } else {
+    const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(options.jwksUrl!), {
+      timeoutDuration: JWKS_TIMEOUT_MS,
+      cooldownDuration: (options.jwksCooldownSec ?? DEFAULT_JWKS_COOLDOWN_SEC) * 1000,
+      cacheMaxAge: JWKS_CACHE_MAX_AGE_MS,
+    });
+    verify = (token) => jwtVerify(token, keys, verifyOptions);
+  }
 
   return async (authorization) => {
     if (!/^Bearer(\s|$)/i.test(authorization ?? '')) return refused('unauthorized', 'Sign in to call: this call service needs your sign-in token (Authorization: Bearer …).');
@@ -131,8 +136,7 @@ export function createAgentTokenVerifier(options: AgentTokenOptions, defaultCoun
     if (!token || token.length > MAX_TOKEN_CHARS) return refused('unauthorized', 'Your sign-in token is not one this call service can read. Sign in again.', 'invalid_token');
     let payload: JWTPayload;
     try {
-      // `key` is a secret or a key set: jose takes either.
-      ({ payload } = await jwtVerify(token, key as Uint8Array, verifyOptions));
+      ({ payload } = await verify(token));
     } catch (error) {
       if (error instanceof errors.JWTExpired) return refused('token_expired', 'Your sign-in has expired. Sign in again, then retry.', 'invalid_token');
       if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'nbf') {
