@@ -24,6 +24,8 @@ export type CallEndReason = 'user' | 'max-duration' | 'program' | 'completed' | 
 /** Detail of `superfone-call-ended`. */
 export interface CallEndedDetail extends CallDetail {
   reason: CallEndReason;
+  /** When an END from this page ended it: Superfone's id for that END's notification. `notificationId` stays the START's. */
+  endNotificationId?: number;
 }
 
 /**

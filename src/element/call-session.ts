@@ -216,7 +216,10 @@ export class CallSession implements ReactiveController {
       const { words } = this.#host;
       this.#enter('idle', this.outcome || (reason === 'max-duration' ? words.timeLimitReached : words.callEnded));
       const { customerNumber, agentNumber } = call;
-      this.#host.dispatchEvent(createCallEvent('superfone-call-ended', { customerNumber, agentNumber, notificationId: outcome.notificationId, reason }));
+      // One id per call on every event of it: the START's. The END's own is apart.
+      this.#host.dispatchEvent(
+        createCallEvent('superfone-call-ended', { customerNumber, agentNumber, notificationId: call.notificationId ?? 0, endNotificationId: outcome.notificationId, reason }),
+      );
     } else {
       this.#fail('END', outcome);
     }
@@ -253,13 +256,14 @@ export class CallSession implements ReactiveController {
     const record = calls().get(agentKeyFor(followed.agentNumber, followed.proxyUrl)) ?? null;
     const ours = record !== null && record.customerNumber === followed.customerNumber;
     this.busyWith = record && !ours ? record : null;
-    if (ours && this.state !== 'active') {
+    // A failed END leaves the call on: the control stays in error, saying so, with End on offer.
+    if (ours && !this.callCertain()) {
       const { customerNumber, agentNumber } = followed;
       this.#call = { customerNumber, agentNumber, proxyUrl: record.proxyUrl, notificationId: record.notificationId, callId: record.callId ?? null };
       this.#becomeActive(this.#host.words.onCallWith(customerNumber === current.customerNumber ? display : displayNumber(customerNumber)));
       // After a reload, or in another tab: the call is followed from here too.
       this.#follow(this.#call);
-    } else if (!ours && this.state === 'active') {
+    } else if (!ours && this.callCertain()) {
       // Ended elsewhere: another control, another tab, the time limit, or its record in another tab.
       this.#call = null;
       clearTimeout(this.#deadline);

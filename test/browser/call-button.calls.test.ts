@@ -1,6 +1,6 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import type { CallDetail, CallStartDetail } from '../../src/index.js';
+import type { CallDetail, CallEndedDetail, CallStartDetail } from '../../src/index.js';
 import { ASHA, callButton, eventsDuring, innerButtons, announced, primaryButton, simulator, VIKRAM } from './helpers.js';
 
 describe('placing and ending a call through the proxy and simulator', () => {
@@ -30,9 +30,10 @@ describe('placing and ending a call through the proxy and simulator', () => {
     expect(state.agents.find((agent) => agent.number === ASHA)!.activeCall).to.equal('+918000000001');
   });
 
-  it('ends the call it started, with the same numbers, and returns to idle', async () => {
+  it('ends the call it started, with the same numbers and the START’s id, and returns to idle', async () => {
     const element = await callButton('+91 80000 00001');
     await element.start();
+    const startId = (await simulator.state()).notifications.at(-1)!.notificationId;
     // The page rewrites the row meanwhile; END must still reach the call that exists.
     element.customerNumber = '+91 98450 12345';
     const ended = oneEvent(element, 'superfone-call-ended');
@@ -48,6 +49,10 @@ describe('placing and ending a call through the proxy and simulator', () => {
     expect(announced()).to.equal('Call ended.');
     const state = await simulator.state();
     expect(state.notifications.at(-1)!.action).to.equal('END');
+    // One id per call on every event, as Superfone numbered the START; the END's own apart.
+    expect(event.detail.notificationId).to.equal(startId);
+    expect((event.detail as CallEndedDetail).endNotificationId).to.equal(state.notifications.at(-1)!.notificationId);
+    expect(startId).not.to.equal(state.notifications.at(-1)!.notificationId);
     expect(state.agents.find((agent) => agent.number === ASHA)!.activeCall).to.equal(null);
   });
 

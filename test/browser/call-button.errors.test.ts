@@ -190,13 +190,20 @@ describe('every error code reaches the element with words an agent understands',
     expect(element.state).to.equal('active');
   });
 
-  it('a failed END keeps End on offer, and a second END succeeds', async () => {
+  it('a failed END stays in error, its message shown and announced, End still on offer; a second END succeeds', async () => {
     const element = await callButton('+91 80000 00001');
     await element.start();
     await simulator.fault({ kind: 'server-error' }, 1);
     const [error] = await eventsDuring<CustomEvent<CallErrorDetail>>('superfone-call-error', () => element.end());
     await element.updateComplete;
     expect(error!.detail.action).to.equal('END');
+    expectReadableError(element, error!.detail, 'upstream_error', 502);
+    // The agent's call is still on in the shared record: that must not wipe the failure away.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await element.updateComplete;
+    expect(element.getAttribute('state')).to.equal('error');
+    expect(visibleMessage(element)).to.equal(error!.detail.message);
+    expect(announced()).to.equal(error!.detail.message);
     expect(primaryButton(element).textContent!.trim()).to.equal('End call');
     await element.end();
     expect(element.state).to.equal('idle');
