@@ -72,8 +72,9 @@ export function budgetedAuditLog(
   const budgets = new Map<string, { windowStart: number; written: number }>();
   let suppressed: Record<string, number> = {};
   let anySuppressed = false;
+  const explain = explainOnce();
   return (entry, budget) => {
-    if (!log) return;
+    if (!log) return explain(entry);
     if (budget !== null) {
       const now = Date.now();
       let state = budgets.get(budget);
@@ -93,6 +94,24 @@ export function budgetedAuditLog(
     } catch {
       // A failing log sink must not turn a call that was placed into an error the agent retries.
     }
+  };
+}
+
+/** Causes of 500s told on stderr at most, so a cause made of request data cannot fill it either. */
+const MAX_CAUSES_TOLD = 100;
+
+/**
+ * Without a log, a `500` still says why, to whoever runs the server: on stderr, once per
+ * cause, not once per request. Secrets are already taken out of `detail`.
+ */
+function explainOnce(): (entry: ProxyLogEntry) => void {
+  const told = new Set<string>();
+  return (entry) => {
+    if (entry.outcome !== 'internal_error' || told.size >= MAX_CAUSES_TOLD) return;
+    const cause = entry.detail ?? 'no cause recorded';
+    if (told.has(cause)) return;
+    told.add(cause);
+    console.error(`superfone-proxy: answered 500 (internal_error), and will not repeat this for the same cause: ${cause}. Set log to see every request.`);
   };
 }
 
