@@ -4,6 +4,7 @@ import type { SimulatorOptions } from '../simulator/simulator.js';
 import { toNodeListener, type NodeListener } from './node-adapter.js';
 import { nodeUpstream } from './node-upstream.js';
 import { createProxy, type SuperfoneProxyOptions } from './proxy.js';
+import { webhookPath } from './routes.js';
 
 export type ConnectMiddleware = ((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void) & {
   /** Stops the simulator, when there is one. */
@@ -27,9 +28,57 @@ export async function withUpstream(options: SuperfoneServerOptions): Promise<{ p
   return { proxyOptions: { ...rest, apiKey: simulator.simulator.apiKey, apiBase: simulator.apiBase }, simulator };
 }
 
-/** The proxy as a node:http listener: each route reads a body only when it needs one, and no more than its own limit. */
-export function superfoneListener(options: SuperfoneProxyOptions): NodeListener {
-  return toNodeListener(createProxy(options, nodeUpstream()), { log: options.log });
+export type SuperfoneListener = NodeListener & {
+  /** Stops the simulator, when there is one. */
+  close(): Promise<void>;
+};
+
+/** The address a request reached this server at, as a loopback-or-own URL the simulator can post to. */
+function ownOrigin(req: IncomingMessage): string {
+  const local = (req.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  return `http://${local.includes(':') ? `[${local}]` : local}:${req.socket.localPort}`;
+}
+
+/**
+ * With `simulate` and a `webhookSecret`, the simulated calls are reported to this same
+ * proxy's webhook, found from the first call request it serves (its address and path, as
+ * the client reached it), so a page in your own server hears how its calls ended.
+ */
+function reportSimulatedCallsHere(simulator: RunningSimulator, secret: string): (req: IncomingMessage) => void {
+  let wired = false;
+  return (req) => {
+    if (wired || req.method !== 'POST') return;
+    // Express strips its mount path from `url`; `originalUrl` keeps the path the client used.
+    const path = new URL((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/', 'http://here').pathname;
+    if (/\/(webhook|calls\/.*)$/.test(path)) return;
+    wired = true;
+    simulator.simulator.calls.setTarget({ url: ownOrigin(req) + webhookPath(path), headers: { Authorization: `Bearer ${secret}` } });
+  };
+}
+
+/**
+ * The proxy as a node:http listener: each route reads a body only when it needs one, and no
+ * more than its own limit. With `simulate`, a simulator on loopback stands in for Superfone
+ * (no key needed), and with a `webhookSecret` its calls are reported back to this proxy.
+ */
+export function superfoneListener(options: SuperfoneServerOptions): SuperfoneListener {
+  if (!options.simulate) {
+    const listener = toNodeListener(createProxy(options, nodeUpstream()), { log: options.log });
+    return Object.assign(listener, { close: async () => {} });
+  }
+  // Bad options fail here, at start-up, as without the simulator; it starts in the background.
+  createProxy({ ...options, apiKey: 'checking-options-only' } as SuperfoneProxyOptions);
+  const ready = withUpstream(options).then(({ proxyOptions, simulator }) => ({
+    listener: toNodeListener(createProxy(proxyOptions, nodeUpstream()), { log: proxyOptions.log }),
+    simulator: simulator!,
+    report: proxyOptions.webhookSecret ? reportSimulatedCallsHere(simulator!, proxyOptions.webhookSecret.trim()) : () => {},
+  }));
+  const listener = async (req: IncomingMessage, res: ServerResponse) => {
+    const { listener, report } = await ready;
+    report(req);
+    await listener(req, res);
+  };
+  return Object.assign(listener, { close: async () => void (await (await ready).simulator.close()) });
 }
 
 /**
@@ -38,12 +87,9 @@ export function superfoneListener(options: SuperfoneProxyOptions): NodeListener 
  * `superfoneMiddleware({ simulate: true })`. It answers every request that reaches it.
  */
 export function superfoneMiddleware(options: SuperfoneServerOptions): ConnectMiddleware {
-  // Bad options fail here, at start-up; a simulator starts in the background.
-  const ready = options.simulate
-    ? withUpstream(options).then(({ proxyOptions, simulator }) => ({ listener: superfoneListener(proxyOptions), simulator }))
-    : Promise.resolve({ listener: superfoneListener(options), simulator: undefined });
+  const listener = superfoneListener(options);
   const middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
-    ready.then(({ listener }) => listener(req, res)).catch(next);
+    listener(req, res).catch(next);
   };
-  return Object.assign(middleware, { close: async () => void (await (await ready).simulator?.close()) });
+  return Object.assign(middleware, { close: listener.close });
 }
