@@ -248,6 +248,28 @@ describe('call notifications through the proxy', { timeout: 30_000 }, () => {
     assert.equal((await deliver(closed, allCalls())).status, 404);
   });
 
+  it('near misses of the secret are refused: one byte off at the start, middle and end, same prefix, longer, shorter, other case', async () => {
+    const { heard, onCallRecord } = recorder();
+    const proxy = await proxyFor({ webhookSecret: SECRET, onCallRecord });
+    const flip = (index: number) => SECRET.slice(0, index) + (SECRET[index] === 'x' ? 'y' : 'x') + SECRET.slice(index + 1);
+    const nearMisses = {
+      'one byte off at the start': flip(0),
+      'one byte off in the middle': flip(Math.floor(SECRET.length / 2)),
+      'one byte off at the end': flip(SECRET.length - 1),
+      'the first 12 characters': SECRET.slice(0, 12),
+      'same prefix, longer': `${SECRET}0`,
+      'all but the last byte': SECRET.slice(0, -1),
+      'upper case': SECRET.toUpperCase(),
+    };
+    for (const [what, secret] of Object.entries(nearMisses)) {
+      assert.notEqual(secret, SECRET, what);
+      assert.equal((await deliver(proxy, allCalls({ cdr_id: `near-${what}` }), { Authorization: `Bearer ${secret}` })).status, 401, what);
+    }
+    assert.equal(heard.length, 0);
+    assert.equal((await deliver(proxy, allCalls({ cdr_id: 'the-real-one' }))).status, 200, 'the secret itself still works');
+    assert.equal(heard.length, 1);
+  });
+
   it('bad input is a clear 4xx and changes nothing; other events are acknowledged and ignored', async () => {
     const { heard, onCallRecord } = recorder();
     const proxy = await proxyFor({ webhookSecret: SECRET, onCallRecord });
