@@ -120,6 +120,44 @@ describe('pages follow the calls they started', { timeout: 30_000 }, () => {
     }
   });
 
+  it('resumed mid-call with Last-Event-ID: 1, the stream sends nothing the page has, then the end when it comes', async () => {
+    const proxy = await loopedProxy({ callStreams: { heartbeatMs: 50 } });
+    try {
+      proxy.upstream.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 0, talkMs: null });
+      const { callId } = await start(proxy);
+      const stream = openStream(proxy, callId, { 'Last-Event-ID': '1' });
+      const reader = new EventStreamReader((await stream.response).body!);
+      try {
+        await reader.until((r) => r.events.filter((event) => event.comment === 'heartbeat').length >= 2);
+        assert.deepEqual(reader.calls(), [], 'the active status (event 1) is not sent again');
+        const ended = await fetch(`${proxy.base}call`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...startBody(CUSTOMER, ASHA), call_action: 'END' }) });
+        assert.equal(ended.status, 200);
+        await reader.until((r) => r.calls().length === 1, 5_000);
+        assert.deepEqual(reader.calls().map((call) => call.state), ['ended']);
+      } finally {
+        stream.close();
+      }
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a stream closes by itself after maxStreamMs, the call still on (the browser then resumes)', async () => {
+    const proxy = await loopedProxy({ callStreams: { heartbeatMs: 10_000, maxStreamMs: 300 } });
+    try {
+      const { callId } = await start(proxy);
+      const openedAt = performance.now();
+      const reader = new EventStreamReader((await openStream(proxy, callId).response).body!);
+      await reader.until((r) => r.ended, 3_000);
+      const lastedMs = performance.now() - openedAt;
+      assert.ok(lastedMs >= 250 && lastedMs < 2_000, `closed after ${lastedMs.toFixed(0)} ms`);
+      assert.deepEqual(reader.calls().map((call) => call.state), ['active']);
+      assert.equal((await (await fetch(`${proxy.base}calls/${callId}`)).json()).state, 'active', 'the call itself goes on');
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('a client holds a bounded number of streams; closing one frees its place', async () => {
     const proxy = await loopedProxy({ callStreams: { perClient: 2 } });
     const streams: Array<ReturnType<typeof openStream>> = [];
