@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { endReasonFor } from '../../src/element/call-outcome.js';
+import type { CallSummary } from '../../src/shared/protocol.js';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { CallRecord } from '../../src/shared/call-record.js';
@@ -75,6 +77,18 @@ describe('call notifications: one mapping from a delivery to a CallRecord', () =
     assert.equal(statusOf({ cdr_disposition: 'REJECTED' }), 'failed');
     assert.equal(statusOf({ cdr_disposition: 'SOMETHING_NEW' }), 'unknown');
     assert.equal(statusOf({ event: 'MISSED_CALL', cdr_disposition: undefined }), 'missed');
+    // Every word the mapping knows, as written in the wild, with the status it must give (by hand).
+    const words: Array<[string, string]> = [
+      ['ANSWERED', 'answered'], ['Connected', 'answered'], ['missed', 'missed'], ['NO-ANSWER', 'missed'], ['NOANSWER', 'missed'],
+      ['unanswered', 'missed'], ['Not Answered', 'missed'], ['BUSY', 'busy'], ['USER_BUSY', 'busy'], ['user busy', 'busy'],
+      ['FAILED', 'failed'], ['rejected', 'failed'], ['DECLINED', 'failed'], ['CANCELLED', 'failed'], ['canceled', 'failed'], ['CONGESTION', 'failed'],
+    ];
+    for (const [word, expected] of words) assert.equal(statusOf({ cdr_disposition: word }), expected, word);
+  });
+
+  it('a record’s end reason for the page: answered (or unknown) is completed; busy, missed and failed are missed', () => {
+    const reasonOf = (status: string) => endReasonFor({ status } as CallSummary);
+    assert.deepEqual(['answered', 'unknown', 'busy', 'missed', 'failed'].map(reasonOf), ['completed', 'completed', 'missed', 'missed', 'missed']);
   });
 
   it('missing fields are null, other events are not records, and other field names can be mapped', () => {
