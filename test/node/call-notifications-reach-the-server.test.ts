@@ -324,7 +324,7 @@ describe('the CLI accepts notifications at /api/superfone/webhook with SUPERFONE
           body: JSON.stringify(allCalls()),
         });
       assert.equal((await post(withSecret.port)).status, 200);
-      assert.match(withSecret.output(), /"event":"ALL_CALLS"/);
+      await withSecret.waitForOutput(/"event":"ALL_CALLS"/);
       assert.equal((await post(without.port)).status, 404);
       assertNoKey([withSecret.output(), without.output()]);
       assertNoKey([withSecret.output()], SECRET);

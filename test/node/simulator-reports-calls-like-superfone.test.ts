@@ -148,7 +148,7 @@ describe('superfone-proxy --simulate --webhook-secret: the whole loop on one mac
       // Ended before it was answered: Superfone reports it twice, ALL_CALLS and MISSED_CALL, in
       // either order. Up to 10 s for both: each crosses two hops inside a process that may share the machine.
       const deliveries = () => proxy.output().split('\n').filter((text) => /"event":"(ALL_CALLS|MISSED_CALL)"/.test(text)).map((text) => JSON.parse(text));
-      for (let wait = 0; wait < 500 && deliveries().length < 2; wait++) await new Promise((resolve) => setTimeout(resolve, 20));
+      await proxy.waitForOutput(/"event":"(ALL_CALLS|MISSED_CALL)"[^\n]*\n[^]*"event":"(ALL_CALLS|MISSED_CALL)"/, 10_000);
       assert.deepEqual(deliveries().map((line) => line.event).sort(), ['ALL_CALLS', 'MISSED_CALL'], proxy.output());
       // Whichever came first is matched to the START; the other is the same call, taken once.
       assert.deepEqual(deliveries().map((line) => line.matched), [true, false]);

@@ -68,9 +68,8 @@ describe('the packed superfone-proxy knows who is calling, from the CRM’s sign
     assert.match(refused.stderr, /SUPERFONE_JWKS_URL/);
     assert.match(refused.stderr, /--no-auth/);
     const open = await serve({ SUPERFONE_NO_AUTH: '1' });
-    // The warning goes to stderr, another pipe than the line that says it listens: wait for it.
-    for (let wait = 0; wait < 150 && !/WARNING: --no-auth/.test(open.output()); wait++) await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.match(open.output(), /WARNING: --no-auth/);
+    // The warning goes to stderr, another pipe than the line that says it listens.
+    await open.waitForOutput(/WARNING: --no-auth/);
   });
 
   it('forged tokens get 401 and Superfone is untouched; a token for A naming B gets 403; a good token places and ends calls as its agent', async () => {

@@ -8,6 +8,11 @@ export interface CliProxy {
   url: string;
   /** Everything it printed so far, stdout and stderr. */
   output(): string;
+  /**
+   * Resolves once its output matches `pattern`, or rejects after `timeoutMs`: what it
+   * prints arrives on pipes of its own, after the answer that caused it.
+   */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
 }
 
 /**
@@ -31,5 +36,12 @@ export async function startCliProxy(env: Record<string, string>, args: string[] 
     });
     child.once('exit', (code) => reject(new Error(`superfone-proxy exited ${code}: ${output}`)));
   });
-  return { child, port, url: `http://127.0.0.1:${port}/api/superfone/call`, output: () => output };
+  const waitForOutput = async (pattern: RegExp, timeoutMs = 3_000) => {
+    const deadline = performance.now() + timeoutMs;
+    while (!pattern.test(output)) {
+      if (performance.now() > deadline) throw new Error(`superfone-proxy did not print ${pattern} within ${timeoutMs} ms: ${output.slice(-500)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  return { child, port, url: `http://127.0.0.1:${port}/api/superfone/call`, output: () => output, waitForOutput };
 }
