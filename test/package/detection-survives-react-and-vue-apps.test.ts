@@ -72,7 +72,6 @@ async function buildApp(app: (typeof APPS)[number]): Promise<string> {
     jsx: 'automatic',
     minify: true,
     logLevel: 'silent',
-    alias: app.dir === 'vue3' ? { vue: 'vue/dist/vue.esm-bundler.js' } : {},
     define: { 'process.env.NODE_ENV': '"production"', __VUE_OPTIONS_API__: 'true', __VUE_PROD_DEVTOOLS__: 'false', __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false' },
   });
   if (app.serverRendered) {

@@ -1,5 +1,6 @@
 // The same small CRM in Vue 3, with the tags written in a template, as the README shows.
-import { computed, createApp, ref } from 'vue';
+// Vue's build with the template compiler, as the README's recipe imports it: no bundler alias needed.
+import { computed, createApp, ref } from 'vue/dist/vue.esm-bundler.js';
 import 'superfone-call-button';
 import { AGENT, CONTACTS, EDITED_PHONE, note } from '../crm-data.js';
 
