@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { CallEndedDetail, SuperfoneCallButton, SuperfoneClickToCall } from '../../src/index.js';
 import { TEST_ROUTES } from '../support/test-routes.js';
-import { ASHA, eventsDuring, primaryButton, simulator, VIKRAM } from './helpers.js';
+import { ASHA, eventsDuring, primaryButton, simulator, until, VIKRAM } from './helpers.js';
 
 describe('<superfone-click-to-call>: settings shared by the controls inside', () => {
   beforeEach(() => simulator.reset());
@@ -55,6 +55,21 @@ describe('<superfone-click-to-call>: settings shared by the controls inside', ()
     const event = (await ended) as CustomEvent<CallEndedDetail>;
     expect(event.detail.reason).to.equal('max-duration');
     expect(button.state).to.equal('idle');
+    const state = await simulator.state();
+    expect(state.notifications.map((note) => note.action)).to.deep.equal(['START', 'END']);
+  });
+
+  it('max-duration with the number twice on the page: both controls show the call, and one END reaches Superfone', async () => {
+    const scope = await fixture<SuperfoneClickToCall>(html`<superfone-click-to-call agent-number=${ASHA} max-duration="1">
+      <p><superfone-call-button class="one" customer-number="+91 80000 00001"></superfone-call-button></p>
+      <p><superfone-call-button class="two" customer-number="080000 00001"></superfone-call-button></p>
+    </superfone-click-to-call>`);
+    const [one, two] = [scope.querySelector<SuperfoneCallButton>('.one')!, scope.querySelector<SuperfoneCallButton>('.two')!];
+    await one.start();
+    await until(() => two.state === 'active', 'the second control to show the call');
+    await until(() => one.state === 'idle' && two.state === 'idle', 'the time limit to end the call', 5_000);
+    // A second END, had both controls sent one, would be answered moments later: give it time to arrive.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     const state = await simulator.state();
     expect(state.notifications.map((note) => note.action)).to.deep.equal(['START', 'END']);
   });
