@@ -45,12 +45,22 @@ describe('one live region speaks for every control', () => {
     </div>`);
     const dialog = holder.querySelector('dialog')!;
     const [inDialog, outside] = [...holder.querySelectorAll<SuperfoneCallButton>('superfone-call-button')] as [SuperfoneCallButton, SuperfoneCallButton];
+    // When the region arrived in the dialog, and when it first spoke there.
+    const times: { moved?: number; spoke?: number } = {};
+    const observer = new MutationObserver(() => {
+      const region = dialog.querySelector('[data-superfone-announcer]');
+      if (!region) return;
+      times.moved ??= performance.now();
+      if (region.textContent) times.spoke ??= performance.now();
+    });
+    observer.observe(dialog, { childList: true, subtree: true, characterData: true });
     try {
       dialog.showModal();
       await inDialog.start();
       expect(announcer().parentElement === dialog, 'the region is in the dialog').to.equal(true);
       // A region just placed is given a moment before it speaks, or screen readers miss the first words.
       await until(() => announced() === 'Your Superfone app is calling +91 98450 12345.', 'the words in the dialog');
+      expect(times.spoke! - times.moved!, 'the pause between placing the region and speaking').to.be.at.least(80);
       await inDialog.end();
       dialog.close();
       await outside.start();
@@ -58,6 +68,7 @@ describe('one live region speaks for every control', () => {
       await until(() => announced() === 'Your Superfone app is calling +91 98450 54321.', 'the words outside');
       await outside.end();
     } finally {
+      observer.disconnect();
       if (dialog.open) dialog.close();
     }
   });
