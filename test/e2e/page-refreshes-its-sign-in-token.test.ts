@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright';
 import { superfoneListener } from '../../src/server/node-proxy.js';
 import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import { launchChromium } from '../support/chromium.mjs';
+import { readmeRecipe } from '../support/packed-project.js';
 import { startElementPageServer, type ElementPageServer } from '../support/element-page-server.js';
 import { API_KEY, ASHA } from '../node/helpers.js';
 
@@ -17,18 +18,21 @@ const JWT_SECRET = 'jwt_test_secret_0123456789abcdef_0123456789';
 const mint = (expiresAt: number) =>
   new SignJWT({ superfone_agent: ASHA }).setProtectedHeader({ alg: 'HS256' }).setAudience('superfone-proxy').setIssuedAt().setExpirationTime(expiresAt).sign(new TextEncoder().encode(JWT_SECRET));
 
-/** The page asks its own server for a token each time the control asks it; `proxy` names a proxy elsewhere. */
+/**
+ * The README's page recipe as written, its `…` filled with a contact: the scope asks the
+ * CRM's own server for a token each time a control asks it. `proxy` names a proxy elsewhere.
+ */
 const page = (proxy: string | null) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>CRM with sign-in</title>
 <script type="module" src="/assets/index.js"></script></head>
 <body><main><h1>Lead</h1>
-<superfone-click-to-call id="scope"${proxy ? ` proxy-url="${proxy}"` : ''}><p>Priya Nair <superfone-call-button customer-number="+91 80000 00001"></superfone-call-button></p></superfone-click-to-call>
+${readmeRecipe('token-page')
+  .replace('…', '<p>Priya Nair <superfone-call-button customer-number="+91 80000 00001"></superfone-call-button></p>')
+  .replace('<superfone-click-to-call id="crm">', `<superfone-click-to-call id="crm"${proxy ? ` proxy-url="${proxy}"` : ''}>`)}
 </main>
 <script type="module">
   window.errors = [];
   document.addEventListener('superfone-call-error', (event) => window.errors.push(event.detail));
-  await customElements.whenDefined('superfone-click-to-call');
-  document.querySelector('#scope').getToken = () => fetch('/crm/token').then((response) => response.text());
 </script></body></html>`;
 
 describe('a page signs its calls with tokens from getToken, and refreshes one the proxy refuses', { timeout: 90_000 }, () => {
@@ -45,7 +49,7 @@ describe('a page signs its calls with tokens from getToken, and refreshes one th
     upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
     const proxy = superfoneListener({ apiKey: API_KEY, apiBase: upstream.apiBase, path: '/api/superfone/call', auth: { secret: JWT_SECRET } });
     const crm = async (req: IncomingMessage, res: ServerResponse) => {
-      if (req.url !== '/crm/token') return void proxy(req, res);
+      if (req.url !== '/crm/superfone-token') return void proxy(req, res);
       tokensHanded += 1;
       const kind = handing.shift() ?? 'fresh';
       const now = Math.floor(Date.now() / 1000);
