@@ -98,10 +98,6 @@ function wholeNumber(name: string, text: string, min: number, max: number): numb
   return value;
 }
 
-function positiveInteger(name: string, text: string, max: number): number {
-  return wholeNumber(name, text, 1, max);
-}
-
 /** Reads flags and environment into a checked configuration. */
 export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
   let values;
@@ -173,9 +169,7 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
     throw new CliConfigError('SUPERFONE_REDIS_URL must start with redis:// or rediss://.');
   }
-  const timeoutText = values['timeout-ms'] ?? env.SUPERFONE_TIMEOUT_MS;
-  const requestTimeoutText = values['request-timeout-ms'] ?? env.SUPERFONE_REQUEST_TIMEOUT_MS;
-  const portText = values.port ?? env.PORT;
+  /** A whole-number setting from its flag or, failing that, its variable; the message names the variable. */
   const setting = <T extends number | undefined>(flag: string, variable: string, fallback: T, min: number, max: number): number | T => {
     const text = (values as Record<string, string | undefined>)[flag] ?? env[variable];
     return text ? wholeNumber(variable, text, min, max) : fallback;
@@ -198,7 +192,7 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
     auth,
     noAuth,
     tokenAgent: values.agent,
-    tokenTtlSec: values.ttl ? positiveInteger('--ttl', values.ttl, 24 * 3_600) : 600,
+    tokenTtlSec: values.ttl ? wholeNumber('--ttl', values.ttl, 1, 24 * 3_600) : 600,
     allowedOrigins,
     allowedHosts,
     allowedCountries: allowedCountries as CountryCode[],
@@ -207,13 +201,13 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
     simulate,
     apiKey,
     apiBase,
-    timeoutMs: timeoutText ? positiveInteger('SUPERFONE_TIMEOUT_MS', timeoutText, 120_000) : DEFAULT_TIMEOUT_MS,
-    requestTimeoutMs: requestTimeoutText ? positiveInteger('SUPERFONE_REQUEST_TIMEOUT_MS', requestTimeoutText, 120_000) : DEFAULT_REQUEST_TIMEOUT_MS,
+    timeoutMs: setting('timeout-ms', 'SUPERFONE_TIMEOUT_MS', DEFAULT_TIMEOUT_MS, 1, 120_000),
+    requestTimeoutMs: setting('request-timeout-ms', 'SUPERFONE_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, 1, 120_000),
     maxConnections: setting('max-connections', 'SUPERFONE_MAX_CONNECTIONS', undefined, 1, 1_000_000),
     maxConnectionsPerClient: setting('max-connections-per-client', 'SUPERFONE_MAX_CONNECTIONS_PER_CLIENT', DEFAULT_MAX_CONNECTIONS_PER_CLIENT, 0, 1_000_000),
     ipv6PrefixLength: setting('ipv6-prefix-length', 'SUPERFONE_IPV6_PREFIX_LENGTH', DEFAULT_IPV6_PREFIX_LENGTH, 1, 128),
     defaultCountry: country,
-    port: portText ? positiveInteger('PORT', portText, 65_535) : DEFAULT_PORT,
+    port: setting('port', 'PORT', DEFAULT_PORT, 1, 65_535),
     host,
   };
 }
@@ -237,9 +231,10 @@ function readAuth(values: Record<string, string | boolean | undefined>, env: Nod
   }
   const auth: AgentTokenOptions = { secret, jwksUrl, issuer, audience, agentClaim };
   try {
-    checkAgentTokenOptions(auth, 'superfone-proxy');
+    checkAgentTokenOptions(auth, 'superfone-proxy', { secret: 'SUPERFONE_JWT_SECRET', jwksUrl: 'SUPERFONE_JWKS_URL', issuer: 'SUPERFONE_JWT_ISSUER', agentClaim: 'SUPERFONE_JWT_AGENT_CLAIM' });
   } catch (error) {
-    throw new CliConfigError((error as Error).message.replace(/^superfone-proxy: /, '').replace('auth.secret', 'SUPERFONE_JWT_SECRET').replace('auth.jwksUrl', 'SUPERFONE_JWKS_URL').replace('auth.issuer', 'SUPERFONE_JWT_ISSUER'));
+    // The CLI prints its own prefix.
+    throw new CliConfigError((error as Error).message.replace(/^superfone-proxy: /, ''));
   }
   return auth;
 }

@@ -96,8 +96,8 @@ export function hardenNodeServer(server: Server, options: ServerHardening = {}):
   // Node checks those timeouts on this interval (30 s by default), so it must be shorter.
   (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(1_000, timeoutMs);
   const audit = budgetedAuditLog(options.log);
-  const refusedConnection = (socket: Socket, status: number, refusal: RefusalKind, detail: string) =>
-    audit(unreadRequestEntry({ client: socket.remoteAddress ?? null, origin: null, outcome: 'bad_request', status, latencyMs: 0, refusal, detail }), refusal);
+  const refusedConnection = (client: string | undefined, status: number, refusal: RefusalKind, detail: string) =>
+    audit(unreadRequestEntry({ client: client ?? null, origin: null, outcome: 'bad_request', status, latencyMs: 0, refusal, detail }), refusal);
 
   const openPerClient = new Map<string, number>();
   server.on('connection', (socket: Socket) => {
@@ -107,7 +107,7 @@ export function hardenNodeServer(server: Server, options: ServerHardening = {}):
     if (open >= perClient) {
       // Closed at once, as Node closes those past maxConnections: an answer would need the
       // request read, and nothing on this connection may reach the handler.
-      refusedConnection(socket, 0, 'connections', `over ${perClient} connections from one client`);
+      refusedConnection(socket.remoteAddress, 0, 'connections', `over ${perClient} connections from one client`);
       socket.destroy();
       return;
     }
@@ -118,9 +118,7 @@ export function hardenNodeServer(server: Server, options: ServerHardening = {}):
       else openPerClient.delete(client);
     });
   });
-  server.on('drop', (data?: { remoteAddress?: string }) => {
-    audit(unreadRequestEntry({ client: data?.remoteAddress ?? null, origin: null, outcome: 'bad_request', status: 0, latencyMs: 0, refusal: 'connections', detail: `over ${server.maxConnections} connections in all` }), 'connections');
-  });
+  server.on('drop', (data?: { remoteAddress?: string }) => refusedConnection(data?.remoteAddress, 0, 'connections', `over ${server.maxConnections} connections in all`));
 
   server.on('clientError', (error: Error & { code?: string }, socket: Socket) => {
     if (error.code === 'ECONNRESET' || !socket.writable) {
@@ -129,7 +127,7 @@ export function hardenNodeServer(server: Server, options: ServerHardening = {}):
     }
     const [status, reason, refusal] = CLIENT_ERROR_STATUS[error.code ?? ''] ?? [400, 'Bad Request', 'malformed'];
     socket.end(rawAnswer(status, reason, `The request could not be read (${reason.toLowerCase()}).`));
-    refusedConnection(socket, status, refusal, error.code ?? 'unparsable request');
+    refusedConnection(socket.remoteAddress, status, refusal, error.code ?? 'unparsable request');
   });
   return server;
 }

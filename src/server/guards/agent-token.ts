@@ -43,29 +43,34 @@ const PUBLIC_KEY_ALGORITHMS = ['RS256', 'ES256', 'EdDSA', 'Ed25519'];
 
 export type TokenVerdict = { ok: true; agentNumber: string } | { ok: false; failure: ProxyFailure };
 
-/** Bad settings are the operator's to fix at start-up. */
-export function checkAgentTokenOptions(options: AgentTokenOptions, where: string): void {
+/** How each setting is named where it was given: `auth.secret` in code, `SUPERFONE_JWT_SECRET` to the CLI. */
+export type AgentTokenSettingNames = Record<'secret' | 'jwksUrl' | 'issuer' | 'agentClaim', string>;
+
+const OPTION_NAMES: AgentTokenSettingNames = { secret: 'auth.secret', jwksUrl: 'auth.jwksUrl', issuer: 'auth.issuer', agentClaim: 'auth.agentClaim' };
+
+/** Bad settings are the operator's to fix at start-up; the message names them as `where` knows them. */
+export function checkAgentTokenOptions(options: AgentTokenOptions, where: string, names: AgentTokenSettingNames = OPTION_NAMES): void {
   const { secret, jwksUrl } = options;
   if ((secret === undefined) === (jwksUrl === undefined)) {
-    throw new TypeError(`${where}: auth needs exactly one of secret (HS256, shared with the CRM's server) or jwksUrl (the identity provider's keys).`);
+    throw new TypeError(`${where}: sign-in needs exactly one of secret (${names.secret}: HS256, shared with the CRM's server) or jwksUrl (${names.jwksUrl}: the identity provider's keys).`);
   }
   if (secret !== undefined && secret.length < MIN_SECRET_CHARS) {
-    throw new TypeError(`${where}: auth.secret must be at least ${MIN_SECRET_CHARS} characters; use a long random value.`);
+    throw new TypeError(`${where}: ${names.secret} must be at least ${MIN_SECRET_CHARS} characters; use a long random value.`);
   }
   if (jwksUrl !== undefined) {
     let url: URL;
     try {
       url = new URL(jwksUrl);
     } catch {
-      throw new TypeError(`${where}: auth.jwksUrl "${jwksUrl}" is not a URL.`);
+      throw new TypeError(`${where}: ${names.jwksUrl} "${jwksUrl}" is not a URL.`);
     }
     const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-      throw new TypeError(`${where}: auth.jwksUrl must be https (http only on loopback): keys fetched in the clear could be swapped.`);
+      throw new TypeError(`${where}: ${names.jwksUrl} must be https (http only on loopback): keys fetched in the clear could be swapped.`);
     }
-    if (!options.issuer) throw new TypeError(`${where}: auth.issuer is required with auth.jwksUrl: a provider's keys sign tokens for others too.`);
+    if (!options.issuer) throw new TypeError(`${where}: ${names.issuer} is required with ${names.jwksUrl}: a provider's keys sign tokens for others too.`);
   }
-  if (options.agentClaim !== undefined && options.agentClaim.trim() === '') throw new TypeError(`${where}: auth.agentClaim must name a claim.`);
+  if (options.agentClaim !== undefined && options.agentClaim.trim() === '') throw new TypeError(`${where}: ${names.agentClaim} must name a claim.`);
   for (const [name, value] of [['clockToleranceSec', options.clockToleranceSec], ['jwksCooldownSec', options.jwksCooldownSec]] as const) {
     if (value !== undefined && !(Number.isFinite(value) && value >= 0 && value <= 3_600)) {
       throw new TypeError(`${where}: auth.${name} must be a number of seconds from 0 to 3600.`);
