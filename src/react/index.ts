@@ -43,12 +43,23 @@ interface CallButtonAttributes {
   'max-duration'?: number | string;
   disabled?: boolean;
   inline?: boolean;
+}
+
+/** The events as props of the tag: React 19 adds them as listeners. */
+interface CallEventAttributes {
   'onsuperfone-call-start'?: (event: CustomEvent<CallStartDetail>) => void;
   'onsuperfone-call-started'?: (event: CustomEvent<CallDetail>) => void;
   'onsuperfone-call-ended'?: (event: CustomEvent<CallEndedDetail>) => void;
   'onsuperfone-call-completed'?: (event: CustomEvent<CallCompletedDetail>) => void;
   'onsuperfone-call-error'?: (event: CustomEvent<CallErrorDetail>) => void;
 }
+
+/**
+ * React 18 writes an `on…` prop on a custom element as an attribute, so the listener never
+ * runs: the tag's event props are typed only where React's own types are 19's (the first to
+ * have `useActionState`). On React 18, use the components' `onCallStarted` and friends.
+ */
+type TagEventAttributes = typeof React extends { useActionState: unknown } ? CallEventAttributes : {};
 
 interface ClickToCallAttributes extends Omit<CallButtonAttributes, 'customer-number' | 'disabled' | 'inline'> {
   detect?: boolean;
@@ -59,8 +70,8 @@ interface ClickToCallAttributes extends Omit<CallButtonAttributes, 'customer-num
 declare module 'react' {
   namespace JSX {
     interface IntrinsicElements {
-      'superfone-call-button': ElementProps<CallButtonElement, CallButtonAttributes>;
-      'superfone-click-to-call': ElementProps<ClickToCallElement, ClickToCallAttributes>;
+      'superfone-call-button': ElementProps<CallButtonElement, CallButtonAttributes & TagEventAttributes>;
+      'superfone-click-to-call': ElementProps<ClickToCallElement, ClickToCallAttributes & TagEventAttributes>;
     }
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
@@ -166,11 +166,22 @@ export const broken: CallButtonMessages = { call: 'Dial' };
     assert.equal(result.status, 0, result.stdout + result.stderr);
   });
 
+  /** Type-checks `source` as TSX in `dir` against the React types installed there. */
+  function typeCheckTsx(dir: string, source: string) {
+    writeFileSync(join(dir, 'check.tsx'), source);
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    return spawnSync(
+      process.execPath,
+      [tsc, '--noEmit', '--strict', '--skipLibCheck', '--jsx', 'react-jsx', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules/@types'), 'check.tsx'],
+      { cwd: dir, encoding: 'utf8' },
+    );
+  }
+
   it('React: the wrapper’s props and event props are typed, and the tags type-check in TSX (React 19 JSX)', () => {
     // @types/react arrives with the package: @lit/react asks for it as a peer.
-    assert.ok(existsSync(join(project, 'node_modules/@types/react')));
-    writeFileSync(
-      join(project, 'check.tsx'),
+    assert.match(readFileSync(join(project, 'node_modules/@types/react/package.json'), 'utf8'), /"version": "19\./);
+    const result = typeCheckTsx(
+      project,
       `import { SuperfoneCallButton, SuperfoneClickToCall } from 'superfone-call-button/react';
 export const viaWrapper = (
   <SuperfoneClickToCall agentNumber="+919876543210" detect onCallEnded={(event) => console.log(event.detail.reason)}>
@@ -178,7 +189,7 @@ export const viaWrapper = (
   </SuperfoneClickToCall>
 );
 export const viaTags = (
-  <superfone-click-to-call agent-number="+919876543210" detect>
+  <superfone-click-to-call agent-number="+919876543210" detect onsuperfone-call-ended={(event) => console.log(event.detail.reason)}>
     <superfone-call-button customer-number="+918000000001" onsuperfone-call-error={(event) => console.log(event.detail.code)} />
   </superfone-click-to-call>
 );
@@ -188,11 +199,31 @@ export const wrongType = <superfone-call-button customer-number={918000000001} /
 export const unknownProp = <SuperfoneCallButton customerNumbr="+918000000001" />;
 `,
     );
-    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-    const result = spawnSync(
-      process.execPath,
-      [tsc, '--noEmit', '--strict', '--skipLibCheck', '--jsx', 'react-jsx', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules/@types'), 'check.tsx'],
-      { cwd: project, encoding: 'utf8' },
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+  });
+
+  it('React 18: the tags offer no onsuperfone-* props (React 18 would set them as attributes, never call them); the wrappers’ event props are typed', () => {
+    // A project on React 18's types, as a React 18 app has: the tarball and @types/react@18.
+    const react18 = join(project, 'react18-app');
+    mkdirSync(react18);
+    writeFileSync(join(react18, 'package.json'), JSON.stringify({ name: 'react18-app', private: true, type: 'module' }));
+    const install = spawnSync(NPM, ['install', packed.tarball, '@types/react@18', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: react18, encoding: 'utf8' });
+    assert.equal(install.status, 0, install.stderr);
+    assert.match(readFileSync(join(react18, 'node_modules/@types/react/package.json'), 'utf8'), /"version": "18\./);
+    const result = typeCheckTsx(
+      react18,
+      `import { SuperfoneCallButton, SuperfoneClickToCall } from 'superfone-call-button/react';
+export const viaWrapper = (
+  <SuperfoneClickToCall agentNumber="+919876543210" detect onCallEnded={(event) => console.log(event.detail.reason)}>
+    <SuperfoneCallButton customerNumber="+918000000001" onCallStarted={(event) => console.log(event.detail.customerNumber)} />
+  </SuperfoneClickToCall>
+);
+export const tagAttributes = <superfone-call-button customer-number="+918000000001" agent-number="+919876543210" />;
+// @ts-expect-error: React 18 never calls an event prop on a custom element's tag.
+export const tagEventOnButton = <superfone-call-button customer-number="+918000000001" onsuperfone-call-error={(event) => console.log(event)} />;
+// @ts-expect-error: nor on the scope's.
+export const tagEventOnScope = <superfone-click-to-call detect onsuperfone-call-started={(event) => console.log(event)} />;
+`,
     );
     assert.equal(result.status, 0, result.stdout + result.stderr);
   });
