@@ -11,8 +11,9 @@ import { UNSEEN_NEGATIVES, UNSEEN_POSITIVES } from '../fixtures/unseen-phone-cor
 import { FOURTH_NEGATIVES, FOURTH_POSITIVES } from '../fixtures/fourth-phone-corpus.js';
 import { FIFTH_NEGATIVES, FIFTH_POSITIVES } from '../fixtures/fifth-phone-corpus.js';
 import { LISTS, NEGATIVES, POSITIVES } from '../fixtures/phone-corpus.js';
+import { OTHER_COUNTRY_CORPORA } from '../fixtures/other-countries-phone-corpus.js';
 
-function sameWithAndWithoutPrecheck(text: string, country: 'IN' | 'US' | 'DE' | 'SH' = 'IN'): void {
+function sameWithAndWithoutPrecheck(text: string, country: 'IN' | 'US' | 'GB' | 'DE' | 'AE' | 'SG' | 'SH' = 'IN'): void {
   assert.deepEqual(searchPhoneNumbers(text, country), searchPhoneNumbers(text, country, { precheck: false }), JSON.stringify(text));
 }
 
@@ -38,7 +39,7 @@ const piece = fc.oneof(
     'Call ', 'Ph.', 'Tel:', 'Mobile: ', 'mob ', 'fax ', 'WhatsApp ', 'invoice ', 'INV-', 'Order #', 'ref ', 'ID ', 'A/C ', 'PO/', 'Rs. ', '₹', '$', 'USD ',
     'ext. ', ' x', '@', 'www.', 'https://', '.com', '/', '-', '.', '#', '=', '&', '?', '+', '_', '(', ')', ', ', '; ', ' ', '\n', 'and ', 'GSTIN ',
     '15/03/2024', '2024-03-15', '2019-2024', 'v1.2.3.4', '12.971598', '+44 20 7946 0958', '030 23456789', '(212) 555-0187', '१२३४५६७८९०',
-    'Fax: ', 'Tel/Fax ', ' / ', 'Ticket no. 098 ', ' (UK)', ' (Kenya)', '+61 2 9876 5432', '02 9876 5432',
+    'Fax: ', 'Tel/Fax ', ' / ', '001 646 555 0143', '00', 'Kundennummer ', 'Tel.-Nr. ', 'telefon=', 'Ticket no. 098 ', ' (UK)', ' (Kenya)', '+61 2 9876 5432', '02 9876 5432',
   ),
 );
 const crmText = fc.array(piece, { minLength: 1, maxLength: 10 }).map((pieces) => pieces.join(''));
@@ -50,6 +51,9 @@ describe('the check before parsing never changes what detection finds', { timeou
       .concat(NEGATIVES, HELD_OUT_NEGATIVES, UNSEEN_NEGATIVES, FOURTH_NEGATIVES, FIFTH_NEGATIVES);
     assert.ok(texts.length > 1_500, 'every corpus is here');
     for (const text of texts) sameWithAndWithoutPrecheck(text);
+    for (const { country, positives, negatives } of OTHER_COUNTRY_CORPORA) {
+      for (const text of [...positives.map((sample) => sample.text), ...negatives]) sameWithAndWithoutPrecheck(text, country);
+    }
   });
 
   it('on generated CRM text: numbers, identifiers, amounts, dates and glue in any order', () => {

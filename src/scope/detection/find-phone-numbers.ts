@@ -16,13 +16,19 @@ export interface FoundNumber {
 
 /** Words (whole words: `Numbers:` is not `Rs:`) after which a run of digits is an identifier, an amount or a postal code, not a phone number. */
 const NOT_A_PHONE_BEFORE =
-  /(?:(?<!\p{L})(?:invoice|inv|order|timestamp|epoch|ms|part|model|ticket|case|ref(?:erence)?|serial|s\/n|sn|isbn|gstin?|pan|account|a\/c|acct|awb|tracking|pnr|otp|aadhaa?r|uan|policy|txn|transaction|utr|imei|cin|folio|sku|batch|lot|id|code|amount|total|rs\.?|inr|usd|zip|pin|pincode|postcode|postal code)|₹|\$|€|£|¥)\s*(?:no\.?|number|num|#|:|-)?\s*[:#-]?\s*$/iu;
+  /(?:(?<!\p{L})(?:invoice|inv|order|timestamp|epoch|ms|part|model|ticket|case|ref(?:erence)?|serial|s\/n|sn|isbn|gstin?|pan|account|a\/c|acct|awb|tracking|pnr|otp|aadhaa?r|uan|policy|txn|transaction|utr|imei|cin|folio|sku|batch|lot|id|code|amount|total|receipt|rs\.?|inr|usd|zip|pin|pincode|postcode|postal code|rechnung|auftrag|bestellung|vertrag|vorgang|aktenzeichen|konto)|₹|\$|€|£|¥)\s*(?:no\.?|number|num|#|:|-)?\s*[:#-]?\s*$/iu;
 
-/** Words that say a number is a phone number, even when glued to it (`Ph.98450 12345`, `phone=98450 12345`). */
-const PHONE_WORD_BEFORE = /(?:tel|ph|phone|mob|mobile|cell|call|whatsapp|contact|alt|alternate|landline|helpline|hotline)\.?\s*(?:no\.?|number|num)?\s*[.:=]?\s*$/i;
+/** "Number" after a word, in English and German (`Tel. No.`, `Tel.-Nr.`, `Telefonnummer`). */
+const NUMBER_WORD = String.raw`(?:no\.?|number|num|-?nr\.?|nummer)`;
+
+/** Words that say a number is a phone number, even when glued to it (`Ph.98450 12345`, `phone=98450 12345`, `Handy: 0151 …`). */
+const PHONE_WORD_BEFORE = new RegExp(
+  String.raw`(?:tel|ph|phone|mob|mobile|cell|call|whatsapp|contact|alt|alternate|landline|helpline|hotline|telefon|handy|mobil|ruf|durchwahl)\.?\s*${NUMBER_WORD}?\s*[.:=]?\s*$`,
+  'i',
+);
 
 /** A number labelled a fax alone is a machine's, not one to call (`Tel/Fax` is both: a phone). */
-const FAX_BEFORE = /(?<![\p{L}/])fax\.?\s*(?:no\.?|number)?\s*[.:]?\s*$/iu;
+const FAX_BEFORE = new RegExp(String.raw`(?<![\p{L}/])fax\.?\s*${NUMBER_WORD}?\s*[.:]?\s*$`, 'iu');
 
 /** Digits between an identifier's word and a number (`Ticket no. 098 2345678901`) are that identifier's first part. */
 const DIGIT_GROUPS_AT_END = /\d[\d\s-]*$/;
@@ -32,6 +38,8 @@ const DIGIT_GROUPS_AT_END = /\d[\d\s-]*$/;
  * unless the something is a phone (`Mobile No.`, `Alt no`, above) or says whose it is (`my no`).
  */
 const NAMED_NUMBER_BEFORE = /(?<!\p{L})(\p{L}+)\.?\s*no\.?\s*[:.#-]?\s*$/iu;
+/** German compounds name identifiers the same way (`Kundennummer`, `Kd.-Nr.`, `Steuernummer`); `meine Nummer`, apart, does not. */
+const COMPOUND_NUMBER_BEFORE = /(?<!\p{L})\p{L}+(?:nummer|\.?-?nr\.?)\s*[:.#-]?\s*$/iu;
 const WHOSE = /^(?:my|his|her|their|our|your|new|old|other|personal|same)$/i;
 
 /**
@@ -47,7 +55,7 @@ function notToCallAfter(context: string, plus: boolean): boolean {
 }
 
 function namesIdentifier(context: string): boolean {
-  if (NOT_A_PHONE_BEFORE.test(context)) return true;
+  if (NOT_A_PHONE_BEFORE.test(context) || COMPOUND_NUMBER_BEFORE.test(context)) return true;
   const named = NAMED_NUMBER_BEFORE.exec(context);
   return named !== null && !WHOSE.test(named[1]!);
 }
@@ -145,14 +153,27 @@ function candidates(text: string, defaultCountry: CountryCode, precheck: boolean
   let offset = 0;
   for (const segment of text.split(LIST_SEPARATOR)) {
     if (precheck ? mayHoldNumber(text, offset, offset + segment.length, fewest) : /\d/.test(segment)) {
-      for (const { startsAt, endsAt, number } of findPhoneNumbersInText(segment, defaultCountry, metadata)) {
-        // Only valid numbers come back: the default leniency, VALID, checks each one.
-        found.push({ start: offset + startsAt, end: offset + endsAt, e164: number.number });
-      }
+      // Only valid numbers come back: the default leniency, VALID, checks each one.
+      const inSegment = findPhoneNumbersInText(segment, defaultCountry, metadata);
+      if (DIALLED_WITH_00.test(segment)) inSegment.push(...dialledWith00(segment, inSegment));
+      for (const { startsAt, endsAt, number } of inSegment) found.push({ start: offset + startsAt, end: offset + endsAt, e164: number.number });
     }
     offset += segment.length + 1;
   }
   return found;
+}
+
+/** `00` and a country code: most of the world's international prefix, written for readers abroad. */
+const DIALLED_WITH_00 = /(?<![\p{Nd}+＋])00[1-9]/u;
+/** A country whose international prefix is `00`, to read such a number where the default country's is another (`011` in North America). */
+const A_COUNTRY_DIALLING_00: CountryCode = 'DE';
+
+/** `001 646 555 0143` where the default country did not read it: the number after `00`, as most countries dial it. */
+function dialledWith00(segment: string, found: ReturnType<typeof findPhoneNumbersInText>): ReturnType<typeof findPhoneNumbersInText> {
+  const free = (startsAt: number, endsAt: number) => !found.some((number) => startsAt < number.endsAt && number.startsAt < endsAt);
+  return findPhoneNumbersInText(segment, A_COUNTRY_DIALLING_00, metadata).filter(
+    ({ startsAt, endsAt }) => segment.startsWith('00', startsAt) && free(startsAt, endsAt),
+  );
 }
 
 /** The whitespace-delimited word around `text.slice(start, end)`. */
