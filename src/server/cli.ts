@@ -7,7 +7,7 @@ import type { CallGuardStore } from './guards/call-guard-store.js';
 import { redisStore } from './guards/redis-store.js';
 import { hardenNodeServer } from './harden-node-server.js';
 import { mintAgentToken } from './mint-agent-token.js';
-import { superfoneListener } from './node-proxy.js';
+import { simulatedWebhookSecret, superfoneListener } from './node-proxy.js';
 import { webhookPath } from './routes.js';
 import type { ProxyLogEntry } from './audit.js';
 
@@ -56,6 +56,7 @@ function asConfigError<T>(cleanUp: () => void, make: () => T): T {
 async function main(config: CliConfig): Promise<void> {
   const shared = await sharedStore(config.redisUrl);
   const simulator = config.simulate ? await startSuperfoneSimulator() : undefined;
+  const webhookSecret = simulator ? simulatedWebhookSecret(config.webhookSecret) : config.webhookSecret;
   const log = (entry: ProxyLogEntry) => process.stdout.write(JSON.stringify(entry) + '\n');
   const closeAll = () => {
     void simulator?.close();
@@ -72,7 +73,7 @@ async function main(config: CliConfig): Promise<void> {
       allowedHosts: config.allowedHosts,
       allowedCountries: config.allowedCountries.length > 0 ? config.allowedCountries : undefined,
       store: shared.store,
-      webhookSecret: config.webhookSecret,
+      webhookSecret,
       auth: config.auth,
       ipv6PrefixLength: config.ipv6PrefixLength,
       log,
@@ -90,11 +91,11 @@ async function main(config: CliConfig): Promise<void> {
     process.exit(1);
   });
   // Simulated calls report back to this proxy, so the whole loop runs on one machine.
-  if (simulator && config.webhookSecret) {
+  if (simulator) {
     const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     simulator.simulator.calls.setTarget({
       url: `http://${host}:${config.port}${webhookPath(DEFAULT_PROXY_PATH)}`,
-      headers: { Authorization: `Bearer ${config.webhookSecret}` },
+      headers: { Authorization: `Bearer ${webhookSecret}` },
     });
   }
   server.listen(config.port, config.host, () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startSuperfoneSimulator, type RunningSimulator } from '../simulator/simulator-server.js';
 import type { SimulatorOptions } from '../simulator/simulator.js';
@@ -20,12 +21,23 @@ export type SuperfoneServerOptions =
   | ({ simulate?: false } & SuperfoneProxyOptions)
   | ({ simulate: true | SimulatorOptions } & Omit<SuperfoneProxyOptions, 'apiKey' | 'apiBase'>);
 
-/** The proxy's options with the simulator started, when asked for. */
+/**
+ * The webhook secret of a simulated Superfone: the one given, or, since its calls are always
+ * reported back as Superfone's notifications would be, one that only this process knows.
+ */
+export function simulatedWebhookSecret(given: string | undefined): string {
+  return given ?? `whsec_simulated_${randomBytes(24).toString('base64url')}`;
+}
+
+/** The proxy's options with the simulator started, when asked for; simulated, with a webhook secret always. */
 export async function withUpstream(options: SuperfoneServerOptions): Promise<{ proxyOptions: SuperfoneProxyOptions; simulator?: RunningSimulator }> {
   if (!options.simulate) return { proxyOptions: options };
   const { simulate, ...rest } = options;
   const simulator = await startSuperfoneSimulator(simulate === true ? {} : simulate);
-  return { proxyOptions: { ...rest, apiKey: simulator.simulator.apiKey, apiBase: simulator.apiBase }, simulator };
+  return {
+    proxyOptions: { ...rest, apiKey: simulator.simulator.apiKey, apiBase: simulator.apiBase, webhookSecret: simulatedWebhookSecret(rest.webhookSecret) },
+    simulator,
+  };
 }
 
 export type SuperfoneListener = NodeListener & {
@@ -40,7 +52,7 @@ function ownOrigin(req: IncomingMessage): string {
 }
 
 /**
- * With `simulate` and a `webhookSecret`, the simulated calls are reported to this same
+ * With `simulate`, the simulated calls are reported to this same
  * proxy's webhook, found from the first call request it serves (its address and path, as
  * the client reached it), so a page in your own server hears how its calls ended.
  */
@@ -59,7 +71,8 @@ function reportSimulatedCallsHere(simulator: RunningSimulator, secret: string): 
 /**
  * The proxy as a node:http listener: each route reads a body only when it needs one, and no
  * more than its own limit. With `simulate`, a simulator on loopback stands in for Superfone
- * (no key needed), and with a `webhookSecret` its calls are reported back to this proxy.
+ * (no key needed), and its calls are reported back to this proxy (to `webhookSecret`, or one
+ * made up for the purpose).
  */
 export function superfoneListener(options: SuperfoneServerOptions): SuperfoneListener {
   if (!options.simulate) {
@@ -71,7 +84,7 @@ export function superfoneListener(options: SuperfoneServerOptions): SuperfoneLis
   const ready = withUpstream(options).then(({ proxyOptions, simulator }) => ({
     listener: toNodeListener(createProxy(proxyOptions, nodeUpstream()), { log: proxyOptions.log }),
     simulator: simulator!,
-    report: proxyOptions.webhookSecret ? reportSimulatedCallsHere(simulator!, proxyOptions.webhookSecret.trim()) : () => {},
+    report: reportSimulatedCallsHere(simulator!, proxyOptions.webhookSecret!.trim()),
   }));
   const listener = async (req: IncomingMessage, res: ServerResponse) => {
     const { listener, report } = await ready;

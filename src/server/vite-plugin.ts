@@ -27,7 +27,7 @@ function loopbackOrigin(address: AddressInfo): string {
   return `http://${host}:${address.port}`;
 }
 
-/** In simulate mode with a webhook secret, the simulated calls report to this server's own webhook. */
+/** In simulate mode, the simulated calls report to this server's own webhook. */
 function reportCallsToThisServer(server: ServerLike, simulator: RunningSimulator, webhookPath: string, secret: string): void {
   const http = server.httpServer;
   if (!http) return;
@@ -44,8 +44,8 @@ function reportCallsToThisServer(server: ServerLike, simulator: RunningSimulator
  * Mounts the proxy on Vite's dev and preview servers at `path` (default
  * `/api/superfone/call`), with its other routes beside it (`…/webhook`, `…/calls/<id>`).
  * With `simulate`, a simulator on loopback stands in for Superfone and its state is
- * readable at `/__superfone-simulator/state`; with `webhookSecret` too, the simulated
- * calls are reported to this server, so pages see calls end as they would in production.
+ * readable at `/__superfone-simulator/state`, and the simulated calls are reported to this
+ * server (with `webhookSecret`, or one made up), so pages see calls end as in production.
  */
 export function superfoneProxy(options: SuperfoneVitePluginOptions): Plugin {
   // The plugin mounts the handler at the calls' folder; connect strips it before the handler sees the URL.
@@ -65,7 +65,7 @@ export function superfoneProxy(options: SuperfoneVitePluginOptions): Plugin {
     const folder = path.replace(/\/[^/]*$/, '');
     if (folder) server.middlewares.use(folder, superfoneListener({ ...proxyOptions, path: path.slice(folder.length) }));
     else server.middlewares.use(path, superfoneListener(proxyOptions));
-    if (simulator && proxyOptions.webhookSecret) reportCallsToThisServer(server, simulator, webhookPath(path), proxyOptions.webhookSecret);
+    if (simulator) reportCallsToThisServer(server, simulator, webhookPath(path), proxyOptions.webhookSecret!);
     server.httpServer?.once('close', () => void simulator?.close());
   }
 

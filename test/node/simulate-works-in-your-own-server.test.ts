@@ -35,7 +35,7 @@ async function placeFollowEnd(callUrl: string, customer: string): Promise<Record
   }
 }
 
-describe('simulate in your own server: no key, and with a webhook secret the calls report back', { timeout: 60_000 }, () => {
+describe('simulate in your own server: no key, and the calls report back', { timeout: 60_000 }, () => {
   it('superfoneListener({ simulate: true }) places a call with no key', async () => {
     const listener = superfoneListener({ simulate: true, path: '/api/superfone/call' });
     const server = createServer(listener);
@@ -79,6 +79,23 @@ describe('simulate in your own server: no key, and with a webhook secret the cal
       server.closeAllConnections();
       server.close();
       await middleware.close();
+    }
+  });
+
+  it('with no webhook secret at all, simulate: true still reports the calls back (to a secret only the process knows)', async () => {
+    const listener = superfoneListener({ simulate: true, path: '/api/superfone/call' });
+    const server = createServer(listener);
+    try {
+      const base = await listen(server);
+      const ended = await placeFollowEnd(`${base}/api/superfone/call`, '+918000000004');
+      assert.equal(ended.record.customerNumber, '+918000000004');
+      // The made-up secret is no secret anyone can guess: a delivery with none is refused.
+      const forged = await fetch(`${base}/api/superfone/webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(10_000) });
+      assert.equal(forged.status, 401);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+      await listener.close();
     }
   });
 

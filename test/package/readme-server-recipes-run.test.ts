@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import { freePort } from '../support/free-port.js';
+import { startRedis } from '../support/redis-server.js';
 import { installPackedTarball, NPM, readmeRecipe, type PackedProject } from '../support/packed-project.js';
 
 const API_KEY = 'sf_live_SECRET_6f1c9a0b2e';
@@ -22,9 +23,13 @@ describe('the README’s server recipes run as written', { timeout: 120_000 }, (
   /** What each recipe's process printed so far. */
   const outputs = new Map<string, () => string>();
 
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+
   before(async () => {
     packed = installPackedTarball();
-    execFileSync(NPM, ['install', 'express@5', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: packed.dir, stdio: 'ignore' });
+    // What the recipes' readers install beside the package.
+    execFileSync(NPM, ['install', 'express@5', 'hono@4', '@hono/node-server@2', 'ioredis@5', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: packed.dir, stdio: 'ignore' });
+    redis = await startRedis();
     upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
   });
   // Each recipe calls Asha; the simulator forgets the last one's call.
@@ -32,27 +37,71 @@ describe('the README’s server recipes run as written', { timeout: 120_000 }, (
   after(async () => {
     for (const child of children) child.kill();
     await upstream?.close();
+    await redis?.stop();
     packed?.remove();
   });
 
-  /** Serves the recipe's default export (an Express app) on a free port, in its own process. */
-  async function serveApp(recipe: string, env: Record<string, string> = {}): Promise<string> {
+  /**
+   * Serves the recipe's default export (an Express app) on a free port, in its own process.
+   * `around` supplies what the recipe's words leave to the reader (their `app`, their sessions).
+   */
+  async function serveApp(recipe: string, env: Record<string, string> = {}, around: { before?: string; after?: string } = {}): Promise<string> {
+    const file = join(packed.dir, `${recipe}.mjs`);
+    writeFileSync(file, `${around.before ?? ''}${readmeRecipe(recipe)}${around.after ?? ''}`);
+    const port = await freePort();
+    await runRecipe(recipe, ['--input-type=module', '-e', `const { default: app } = await import(${JSON.stringify(file)}); app.listen(${port}, '127.0.0.1', () => console.log('listening'));`], env);
+    return `http://127.0.0.1:${port}/api/superfone/call`;
+  }
+
+  /** Runs the recipe's own file, which listens on PORT, and waits for it to say so. */
+  async function serveFile(recipe: string, readyLine: string | null): Promise<string> {
     const file = join(packed.dir, `${recipe}.mjs`);
     writeFileSync(file, readmeRecipe(recipe));
     const port = await freePort();
-    const child = spawn(process.execPath, ['--input-type=module', '-e', `const { default: app } = await import(${JSON.stringify(file)}); app.listen(${port}, '127.0.0.1', () => console.log('listening'));`], {
+    await runRecipe(recipe, [file], { PORT: String(port) }, readyLine);
+    return `http://127.0.0.1:${port}/api/superfone/call`;
+  }
+
+  /** Spawns node with `args` in the project, the simulator as Superfone, and resolves once it prints `readyLine` (at once without one). */
+  async function runRecipe(recipe: string, args: string[], env: Record<string, string>, readyLine: string | null = 'listening'): Promise<void> {
+    const child = spawn(process.execPath, args, {
       cwd: packed.dir,
       env: { PATH: process.env.PATH, SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase, ...env },
     });
     children.push(child);
     outputs.set(recipe, () => output);
     let output = '';
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (chunk) => (output += chunk) && output.includes('listening') && resolve());
+    if (readyLine === null) {
+      child.stdout!.on('data', (chunk) => (output += chunk));
       child.stderr!.on('data', (chunk) => (output += chunk));
-      child.once('exit', (code) => reject(new Error(`${recipe} exited ${code}: ${output}`)));
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${recipe} never printed "${readyLine}": ${output}`)), 20_000);
+      child.stdout!.on('data', (chunk) => (output += chunk) && output.includes(readyLine) && (clearTimeout(timer), resolve()));
+      child.stderr!.on('data', (chunk) => (output += chunk));
+      child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`${recipe} exited ${code}: ${output}`))));
     });
-    return `http://127.0.0.1:${port}/api/superfone/call`;
+  }
+
+  /** Runs a recipe as a script to its end and returns what it printed. */
+  async function runToEnd(recipe: string, around: { before?: string; after?: string } = {}): Promise<string> {
+    const file = join(packed.dir, `${recipe}.mjs`);
+    writeFileSync(file, `${around.before ?? ''}${readmeRecipe(recipe)}${around.after ?? ''}`);
+    const { stdout } = await promisify(execFile)(process.execPath, [file], { cwd: packed.dir, timeout: 30_000, env: { PATH: process.env.PATH } });
+    return stdout;
+  }
+
+  /** Retries a request while the server is still starting (connection refused). */
+  async function retryUntilListening(request: () => Promise<Response>): Promise<Response> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request();
+      } catch (error) {
+        if (attempt >= 100) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
   }
 
   const post = (url: string, headers: Record<string, string> = {}) =>
@@ -104,5 +153,79 @@ describe('the README’s server recipes run as written', { timeout: 120_000 }, (
     const answer = await post(url);
     assert.equal(answer.status, 200, await answer.clone().text());
     assert.equal(((await answer.json()) as any).data.sentSuccess, true);
+  });
+
+  it('node:http: superfoneListener behind hardenNodeServer places the call', async () => {
+    // It prints nothing: wait for the port instead.
+    const url = await serveFile('node-http', null);
+    const answer = await retryUntilListening(() => post(url));
+    assert.equal(answer.status, 200, await answer.clone().text());
+    assert.equal(upstream.simulator.lastRequest()!.apiKeyValid, true);
+  });
+
+  it('Hono on Node: every route of the folder reaches the proxy, and the client is known by its address', async () => {
+    const url = await serveFile('hono', 'listening on');
+    const answer = await post(url);
+    assert.equal(answer.status, 200, await answer.clone().text());
+    // The proxy answers the rest of the folder itself: an unknown route is its 404, not Hono's.
+    const elsewhere = await fetch(url.replace(/call$/, 'nowhere'), { signal: AbortSignal.timeout(10_000) });
+    assert.equal(elsewhere.status, 404);
+    assert.match(((await elsewhere.json()) as any).error.message, /the call service is at \/api\/superfone\/call/);
+  });
+
+  it('a cookie session behind Express, limits in a real Redis: the signed-in agent calls, no session gets 401, another agent 403', async () => {
+    const url = await serveApp(
+      'cookie-session',
+      { REDIS_URL: redis.url },
+      {
+        // What the recipe leaves to the reader: their app, and their session store.
+        before: `import expressForTest from 'express';
+const app = expressForTest();
+const sessions = { fromCookieHeader: async (cookie) => (cookie?.includes('session=asha') ? { user: { superfoneNumber: '+919876543210' } } : null) };
+`,
+        after: '\nexport default app;\n',
+      },
+    );
+    assert.equal((await post(url)).status, 401);
+    // With enableOfflineQueue off, STARTs fail closed (503) until ioredis has connected, as documented.
+    let answer = await post(url, { Cookie: 'session=asha' });
+    for (let wait = 0; answer.status === 503 && wait < 50; wait++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      answer = await post(url, { Cookie: 'session=asha' });
+    }
+    assert.equal(answer.status, 200, await answer.clone().text());
+    const other = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Cookie: 'session=asha' },
+      body: JSON.stringify({ customer_number: '+918000000002', user_number: '+919812345678', call_action: 'START' }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    assert.equal(other.status, 403);
+    // The limits were counted in Redis, not in the process.
+    const { Redis } = await import(join(packed.dir, 'node_modules/ioredis/built/index.js'));
+    const client = new Redis(redis.url);
+    try {
+      assert.ok((await client.dbsize()) > 0, 'the recipe’s store wrote to Redis');
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('the simulator’s API: a call through a proxy in the same script, then a fault, and it closes', async () => {
+    assert.equal((await runToEnd('simulator-api')).trim(), '200 1');
+  });
+
+  it('the simulated calls’ settings: target, outcome and faults are taken as written', async () => {
+    const printed = await runToEnd('simulator-calls', {
+      before: `import { startSuperfoneSimulator } from 'superfone-call-button/simulator';
+const upstream = await startSuperfoneSimulator();
+const secret = 'whsec_readme_0123456789';
+`,
+      after: `\nconsole.log('ran');
+await upstream.close();
+`,
+    });
+    // A misspelt method or a missing import throws before this line.
+    assert.equal(printed.trim(), 'ran');
   });
 });
