@@ -240,6 +240,27 @@ describe('every error code reaches the element with words an agent understands',
       expect((await simulator.state()).requests.length).to.equal(requestsBefore);
     });
   });
+
+  for (const [title, getToken] of [
+    ['throws', () => Promise.reject(new Error('session store down'))],
+    ['gives no token', () => ''],
+  ] as const) {
+    it(`a page whose getToken ${title}: unauthorized, asked twice, nothing sent to the proxy, "Sign in again" shown and announced`, async () => {
+      const element = await callButton('+91 80000 00001');
+      let asked = 0;
+      element.getToken = () => {
+        asked += 1;
+        return getToken();
+      };
+      const detail = await failedStart(element);
+      expectReadableError(element, detail, 'unauthorized', 0);
+      expect(detail.message).to.contain('Sign in again');
+      expect(asked, 'asked once, then once more for a fresh token').to.equal(2);
+      expect((await simulator.state()).requests, 'no request reached Superfone').to.have.length(0);
+      // The agent can try again once the page can sign in.
+      expect(innerButtons(element).map((button) => button.textContent!.trim())).to.include('Try again');
+    });
+  }
 });
 
 describe('an answer that says the notification did not reach the app', () => {
