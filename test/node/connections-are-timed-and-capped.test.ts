@@ -84,6 +84,20 @@ describe('hardenNodeServer: no client holds a connection it does not use, or mor
     }
   });
 
+  it('by default, a kept-alive connection with no next request is closed about 5 s after its answer (the README’s keepAliveTimeoutMs)', async () => {
+    const served = await serve({ requestTimeoutMs: 30_000 });
+    const kept = await open(served.port);
+    try {
+      kept.write('GET /api/superfone/call HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      // 5 s, plus the second Node adds, checked every second: between 4 and 8 s.
+      const closedAfter = await closedWithin(kept, 9_000);
+      assert.ok(closedAfter !== null && closedAfter >= 4_000 && closedAfter < 8_000, `the kept-alive connection closed after ${closedAfter} ms`);
+    } finally {
+      kept.destroy();
+      await served.close();
+    }
+  });
+
   it('an answer in progress is not cut by the request timeout: a slow Superfone, a call’s event stream', async () => {
     const served = await serve({ requestTimeoutMs: 500 }, 5_000);
     try {

@@ -185,6 +185,25 @@ describe('pages follow the calls they started', { timeout: 30_000 }, () => {
     }
   });
 
+  it('by default a client holds 16 streams, as the README says; the 17th gets 429', async () => {
+    const proxy = await loopedProxy();
+    const streams: Array<ReturnType<typeof openStream>> = [];
+    try {
+      proxy.upstream.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 10, talkMs: null });
+      const { callId } = await start(proxy);
+      for (let index = 0; index < 16; index++) {
+        const stream = openStream(proxy, callId);
+        streams.push(stream);
+        assert.equal((await stream.response).status, 200, `stream ${index + 1}`);
+      }
+      const seventeenth = await openStream(proxy, callId).response;
+      assert.equal(seventeenth.status, 429);
+    } finally {
+      for (const stream of streams) stream.close();
+      await proxy.close();
+    }
+  });
+
   it('a delivery that matches no START tells no page; a stream for another call hears nothing', async () => {
     const proxy = await loopedProxy({ callStreams: { heartbeatMs: 50 } });
     try {
