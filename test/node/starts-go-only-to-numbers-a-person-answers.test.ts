@@ -46,6 +46,18 @@ describe('a START goes only to a number in use, of a kind a person answers', { t
     assert.equal((await allowing.call(startBody('+9118602333333'))).status, 200);
   });
 
+  it('a pager is no one to call: a UK 076 number (Ofcom’s pager range) gets 403 saying so, Superfone untouched', async () => {
+    const proxy = await proxyFor({ allowedCountries: ['IN', 'GB'] });
+    const refused = await proxy.call(startBody('+447640123456'));
+    assert.equal(refused.status, 403);
+    assert.equal(refused.json.error.code, 'forbidden');
+    assert.match(refused.json.error.message, /is a pager number, which this CRM does not call/);
+    assert.equal(proxy.upstream.simulator.requestCount, 0);
+    // The same country's mobiles are called.
+    const mobile = await proxy.call(startBody('+447834567890'));
+    assert.equal(mobile.status, 200, JSON.stringify(mobile.json));
+  });
+
   it('an END is never refused by destination: a call that is on can always be ended', async () => {
     const proxy = await proxyFor();
     assert.equal((await proxy.call({ ...startBody('+91186012345678'), call_action: 'END' })).status, 200);
