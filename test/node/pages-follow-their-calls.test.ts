@@ -185,6 +185,25 @@ describe('pages follow the calls they started', { timeout: 30_000 }, () => {
     }
   });
 
+  it('by default the stream sends a heartbeat every 15 s, as the README says (the first between 13 and 18 s)', { timeout: 30_000 }, async () => {
+    const proxy = await loopedProxy();
+    const stream = { close: () => {} };
+    try {
+      proxy.upstream.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 10, talkMs: null });
+      const { callId } = await start(proxy);
+      const opened = openStream(proxy, callId);
+      stream.close = opened.close;
+      const openedAt = performance.now();
+      const reader = new EventStreamReader((await opened.response).body!);
+      await reader.until((r) => r.events.some((event) => event.comment === 'heartbeat'), 20_000);
+      const after = performance.now() - openedAt;
+      assert.ok(after >= 13_000 && after < 18_000, `first heartbeat after ${after.toFixed(0)} ms`);
+    } finally {
+      stream.close();
+      await proxy.close();
+    }
+  });
+
   it('by default a client holds 16 streams, as the README says; the 17th gets 429', async () => {
     const proxy = await loopedProxy();
     const streams: Array<ReturnType<typeof openStream>> = [];

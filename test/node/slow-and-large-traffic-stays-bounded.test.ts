@@ -57,6 +57,18 @@ describe('Superfone’s answer is read with a size cap', { timeout: 30_000 }, ()
     assert.match(answer.json.error.message, /an answer it could not read/);
     assert.ok(performance.now() - startedAt < 5_000);
   });
+
+  it('the cap is the README’s 64 KiB: a valid 60,000-byte answer is read, a 70,000-byte one refused', async () => {
+    const proxy = await proxyFor({ rateLimits: false });
+    proxy.upstream.simulator.setFault({ kind: 'huge-body', bytes: 60_000 }, 1);
+    const under = await proxy.call(startBody());
+    assert.equal(under.status, 200, JSON.stringify(under.json));
+    assert.equal((await proxy.call({ ...startBody(), call_action: 'END' })).status, 200);
+    proxy.upstream.simulator.setFault({ kind: 'huge-body', bytes: 70_000 }, 1);
+    const over = await proxy.call(startBody());
+    assert.equal(over.status, 502);
+    assert.equal(over.json.error.code, 'upstream_error');
+  });
 });
 
 describe('Superfone’s answer is read with a size cap on Node’s own transport (the CLI)', { timeout: 30_000 }, () => {
