@@ -185,6 +185,21 @@ describe('the proxy guards the paid account', () => {
       assert.equal((await from('b', '+918000000003')).status, 200);
     });
 
+    it('STARTs per client, by default 20 a minute as the README says: the 21st is 429 and never reaches Superfone', async () => {
+      // The other limits raised out of the way; the per-client one left at its default.
+      const proxy = await proxyFor({ rateLimits: { perAgent: { points: 100, durationSec: 60 }, perDestination: { points: 100, durationSec: 60 } } });
+      for (let index = 0; index < 20; index++) {
+        const customer = `+9198450${String(20000 + index)}`;
+        assert.equal((await proxy.call(startBody(customer))).status, 200, `call ${index + 1}`);
+        await proxy.call({ ...startBody(customer), call_action: 'END' });
+      }
+      const before = upstreamRequests(proxy);
+      const answer = await proxy.call(startBody('+919845029999'));
+      assert.equal(answer.status, 429);
+      assert.equal(answer.json.error.code, 'rate_limited');
+      assert.equal(upstreamRequests(proxy), before, 'the 21st never reached Superfone');
+    });
+
     it('two STARTs racing for one agent: exactly one reaches Superfone, the other is agent_busy', async () => {
       const proxy = await proxyFor();
       proxy.upstream.simulator.setFault({ kind: 'slow', delayMs: 300 });
@@ -216,6 +231,19 @@ describe('the proxy guards the paid account', () => {
       proxy.upstream.simulator.setFault(null);
       await new Promise((resolve) => setTimeout(resolve, 350));
       assert.equal((await proxy.call(startBody('+919845010008'))).status, 200, 'one trial after the window, and it worked');
+    });
+
+    it('by default the breaker opens after 5 consecutive failures, as the README says: the 6th START fails fast', async () => {
+      const proxy = await proxyFor({ rateLimits: false });
+      proxy.upstream.simulator.setFault({ kind: 'server-error' });
+      for (let index = 0; index < 5; index++) assert.equal((await proxy.call(startBody(`+91984503000${index}`))).status, 502, `failure ${index + 1}`);
+      const fast = await proxy.call(startBody('+919845030009'));
+      assert.equal(fast.status, 503);
+      assert.equal(fast.json.error.code, 'upstream_unavailable');
+      // Open for 30 s by default: Retry-After says so.
+      const retryAfter = Number(fast.headers.get('retry-after'));
+      assert.ok(retryAfter > 25 && retryAfter <= 30, `Retry-After ${retryAfter}`);
+      assert.equal(upstreamRequests(proxy), 5, 'the sixth START never reached Superfone');
     });
 
     it('a circuit breaker counts only Superfone failures, and one success closes it', () => {
