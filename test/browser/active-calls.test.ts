@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { activeCalls, ActiveCalls, agentKeyFor, STALE_AFTER_MS, STORAGE_KEY, type ActiveCallRecord } from '../../src/element/active-calls.js';
+import { activeCalls, ActiveCalls, agentKeyFor, STORAGE_KEY, type ActiveCallRecord } from '../../src/element/active-calls.js';
 
 /** Resolves at the next change the record of calls hears, here or from another tab. */
 function nextChange(calls: ActiveCalls): Promise<void> {
@@ -74,9 +74,12 @@ describe('the record of active calls shared by tabs', () => {
     expect(calls.get('+919876543210')?.notificationId).to.equal(2);
   });
 
-  it('forgets stale records: no end ever came, or the time limit long passed', () => {
+  it('forgets stale records: no end ever came within 4 hours (the README’s expiry), or the time limit long passed', () => {
     const calls = new ActiveCalls(memoryStorage(), null);
-    calls.set(record({ startedAt: Date.now() - STALE_AFTER_MS - 1000 }));
+    const hours = 60 * 60 * 1000;
+    calls.set(record({ startedAt: Date.now() - 4 * hours + 60_000 }));
+    expect(calls.get('+919876543210'), 'a minute short of 4 hours: still the agent’s call').to.exist;
+    calls.set(record({ startedAt: Date.now() - 4 * hours - 1000 }));
     expect(calls.get('+919876543210')).to.equal(undefined);
     calls.set(record({ endsAt: Date.now() - 5 * 60 * 1000 }));
     expect(calls.get('+919876543210')).to.equal(undefined);

@@ -166,6 +166,15 @@ describe('call notifications: a record matched to the START that caused it', () 
     assert.equal((await pending.match(record({})))?.notificationId, 2, 'the first expired; the second is still within its time');
   });
 
+  it('by default a START waits two hours for its record, as the README says', async () => {
+    let now = START_TIME;
+    const pending = pendingAt(() => now);
+    await pending.remember(start(ASHA, START_TIME, 1));
+    await pending.remember(start(ASHA, START_TIME + 2 * 60_000, 2));
+    now = START_TIME + 2 * 60 * 60_000 + 1_000;
+    assert.equal((await pending.match(record({})))?.notificationId, 2, 'the first is past two hours, the second within them');
+  });
+
   it('property: whatever the pending STARTs and however the record writes its numbers, a match is never the wrong call', async () => {
     const agents = ['+919876543210', '+919812345678'];
     const customers = ['+918000000001', '+918000000002'];

@@ -84,6 +84,35 @@ describe('hardenNodeServer: no client holds a connection it does not use, or mor
     }
   });
 
+  it('by default, a connection that sends nothing is closed about 10 s after it connected (the README’s requestTimeoutMs)', async () => {
+    const served = await serve({});
+    const silent = await open(served.port);
+    try {
+      const closedAfter = await closedWithin(silent, 14_000);
+      // Node checks the request timeout every few seconds (never more than the timeout itself).
+      assert.ok(closedAfter !== null && closedAfter >= 9_500 && closedAfter < 13_500, `the silent connection closed after ${closedAfter} ms`);
+    } finally {
+      silent.destroy();
+      await served.close();
+    }
+  });
+
+  it('by default, one client holds 256 connections (the README’s maxConnectionsPerClient); the 257th is closed at once', async () => {
+    const served = await serve({});
+    const sockets: Array<Awaited<ReturnType<typeof open>>> = [];
+    try {
+      for (let index = 0; index < 256; index++) sockets.push(await open(served.port));
+      const extra = await open(served.port);
+      sockets.push(extra);
+      assert.notEqual(await closedWithin(extra, 2_000), null, 'the 257th connection was closed');
+      // The first 256 are still open.
+      assert.equal(await closedWithin(sockets[255]!, 200), null, 'the 256th is still open');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await served.close();
+    }
+  });
+
   it('by default, a kept-alive connection with no next request is closed about 5 s after its answer (the README’s keepAliveTimeoutMs)', async () => {
     const served = await serve({ requestTimeoutMs: 30_000 });
     const kept = await open(served.port);

@@ -8,7 +8,19 @@ import { API_KEY, ASHA, assertNoKey, MEERA_OFFLINE, proxiesPerTest, startBody, V
 describe('the proxy calls Superfone once, correctly encoded, and maps every answer', () => {
   const proxyFor = proxiesPerTest();
 
-  it('passes Superfone’s success body through unchanged', async () => {
+  it('by default Superfone gets 10 s to answer, as the README says: a START it never answers is 504 after about that long', { timeout: 30_000 }, async () => {
+    // The helper's short timeout taken away: the proxy's own default applies.
+    const proxy = await proxyFor({ timeoutMs: undefined });
+    proxy.upstream.simulator.setFault({ kind: 'hang' }, 1);
+    const startedAt = performance.now();
+    const answer = await proxy.call(startBody());
+    const tookMs = performance.now() - startedAt;
+    assert.equal(answer.status, 504);
+    assert.equal(answer.json.error.code, 'upstream_timeout');
+    assert.ok(tookMs >= 9_500 && tookMs < 12_000, `answered after ${tookMs.toFixed(0)} ms`);
+  });
+
+  it('answers a success with Superfone’s documented fields, rebuilt (its notification id, sentSuccess, message), not stored', async () => {
     const proxy = await proxyFor();
     const answer = await proxy.call(startBody());
     assert.equal(answer.status, 200);
