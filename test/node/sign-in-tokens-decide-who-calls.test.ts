@@ -181,7 +181,7 @@ async function test(what: string, step: () => Promise<void>): Promise<void> {
   }
 }
 
-describe('sign-in tokens from an identity provider’s published keys (JWKS)', { timeout: 60_000 }, () => {
+describe('sign-in tokens from an identity provider’s published keys (JWKS)', { timeout: 120_000 }, () => {
   const proxyFor = proxiesPerTest();
   let jwksServer: Server;
   let jwksUrl: string;
@@ -190,11 +190,11 @@ describe('sign-in tokens from an identity provider’s published keys (JWKS)', {
   const keys: Record<string, { privateKey: CryptoKey; publicKey: CryptoKey; alg: string }> = {};
 
   before(async () => {
-    for (const [kid, alg] of [['rsa-1', 'RS256'], ['ec-1', 'ES256'], ['ed-1', 'EdDSA'], ['rsa-2', 'RS256']] as const) {
+    for (const [kid, alg] of [['rsa-1', 'RS256'], ['ec-1', 'ES256'], ['ed-1', 'EdDSA'], ['rsa-2', 'RS256'], ['rsa-3', 'RS256']] as const) {
       const pair = await generateKeyPair(alg, { extractable: true, ...(alg === 'EdDSA' ? { crv: 'Ed25519' } : {}) });
       keys[kid] = { ...pair, alg };
-      // rsa-2 is published later: the provider's rotation.
-      if (kid !== 'rsa-2') published.push({ ...(await exportJWK(pair.publicKey)), kid, alg, use: 'sig' });
+      // rsa-2 and rsa-3 are published later: the provider's rotations.
+      if (kid !== 'rsa-2' && kid !== 'rsa-3') published.push({ ...(await exportJWK(pair.publicKey)), kid, alg, use: 'sig' });
     }
     jwksServer = createServer((_req, res) => {
       fetches += 1;
@@ -244,6 +244,17 @@ describe('sign-in tokens from an identity provider’s published keys (JWKS)', {
     published.push({ ...(await exportJWK(keys['rsa-2']!.publicKey)), kid: 'rsa-2', alg: 'RS256', use: 'sig' });
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     assert.equal(await end('rsa-2'), 200, 'published, and fetched again on the unknown key id');
+  });
+
+  it('by default an unknown key id fetches the keys again at most every 30 s, as the README says', { timeout: 60_000 }, async () => {
+    const proxy = await proxyFor({ auth: { jwksUrl, issuer: ISSUER }, rateLimits: false });
+    const end = async (kid: string) => (await proxy.call({ ...startBody('+918000000001', null), call_action: 'END' }, { headers: bearer(await signed(kid)) })).status;
+    assert.equal(await end('rsa-1'), 200);
+    const fetchedAt = performance.now();
+    published.push({ ...(await exportJWK(keys['rsa-3']!.publicKey)), kid: 'rsa-3', alg: 'RS256', use: 'sig' });
+    assert.equal(await end('rsa-3'), 401, 'within 30 s of the last fetch: not fetched again');
+    await new Promise((resolve) => setTimeout(resolve, 30_500 - (performance.now() - fetchedAt)));
+    assert.equal(await end('rsa-3'), 200, '30 s on: fetched again, and the new key is accepted');
   });
 
   it('the provider out of reach: 503 auth_unavailable with Retry-After, never a token accepted unchecked', async () => {
