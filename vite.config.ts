@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { defineConfig } from 'vite';
 import { superfoneProxy } from './src/server/vite-plugin.js';
 
@@ -15,8 +14,8 @@ export default defineConfig({
           // Set the same value in Superfone's dashboard (Authorization: Bearer …) to see calls end.
           webhookSecret: process.env.SUPERFONE_WEBHOOK_SECRET,
         })
-      : // The simulator reports each call's end to this dev server, with a secret made for this run.
-        superfoneProxy({ simulate: true, defaultCountry: 'IN', timeoutMs: 4_000, webhookSecret: `whsec_demo_${randomBytes(16).toString('hex')}` }),
+      : // The simulator reports each call's end to this dev server (simulate makes up its secret).
+        superfoneProxy({ simulate: true, defaultCountry: 'IN', timeoutMs: 4_000 }),
   ],
   server: { port: 5173, open: !process.env.CI },
   // Pre-bundle what the lazily loaded detection chunk imports too; found late, Vite would
