@@ -4,6 +4,7 @@ import {
   type CountryCode,
 } from 'libphonenumber-js/min';
 import { boundedCache } from './bounded-cache.js';
+import { toLatinDigits } from './latin-digits.js';
 
 export type { CountryCode };
 
@@ -47,7 +48,8 @@ const normalizedText = boundedCache<NormalizedNumber>(1_000, (key) => {
   const text = key.slice(3);
   const dialable = text.replace(SCHEME, '').replace(EXTENSION, '').trim();
   if (!DIALABLE.test(dialable)) return { ok: false, reason: 'malformed' };
-  const parsed = parsePhoneNumberFromString(dialable, defaultCountry);
+  // libphonenumber-js reads ASCII, Arabic-Indic and full-width digits only: `+९१ …` is read as in any script.
+  const parsed = parsePhoneNumberFromString(toLatinDigits(dialable).text, defaultCountry);
   // E.164 allows 15 digits in all; libphonenumber's metadata accepts some longer numbers
   // (German ones), which Superfone cannot take.
   if (!parsed || !parsed.isValid() || !E164.test(parsed.number)) return { ok: false, reason: 'invalid' };

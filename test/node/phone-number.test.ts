@@ -14,6 +14,21 @@ describe('normalizePhoneNumber', () => {
     ['+91 98765 43210 ext. 12', '+919876543210'],
     ['tel:+919876543210;ext=12', '+919876543210'],
     ['＋９１ ９８７６５ ４３２１０', '+919876543210'],
+    // Every script's own digits (Unicode category Nd), as Indian pages write them.
+    ['+९१ ९८७६५ ४३२१०', '+919876543210'], // Devanagari
+    ['৯৮৭৬৫ ৪৩২১০', '+919876543210'], // Bengali
+    ['੯੮੭੬੫ ੪੩੨੧੦', '+919876543210'], // Gurmukhi
+    ['૯૮૭૬૫ ૪૩૨૧૦', '+919876543210'], // Gujarati
+    ['୯୮୭୬୫ ୪୩୨୧୦', '+919876543210'], // Odia
+    ['௯௮௭௬௫ ௪௩௨௧௦', '+919876543210'], // Tamil
+    ['౯౮౭౬౫ ౪౩౨౧౦', '+919876543210'], // Telugu
+    ['೯೮೭೬೫ ೪೩೨೧೦', '+919876543210'], // Kannada
+    ['൯൮൭൬൫ ൪൩൨൧൦', '+919876543210'], // Malayalam
+    ['۹۸۷۶۵ ۴۳۲۱۰', '+919876543210'], // Extended Arabic-Indic (Urdu)
+    ['٩٨٧٦٥ ٤٣٢١٠', '+919876543210'], // Arabic-Indic
+    ['+91 98765 ४३२१०', '+919876543210'], // two scripts in one number
+    ['𝟗𝟖𝟕𝟔𝟓 𝟒𝟑𝟐𝟏𝟎', '+919876543210'], // mathematical bold digits: outside the BMP, and one of five touching runs
+    ['𝟿𝟾𝟽𝟼𝟻 𝟺𝟹𝟸𝟷𝟶', '+919876543210'], // mathematical monospace: the last of those runs
     ['+1 (415) 555-0100', '+14155550100'],
     ['  +44 20 7946 0958  ', '+442079460958'],
   ];

@@ -39,6 +39,14 @@ describe('the proxy calls Superfone once, correctly encoded, and maps every answ
     assert.equal(request!.apiKeyValid, true);
   });
 
+  it('reads numbers written in any script’s digits: Devanagari “+९१ …” and Tamil “௦௮௦ …” go to Superfone as E.164', async () => {
+    const proxy = await proxyFor();
+    const answer = await proxy.call(startBody('௦௮௦௦௦௦ ௦௦௦௦௧', '+९१ ९८७६५ ४३२१०'));
+    assert.equal(answer.status, 200, JSON.stringify(answer.json));
+    const [request] = proxy.upstream.simulator.snapshot().requests;
+    assert.equal(request!.rawQuery, 'customer_number=%2B918000000001&user_number=%2B919876543210&call_action=START');
+  });
+
   it('ends the call with call_action=END and frees the agent', async () => {
     const proxy = await proxyFor();
     await proxy.call(startBody());
