@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import type { CountryCode } from 'libphonenumber-js';
 import { searchPhoneNumbers } from '../../src/scope/detection/find-phone-numbers.js';
 import { HELD_OUT_NEGATIVES, HELD_OUT_POSITIVES } from '../fixtures/held-out-phone-corpus.js';
 import { UNSEEN_NEGATIVES, UNSEEN_POSITIVES } from '../fixtures/unseen-phone-corpus.js';
@@ -12,8 +13,10 @@ import { FOURTH_NEGATIVES, FOURTH_POSITIVES } from '../fixtures/fourth-phone-cor
 import { FIFTH_NEGATIVES, FIFTH_POSITIVES } from '../fixtures/fifth-phone-corpus.js';
 import { LISTS, NEGATIVES, POSITIVES } from '../fixtures/phone-corpus.js';
 import { OTHER_COUNTRY_CORPORA } from '../fixtures/other-countries-phone-corpus.js';
+import { SIXTH_NEGATIVES, SIXTH_POSITIVES } from '../fixtures/sixth-phone-corpus.js';
+import { MATCHER_CASES } from '../fixtures/libphonenumber-matcher-cases.js';
 
-function sameWithAndWithoutPrecheck(text: string, country: 'IN' | 'US' | 'GB' | 'DE' | 'AE' | 'SG' | 'SH' = 'IN'): void {
+function sameWithAndWithoutPrecheck(text: string, country: CountryCode = 'IN'): void {
   assert.deepEqual(searchPhoneNumbers(text, country), searchPhoneNumbers(text, country, { precheck: false }), JSON.stringify(text));
 }
 
@@ -37,6 +40,8 @@ const piece = fc.oneof(
   fc.integer({ min: 1, max: 14 }).chain((length) => digits(length)),
   fc.constantFrom(
     'Call ', 'Ph.', 'Tel:', 'Mobile: ', 'mob ', 'fax ', 'WhatsApp ', 'invoice ', 'INV-', 'Order #', 'ref ', 'ID ', 'A/C ', 'PO/', 'Rs. ', '₹', '$', 'USD ',
+    // Other scripts, their digits, and what libphonenumber's suite puts around numbers.
+    'नंबर', '९८४५० ', '१२३४५', 'ಸಂಖ್ಯೆ', '我的电话', 'abc', 'É', 'ZIP', 'My number-', "Mother's no. ", ', ext ', '.Nice day', '+44 ', '%',
     'ext. ', ' x', '@', 'www.', 'https://', '.com', '/', '-', '.', '#', '=', '&', '?', '+', '_', '(', ')', ', ', '; ', ' ', '\n', 'and ', 'GSTIN ',
     '15/03/2024', '2024-03-15', '2019-2024', 'v1.2.3.4', '12.971598', '+44 20 7946 0958', '030 23456789', '(212) 555-0187', '१२३४५६७८९०',
     'Fax: ', 'Tel/Fax ', ' / ', '001 646 555 0143', '00', 'Kundennummer ', 'Tel.-Nr. ', 'telefon=', 'Ticket no. 098 ', ' (UK)', ' (Kenya)', '+61 2 9876 5432', '02 9876 5432',
@@ -46,14 +51,15 @@ const crmText = fc.array(piece, { minLength: 1, maxLength: 10 }).map((pieces) =>
 
 describe('the check before parsing never changes what detection finds', { timeout: 120_000 }, () => {
   it('on every text of every corpus', () => {
-    const texts = [...POSITIVES, ...LISTS, ...HELD_OUT_POSITIVES, ...UNSEEN_POSITIVES, ...FOURTH_POSITIVES, ...FIFTH_POSITIVES]
+    const texts = [...POSITIVES, ...LISTS, ...HELD_OUT_POSITIVES, ...UNSEEN_POSITIVES, ...FOURTH_POSITIVES, ...FIFTH_POSITIVES, ...SIXTH_POSITIVES]
       .map((sample) => sample.text)
-      .concat(NEGATIVES, HELD_OUT_NEGATIVES, UNSEEN_NEGATIVES, FOURTH_NEGATIVES, FIFTH_NEGATIVES);
+      .concat(NEGATIVES, HELD_OUT_NEGATIVES, UNSEEN_NEGATIVES, FOURTH_NEGATIVES, FIFTH_NEGATIVES, SIXTH_NEGATIVES);
     assert.ok(texts.length > 1_500, 'every corpus is here');
     for (const text of texts) sameWithAndWithoutPrecheck(text);
     for (const { country, positives, negatives } of OTHER_COUNTRY_CORPORA) {
       for (const text of [...positives.map((sample) => sample.text), ...negatives]) sameWithAndWithoutPrecheck(text, country);
     }
+    for (const { text, country } of MATCHER_CASES) sameWithAndWithoutPrecheck(text, country);
   });
 
   it('on generated CRM text: numbers, identifiers, amounts, dates and glue in any order', () => {

@@ -5,6 +5,7 @@
 import { findPhoneNumbersInText, getCountries, Metadata, parsePhoneNumber, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/core';
 import metadata from 'libphonenumber-js/max/metadata';
 import { boundedCache } from '../../shared/bounded-cache.js';
+import { toLatinDigits } from '../../shared/latin-digits.js';
 
 export interface FoundNumber {
   /** Offset of the number's first character in the text. */
@@ -16,15 +17,27 @@ export interface FoundNumber {
 
 /** Words (whole words: `Numbers:` is not `Rs:`) after which a run of digits is an identifier, an amount or a postal code, not a phone number. */
 const NOT_A_PHONE_BEFORE =
-  /(?:(?<!\p{L})(?:invoice|inv|order|timestamp|epoch|ms|part|model|ticket|case|ref(?:erence)?|serial|s\/n|sn|isbn|gstin?|pan|account|a\/c|acct|awb|tracking|pnr|otp|aadhaa?r|uan|policy|txn|transaction|utr|imei|cin|folio|sku|batch|lot|id|code|amount|total|receipt|rs\.?|inr|usd|zip|pin|pincode|postcode|postal code|rechnung|auftrag|bestellung|vertrag|vorgang|aktenzeichen|konto)|₹|\$|€|£|¥)\s*(?:no\.?|number|num|#|:|-)?\s*[:#-]?\s*$/iu;
+  /(?:(?<!\p{L})(?:invoice|inv|order|timestamp|epoch|ms|part|model|ticket|case|ref(?:erence)?|serial|s\/n|sn|isbn|gstin?|pan|account|a\/c|acct|awb|tracking|pnr|otp|aadhaa?r|uan|policy|txn|transaction|utr|imei|cin|folio|sku|batch|lot|id|code|amount|total|receipt|rs\.?|inr|usd|zip|pin|pincode|postcode|postal code|rechnung|auftrag|bestellung|vertrag|vorgang|aktenzeichen|konto))\s*(?:no\.?|number|num|#|:|-)?\s*[:#-]?\s*$/iu;
+
+/** A country code before digits the parser could not read with it (`+44 2034567890 X456forme`): the rest is not a number of its own. */
+const TAIL_OF_INTERNATIONAL = /[+＋]\d{1,3}[\s.-]*$/;
+
+/** A currency symbol right before digits makes them an amount (`₹9845012345`); an amount before a number does not (`$20 415-666-7777`). */
+const AMOUNT_BEFORE = /\p{Sc}\s*$/u;
 
 /** "Number" after a word, in English and German (`Tel. No.`, `Tel.-Nr.`, `Telefonnummer`). */
 const NUMBER_WORD = String.raw`(?:no\.?|number|num|-?nr\.?|nummer)`;
 
-/** Words that say a number is a phone number, even when glued to it (`Ph.98450 12345`, `phone=98450 12345`, `Handy: 0151 …`). */
+/** Words that say whose a number is (`my no`), which makes it a person's, not an identifier. */
+const WHOSE_WORDS = 'my|his|her|their|our|your|new|old|other|personal|same';
+
+/**
+ * Words that say a number is a phone number, even when glued to it (`Ph.98450 12345`,
+ * `phone=98450 12345`, `Mob.No.-94481 23650`, `My number-415-666-7777`, `Handy: 0151 …`).
+ */
 const PHONE_WORD_BEFORE = new RegExp(
-  String.raw`(?:tel|ph|phone|mob|mobile|cell|call|whatsapp|contact|alt|alternate|landline|helpline|hotline|telefon|handy|mobil|ruf|durchwahl)\.?\s*${NUMBER_WORD}?\s*[.:=]?\s*$`,
-  'i',
+  String.raw`(?:(?:tel|ph|phone|mob|mobile|cell|call|whatsapp|contact|alt|alternate|landline|helpline|hotline|telefon|handy|mobil|ruf|durchwahl)\.?\s*${NUMBER_WORD}?|(?<!\p{L})(?:${WHOSE_WORDS})\s+${NUMBER_WORD})\s*[.:=-]?\s*$`,
+  'iu',
 );
 
 /** A number labelled a fax alone is a machine's, not one to call (`Tel/Fax` is both: a phone). */
@@ -35,12 +48,13 @@ const DIGIT_GROUPS_AT_END = /\d[\d\s-]*$/;
 
 /**
  * "<Something> No." before digits names an identifier (`PO No.`, `Member no`, `Roll No.`),
- * unless the something is a phone (`Mobile No.`, `Alt no`, above) or says whose it is (`my no`).
+ * unless the something is a phone (`Mobile No.`, `Alt no`, above) or says whose it is (`my no`, `Mother's no.`).
  */
-const NAMED_NUMBER_BEFORE = /(?<!\p{L})(\p{L}+)\.?\s*no\.?\s*[:.#-]?\s*$/iu;
+const NAMED_NUMBER_BEFORE = /(?<!\p{L})(\p{L}+(?:['’]s)?)\.?\s*no\.?\s*[:.#-]?\s*$/iu;
 /** German compounds name identifiers the same way (`Kundennummer`, `Kd.-Nr.`, `Steuernummer`); `meine Nummer`, apart, does not. */
 const COMPOUND_NUMBER_BEFORE = /(?<!\p{L})\p{L}+(?:nummer|\.?-?nr\.?)\s*[:.#-]?\s*$/iu;
-const WHOSE = /^(?:my|his|her|their|our|your|new|old|other|personal|same)$/i;
+/** `my`, `her`, … or a possessive (`Mother's no.`, `driver’s no`). */
+const WHOSE = new RegExp(`^(?:${WHOSE_WORDS}|.+['’]s)$`, 'i');
 
 /**
  * Whether what comes before a number says it is not one to call: a fax's label, or an
@@ -49,7 +63,7 @@ const WHOSE = /^(?:my|his|her|their|our|your|new|old|other|personal|same)$/i;
 function notToCallAfter(context: string, plus: boolean): boolean {
   if (FAX_BEFORE.test(context)) return true;
   if (plus) return false;
-  if (namesIdentifier(context)) return true;
+  if (AMOUNT_BEFORE.test(context) || TAIL_OF_INTERNATIONAL.test(context) || namesIdentifier(context)) return true;
   const earlierPart = context.replace(DIGIT_GROUPS_AT_END, '');
   return earlierPart !== context && namesIdentifier(earlierPart);
 }
@@ -62,14 +76,34 @@ function namesIdentifier(context: string): boolean {
 
 /** Characters that glue a number into a larger token: `INV-2024-000123`, `a/9845012345`, `x@y`. */
 const GLUE = /[-_/.#@=&?+]/;
-const ALPHANUMERIC = /[\p{L}\p{Nd}]/u;
+/**
+ * What a number glued to is part of a word with it: a digit, or a Latin letter (with its
+ * combining accents), as libphonenumber judges. Other scripts write a number against their
+ * words (`मेरा नंबर9876543210 है`, `我的电话号码是415-666-7777`) and no identifier does.
+ */
+const WORD_CHARACTER = /[\p{Script=Latin}\u0300-\u036F\p{Nd}]/u;
+/** A number that begins with a plus or a bracket is set apart by it, even from letters (`abc+14156667777`), never from digits. */
+const SET_APART = /^[+＋(（]/;
+const LETTER_OF_WORD = /[\p{Script=Latin}\u0300-\u036F]/u;
+/** Capitals before a plus name a thing (`ZIP+4 90210-1234`, `ID+…`), not a word the number follows. */
+const ABBREVIATION_BEFORE = /\p{Lu}{2}$/u;
+
+/** Whether the number at `start` is set apart from the Latin letters before it by its plus or bracket. */
+function isSetApart(text: string, start: number): boolean {
+  return SET_APART.test(text[start]!) && LETTER_OF_WORD.test(text[start - 1] ?? '') && !ABBREVIATION_BEFORE.test(text.slice(0, start));
+}
+/** A full stop and a capital letter start the next sentence (`415-666-7777.Nice day.`); a file name or a domain goes on in small letters. */
+const SENTENCE_AFTER = /^\.\p{Lu}\p{Ll}/u;
 
 /** Shapes that libphonenumber-js may accept as numbers but that CRM text means otherwise. */
 const NOT_A_PHONE_SHAPE = [
-  /^\d{1,4}[./-]\d{1,2}[./-]\d{2,4}(?!\d)/, // starts with a date: 15.03.2024, 2024-03-15, 03/15/24
+  /^(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2})(?!\d)/, // starts with a date: 15.03.2024, 2024-03-15, 03/15/24 (not 1800-10-10 22, a number)
+  /^(?:19|20)\d\d[./-](?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)/, // a date with its month and day run together: 2012-0102
   /^\d+(?:\.\d+){3,}$/, // four or more dotted groups: versions, IPv4 addresses, OIDs
-  /^\d+\.\d+$/, // a decimal: 12.971598
-  /^(?:19|20)\d\d\s*[-\u2010-\u2015]\s*(?:19|20)\d\d$/, // a range of years: 2019-2024, 1998–2004
+  /^(?:\d{1,3}\.\d+|\d+\.\d{1,3})$/, // a decimal: 12.971598, 1234.50 (not a dotted mobile, 98862.40517)
+  /(?:^|\s)\d+\.\d{1,2}(?:\s|$)/, // a short decimal among the groups: 12.1 - 23.71 - 23.45
+  /\d\.\s/, // a full stop and a space: a sentence ends between the digits (9002309. 158)
+  /^(?:19|20)\d\d\s*[-\u2010-\u2015]\s*(?:19|20)\d\d(?!\d)/, // a range of years: 2019-2024, 1998–2004, 1979-2011 100
   /^(?![+＋]|00)\d{13,}$/, // thirteen digits or more in one run, without + or 00: a timestamp or an ID, not a number written to be dialled
   /\d\s+\/|\/\s+\d/, // a spaced slash between digits separates two things (`98450 / 99000`); one number never has one
 ];
@@ -77,11 +111,10 @@ const NOT_A_PHONE_SHAPE = [
 /** An IPv4 address or CIDR block, as a whole token (`172.16.0.0/12`). */
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?[.,;:)]*$/;
 
-/** What separates the items of a list; never part of one phone number. */
-const LIST_SEPARATOR = /[,;]/;
+/** What separates the items of a list; never part of one phone number, unless an extension follows (`(800) 901-3355 , ext 7246433`). */
+const LIST_SEPARATOR = /[,;](?!\s*(?:ext\.?|extn\.?|extension|x)\s*:?\s*\d)/i;
 
 const DIGIT = /\p{Nd}/u;
-const LETTER = /\p{L}/u;
 /** What libphonenumber-js starts a number with: a digit of any script, a plus or an opening bracket. */
 const NUMBER_START = /[\p{Nd}+＋(（[［]/u;
 const PLUS = /[+＋]/;
@@ -118,10 +151,11 @@ function couldStartAt(text: string, start: number, segmentStart: number, fewest:
   if (NOT_A_PHONE_WORD.test(tokenAround(text, start, start))) return false;
   const context = text.slice(Math.max(0, start - 32), start);
   if (PHONE_WORD_BEFORE.test(context)) return true;
-  if (ALPHANUMERIC.test(before) || before === '#' || notToCallAfter(context, PLUS.test(text[start]!))) return false;
+  const setApart = isSetApart(text, start);
+  if ((WORD_CHARACTER.test(before) && !setApart) || before === '#' || notToCallAfter(context, PLUS.test(text[start]!))) return false;
   if (GLUE.test(before)) {
     const beforeThat = text[start - 2] ?? '';
-    if (LETTER.test(beforeThat)) return false;
+    if (LETTER_OF_WORD.test(beforeThat)) return false;
     // Glued to digits: a list only if those end another number, which has a plus or enough digits.
     const earlier = text.slice(segmentStart, start - 1);
     if (DIGIT.test(beforeThat) && !PLUS.test(earlier) && countDigits(earlier) < fewest) return false;
@@ -194,9 +228,10 @@ function isGlued(text: string, start: number, end: number, numbersAt: ReadonlySe
   const beforeThat = text[start - 2] ?? '';
   const after = text[end] ?? '';
   const afterThat = text[end + 1] ?? '';
-  if (ALPHANUMERIC.test(before) || ALPHANUMERIC.test(after)) return true;
-  if (GLUE.test(before) && ALPHANUMERIC.test(beforeThat) && !numbersEndingAt.has(start - 1)) return true;
-  if (GLUE.test(after) && ALPHANUMERIC.test(afterThat) && !numbersAt.has(end + 1)) return true;
+  const setApart = isSetApart(text, start);
+  if ((WORD_CHARACTER.test(before) && !setApart) || WORD_CHARACTER.test(after)) return true;
+  if (GLUE.test(before) && WORD_CHARACTER.test(beforeThat) && !numbersEndingAt.has(start - 1)) return true;
+  if (GLUE.test(after) && WORD_CHARACTER.test(afterThat) && !numbersAt.has(end + 1) && !SENTENCE_AFTER.test(text.slice(end, end + 3))) return true;
   return before === '#' || after === '@';
 }
 
@@ -215,8 +250,19 @@ const remembered = boundedCache(2_000, (key) => {
   return searchPhoneNumbers(key.slice(split + 1), key.slice(0, split) as CountryCode);
 });
 
-/** findPhoneNumbers without its memory; `precheck: false` hands every segment with a digit to the parser (tests compare the two). */
-export function searchPhoneNumbers(text: string, defaultCountry: CountryCode, { precheck = true } = {}): FoundNumber[] {
+/**
+ * findPhoneNumbers without its memory; `precheck: false` hands every segment with a digit to
+ * the parser (tests compare the two). Digits of every script count as their digit
+ * (`९८४५० १२३४५`); the offsets are the text's own, so a mark keeps the page's digits.
+ */
+export function searchPhoneNumbers(text: string, defaultCountry: CountryCode, options: { precheck?: boolean } = {}): FoundNumber[] {
+  const latin = toLatinDigits(text);
+  const found = searchLatinDigits(latin.text, defaultCountry, options);
+  if (latin.text === text) return found;
+  return found.map(({ start, end, e164 }) => ({ start: latin.originalOffset(start), end: latin.originalOffset(end), e164 }));
+}
+
+function searchLatinDigits(text: string, defaultCountry: CountryCode, { precheck = true }: { precheck?: boolean }): FoundNumber[] {
   const found = accepted(text, candidates(text, defaultCountry, precheck));
   // Parsed once: the passes below add and reread only numbers written nationally.
   const international = found.filter((number) => writtenInternationally(text, number)).map(({ e164 }) => {
