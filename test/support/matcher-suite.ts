@@ -6,7 +6,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import { MATCHER_CASES, type MatcherCase } from '../fixtures/libphonenumber-matcher-cases.js';
 
 /** A matcher under test: the numbers it finds in a text, as slices of it. */
-export type Matcher = (text: string, country: CountryCode) => Array<{ start: number; end: number }>;
+export type Matcher = (text: string, country: CountryCode) => ReadonlyArray<{ start: number; end: number }>;
 
 export interface CaseResult {
   case: MatcherCase;
@@ -24,7 +24,7 @@ export const REAL_CASES: readonly MatcherCase[] = MATCHER_CASES.filter(
 export const libphonenumberJs: Matcher = (text, country) =>
   findNumbers(text, { defaultCountry: country, v2: true }).map(({ startsAt, endsAt }) => ({ start: startsAt, end: endsAt }));
 
-const slices = (text: string, found: Array<{ start: number; end: number }>) => found.map(({ start, end }) => text.slice(start, end));
+const slices = (text: string, found: ReadonlyArray<{ start: number; end: number }>) => found.map(({ start, end }) => text.slice(start, end));
 const same = (a: string[], b: string[]) => a.length === b.length && a.every((value, index) => value === b[index]);
 
 export function scoreMatcherSuite(ours: Matcher): { results: CaseResult[]; oursRight: number; referenceRight: number } {
