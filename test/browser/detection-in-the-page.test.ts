@@ -224,7 +224,7 @@ describe('detection: content that changes later', () => {
     expect(scope.querySelector('.cell')!.textContent).to.equal('99000 12345');
   });
 
-  it('a 5,000-row table added at once: rows on screen marked first, in slices; the rest searched, and marked when scrolled to', async () => {
+  it('a 5,000-row table added at once: rows on screen marked first, in slices; then every other row in idle time, within seconds', async () => {
     const scope = await detectingScope(html`<table><tbody></tbody></table>`);
     const body = scope.querySelector('tbody')!;
     fillRows(body, 0, 5000);
@@ -232,18 +232,15 @@ describe('detection: content that changes later', () => {
       scope.scrollIntoView();
       await new Promise((resolve) => setTimeout(resolve, 0));
       await scope.scanComplete();
-      // Marking what is near the screen waits for a frame; let it happen before scrolling.
-      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
       const stats = scope.scanStats!;
-      console.log(`5,000 rows: ${stats.numbersFound} found, ${stats.numbersMarked} marked near the screen, ${stats.slices} slices, longest ${stats.longestSliceMs.toFixed(1)} ms`);
+      const markedAtScanEnd = stats.numbersMarked;
+      console.log(`5,000 rows: ${stats.numbersFound} found, ${markedAtScanEnd} marked when the scan ended, ${stats.slices} slices, longest ${stats.longestSliceMs.toFixed(1)} ms`);
       expect(stats.numbersFound, 'every number was searched').to.equal(5000);
       expect(stats.slices).to.be.greaterThan(1, 'the work was cut into slices');
-      expect(body.rows[0]!.querySelector('a[data-superfone-detected]'), 'the first row, on screen').to.exist;
+      await until(() => body.rows[0]!.querySelector('a[data-superfone-detected]') !== null, 'the first row, on screen, to be marked');
+      expect(markedAtScanEnd, 'the rows near the screen come first, the rest later').to.be.lessThan(5000);
       const last = body.rows[4999]!;
-      expect(last.querySelector('a[data-superfone-detected]'), 'the last row, far off screen, is not marked yet').to.equal(null);
-      expect(detected(scope).length).to.be.lessThan(1000);
-      last.scrollIntoView();
-      await until(() => last.querySelector('a[data-superfone-detected]') !== null, 'the last row to be marked once scrolled to');
+      await until(() => detected(scope).length === 5000, 'every row to be marked in idle time', 10_000);
       expect(numberOf(last.querySelector('a[data-superfone-detected]')!)).to.equal('+919845004999');
       expect(last.innerText.replace(/\s+/g, ' ').trim()).to.equal('Lead 4999 98450 04999 INV-2024-004999');
     } finally {

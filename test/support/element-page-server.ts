@@ -33,11 +33,14 @@ export async function startElementPageServer(
     }
     if (url.pathname.startsWith('/assets/')) {
       const file = normalize(url.pathname.slice('/assets/'.length));
+      let body: Buffer;
       try {
-        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(join(assets, file)));
+        body = readFileSync(join(assets, file));
       } catch {
         res.writeHead(404).end();
+        return;
       }
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
       return;
     }
     if (other) other(req, res);

@@ -1,5 +1,6 @@
 import type { FoundNumber } from './find-phone-numbers.js';
 import { boxOfText, nearScreen } from './near-screen.js';
+import { idleTime } from './work-queue.js';
 
 export interface FoundOffScreen {
   text: Text;
@@ -8,10 +9,21 @@ export interface FoundOffScreen {
   numbers: readonly FoundNumber[];
 }
 
+/** Numbers marked between clock checks in idle time: a few hundred microseconds of splitting text. */
+const IDLE_BATCH = 16;
 /**
- * Numbers found off screen, waiting for scrolling to bring them near it, then marked all at
- * once: one restyle and relayout of the page for every number that came near, not one per
- * batch. Kept in document order, which finding what is near the screen relies on.
+ * Marking in idle time takes what the browser offers, up to this: each slice is followed by
+ * a restyle and relayout of what it marked in (a big table's whole layout, tens of ms), so
+ * fewer, fuller slices cost the page less than many short ones, and none is a long task.
+ */
+const IDLE_MARKING_MS = 40;
+
+/**
+ * Numbers found off screen. Those scrolling brings near the screen are marked at once, all
+ * in one frame; the rest are marked in idle time, a slice at a time, so that within seconds
+ * every number is a link a screen reader lists (NVDA's elements list, VoiceOver's rotor),
+ * while no slice keeps input waiting. Kept in document order, which finding what is near
+ * the screen relies on.
  */
 export class OffScreenNumbers {
   #found: FoundOffScreen[] = [];
@@ -19,6 +31,7 @@ export class OffScreenNumbers {
   /** What comes next may start anywhere in the document: its order is checked once. */
   #newBatch = false;
   #scheduled = false;
+  #idleScheduled = false;
   readonly #mark: (near: FoundOffScreen[]) => void;
 
   /** `mark` gets what has come near the screen, in document order. */
@@ -54,14 +67,31 @@ export class OffScreenNumbers {
     requestAnimationFrame(() => {
       this.#scheduled = false;
       this.#markNearScreen();
+      this.#markInIdleTime();
     });
   };
 
+  /** Marks the rest, from the top, in the browser's idle periods until none is left. */
+  #markInIdleTime(): void {
+    if (this.#idleScheduled || this.#found.length === 0) return;
+    this.#idleScheduled = true;
+    void idleTime(IDLE_MARKING_MS).then((budgetMs) => {
+      this.#idleScheduled = false;
+      this.#sortIfNeeded();
+      const sliceStart = performance.now();
+      while (this.#found.length > 0 && performance.now() - sliceStart < budgetMs) this.#mark(this.#found.splice(0, IDLE_BATCH));
+      this.#markInIdleTime();
+    });
+  }
+
+  #sortIfNeeded(): void {
+    if (this.#inOrder) return;
+    this.#found.sort((a, b) => (a.text.compareDocumentPosition(b.text) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+    this.#inOrder = true;
+  }
+
   #markNearScreen(): void {
-    if (!this.#inOrder) {
-      this.#found.sort((a, b) => (a.text.compareDocumentPosition(b.text) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
-      this.#inOrder = true;
-    }
+    this.#sortIfNeeded();
     const [from, to] = nearScreen(this.#found, ({ text }) => boxOfText(text));
     if (from < to) this.#mark(this.#found.splice(from, to - from));
   }

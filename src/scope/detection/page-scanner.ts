@@ -21,7 +21,7 @@ export interface ScanOptions {
 export interface ScanStats {
   textNodesSearched: number;
   numbersFound: number;
-  /** Numbers on or near the screen get marks; the others get theirs as scrolling brings them near. */
+  /** Numbers on or near the screen get marks first; the others get theirs in idle time, or sooner as scrolling brings them near. */
   numbersMarked: number;
   /** Marks and `tel:` links the agent activated, each now a `<superfone-call-button>`. */
   controlsMade: number;
@@ -69,8 +69,8 @@ type Job = { kind: 'walk'; root: Element | ShadowRoot; walker: TreeWalker; skipp
  * Finds phone numbers in the text under a root and marks each with a `tel:` link around its
  * own text, without changing what the page reads. Numbers on or near the screen are
  * searched and marked first; the rest are searched in a worker (or in idle time where none
- * runs) and marked as scrolling brings them near, so a big table is relaid out once, not
- * once per batch of marks. One
+ * runs) and marked in idle time after, or at once as scrolling brings them near, so that a
+ * screen reader's list of links holds every number within seconds. One
  * click handler on the root makes a mark, or any `tel:`/`callto:` link, a call control when
  * the agent activates it. Content added or changed later is picked up by a
  * MutationObserver; only changed nodes are processed.
