@@ -171,25 +171,29 @@ export class SuperfoneClickToCall extends LitElement {
 
   #startDetection(): void {
     const country = (this.settings.defaultCountry ?? DEFAULT_COUNTRY).toUpperCase();
-    this.#scannerReady = Promise.all([import('./detection/page-scanner.js'), loadPhoneNumbers(), loadCatalogue(this.#language)]).then(([{ PageScanner }, { isKnownCountry }]) => {
-      if (!this.detect || !this.isConnected) return;
-      if (!isKnownCountry(country)) {
-        console.error(`superfone-click-to-call: unknown default-country "${country}"; detection is off.`);
-        return;
-      }
-      try {
-        this.#scanner = new PageScanner(this, {
-          defaultCountry: country,
-          ignore: this.ignore,
-          searchShadowRoots: this.shadowRoots !== 'none',
-          markName: this.#markName,
-        });
-      } catch (error) {
-        console.error((error as Error).message);
-        return;
-      }
-      this.#scanner.start();
-    });
+    // Detection's code and number handling are fetched once the page's controls have drawn:
+    // they are most of the package's weight, and the controls need neither to draw.
+    this.#scannerReady = afterFirstPaint()
+      .then(() => Promise.all([import('./detection/page-scanner.js'), loadPhoneNumbers(), loadCatalogue(this.#language)]))
+      .then(([{ PageScanner }, { isKnownCountry }]) => {
+        if (!this.detect || !this.isConnected) return;
+        if (!isKnownCountry(country)) {
+          console.error(`superfone-click-to-call: unknown default-country "${country}"; detection is off.`);
+          return;
+        }
+        try {
+          this.#scanner = new PageScanner(this, {
+            defaultCountry: country,
+            ignore: this.ignore,
+            searchShadowRoots: this.shadowRoots !== 'none',
+            markName: this.#markName,
+          });
+        } catch (error) {
+          console.error((error as Error).message);
+          return;
+        }
+        this.#scanner.start();
+      });
   }
 
   #stopDetection(): void {
@@ -200,4 +204,13 @@ export class SuperfoneClickToCall extends LitElement {
   override render() {
     return html`<slot></slot>`;
   }
+}
+
+/** Resolves after the next frame is drawn; in a tab that draws none (hidden), soon anyway. */
+function afterFirstPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => setTimeout(resolve, 0);
+    requestAnimationFrame(done);
+    setTimeout(resolve, 100);
+  });
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright';
 import { launchChromium } from '../support/chromium.mjs';
+import { cdnUpFront, type UpFront } from '../support/cdn-up-front.js';
 import { installPackedTarball, readmeRecipe, type PackedProject } from '../support/packed-project.js';
 
 /**
@@ -18,18 +19,50 @@ import { installPackedTarball, readmeRecipe, type PackedProject } from '../suppo
 /** The README's plain-HTML recipe, its CDN address pointed at this test's server. */
 const PAGE = readmeRecipe('plain-html').replace('https://cdn.jsdelivr.net/npm/superfone-call-button/', '/npm/superfone-call-button/');
 
+/** What the README promises a page fetches before its first control draws, gzipped. */
+const UP_FRONT_BUDGET_GZIP_BYTES = 20_000;
+const CDN = '/npm/superfone-call-button/cdn/';
+const ROWS = 2_000;
+
+/** A CRM's big table with the same one script tag; `/big-strict` sends a CSP that allows no worker. */
+function bigTablePage(): string {
+  const rows: string[] = [];
+  for (let index = 0; index < ROWS; index++) {
+    const mobile = String(9845000000 + index);
+    rows.push(`<tr><td>Lead ${index}</td><td>${mobile.slice(0, 5)} ${mobile.slice(5)}</td><td>INV-2024-${String(index).padStart(6, '0')}</td></tr>`);
+  }
+  return `<!doctype html><html lang="en"><meta charset="utf-8"><title>Leads</title>
+<script type="module" src="${CDN}superfone-call-button.js"></script>
+<superfone-click-to-call agent-number="+919876543210" proxy-url="/api/superfone/call" detect><table>${rows.join('')}</table></superfone-click-to-call></html>`;
+}
+
+/**
+ * Records, from before the page's first script, when the first control has drawn its button
+ * (a string: a function from this file would carry tsx's helpers into the page).
+ */
+const RECORD_FIRST_DRAW = `(() => {
+  const check = () => {
+    if (document.querySelector('superfone-call-button')?.shadowRoot?.querySelector('button')) window.firstDrawAt = performance.now();
+    else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+})();`;
+
 describe('the README’s plain HTML page with the CDN build, from the packed tarball', { timeout: 120_000 }, () => {
   let packed: PackedProject;
   let server: Server;
   let upstream: any;
   let browser: Browser;
   let page: Page;
+  let upFront: UpFront;
+  let origin: string;
   const scripts: string[] = [];
   const errors: string[] = [];
 
   before(async () => {
     packed = installPackedTarball();
     const installed = join(packed.dir, 'node_modules/superfone-call-button');
+    upFront = cdnUpFront(join(installed, 'cdn'));
     const { startSuperfoneSimulator } = await import(join(installed, 'dist/simulator/index.js'));
     const { superfoneListener } = await import(join(installed, 'dist/server/node.js'));
     upstream = await startSuperfoneSimulator();
@@ -47,16 +80,19 @@ describe('the README’s plain HTML page with the CDN build, from the packed tar
         }
       }
       res.setHeader('Content-Type', 'text/html');
-      res.end(PAGE);
+      if (req.url === '/big-strict') res.setHeader('Content-Security-Policy', "default-src 'self'; worker-src 'none'");
+      res.end(req.url?.startsWith('/big') ? bigTablePage() : PAGE);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     browser = await launchChromium();
     page = await browser.newPage();
+    await page.addInitScript({ content: RECORD_FIRST_DRAW });
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('request', (request) => {
       if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
     });
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await page.goto(`${origin}/`);
     await page.locator('p.note a[data-superfone-detected]').waitFor();
   });
   after(async () => {
@@ -67,8 +103,25 @@ describe('the README’s plain HTML page with the CDN build, from the packed tar
     packed?.remove();
   });
 
-  it('loads one module: no import map, no chunks', () => {
-    assert.deepEqual(scripts, ['/npm/superfone-call-button/cdn/superfone-call-button.js']);
+  it(`one script tag: before the first button draws, only the entry and the chunks it imports are fetched, ≤ ${UP_FRONT_BUDGET_GZIP_BYTES.toLocaleString('en')} B gzipped`, async () => {
+    const beforeDraw = await page.evaluate(() => {
+      const { firstDrawAt } = window as unknown as { firstDrawAt: number };
+      return performance
+        .getEntriesByType('resource')
+        .filter((entry) => entry.name.endsWith('.js') && entry.startTime <= firstDrawAt)
+        .map((entry) => new URL(entry.name).pathname);
+    });
+    console.log(`fetched before the first button drew: ${beforeDraw.join(', ')}; ${upFront.gzipBytes} B gzipped`);
+    assert.deepEqual([...beforeDraw].sort(), upFront.files.map((file) => CDN + file).sort());
+    assert.ok(upFront.gzipBytes <= UP_FRONT_BUDGET_GZIP_BYTES, `${upFront.gzipBytes} B gzipped up front`);
+  });
+
+  it('number handling, detection and the words come after, from the same folder, by URLs relative to the entry: no import map', () => {
+    assert.ok(scripts.every((script) => script.startsWith(CDN)), scripts.join(', '));
+    for (const lazy of ['chunks/call-readiness-', 'chunks/page-scanner-', 'chunks/en-']) {
+      assert.ok(scripts.some((script) => script.startsWith(CDN + lazy)), `${lazy} loaded: ${scripts.join(', ')}`);
+      assert.ok(!upFront.files.some((file) => file.startsWith(lazy)), `${lazy} is not fetched up front`);
+    }
   });
 
   it('the server-rendered button takes the scope’s agent and proxy, and places the call', async () => {
@@ -83,12 +136,48 @@ describe('the README’s plain HTML page with the CDN build, from the packed tar
     assert.equal(await page.locator('p.note').innerText(), 'Call back Arjun on 91234 56789 regarding the order');
   });
 
-  it('speaks Hindi when the page does, with the one module (its catalogue is inside it)', async () => {
+  it('speaks Hindi when the page does: its catalogue loads then, from the same folder', async () => {
+    assert.ok(!scripts.some((script) => script.startsWith(`${CDN}chunks/hi-`)), 'Hindi is not loaded before the page asks for it');
     await page.evaluate(() => (document.documentElement.lang = 'hi'));
     await page.getByRole('button', { name: '+91 80000 00001 से कॉल काटें' }).waitFor();
     assert.equal(await page.locator('p.note a[data-superfone-detected]').getAttribute('aria-label'), '91234 56789 को कॉल करें');
-    assert.deepEqual(scripts, ['/npm/superfone-call-button/cdn/superfone-call-button.js']);
+    assert.ok(scripts.some((script) => script.startsWith(`${CDN}chunks/hi-`)), scripts.join(', '));
   });
+
+  for (const [path, worker] of [['/big', true], ['/big-strict', false]] as const) {
+    it(`a ${ROWS.toLocaleString('en')}-row table${worker ? ': off-screen text searched in the worker from the same folder' : " under a CSP that allows no worker: searched on the main thread"}; within ten seconds of the scan every number is a link in Chromium's accessibility tree`, async () => {
+      const big = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const bigScripts: string[] = [];
+      big.on('request', (request) => bigScripts.push(new URL(request.url()).pathname));
+      big.on('pageerror', (error) => errors.push(error.message));
+      try {
+        await big.goto(origin + path);
+        // A visible tab draws a frame every vsync while its page changes, and Chromium updates the
+        // accessibility tree as it draws; headless Chromium draws only when asked. This loop asks.
+        await big.evaluate(() => setInterval(() => requestAnimationFrame(() => {}), 16));
+        await big.evaluate(async () => {
+          await customElements.whenDefined('superfone-click-to-call');
+          await (document.querySelector('superfone-click-to-call') as HTMLElement & { scanComplete(): Promise<void> }).scanComplete();
+        });
+        const scanEnded = Date.now();
+        const cdp = await big.context().newCDPSession(big);
+        const links = async () => {
+          const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: Array<{ ignored?: boolean; role?: { value?: string }; name?: { value?: string } }> };
+          return nodes.filter((node) => !node.ignored && node.role?.value === 'link' && /^Call 98450 \d{5}$/.test(node.name?.value ?? '')).length;
+        };
+        let count = await links();
+        while (count < ROWS && Date.now() - scanEnded < 10_000) {
+          await big.waitForTimeout(500);
+          count = await links();
+        }
+        console.log(`${path}: ${count} links in the accessibility tree ${((Date.now() - scanEnded) / 1000).toFixed(1)} s after the scan; scripts ${bigScripts.filter((script) => script.includes('worker')).join(', ') || 'no worker'}`);
+        assert.equal(count, ROWS);
+        assert.equal(bigScripts.includes(`${CDN}chunks/number-search-worker.js`), worker);
+      } finally {
+        await big.close();
+      }
+    });
+  }
 
   it('no page errors', () => {
     assert.deepEqual(errors, []);
