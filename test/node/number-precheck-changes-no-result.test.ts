@@ -14,6 +14,7 @@ import { FIFTH_NEGATIVES, FIFTH_POSITIVES } from '../fixtures/fifth-phone-corpus
 import { LISTS, NEGATIVES, POSITIVES } from '../fixtures/phone-corpus.js';
 import { OTHER_COUNTRY_CORPORA } from '../fixtures/other-countries-phone-corpus.js';
 import { SIXTH_NEGATIVES, SIXTH_POSITIVES } from '../fixtures/sixth-phone-corpus.js';
+import { SEVENTH_NEGATIVES, SEVENTH_POSITIVES } from '../fixtures/seventh-phone-corpus.js';
 import { MATCHER_CASES } from '../fixtures/libphonenumber-matcher-cases.js';
 
 function sameWithAndWithoutPrecheck(text: string, country: CountryCode = 'IN'): void {
@@ -51,9 +52,9 @@ const crmText = fc.array(piece, { minLength: 1, maxLength: 10 }).map((pieces) =>
 
 describe('the check before parsing never changes what detection finds', { timeout: 120_000 }, () => {
   it('on every text of every corpus', () => {
-    const texts = [...POSITIVES, ...LISTS, ...HELD_OUT_POSITIVES, ...UNSEEN_POSITIVES, ...FOURTH_POSITIVES, ...FIFTH_POSITIVES, ...SIXTH_POSITIVES]
+    const texts = [...POSITIVES, ...LISTS, ...HELD_OUT_POSITIVES, ...UNSEEN_POSITIVES, ...FOURTH_POSITIVES, ...FIFTH_POSITIVES, ...SIXTH_POSITIVES, ...SEVENTH_POSITIVES]
       .map((sample) => sample.text)
-      .concat(NEGATIVES, HELD_OUT_NEGATIVES, UNSEEN_NEGATIVES, FOURTH_NEGATIVES, FIFTH_NEGATIVES, SIXTH_NEGATIVES);
+      .concat(NEGATIVES, HELD_OUT_NEGATIVES, UNSEEN_NEGATIVES, FOURTH_NEGATIVES, FIFTH_NEGATIVES, SIXTH_NEGATIVES, SEVENTH_NEGATIVES);
     assert.ok(texts.length > 1_500, 'every corpus is here');
     for (const text of texts) sameWithAndWithoutPrecheck(text);
     for (const { country, positives, negatives } of OTHER_COUNTRY_CORPORA) {
