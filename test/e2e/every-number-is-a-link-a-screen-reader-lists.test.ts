@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright';
+import type { Browser } from 'playwright';
+import { drawFramesAsAScreenWould, linksInAccessibilityTree } from '../support/accessibility-tree.js';
 import { launchChromium } from '../support/chromium.mjs';
 import { startElementPageServer, type ElementPageServer } from '../support/element-page-server.js';
 
@@ -25,17 +26,6 @@ const PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Leads<
   document.querySelector('tbody').innerHTML = rows.join('');
 </script></html>`;
 
-/** The links in Chromium's accessibility tree whose name holds a phone number. */
-async function numberLinks(page: Page): Promise<number> {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: Array<{ role?: { value?: string }; name?: { value?: string }; ignored?: boolean }> };
-    return nodes.filter((node) => !node.ignored && node.role?.value === 'link' && /98450 \d{5}/.test(node.name?.value ?? '')).length;
-  } finally {
-    await cdp.detach();
-  }
-}
-
 describe('every number detected becomes a link in the accessibility tree within seconds', () => {
   let pages: ElementPageServer;
   let browser: Browser;
@@ -54,20 +44,17 @@ describe('every number detected becomes a link in the accessibility tree within 
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {
       await page.goto(pages.origin);
-      // A visible tab draws a frame every vsync while its page changes, and the accessibility
-      // tree is brought up to date as frames are drawn; headless Chromium draws one only when
-      // asked. This loop asks, as a screen would.
-      await page.evaluate(() => setInterval(() => requestAnimationFrame(() => {}), 16));
+      await drawFramesAsAScreenWould(page);
       await page.evaluate(async () => {
         await customElements.whenDefined('superfone-click-to-call');
         await (document.querySelector('superfone-click-to-call') as HTMLElement & { scanComplete(): Promise<void> }).scanComplete();
       });
       const scanEnded = Date.now();
-      const atScanEnd = await numberLinks(page);
+      const atScanEnd = await linksInAccessibilityTree(page, /^Call 98450 \d{5}$/);
       let links = atScanEnd;
       while (links < ROWS && Date.now() - scanEnded < 10_000) {
         await page.waitForTimeout(500);
-        links = await numberLinks(page);
+        links = await linksInAccessibilityTree(page, /^Call 98450 \d{5}$/);
       }
       console.log(`links in the accessibility tree: ${atScanEnd} when the scan ended, ${links} after ${((Date.now() - scanEnded) / 1000).toFixed(1)} s`);
       assert.equal(links, ROWS);

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright';
+import { drawFramesAsAScreenWould, linksInAccessibilityTree } from '../support/accessibility-tree.js';
 import { launchChromium } from '../support/chromium.mjs';
 import { cdnUpFront, type UpFront } from '../support/cdn-up-front.js';
 import { installPackedTarball, readmeRecipe, type PackedProject } from '../support/packed-project.js';
@@ -152,19 +153,13 @@ describe('the README’s plain HTML page with the CDN build, from the packed tar
       big.on('pageerror', (error) => errors.push(error.message));
       try {
         await big.goto(origin + path);
-        // A visible tab draws a frame every vsync while its page changes, and Chromium updates the
-        // accessibility tree as it draws; headless Chromium draws only when asked. This loop asks.
-        await big.evaluate(() => setInterval(() => requestAnimationFrame(() => {}), 16));
+        await drawFramesAsAScreenWould(big);
         await big.evaluate(async () => {
           await customElements.whenDefined('superfone-click-to-call');
           await (document.querySelector('superfone-click-to-call') as HTMLElement & { scanComplete(): Promise<void> }).scanComplete();
         });
         const scanEnded = Date.now();
-        const cdp = await big.context().newCDPSession(big);
-        const links = async () => {
-          const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: Array<{ ignored?: boolean; role?: { value?: string }; name?: { value?: string } }> };
-          return nodes.filter((node) => !node.ignored && node.role?.value === 'link' && /^Call 98450 \d{5}$/.test(node.name?.value ?? '')).length;
-        };
+        const links = () => linksInAccessibilityTree(big, /^Call 98450 \d{5}$/);
         let count = await links();
         while (count < ROWS && Date.now() - scanEnded < 10_000) {
           await big.waitForTimeout(500);
