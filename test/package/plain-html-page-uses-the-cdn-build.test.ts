@@ -145,6 +145,16 @@ describe('the README’s plain HTML page with the CDN build, from the packed tar
     assert.ok(scripts.some((script) => script.startsWith(`${CDN}chunks/hi-`)), scripts.join(', '));
   });
 
+  it('a detected number calls too: with the first call ended, the note’s number is clicked and Superfone is asked to ring it', async () => {
+    await page.getByRole('button', { name: '+91 80000 00001 से कॉल काटें' }).click();
+    await page.locator('superfone-call-button[state="idle"]').first().waitFor();
+    await page.locator('p.note a[data-superfone-detected]').click();
+    await page.locator('p.note superfone-call-button[state="active"]').waitFor();
+    const notifications = upstream.simulator.snapshot().notifications;
+    const last = notifications[notifications.length - 1];
+    assert.deepEqual([last.action, last.agentNumber, last.customerNumber], ['START', '+919876543210', '+919123456789']);
+  });
+
   for (const [path, worker] of [['/big', true], ['/big-strict', false]] as const) {
     it(`a ${ROWS.toLocaleString('en')}-row table${worker ? ': off-screen text searched in the worker from the same folder' : " under a CSP that allows no worker: searched on the main thread"}; within ten seconds of the scan every number is a link in Chromium's accessibility tree`, async () => {
       const big = await browser.newPage({ viewport: { width: 1280, height: 800 } });
