@@ -12,11 +12,12 @@ export interface FoundOffScreen {
 /** Numbers marked between clock checks in idle time: a few hundred microseconds of splitting text. */
 const IDLE_BATCH = 16;
 /**
- * Marking in idle time takes what the browser offers, up to this: each slice is followed by
- * a restyle and relayout of what it marked in (a big table's whole layout, tens of ms), so
- * fewer, fuller slices cost the page less than many short ones, and none is a long task.
+ * Each slice of marking in idle time runs this long, whatever is left of the frame: every
+ * slice is followed by a restyle and relayout of what it marked in (a big table's whole
+ * layout, ~50 ms for 5,000 rows), so a few full slices cost the page far less than many
+ * short ones, and a slice is still no long task.
  */
-const IDLE_MARKING_MS = 40;
+const IDLE_MARKING_MS = 20;
 
 /**
  * Numbers found off screen. Those scrolling brings near the screen are marked at once, all
@@ -54,6 +55,8 @@ export class OffScreenNumbers {
     if (this.#newBatch && last && !(last.text.compareDocumentPosition(text) & Node.DOCUMENT_POSITION_FOLLOWING)) this.#inOrder = false;
     this.#newBatch = false;
     this.#found.push({ text, data: text.data, numbers });
+    // Whatever is near the screen in the next frame is marked then; the rest in idle time after.
+    this.schedule();
   }
 
   clear(): void {
@@ -75,11 +78,11 @@ export class OffScreenNumbers {
   #markInIdleTime(): void {
     if (this.#idleScheduled || this.#found.length === 0) return;
     this.#idleScheduled = true;
-    void idleTime(IDLE_MARKING_MS).then((budgetMs) => {
+    void idleTime().then(() => {
       this.#idleScheduled = false;
       this.#sortIfNeeded();
       const sliceStart = performance.now();
-      while (this.#found.length > 0 && performance.now() - sliceStart < budgetMs) this.#mark(this.#found.splice(0, IDLE_BATCH));
+      while (this.#found.length > 0 && performance.now() - sliceStart < IDLE_MARKING_MS) this.#mark(this.#found.splice(0, IDLE_BATCH));
       this.#markInIdleTime();
     });
   }

@@ -234,10 +234,7 @@ export class PageScanner {
       } else if (this.#offScreen.size > 0 && this.#sendToWorker()) {
         continue;
       } else if (this.#offScreen.size > 0) {
-        const found = this.#offScreenFound.size;
         this.#slice(await idleTime(), () => this.#searchOffScreenStep());
-        // Scrolled while searching: what is near the screen now is marked now.
-        if (this.#offScreenFound.size > found) this.#offScreenFound.schedule();
       } else {
         break;
       }
@@ -338,7 +335,6 @@ export class PageScanner {
       (found) => {
         if (this.#stopped) return;
         this.stats.textNodesSearched += texts.length;
-        const before = this.#offScreenFound.size;
         // A batch may come back after others were found: its order against them is checked once.
         this.#offScreenFound.startBatch();
         texts.forEach((text, index) => {
@@ -347,7 +343,6 @@ export class PageScanner {
           // Changed while in the worker: the change queued it again.
           if (text.data === data[index]) this.#found(text, numbers);
         });
-        if (this.#offScreenFound.size > before) this.#offScreenFound.schedule();
       },
       // No worker after all: the main thread searches these too.
       () => this.#searchHere(texts),

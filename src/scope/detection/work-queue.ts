@@ -32,11 +32,11 @@ export function yieldToMain(): Promise<void> {
 /** Idle slices are at most this long, whatever the browser offers. */
 const IDLE_SLICE_MS = 12;
 
-/** Waits for the browser to be idle, and says for how many milliseconds work may run (at most `limitMs`). */
-export function idleTime(limitMs = IDLE_SLICE_MS): Promise<number> {
-  if (typeof requestIdleCallback !== 'function') return new Promise((resolve) => setTimeout(() => resolve(limitMs / 2), 0));
+/** Waits for the browser to be idle, and says for how many milliseconds work may run. */
+export function idleTime(): Promise<number> {
+  if (typeof requestIdleCallback !== 'function') return new Promise((resolve) => setTimeout(() => resolve(IDLE_SLICE_MS / 2), 0));
   // A busy page still gets its numbers: after the timeout the callback runs anyway.
   return new Promise((resolve) =>
-    requestIdleCallback((deadline) => resolve(Math.max(1, Math.min(limitMs, deadline.timeRemaining()))), { timeout: 250 }),
+    requestIdleCallback((deadline) => resolve(Math.max(1, Math.min(IDLE_SLICE_MS, deadline.timeRemaining()))), { timeout: 250 }),
   );
 }
