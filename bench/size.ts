@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { build as viteBuild } from 'vite';
+import { cdnUpFront } from '../test/support/cdn-up-front.js';
 
 const BUDGET = 15_000;
 const root = resolve('.');
@@ -45,6 +46,10 @@ try {
   console.log(`  esbuild, splitting on   ${ours.upFront.toLocaleString('en').padStart(7)} bytes   (${(ours.upFront / BUDGET).toFixed(2)}× the budget; ${ours.later.toLocaleString('en')} bytes later: number handling, detection, following)`);
   console.log(`  Vite                    ${vite.toLocaleString('en').padStart(7)} bytes   (${(vite / BUDGET).toFixed(2)}× the budget)`);
   console.log(`  Lit alone, one element  ${lit.upFront.toLocaleString('en').padStart(7)} bytes   (ours is ${(ours.upFront / lit.upFront).toFixed(1)}× the floor any Lit element pays)`);
+  // The CDN folder (built by npm run build): one script tag, the entry and what it imports statically.
+  const cdn = cdnUpFront(resolve('cdn'));
+  console.log(`<script type="module" src="…/cdn/superfone-call-button.js">, gzipped, before anything draws (budget 20,000 bytes, enforced in npm test):`);
+  console.log(`  ${cdn.files.length} files              ${cdn.gzipBytes.toLocaleString('en').padStart(7)} bytes   (${(cdn.gzipBytes / 20_000).toFixed(2)}× the budget; ${(cdn.gzipBytes / lit.upFront).toFixed(1)}× Lit alone; ${(cdn.gzipBytes / ours.upFront).toFixed(2)}× the esbuild bundle's)`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
