@@ -25,15 +25,18 @@ const UP_FRONT_BUDGET_GZIP_BYTES = 20_000;
 const CDN = '/npm/superfone-call-button/cdn/';
 const ROWS = 2_000;
 
-/** A CRM's big table with the same one script tag; `/big-strict` sends a CSP that allows no worker. */
-function bigTablePage(): string {
+/**
+ * A CRM's big table with the same one script tag; `/big-strict` sends a CSP that allows no
+ * worker, and `/big-cross-origin` takes the folder from another origin, as from jsDelivr.
+ */
+function bigTablePage(cdnOrigin = ''): string {
   const rows: string[] = [];
   for (let index = 0; index < ROWS; index++) {
     const mobile = String(9845000000 + index);
     rows.push(`<tr><td>Lead ${index}</td><td>${mobile.slice(0, 5)} ${mobile.slice(5)}</td><td>INV-2024-${String(index).padStart(6, '0')}</td></tr>`);
   }
   return `<!doctype html><html lang="en"><meta charset="utf-8"><title>Leads</title>
-<script type="module" src="${CDN}superfone-call-button.js"></script>
+<script type="module" src="${cdnOrigin}${CDN}superfone-call-button.js"></script>
 <superfone-click-to-call agent-number="+919876543210" proxy-url="/api/superfone/call" detect><table>${rows.join('')}</table></superfone-click-to-call></html>`;
 }
 
@@ -74,6 +77,8 @@ describe('the README’s plain HTML page with the CDN build, from the packed tar
         try {
           const body = readFileSync(join(installed, req.url.slice('/npm/superfone-call-button/'.length)));
           res.setHeader('Content-Type', req.url.endsWith('.js') ? 'text/javascript' : 'application/octet-stream');
+          // As jsDelivr and unpkg answer: modules may be loaded from any origin.
+          res.setHeader('Access-Control-Allow-Origin', '*');
           return void res.end(body);
         } catch {
           res.statusCode = 404;
@@ -82,7 +87,9 @@ describe('the README’s plain HTML page with the CDN build, from the packed tar
       }
       res.setHeader('Content-Type', 'text/html');
       if (req.url === '/big-strict') res.setHeader('Content-Security-Policy', "default-src 'self'; worker-src 'none'");
-      res.end(req.url?.startsWith('/big') ? bigTablePage() : PAGE);
+      // The page on 127.0.0.1, its folder on localhost: another origin, the same server.
+      const cdnOrigin = req.url === '/big-cross-origin' ? `http://localhost:${(server.address() as AddressInfo).port}` : '';
+      res.end(req.url?.startsWith('/big') ? bigTablePage(cdnOrigin) : PAGE);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     browser = await launchChromium();
@@ -155,8 +162,13 @@ describe('the README’s plain HTML page with the CDN build, from the packed tar
     assert.deepEqual([last.action, last.agentNumber, last.customerNumber], ['START', '+919876543210', '+919123456789']);
   });
 
-  for (const [path, worker] of [['/big', true], ['/big-strict', false]] as const) {
-    it(`a ${ROWS.toLocaleString('en')}-row table${worker ? ': off-screen text searched in the worker from the same folder' : " under a CSP that allows no worker: searched on the main thread"}; within ten seconds of the scan every number is a link in Chromium's accessibility tree`, async () => {
+  const bigTables = [
+    ['/big', true, ': off-screen text searched in the worker from the same folder'],
+    ['/big-strict', false, ' under a CSP that allows no worker: searched on the main thread'],
+    ['/big-cross-origin', false, ' with the folder on another origin, as from a CDN: chunks load from there, and no worker can start from there, so the main thread searches'],
+  ] as const;
+  for (const [path, worker, how] of bigTables) {
+    it(`a ${ROWS.toLocaleString('en')}-row table${how}; within ten seconds of the scan every number is a link in Chromium's accessibility tree`, async () => {
       const big = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       const bigScripts: string[] = [];
       big.on('request', (request) => bigScripts.push(new URL(request.url()).pathname));
@@ -178,6 +190,7 @@ describe('the README’s plain HTML page with the CDN build, from the packed tar
         console.log(`${path}: ${count} links in the accessibility tree ${((Date.now() - scanEnded) / 1000).toFixed(1)} s after the scan; scripts ${bigScripts.filter((script) => script.includes('worker')).join(', ') || 'no worker'}`);
         assert.equal(count, ROWS);
         assert.equal(bigScripts.includes(`${CDN}chunks/number-search-worker.js`), worker);
+        assert.ok(bigScripts.some((script) => script.startsWith(`${CDN}chunks/page-scanner-`)), 'detection loaded from the folder');
       } finally {
         await big.close();
       }
