@@ -1,14 +1,10 @@
 import type { ErrorCode } from '../shared/protocol.js';
 import { headerForLog, type AuditLog, type ProxyLogEntry, type RefusalKind } from './audit.js';
 import { withCorsGrant } from './cors.js';
-import type { ProxyAnswer, ProxyRequest } from './proxy-message.js';
-import { errorResponse, withSecurityHeaders, type ProxyFailure } from './responses.js';
+import type { PlatformInfo, ProxyAnswer, ProxyRequest } from './proxy-message.js';
 
-/** What the platform knows about a request that the `Request` does not carry. Adapters fill it in. */
-export interface PlatformInfo {
-  /** The client's address: the TCP peer, or what the platform vouches for (`CF-Connecting-IP` on Workers). */
-  clientAddress?: string;
-}
+export type { PlatformInfo } from './proxy-message.js';
+import { errorResponse, withSecurityHeaders, type ProxyFailure } from './responses.js';
 
 /**
  * One request and its answer: what the routes learn goes into `entry`, and `finish` writes

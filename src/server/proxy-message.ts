@@ -1,5 +1,10 @@
-import type { PlatformInfo } from './exchange.js';
 import { asText, readLimitedBody, type BodyText } from './body-limit.js';
+
+/** What the platform knows about a request that the `Request` does not carry. Adapters fill it in. */
+export interface PlatformInfo {
+  /** The client's address: the TCP peer, or what the platform vouches for (`CF-Connecting-IP` on Workers). */
+  clientAddress?: string;
+}
 
 /**
  * What the proxy reads of a request. A Fetch `Request` gives it (any runtime); the Node

@@ -1,5 +1,5 @@
 import { DEFAULT_ERROR_MESSAGES } from '../../shared/error-messages.js';
-import { FIRST_WORDS, type CallButtonMessages } from '../messages.js';
+import { FIRST_WORDS, type CallButtonMessages } from './catalogue.js';
 
 /** English. The error words are the proxy's own, so a log and the agent read the same. */
 export const messages: CallButtonMessages = {

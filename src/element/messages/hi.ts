@@ -1,4 +1,4 @@
-import type { CallButtonMessages } from '../messages.js';
+import type { CallButtonMessages } from './catalogue.js';
 
 /**
  * Hindi, as agents in Indian offices speak it: everyday words (कॉल, नंबर, ऐप, एडमिन) kept as
