@@ -94,7 +94,7 @@ const listen = async (server) => {
 
 const urls = {
   simulator: `${upstream.apiBase}/customer/click-2-call`,
-  simulatorControl: `${upstream.url}/__simulator`,
+  simulatorControl: `${upstream.url}/__superfone-simulator`,
   passThrough: await listen(passThrough),
   passThroughHttp: await listen(passThroughHttp),
   proxy: await listen(proxyServer),

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { createServer } from 'node:http';
 import { DEFAULT_PROXY_PATH } from '../shared/protocol.js';
-import { startSuperfoneSimulator } from '../simulator/simulator-server.js';
 import { CliConfigError, HELP, readCliConfig, type CliConfig } from './cli-config.js';
 import type { CallGuardStore } from './guards/call-guard-store.js';
 import { redisStore } from './guards/redis-store.js';
@@ -55,7 +54,8 @@ function asConfigError<T>(cleanUp: () => void, make: () => T): T {
 
 async function main(config: CliConfig): Promise<void> {
   const shared = await sharedStore(config.redisUrl);
-  const simulator = config.simulate ? await startSuperfoneSimulator() : undefined;
+  // Loaded only for --simulate: a production proxy never loads the simulator.
+  const simulator = config.simulate ? await (await import('../simulator/simulator-server.js')).startSuperfoneSimulator() : undefined;
   const webhookSecret = simulator ? simulatedWebhookSecret(config.webhookSecret) : config.webhookSecret;
   const log = (entry: ProxyLogEntry) => process.stdout.write(JSON.stringify(entry) + '\n');
   const closeAll = () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { startSuperfoneSimulator, type RunningSimulator } from '../simulator/simulator-server.js';
+// Types only: the simulator is loaded when `simulate` asks for it, never by a production server.
+import type { RunningSimulator } from '../simulator/simulator-server.js';
 import type { SimulatorOptions } from '../simulator/simulator.js';
 import { toNodeListener, type NodeListener } from './node-adapter.js';
 import { nodeUpstream } from './node-upstream.js';
@@ -33,6 +34,7 @@ export function simulatedWebhookSecret(given: string | undefined): string {
 export async function withUpstream(options: SuperfoneServerOptions): Promise<{ proxyOptions: SuperfoneProxyOptions; simulator?: RunningSimulator }> {
   if (!options.simulate) return { proxyOptions: options };
   const { simulate, ...rest } = options;
+  const { startSuperfoneSimulator } = await import('../simulator/simulator-server.js');
   const simulator = await startSuperfoneSimulator(simulate === true ? {} : simulate);
   return {
     proxyOptions: { ...rest, apiKey: simulator.simulator.apiKey, apiBase: simulator.apiBase, webhookSecret: simulatedWebhookSecret(rest.webhookSecret) },

@@ -1,8 +1,9 @@
 import type { CallAction } from '../shared/protocol.js';
 import { readLimitedBody } from './body-limit.js';
 
-/** The documented endpoint, relative to the API base. */
-export const CLICK_TO_CALL_PATH = '/customer/click-2-call';
+import { CLICK_TO_CALL_PATH } from '../shared/superfone-api.js';
+
+export { CLICK_TO_CALL_PATH };
 
 /** What came back from one GET, before it is read as JSON: `text` is `undefined` when larger than the limit. */
 export type UpstreamAnswer =

@@ -1,14 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import type { Connect, Plugin } from 'vite';
 import { DEFAULT_PROXY_PATH } from '../shared/protocol.js';
-import { createSimulatorControlHandler } from '../simulator/control-handler.js';
 import type { RunningSimulator } from '../simulator/simulator-server.js';
-import { toNodeListener } from './node-adapter.js';
+import { SIMULATOR_CONTROL_PATH } from '../shared/simulator-paths.js';
 import { superfoneListener, withUpstream, type SuperfoneServerOptions } from './node-proxy.js';
 import { webhookPath } from './routes.js';
 
-/** Where the simulator's state and faults are served on the dev server in simulate mode. */
-export const DEV_SIMULATOR_PATH = '/__superfone-simulator';
 
 export type SuperfoneVitePluginOptions = SuperfoneServerOptions & { path?: string };
 
@@ -44,7 +41,7 @@ function reportCallsToThisServer(server: ServerLike, simulator: RunningSimulator
  * Mounts the proxy on Vite's dev and preview servers at `path` (default
  * `/api/superfone/call`), with its other routes beside it (`…/webhook`, `…/calls/<id>`).
  * With `simulate`, a simulator on loopback stands in for Superfone and its state is
- * readable at `/__superfone-simulator/state`, and the simulated calls are reported to this
+ * readable at `/__superfone-simulator/state` (as on the simulator's own server), and the simulated calls are reported to this
  * server (with `webhookSecret`, or one made up), so pages see calls end as in production.
  */
 export function superfoneProxy(options: SuperfoneVitePluginOptions): Plugin {
@@ -53,11 +50,12 @@ export function superfoneProxy(options: SuperfoneVitePluginOptions): Plugin {
   async function mount(server: ServerLike) {
     const { proxyOptions, simulator } = await withUpstream(serverOptions as SuperfoneServerOptions);
     if (simulator) {
-      const control = toNodeListener(createSimulatorControlHandler(simulator.simulator, DEV_SIMULATOR_PATH));
-      server.middlewares.use(DEV_SIMULATOR_PATH, (req, res) => {
-        // connect strips the mount path; the control handler expects it.
-        req.url = DEV_SIMULATOR_PATH + req.url;
-        void control(req, res);
+      const { createSimulatorControlListener } = await import('../simulator/simulator-server.js');
+      const control = createSimulatorControlListener(simulator.simulator);
+      // The simulator's own prefix, as on its own server; connect strips the mount path, which the handler expects.
+      server.middlewares.use(SIMULATOR_CONTROL_PATH, (req, res) => {
+        req.url = SIMULATOR_CONTROL_PATH + req.url;
+        control(req, res);
       });
     }
     // Mounted at the calls' folder, so the routes beside them are served too; at the site's

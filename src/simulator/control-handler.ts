@@ -1,8 +1,9 @@
 import type { CallOutcome } from './simulated-calls.js';
 import { FAULT_KINDS, type SimulatorFault, type SuperfoneSimulator } from './simulator.js';
 
-/** Where the control endpoints live beside the simulated API. */
-export const SIMULATOR_CONTROL_PATH = '/__simulator';
+import { SIMULATOR_CONTROL_PATH } from '../shared/simulator-paths.js';
+
+export { SIMULATOR_CONTROL_PATH };
 
 function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), {

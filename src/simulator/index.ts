@@ -10,6 +10,7 @@ export {
   type SimulatorSnapshot,
 } from './simulator.js';
 export {
+  createSimulatorControlListener,
   createSimulatorListener,
   SIMULATOR_API_PREFIX,
   startSuperfoneSimulator,

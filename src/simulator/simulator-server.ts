@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { toNodeListener } from '../server/node-adapter.js';
-import { CLICK_TO_CALL_PATH } from '../server/superfone-client.js';
+import { CLICK_TO_CALL_PATH } from '../shared/superfone-api.js';
 import { createSimulatorControlHandler, SIMULATOR_CONTROL_PATH } from './control-handler.js';
 import { SuperfoneSimulator, type ApiReply, type SimulatorOptions } from './simulator.js';
 
@@ -71,15 +70,33 @@ async function sendHugeJson(bytes: number, res: ServerResponse): Promise<void> {
   res.end(tail);
 }
 
+/**
+ * The control endpoints as a node:http listener (for the simulator's server and a dev server
+ * that mounts them). A test tool on loopback: its bodies are small JSON, read whole.
+ */
+export function createSimulatorControlListener(simulator: SuperfoneSimulator): (req: IncomingMessage, res: ServerResponse) => void {
+  const handle = createSimulatorControlHandler(simulator);
+  return (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', async () => {
+      const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+      const response = await handle(new Request(new URL(req.url ?? '/', 'http://simulator'), { method: req.method, body: hasBody ? Buffer.concat(chunks) : undefined }));
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    });
+  };
+}
+
 /** A node:http listener for the simulated API and its control endpoints. */
 export function createSimulatorListener(simulator: SuperfoneSimulator) {
-  const control = toNodeListener(createSimulatorControlHandler(simulator));
+  const control = createSimulatorControlListener(simulator);
   const endpoint = SIMULATOR_API_PREFIX + CLICK_TO_CALL_PATH;
   return (req: IncomingMessage, res: ServerResponse): void => {
     // Split by hand: a target such as `//` is no URL, and must not take the simulator down.
     const [pathname = '', rawQuery = ''] = (req.url ?? '/').split('?');
     if (pathname.startsWith(SIMULATOR_CONTROL_PATH + '/')) {
-      void control(req, res);
+      control(req, res);
     } else if (pathname === endpoint && req.method === 'GET') {
       const apiKey = req.headers['x-api-key'];
       send(simulator.handleClickToCall(rawQuery, typeof apiKey === 'string' ? apiKey : null), res);

@@ -7,7 +7,8 @@ import { createServer as createViteServer } from 'vite';
 import { toNodeListener } from '../../src/server/node-adapter.js';
 import { superfoneMiddleware } from '../../src/server/node-proxy.js';
 import { createSuperfoneProxy } from '../../src/server/proxy.js';
-import { DEV_SIMULATOR_PATH, superfoneProxy } from '../../src/server/vite-plugin.js';
+import { superfoneProxy } from '../../src/server/vite-plugin.js';
+import { SIMULATOR_CONTROL_PATH } from '../../src/simulator/index.js';
 import { startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
 import { API_KEY, assertNoKey, startBody } from './helpers.js';
 
@@ -81,7 +82,7 @@ describe('adapters serve the one Fetch handler', async () => {
       const base = `http://127.0.0.1:${(vite.httpServer!.address() as AddressInfo).port}`;
       const answer = await post(`${base}/api/superfone/call`, startBody('+918000000001'));
       assert.equal(answer.status, 200);
-      const state = (await (await fetch(`${base}${DEV_SIMULATOR_PATH}/state`)).json()) as any;
+      const state = (await (await fetch(`${base}${SIMULATOR_CONTROL_PATH}/state`)).json()) as any;
       assert.equal(state.notifications.length, 1);
       assert.equal(state.agents[0].activeCall, '+918000000001');
     } finally {

@@ -125,7 +125,7 @@ describe('the simulator plays Superfone’s side: calls end, and are reported to
   it('control endpoints set outcomes and the notification target, and refuse nonsense', async () => {
     const control = createSimulatorControlHandler(upstream.simulator);
     const post = (route: string, body: unknown) =>
-      control(new Request(`http://localhost/__simulator/${route}`, { method: 'POST', body: JSON.stringify(body) }));
+      control(new Request(`http://localhost/__superfone-simulator/${route}`, { method: 'POST', body: JSON.stringify(body) }));
     assert.equal((await post('outcome', { kind: 'missed', ringMs: 10 })).status, 200);
     assert.equal((await post('outcome', { kind: 'sideways' })).status, 400);
     assert.equal((await post('outcome', { kind: 'answered', answerAfterMs: -1 })).status, 400);
