@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
+import { documentation } from '../support/packed-project.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -48,11 +49,59 @@ function cycles(graph: Map<string, string[]>): string[] {
   return found;
 }
 
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens, repeats numbered. */
+function anchorsOf(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  let fenced = false;
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('```')) fenced = !fenced;
+    const heading = !fenced && /^#{1,6} (.*)$/.exec(line);
+    if (!heading) continue;
+    const base = heading[1]!.toLowerCase().replace(/[^\p{L}\p{N}\p{M}\s_-]/gu, '').replace(/ /g, '-');
+    let anchor = base;
+    for (let repeat = 1; anchors.has(anchor); repeat++) anchor = `${base}-${repeat}`;
+    anchors.add(anchor);
+  }
+  return anchors;
+}
+
+/** Every relative link of a Markdown text (code blocks left out): `[text](target)`. */
+function relativeLinks(markdown: string): string[] {
+  const prose = markdown.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
+  return [...prose.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1]!).filter((target) => !/^[a-z]+:/i.test(target));
+}
+
 describe('the source is laid out for a newcomer', () => {
   it('has no import cycle among its files, type-only and dynamic imports included', () => {
     const graph = importGraph();
     assert.ok(graph.size > 80, `${graph.size} source files read`);
     assert.ok(graph.get(join('src', 'element', 'messages.ts'))!.length > 0, 'imports are read');
     assert.deepEqual(cycles(graph), []);
+  });
+
+  it('the README is read in one sitting: at most 450 lines, with a table of contents', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const lines = readme.split('\n').length;
+    console.log(`README.md: ${lines} lines`);
+    assert.ok(lines <= 450, `${lines} lines`);
+    assert.match(readme, /^## Contents$/m);
+  });
+
+  it('every relative link of the README and of docs/ resolves: the file exists, and the heading it points to', () => {
+    const documents = documentation();
+    const anchors = new Map(documents.map(({ path, text }) => [path, anchorsOf(text)]));
+    const broken: string[] = [];
+    let checked = 0;
+    for (const { path, text } of documents) {
+      for (const link of relativeLinks(text)) {
+        const [file, anchor] = link.split('#') as [string, string | undefined];
+        const target = file ? relative(ROOT, resolve(ROOT, dirname(path), file)) : path;
+        checked += 1;
+        if (!existsSync(join(ROOT, target))) broken.push(`${path}: ${link} (no ${target})`);
+        else if (anchor && target.endsWith('.md') && !anchors.get(target)?.has(anchor)) broken.push(`${path}: ${link} (no heading #${anchor} in ${target})`);
+      }
+    }
+    assert.ok(checked > 30, `${checked} links checked`);
+    assert.deepEqual(broken, []);
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -30,13 +30,20 @@ export function installPackedTarball(): PackedProject {
   };
 }
 
+/** The README and the documents in docs/ it links to: where the recipes are. */
+export function documentation(): Array<{ path: string; text: string }> {
+  const docs = readdirSync(join(ROOT, 'docs')).filter((file) => file.endsWith('.md')).map((file) => join('docs', file));
+  return ['README.md', ...docs].map((path) => ({ path, text: readFileSync(join(ROOT, path), 'utf8') }));
+}
+
 /**
- * The code block that follows `<!-- recipe: name -->` in the README, so a test runs the
- * recipe exactly as a reader copies it.
+ * The code block that follows `<!-- recipe: name -->` in the README or a document of docs/,
+ * so a test runs the recipe exactly as a reader copies it.
  */
 export function readmeRecipe(name: string): string {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const match = new RegExp(`<!-- recipe: ${name} -->\\s*\`\`\`\\w*\\n([\\s\\S]*?)\`\`\``).exec(readme);
-  if (!match) throw new Error(`README.md has no recipe "${name}"`);
-  return match[1]!;
+  for (const { text } of documentation()) {
+    const match = new RegExp(`<!-- recipe: ${name} -->\\s*\`\`\`\\w*\\n([\\s\\S]*?)\`\`\``).exec(text);
+    if (match) return match[1]!;
+  }
+  throw new Error(`neither README.md nor docs/ has a recipe "${name}"`);
 }
