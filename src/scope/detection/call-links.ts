@@ -7,6 +7,8 @@
  * `<superfone-call-button>` that places the call and shows its state.
  */
 
+import { normalizePhoneNumber, type CountryCode } from '../../shared/phone-number.js';
+
 /** Set on marks and on the controls made from them (the element reads it too, by name). */
 export const DETECTED = 'data-superfone-detected';
 const CALL_LINK = 'a[href^="tel:" i], a[href^="callto:" i]';
@@ -66,4 +68,22 @@ export function wrapInControl(link: HTMLAnchorElement, e164: string): HTMLElemen
   // Moving the link blurred it; it can take focus again once the control shows its slot.
   if (focused) void control.updateComplete.then(() => link.focus());
   return control;
+}
+
+/**
+ * The number a click on a call link dials: a mark's own, or the page's `tel:`/`callto:`
+ * link read as a number; `null` for one that cannot be called (a short code), which keeps
+ * the browser's default.
+ */
+export function numberOfCallLink(link: HTMLAnchorElement, isOurMark: boolean, defaultCountry: CountryCode): string | null {
+  const href = link.getAttribute('href') ?? '';
+  if (isOurMark) return href.slice('tel:'.length);
+  let written = href;
+  try {
+    written = decodeURIComponent(href);
+  } catch {
+    // A malformed escape: let the number check below refuse it.
+  }
+  const number = normalizePhoneNumber(written, defaultCountry);
+  return number.ok ? number.e164 : null;
 }

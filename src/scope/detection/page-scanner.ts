@@ -1,10 +1,11 @@
 import type { CountryCode } from 'libphonenumber-js/min';
-import { normalizePhoneNumber } from '../../shared/phone-number.js';
-import { adoptMarkStyles, clickedCallLink, DETECTED, isMark, makeMark, wrapInControl } from './call-links.js';
+import { adoptMarkStyles, clickedCallLink, isMark, numberOfCallLink, wrapInControl } from './call-links.js';
 import { findPhoneNumbers, type FoundNumber } from './find-phone-numbers.js';
 import { boxOfText, nearScreen } from './near-screen.js';
 import { searchInWorker, workerAvailable } from './number-search.js';
 import { OffScreenNumbers, type FoundOffScreen } from './off-screen-numbers.js';
+import { isInsideSkipped, mayHoldPhoneNumber, shadowRootsIn, skipSelector, startWalk, walkSome, type Walk } from './page-walk.js';
+import { TextFamilies } from './text-families.js';
 import { Fifo, idleTime, yieldToMain } from './work-queue.js';
 
 export interface ScanOptions {
@@ -29,41 +30,14 @@ export interface ScanStats {
   longestSliceMs: number;
 }
 
-/**
- * Content that is never touched: code, form fields, editable text, ignored parts, our own
- * controls, and places where no mark can safely go: inside a link or button (a mark there
- * would nest one interactive thing in another) and inside SVG (where an HTML element does
- * not render). A number there stays plain text; a `tel:` link is already callable.
- */
-const ALWAYS_SKIP = [
-  'script, style, noscript, template, textarea, input, select, option, [contenteditable], [data-superfone-ignore]',
-  'superfone-call-button, superfone-click-to-call[detect]',
-  'a[href], button, label, summary, [role="button"], [role="link"], svg',
-].join(', ');
-/** A quick test that a text could hold a phone number at all: seven digits, loosely spaced. */
-const SEVEN_DIGITS = /(?:\p{Nd}[^\p{Nd}\n]{0,3}){6}\p{Nd}/u;
-
-/** SEVEN_DIGITS, after a count that turns most text away without running the pattern. */
-function mayHoldPhoneNumber(data: string): boolean {
-  let digits = 0;
-  for (let index = 0; index < data.length && digits < 7; index++) {
-    const code = data.charCodeAt(index);
-    if (code >= 48 && code <= 57) digits++;
-    // Digits of other scripts (०-९, ٠-٩, …): the pattern decides.
-    else if (code > 127) return SEVEN_DIGITS.test(data);
-  }
-  return digits === 7 && SEVEN_DIGITS.test(data);
-}
 /** Foreground work (walking, numbers on screen) is cut into slices this long, so input is never kept waiting. */
 const SLICE_MS = 8;
 /** A batch of text this small is searched and marked at once, wherever it is. */
 const FEW = 64;
-/** Text nodes a walker advances between clock checks. */
-const WALK_BATCH = 64;
 /** Off-screen text goes to the worker in batches this big: few messages, each answered in tens of milliseconds. */
 const WORKER_BATCH = 2_000;
 
-type Job = { kind: 'walk'; root: Element | ShadowRoot; walker: TreeWalker; skipped: ReadonlySet<Element> } | { kind: 'text'; text: Text };
+type Job = ({ kind: 'walk' } & Walk) | { kind: 'text'; text: Text };
 
 /**
  * Finds phone numbers in the text under a root and marks each with a `tel:` link around its
@@ -73,14 +47,9 @@ type Job = { kind: 'walk'; root: Element | ShadowRoot; walker: TreeWalker; skipp
  * screen reader's list of links holds every number within seconds. One
  * click handler on the root makes a mark, or any `tel:`/`callto:` link, a call control when
  * the agent activates it. Content added or changed later is picked up by a
- * MutationObserver; only changed nodes are processed.
- *
- * Frameworks keep the text nodes they render and later set `nodeValue` on them, remove or
- * move them. Splitting a node for a number leaves the framework's node as the head (the
- * text before the number), followed by the pieces made from it: its family. When the
- * framework touches a head, the family is taken away at once, in the same turn and before
- * the page is drawn, so no stale number stays callable and the text reads as rendered;
- * then the head is searched again.
+ * MutationObserver; only changed nodes are processed, and a split node a framework
+ * rewrites gets its text back whole (./text-families.ts). Which text is read, and the walk:
+ * ./page-walk.ts; what a mark is and what a click on one dials: ./call-links.ts.
  */
 export class PageScanner {
   readonly stats: ScanStats = { textNodesSearched: 0, numbersFound: 0, numbersMarked: 0, controlsMade: 0, slices: 0, longestSliceMs: 0 };
@@ -92,16 +61,9 @@ export class PageScanner {
   readonly #searched = new WeakSet<Text>();
   /** Marks and controls this scanner made, so their own mutations are not rescanned. */
   readonly #made = new WeakSet<Element>();
-  /**
-   * A split text node (the node its page or framework owns) → the pieces made from it, in
-   * order. Weak: a family lives as long as its node, even detached (a framework may keep a
-   * subtree aside and put it back), and goes with it.
-   */
-  readonly #families = new WeakMap<Text, ChildNode[]>();
+  readonly #families = new TextFamilies(this.#made, this.#searched);
   /** The root and the shadow roots observed, to find every family when detection stops. */
   readonly #observedRoots: ParentNode[] = [];
-  /** Each piece → the head it was split from. */
-  readonly #pieceHeads = new WeakMap<Node, Text>();
   #jobs: Job[] = [];
   /** Candidate text from walks, not yet sorted into on and off screen. */
   #collected: Text[] = [];
@@ -120,13 +82,8 @@ export class PageScanner {
   constructor(root: HTMLElement, options: ScanOptions) {
     this.#root = root;
     this.#options = options;
-    this.#skip = options.ignore.trim() ? `${ALWAYS_SKIP}, ${options.ignore}` : ALWAYS_SKIP;
-    // Fail now, with the integrator's selector named, rather than deep in a scan.
-    try {
-      root.matches(this.#skip);
-    } catch {
-      throw new SyntaxError(`superfone-click-to-call: ignore="${options.ignore}" is not a valid CSS selector list.`);
-    }
+    // Fails now, with the integrator's selector named, rather than deep in a scan.
+    this.#skip = skipSelector(root, options.ignore);
     this.#observer = new MutationObserver((records) => this.#onMutations(records));
   }
 
@@ -150,22 +107,13 @@ export class PageScanner {
     this.#collected = [];
     this.#offScreenFound.clear();
     // Detection off: the page gets its own text nodes back, whole.
-    for (const root of this.#observedRoots) {
-      for (const piece of root.querySelectorAll(`[${DETECTED}]`)) {
-        const head = this.#pieceHeads.get(piece);
-        if (head) this.#rejoin(head, true);
-      }
-    }
+    this.#families.rejoinAll(this.#observedRoots);
     this.#settle();
   }
 
   /** Names the marks not yet used again (the page switched language); a used one is its control's to name. */
   renameMarks(): void {
-    for (const root of this.#observedRoots) {
-      for (const mark of root.querySelectorAll<HTMLAnchorElement>(`a[${DETECTED}]`)) {
-        if (this.#made.has(mark) && mark.parentElement?.localName !== 'superfone-call-button') mark.setAttribute('aria-label', this.#options.markName(mark.textContent ?? ''));
-      }
-    }
+    this.#families.renameMarks(this.#observedRoots, this.#options.markName);
   }
 
   /** Resolves once everything queued so far has been searched, and what is near the screen marked. */
@@ -190,25 +138,18 @@ export class PageScanner {
     this.#observer.observe(root, { childList: true, subtree: true, characterData: true });
   }
 
-  /**
-   * Queues a subtree to walk. Its skipped parts are found in one native pass and the walk
-   * visits text nodes only: a filter called back for every node costs several times more.
-   */
+  /** Queues a subtree to walk, and the open shadow roots in it when the scope searches them. */
   #enqueueSubtree(root: Element | ShadowRoot): void {
-    if (root instanceof Element && root !== this.#root && root.matches(this.#skip)) return;
-    const skipped = new Set(root.querySelectorAll(this.#skip));
-    skipped.delete(this.#root);
+    const walk = startWalk(root, this.#skip, this.#root);
+    if (!walk) return;
     if (this.#options.searchShadowRoots) {
-      const elements = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
-      while (elements.nextNode()) {
-        const host = elements.currentNode as Element;
-        if (!host.shadowRoot || host === this.#root || skipped.has(host) || isUnder(host, skipped, root)) continue;
-        this.#observe(host.shadowRoot);
-        adoptMarkStyles(host.shadowRoot);
-        this.#enqueueSubtree(host.shadowRoot);
+      for (const shadowRoot of shadowRootsIn(walk, this.#root)) {
+        this.#observe(shadowRoot);
+        adoptMarkStyles(shadowRoot);
+        this.#enqueueSubtree(shadowRoot);
       }
     }
-    this.#jobs.push({ kind: 'walk', root, walker: document.createTreeWalker(root, NodeFilter.SHOW_TEXT), skipped });
+    this.#jobs.push({ kind: 'walk', ...walk });
     this.#run();
   }
 
@@ -282,16 +223,9 @@ export class PageScanner {
     if (!job) return false;
     if (job.kind === 'text') {
       this.#jobs.shift();
-      if (!this.#isInsideSkipped(job.text)) this.#collect(job.text);
-    } else {
-      for (let count = 0; count < WALK_BATCH; count++) {
-        const text = job.walker.nextNode() as Text | null;
-        if (!text) {
-          this.#jobs.shift();
-          break;
-        }
-        if (!isUnder(text, job.skipped, job.root)) this.#collect(text);
-      }
+      if (!isInsideSkipped(job.text, this.#skip, this.#root)) this.#collect(job.text);
+    } else if (!walkSome(job, (text) => this.#collect(text))) {
+      this.#jobs.shift();
     }
     if (this.#jobs.length === 0) this.#sortByScreen();
     return true;
@@ -380,17 +314,9 @@ export class PageScanner {
     this.#catchUpWithPage();
     for (const { text, data, numbers } of near) {
       // Changed since it was searched: the change queued it again.
-      if (text.isConnected && text.data === data && !this.#families.has(text) && !this.#isInsideSkipped(text)) this.#mark(text, numbers);
+      if (text.isConnected && text.data === data && !this.#families.has(text) && !isInsideSkipped(text, this.#skip, this.#root)) this.#mark(text, numbers);
     }
     this.#observer.takeRecords();
-  }
-
-  /** True under skipped content between the node and the root (the root itself matches `[detect]`). */
-  #isInsideSkipped(node: Node): boolean {
-    const parent = node.parentElement;
-    if (parent === null) return !(node.parentNode instanceof ShadowRoot);
-    const skipped = parent.closest(this.#skip);
-    return skipped !== null && skipped !== this.#root && this.#root.contains(skipped);
   }
 
   #search(text: Text): readonly FoundNumber[] {
@@ -403,47 +329,19 @@ export class PageScanner {
   }
 
   #mark(text: Text, numbers: readonly FoundNumber[]): void {
-    if (numbers.length === 0) return;
-    const family: ChildNode[] = [];
-    // Last first, so earlier offsets stay true while the text is split.
-    for (const number of [...numbers].reverse()) {
-      const after = text.splitText(number.end);
-      const digits = text.splitText(number.start);
-      this.#searched.add(after);
-      this.#searched.add(digits);
-      const mark = makeMark(number.e164, this.#options.markName(digits.data));
-      this.#made.add(mark);
-      digits.before(mark);
-      mark.append(digits);
-      family.unshift(mark, after);
-      this.#pieceHeads.set(mark, text).set(after, text);
-      this.stats.numbersMarked += 1;
-    }
-    this.#families.set(text, family);
+    this.stats.numbersMarked += this.#families.split(text, numbers, this.#options.markName);
   }
 
   /** A plain click on a mark or a `tel:`/`callto:` link in the scope places the call through Superfone. */
   readonly #onClick = (event: MouseEvent): void => {
     const link = clickedCallLink(event);
-    if (!link || this.#isInsideSkipped(link)) return;
-    const e164 = isMark(link) && this.#made.has(link) ? link.getAttribute('href')!.slice('tel:'.length) : this.#linkNumber(link);
+    if (!link || isInsideSkipped(link, this.#skip, this.#root)) return;
+    const e164 = numberOfCallLink(link, isMark(link) && this.#made.has(link), this.#options.defaultCountry);
     // A number it cannot call (a short code, say) keeps the browser's default.
     if (!e164) return;
     event.preventDefault();
     void this.#activate(link, e164)?.start();
   };
-
-  #linkNumber(link: HTMLAnchorElement): string | null {
-    const href = link.getAttribute('href') ?? '';
-    let written = href;
-    try {
-      written = decodeURIComponent(href);
-    } catch {
-      // A malformed escape: let the number check below refuse it.
-    }
-    const number = normalizePhoneNumber(written, this.#options.defaultCountry);
-    return number.ok ? number.e164 : null;
-  }
 
   /** Wraps the link in a control; a mark's family then holds the control in its place. */
   #activate(link: HTMLAnchorElement, e164: string): HTMLElementTagNameMap['superfone-call-button'] | null {
@@ -451,45 +349,10 @@ export class PageScanner {
     if (!link.isConnected) return null;
     const control = wrapInControl(link, e164);
     this.#made.add(control);
-    this.#replacePiece(link, control);
+    this.#families.replacePiece(link, control);
     this.#observer.takeRecords();
     this.stats.controlsMade += 1;
     return control;
-  }
-
-  /**
-   * Takes a head's family away. With `restore`, their text goes back into the head, so the
-   * node reads whole again (it was moved or detached, and may come back); without, the
-   * head already holds what its owner wrote.
-   */
-  #rejoin(head: Text, restore: boolean): void {
-    const family = this.#families.get(head);
-    if (!family) return;
-    this.#families.delete(head);
-    if (restore) head.data += family.map((node) => node.textContent ?? '').join('');
-    for (const node of family) {
-      if (node instanceof Element) this.#made.delete(node);
-      node.remove();
-    }
-  }
-
-  /** A piece now stands in the page as `replacement` (a mark made a control, or plain text again): its family holds that instead. */
-  #replacePiece(piece: ChildNode, replacement: ChildNode): void {
-    const head = this.#pieceHeads.get(piece);
-    const family = head && this.#families.get(head);
-    if (!head || !family?.includes(piece)) return;
-    family[family.indexOf(piece)] = replacement;
-    this.#pieceHeads.set(replacement, head);
-  }
-
-  /** Whether a head's family still stands right after it, as the split left it. */
-  #familyInPlace(head: Text): boolean {
-    let expected: ChildNode | null = head.nextSibling;
-    for (const node of this.#families.get(head) ?? []) {
-      if (node !== expected) return false;
-      expected = node.nextSibling;
-    }
-    return true;
   }
 
   #onMutations(records: MutationRecord[]): void {
@@ -503,43 +366,21 @@ export class PageScanner {
       for (const node of record.addedNodes) {
         if (this.#made.has(node as Element) || (node instanceof Text && this.#searched.has(node))) continue;
         if (node instanceof Text) this.#jobs.push({ kind: 'text', text: node });
-        else if (node instanceof Element && !this.#isInsideSkipped(node)) this.#enqueueSubtree(node);
+        else if (node instanceof Element && !isInsideSkipped(node, this.#skip, this.#root)) this.#enqueueSubtree(node);
       }
     }
     this.#run();
   }
 
-  /** The head a node belongs to, as a head or as one of its pieces. */
-  #headOf(node: Node | null): Text | undefined {
-    if (node === null) return undefined;
-    return node instanceof Text && this.#families.has(node) ? node : this.#pieceHeads.get(node);
-  }
-
   /**
-   * Runs at once for every batch of mutations, before anything is drawn: a family whose
-   * head was rewritten, removed or moved, whose pieces were removed, or that had something
-   * inserted into it (a framework placing a node after "its" text), is taken away, and the
-   * head is searched again.
+   * Runs at once for every batch of mutations, before anything is drawn: a family its
+   * framework touched is taken away, and the head is searched again.
    */
   #repairFamilies(records: MutationRecord[]): void {
-    const touched = new Map<Text, { rewritten: boolean }>();
-    const touch = (head: Text | undefined, rewritten = false) => {
-      if (head && this.#families.has(head)) touched.set(head, { rewritten: rewritten || (touched.get(head)?.rewritten ?? false) });
-    };
-    for (const record of records) {
-      if (record.type === 'characterData') {
-        touch(this.#headOf(record.target), record.target instanceof Text && this.#families.has(record.target));
-        continue;
-      }
-      for (const node of record.removedNodes) touch(this.#headOf(node));
-      for (const node of record.addedNodes) {
-        touch(this.#headOf(node));
-        if (!this.#made.has(node as Element) && !this.#pieceHeads.has(node)) touch(this.#headOf(node.previousSibling));
-      }
-    }
+    const touched = this.#families.touchedBy(records);
     for (const [head, { rewritten }] of touched) {
-      if (!rewritten && head.isConnected && this.#familyInPlace(head)) continue;
-      this.#rejoin(head, !rewritten);
+      if (!rewritten && head.isConnected && this.#families.inPlace(head)) continue;
+      this.#families.rejoin(head, !rewritten);
       this.#searched.delete(head);
       if (head.isConnected) this.#jobs.push({ kind: 'text', text: head });
     }
@@ -551,24 +392,8 @@ export class PageScanner {
   #onTextChanged(text: Text): void {
     if (this.#families.has(text)) return;
     this.#searched.delete(text);
-    const mark = text.parentElement;
-    if (isMark(mark) && this.#made.has(mark)) {
-      const control = mark.parentElement;
-      const wrapper = control && this.#made.has(control) ? control : mark;
-      wrapper.replaceWith(...mark.childNodes);
-      this.#made.delete(wrapper);
-      this.#replacePiece(wrapper, text);
-    }
+    this.#families.unmark(text);
     this.#jobs.push({ kind: 'text', text });
   }
-}
 
-/** True when a node lies inside one of the `skipped` elements, below `root`. */
-function isUnder(node: Node, skipped: ReadonlySet<Element>, root: Element | ShadowRoot): boolean {
-  if (skipped.size === 0) return false;
-  for (let element = node.parentElement; element !== null; element = element.parentElement) {
-    if (skipped.has(element)) return true;
-    if (element === root) return false;
-  }
-  return false;
 }
