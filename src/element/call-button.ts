@@ -2,6 +2,7 @@ import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResul
 import { callButtonStyles } from './call-button.styles.js';
 import type { Readiness } from './call-readiness.js';
 import { CallSession, type CallState } from './call-session.js';
+import { viewOf, type ControlView } from './call-view.js';
 import { catalogue, catalogueLanguageOf, FIRST_WORDS, loadCatalogue, wordsFor, type CallButtonMessages, type MessageOverrides } from './messages.js';
 import { watchLanguage } from './page-language.js';
 import { displayNumber, loadPhoneNumbers, loadPhoneNumbersWhenIdle, phoneNumbers, whenPhoneNumbersLoad } from './phone-numbers.js';
@@ -139,8 +140,7 @@ export class SuperfoneCallButton extends LitElement {
     return this.#settings().agentNumber;
   }
   set agentNumber(value: string | null) {
-    this.#own = { ...this.#own, agentNumber: textSetting(value) };
-    this.#effective = null;
+    this.#set({ agentNumber: textSetting(value) });
   }
 
   /** ISO 3166-1 alpha-2 region for numbers written without a country code. Inherited; default `IN`. */
@@ -148,8 +148,7 @@ export class SuperfoneCallButton extends LitElement {
     return this.#settings().defaultCountry;
   }
   set defaultCountry(value: string | null) {
-    this.#own = { ...this.#own, defaultCountry: textSetting(value) };
-    this.#effective = null;
+    this.#set({ defaultCountry: textSetting(value) });
   }
 
   /** Where the element POSTs call requests. Inherited; default `/api/superfone/call`. */
@@ -157,8 +156,7 @@ export class SuperfoneCallButton extends LitElement {
     return this.#settings().proxyUrl;
   }
   set proxyUrl(value: string | null) {
-    this.#own = { ...this.#own, proxyUrl: textSetting(value) };
-    this.#effective = null;
+    this.#set({ proxyUrl: textSetting(value) });
   }
 
   /** Seconds after which an active call is ended automatically. Inherited; default none. */
@@ -166,8 +164,7 @@ export class SuperfoneCallButton extends LitElement {
     return this.#settings().maxDuration;
   }
   set maxDuration(value: number | null) {
-    this.#own = { ...this.#own, maxDuration: durationSetting(value) };
-    this.#effective = null;
+    this.#set({ maxDuration: durationSetting(value) });
   }
 
   /**
@@ -178,8 +175,7 @@ export class SuperfoneCallButton extends LitElement {
     return this.#settings().getToken;
   }
   set getToken(value: TokenSource | null) {
-    this.#own = { ...this.#own, getToken: tokenSetting(value) };
-    this.#effective = null;
+    this.#set({ getToken: tokenSetting(value) });
   }
 
   /** Stops new calls from starting. An active call can always be ended. */
@@ -283,17 +279,22 @@ export class SuperfoneCallButton extends LitElement {
    * the call went) is described on both, since the link cannot point into this shadow root.
    */
   #describeLink(link: HTMLAnchorElement): void {
-    const { kind, label, name } = this.#primaryControl();
+    const { name, linkState, message } = this.#view();
     const detected = link.hasAttribute(DETECTED_ATTRIBUTE);
     if (detected) link.setAttribute('aria-label', name);
-    const state = detected || kind === 'start' ? '' : kind === 'end' ? this.words.callInProgress : label;
-    const description = [state, this.#message()].filter(Boolean).join(' ');
+    const description = [detected ? '' : linkState, message].filter(Boolean).join(' ');
     if (description) link.setAttribute('aria-description', description);
     else link.removeAttribute('aria-description');
   }
 
   #settings() {
     return (this.#effective ??= effectiveSettings(inheritSettings(this.#own, this.scope)));
+  }
+
+  /** Sets some of this element's own settings; what they come to is worked out again on the next read. */
+  #set(settings: Partial<ScopeSettings>): void {
+    this.#own = { ...this.#own, ...settings };
+    this.#effective = null;
   }
 
   /** Asks the agent's app to call the customer. Resolves when the proxy has answered. */
@@ -330,50 +331,24 @@ export class SuperfoneCallButton extends LitElement {
     const path = event.composedPath();
     const index = [...this.renderRoot.querySelectorAll('button')].findIndex((button) => path.includes(button));
     if (index === 0) this.#session.primaryAction();
-    else if (index > 0) this.#secondControl()?.act();
+    else if (index > 0) this.#endSecond();
   }
 
-  /** What the main control is right now: its look, its visible label and its accessible name. */
-  #primaryControl(): { kind: 'start' | 'end' | 'busy'; label: string; name: string } {
-    const readiness = this.#readiness;
-    // Before the numbers are checked, the control is this customer's as the page wrote the number.
-    const sameCustomer = readiness === null || (readiness.ok && (!this.#session.call || this.#session.call.customerNumber === readiness.call.customerNumber));
-    // Inline, the name repeats the number as the page shows it, so what is seen is what is heard.
-    const shown = this.inline && sameCustomer ? this.textContent?.trim() : '';
-    const checked = readiness?.ok ? readiness.display : this.customerNumber.trim();
-    const customer = shown || (sameCustomer ? checked : displayNumber(this.#session.call?.customerNumber ?? ''));
-    if (this.#session.state === 'idle') {
-      // Idle needs only the first words: before English has loaded, an unchecked control has just those.
-      const overridden = this.scope?.messages || this.messages;
-      const idle = catalogue(this.#language) ? this.words : overridden ? { ...FIRST_WORDS, ...this.scope?.messages, ...this.messages } : FIRST_WORDS;
-      return { kind: 'start', label: idle.call, name: readiness?.ok === false || !customer ? idle.call : idle.callNumber(customer) };
-    }
-    const words = this.words;
-    switch (this.#session.state) {
-      case 'starting':
-        return { kind: 'busy', label: words.calling, name: words.callingNumber(customer) };
-      case 'ending':
-        return { kind: 'busy', label: words.ending, name: words.endingCallWith(customer) };
-      case 'active':
-        return { kind: 'end', label: words.endCall, name: words.endCallWith(customer) };
-      case 'error':
-        return this.#session.failedAction === 'END'
-          ? { kind: 'end', label: words.endCall, name: words.endCallWith(customer) }
-          : { kind: 'start', label: words.tryAgain, name: words.tryAgainCall(customer) };
-    }
+  /** What the second button ends: the call a failed START may have placed, or the agent's call with someone else. */
+  #endSecond(): void {
+    const second = this.#view().second;
+    if (second?.ends === 'this-call') void this.#session.end('user');
+    else if (second?.ends === 'busy-call') this.#session.endBusyCall();
   }
 
-  /** The message to show, if any: an error, the agent's other call, or why the number is unusable. */
-  #message(): string {
-    const readiness = this.#readiness;
-    if (this.#session.state === 'error') return this.#session.errorMessage;
-    if (readiness?.ok === false) {
-      const { problem } = readiness;
-      return problem.kind === 'noCustomerNumber' ? this.words.noCustomerNumber : this.words[problem.kind](problem.written);
-    }
-    if (this.#session.busyWith && this.#session.state === 'idle') return this.words.busyWith(displayNumber(this.#session.busyWith.customerNumber));
-    return this.#session.state === 'idle' ? this.#session.outcome : '';
+  /** What the control shows and says now (./call-view.ts), from what it knows. */
+  #view(): ControlView {
+    // Before its language has loaded, an idle English control has the first words (with any overrides).
+    const overridden = this.scope?.messages || this.messages;
+    const words = catalogue(this.#language) ? this.words : overridden ? { ...FIRST_WORDS, ...this.scope?.messages, ...this.messages } : FIRST_WORDS;
+    return viewOf(this, this.#session, this.#readiness, words, displayNumber);
   }
+
 
   /**
    * The Call button is its words alone: in a table of a thousand, a drawing in each cost more
@@ -383,42 +358,28 @@ export class SuperfoneCallButton extends LitElement {
     return kind === 'busy' ? spinner : kind === 'end' ? hangUpIcon : nothing;
   }
 
-  /** A second control, to end a call: the one a failed START may have placed, or the agent's call with someone else. */
-  #secondControl(): { label: string; act: () => void } | null {
-    const session = this.#session;
-    if (session.state === 'error' && session.failedAction === 'START' && session.call !== null) return { label: this.words.endCall, act: () => void session.end('user') };
-    if (session.busyWith !== null && session.state === 'idle') return { label: this.words.endCurrentCall, act: () => session.endBusyCall() };
-    return null;
-  }
-
   // Template text ships as written: no line breaks inside the tags. Clicks are the host's
   // to handle (#onClick): no listener, no class and no drawing per idle button, as a table of
   // a thousand pays for each.
-  #renderStandard(message: MessagePart) {
-    const { kind, label, name } = this.#primaryControl();
-    const unavailable = kind === 'start' && (this.#readiness?.ok === false || (this.#session.busyWith !== null && this.#session.state === 'idle'));
-    const second = this.#secondControl();
+  #renderStandard({ kind, label, name, unavailable, second }: ControlView, message: MessagePart) {
     return html`<button part="button ${kind}" ?disabled=${this.disabled && kind === 'start'} aria-disabled=${kind === 'busy' || unavailable ? 'true' : 'false'} aria-label=${name} aria-describedby=${message === nothing ? nothing : 'message'}>${kind === 'start' ? label : html`${this.#indicator(kind)}${label}`}</button>${
       second ? html`<button part="button end">${hangUpIcon}<span>${second.label}</span></button>` : nothing
     }${message}`;
   }
 
   /** Inline, the number is the control; a small drawing after it says it calls. */
-  #renderInline(message: MessagePart) {
-    const { kind, name } = this.#primaryControl();
-    const unavailable = kind === 'start' && (this.#readiness?.ok === false || this.#session.busyWith !== null || this.disabled);
+  #renderInline({ kind, name, unavailable }: ControlView, message: MessagePart) {
     const indicator = html`<span class="indicator ${kind}" aria-hidden="true">${kind === 'start' ? phoneIcon : this.#indicator(kind)}</span>`;
     if (this.#slottedLink()) return html`<slot></slot>${indicator}${message}`;
     return html`<button part="number ${kind}" class="inline ${kind}" aria-disabled=${kind === 'busy' || unavailable ? 'true' : 'false'} aria-label=${name} aria-describedby=${message === nothing ? nothing : 'message'}><slot></slot>${indicator}</button>${message}`;
   }
 
   override render() {
-    const message = this.#message();
-    const error = this.#session.state === 'error' || this.#readiness?.ok === false;
+    const view = this.#view();
     // Only when there is one: most of a table's controls have none. No white space between
     // the tags: in running text it would swallow the space after a detected number in
     // innerText and in copied text.
-    const messagePart = message ? html`<span part="message" id="message" class="message ${error ? 'error' : 'info'}">${message}</span>` : nothing;
-    return this.inline ? this.#renderInline(messagePart) : this.#renderStandard(messagePart);
+    const messagePart = view.message ? html`<span part="message" id="message" class="message ${view.error ? 'error' : 'info'}">${view.message}</span>` : nothing;
+    return this.inline ? this.#renderInline(view, messagePart) : this.#renderStandard(view, messagePart);
   }
 }
