@@ -79,6 +79,14 @@ describe('the source is laid out for a newcomer', () => {
     assert.deepEqual(cycles(graph), []);
   });
 
+  it('has no source file over 400 lines', () => {
+    const long = sourceFiles()
+      .map((file) => ({ file, lines: readFileSync(join(ROOT, file), 'utf8').split('\n').length }))
+      .filter(({ lines }) => lines > 400)
+      .map(({ file, lines }) => `${file}: ${lines} lines`);
+    assert.deepEqual(long, []);
+  });
+
   it('the README is read in one sitting: at most 450 lines, with a table of contents', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const lines = readme.split('\n').length;
