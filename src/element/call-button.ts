@@ -5,7 +5,7 @@ import { CallSession, type CallState } from './call-session.js';
 import { viewOf, type ControlView } from './call-view.js';
 import { catalogue, catalogueLanguageOf, FIRST_WORDS, loadCatalogue, wordsFor, type CallButtonMessages, type MessageOverrides } from './messages.js';
 import { watchLanguage } from './page-language.js';
-import { displayNumber, loadPhoneNumbers, loadPhoneNumbersWhenIdle, phoneNumbers, whenPhoneNumbersLoad } from './phone-numbers.js';
+import { displayNumber, loadPhoneNumbers, loadPhoneNumbersWhenIdle, phoneNumbers, whenPhoneNumbersLoad } from './number-handling.js';
 import {
   attachContextRoot,
   consumeScopeSettings,

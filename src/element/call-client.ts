@@ -12,7 +12,7 @@ import type { TokenSource } from './scope-context.js';
  * A failure is a code for the element to word in the page's language (the proxy's English
  * message is for logs and other clients); `status` is the HTTP status, `0` when nothing answered.
  */
-export type CallOutcome = { ok: true; notificationId: number; callId: string | null } | CallFailure;
+export type CallReply = { ok: true; notificationId: number; callId: string | null } | CallFailure;
 
 export interface CallFailure {
   ok: false;
@@ -28,7 +28,7 @@ export interface CallFailure {
 const TOKEN_REFUSED: ReadonlySet<ErrorCode> = new Set(['token_expired', 'unauthorized']);
 
 /**
- * POSTs one call request to the proxy and reads the answer into a `CallOutcome`. With
+ * POSTs one call request to the proxy and reads the answer into a `CallReply`. With
  * `getToken`, the request carries its token; refused for the token, it asks for a fresh one
  * once and sends again. Never throws for HTTP or network failures, nor for a `getToken`
  * that fails (that is `unauthorized`); only an abort through `signal` rejects.
@@ -38,13 +38,13 @@ export async function sendCallRequest(
   body: CallRequestBody,
   signal: AbortSignal,
   getToken: TokenSource | null = null,
-): Promise<CallOutcome> {
+): Promise<CallReply> {
   const first = await postWithToken(proxyUrl, body, signal, getToken);
   if (!getToken || first.ok || !TOKEN_REFUSED.has(first.code)) return first;
   return postWithToken(proxyUrl, body, signal, getToken);
 }
 
-async function postWithToken(proxyUrl: string, body: CallRequestBody, signal: AbortSignal, getToken: TokenSource | null): Promise<CallOutcome> {
+async function postWithToken(proxyUrl: string, body: CallRequestBody, signal: AbortSignal, getToken: TokenSource | null): Promise<CallReply> {
   let token: string | null | undefined = null;
   if (getToken) {
     try {
@@ -58,7 +58,7 @@ async function postWithToken(proxyUrl: string, body: CallRequestBody, signal: Ab
   return post(proxyUrl, body, signal, token);
 }
 
-async function post(proxyUrl: string, body: CallRequestBody, signal: AbortSignal, token: string | null): Promise<CallOutcome> {
+async function post(proxyUrl: string, body: CallRequestBody, signal: AbortSignal, token: string | null): Promise<CallReply> {
   let response: Response;
   try {
     response = await fetch(proxyUrl, {

@@ -1,7 +1,7 @@
 import { formatForDisplay, isKnownCountry, normalizePhoneNumber } from '../shared/phone-number.js';
 import type { CallStartDetail } from './call-events.js';
 
-// Loaded lazily with number handling, through ./phone-numbers.ts: never in a page's first load.
+// Loaded lazily with number handling, through ./number-handling.ts: never in a page's first load.
 // Sending a request, saying what it did, and the record of the agent's call shared with other
 // tabs come with it: no control sends a request, or shows the agent's call, before its
 // numbers are checked.

@@ -1,12 +1,12 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CallAction, CallRequestBody, CallSummary, ErrorCode } from '../shared/protocol.js';
 import type { ActiveCallRecord, ActiveCalls } from './active-calls.js';
-import type { CallFailure, CallOutcome } from './call-client.js';
+import type { CallFailure, CallReply } from './call-client.js';
 import { createCallEvent, type CallEndReason, type CallStartDetail } from './call-events.js';
 import type { Readiness } from './call-readiness.js';
 import type { CallButtonMessages } from './messages.js';
 import type { TokenSource } from './scope-context.js';
-import { displayNumber, loadPhoneNumbers, phoneNumbers } from './phone-numbers.js';
+import { displayNumber, loadPhoneNumbers, phoneNumbers } from './number-handling.js';
 
 export type CallState = 'idle' | 'starting' | 'active' | 'ending' | 'error';
 
@@ -337,7 +337,7 @@ export class CallSession implements ReactiveController {
   }
 
   /** Sends one request; `undefined` when it was aborted because the control left the page. */
-  async #send(action: CallAction, call: KnownCall, controller: AbortController): Promise<CallOutcome | undefined> {
+  async #send(action: CallAction, call: KnownCall, controller: AbortController): Promise<CallReply | undefined> {
     const body: CallRequestBody = { customer_number: call.customerNumber, call_action: action };
     if (call.agentNumber) body.user_number = call.agentNumber;
     try {

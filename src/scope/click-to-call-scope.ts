@@ -1,7 +1,7 @@
 import { ContextProvider } from '@lit/context';
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import type { PageScanner } from './detection/page-scanner.js';
-import { loadPhoneNumbers } from '../element/phone-numbers.js';
+import { loadPhoneNumbers } from '../element/number-handling.js';
 import { catalogueLanguageOf, loadCatalogue, wordsFor, type MessageOverrides } from '../element/messages.js';
 import { watchLanguage } from '../element/page-language.js';
 import { DEFAULT_COUNTRY } from '../shared/protocol.js';

@@ -24,14 +24,15 @@ const EXTENSION = /(?:;ext=|\s*(?:ext\.?|extn\.?|extension|x|#)\s*)\p{Nd}{1,7}$/
 /** What may remain: any script's digits, plus signs, spaces and the usual separators. */
 const DIALABLE = /^[\p{Nd}\s+\uFF0B\-\u2010-\u2015.()\/]+$/u;
 
-/**
- * Turns a number as a page writes it (`+91 80000 00001`, `080000 00001`,
- * `tel:+918000000001`) into E.164, or says why it cannot. Anything beyond digits and
- * separators is refused rather than guessed at, so text such as `&user_number=` can
- * never ride along inside a number.
- */
+/** E.164: a plus and at most 15 digits. */
 const E164 = /^\+[1-9]\d{6,14}$/;
 
+/**
+ * Turns a number as a page writes it (`+91 80000 00001`, `080000 00001`,
+ * `tel:+918000000001`, `+९१ …` in any script's digits) into E.164, or says why it cannot.
+ * Anything beyond digits and separators is refused rather than guessed at, so text such as
+ * `&user_number=` can never ride along inside a number.
+ */
 export function normalizePhoneNumber(
   input: string | null | undefined,
   defaultCountry: CountryCode,

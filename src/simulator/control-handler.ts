@@ -1,4 +1,4 @@
-import type { CallOutcome } from './simulated-calls.js';
+import type { SimulatedOutcome } from './simulated-calls.js';
 import { FAULT_KINDS, type SimulatorFault, type SuperfoneSimulator } from './simulator.js';
 
 import { SIMULATOR_CONTROL_PATH } from '../shared/simulator-paths.js';
@@ -38,7 +38,7 @@ function parseFault(body: Record<string, unknown>): SimulatorFault | null | stri
   return { kind } as SimulatorFault;
 }
 
-function parseOutcome(body: Record<string, unknown>): CallOutcome | string {
+function parseOutcome(body: Record<string, unknown>): SimulatedOutcome | string {
   const ms = (name: string, fallback: number | null) => {
     const value = body[name] === undefined ? fallback : body[name] === null ? null : Number(body[name]);
     return value === null || (Number.isFinite(value) && value >= 0) ? value : NaN;

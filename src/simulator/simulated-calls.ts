@@ -14,7 +14,7 @@
  */
 
 /** How the next call goes. Times are milliseconds, so tests need not wait seconds. */
-export type CallOutcome =
+export type SimulatedOutcome =
   /** `talkMs: null`: the call lasts until an END. */
   | { kind: 'answered'; answerAfterMs: number; talkMs: number | null }
   | { kind: 'missed'; ringMs: number }
@@ -52,7 +52,7 @@ export interface SimulatedDelivery {
 }
 
 /** The customer answers after two seconds and stays on until the agent ends the call. */
-export const DEFAULT_OUTCOME: CallOutcome = { kind: 'answered', answerAfterMs: 2_000, talkMs: null };
+export const DEFAULT_OUTCOME: SimulatedOutcome = { kind: 'answered', answerAfterMs: 2_000, talkMs: null };
 const SUPERFONE_NUMBER = '+918069000000';
 const HISTORY_LIMIT = 200;
 
@@ -72,8 +72,8 @@ function istText(epochMs: number): string {
 export class SimulatedCalls {
   readonly deliveries: SimulatedDelivery[] = [];
   #target: NotificationTarget | null;
-  #outcome: CallOutcome = DEFAULT_OUTCOME;
-  #nextOutcome: CallOutcome | null = null;
+  #outcome: SimulatedOutcome = DEFAULT_OUTCOME;
+  #nextOutcome: SimulatedOutcome | null = null;
   #faults: DeliveryFaults = {};
   readonly #live = new Map<string, LiveCall>();
   readonly #pending = new Set<Promise<void>>();
@@ -90,7 +90,7 @@ export class SimulatedCalls {
   }
 
   /** How calls go from now on; `next` only for the next one. */
-  setOutcome(outcome: CallOutcome, options: { next?: boolean } = {}): void {
+  setOutcome(outcome: SimulatedOutcome, options: { next?: boolean } = {}): void {
     if (options.next) this.#nextOutcome = outcome;
     else this.#outcome = outcome;
   }

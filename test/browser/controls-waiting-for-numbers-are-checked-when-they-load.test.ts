@@ -2,7 +2,7 @@
 // here render before libphonenumber-js arrives, and nothing but the page's idle time loads it.
 import { expect } from '@open-wc/testing';
 import type { SuperfoneCallButton } from '../../src/index.js';
-import { phoneNumbers } from '../../src/element/phone-numbers.js';
+import { phoneNumbers } from '../../src/element/number-handling.js';
 import { control, until } from './before-numbers-load.js';
 
 describe('controls that rendered before number handling loaded', () => {

@@ -2,7 +2,7 @@
 // sees the element exactly as a page sees it before libphonenumber-js has arrived.
 import { expect, fixture, html } from '@open-wc/testing';
 import type { CallStartDetail, SuperfoneCallButton } from '../../src/index.js';
-import { phoneNumbers } from '../../src/element/phone-numbers.js';
+import { phoneNumbers } from '../../src/element/number-handling.js';
 import { activeCalls, STORAGE_KEY } from '../../src/element/active-calls.js';
 import { TEST_ROUTES } from '../support/test-routes.js';
 import { control, until } from './before-numbers-load.js';

@@ -87,6 +87,19 @@ describe('the source is laid out for a newcomer', () => {
     assert.deepEqual(long, []);
   });
 
+  it('copies kept apart for bytes up front stay equal: the detection mark attribute, the walk out through shadow roots', () => {
+    const source = (file: string) => readFileSync(join(ROOT, 'src', file), 'utf8');
+    // The element names slotted marks by the attribute detection sets; importing it would split a chunk onto every page.
+    const inElement = /const DETECTED_ATTRIBUTE = '([^']+)'/.exec(source('element/call-button.ts'))?.[1];
+    const inDetection = /export const DETECTED = '([^']+)'/.exec(source('scope/detection/call-links.ts'))?.[1];
+    assert.ok(inElement && inDetection);
+    assert.equal(inElement, inDetection);
+    // The announcer's modal lookup walks out through shadow roots as languageOf does.
+    const walk = (text: string) => /for \(let at: Element \| null = \w+; at; at = (.+)\) \{/.exec(text)?.[1];
+    assert.ok(walk(source('element/page-language.ts')));
+    assert.equal(walk(source('element/announcer.ts')), walk(source('element/page-language.ts')));
+  });
+
   it('the README is read in one sitting: at most 450 lines, with a table of contents', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const lines = readme.split('\n').length;
