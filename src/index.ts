@@ -16,7 +16,7 @@ export * from './element/call-events.js';
 // Types, and the two defaults the element uses anyway: other values would weigh on every
 // page; `superfone-call-button/proxy` exports them all.
 export type * from './shared/protocol.js';
-export { DEFAULT_COUNTRY, DEFAULT_PROXY_PATH } from './shared/protocol.js';
+export { DEFAULT_COUNTRY, DEFAULT_PROXY_PATH } from './shared/defaults.js';
 // Number handling loads lazily; `superfone-call-button/phone-number` offers it to pages that want it at once.
 export type { NormalizedNumber, CountryCode } from './shared/phone-number.js';
 

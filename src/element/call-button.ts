@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { callButtonStyles } from './call-button.styles.js';
 import type { Readiness } from './call-readiness.js';
-import { CallSession, type CallState } from './call-session.js';
+import { CallSession, type CallState, type ControlInternals } from './call-session.js';
 import { viewOf, type ControlView } from './call-view.js';
 import { catalogue, catalogueLanguageOf, FIRST_WORDS, loadCatalogue, wordsFor, type CallButtonMessages, type MessageOverrides } from './messages.js';
 import { watchLanguage } from './page-language.js';
@@ -101,13 +101,18 @@ export class SuperfoneCallButton extends LitElement {
   /** What the settings come to, worked out once for every read until one changes. */
   #effective: ReturnType<typeof effectiveSettings> | null = null;
   /** The call: starting, following and ending it. The element renders and wires. */
-  readonly #session = new CallSession(this, () => this.#readiness);
+  readonly #session = new CallSession(this, SuperfoneCallButton.#internals);
 
-  /** Loads number handling if needed, and checks this control's numbers with it. */
-  async checkNumbersNow(): Promise<void> {
-    await Promise.all([loadPhoneNumbers(), loadCatalogue(this.#language)]);
-    this.#checkNumbers();
-  }
+  /** What the session reads of a control that the page does not see (./call-session.ts): one object for all. */
+  static readonly #internals: ControlInternals<SuperfoneCallButton> = {
+    readiness: (control) => control.#readiness,
+    words: (control) => control.#words(),
+    language: (control) => control.#language,
+    checkNumbers: async (control) => {
+      await Promise.all([loadPhoneNumbers(), loadCatalogue(control.#language)]);
+      control.#checkNumbers();
+    },
+  };
 
   /**
    * Words to use instead of the language's own, for this control: any keys of
@@ -118,15 +123,9 @@ export class SuperfoneCallButton extends LitElement {
   /**
    * The words this control speaks now. Always there once numbers are checked: English comes
    * with number handling, another language before the first render.
-   * @internal
    */
-  get words(): CallButtonMessages {
+  #words(): CallButtonMessages {
     return wordsFor(this.#language, this.scope?.messages, this.messages)!;
-  }
-
-  /** The language tag of the catalogue in use, for `Intl`. @internal */
-  get language(): string {
-    return this.#language;
   }
 
   /** The nearest scope's settings (a controller, not a decorator: less code on every page). */
@@ -345,7 +344,7 @@ export class SuperfoneCallButton extends LitElement {
   #view(): ControlView {
     // Before its language has loaded, an idle English control has the first words (with any overrides).
     const overridden = this.scope?.messages || this.messages;
-    const words = catalogue(this.#language) ? this.words : overridden ? { ...FIRST_WORDS, ...this.scope?.messages, ...this.messages } : FIRST_WORDS;
+    const words = catalogue(this.#language) ? this.#words() : overridden ? { ...FIRST_WORDS, ...this.scope?.messages, ...this.messages } : FIRST_WORDS;
     return viewOf(this, this.#session, this.#readiness, words, displayNumber);
   }
 

@@ -1,14 +1,15 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveController } from 'lit';
 import type { CallAction, CallRequestBody, CallSummary, ErrorCode } from '../shared/protocol.js';
 import type { ActiveCallRecord, ActiveCalls } from './active-calls.js';
 import type { CallFailure, CallReply } from './call-client.js';
 import { createCallEvent, type CallEndReason, type CallStartDetail } from './call-events.js';
 import type { Readiness } from './call-readiness.js';
+import type { CallSessionHost, ControlInternals } from './call-session-host.js';
 import type { CallButtonMessages } from './messages.js';
-import type { TokenSource } from './scope-context.js';
 import { displayNumber, loadPhoneNumbers, phoneNumbers } from './number-handling.js';
 
 export type CallState = 'idle' | 'starting' | 'active' | 'ending' | 'error';
+export type { CallSessionHost, ControlInternals } from './call-session-host.js';
 
 /** A call this control can end: the numbers, the proxy that started it, and its id there when it can be followed. */
 export type KnownCall = CallStartDetail & { proxyUrl: string; notificationId: number | null; callId: string | null };
@@ -50,27 +51,12 @@ const RECORD_AWAITED_MS = 2 * 60 * 1000;
 /** After these START failures the call may exist after all, so End stays on offer. */
 const OUTCOME_UNKNOWN: ReadonlySet<ErrorCode> = new Set(['upstream_timeout', 'network_error']);
 
-/** What the session needs of the element it serves. */
-export interface CallSessionHost extends ReactiveControllerHost, Element {
-  readonly hasUpdated: boolean;
-  readonly proxyUrl: string;
-  readonly getToken: TokenSource | null;
-  readonly maxDuration: number | null;
-  readonly disabled: boolean;
-  /** The words for what the session announces and shows, in the control's language. */
-  readonly words: CallButtonMessages;
-  /** That language, for `Intl` (durations). */
-  readonly language: string;
-  /** Loads number handling (and the words) if they have not loaded, and checks the numbers. */
-  checkNumbersNow(): Promise<void>;
-}
-
 /**
  * One control's call: start and end, the request in flight, the agent's call shared with
  * other controls and tabs, and the time limit. The element renders what it says and wires
  * clicks to it; every state change asks the element to render again.
  */
-export class CallSession implements ReactiveController {
+export class CallSession<Host extends CallSessionHost = CallSessionHost> implements ReactiveController {
   state: CallState = 'idle';
   /** The agent's call with another customer, when there is one. */
   busyWith: ActiveCallRecord | null = null;
@@ -81,9 +67,8 @@ export class CallSession implements ReactiveController {
   /** The last call's record, with what words it. */
   #outcome: { record: CallSummary; word: (record: CallSummary, words: CallButtonMessages, locale: string) => string } | null = null;
 
-  readonly #host: CallSessionHost;
-  /** The numbers as last checked; `null` until number handling has loaded. */
-  readonly #readiness: () => Readiness | null;
+  readonly #host: Host;
+  readonly #internals: ControlInternals<Host>;
   /** The request in flight; there is at most one per control. */
   #controller: AbortController | null = null;
   /** The call that exists, or may exist, so END reaches the same call. */
@@ -95,10 +80,23 @@ export class CallSession implements ReactiveController {
   readonly #onActiveCallsChange = () => this.sync();
   #unwatch: (() => void) | null = null;
 
-  constructor(host: CallSessionHost, readiness: () => Readiness | null) {
+  constructor(host: Host, internals: ControlInternals<Host>) {
     this.#host = host;
-    this.#readiness = readiness;
+    this.#internals = internals;
     host.addController(this);
+  }
+
+  #readiness(): Readiness | null {
+    return this.#internals.readiness(this.#host);
+  }
+
+  /** The control's words, in its language. */
+  get #words(): CallButtonMessages {
+    return this.#internals.words(this.#host);
+  }
+
+  get #language(): string {
+    return this.#internals.language(this.#host);
   }
 
   /** What the failure shown says to the agent: what happened and what to do. */
@@ -106,12 +104,12 @@ export class CallSession implements ReactiveController {
     const failure = this.#failure;
     if (!failure) return '';
     // A failure comes after a request, so number handling, which words it, has loaded.
-    return phoneNumbers()!.failureWords(failure, this.#host.words, this.#host.language);
+    return phoneNumbers()!.failureWords(failure, this.#words, this.#language);
   }
 
   /** What happened to the last call, from Superfone's record ("Call ended · 4 min 12 sec"); shown while idle. */
   get outcome(): string {
-    return this.#outcome ? this.#outcome.word(this.#outcome.record, this.#host.words, this.#host.language) : '';
+    return this.#outcome ? this.#outcome.word(this.#outcome.record, this.#words, this.#language) : '';
   }
 
   /** The call this control knows of, started here or adopted from another tab. */
@@ -150,7 +148,7 @@ export class CallSession implements ReactiveController {
       if (this.#waitingForNumbers) return;
       this.#waitingForNumbers = true;
       try {
-        await this.#host.checkNumbersNow();
+        await this.#internals.checkNumbers(this.#host);
       } finally {
         this.#waitingForNumbers = false;
       }
@@ -167,7 +165,7 @@ export class CallSession implements ReactiveController {
       return;
     }
     this.#outcome = null;
-    this.#enter('starting', this.#host.words.callingNumber(display));
+    this.#enter('starting', this.#words.callingNumber(display));
     const outcome = await this.#send('START', { ...call, proxyUrl, notificationId: null, callId: null }, controller);
     if (!outcome) return this.#enter('idle', '');
     if (outcome.ok) {
@@ -183,7 +181,7 @@ export class CallSession implements ReactiveController {
         startedAt,
         endsAt: maxDuration === null ? null : startedAt + maxDuration * 1000,
       });
-      this.#becomeActive(this.#host.words.appIsCalling(display));
+      this.#becomeActive(this.#words.appIsCalling(display));
       this.#host.dispatchEvent(createCallEvent('superfone-call-started', { ...call, notificationId: outcome.notificationId }));
     } else {
       // Busy may be this control's own call from an earlier START of unknown outcome: keep End on offer.
@@ -202,7 +200,7 @@ export class CallSession implements ReactiveController {
     this.#call = call;
     const stateBefore = this.state;
     this.#outcome = null;
-    this.#enter('ending', this.#host.words.endingTheCall);
+    this.#enter('ending', this.#words.endingTheCall);
     const outcome = await this.#send('END', call, controller);
     if (!outcome) return this.#enter(stateBefore, '');
     if (outcome.ok) {
@@ -213,7 +211,7 @@ export class CallSession implements ReactiveController {
       const record = calls().get(agentKeyFor(call.agentNumber, call.proxyUrl));
       if (record) calls().clear(record.agentKey, record.notificationId);
       // The record may have come first: then it says how the call went.
-      const { words } = this.#host;
+      const words = this.#words;
       this.#enter('idle', this.outcome || (reason === 'max-duration' ? words.timeLimitReached : words.callEnded));
       const { customerNumber, agentNumber } = call;
       // One id per call on every event of it: the START's. The END's own is apart.
@@ -260,7 +258,7 @@ export class CallSession implements ReactiveController {
     if (ours && !this.callCertain()) {
       const { customerNumber, agentNumber } = followed;
       this.#call = { customerNumber, agentNumber, proxyUrl: record.proxyUrl, notificationId: record.notificationId, callId: record.callId ?? null };
-      this.#becomeActive(this.#host.words.onCallWith(customerNumber === current.customerNumber ? display : displayNumber(customerNumber)));
+      this.#becomeActive(this.#words.onCallWith(customerNumber === current.customerNumber ? display : displayNumber(customerNumber)));
       // After a reload, or in another tab: the call is followed from here too.
       this.#follow(this.#call);
     } else if (!ours && this.callCertain()) {
@@ -268,7 +266,7 @@ export class CallSession implements ReactiveController {
       this.#call = null;
       clearTimeout(this.#deadline);
       this.#awaitRecordOnly();
-      this.#enter('idle', this.#host.words.callEnded);
+      this.#enter('idle', this.#words.callEnded);
     }
     this.#host.requestUpdate();
   }
@@ -362,7 +360,7 @@ export class CallSession implements ReactiveController {
     this.state = next;
     if (next !== 'error') this.#failure = null;
     // Every announcement follows numbers checked or a request sent: number handling, which says it, has loaded.
-    if (announcement) phoneNumbers()!.announce(announcement, this.#host.language, this.#host);
+    if (announcement) phoneNumbers()!.announce(announcement, this.#language, this.#host);
     this.#host.requestUpdate();
   }
 

@@ -1,6 +1,6 @@
 import { ContextConsumer, ContextRoot, createContext } from '@lit/context';
 import type { ReactiveElement } from 'lit';
-import { DEFAULT_COUNTRY, DEFAULT_PROXY_PATH } from '../shared/protocol.js';
+import { DEFAULT_COUNTRY, DEFAULT_PROXY_PATH } from '../shared/defaults.js';
 import type { MessageOverrides } from './messages.js';
 
 /**

@@ -4,7 +4,7 @@ import type { PageScanner } from './detection/page-scanner.js';
 import { loadPhoneNumbers } from '../element/number-handling.js';
 import { catalogueLanguageOf, loadCatalogue, wordsFor, type MessageOverrides } from '../element/messages.js';
 import { watchLanguage } from '../element/page-language.js';
-import { DEFAULT_COUNTRY } from '../shared/protocol.js';
+import { DEFAULT_COUNTRY } from '../shared/defaults.js';
 import {
   attachContextRoot,
   consumeScopeSettings,

@@ -5,11 +5,9 @@ import type { CallRecord } from './call-record.js';
  * imported by the browser side and the server side, so the two cannot drift apart.
  */
 
-/** The proxy's path when nobody configures one; the element POSTs here by default. */
-export const DEFAULT_PROXY_PATH = '/api/superfone/call';
-
-/** Region for numbers written without a country code, when nobody sets one: Superfone serves India. */
-export const DEFAULT_COUNTRY = 'IN';
+// The defaults have a module of their own: a page needs them before anything else of the
+// protocol, and a module is loaded whole.
+export { DEFAULT_COUNTRY, DEFAULT_PROXY_PATH } from './defaults.js';
 
 export const CALL_ACTIONS = ['START', 'END'] as const;
 export type CallAction = (typeof CALL_ACTIONS)[number];
