@@ -1,5 +1,5 @@
 import { defineConfig } from 'vite';
-import { superfoneProxy } from './src/server/vite-plugin.js';
+import { superfoneProxy } from './src/server/adapters/vite-plugin.js';
 
 const apiKey = process.env.SUPERFONE_API_KEY;
 

@@ -1,7 +1,7 @@
 /**
  * A completed call as Superfone reports it through its event notifications, in one shape
  * for the integrator's server (and, later, the page). Read by one mapping module on the
- * server; see `src/server/notifications/call-record-mapping.ts` for what is assumed.
+ * server; see `src/server/core/notifications/call-record-mapping.ts` for what is assumed.
  */
 export const CALL_STATUSES = ['answered', 'missed', 'busy', 'failed', 'unknown'] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];

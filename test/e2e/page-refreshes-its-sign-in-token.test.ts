@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import type { Browser, BrowserContext, Page } from 'playwright';
-import { superfoneListener } from '../../src/server/node-proxy.js';
+import { superfoneListener } from '../../src/server/adapters/node-proxy.js';
 import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import { launchChromium } from '../support/chromium.mjs';
 import { readmeRecipe } from '../support/packed-project.js';

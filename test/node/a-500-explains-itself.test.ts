@@ -13,7 +13,7 @@ describe('a 500 always explains itself', { timeout: 30_000 }, () => {
     const upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
     try {
       const script = `
-        import { createSuperfoneProxy } from './src/server/proxy.ts';
+        import { createSuperfoneProxy } from './src/server/core/proxy.ts';
         const handler = createSuperfoneProxy({ apiKey: process.env.KEY, apiBase: process.env.BASE });
         const body = JSON.stringify({ customer_number: '+918000000001', user_number: '+919876543210', call_action: 'START' });
         const statuses = [];

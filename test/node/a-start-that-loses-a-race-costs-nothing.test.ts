@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { memoryStore } from '../../src/server/guards/call-guard-store.js';
-import { CallRateLimits } from '../../src/server/guards/rate-limits.js';
+import { memoryStore } from '../../src/server/core/guards/call-guard-store.js';
+import { CallRateLimits } from '../../src/server/core/guards/rate-limits.js';
 import { ASHA, MEERA_OFFLINE, VIKRAM } from './helpers.js';
 
 // Two STARTs to one customer, both checked before either pays: the second loses at spend

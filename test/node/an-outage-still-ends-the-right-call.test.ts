@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { memoryStore, type CallGuardStore } from '../../src/server/guards/call-guard-store.js';
+import { memoryStore, type CallGuardStore } from '../../src/server/core/guards/call-guard-store.js';
 import { EventStreamReader } from '../support/sse-reader.js';
 import { ASHA, startBody, startHttpProxy, VIKRAM } from './helpers.js';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import type { ProxyLogEntry } from '../../src/server/audit.js';
-import { superfoneListener } from '../../src/server/node-proxy.js';
+import type { ProxyLogEntry } from '../../src/server/core/audit.js';
+import { superfoneListener } from '../../src/server/adapters/node-proxy.js';
 import { startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
 import { API_KEY, assertNoKey, proxiesPerTest, startBody } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { newCallId } from '../../src/server/notifications/followed-calls.js';
+import { newCallId } from '../../src/server/core/notifications/followed-calls.js';
 import { CALL_ID_PATTERN } from '../../src/shared/protocol.js';
 
 // A call id is the capability to read a call's record: it must not be guessable. A black box

@@ -4,9 +4,9 @@ import type { CallSummary } from '../../src/shared/protocol.js';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { CallRecord } from '../../src/shared/call-record.js';
-import { notificationNumber, notificationTime, toCallRecord } from '../../src/server/notifications/call-record-mapping.js';
-import { PendingCalls, type CallMatch } from '../../src/server/notifications/pending-calls.js';
-import { memoryStore } from '../../src/server/guards/call-guard-store.js';
+import { notificationNumber, notificationTime, toCallRecord } from '../../src/server/core/notifications/call-record-mapping.js';
+import { PendingCalls, type CallMatch } from '../../src/server/core/notifications/pending-calls.js';
+import { memoryStore } from '../../src/server/core/guards/call-guard-store.js';
 import { startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
 import { startCliProxy } from '../support/cli-proxy.js';
 import { API_KEY, ASHA, assertNoKey, proxiesPerTest, startBody, VIKRAM } from './helpers.js';
@@ -348,7 +348,7 @@ describe('the CLI accepts notifications at /api/superfone/webhook with SUPERFONE
 describe('the Vite plugin serves the notifications route beside the calls', { timeout: 30_000 }, () => {
   it('calls at /api/superfone/call and deliveries at /api/superfone/webhook, the rest left to Vite', async () => {
     const { createServer: createViteServer } = await import('vite');
-    const { superfoneProxy } = await import('../../src/server/vite-plugin.js');
+    const { superfoneProxy } = await import('../../src/server/adapters/vite-plugin.js');
     const heard: CallRecord[] = [];
     const vite = await createViteServer({
       configFile: false,

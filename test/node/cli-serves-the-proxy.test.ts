@@ -6,7 +6,7 @@ import { startCliProxy } from '../support/cli-proxy.js';
 import { freePort } from '../support/free-port.js';
 import { API_KEY, assertNoKey, startBody } from './helpers.js';
 
-const CLI = ['--import', 'tsx', 'src/server/cli.ts'];
+const CLI = ['--import', 'tsx', 'src/server/cli/cli.ts'];
 const cleanEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
 
 function runOnce(args: string[], env: NodeJS.ProcessEnv = {}) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clientIdentity } from '../../src/server/guards/client-identity.js';
+import { clientIdentity } from '../../src/server/core/guards/client-identity.js';
 import { proxiesPerTest, startBody } from './helpers.js';
 
 describe('client identity: IPv4 by address, IPv6 by its /64 network', { timeout: 30_000 }, () => {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
-import type { ProxyLogEntry } from '../../src/server/audit.js';
-import { hardenNodeServer, type ServerHardening } from '../../src/server/harden-node-server.js';
-import { superfoneListener } from '../../src/server/node-proxy.js';
+import type { ProxyLogEntry } from '../../src/server/core/audit.js';
+import { hardenNodeServer, type ServerHardening } from '../../src/server/adapters/harden-node-server.js';
+import { superfoneListener } from '../../src/server/adapters/node-proxy.js';
 import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import { API_KEY, startBody } from './helpers.js';
 

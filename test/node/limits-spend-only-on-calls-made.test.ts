@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { memoryStore, type CallGuardStore } from '../../src/server/guards/call-guard-store.js';
-import { redisStore } from '../../src/server/guards/redis-store.js';
+import { memoryStore, type CallGuardStore } from '../../src/server/core/guards/call-guard-store.js';
+import { redisStore } from '../../src/server/core/guards/redis-store.js';
 import { startRedis } from '../support/redis-server.js';
 import { ASHA, proxiesPerTest, startBody, VIKRAM, type ProxyUnderTest } from './helpers.js';
 

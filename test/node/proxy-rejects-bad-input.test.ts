@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { createSuperfoneProxy } from '../../src/server/proxy.js';
+import { createSuperfoneProxy } from '../../src/server/core/proxy.js';
 import { API_KEY, ASHA, assertNoKey, startBody, startProxy, type ProxyUnderTest } from './helpers.js';
 
 describe('the proxy refuses bad input with a clear error and no upstream call', () => {

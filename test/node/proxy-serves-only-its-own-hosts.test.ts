@@ -113,7 +113,7 @@ describe('the CLI refuses rebound hosts too', { timeout: 30_000 }, () => {
   });
 
   it('a bad SUPERFONE_ALLOWED_HOSTS is one line on stderr and exit 2', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', '--simulate'], {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/cli/cli.ts', '--simulate'], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, SUPERFONE_ALLOWED_HOSTS: '*.example.com' },
       encoding: 'utf8',
       timeout: 20_000,

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import express from 'express';
-import { superfoneListener, superfoneMiddleware } from '../../src/server/node-proxy.js';
+import { superfoneListener, superfoneMiddleware } from '../../src/server/adapters/node-proxy.js';
 import { EventStreamReader } from '../support/sse-reader.js';
 import { ASHA } from './helpers.js';
 

@@ -43,7 +43,7 @@ describe('the packed superfone-proxy knows who is calling, from the CRM’s sign
 
   before(async () => {
     packed = installPackedTarball();
-    cli = join(packed.dir, 'node_modules/superfone-call-button/dist/server/cli.js');
+    cli = join(packed.dir, 'node_modules/superfone-call-button/dist/server/cli/cli.js');
     upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
   });
   after(async () => {

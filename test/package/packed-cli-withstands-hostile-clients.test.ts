@@ -77,7 +77,7 @@ describe('the packed superfone-proxy, probed as an attacker would, with its defa
     proxy = await startCliProxy(
       { SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase, SUPERFONE_WEBHOOK_SECRET: WEBHOOK_SECRET },
       [],
-      join(packed.dir, 'node_modules/superfone-call-button/dist/server/cli.js'),
+      join(packed.dir, 'node_modules/superfone-call-button/dist/server/cli/cli.js'),
     );
     upstream.simulator.calls.setTarget(null);
     // Connections that never send a byte, opened first and checked last: the rest of the probe runs meanwhile.
@@ -181,7 +181,7 @@ describe('the packed superfone-proxy with few file descriptors (ulimit -n 512)',
     const sockets: Socket[] = [];
     let proxy: CliProxy | undefined;
     try {
-      proxy = await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase }, [], join(packed.dir, 'node_modules/superfone-call-button/dist/server/cli.js'), { fileLimit: 512 });
+      proxy = await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase }, [], join(packed.dir, 'node_modules/superfone-call-button/dist/server/cli/cli.js'), { fileLimit: 512 });
       const closed: Array<Promise<void>> = [];
       for (let index = 0; index < 600; index++) {
         const socket = connect(proxy.port, '127.0.0.1');

@@ -41,7 +41,7 @@ describe('the packed tarball, installed into an empty project', () => {
   after(() => packed?.remove());
 
   it('ships built modules, types and the manifest, not sources or tests', () => {
-    for (const expected of ['dist/index.js', 'dist/index.d.ts', 'dist/server/index.js', 'dist/server/node.js', 'dist/react/index.js', 'dist/simulator/index.d.ts', 'dist/server/cli.js', 'cdn/superfone-call-button.js', 'docs/demo.png', 'docs/demo-call-ended.png', 'custom-elements.json', 'README.md']) {
+    for (const expected of ['dist/index.js', 'dist/index.d.ts', 'dist/server/index.js', 'dist/server/node.js', 'dist/react/index.js', 'dist/simulator/index.d.ts', 'dist/server/cli/cli.js', 'cdn/superfone-call-button.js', 'docs/demo.png', 'docs/demo-call-ended.png', 'custom-elements.json', 'README.md']) {
       assert.ok(files.includes(expected), `${expected} is in the tarball`);
     }
     assert.deepEqual(files.filter((file) => /^(src|test|demo)\//.test(file) || (file.endsWith('.ts') && !file.endsWith('.d.ts'))), []);

@@ -29,7 +29,7 @@ describe('the README’s sign-in token recipes run as written, and the proxy acc
   before(async () => {
     packed = installPackedTarball();
     upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
-    proxy = await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase, SUPERFONE_JWT_SECRET: JWT_SECRET }, [], join(packed.dir, 'node_modules/superfone-call-button/dist/server/cli.js'));
+    proxy = await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase, SUPERFONE_JWT_SECRET: JWT_SECRET }, [], join(packed.dir, 'node_modules/superfone-call-button/dist/server/cli/cli.js'));
   });
   after(async () => {
     proxy?.child.kill();

@@ -19,7 +19,7 @@ export interface CliProxy {
  * `superfone-proxy` in its own process, with only the environment given; resolves once it
  * listens. From source unless `script` names the built binary (a packed tarball's).
  */
-export async function startCliProxy(env: Record<string, string>, args: string[] = [], script = 'src/server/cli.ts', options: { fileLimit?: number } = {}): Promise<CliProxy> {
+export async function startCliProxy(env: Record<string, string>, args: string[] = [], script = 'src/server/cli/cli.ts', options: { fileLimit?: number } = {}): Promise<CliProxy> {
   const port = await freePort();
   const command = [process.execPath, ...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script, ...args];
   // With a file limit, through a shell that sets it and then becomes node (the pid stays node's).

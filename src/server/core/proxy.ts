@@ -1,6 +1,6 @@
-import { isKnownCountry, type CountryCode } from '../shared/phone-number.js';
-import { DEFAULT_COUNTRY } from '../shared/protocol.js';
-import type { CallRecord } from '../shared/call-record.js';
+import { isKnownCountry, type CountryCode } from '../../shared/phone-number.js';
+import { DEFAULT_COUNTRY } from '../../shared/protocol.js';
+import type { CallRecord } from '../../shared/call-record.js';
 import { budgetedAuditLog, DEFAULT_REFUSALS_LOGGED_PER_MINUTE, type ProxyLogEntry } from './audit.js';
 import { errorMessage, openExchange, type PlatformInfo } from './exchange.js';
 import { ANSWER, fromFetchRequest, toFetchResponse, type ProxyAnswer, type ProxyRequest } from './proxy-message.js';

@@ -1,4 +1,4 @@
-import { isSuperfoneSuccessBody, type CallAction, type ErrorCode, type SuperfoneSuccessBody } from '../shared/protocol.js';
+import { isSuperfoneSuccessBody, type CallAction, type ErrorCode, type SuperfoneSuccessBody } from '../../shared/protocol.js';
 import type { ProxyFailure } from './responses.js';
 import type { UpstreamResult } from './superfone-client.js';
 

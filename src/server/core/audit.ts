@@ -1,4 +1,4 @@
-import type { CallAction, ErrorCode } from '../shared/protocol.js';
+import type { CallAction, ErrorCode } from '../../shared/protocol.js';
 
 /**
  * What kind of refusal a log line records. Each kind has its own budget, so a flood of

@@ -2,13 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { budgetedAuditLog, headerForLog, unreadRequestEntry, type ProxyLogEntry, type RefusalKind } from './audit.js';
-import { asText, overLimitMessage } from './body-limit.js';
-import { isWellFormedHost } from './guards/host-policy.js';
+import { budgetedAuditLog, headerForLog, unreadRequestEntry, type ProxyLogEntry, type RefusalKind } from '../core/audit.js';
+import { asText, overLimitMessage } from '../core/body-limit.js';
+import { isWellFormedHost } from '../core/guards/host-policy.js';
 import { headerLine, readNodeBody } from './node-message.js';
-import type { PlatformInfo } from './proxy.js';
-import { proxyAnswerer, type ProxyAnswer, type ProxyRequest } from './proxy-message.js';
-import { errorResponse, type ProxyFailure } from './responses.js';
+import type { PlatformInfo } from '../core/proxy.js';
+import { proxyAnswerer, type ProxyAnswer, type ProxyRequest } from '../core/proxy-message.js';
+import { errorResponse, type ProxyFailure } from '../core/responses.js';
 
 /** A Fetch handler; the Node adapters tell it the client's address. */
 export type FetchHandler = (request: Request, platform: PlatformInfo) => Promise<Response>;

@@ -1,5 +1,5 @@
-import type { CallRecord } from '../../shared/call-record.js';
-import type { CallStatusBody, CallSummary } from '../../shared/protocol.js';
+import type { CallRecord } from '../../../shared/call-record.js';
+import type { CallStatusBody, CallSummary } from '../../../shared/protocol.js';
 import { errorMessage } from '../exchange.js';
 import type { CallGuardStore } from '../guards/call-guard-store.js';
 import { chooseStart, toMatch, type CallMatch, type PendingCall } from './pending-calls.js';

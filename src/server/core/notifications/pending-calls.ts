@@ -1,4 +1,4 @@
-import type { CallRecord } from '../../shared/call-record.js';
+import type { CallRecord } from '../../../shared/call-record.js';
 import type { CallGuardStore } from '../guards/call-guard-store.js';
 
 /** A START that reached the agent's app, waiting for the record of the call it causes. */

@@ -1,4 +1,4 @@
-import { CALL_ID_PATTERN } from '../shared/protocol.js';
+import { CALL_ID_PATTERN } from '../../shared/protocol.js';
 
 /** The folder the routes share: `/api/superfone/call` → `/api/superfone/`. */
 function routesFolder(callPath: string): string {

@@ -1,5 +1,5 @@
-import type { CallRecord } from '../../shared/call-record.js';
-import type { CountryCode } from '../../shared/phone-number.js';
+import type { CallRecord } from '../../../shared/call-record.js';
+import type { CountryCode } from '../../../shared/phone-number.js';
 import type { RefusalKind } from '../audit.js';
 import { overLimitMessage } from '../body-limit.js';
 import type { ProxyRequest } from '../proxy-message.js';

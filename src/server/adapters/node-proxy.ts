@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 // Types only: the simulator is loaded when `simulate` asks for it, never by a production server.
-import type { RunningSimulator } from '../simulator/simulator-server.js';
-import type { SimulatorOptions } from '../simulator/simulator.js';
+import type { RunningSimulator } from '../../simulator/simulator-server.js';
+import type { SimulatorOptions } from '../../simulator/simulator.js';
 import { toNodeListener, type NodeListener } from './node-adapter.js';
 import { nodeUpstream } from './node-upstream.js';
-import { createProxy, type SuperfoneProxyOptions } from './proxy.js';
-import { webhookPath } from './routes.js';
+import { createProxy, type SuperfoneProxyOptions } from '../core/proxy.js';
+import { webhookPath } from '../core/routes.js';
 
 export type ConnectMiddleware = ((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void) & {
   /** Stops the simulator, when there is one. */
@@ -34,7 +34,7 @@ export function simulatedWebhookSecret(given: string | undefined): string {
 export async function withUpstream(options: SuperfoneServerOptions): Promise<{ proxyOptions: SuperfoneProxyOptions; simulator?: RunningSimulator }> {
   if (!options.simulate) return { proxyOptions: options };
   const { simulate, ...rest } = options;
-  const { startSuperfoneSimulator } = await import('../simulator/simulator-server.js');
+  const { startSuperfoneSimulator } = await import('../../simulator/simulator-server.js');
   const simulator = await startSuperfoneSimulator(simulate === true ? {} : simulate);
   return {
     proxyOptions: { ...rest, apiKey: simulator.simulator.apiKey, apiBase: simulator.apiBase, webhookSecret: simulatedWebhookSecret(rest.webhookSecret) },

@@ -1,5 +1,5 @@
-import type { CallRecord, CallStatus } from '../../shared/call-record.js';
-import { normalizePhoneNumber, type CountryCode } from '../../shared/phone-number.js';
+import type { CallRecord, CallStatus } from '../../../shared/call-record.js';
+import { normalizePhoneNumber, type CountryCode } from '../../../shared/phone-number.js';
 
 /**
  * Which payload fields hold what. Superfone documents the envelope (`event`, `cdr_phone`)

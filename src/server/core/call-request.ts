@@ -1,5 +1,5 @@
-import { normalizePhoneNumber, type CountryCode } from '../shared/phone-number.js';
-import { isCallAction, type CallAction } from '../shared/protocol.js';
+import { normalizePhoneNumber, type CountryCode } from '../../shared/phone-number.js';
+import { isCallAction, type CallAction } from '../../shared/protocol.js';
 import type { ProxyRequest } from './proxy-message.js';
 import type { RefusalKind } from './audit.js';
 import { overLimitMessage } from './body-limit.js';

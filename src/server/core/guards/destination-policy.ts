@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
-import { boundedCache } from '../../shared/bounded-cache.js';
+import { boundedCache } from '../../../shared/bounded-cache.js';
 import type { ProxyFailure } from '../responses.js';
 
 /** Number types that cost the caller more than a normal call; refused unless allowed. */

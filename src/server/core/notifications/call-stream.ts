@@ -1,4 +1,4 @@
-import { CALL_STATUS_EVENT, type CallStatusBody } from '../../shared/protocol.js';
+import { CALL_STATUS_EVENT, type CallStatusBody } from '../../../shared/protocol.js';
 
 export interface CallStreamOptions {
   /** A comment line this often keeps proxies and load balancers from closing an idle stream. Default 15 000. */

@@ -1,6 +1,6 @@
 // What the Node adapters read of node:http's messages: a client's request, Superfone's answer.
 import type { IncomingMessage } from 'node:http';
-import { BodyGatherer, declaredOver, type BodyReading } from './body-limit.js';
+import { BodyGatherer, declaredOver, type BodyReading } from '../core/body-limit.js';
 
 /**
  * Reads a body from node:http (a client's request, or Superfone's answer) into one

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { normalizePhoneNumber, type CountryCode } from '../../shared/phone-number.js';
+import { normalizePhoneNumber, type CountryCode } from '../../../shared/phone-number.js';
 import type { ProxyFailure } from '../responses.js';
 
 /**

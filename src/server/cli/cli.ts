@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 import { createServer } from 'node:http';
-import { DEFAULT_PROXY_PATH } from '../shared/protocol.js';
+import { DEFAULT_PROXY_PATH } from '../../shared/protocol.js';
 import { CliConfigError, HELP, readCliConfig, type CliConfig } from './cli-config.js';
-import type { CallGuardStore } from './guards/call-guard-store.js';
-import { redisStore } from './guards/redis-store.js';
-import { hardenNodeServer } from './harden-node-server.js';
-import { mintAgentToken } from './mint-agent-token.js';
-import { simulatedWebhookSecret, superfoneListener } from './node-proxy.js';
-import { webhookPath } from './routes.js';
-import type { ProxyLogEntry } from './audit.js';
+import type { CallGuardStore } from '../core/guards/call-guard-store.js';
+import { redisStore } from '../core/guards/redis-store.js';
+import { hardenNodeServer } from '../adapters/harden-node-server.js';
+import { mintAgentToken } from '../core/mint-agent-token.js';
+import { simulatedWebhookSecret, superfoneListener } from '../adapters/node-proxy.js';
+import { webhookPath } from '../core/routes.js';
+import type { ProxyLogEntry } from '../core/audit.js';
 
 /** Redis only when asked for: ioredis is an optional peer, loaded here and nowhere else. */
 async function sharedStore(redisUrl: string | undefined): Promise<{ store?: CallGuardStore; close(): void }> {
@@ -55,7 +55,7 @@ function asConfigError<T>(cleanUp: () => void, make: () => T): T {
 async function main(config: CliConfig): Promise<void> {
   const shared = await sharedStore(config.redisUrl);
   // Loaded only for --simulate: a production proxy never loads the simulator.
-  const simulator = config.simulate ? await (await import('../simulator/simulator-server.js')).startSuperfoneSimulator() : undefined;
+  const simulator = config.simulate ? await (await import('../../simulator/simulator-server.js')).startSuperfoneSimulator() : undefined;
   const webhookSecret = simulator ? simulatedWebhookSecret(config.webhookSecret) : config.webhookSecret;
   const log = (entry: ProxyLogEntry) => process.stdout.write(JSON.stringify(entry) + '\n');
   const closeAll = () => {

@@ -1,4 +1,4 @@
-import type { CallRecord } from '../shared/call-record.js';
+import type { CallRecord } from '../../shared/call-record.js';
 import { maskNumber } from './audit.js';
 import { errorMessage, type Exchange } from './exchange.js';
 import type { FollowedCalls } from './notifications/followed-calls.js';

@@ -1,7 +1,7 @@
-import type { CallAction } from '../shared/protocol.js';
+import type { CallAction } from '../../shared/protocol.js';
 import { readLimitedBody } from './body-limit.js';
 
-import { CLICK_TO_CALL_PATH } from '../shared/superfone-api.js';
+import { CLICK_TO_CALL_PATH } from '../../shared/superfone-api.js';
 
 export { CLICK_TO_CALL_PATH };
 

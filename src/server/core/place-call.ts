@@ -1,5 +1,5 @@
-import { normalizePhoneNumber, type CountryCode } from '../shared/phone-number.js';
-import type { ErrorCode } from '../shared/protocol.js';
+import { normalizePhoneNumber, type CountryCode } from '../../shared/phone-number.js';
+import type { ErrorCode } from '../../shared/protocol.js';
 import { maskNumber } from './audit.js';
 import { readCallRequest } from './call-request.js';
 import { errorMessage, type Exchange, type PlatformInfo } from './exchange.js';

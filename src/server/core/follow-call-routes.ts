@@ -1,4 +1,4 @@
-import type { CallStatusBody } from '../shared/protocol.js';
+import type { CallStatusBody } from '../../shared/protocol.js';
 import { errorMessage, type Exchange } from './exchange.js';
 import { callEventStream, type StreamBudget } from './notifications/call-stream.js';
 import type { FollowedCalls } from './notifications/followed-calls.js';

@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { budgetedAuditLog, unreadRequestEntry, type ProxyLogEntry, type RefusalKind } from './audit.js';
-import { checkIpv6PrefixLength, clientIdentity, DEFAULT_IPV6_PREFIX_LENGTH } from './guards/client-identity.js';
-import type { ErrorBody } from '../shared/protocol.js';
-import { SECURITY_HEADERS } from './responses.js';
+import { budgetedAuditLog, unreadRequestEntry, type ProxyLogEntry, type RefusalKind } from '../core/audit.js';
+import { checkIpv6PrefixLength, clientIdentity, DEFAULT_IPV6_PREFIX_LENGTH } from '../core/guards/client-identity.js';
+import type { ErrorBody } from '../../shared/protocol.js';
+import { SECURITY_HEADERS } from '../core/responses.js';
 
 export interface ServerHardening {
   /**

@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { Connect, Plugin } from 'vite';
-import { DEFAULT_PROXY_PATH } from '../shared/protocol.js';
-import type { RunningSimulator } from '../simulator/simulator-server.js';
-import { SIMULATOR_CONTROL_PATH } from '../shared/simulator-paths.js';
+import { DEFAULT_PROXY_PATH } from '../../shared/protocol.js';
+import type { RunningSimulator } from '../../simulator/simulator-server.js';
+import { SIMULATOR_CONTROL_PATH } from '../../shared/simulator-paths.js';
 import { superfoneListener, withUpstream, type SuperfoneServerOptions } from './node-proxy.js';
-import { webhookPath } from './routes.js';
+import { webhookPath } from '../core/routes.js';
 
 
 export type SuperfoneVitePluginOptions = SuperfoneServerOptions & { path?: string };
@@ -50,7 +50,7 @@ export function superfoneProxy(options: SuperfoneVitePluginOptions): Plugin {
   async function mount(server: ServerLike) {
     const { proxyOptions, simulator } = await withUpstream(serverOptions as SuperfoneServerOptions);
     if (simulator) {
-      const { createSimulatorControlListener } = await import('../simulator/simulator-server.js');
+      const { createSimulatorControlListener } = await import('../../simulator/simulator-server.js');
       const control = createSimulatorControlListener(simulator.simulator);
       // The simulator's own prefix, as on its own server; connect strips the mount path, which the handler expects.
       server.middlewares.use(SIMULATOR_CONTROL_PATH, (req, res) => {

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../shared/protocol.js';
+import type { ErrorCode } from '../../shared/protocol.js';
 import { headerForLog, type AuditLog, type ProxyLogEntry, type RefusalKind } from './audit.js';
 import { withCorsGrant } from './cors.js';
 import type { PlatformInfo, ProxyAnswer, ProxyRequest } from './proxy-message.js';

@@ -1,5 +1,5 @@
-import { DEFAULT_ERROR_MESSAGES } from '../shared/error-messages.js';
-import { ERROR_STATUS, type ErrorBody, type ErrorCode, type ErrorDetail } from '../shared/protocol.js';
+import { DEFAULT_ERROR_MESSAGES } from '../../shared/error-messages.js';
+import { ERROR_STATUS, type ErrorBody, type ErrorCode, type ErrorDetail } from '../../shared/protocol.js';
 import type { RefusalKind } from './audit.js';
 import type { ProxyAnswer } from './proxy-message.js';
 
