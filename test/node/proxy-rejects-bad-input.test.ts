@@ -107,7 +107,7 @@ describe('the proxy refuses bad input with a clear error and no upstream call', 
 
   it('refuses to start without an API key, or with options it cannot use', () => {
     assert.throws(() => createSuperfoneProxy({ apiKey: '' }), /apiKey is required/);
-    assert.throws(() => createSuperfoneProxy({ apiKey: API_KEY, defaultCountry: 'XX' as never }), /unknown country "XX"/);
+    assert.throws(() => createSuperfoneProxy({ apiKey: API_KEY, defaultCountry: 'XX' as never }), /defaultCountry "XX" is not a known two-letter region code/);
     assert.throws(() => createSuperfoneProxy({ apiKey: API_KEY, timeoutMs: 0 }), /timeoutMs/);
     assert.throws(() => createSuperfoneProxy({ apiKey: API_KEY, apiBase: 'not a url' }), /apiBase/);
   });

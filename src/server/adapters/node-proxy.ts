@@ -5,7 +5,7 @@ import type { RunningSimulator } from '../../simulator/simulator-server.js';
 import type { SimulatorOptions } from '../../simulator/simulator.js';
 import { toNodeListener, type NodeListener } from './node-adapter.js';
 import { nodeUpstream } from './node-upstream.js';
-import { createProxy, type SuperfoneProxyOptions } from '../core/proxy.js';
+import { checkProxyOptions, createProxy, type SuperfoneProxyOptions } from '../core/proxy.js';
 import { webhookPath } from '../core/routes.js';
 
 export type ConnectMiddleware = ((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void) & {
@@ -82,7 +82,7 @@ export function superfoneListener(options: SuperfoneServerOptions): SuperfoneLis
     return Object.assign(listener, { close: async () => {} });
   }
   // Bad options fail here, at start-up, as without the simulator; it starts in the background.
-  createProxy({ ...options, apiKey: 'checking-options-only' } as SuperfoneProxyOptions);
+  checkProxyOptions(options, { keyRequired: false });
   const ready = withUpstream(options).then(({ proxyOptions, simulator }) => ({
     listener: toNodeListener(createProxy(proxyOptions, nodeUpstream()), { log: proxyOptions.log }),
     simulator: simulator!,

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { isKnownCountry, type CountryCode } from '../../shared/phone-number.js';
+import type { CountryCode } from '../../shared/phone-number.js';
 import { DEFAULT_COUNTRY } from '../../shared/protocol.js';
 import { checkAgentTokenOptions, DEFAULT_AGENT_CLAIM, DEFAULT_TOKEN_AUDIENCE, type AgentTokenOptions } from '../core/guards/agent-token.js';
 import { DEFAULT_IPV6_PREFIX_LENGTH } from '../core/guards/client-identity.js';
@@ -152,19 +152,13 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
   if (!help && command === 'serve' && !simulate && !apiKey) {
     throw new CliConfigError('SUPERFONE_API_KEY is required (or pass --simulate to use the built-in simulator). See --help.');
   }
+  // The URL, the countries and the timeout are the proxy's own options, checked by it (../core/proxy.ts) when the CLI starts it.
   const apiBase = values['api-base'] ?? env.SUPERFONE_API_BASE ?? DEFAULT_API_BASE;
-  if (!URL.canParse(apiBase)) throw new CliConfigError(`SUPERFONE_API_BASE "${apiBase}" is not a URL.`);
   const country = (values['default-country'] ?? env.SUPERFONE_DEFAULT_COUNTRY ?? DEFAULT_COUNTRY).toUpperCase();
-  if (!isKnownCountry(country)) {
-    throw new CliConfigError(`SUPERFONE_DEFAULT_COUNTRY "${country}" is not a known two-letter region code.`);
-  }
   const list = (text: string | undefined) => (text ?? '').split(',').map((item) => item.trim()).filter(Boolean);
   const allowedOrigins = list(values['allowed-origins'] ?? env.SUPERFONE_ALLOWED_ORIGINS);
   const allowedHosts = list(values['allowed-hosts'] ?? env.SUPERFONE_ALLOWED_HOSTS);
   const allowedCountries = list(values['allowed-countries'] ?? env.SUPERFONE_ALLOWED_COUNTRIES).map((code) => code.toUpperCase());
-  for (const code of allowedCountries) {
-    if (!isKnownCountry(code)) throw new CliConfigError(`SUPERFONE_ALLOWED_COUNTRIES: "${code}" is not a known two-letter region code.`);
-  }
   const redisUrl = values['redis-url'] ?? env.SUPERFONE_REDIS_URL;
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
     throw new CliConfigError('SUPERFONE_REDIS_URL must start with redis:// or rediss://.');
@@ -206,7 +200,7 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
     maxConnections: setting('max-connections', 'SUPERFONE_MAX_CONNECTIONS', undefined, 1, 1_000_000),
     maxConnectionsPerClient: setting('max-connections-per-client', 'SUPERFONE_MAX_CONNECTIONS_PER_CLIENT', DEFAULT_MAX_CONNECTIONS_PER_CLIENT, 0, 1_000_000),
     ipv6PrefixLength: setting('ipv6-prefix-length', 'SUPERFONE_IPV6_PREFIX_LENGTH', DEFAULT_IPV6_PREFIX_LENGTH, 1, 128),
-    defaultCountry: country,
+    defaultCountry: country as CountryCode,
     port: setting('port', 'PORT', DEFAULT_PORT, 1, 65_535),
     host,
   };

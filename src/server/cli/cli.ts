@@ -9,6 +9,17 @@ import { mintAgentToken } from '../core/mint-agent-token.js';
 import { simulatedWebhookSecret, superfoneListener } from '../adapters/node-proxy.js';
 import { webhookPath } from '../core/routes.js';
 import type { ProxyLogEntry } from '../core/audit.js';
+import { ProxyOptionError, type SuperfoneProxyOptions } from '../core/proxy.js';
+
+/** The setting that gives each proxy option on the command line (see HELP). */
+const SETTING_OF: Partial<Record<keyof SuperfoneProxyOptions, string>> = {
+  apiKey: 'SUPERFONE_API_KEY',
+  apiBase: 'SUPERFONE_API_BASE',
+  defaultCountry: 'SUPERFONE_DEFAULT_COUNTRY',
+  allowedCountries: 'SUPERFONE_ALLOWED_COUNTRIES:',
+  timeoutMs: 'SUPERFONE_TIMEOUT_MS',
+  webhookSecret: 'SUPERFONE_WEBHOOK_SECRET',
+};
 
 /** Redis only when asked for: ioredis is an optional peer, loaded here and nowhere else. */
 async function sharedStore(redisUrl: string | undefined): Promise<{ store?: CallGuardStore; close(): void }> {
@@ -47,6 +58,8 @@ function asConfigError<T>(cleanUp: () => void, make: () => T): T {
     return make();
   } catch (error) {
     cleanUp();
+    // The proxy's own check of its options, said by the setting the operator wrote.
+    if (error instanceof ProxyOptionError) throw new CliConfigError(`${SETTING_OF[error.option] ?? error.option} ${error.detail}`);
     if (error instanceof TypeError) throw new CliConfigError(error.message);
     throw error;
   }

@@ -12,7 +12,7 @@ import { checkIpv6PrefixLength, clientIdentity, DEFAULT_IPV6_PREFIX_LENGTH } fro
 import { checkHost, createHostPolicy } from './guards/host-policy.js';
 import { checkOrigin, parseAllowedOrigin } from './guards/origin-policy.js';
 import { corsGrant, preflightAnswer } from './cors.js';
-import { CallRateLimits, type RateLimitOptions } from './guards/rate-limits.js';
+import { CallRateLimits, checkRateLimitOptions, type RateLimitOptions } from './guards/rate-limits.js';
 import type { NotificationFieldNames } from './notifications/call-record-mapping.js';
 import { DEFAULT_CALL_STREAMS, StreamBudget, type CallStreamOptions } from './notifications/call-stream.js';
 import { FollowedCalls } from './notifications/followed-calls.js';
@@ -113,29 +113,46 @@ export interface SuperfoneProxyOptions {
 
 export type SuperfoneProxyHandler = (request: Request, platform?: PlatformInfo) => Promise<Response>;
 
-/** Bad options are the integrator's to fix at start-up, not the agent's at the first click. */
-function checkOptions(options: SuperfoneProxyOptions): void {
-  if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '') {
-    throw new TypeError('createSuperfoneProxy: apiKey is required (Superfone provisions it; keep it on the server).');
+/** A bad option, named, so that each entry can say it in its own words (the CLI by its environment variable). */
+export class ProxyOptionError extends TypeError {
+  /** What is wrong, without the function's name. */
+  readonly detail: string;
+
+  constructor(
+    readonly option: keyof SuperfoneProxyOptions,
+    detail: string,
+  ) {
+    super(`createSuperfoneProxy: ${option} ${detail}`);
+    this.detail = detail;
   }
-  for (const country of [options.defaultCountry, ...(options.allowedCountries ?? [])]) {
-    if (country !== undefined && !isKnownCountry(country)) {
-      throw new TypeError(`createSuperfoneProxy: unknown country "${country}"; use two-letter codes such as IN.`);
+}
+
+/**
+ * Checks the proxy's options, once, for every entry: bad options are the integrator's to fix
+ * at start-up, not the agent's at the first click. `keyRequired: false` for an entry that
+ * has a simulator supply the key.
+ */
+export function checkProxyOptions(options: Omit<SuperfoneProxyOptions, 'apiKey'> & { apiKey?: string }, { keyRequired = true } = {}): void {
+  if (keyRequired && (typeof options.apiKey !== 'string' || options.apiKey.trim() === '')) {
+    throw new ProxyOptionError('apiKey', 'is required (Superfone provisions it; keep it on the server).');
+  }
+  for (const [option, countries] of [['defaultCountry', [options.defaultCountry]], ['allowedCountries', options.allowedCountries ?? []]] as const) {
+    for (const country of countries) {
+      if (country !== undefined && !isKnownCountry(country)) throw new ProxyOptionError(option, `"${country}" is not a known two-letter region code (such as IN).`);
     }
   }
   if (options.timeoutMs !== undefined && !(Number.isFinite(options.timeoutMs) && options.timeoutMs > 0)) {
-    throw new TypeError('createSuperfoneProxy: timeoutMs must be a positive number of milliseconds.');
+    throw new ProxyOptionError('timeoutMs', 'must be a positive number of milliseconds.');
   }
-  if (options.apiBase !== undefined && !URL.canParse(options.apiBase)) {
-    throw new TypeError(`createSuperfoneProxy: apiBase "${options.apiBase}" is not a URL.`);
-  }
-  if (options.path !== undefined && !options.path.startsWith('/')) {
-    throw new TypeError(`createSuperfoneProxy: path "${options.path}" must start with /.`);
-  }
+  if (options.apiBase !== undefined && !URL.canParse(options.apiBase)) throw new ProxyOptionError('apiBase', `"${options.apiBase}" is not a URL.`);
+  if (options.path !== undefined && !options.path.startsWith('/')) throw new ProxyOptionError('path', `"${options.path}" must start with /.`);
   if (options.auth !== undefined) checkAgentTokenOptions(options.auth, 'createSuperfoneProxy');
   if (options.ipv6PrefixLength !== undefined) checkIpv6PrefixLength(options.ipv6PrefixLength, 'createSuperfoneProxy');
+  // Origins and hosts are checked by reading them as the proxy will.
+  createHostPolicy(options.allowedHosts ?? [], new Set((options.allowedOrigins ?? []).map(parseAllowedOrigin)));
+  if (options.rateLimits !== false) checkRateLimitOptions(options.rateLimits);
   if (options.webhookSecret !== undefined && options.webhookSecret.trim().length < 16) {
-    throw new TypeError('createSuperfoneProxy: webhookSecret must be at least 16 characters; use a long random value.');
+    throw new ProxyOptionError('webhookSecret', 'must be at least 16 characters; use a long random value.');
   }
 }
 
@@ -154,7 +171,7 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
  * otherwise (the Node adapters pass node:http's); an integrator's own `fetch` always wins.
  */
 export function createProxy(options: SuperfoneProxyOptions, upstream?: UpstreamSend): SuperfoneProxyHandler {
-  checkOptions(options);
+  checkProxyOptions(options);
   const defaultCountry = options.defaultCountry ?? DEFAULT_COUNTRY;
   const allowedOrigins = new Set((options.allowedOrigins ?? []).map(parseAllowedOrigin));
   const hosts = createHostPolicy(options.allowedHosts ?? [], allowedOrigins);

@@ -57,6 +57,16 @@ function refused(limit: RateLimitName, msBeforeNext: number): RateVerdict {
   return { ok: false, limit, retryAfterSec: Math.max(1, Math.ceil(msBeforeNext / 1000)) };
 }
 
+/** Every limit given is a positive whole number of points over a positive duration. */
+export function checkRateLimitOptions(options: RateLimitOptions = {}): void {
+  for (const [name, limit] of Object.entries(options)) {
+    if (limit === false || limit === undefined) continue;
+    if (!(Number.isInteger(limit.points) && limit.points > 0 && limit.durationSec > 0)) {
+      throw new TypeError(`rateLimits.${name}: points must be a positive whole number and durationSec positive.`);
+    }
+  }
+}
+
 /**
  * Counts calls against each limit. A START is checked first and paid for only when it is
  * about to go to Superfone, so a START refused for any reason (another limit, the lock,
@@ -72,10 +82,8 @@ export class CallRateLimits {
     const make = (name: keyof RateLimitOptions, storeName: string) => {
       const limit = options[name];
       if (limit === false) return null;
+      // Checked with the proxy's other options (checkRateLimitOptions).
       const { points, durationSec } = limit ?? DEFAULT_RATE_LIMITS[name];
-      if (!(Number.isInteger(points) && points > 0 && durationSec > 0)) {
-        throw new TypeError(`rateLimits.${name}: points must be a positive whole number and durationSec positive.`);
-      }
       return store.limiter(storeName, points, durationSec);
     };
     this.#agent = make('perAgent', 'start-perAgent');
