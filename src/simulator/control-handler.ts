@@ -1,7 +1,6 @@
+import { SIMULATOR_CONTROL_PATH } from '../shared/simulator-paths.js';
 import type { SimulatedOutcome } from './simulated-calls.js';
 import { FAULT_KINDS, type SimulatorFault, type SuperfoneSimulator } from './simulator.js';
-
-import { SIMULATOR_CONTROL_PATH } from '../shared/simulator-paths.js';
 
 export { SIMULATOR_CONTROL_PATH };
 

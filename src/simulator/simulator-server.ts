@@ -79,11 +79,19 @@ export function createSimulatorControlListener(simulator: SuperfoneSimulator): (
   return (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', async () => {
+    req.on('end', () => {
       const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-      const response = await handle(new Request(new URL(req.url ?? '/', 'http://simulator'), { method: req.method, body: hasBody ? Buffer.concat(chunks) : undefined }));
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
+      void Promise.resolve()
+        .then(() => handle(new Request(new URL(req.url ?? '/', 'http://simulator'), { method: req.method, body: hasBody ? Buffer.concat(chunks) : undefined })))
+        .then(async (response) => {
+          res.writeHead(response.status, Object.fromEntries(response.headers));
+          res.end(Buffer.from(await response.arrayBuffer()));
+        })
+        // A failure is the test's to see, not the dev server's to die of.
+        .catch((error: unknown) => {
+          if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify({ message: (error as Error).message }));
+        });
     });
   };
 }

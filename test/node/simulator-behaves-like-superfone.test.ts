@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import { SuperfoneSimulator } from '../../src/simulator/simulator.js';
@@ -91,6 +92,21 @@ describe('the simulator answers as Superfone documents', () => {
     assert.equal((await control('app', { number: '+910000', appOnline: true })).status, 404);
     const state = (await (await control('state')).json()) as any;
     assert.equal(state.agents[0].appOnline, false);
+  });
+
+  it('a control request no Fetch Request can hold (a TRACE) gets a 500, and the simulator serves on', { timeout: 10_000 }, async () => {
+    const { port } = new URL(running.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      // fetch refuses TRACE itself; node:http sends it as a client on the network may.
+      const sent = request({ host: '127.0.0.1', port, method: 'TRACE', path: '/__superfone-simulator/state' }, (response) => {
+        response.resume();
+        resolve(response.statusCode!);
+      });
+      sent.on('error', reject);
+      sent.end();
+    });
+    assert.equal(status, 500);
+    assert.equal((await fetch(`${running.url}/__superfone-simulator/state`)).status, 200);
   });
 
   it('refuses agents configured with numbers that are not E.164', () => {

@@ -88,9 +88,12 @@ const LETTER_OF_WORD = /[\p{Script=Latin}\u0300-\u036F]/u;
 /** Capitals before a plus name a thing (`ZIP+4 90210-1234`, `ID+…`), not a word the number follows. */
 const ABBREVIATION_BEFORE = /\p{Lu}{2}$/u;
 
-/** Whether the number at `start` is set apart from the Latin letters before it by its plus or bracket. */
-function isSetApart(text: string, start: number): boolean {
-  return SET_APART.test(text[start]!) && LETTER_OF_WORD.test(text[start - 1] ?? '') && !ABBREVIATION_BEFORE.test(text.slice(0, start));
+/** Whether the number at `start` is glued to the word before it: a digit, or a Latin letter it is not set apart from by its plus or bracket. */
+function gluedToWordBefore(text: string, start: number): boolean {
+  const before = text[start - 1] ?? '';
+  if (!WORD_CHARACTER.test(before)) return false;
+  const setApart = SET_APART.test(text[start]!) && LETTER_OF_WORD.test(before) && !ABBREVIATION_BEFORE.test(text.slice(0, start));
+  return !setApart;
 }
 /** A full stop and a capital letter start the next sentence (`415-666-7777.Nice day.`); a file name or a domain goes on in small letters. */
 const SENTENCE_AFTER = /^\.\p{Lu}\p{Ll}/u;
@@ -151,8 +154,7 @@ function couldStartAt(text: string, start: number, segmentStart: number, fewest:
   if (NOT_A_PHONE_WORD.test(tokenAround(text, start, start))) return false;
   const context = text.slice(Math.max(0, start - 32), start);
   if (PHONE_WORD_BEFORE.test(context)) return true;
-  const setApart = isSetApart(text, start);
-  if ((WORD_CHARACTER.test(before) && !setApart) || before === '#' || notToCallAfter(context, PLUS.test(text[start]!))) return false;
+  if (gluedToWordBefore(text, start) || before === '#' || notToCallAfter(context, PLUS.test(text[start]!))) return false;
   if (GLUE.test(before)) {
     const beforeThat = text[start - 2] ?? '';
     if (LETTER_OF_WORD.test(beforeThat)) return false;
@@ -228,8 +230,7 @@ function isGlued(text: string, start: number, end: number, numbersAt: ReadonlySe
   const beforeThat = text[start - 2] ?? '';
   const after = text[end] ?? '';
   const afterThat = text[end + 1] ?? '';
-  const setApart = isSetApart(text, start);
-  if ((WORD_CHARACTER.test(before) && !setApart) || WORD_CHARACTER.test(after)) return true;
+  if (gluedToWordBefore(text, start) || WORD_CHARACTER.test(after)) return true;
   if (GLUE.test(before) && WORD_CHARACTER.test(beforeThat) && !numbersEndingAt.has(start - 1)) return true;
   if (GLUE.test(after) && WORD_CHARACTER.test(afterThat) && !numbersAt.has(end + 1) && !SENTENCE_AFTER.test(text.slice(end, end + 3))) return true;
   return before === '#' || after === '@';

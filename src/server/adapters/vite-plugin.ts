@@ -6,7 +6,6 @@ import { SIMULATOR_CONTROL_PATH } from '../../shared/simulator-paths.js';
 import { superfoneListener, withUpstream, type SuperfoneServerOptions } from './node-proxy.js';
 import { webhookPath } from '../core/routes.js';
 
-
 export type SuperfoneVitePluginOptions = SuperfoneServerOptions & { path?: string };
 
 interface ServerLike {

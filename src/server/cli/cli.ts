@@ -16,7 +16,7 @@ const SETTING_OF: Partial<Record<keyof SuperfoneProxyOptions, string>> = {
   apiKey: 'SUPERFONE_API_KEY',
   apiBase: 'SUPERFONE_API_BASE',
   defaultCountry: 'SUPERFONE_DEFAULT_COUNTRY',
-  allowedCountries: 'SUPERFONE_ALLOWED_COUNTRIES:',
+  allowedCountries: 'SUPERFONE_ALLOWED_COUNTRIES',
   timeoutMs: 'SUPERFONE_TIMEOUT_MS',
   webhookSecret: 'SUPERFONE_WEBHOOK_SECRET',
 };

@@ -133,6 +133,11 @@ export class ProxyOptionError extends TypeError {
  * has a simulator supply the key.
  */
 export function checkProxyOptions(options: Omit<SuperfoneProxyOptions, 'apiKey'> & { apiKey?: string }, { keyRequired = true } = {}): void {
+  readProxyOptions(options, keyRequired);
+}
+
+/** checkProxyOptions, handing back what it had to read anyway: the allowed origins and the host policy. */
+function readProxyOptions(options: Omit<SuperfoneProxyOptions, 'apiKey'> & { apiKey?: string }, keyRequired: boolean) {
   if (keyRequired && (typeof options.apiKey !== 'string' || options.apiKey.trim() === '')) {
     throw new ProxyOptionError('apiKey', 'is required (Superfone provisions it; keep it on the server).');
   }
@@ -148,12 +153,14 @@ export function checkProxyOptions(options: Omit<SuperfoneProxyOptions, 'apiKey'>
   if (options.path !== undefined && !options.path.startsWith('/')) throw new ProxyOptionError('path', `"${options.path}" must start with /.`);
   if (options.auth !== undefined) checkAgentTokenOptions(options.auth, 'createSuperfoneProxy');
   if (options.ipv6PrefixLength !== undefined) checkIpv6PrefixLength(options.ipv6PrefixLength, 'createSuperfoneProxy');
-  // Origins and hosts are checked by reading them as the proxy will.
-  createHostPolicy(options.allowedHosts ?? [], new Set((options.allowedOrigins ?? []).map(parseAllowedOrigin)));
+  // Origins and hosts are checked by reading them, as the proxy uses them.
+  const allowedOrigins = new Set((options.allowedOrigins ?? []).map(parseAllowedOrigin));
+  const hosts = createHostPolicy(options.allowedHosts ?? [], allowedOrigins);
   if (options.rateLimits !== false) checkRateLimitOptions(options.rateLimits);
   if (options.webhookSecret !== undefined && options.webhookSecret.trim().length < 16) {
     throw new ProxyOptionError('webhookSecret', 'must be at least 16 characters; use a long random value.');
   }
+  return { allowedOrigins, hosts };
 }
 
 /**
@@ -171,10 +178,8 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneP
  * otherwise (the Node adapters pass node:http's); an integrator's own `fetch` always wins.
  */
 export function createProxy(options: SuperfoneProxyOptions, upstream?: UpstreamSend): SuperfoneProxyHandler {
-  checkProxyOptions(options);
+  const { allowedOrigins, hosts } = readProxyOptions(options, true);
   const defaultCountry = options.defaultCountry ?? DEFAULT_COUNTRY;
-  const allowedOrigins = new Set((options.allowedOrigins ?? []).map(parseAllowedOrigin));
-  const hosts = createHostPolicy(options.allowedHosts ?? [], allowedOrigins);
   const store = options.store ?? memoryStore();
   const audit = budgetedAuditLog(options.log, options.logRefusalsPerMinute ?? DEFAULT_REFUSALS_LOGGED_PER_MINUTE);
   const apiKey = options.apiKey;
