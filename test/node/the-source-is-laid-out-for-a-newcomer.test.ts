@@ -79,6 +79,21 @@ describe('the source is laid out for a newcomer', () => {
     assert.deepEqual(cycles(graph), []);
   });
 
+  it('the core runs on Fetch alone, and everything outside it uses its public API (core/index.ts) only', () => {
+    const graph = importGraph();
+    const core = join('src', 'server', 'core');
+    const publicApi = join(core, 'index.ts');
+    const reachingIn = [...graph].flatMap(([file, targets]) =>
+      file.startsWith(core) ? [] : targets.filter((target) => target.startsWith(core) && target !== publicApi).map((target) => `${file} → ${target}`),
+    );
+    assert.ok(graph.get(join('src', 'server', 'adapters', 'node-adapter.ts'))!.includes(publicApi), 'the Node adapter is read, and uses the public API');
+    assert.deepEqual(reachingIn, []);
+    const coreReachingOut = [...graph].flatMap(([file, targets]) =>
+      file.startsWith(core) ? targets.filter((target) => !target.startsWith(core) && !target.startsWith(join('src', 'shared'))).map((target) => `${file} → ${target}`) : [],
+    );
+    assert.deepEqual(coreReachingOut, [], 'the core imports only itself and shared/');
+  });
+
   it('has no source file over 400 lines', () => {
     const long = sourceFiles()
       .map((file) => ({ file, lines: readFileSync(join(ROOT, file), 'utf8').split('\n').length }))

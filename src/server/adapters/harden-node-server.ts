@@ -3,10 +3,8 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { budgetedAuditLog, unreadRequestEntry, type ProxyLogEntry, type RefusalKind } from '../core/audit.js';
-import { checkIpv6PrefixLength, clientIdentity, DEFAULT_IPV6_PREFIX_LENGTH } from '../core/guards/client-identity.js';
+import { budgetedAuditLog, checkIpv6PrefixLength, clientIdentity, DEFAULT_IPV6_PREFIX_LENGTH, SECURITY_HEADERS, unreadRequestEntry, type ProxyLogEntry, type RefusalKind } from '../core/index.js';
 import type { ErrorBody } from '../../shared/protocol.js';
-import { SECURITY_HEADERS } from '../core/responses.js';
 
 export interface ServerHardening {
   /**

@@ -1,6 +1,6 @@
 // What the Node adapters read of node:http's messages: a client's request, Superfone's answer.
 import type { IncomingMessage } from 'node:http';
-import { BodyGatherer, declaredOver, type BodyReading } from '../core/body-limit.js';
+import { BodyGatherer, declaredOver, type BodyReading } from '../core/index.js';
 
 /**
  * Reads a body from node:http (a client's request, or Superfone's answer) into one
@@ -8,10 +8,10 @@ import { BodyGatherer, declaredOver, type BodyReading } from '../core/body-limit
  * connection is bounded by the limit, however slowly, however much and in however many
  * chunks the other side sends. Rejects when the connection ends before the body does.
  */
-export function readNodeBody(message: IncomingMessage, cap: number): Promise<BodyReading> {
+export function readNodeBody(message: IncomingMessage, cap: number, maxPieces?: number): Promise<BodyReading> {
   const declared = message.headers['content-length'];
   if (declaredOver(declared, cap)) return Promise.resolve({ ok: false, exceeded: 'bytes' });
-  const gatherer = new BodyGatherer(cap, declared);
+  const gatherer = new BodyGatherer(cap, declared, maxPieces);
   return new Promise((resolve, reject) => {
     const stop = () => {
       message.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);

@@ -5,8 +5,7 @@ import type { RunningSimulator } from '../../simulator/simulator-server.js';
 import type { SimulatorOptions } from '../../simulator/simulator.js';
 import { toNodeListener, type NodeListener } from './node-adapter.js';
 import { nodeUpstream } from './node-upstream.js';
-import { checkProxyOptions, createProxy, type SuperfoneProxyOptions } from '../core/proxy.js';
-import { webhookPath } from '../core/routes.js';
+import { checkProxyOptions, createSuperfoneProxy, webhookPath, type SuperfoneProxyOptions } from '../core/index.js';
 
 export type ConnectMiddleware = ((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void) & {
   /** Stops the simulator, when there is one. */
@@ -78,13 +77,13 @@ function reportSimulatedCallsHere(simulator: RunningSimulator, secret: string): 
  */
 export function superfoneListener(options: SuperfoneServerOptions): SuperfoneListener {
   if (!options.simulate) {
-    const listener = toNodeListener(createProxy(options, nodeUpstream()), { log: options.log });
+    const listener = toNodeListener(createSuperfoneProxy(options, nodeUpstream()), { log: options.log });
     return Object.assign(listener, { close: async () => {} });
   }
   // Bad options fail here, at start-up, as without the simulator; it starts in the background.
   checkProxyOptions(options, { keyRequired: false });
   const ready = withUpstream(options).then(({ proxyOptions, simulator }) => ({
-    listener: toNodeListener(createProxy(proxyOptions, nodeUpstream()), { log: proxyOptions.log }),
+    listener: toNodeListener(createSuperfoneProxy(proxyOptions, nodeUpstream()), { log: proxyOptions.log }),
     simulator: simulator!,
     report: reportSimulatedCallsHere(simulator!, proxyOptions.webhookSecret!.trim()),
   }));

@@ -4,7 +4,7 @@ import { DEFAULT_PROXY_PATH } from '../../shared/protocol.js';
 import type { RunningSimulator } from '../../simulator/simulator-server.js';
 import { SIMULATOR_CONTROL_PATH } from '../../shared/simulator-paths.js';
 import { superfoneListener, withUpstream, type SuperfoneServerOptions } from './node-proxy.js';
-import { webhookPath } from '../core/routes.js';
+import { webhookPath } from '../core/index.js';
 
 export type SuperfoneVitePluginOptions = SuperfoneServerOptions & { path?: string };
 

@@ -1,10 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { CountryCode } from '../../shared/phone-number.js';
 import { DEFAULT_COUNTRY } from '../../shared/protocol.js';
-import { checkAgentTokenOptions, DEFAULT_AGENT_CLAIM, DEFAULT_TOKEN_AUDIENCE, type AgentTokenOptions } from '../core/guards/agent-token.js';
-import { DEFAULT_IPV6_PREFIX_LENGTH } from '../core/guards/client-identity.js';
+import { checkAgentTokenOptions, DEFAULT_AGENT_CLAIM, DEFAULT_API_BASE, DEFAULT_IPV6_PREFIX_LENGTH, DEFAULT_TIMEOUT_MS, DEFAULT_TOKEN_AUDIENCE, type AgentTokenOptions } from '../core/index.js';
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, DEFAULT_REQUEST_TIMEOUT_MS } from '../adapters/harden-node-server.js';
-import { DEFAULT_API_BASE, DEFAULT_TIMEOUT_MS } from '../core/proxy.js';
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '127.0.0.1';

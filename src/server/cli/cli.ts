@@ -2,14 +2,9 @@
 import { createServer } from 'node:http';
 import { DEFAULT_PROXY_PATH } from '../../shared/protocol.js';
 import { CliConfigError, HELP, readCliConfig, type CliConfig } from './cli-config.js';
-import type { CallGuardStore } from '../core/guards/call-guard-store.js';
-import { redisStore } from '../core/guards/redis-store.js';
 import { hardenNodeServer } from '../adapters/harden-node-server.js';
-import { mintAgentToken } from '../core/mint-agent-token.js';
 import { simulatedWebhookSecret, superfoneListener } from '../adapters/node-proxy.js';
-import { webhookPath } from '../core/routes.js';
-import type { ProxyLogEntry } from '../core/audit.js';
-import { ProxyOptionError, type SuperfoneProxyOptions } from '../core/proxy.js';
+import { mintAgentToken, ProxyOptionError, redisStore, webhookPath, type CallGuardStore, type ProxyLogEntry, type SuperfoneProxyOptions } from '../core/index.js';
 
 /** The setting that gives each proxy option on the command line (see HELP). */
 const SETTING_OF: Partial<Record<keyof SuperfoneProxyOptions, string>> = {

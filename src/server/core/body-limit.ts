@@ -42,9 +42,10 @@ export class BodyGatherer {
   readonly #maxPieces: number;
   readonly #declared: number;
 
-  constructor(limit: number, declaredLength?: string | null) {
+  /** `maxPieces` Infinity for a body whose declared length already bounds it: gathered into one buffer, its pieces hold nothing. */
+  constructor(limit: number, declaredLength?: string | null, maxPieces = maxPiecesFor(limit)) {
     this.#limit = limit;
-    this.#maxPieces = maxPiecesFor(limit);
+    this.#maxPieces = maxPieces;
     const declared = Number(declaredLength);
     this.#declared = declaredLength && Number.isFinite(declared) ? Math.min(limit, declared) : 0;
   }
@@ -99,6 +100,21 @@ export async function readLimitedBody(body: ReadableStream<Uint8Array> | null, l
       return { ok: false, exceeded };
     }
   }
+}
+
+/**
+ * A request's body as text within the limit, read only when a route asks (every check that
+ * needs no body has run by then). A body whose declared length is within the limit is read
+ * whole: HTTP's framing ends it there, and the platform gathers it without a stream. One
+ * of unknown length is read piece by piece and refused at the first byte or piece too many.
+ */
+export async function readRequestText(request: Request, limit: number): Promise<BodyText> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) <= limit) {
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    return bytes.byteLength > limit ? { ok: false, exceeded: 'bytes' } : asText({ ok: true, bytes });
+  }
+  return asText(await readLimitedBody(request.body, limit, declared));
 }
 
 /** What the proxy answers a body over its limit with: what was sent too much of, and the limit. */

@@ -1,8 +1,7 @@
 import { normalizePhoneNumber, type CountryCode } from '../../shared/phone-number.js';
 import { isCallAction, type CallAction } from '../../shared/protocol.js';
-import type { ProxyRequest } from './proxy-message.js';
 import type { RefusalKind } from './audit.js';
-import { overLimitMessage } from './body-limit.js';
+import { overLimitMessage, readRequestText } from './body-limit.js';
 import type { ProxyFailure } from './responses.js';
 
 /** A call request from the page, checked and with both numbers in E.164. */
@@ -36,13 +35,13 @@ function isJsonContentType(header: string | null): boolean {
  * size, shape and both numbers are checked before anything can reach Superfone.
  */
 export async function readCallRequest(
-  request: ProxyRequest,
+  request: Request,
   options: { defaultCountry: CountryCode; maxBodyBytes: number },
 ): Promise<CallRequestReading> {
-  if (!isJsonContentType(request.header('content-type'))) {
+  if (!isJsonContentType(request.headers.get('content-type'))) {
     return reject('Send the call request as JSON (Content-Type: application/json).', 415, 'media_type');
   }
-  const read = await request.text(options.maxBodyBytes);
+  const read = await readRequestText(request, options.maxBodyBytes);
   if (!read.ok) return reject(overLimitMessage('The call request', options.maxBodyBytes, read.exceeded), 413, 'too_large');
   const text = read.text;
 

@@ -1,9 +1,7 @@
 import type { ErrorCode } from '../../shared/protocol.js';
 import { headerForLog, type AuditLog, type ProxyLogEntry, type RefusalKind } from './audit.js';
 import { withCorsGrant } from './cors.js';
-import type { PlatformInfo, ProxyAnswer, ProxyRequest } from './proxy-message.js';
-
-export type { PlatformInfo } from './proxy-message.js';
+import type { PlatformInfo, ProxyAnswer } from './proxy-message.js';
 import { errorResponse, withSecurityHeaders, type ProxyFailure } from './responses.js';
 
 /**
@@ -11,7 +9,9 @@ import { errorResponse, withSecurityHeaders, type ProxyFailure } from './respons
  * the audit line, adds CORS and the security headers, and hands the response back.
  */
 export interface Exchange {
-  readonly request: ProxyRequest;
+  readonly request: Request;
+  /** The request's URL, parsed once. */
+  readonly url: URL;
   readonly platform: PlatformInfo;
   readonly entry: Pick<ProxyLogEntry, 'action' | 'agent' | 'customer' | 'upstreamStatus' | 'event' | 'matched'>;
   /** Answers are logged within their kind's budget; what reached Superfone, and authenticated deliveries, always. */
@@ -22,11 +22,12 @@ export interface Exchange {
   refuse(failure: ProxyFailure, detail?: string): ProxyAnswer;
 }
 
-export function openExchange(request: ProxyRequest, platform: PlatformInfo, audit: AuditLog, redact: (text: string) => string): Exchange {
+export function openExchange(request: Request, platform: PlatformInfo, audit: AuditLog, redact: (text: string) => string): Exchange {
   const startedAt = performance.now();
   let refusalKind: RefusalKind | undefined;
   const exchange: Exchange = {
     request,
+    url: new URL(request.url),
     platform,
     entry: { action: null, agent: null, customer: null, upstreamStatus: null },
     budgeted: true,
@@ -39,7 +40,7 @@ export function openExchange(request: ProxyRequest, platform: PlatformInfo, audi
           time: new Date().toISOString(),
           ...exchange.entry,
           client: platform.clientAddress ?? null,
-          origin: headerForLog(request.header('origin')),
+          origin: headerForLog(request.headers.get('origin')),
           outcome,
           status: answer.status,
           latencyMs: Math.round(performance.now() - startedAt),

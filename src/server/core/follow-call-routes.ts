@@ -63,7 +63,7 @@ export async function callEvents(exchange: Exchange, callId: string, clientKey: 
     close();
     return exchange.refuse(NO_SUCH_CALL);
   }
-  const lastEventId = Number(exchange.request.header('last-event-id')) || 0;
+  const lastEventId = Number(exchange.request.headers.get('last-event-id')) || 0;
   if (current.state === 'ended' && lastEventId >= current.version) {
     close();
     return exchange.finish({ status: 204, headers: {}, body: null }, 'ok');

@@ -2,7 +2,8 @@ import { normalizePhoneNumber, type CountryCode } from '../../shared/phone-numbe
 import type { ErrorCode } from '../../shared/protocol.js';
 import { maskNumber } from './audit.js';
 import { readCallRequest } from './call-request.js';
-import { errorMessage, type Exchange, type PlatformInfo } from './exchange.js';
+import { errorMessage, type Exchange } from './exchange.js';
+import type { PlatformInfo } from './proxy-message.js';
 import type { CallGuardStore } from './guards/call-guard-store.js';
 import type { CircuitBreaker } from './guards/circuit-breaker.js';
 import type { TokenVerdict } from './guards/agent-token.js';
@@ -11,7 +12,7 @@ import { CallRateLimits, RateLimitSetupError, type RateLimitName } from './guard
 import type { FollowedCalls } from './notifications/followed-calls.js';
 import { newCallId } from './notifications/followed-calls.js';
 import type { PendingCalls } from './notifications/pending-calls.js';
-import type { ProxyAnswer, ProxyRequest } from './proxy-message.js';
+import type { ProxyAnswer } from './proxy-message.js';
 import { jsonResponse, storeUnavailable, type ProxyFailure } from './responses.js';
 import { callSuperfone, type SuperfoneClientConfig } from './superfone-client.js';
 import { interpretUpstreamResult, MAX_UPSTREAM_MESSAGE_CHARS } from './upstream-outcome.js';
@@ -33,7 +34,7 @@ export interface CallPlacing {
   authorize?: (request: Request) => AuthorizeResult | Promise<AuthorizeResult>;
   blockNumber?: (customerNumber: string, request: Request) => boolean | string | Promise<boolean | string>;
   /** Who a request comes from, for the per-client limits; `null` when nobody can say. */
-  clientKeyOf: (request: ProxyRequest, platform: PlatformInfo) => string | null;
+  clientKeyOf: (request: Request, platform: PlatformInfo) => string | null;
   destinationPolicy: DestinationPolicy;
   store: CallGuardStore;
   rateLimits: CallRateLimits | null;
@@ -71,12 +72,12 @@ export async function placeCall(exchange: Exchange, parts: CallPlacing): Promise
   // Identity before a byte of the body: the token's agent, then the integrator's rule.
   let boundAgent: string | null = null;
   if (parts.verifyToken) {
-    const verdict = await parts.verifyToken(request.header('authorization'));
+    const verdict = await parts.verifyToken(request.headers.get('authorization'));
     if (!verdict.ok) return refuse(verdict.failure);
     boundAgent = verdict.agentNumber;
   }
   if (parts.authorize) {
-    const decision = await parts.authorize(request.asRequest());
+    const decision = await parts.authorize(request);
     if (decision === false) return refuse({ code: 'unauthorized', kind: 'identity' });
     if (typeof decision === 'string') {
       const normalized = normalizePhoneNumber(decision, parts.defaultCountry);
@@ -115,7 +116,7 @@ export async function placeCall(exchange: Exchange, parts: CallPlacing): Promise
   // Set inside the store checks below; a plain annotation would be narrowed to null.
   let releaseLock = null as (() => Promise<void>) | null;
   if (call.action === 'START') {
-    const blocked = parts.blockNumber ? await parts.blockNumber(call.customerNumber, request.asRequest()) : false;
+    const blocked = parts.blockNumber ? await parts.blockNumber(call.customerNumber, request) : false;
     if (blocked) {
       return refuse({ code: 'forbidden', message: typeof blocked === 'string' ? blocked : 'This number is on the do-not-call list.' });
     }

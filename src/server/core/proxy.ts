@@ -2,8 +2,8 @@ import { isKnownCountry, type CountryCode } from '../../shared/phone-number.js';
 import { DEFAULT_COUNTRY } from '../../shared/protocol.js';
 import type { CallRecord } from '../../shared/call-record.js';
 import { budgetedAuditLog, DEFAULT_REFUSALS_LOGGED_PER_MINUTE, type ProxyLogEntry } from './audit.js';
-import { errorMessage, openExchange, type PlatformInfo } from './exchange.js';
-import { ANSWER, fromFetchRequest, toFetchResponse, type ProxyAnswer, type ProxyRequest } from './proxy-message.js';
+import { errorMessage, openExchange } from './exchange.js';
+import { toResponse, type PlatformInfo, type ProxyAnswer } from './proxy-message.js';
 import { callEvents, callStatus, type CallFollowing } from './follow-call-routes.js';
 import { memoryStore, type CallGuardStore } from './guards/call-guard-store.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './guards/circuit-breaker.js';
@@ -28,7 +28,8 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_BODY_BYTES = 4_096;
 
 export type { AuthorizeResult } from './place-call.js';
-export type { PlatformInfo } from './exchange.js';
+export type { PlatformInfo } from './proxy-message.js';
+export type { UpstreamSend } from './superfone-client.js';
 export type { ProxyLogEntry } from './audit.js';
 
 export interface SuperfoneProxyOptions {
@@ -167,17 +168,10 @@ function readProxyOptions(options: Omit<SuperfoneProxyOptions, 'apiKey'> & { api
  * The proxy as a Fetch-API handler: a page's call request in, one GET to Superfone with the
  * API key, the answer mapped to the shared protocol out. Every rule that protects the paid
  * account runs before Superfone is called. Adapters for Node, connect/Express and Vite wrap
- * this one function.
+ * this one function. `upstream` is how a platform reaches Superfone when `options.fetch` is
+ * not given (the Node adapters pass node:http's); Fetch otherwise.
  */
-export function createSuperfoneProxy(options: SuperfoneProxyOptions): SuperfoneProxyHandler {
-  return createProxy(options);
-}
-
-/**
- * The proxy, with the transport to Superfone chosen by the platform: Fetch unless told
- * otherwise (the Node adapters pass node:http's); an integrator's own `fetch` always wins.
- */
-export function createProxy(options: SuperfoneProxyOptions, upstream?: UpstreamSend): SuperfoneProxyHandler {
+export function createSuperfoneProxy(options: SuperfoneProxyOptions, upstream?: UpstreamSend): SuperfoneProxyHandler {
   const { allowedOrigins, hosts } = readProxyOptions(options, true);
   const defaultCountry = options.defaultCountry ?? DEFAULT_COUNTRY;
   const store = options.store ?? memoryStore();
@@ -187,9 +181,8 @@ export function createProxy(options: SuperfoneProxyOptions, upstream?: UpstreamS
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const route = createRouter(options.path);
   const ipv6PrefixLength = options.ipv6PrefixLength ?? DEFAULT_IPV6_PREFIX_LENGTH;
-  // A Fetch `Request` is made for the integrator's function only.
-  const clientKeyOf = (request: ProxyRequest, platform: PlatformInfo) =>
-    (options.clientKey ? options.clientKey(request.asRequest(), platform) : clientIdentity(platform.clientAddress, ipv6PrefixLength)) ?? null;
+  const clientKeyOf = (request: Request, platform: PlatformInfo) =>
+    (options.clientKey ? options.clientKey(request, platform) : clientIdentity(platform.clientAddress, ipv6PrefixLength)) ?? null;
 
   // Calls are followed only when notifications can arrive: then STARTs are remembered and pages get a call id.
   const streams = { ...DEFAULT_CALL_STREAMS, ...options.callStreams };
@@ -232,23 +225,23 @@ export function createProxy(options: SuperfoneProxyOptions, upstream?: UpstreamS
     following: notifications,
   };
 
-  async function answer(request: ProxyRequest, platform: PlatformInfo): Promise<ProxyAnswer> {
+  async function answer(request: Request, platform: PlatformInfo): Promise<ProxyAnswer> {
     const exchange = openExchange(request, platform, audit, redact);
-    const { refuse } = exchange;
+    const { refuse, url } = exchange;
     try {
       // Everything is decided from the request line and headers before a byte of a body is
       // read: the host first (a request for a name we do not serve may be a rebound page),
       // then the route, the method, the origin, identity, the media type and the length.
-      const badHost = checkHost(request, hosts);
+      const badHost = checkHost(request, url, hosts);
       if (badHost) return refuse(badHost);
-      const target = route(request.url.pathname);
+      const target = route(url.pathname);
       if (target.kind === 'not-found') return refuse({ code: 'bad_request', status: 404, message: target.message, kind: 'route' });
       if (target.kind === 'webhook') {
         if (!notifications) return refuse({ code: 'bad_request', status: 404, message: 'Not found; call notifications are not turned on here (webhookSecret).', kind: 'route' });
         if (request.method !== 'POST') return refuse({ ...methodNotAllowed(request.method), message: `Use POST to deliver a notification (got ${request.method}).` });
         return await receiveDelivery(exchange, notifications);
       }
-      const origin = checkOrigin(request, allowedOrigins, hosts);
+      const origin = checkOrigin(request, url, allowedOrigins, hosts);
       if (!origin.ok) return refuse(origin.failure);
       // From here on an allowed cross-origin page can read every answer, refusals included.
       if (origin.corsOrigin) exchange.corsGrant = corsGrant(origin.corsOrigin);
@@ -268,6 +261,5 @@ export function createProxy(options: SuperfoneProxyOptions, upstream?: UpstreamS
     }
   }
 
-  const handler = (request: Request, platform: PlatformInfo = {}) => answer(fromFetchRequest(request), platform).then(toFetchResponse);
-  return Object.assign(handler, { [ANSWER]: answer });
+  return async (request, platform = {}) => toResponse(await answer(request, platform), platform);
 }

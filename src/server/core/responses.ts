@@ -1,7 +1,7 @@
 import { DEFAULT_ERROR_MESSAGES } from '../../shared/error-messages.js';
 import { ERROR_STATUS, type ErrorBody, type ErrorCode, type ErrorDetail } from '../../shared/protocol.js';
 import type { RefusalKind } from './audit.js';
-import type { ProxyAnswer } from './proxy-message.js';
+import { toResponse, type ProxyAnswer } from './proxy-message.js';
 
 /** On every answer the proxy and its adapters give, whatever the status: nothing cached, nothing sniffed. */
 export const SECURITY_HEADERS = {
@@ -54,4 +54,9 @@ export function errorResponse(failure: ProxyFailure): ProxyAnswer {
     error: { code: failure.code, message: failure.message ?? DEFAULT_ERROR_MESSAGES[failure.code], ...(failure.detail && { detail: failure.detail }) },
   };
   return jsonResponse(body, failure.status ?? ERROR_STATUS[failure.code], failure.headers);
+}
+
+/** A failure as a Fetch `Response`, for an adapter that answers a request itself. */
+export function failureResponse(failure: ProxyFailure): Response {
+  return toResponse(withSecurityHeaders(errorResponse(failure)));
 }

@@ -1,4 +1,3 @@
-import type { ProxyRequest } from '../proxy-message.js';
 import type { ProxyFailure } from '../responses.js';
 
 /**
@@ -70,20 +69,24 @@ export function isWellFormedHost(host: string): boolean {
  * header's (what the client said), which agree except where a platform rewrites one;
  * `null` when the header is malformed.
  */
-export function requestHostnames(request: ProxyRequest): string[] | null {
-  const names = [request.url.hostname];
-  const header = request.header('host');
+export function requestHostnames(request: Request, url: URL): string[] | null {
+  const names = [url.hostname];
+  const header = request.headers.get('host');
   // Where the URL was made from the header (the Node adapter), it has been parsed already.
-  if (header !== null && header !== request.url.host) {
+  if (header !== null && header !== url.host) {
     if (!isWellFormedHost(header)) return null;
     names.push(new URL(`http://${header}`).hostname);
   }
   return names;
 }
 
-export function checkHost(request: ProxyRequest, policy: HostPolicy): ProxyFailure | null {
-  const hostnames = requestHostnames(request);
-  if (hostnames === null) return { code: 'bad_request', message: 'The request’s Host header is malformed.', kind: 'malformed' };
+export function checkHost(request: Request, url: URL, policy: HostPolicy): ProxyFailure | null {
+  const hostnames = requestHostnames(request, url);
+  if (hostnames === null) {
+    // Fetch joins repeated headers with a comma, which no host name has; RFC 9112 makes a second Host line a 400.
+    const repeated = request.headers.get('host')?.includes(',');
+    return { code: 'bad_request', message: repeated ? 'The request has more than one Host header.' : 'The request’s Host header is malformed.', kind: 'malformed' };
+  }
   const stranger = hostnames.find((hostname) => !policy.allows(hostname));
   if (stranger === undefined) return null;
   const shown = stranger.length > 80 ? 'this address' : stranger;

@@ -1,5 +1,4 @@
 import type { ProxyFailure } from '../responses.js';
-import type { ProxyRequest } from '../proxy-message.js';
 import type { HostPolicy } from './host-policy.js';
 
 export type OriginVerdict = { ok: true; corsOrigin: string | null } | { ok: false; failure: ProxyFailure };
@@ -22,15 +21,15 @@ function originHostname(origin: string): string | null {
  * origin never reaches Superfone. "Own origin" is only ever a host the proxy answers to,
  * whatever `Sec-Fetch-Site` says: after DNS rebinding a hostile page is same-origin too.
  */
-export function checkOrigin(request: ProxyRequest, allowedOrigins: ReadonlySet<string>, hosts: HostPolicy): OriginVerdict {
-  const origin = request.header('origin');
-  const fetchSite = request.header('sec-fetch-site');
+export function checkOrigin(request: Request, url: URL, allowedOrigins: ReadonlySet<string>, hosts: HostPolicy): OriginVerdict {
+  const origin = request.headers.get('origin');
+  const fetchSite = request.headers.get('sec-fetch-site');
   if (origin !== null) {
     if (allowedOrigins.has(origin)) return { ok: true, corsOrigin: origin };
     if (origin === 'null') return refuse('an opaque origin (null)');
     const hostname = originHostname(origin);
     const ownHost = hostname !== null && hosts.allows(hostname);
-    const sameOrigin = ownHost && (fetchSite === 'same-origin' || (fetchSite === null && origin === request.url.origin));
+    const sameOrigin = ownHost && (fetchSite === 'same-origin' || (fetchSite === null && origin === url.origin));
     if (sameOrigin) return { ok: true, corsOrigin: null };
     return refuse(origin.length > 80 ? 'another site' : origin);
   }

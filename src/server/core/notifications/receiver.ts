@@ -1,8 +1,7 @@
 import type { CallRecord } from '../../../shared/call-record.js';
 import type { CountryCode } from '../../../shared/phone-number.js';
 import type { RefusalKind } from '../audit.js';
-import { overLimitMessage } from '../body-limit.js';
-import type { ProxyRequest } from '../proxy-message.js';
+import { overLimitMessage, readRequestText } from '../body-limit.js';
 import type { ProxyFailure } from '../responses.js';
 import { toCallRecord, type NotificationFieldNames } from './call-record-mapping.js';
 
@@ -52,15 +51,15 @@ function refuse(message: string, status: number, kind?: RefusalKind): Delivery {
  * other than finished calls carry no record: they are acknowledged and ignored, so a
  * broad dashboard setup never looks like an outage.
  */
-export async function receiveNotification(request: ProxyRequest, receiver: NotificationReceiver): Promise<Delivery> {
-  const authorization = request.header('authorization') ?? '';
+export async function receiveNotification(request: Request, receiver: NotificationReceiver): Promise<Delivery> {
+  const authorization = request.headers.get('authorization') ?? '';
   const given = /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim() ?? '';
   if (!(await sameSecret(given, receiver.secret))) {
     return { ok: false, failure: { code: 'unauthorized', message: 'This notification does not carry the shared secret.', kind: 'secret' }, authenticated: false };
   }
-  const mediaType = request.header('content-type')?.split(';', 1)[0]?.trim().toLowerCase();
+  const mediaType = request.headers.get('content-type')?.split(';', 1)[0]?.trim().toLowerCase();
   if (mediaType !== 'application/json') return refuse('Send notifications as JSON (Content-Type: application/json).', 415, 'media_type');
-  const read = await request.text(MAX_NOTIFICATION_BYTES);
+  const read = await readRequestText(request, MAX_NOTIFICATION_BYTES);
   if (!read.ok) return refuse(overLimitMessage('The notification', MAX_NOTIFICATION_BYTES, read.exceeded), 413, 'too_large');
   const text = read.text;
   let payload: unknown;

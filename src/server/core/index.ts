@@ -1,0 +1,39 @@
+// The core's public API: what the package's entries and the adapters (Node, Vite, the CLI)
+// may use. Nothing outside core/ imports a core module but this one.
+export {
+  checkProxyOptions,
+  createSuperfoneProxy,
+  DEFAULT_API_BASE,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  ProxyOptionError,
+  type AuthorizeResult,
+  type PlatformInfo,
+  type SuperfoneProxyHandler,
+  type SuperfoneProxyOptions,
+  type UpstreamSend,
+} from './proxy.js';
+export { buildClickToCallUrl, CLICK_TO_CALL_PATH, type UpstreamAnswer } from './superfone-client.js';
+export { webhookPath } from './routes.js';
+export { failureResponse, SECURITY_HEADERS, type ProxyFailure } from './responses.js';
+export { BodyGatherer, declaredOver, type BodyReading } from './body-limit.js';
+export {
+  budgetedAuditLog,
+  DEFAULT_REFUSALS_LOGGED_PER_MINUTE,
+  headerForLog,
+  maskNumber,
+  unreadRequestEntry,
+  type ProxyLogEntry,
+  type RefusalKind,
+} from './audit.js';
+export { isWellFormedHost } from './guards/host-policy.js';
+export { checkIpv6PrefixLength, clientIdentity, DEFAULT_IPV6_PREFIX_LENGTH } from './guards/client-identity.js';
+export { checkAgentTokenOptions, DEFAULT_AGENT_CLAIM, DEFAULT_TOKEN_AUDIENCE, type AgentTokenOptions } from './guards/agent-token.js';
+export { mintAgentToken, type AgentTokenClaims } from './mint-agent-token.js';
+export { memoryStore, type CallGuardStore } from './guards/call-guard-store.js';
+export { redisStore, type RedisLike, type RedisStore, type RedisSubscriberLike } from './guards/redis-store.js';
+export { DEFAULT_RATE_LIMITS, type RateLimit, type RateLimitOptions } from './guards/rate-limits.js';
+export type { CircuitBreakerOptions } from './guards/circuit-breaker.js';
+export type { CallMatch } from './notifications/pending-calls.js';
+export type { CallStreamOptions } from './notifications/call-stream.js';
+export { REPORTED_FIELD_NAMES, toCallRecord, type NotificationFieldNames } from './notifications/call-record-mapping.js';
