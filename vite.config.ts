@@ -1,5 +1,5 @@
 import { defineConfig } from 'vite';
-import { superfoneProxy } from './src/server/adapters/vite-plugin.js';
+import { superfoneVitePlugin } from './src/server/adapters/vite-plugin.js';
 
 const apiKey = process.env.SUPERFONE_API_KEY;
 
@@ -7,7 +7,7 @@ const apiKey = process.env.SUPERFONE_API_KEY;
 export default defineConfig({
   plugins: [
     apiKey
-      ? superfoneProxy({
+      ? superfoneVitePlugin({
           apiKey,
           apiBase: process.env.SUPERFONE_API_BASE,
           defaultCountry: 'IN',
@@ -15,7 +15,7 @@ export default defineConfig({
           webhookSecret: process.env.SUPERFONE_WEBHOOK_SECRET,
         })
       : // The simulator reports each call's end to this dev server (simulate makes up its secret).
-        superfoneProxy({ simulate: true, defaultCountry: 'IN', timeoutMs: 4_000 }),
+        superfoneVitePlugin({ simulate: true, defaultCountry: 'IN', timeoutMs: 4_000 }),
   ],
   server: { port: 5173, open: !process.env.CI },
   // Pre-bundle what the lazily loaded detection chunk imports too; found late, Vite would

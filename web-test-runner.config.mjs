@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createSuperfoneProxy } from './src/server/core/proxy.ts';
 import { toNodeListener } from './src/server/adapters/node-adapter.ts';
+import { mounts } from './src/shared/mounts.ts';
 import { createSimulatorControlHandler } from './src/simulator/control-handler.ts';
 import { startSuperfoneSimulator } from './src/simulator/simulator-server.ts';
 import { TEST_API_KEY, TEST_ROUTES, TEST_TIMEOUT_MS, TEST_WEBHOOK_SECRET } from './test/support/test-routes.ts';
@@ -42,13 +43,13 @@ const routes = [
   proxyAt(TEST_ROUTES.brokenAuthorize, { authorize: () => { throw new Error('session store down'); } }),
   proxyAt(TEST_ROUTES.guarded, { allowedCountries: undefined, rateLimits: undefined, circuitBreaker: { failures: 2, openMs: 60_000 } }),
 ];
-const folderOf = (path) => path.replace(/[^/]*$/, '');
-/** Longest prefix first: each proxy's folder, the simulator's controls, the stand-in. */
-const mounts = [
+const folderOf = (path) => path.replace(/\/[^/]*$/, '');
+/** Each proxy at its folder, the simulator's controls, the stand-in: served as the CLI and the Vite plugin serve theirs. */
+const route = mounts([
   ...routes.map(([path, handler]) => [folderOf(path), toNodeListener(handler)]),
-  [TEST_ROUTES.simulator + '/', toNodeListener(createSimulatorControlHandler(running.simulator, TEST_ROUTES.simulator))],
+  [TEST_ROUTES.simulator, toNodeListener(createSimulatorControlHandler(running.simulator))],
   [TEST_ROUTES.undeliveredPassThrough, toNodeListener(async () => Response.json({ data: { notificationID: 7, sentSuccess: false }, message: 'success' }))],
-].sort(([a], [b]) => b.length - a.length);
+]);
 
 export default {
   files: process.env.WTR_FILES ? [process.env.WTR_FILES] : ['test/browser/**/*.test.ts'],
@@ -74,10 +75,10 @@ export default {
       return next();
     },
     async (ctx, next) => {
-      const mount = mounts.find(([prefix]) => ctx.path === prefix || ctx.path.startsWith(prefix));
-      if (!mount) return next();
+      const listener = route(ctx.path);
+      if (!listener) return next();
       ctx.respond = false;
-      await mount[1](ctx.req, ctx.res);
+      await listener(ctx.req, ctx.res);
     },
   ],
   plugins: [

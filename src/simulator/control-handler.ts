@@ -67,11 +67,12 @@ function parseOutcome(body: Record<string, unknown>): SimulatedOutcome | string 
  * The simulator's own endpoints, for tests and the demo (never part of Superfone's API):
  * `GET state`, `POST reset`, `POST fault {kind, count?, ...}`, `POST app {number, appOnline}`,
  * `POST outcome {kind, next?, ...}`, `POST notifications {url, headers}` (or `{url: null}`),
- * all under `basePath`.
+ * all under `/__superfone-simulator` (SIMULATOR_CONTROL_PATH), wherever the simulator is served.
  */
-export function createSimulatorControlHandler(simulator: SuperfoneSimulator, basePath = SIMULATOR_CONTROL_PATH) {
+export function createSimulatorControlHandler(simulator: SuperfoneSimulator) {
   return async function handleSimulatorControl(request: Request): Promise<Response> {
-    const route = new URL(request.url).pathname.slice(basePath.length).replace(/^\/+/, '');
+    const pathname = new URL(request.url).pathname;
+    const route = pathname.startsWith(SIMULATOR_CONTROL_PATH + '/') ? pathname.slice(SIMULATOR_CONTROL_PATH.length + 1) : '';
     if (request.method === 'GET' && route === 'state') return json(simulator.snapshot());
     if (request.method !== 'POST') return json({ message: 'Not found' }, 404);
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mounts, targetPath } from '../shared/mounts.js';
 import { CLICK_TO_CALL_PATH } from '../shared/superfone-api.js';
 import { createSimulatorControlHandler, SIMULATOR_CONTROL_PATH } from './control-handler.js';
 import { SuperfoneSimulator, type ApiReply, type SimulatorOptions } from './simulator.js';
@@ -96,22 +97,29 @@ export function createSimulatorControlListener(simulator: SuperfoneSimulator): (
   };
 }
 
+type Route = (req: IncomingMessage, res: ServerResponse, path: string) => void;
+
+const notFound: Route = (_req, res) => {
+  res.writeHead(404, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify({ message: 'Not found' }));
+};
+
 /** A node:http listener for the simulated API and its control endpoints. */
 export function createSimulatorListener(simulator: SuperfoneSimulator) {
-  const control = createSimulatorControlListener(simulator);
   const endpoint = SIMULATOR_API_PREFIX + CLICK_TO_CALL_PATH;
+  const api: Route = (req, res, path) => {
+    if (path !== endpoint || req.method !== 'GET') return notFound(req, res, path);
+    const apiKey = req.headers['x-api-key'];
+    send(simulator.handleClickToCall(req.url!.slice(path.length + 1), typeof apiKey === 'string' ? apiKey : null), res);
+  };
+  const control = createSimulatorControlListener(simulator);
+  const route = mounts<Route>([
+    [SIMULATOR_CONTROL_PATH, control],
+    [endpoint, api],
+  ]);
   return (req: IncomingMessage, res: ServerResponse): void => {
-    // Split by hand: a target such as `//` is no URL, and must not take the simulator down.
-    const [pathname = '', rawQuery = ''] = (req.url ?? '/').split('?');
-    if (pathname.startsWith(SIMULATOR_CONTROL_PATH + '/')) {
-      control(req, res);
-    } else if (pathname === endpoint && req.method === 'GET') {
-      const apiKey = req.headers['x-api-key'];
-      send(simulator.handleClickToCall(rawQuery, typeof apiKey === 'string' ? apiKey : null), res);
-    } else {
-      res.writeHead(404, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ message: 'Not found' }));
-    }
+    const path = targetPath(req.url);
+    (route(path) ?? notFound)(req, res, path);
   };
 }
 

@@ -12,7 +12,7 @@ import { hardenNodeServer } from '../../src/server/adapters/harden-node-server.j
 import { toNodeListener } from '../../src/server/adapters/node-adapter.js';
 import { superfoneListener, superfoneMiddleware } from '../../src/server/adapters/node-proxy.js';
 import { createSuperfoneProxy, type SuperfoneProxyOptions } from '../../src/server/core/proxy.js';
-import { superfoneProxy } from '../../src/server/adapters/vite-plugin.js';
+import { superfoneVitePlugin } from '../../src/server/adapters/vite-plugin.js';
 import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import { launchChromium } from '../support/chromium.mjs';
 import { startCliProxy } from '../support/cli-proxy.js';
@@ -69,7 +69,7 @@ const ENTRIES: Record<string, (options: SuperfoneProxyOptions) => Promise<Runnin
       root,
       logLevel: 'silent',
       server: { port: 0, host: '127.0.0.1' },
-      plugins: [superfoneProxy(options)],
+      plugins: [superfoneVitePlugin(options)],
     });
     await vite.listen();
     const { port } = vite.httpServer!.address() as AddressInfo;

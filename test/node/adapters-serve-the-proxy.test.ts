@@ -7,7 +7,7 @@ import { createServer as createViteServer } from 'vite';
 import { toNodeListener } from '../../src/server/adapters/node-adapter.js';
 import { superfoneMiddleware } from '../../src/server/adapters/node-proxy.js';
 import { createSuperfoneProxy } from '../../src/server/core/proxy.js';
-import { superfoneProxy } from '../../src/server/adapters/vite-plugin.js';
+import { superfoneVitePlugin } from '../../src/server/adapters/vite-plugin.js';
 import { SIMULATOR_CONTROL_PATH } from '../../src/simulator/index.js';
 import { startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
 import { API_KEY, assertNoKey, startBody } from './helpers.js';
@@ -75,7 +75,7 @@ describe('adapters serve the one Fetch handler', async () => {
       root: process.cwd(),
       logLevel: 'silent',
       server: { port: 0, host: '127.0.0.1' },
-      plugins: [superfoneProxy({ simulate: true })],
+      plugins: [superfoneVitePlugin({ simulate: true })],
     });
     await vite.listen();
     try {

@@ -348,14 +348,14 @@ describe('the CLI accepts notifications at /api/superfone/webhook with SUPERFONE
 describe('the Vite plugin serves the notifications route beside the calls', { timeout: 30_000 }, () => {
   it('calls at /api/superfone/call and deliveries at /api/superfone/webhook, the rest left to Vite', async () => {
     const { createServer: createViteServer } = await import('vite');
-    const { superfoneProxy } = await import('../../src/server/adapters/vite-plugin.js');
+    const { superfoneVitePlugin } = await import('../../src/server/adapters/vite-plugin.js');
     const heard: CallRecord[] = [];
     const vite = await createViteServer({
       configFile: false,
       root: process.cwd(),
       logLevel: 'silent',
       server: { port: 0, host: '127.0.0.1' },
-      plugins: [superfoneProxy({ simulate: true, webhookSecret: SECRET, onCallRecord: (record) => void heard.push(record) })],
+      plugins: [superfoneVitePlugin({ simulate: true, webhookSecret: SECRET, onCallRecord: (record) => void heard.push(record) })],
     });
     await vite.listen();
     try {

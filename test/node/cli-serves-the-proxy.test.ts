@@ -53,6 +53,7 @@ describe('superfone-proxy, the CLI', () => {
       assert.equal(response.status, 200);
       assert.equal(upstream.simulator.snapshot().requests[0]!.rawQuery.split('&')[0], 'customer_number=%2B918000000001');
       assert.equal((await fetch(`http://127.0.0.1:${port}/other`)).status, 404);
+      assert.equal((await fetch(`http://127.0.0.1:${port}/__superfone-simulator/state`)).status, 404, 'no simulator controls without --simulate');
       assertNoKey([text, output()]);
       assert.match(output(), /"outcome":"ok"/);
     } finally {
@@ -70,6 +71,10 @@ describe('superfone-proxy, the CLI', () => {
       body: JSON.stringify(startBody()),
     });
     assert.equal(response.status, 200);
+    // The simulator's state beside the proxy, as the Vite plugin serves it: the call just placed is in it.
+    const state = await (await fetch(`http://127.0.0.1:${port}/__superfone-simulator/state`)).json();
+    assert.equal(state.requests.length, 1);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/__superfone-simulatorx/state`)).status, 404, 'a prefix is a whole segment');
   });
 
   it('superfone-simulator runs on its own and prints its API base and key', async () => {

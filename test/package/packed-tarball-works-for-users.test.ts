@@ -127,13 +127,13 @@ describe('the packed tarball, installed into an empty project', () => {
     const script = `
       import { createSuperfoneProxy, superfoneMiddleware, toNodeListener } from 'superfone-call-button/proxy/node';
       import { startSuperfoneSimulator } from 'superfone-call-button/simulator';
-      import { superfoneProxy } from 'superfone-call-button/vite';
+      import { superfoneVitePlugin } from 'superfone-call-button/vite';
       import 'superfone-call-button';
       const running = await startSuperfoneSimulator();
       const proxy = createSuperfoneProxy({ apiKey: running.simulator.apiKey, apiBase: running.apiBase });
       const response = await proxy(new Request('http://localhost/', { method: 'POST', headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ customer_number: '+918000000001', user_number: '+919876543210', call_action: 'START' }) }), { clientAddress: '127.0.0.1' });
-      console.log(response.status, typeof superfoneMiddleware, typeof toNodeListener, typeof superfoneProxy);
+      console.log(response.status, typeof superfoneMiddleware, typeof toNodeListener, typeof superfoneVitePlugin);
       await running.close();`;
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: project, encoding: 'utf8' });
     assert.equal(result.stderr, '');

@@ -1,12 +1,15 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Connect, Plugin } from 'vite';
 import { DEFAULT_PROXY_PATH } from '../../shared/protocol.js';
 import type { RunningSimulator } from '../../simulator/simulator-server.js';
 import { SIMULATOR_CONTROL_PATH } from '../../shared/simulator-paths.js';
+import { mounts, targetPath } from '../../shared/mounts.js';
 import { superfoneListener, withUpstream, type SuperfoneServerOptions } from './node-proxy.js';
 import { webhookPath } from '../core/index.js';
 
-export type SuperfoneVitePluginOptions = SuperfoneServerOptions & { path?: string };
+/** The Node entries' options; `path` (where pages post calls) defaults to `/api/superfone/call`. */
+export type SuperfoneVitePluginOptions = SuperfoneServerOptions;
 
 interface ServerLike {
   middlewares: Connect.Server;
@@ -43,26 +46,26 @@ function reportCallsToThisServer(server: ServerLike, simulator: RunningSimulator
  * readable at `/__superfone-simulator/state` (as on the simulator's own server), and the simulated calls are reported to this
  * server (with `webhookSecret`, or one made up), so pages see calls end as in production.
  */
-export function superfoneProxy(options: SuperfoneVitePluginOptions): Plugin {
-  // The plugin mounts the handler at the calls' folder; connect strips it before the handler sees the URL.
+export function superfoneVitePlugin(options: SuperfoneVitePluginOptions): Plugin {
   const { path = DEFAULT_PROXY_PATH, ...serverOptions } = options;
   async function mount(server: ServerLike) {
     const { proxyOptions, simulator } = await withUpstream(serverOptions as SuperfoneServerOptions);
+    // The proxy takes its calls' folder, so the routes beside them are served too; at the
+    // site's root that would take every path from Vite, so there only the calls' path.
+    const folder = path.replace(/\/[^/]*$/, '');
+    const routes: [string, (req: IncomingMessage, res: ServerResponse) => unknown][] = [[folder || path, superfoneListener({ ...proxyOptions, path })]];
     if (simulator) {
       const { createSimulatorControlListener } = await import('../../simulator/simulator-server.js');
-      const control = createSimulatorControlListener(simulator.simulator);
-      // The simulator's own prefix, as on its own server; connect strips the mount path, which the handler expects.
-      server.middlewares.use(SIMULATOR_CONTROL_PATH, (req, res) => {
-        req.url = SIMULATOR_CONTROL_PATH + req.url;
-        control(req, res);
-      });
+      routes.push([SIMULATOR_CONTROL_PATH, createSimulatorControlListener(simulator.simulator)]);
+      reportCallsToThisServer(server, simulator, webhookPath(path), proxyOptions.webhookSecret!);
     }
-    // Mounted at the calls' folder, so the routes beside them are served too; at the site's
-    // root that would take every path from Vite, so there only the calls' path is mounted.
-    const folder = path.replace(/\/[^/]*$/, '');
-    if (folder) server.middlewares.use(folder, superfoneListener({ ...proxyOptions, path: path.slice(folder.length) }));
-    else server.middlewares.use(path, superfoneListener(proxyOptions));
-    if (simulator) reportCallsToThisServer(server, simulator, webhookPath(path), proxyOptions.webhookSecret!);
+    const route = mounts(routes);
+    // Mounted at the root: each listener sees the path the page asked for, as on any other server.
+    server.middlewares.use((req, res, next) => {
+      const listener = route(targetPath(req.url));
+      if (listener) void listener(req, res);
+      else next();
+    });
     server.httpServer?.once('close', () => void simulator?.close());
   }
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { createServer } from 'node:http';
+import { mounts, targetPath } from '../../shared/mounts.js';
 import { DEFAULT_PROXY_PATH } from '../../shared/protocol.js';
+import { SIMULATOR_CONTROL_PATH } from '../../shared/simulator-paths.js';
 import { CliConfigError, HELP, readCliConfig, type CliConfig } from './cli-config.js';
 import { hardenNodeServer } from '../adapters/harden-node-server.js';
 import { simulatedWebhookSecret, superfoneListener } from '../adapters/node-proxy.js';
@@ -87,7 +89,10 @@ async function main(config: CliConfig): Promise<void> {
       log,
     }),
   );
-  const server = hardenNodeServer(createServer(listener), {
+  // With --simulate, the simulator's state and controls beside the proxy, as the Vite plugin serves them.
+  const control = simulator && (await import('../../simulator/simulator-server.js')).createSimulatorControlListener(simulator.simulator);
+  const route = mounts(control ? [[SIMULATOR_CONTROL_PATH, control]] : []);
+  const server = hardenNodeServer(createServer((req, res) => void (route(targetPath(req.url)) ?? listener)(req, res)), {
     requestTimeoutMs: config.requestTimeoutMs,
     maxConnections: config.maxConnections,
     maxConnectionsPerClient: config.maxConnectionsPerClient,

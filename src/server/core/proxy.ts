@@ -65,7 +65,12 @@ export interface SuperfoneProxyOptions {
    * `403` before anything else: this is what stops DNS rebinding.
    */
   allowedHosts?: string[];
-  /** Answer only at this path, others `404`. Leave unset where a framework mounts the handler at its path. */
+  /**
+   * The path pages post calls to, as this handler sees the URL (after any mount path a
+   * framework strips: `'/call'` under Express's `app.use('/api/superfone', …)`). The other
+   * routes sit beside it (`…/webhook`, `…/calls/<id>`); any other path is `404`. Leave
+   * unset where a framework hands the handler only the proxy's requests.
+   */
   path?: string;
   /**
    * Turns on the notification receiver: Superfone's deliveries, authenticated by this
