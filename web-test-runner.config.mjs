@@ -12,6 +12,7 @@ import { createSimulatorControlHandler } from './src/simulator/control-handler.t
 import { startSuperfoneSimulator } from './src/simulator/simulator-server.ts';
 import { TEST_API_KEY, TEST_ROUTES, TEST_TIMEOUT_MS, TEST_WEBHOOK_SECRET } from './test/support/test-routes.ts';
 import { freePort } from './test/support/free-port.ts';
+import { accessibleNodes } from './test/support/accessibility-tree.ts';
 import { CHROMIUM_ARGS, findChromium } from './test/support/chromium.mjs';
 
 const running = await startSuperfoneSimulator({ apiKey: TEST_API_KEY });
@@ -88,5 +89,10 @@ export default {
       tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)),
     }),
     { name: 'close-simulator', serverStop: () => running.close() },
+    // The browser's own accessibility tree, as a screen reader gets it (Playwright no longer gives one).
+    {
+      name: 'accessible-nodes',
+      executeCommand: ({ command, session }) => (command === 'accessible-nodes' ? accessibleNodes(session.browser.getPage(session.id)) : undefined),
+    },
   ],
 };

@@ -52,7 +52,7 @@ type MessagePart = TemplateResult | typeof nothing;
  * @fires superfone-call-completed - Superfone's record of the call arrived (status, duration, recording), also after End was clicked; needs the proxy's `webhookSecret`.
  * @fires superfone-call-error - A START or END failed; `detail.message` says what to do.
  *
- * @slot - With `inline`: the number's own text (or a `tel:` link), which becomes the control.
+ * @slot - With `inline`: the number's own text (or a `tel:` link), which becomes the control. Without: not shown (a page's no-script fallback, say).
  *
  * @csspart button - Every button.
  * @csspart start - The Call button (idle, or retry after a failed START).
@@ -84,6 +84,8 @@ export class SuperfoneCallButton extends LitElement {
     disabled: { type: Boolean, reflect: true },
     inline: { type: Boolean, reflect: true },
     messages: { attribute: false },
+    // The page's name for the control, passed to the inner control (as Material Web does): a change re-renders.
+    ariaLabel: { attribute: 'aria-label' },
   };
 
   /** Registers the element under `tagName` unless something already did. */
@@ -267,23 +269,25 @@ export class SuperfoneCallButton extends LitElement {
     this.setAttribute('state', this.#session.state);
     this.toggleAttribute('invalid', this.invalid);
     this.toggleAttribute('agent-busy', this.#session.busyWith !== null);
-    const link = this.#slottedLink();
-    if (link) this.#describeLink(link);
+    const mark = this.#detectedMark();
+    if (mark) this.#nameMark(mark);
   }
 
   /**
-   * A slotted link is the control: a mark detection made is ours to name ("End call with
-   * …" while the call is on); the page's own link keeps its name ("Call Rahul") and hears
-   * only the state as its description, never the action again. The message (an error, how
-   * the call went) is described on both, since the link cannot point into this shadow root.
+   * A mark detection made is ours, and the control: it is named for the action ("End call
+   * with …" while the call is on) and described by the message, which it cannot point to
+   * in this shadow root. A page's own link is never written to (see #renderInline).
    */
-  #describeLink(link: HTMLAnchorElement): void {
-    const { name, linkState, message } = this.#view();
-    const detected = link.hasAttribute(DETECTED_ATTRIBUTE);
-    if (detected) link.setAttribute('aria-label', name);
-    const description = [detected ? '' : linkState, message].filter(Boolean).join(' ');
-    if (description) link.setAttribute('aria-description', description);
-    else link.removeAttribute('aria-description');
+  #nameMark(mark: HTMLAnchorElement): void {
+    const { name, message } = this.#view();
+    mark.setAttribute('aria-label', name);
+    if (message) mark.setAttribute('aria-description', message);
+    else mark.removeAttribute('aria-description');
+  }
+
+  #detectedMark(): HTMLAnchorElement | null {
+    const link = this.#slottedLink();
+    return link?.hasAttribute(DETECTED_ATTRIBUTE) ? link : null;
   }
 
   #settings() {
@@ -363,12 +367,17 @@ export class SuperfoneCallButton extends LitElement {
   #renderStandard({ kind, label, name, unavailable, second }: ControlView, message: MessagePart) {
     return html`<button part="button ${kind}" ?disabled=${this.disabled && kind === 'start'} aria-disabled=${kind === 'busy' || unavailable ? 'true' : 'false'} aria-label=${name} aria-describedby=${message === nothing ? nothing : 'message'}>${kind === 'start' ? label : html`${this.#indicator(kind)}${label}`}</button>${
       second ? html`<button part="button end">${hangUpIcon}<span>${second.label}</span></button>` : nothing
-    }${message}`;
+    }${message}<slot hidden></slot>`;
   }
 
-  /** Inline, the number is the control; a small drawing after it says it calls. */
-  #renderInline({ kind, name, unavailable }: ControlView, message: MessagePart) {
-    const indicator = html`<span class="indicator ${kind}" aria-hidden="true">${kind === 'start' ? phoneIcon : this.#indicator(kind)}</span>`;
+  /**
+   * Inline, the number is the control; a small drawing after it says it calls. After a
+   * page's own link, which keeps its name ("Call Rahul"), the drawing says the call's state
+   * ("Call in progress: activate to end it"), and the message follows as text.
+   */
+  #renderInline({ kind, name, unavailable, linkState }: ControlView, message: MessagePart) {
+    const pageLink = this.#slottedLink() && !this.#detectedMark();
+    const indicator = html`<span class="indicator ${kind}" role=${pageLink && linkState ? 'img' : nothing} aria-label=${pageLink && linkState ? linkState : nothing} aria-hidden=${pageLink && linkState ? nothing : 'true'}>${kind === 'start' ? phoneIcon : this.#indicator(kind)}</span>`;
     if (this.#slottedLink()) return html`<slot></slot>${indicator}${message}`;
     return html`<button part="number ${kind}" class="inline ${kind}" aria-disabled=${kind === 'busy' || unavailable ? 'true' : 'false'} aria-label=${name} aria-describedby=${message === nothing ? nothing : 'message'}><slot></slot>${indicator}</button>${message}`;
   }

@@ -11,6 +11,8 @@ export interface ControlProperties {
   customerNumber: string;
   /** Inline: the number as the page shows it. */
   textContent: string | null;
+  /** The page's own name for the control (the host's `aria-label`): the Call control takes it. */
+  ariaLabel: string | null;
 }
 
 /** What the view reads of a control's call: its `CallSession`. */
@@ -46,7 +48,7 @@ export interface ControlView {
   error: boolean;
   /** A second button, to end a call: the one a failed START may have placed, or the agent's call with someone else. */
   second: { label: string; ends: 'this-call' | 'busy-call' } | null;
-  /** What a page's own slotted link hears as its description beside its own name ('' for none). */
+  /** What is said after a page's own slotted link, which keeps its name ('' for none). */
   linkState: string;
 }
 
@@ -101,6 +103,8 @@ export function viewOf(
     if (state === 'error' && session.failedAction === 'START' && session.call) second = { label: words.endCall, ends: 'this-call' };
     else if (busyWith && state === 'idle') second = { label: words.endCurrentCall, ends: 'busy-call' };
   }
+  // The page named the control: its Call action says what the page says; ending and waiting say ours.
+  if (kind === 'start' && state !== 'error' && control.ariaLabel) name = control.ariaLabel;
   return {
     kind,
     label,

@@ -1,6 +1,6 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import { DEFAULT_PROXY_PATH, SuperfoneCallButton } from '../../src/index.js';
-import { callButton, eventsDuring, primaryButton, simulator, visibleMessage } from './helpers.js';
+import { ASHA, callButton, eventsDuring, primaryButton, simulator, visibleMessage } from './helpers.js';
 
 describe('attributes, properties and reflection', () => {
   beforeEach(() => simulator.reset());
@@ -134,5 +134,21 @@ describe('attributes, properties and reflection', () => {
     expect(element.state).to.equal('idle');
     await element.end();
     expect((await simulator.state()).requests).to.have.length(0);
+  });
+});
+
+describe('the default slot', () => {
+  afterEach(() => fixtureCleanup());
+
+  it('is always rendered: a standard control keeps what the page put inside (a no-script fallback) out of view', async () => {
+    const element = await fixture<SuperfoneCallButton>(html`<superfone-call-button customer-number="+91 98450 12345" agent-number=${ASHA}><span>+91 98450 12345</span></superfone-call-button>`);
+    await element.updateComplete;
+    const slot = element.shadowRoot!.querySelector('slot')!;
+    expect(slot.assignedElements().map((child) => child.tagName)).to.deep.equal(['SPAN']);
+    expect(element.querySelector('span')!.getBoundingClientRect().height, 'not shown').to.equal(0);
+    element.inline = true;
+    await element.updateComplete;
+    expect(element.shadowRoot!.querySelector('slot')!.assignedElements().length, 'inline, the same content is the control').to.equal(1);
+    expect(element.querySelector('span')!.getBoundingClientRect().height).to.be.above(0);
   });
 });

@@ -17,6 +17,7 @@ interface Snapshot {
   disabled: boolean;
   customerNumber: string;
   shownText: string;
+  ariaLabel: string | null;
   readiness: Readiness | null;
   callCustomer: string | null;
   busyWith: string | null;
@@ -34,6 +35,7 @@ function view(overrides: Partial<Snapshot> = {}): ControlView {
     disabled: false,
     customerNumber: '080000 00001',
     shownText: '',
+    ariaLabel: null,
     readiness: { ok: true, call: { customerNumber: PRIYA, agentNumber: '+919876543210' }, display: '+91 80000 00001' },
     callCustomer: null,
     busyWith: null,
@@ -45,7 +47,7 @@ function view(overrides: Partial<Snapshot> = {}): ControlView {
   };
   const { state, callCustomer, busyWith, failedAction, errorMessage, outcome } = snapshot;
   return viewOf(
-    { inline: snapshot.inline, disabled: snapshot.disabled, customerNumber: snapshot.customerNumber, textContent: snapshot.shownText },
+    { inline: snapshot.inline, disabled: snapshot.disabled, customerNumber: snapshot.customerNumber, textContent: snapshot.shownText, ariaLabel: snapshot.ariaLabel },
     { state, call: callCustomer ? { customerNumber: callCustomer } : null, busyWith: busyWith ? { customerNumber: busyWith } : null, failedAction, errorMessage, outcome },
     snapshot.readiness,
     snapshot.words,
@@ -102,6 +104,15 @@ describe("a control's view comes from what it knows", () => {
     assert.equal(view({ inline: true, state: 'active', callCustomer: PRIYA }).linkState, 'Call in progress: activate to end it');
     assert.equal(view({ inline: true, state: 'starting', callCustomer: PRIYA }).linkState, 'Calling…');
     assert.equal(view({ inline: true }).linkState, '');
+  });
+
+  it('the page’s name for the control (its aria-label) names the Call action; ending, waiting and retrying say ours', () => {
+    assert.equal(view({ ariaLabel: 'Call Priya (lead)' }).name, 'Call Priya (lead)');
+    assert.equal(view({ ariaLabel: 'Call Priya (lead)', inline: true }).name, 'Call Priya (lead)');
+    assert.equal(view({ ariaLabel: 'Call Priya (lead)', state: 'active', callCustomer: PRIYA }).name, 'End call with +91 80000 00001');
+    assert.equal(view({ ariaLabel: 'Call Priya (lead)', state: 'starting', callCustomer: PRIYA }).name, 'Calling +91 80000 00001…');
+    assert.equal(view({ ariaLabel: 'Call Priya (lead)', state: 'error', errorMessage: 'No.' }).name, 'Try again: call +91 80000 00001');
+    assert.equal(view({ ariaLabel: '' }).name, 'Call +91 80000 00001', 'an empty label is no label');
   });
 
   it('how the last call went shows when idle', () => {

@@ -49,14 +49,14 @@ function requestUrl(req: IncomingMessage): URL {
 }
 
 /** Every Host line the client sent, as Fetch joins repeated headers: node:http keeps only the first. */
-function hostHeader(req: IncomingMessage, url: URL): string | null {
+function hostHeader(req: IncomingMessage, urlHost: string): string | null {
   const lines: string[] = [];
   for (let index = 0; index < req.rawHeaders.length; index += 2) {
     if (req.rawHeaders[index]!.length === 4 && req.rawHeaders[index]!.toLowerCase() === 'host') lines.push(req.rawHeaders[index + 1]!);
   }
   if (lines.length === 0) return null;
   // One well-formed Host made the URL: the URL's host is the same name, as the URL spells it.
-  if (lines.length === 1 && isWellFormedHost(lines[0]!)) return url.host;
+  if (lines.length === 1 && isWellFormedHost(lines[0]!)) return urlHost;
   return lines.join(', ');
 }
 
@@ -207,7 +207,9 @@ function closeSignal(res: ServerResponse): AbortSignal {
 interface NodeRequestState {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
-  readonly url: URL;
+  /** The URL as text, and its host: a URL object is not kept for the handler to parse again (a slow client holds its request for long). */
+  readonly href: string;
+  readonly host: string;
   readonly cap: number;
   headers?: Headers;
   body?: ReadableStream<Uint8Array> | null;
@@ -224,11 +226,11 @@ const prototype = lazyPrototype(
   Request,
   {
     method: { get(this: LazyRequest) { return this[STATE].req.method ?? 'GET'; } },
-    url: { get(this: LazyRequest) { return this[STATE].url.href; } },
+    url: { get(this: LazyRequest) { return this[STATE].href; } },
     headers: {
       get(this: LazyRequest) {
         const state = this[STATE];
-        return (state.headers ??= new NodeHeaders(state.req, hostHeader(state.req, state.url)) as unknown as Headers);
+        return (state.headers ??= new NodeHeaders(state.req, hostHeader(state.req, state.host)) as unknown as Headers);
       },
     },
     body: {
@@ -255,7 +257,7 @@ const prototype = lazyPrototype(
     const headers: [string, string][] = [];
     for (const entry of lazy.headers.entries()) headers.push(entry);
     const body = lazy.body;
-    return new Request(state.url, { method: lazy.method, headers, body: body && !body.locked ? body : null, signal: lazy.signal, duplex: 'half' } as RequestInit);
+    return new Request(state.href, { method: lazy.method, headers, body: body && !body.locked ? body : null, signal: lazy.signal, duplex: 'half' } as RequestInit);
   },
 );
 
@@ -266,7 +268,8 @@ const prototype = lazyPrototype(
 export function nodeRequest(req: IncomingMessage, res: ServerResponse, cap: number): Request {
   if (UNSUPPORTED_METHODS.test(req.method ?? '')) throw new UnreadableRequest(`The method ${req.method} is not supported.`, 405, 'POST');
   const request = Object.create(prototype) as LazyRequest;
-  request[STATE] = { req, res, url: requestUrl(req), cap };
+  const { href, host } = requestUrl(req);
+  request[STATE] = { req, res, href, host, cap };
   return request;
 }
 
