@@ -19,7 +19,7 @@ export {
   type AgentTokenClaims,
   type AgentTokenOptions,
   type AuthorizeResult,
-  type CallGuardStore,
+  type ProxyStore,
   type CallMatch,
   type CallStreamOptions,
   type CircuitBreakerOptions,

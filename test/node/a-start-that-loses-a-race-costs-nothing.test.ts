@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { memoryStore } from '../../src/server/core/guards/call-guard-store.js';
+import { memoryStore } from '../../src/server/core/store/proxy-store.js';
 import { CallRateLimits } from '../../src/server/core/guards/rate-limits.js';
 import { ASHA, MEERA_OFFLINE, VIKRAM } from './helpers.js';
 

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { memoryStore, type CallGuardStore } from '../../src/server/core/guards/call-guard-store.js';
+import { memoryStore, type ProxyStore } from '../../src/server/core/store/proxy-store.js';
 import { EventStreamReader } from '../support/sse-reader.js';
 import { ASHA, startBody, startHttpProxy, VIKRAM } from './helpers.js';
 
 const SECRET = 'whsec_test_0123456789abcdef';
 
 /** The memory store behind a switch: up, or every method failing as a Redis that went away. */
-function storeThatGoesAway(): CallGuardStore & { down: boolean } {
+function storeThatGoesAway(): ProxyStore & { down: boolean } {
   const inner = memoryStore();
-  const store = { down: false } as CallGuardStore & { down: boolean };
+  const store = { down: false } as ProxyStore & { down: boolean };
   for (const name of ['tryLock', 'put', 'get', 'append', 'list', 'take', 'publish', 'subscribe'] as const) {
     (store as any)[name] = (...args: unknown[]) => (store.down ? Promise.reject(new Error('store went away')) : (inner[name] as (...a: unknown[]) => unknown).apply(inner, args));
   }

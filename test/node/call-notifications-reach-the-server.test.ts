@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { CallRecord } from '../../src/shared/call-record.js';
 import { notificationNumber, notificationTime, toCallRecord } from '../../src/server/core/notifications/call-record-mapping.js';
 import { PendingCalls, type CallMatch } from '../../src/server/core/notifications/pending-calls.js';
-import { memoryStore } from '../../src/server/core/guards/call-guard-store.js';
+import { memoryStore } from '../../src/server/core/store/proxy-store.js';
 import { startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
 import { startCliProxy } from '../support/cli-proxy.js';
 import { API_KEY, ASHA, assertNoKey, proxiesPerTest, startBody, VIKRAM } from './helpers.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { memoryStore, type CallGuardStore } from '../../src/server/core/guards/call-guard-store.js';
-import { redisStore } from '../../src/server/core/guards/redis-store.js';
+import { memoryStore, type ProxyStore } from '../../src/server/core/store/proxy-store.js';
+import { redisStore } from '../../src/server/core/store/redis-store.js';
 import { startRedis } from '../support/redis-server.js';
 import { ASHA, proxiesPerTest, startBody, VIKRAM, type ProxyUnderTest } from './helpers.js';
 
@@ -22,7 +22,7 @@ describe('limits are spent only on calls that go to Superfone', { timeout: 60_00
     for (const client of clients) client.disconnect();
     await redis.stop();
   });
-  const stores: Array<[string, () => Promise<CallGuardStore>]> = [
+  const stores: Array<[string, () => Promise<ProxyStore>]> = [
     ['in memory', async () => memoryStore()],
     [
       'in a real Redis',

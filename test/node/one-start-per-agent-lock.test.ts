@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { memoryStore } from '../../src/server/core/guards/call-guard-store.js';
+import { memoryStore } from '../../src/server/core/store/proxy-store.js';
 import { proxiesPerTest, startBody } from './helpers.js';
 
 describe('one START per agent in flight: the lock', { timeout: 30_000 }, () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, it } from 'node:test';
-import { memoryStore } from '../../src/server/core/guards/call-guard-store.js';
+import { memoryStore } from '../../src/server/core/store/proxy-store.js';
 import { CircuitBreaker } from '../../src/server/core/guards/circuit-breaker.js';
 import { CallRateLimits } from '../../src/server/core/guards/rate-limits.js';
 import { maskNumber } from '../../src/server/core/audit.js';

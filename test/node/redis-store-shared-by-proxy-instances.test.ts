@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { redisStore } from '../../src/server/core/guards/redis-store.js';
+import { redisStore } from '../../src/server/core/store/redis-store.js';
 import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import { startCliProxy, type CliProxy } from '../support/cli-proxy.js';
 import { startRedis } from '../support/redis-server.js';

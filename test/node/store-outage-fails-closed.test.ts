@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { redisStore } from '../../src/server/core/guards/redis-store.js';
+import { redisStore } from '../../src/server/core/store/redis-store.js';
 import { startRedis } from '../support/redis-server.js';
 import { ASHA, proxiesPerTest, startBody } from './helpers.js';
 

@@ -188,13 +188,17 @@ function bodyStream(req: IncomingMessage, cap: number, onOverflow: () => void): 
  * A body of declared length (node:http ends it there), gathered into one buffer: its pieces,
  * however many, are copied as they come, not kept. Past `cap` the client is told `413`.
  */
-async function readDeclaredBody(req: IncomingMessage, cap: number, onOverflow: () => void): Promise<Uint8Array> {
+function readDeclaredBody(req: IncomingMessage, cap: number, onOverflow: () => void): Promise<ArrayBuffer> {
   const parsed = alreadyParsedBody(req);
-  if (parsed !== undefined || req.readableEnded) return parsed ?? new Uint8Array(0);
-  const reading = await readNodeBody(req, cap, Infinity);
-  if (reading.ok) return reading.bytes;
-  onOverflow();
-  throw new RequestBodyTooLarge(cap);
+  // Plain promises, no async frames: a slow client holds this for as long as it sends.
+  const reading = parsed !== undefined || req.readableEnded ? Promise.resolve({ ok: true as const, bytes: parsed ?? new Uint8Array(0) }) : readNodeBody(req, cap, Infinity);
+  return reading.then((read) => {
+    if (!read.ok) {
+      onOverflow();
+      throw new RequestBodyTooLarge(cap);
+    }
+    return read.bytes.buffer.slice(read.bytes.byteOffset, read.bytes.byteOffset + read.bytes.byteLength) as ArrayBuffer;
+  });
 }
 
 /** An abort signal that fires when the client goes away. */
@@ -243,12 +247,11 @@ const prototype = lazyPrototype(
     signal: { get(this: LazyRequest) { return (this[STATE].signal ??= closeSignal(this[STATE].res)); } },
     // A body of declared length, gathered from node:http into one buffer without a stream.
     arrayBuffer: {
-      async value(this: LazyRequest) {
+      value(this: LazyRequest): Promise<ArrayBuffer> {
         const state = this[STATE];
         if (state.body !== undefined || !hasBody(this.method)) return new Response(this.body).arrayBuffer();
         state.body = null;
-        const bytes = await readDeclaredBody(state.req, state.cap, () => (state.overflowed = true));
-        return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+        return readDeclaredBody(state.req, state.cap, () => (state.overflowed = true));
       },
     },
   },

@@ -6,7 +6,7 @@ import { SIMULATOR_CONTROL_PATH } from '../../shared/simulator-paths.js';
 import { CliConfigError, HELP, readCliConfig, type CliConfig } from './cli-config.js';
 import { hardenNodeServer } from '../adapters/harden-node-server.js';
 import { simulatedWebhookSecret, superfoneListener } from '../adapters/node-proxy.js';
-import { mintAgentToken, ProxyOptionError, redisStore, webhookPath, type CallGuardStore, type ProxyLogEntry, type SuperfoneProxyOptions } from '../core/index.js';
+import { mintAgentToken, ProxyOptionError, redisStore, webhookPath, type ProxyStore, type ProxyLogEntry, type SuperfoneProxyOptions } from '../core/index.js';
 
 /** The setting that gives each proxy option on the command line (see HELP). */
 const SETTING_OF: Partial<Record<keyof SuperfoneProxyOptions, string>> = {
@@ -19,7 +19,7 @@ const SETTING_OF: Partial<Record<keyof SuperfoneProxyOptions, string>> = {
 };
 
 /** Redis only when asked for: ioredis is an optional peer, loaded here and nowhere else. */
-async function sharedStore(redisUrl: string | undefined): Promise<{ store?: CallGuardStore; close(): void }> {
+async function sharedStore(redisUrl: string | undefined): Promise<{ store?: ProxyStore; close(): void }> {
   if (!redisUrl) return { close() {} };
   let Redis: typeof import('ioredis').Redis;
   try {

@@ -4,7 +4,7 @@ import { maskNumber } from './audit.js';
 import { readCallRequest } from './call-request.js';
 import { errorMessage, type Exchange } from './exchange.js';
 import type { PlatformInfo } from './proxy-message.js';
-import type { CallGuardStore } from './guards/call-guard-store.js';
+import type { ProxyStore } from './store/proxy-store.js';
 import type { CircuitBreaker } from './guards/circuit-breaker.js';
 import type { TokenVerdict } from './guards/agent-token.js';
 import { checkDestination, type DestinationPolicy } from './guards/destination-policy.js';
@@ -36,7 +36,7 @@ export interface CallPlacing {
   /** Who a request comes from, for the per-client limits; `null` when nobody can say. */
   clientKeyOf: (request: Request, platform: PlatformInfo) => string | null;
   destinationPolicy: DestinationPolicy;
-  store: CallGuardStore;
+  store: ProxyStore;
   rateLimits: CallRateLimits | null;
   breaker: CircuitBreaker | null;
   client: SuperfoneClientConfig;

@@ -5,7 +5,7 @@ import { budgetedAuditLog, DEFAULT_REFUSALS_LOGGED_PER_MINUTE, type ProxyLogEntr
 import { errorMessage, openExchange } from './exchange.js';
 import { toResponse, type PlatformInfo, type ProxyAnswer } from './proxy-message.js';
 import { callEvents, callStatus, type CallFollowing } from './follow-call-routes.js';
-import { memoryStore, type CallGuardStore } from './guards/call-guard-store.js';
+import { memoryStore, type ProxyStore } from './store/proxy-store.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './guards/circuit-breaker.js';
 import { checkAgentTokenOptions, createAgentTokenVerifier, type AgentTokenOptions } from './guards/agent-token.js';
 import { checkIpv6PrefixLength, clientIdentity, DEFAULT_IPV6_PREFIX_LENGTH } from './guards/client-identity.js';
@@ -106,7 +106,7 @@ export interface SuperfoneProxyOptions {
   /** IPv6 clients are told apart by this many leading bits of their address (one host holds a whole /64). Default 64. */
   ipv6PrefixLength?: number;
   /** Where limits and locks live. Default: this process (`memoryStore()`); `redisStore(client)` shares them. */
-  store?: CallGuardStore;
+  store?: ProxyStore;
   /** Fail fast after repeated upstream failures. `false` turns it off. */
   circuitBreaker?: CircuitBreakerOptions | false;
   /** Receives one audit entry per request; refusals only up to `logRefusalsPerMinute`. */

@@ -1,6 +1,6 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import RateLimiterRes from 'rate-limiter-flexible/lib/RateLimiterRes.js';
-import type { CallGuardStore } from './call-guard-store.js';
+import type { ProxyStore } from '../store/proxy-store.js';
 
 export interface RateLimit {
   /** Requests allowed per window. */
@@ -78,7 +78,7 @@ export class CallRateLimits {
   readonly #client: RateLimiterAbstract | null;
   readonly #ends: RateLimiterAbstract | null;
 
-  constructor(store: CallGuardStore, options: RateLimitOptions = {}) {
+  constructor(store: ProxyStore, options: RateLimitOptions = {}) {
     const make = (name: keyof RateLimitOptions, storeName: string) => {
       const limit = options[name];
       if (limit === false) return null;

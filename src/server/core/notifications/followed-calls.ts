@@ -1,7 +1,7 @@
 import type { CallRecord } from '../../../shared/call-record.js';
 import type { CallStatusBody, CallSummary } from '../../../shared/protocol.js';
 import { errorMessage } from '../exchange.js';
-import type { CallGuardStore } from '../guards/call-guard-store.js';
+import type { ProxyStore } from '../store/proxy-store.js';
 import { chooseStart, toMatch, type CallMatch, type PendingCall } from './pending-calls.js';
 
 /** The store's channel on which every instance hears that a followed call ended. */
@@ -35,13 +35,13 @@ export function statusBody(callId: string, record: CallSummary | null): CallStat
  * reaches the pages connected to it.
  */
 export class FollowedCalls {
-  readonly #store: CallGuardStore;
+  readonly #store: ProxyStore;
   readonly #ttlMs: number;
   /** Calls followed from this instance; `call` is known once read from the store. */
   readonly #watchers = new Map<string, { call: PendingCall | null; listeners: Set<Listener> }>();
   #subscribed: Promise<unknown> | null = null;
 
-  constructor(store: CallGuardStore, ttlMs: number) {
+  constructor(store: ProxyStore, ttlMs: number) {
     this.#store = store;
     this.#ttlMs = ttlMs;
   }

@@ -1,5 +1,5 @@
 import type { CallRecord } from '../../../shared/call-record.js';
-import type { CallGuardStore } from '../guards/call-guard-store.js';
+import type { ProxyStore } from '../store/proxy-store.js';
 
 /** A START that reached the agent's app, waiting for the record of the call it causes. */
 export interface PendingCall {
@@ -71,12 +71,12 @@ function parsePending(text: string): PendingCall | null {
  * instances race for one START, the store's `take` lets exactly one have it.
  */
 export class PendingCalls {
-  readonly #store: CallGuardStore;
+  readonly #store: ProxyStore;
   readonly #ttlMs: number;
   readonly #clockSkewMs: number;
   readonly #now: () => number;
 
-  constructor(store: CallGuardStore, options: PendingCallsOptions = {}) {
+  constructor(store: ProxyStore, options: PendingCallsOptions = {}) {
     this.#store = store;
     this.#ttlMs = options.ttlMs ?? DEFAULT_PENDING_TTL_MS;
     this.#clockSkewMs = options.clockSkewMs ?? 2 * 60 * 1000;
@@ -114,9 +114,9 @@ const DELIVERY_MEMORY_MS = 24 * 60 * 60 * 1000;
 
 /** Remembers what was delivered, in the store, so a delivery repeated to any instance takes effect once. */
 export class DeliveriesSeen {
-  readonly #store: CallGuardStore;
+  readonly #store: ProxyStore;
 
-  constructor(store: CallGuardStore) {
+  constructor(store: ProxyStore) {
     this.#store = store;
   }
 

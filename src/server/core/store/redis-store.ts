@@ -1,5 +1,5 @@
 import RateLimiterRedis from 'rate-limiter-flexible/lib/RateLimiterRedis.js';
-import { lockToken, type CallGuardStore } from './call-guard-store.js';
+import { lockToken, type ProxyStore } from './proxy-store.js';
 
 /** The minimum of an ioredis client this store uses. */
 export interface RedisLike {
@@ -31,7 +31,7 @@ const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return red
 /** Appends and sets the list's lifetime in one step, so no list outlives its entries. */
 const APPEND_SCRIPT = `redis.call('rpush', KEYS[1], ARGV[1]); redis.call('pexpire', KEYS[1], ARGV[2]); return 1`;
 
-export type RedisStore = CallGuardStore & {
+export type RedisStore = ProxyStore & {
   /** Closes the subscription connection, if one was opened; the client passed in stays yours to close. */
   close(): void;
 };

@@ -7,7 +7,7 @@ import RateLimiterMemory from 'rate-limiter-flexible/lib/RateLimiterMemory.js';
  * channel that tells every instance a call has ended). One process by default; Redis
  * shares it between instances behind a load balancer.
  */
-export interface CallGuardStore {
+export interface ProxyStore {
   /** A counter of `points` per `durationSec` window, named so several can share a store. */
   limiter(name: string, points: number, durationSec: number): RateLimiterAbstract;
   /** Takes `key` for `ttlMs`; resolves with a release function, or `null` when someone holds it. */
@@ -34,7 +34,7 @@ export function lockToken(): string {
 const MEMORY_ENTRIES_LIMIT = 100_000;
 
 /** The default: everything in this process's memory; entries expire with their window. */
-export function memoryStore(): CallGuardStore {
+export function memoryStore(): ProxyStore {
   const locks = new Map<string, { expiresAt: number }>();
   const entries = new Map<string, { value: string | string[]; expiresAt: number }>();
   const channels = new Map<string, Set<(message: string) => void>>();
