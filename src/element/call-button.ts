@@ -4,18 +4,16 @@ import type { Readiness } from './call-readiness.js';
 import { CallSession, type CallState, type ControlInternals } from './call-session.js';
 import { viewOf, type ControlView } from './call-view.js';
 import { catalogue, catalogueLanguageOf, FIRST_WORDS, loadCatalogue, wordsFor, type CallButtonMessages, type MessageOverrides } from './messages.js';
+import { ControlSettings } from './control-settings.js';
+import { PageControls } from './page-controls.js';
 import { watchLanguage } from './page-language.js';
 import { displayNumber, loadPhoneNumbers, loadPhoneNumbersWhenIdle, phoneNumbers, whenPhoneNumbersLoad } from './number-handling.js';
 import {
   attachContextRoot,
   consumeScopeSettings,
   durationSetting,
-  effectiveSettings,
-  inheritSettings,
   textSetting,
   tokenSetting,
-  UNSET,
-  type ScopeSettings,
   type TokenSource,
 } from './scope-context.js';
 
@@ -98,10 +96,8 @@ export class SuperfoneCallButton extends LitElement {
   #readiness: Readiness | null = null;
   /** The catalogue this control speaks from: its page language's, as `lang` says. */
   #language = 'en';
-  /** Settings set on this element; unset ones come from the scope, then the defaults. */
-  #own: ScopeSettings = UNSET;
-  /** What the settings come to, worked out once for every read until one changes. */
-  #effective: ReturnType<typeof effectiveSettings> | null = null;
+  /** Its own settings, over its scope's, over the defaults. */
+  readonly #settings = new ControlSettings();
   /** The call: starting, following and ending it. The element renders and wires. */
   readonly #session = new CallSession(this, SuperfoneCallButton.#internals);
 
@@ -127,45 +123,42 @@ export class SuperfoneCallButton extends LitElement {
    * with number handling, another language before the first render.
    */
   #words(): CallButtonMessages {
-    return wordsFor(this.#language, this.scope?.messages, this.messages)!;
+    return wordsFor(this.#language, this.#settings.scope?.messages, this.messages)!;
   }
-
-  /** The nearest scope's settings (a controller, not a decorator: less code on every page). */
-  private scope?: ScopeSettings;
 
   /** The customer's number as the page has it; normalized to E.164. */
   customerNumber = '';
 
   /** The agent's number; inherited from the scope when unset; `null` when the server binds the agent. */
   get agentNumber(): string | null {
-    return this.#settings().agentNumber;
+    return this.#settings.value.agentNumber;
   }
   set agentNumber(value: string | null) {
-    this.#set({ agentNumber: textSetting(value) });
+    this.#settings.set({ agentNumber: textSetting(value) });
   }
 
   /** ISO 3166-1 alpha-2 region for numbers written without a country code. Inherited; default `IN`. */
   get defaultCountry(): string {
-    return this.#settings().defaultCountry;
+    return this.#settings.value.defaultCountry;
   }
   set defaultCountry(value: string | null) {
-    this.#set({ defaultCountry: textSetting(value) });
+    this.#settings.set({ defaultCountry: textSetting(value) });
   }
 
   /** Where the element POSTs call requests. Inherited; default `/api/superfone/call`. */
   get proxyUrl(): string {
-    return this.#settings().proxyUrl;
+    return this.#settings.value.proxyUrl;
   }
   set proxyUrl(value: string | null) {
-    this.#set({ proxyUrl: textSetting(value) });
+    this.#settings.set({ proxyUrl: textSetting(value) });
   }
 
   /** Seconds after which an active call is ended automatically. Inherited; default none. */
   get maxDuration(): number | null {
-    return this.#settings().maxDuration;
+    return this.#settings.value.maxDuration;
   }
   set maxDuration(value: number | null) {
-    this.#set({ maxDuration: durationSetting(value) });
+    this.#settings.set({ maxDuration: durationSetting(value) });
   }
 
   /**
@@ -173,10 +166,10 @@ export class SuperfoneCallButton extends LitElement {
    * returning the token or a promise of it. Inherited from the scope; a property only.
    */
   get getToken(): TokenSource | null {
-    return this.#settings().getToken;
+    return this.#settings.value.getToken;
   }
   set getToken(value: TokenSource | null) {
-    this.#set({ getToken: tokenSetting(value) });
+    this.#settings.set({ getToken: tokenSetting(value) });
   }
 
   /** Stops new calls from starting. An active call can always be ended. */
@@ -197,10 +190,8 @@ export class SuperfoneCallButton extends LitElement {
 
   constructor() {
     super();
-    consumeScopeSettings(this, 'scope', (settings) => {
-      this.scope = settings;
-      this.#effective = null;
-    });
+    // The scope's settings, a reactive property of the control's ('scope'): a change re-checks the numbers.
+    consumeScopeSettings(this, 'scope', (settings) => (this.#settings.scope = settings));
     this.addEventListener('click', SuperfoneCallButton.#clicked);
   }
 
@@ -215,29 +206,15 @@ export class SuperfoneCallButton extends LitElement {
     this.requestUpdate();
   }
 
-  /**
-   * The controls in the page. Number handling loading and the page's language changing are
-   * told to all of them by one listener each, not one per control: a table of a thousand
-   * would otherwise make and keep two thousand.
-   */
-  static #connected = new Set<SuperfoneCallButton>();
-  static #listening = false;
-
-  static #listenForAll(): void {
-    if (SuperfoneCallButton.#listening) return;
-    SuperfoneCallButton.#listening = true;
-    whenPhoneNumbersLoad(() => {
-      for (const control of SuperfoneCallButton.#connected) if (!control.#readiness) control.#checkNumbers();
-    });
-    watchLanguage(() => {
-      for (const control of SuperfoneCallButton.#connected) control.#languageMayHaveChanged();
-    });
-  }
+  /** The controls in the page, told together when number handling loads and when the page's language changes. */
+  static #page = new PageControls<SuperfoneCallButton>((forEach) => {
+    whenPhoneNumbersLoad(() => forEach((control) => control.#readiness || control.#checkNumbers()));
+    watchLanguage(() => forEach((control) => control.#languageMayHaveChanged()));
+  });
 
   override connectedCallback(): void {
     super.connectedCallback();
-    SuperfoneCallButton.#connected.add(this);
-    SuperfoneCallButton.#listenForAll();
+    SuperfoneCallButton.#page.add(this);
     this.#language = catalogueLanguageOf(this);
     // Connected after number handling loaded: checked now, as the others were when it did.
     if (!this.#readiness && phoneNumbers()) this.#checkNumbers();
@@ -245,7 +222,7 @@ export class SuperfoneCallButton extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    SuperfoneCallButton.#connected.delete(this);
+    SuperfoneCallButton.#page.delete(this);
   }
 
   #languageMayHaveChanged(): void {
@@ -288,16 +265,6 @@ export class SuperfoneCallButton extends LitElement {
   #detectedMark(): HTMLAnchorElement | null {
     const link = this.#slottedLink();
     return link?.hasAttribute(DETECTED_ATTRIBUTE) ? link : null;
-  }
-
-  #settings() {
-    return (this.#effective ??= effectiveSettings(inheritSettings(this.#own, this.scope)));
-  }
-
-  /** Sets some of this element's own settings; what they come to is worked out again on the next read. */
-  #set(settings: Partial<ScopeSettings>): void {
-    this.#own = { ...this.#own, ...settings };
-    this.#effective = null;
   }
 
   /** Asks the agent's app to call the customer. Resolves when the proxy has answered. */
@@ -347,8 +314,8 @@ export class SuperfoneCallButton extends LitElement {
   /** What the control shows and says now (./call-view.ts), from what it knows. */
   #view(): ControlView {
     // Before its language has loaded, an idle English control has the first words (with any overrides).
-    const overridden = this.scope?.messages || this.messages;
-    const words = catalogue(this.#language) ? this.#words() : overridden ? { ...FIRST_WORDS, ...this.scope?.messages, ...this.messages } : FIRST_WORDS;
+    const scopeWords = this.#settings.scope?.messages;
+    const words = catalogue(this.#language) ? this.#words() : scopeWords || this.messages ? { ...FIRST_WORDS, ...scopeWords, ...this.messages } : FIRST_WORDS;
     return viewOf(this, this.#session, this.#readiness, words, displayNumber);
   }
 
