@@ -1,7 +1,16 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import type { CallDetail, CallEndedDetail, CallStartDetail } from '../../src/index.js';
+import type { CallDetail, CallEndedDetail, CallStartDetail, SuperfoneCallButton } from '../../src/index.js';
 import { ASHA, callButton, eventsDuring, innerButtons, announced, primaryButton, simulator, VIKRAM } from './helpers.js';
+
+/** The control shows `state` while its request is out; then the event it fires, once it has drawn what followed. */
+async function throughState(element: SuperfoneCallButton, state: 'starting' | 'ending', fired: Promise<Event>): Promise<CallDetail> {
+  await element.updateComplete;
+  expect(element.getAttribute('state')).to.equal(state);
+  const { detail } = (await fired) as CustomEvent<CallDetail>;
+  await element.updateComplete;
+  return detail;
+}
 
 describe('placing and ending a call through the proxy and simulator', () => {
   beforeEach(() => simulator.reset());
@@ -11,14 +20,10 @@ describe('placing and ending a call through the proxy and simulator', () => {
     const started = oneEvent(element, 'superfone-call-started');
     primaryButton(element).click();
     expect(element.state).to.equal('starting');
-    await element.updateComplete;
-    expect(element.getAttribute('state')).to.equal('starting');
-
-    const event = (await started) as CustomEvent<CallDetail>;
-    await element.updateComplete;
-    expect(event.detail.customerNumber).to.equal('+918000000001');
-    expect(event.detail.agentNumber).to.equal(ASHA);
-    expect(event.detail.notificationId).to.be.a('number');
+    const detail = await throughState(element, 'starting', started);
+    expect(detail.customerNumber).to.equal('+918000000001');
+    expect(detail.agentNumber).to.equal(ASHA);
+    expect(detail.notificationId).to.be.a('number');
     expect(element.getAttribute('state')).to.equal('active');
     expect(primaryButton(element).textContent).to.contain('End call');
     expect(primaryButton(element).getAttribute('aria-label')).to.equal('End call with +91 80000 00001');
@@ -26,7 +31,7 @@ describe('placing and ending a call through the proxy and simulator', () => {
 
     const state = await simulator.state();
     const notification = state.notifications.at(-1)!;
-    expect(notification.notificationId).to.equal(event.detail.notificationId);
+    expect(notification.notificationId).to.equal(detail.notificationId);
     expect(state.agents.find((agent) => agent.number === ASHA)!.activeCall).to.equal('+918000000001');
   });
 
@@ -38,20 +43,16 @@ describe('placing and ending a call through the proxy and simulator', () => {
     element.customerNumber = '+91 98450 12345';
     const ended = oneEvent(element, 'superfone-call-ended');
     primaryButton(element).click();
-    await element.updateComplete;
-    expect(element.getAttribute('state')).to.equal('ending');
-    const event = (await ended) as CustomEvent<CallDetail>;
-    await element.updateComplete;
-
-    expect(event.detail.customerNumber).to.equal('+918000000001');
-    expect(event.detail.agentNumber).to.equal(ASHA);
+    const detail = await throughState(element, 'ending', ended);
+    expect(detail.customerNumber).to.equal('+918000000001');
+    expect(detail.agentNumber).to.equal(ASHA);
     expect(element.getAttribute('state')).to.equal('idle');
     expect(announced()).to.equal('Call ended.');
     const state = await simulator.state();
     expect(state.notifications.at(-1)!.action).to.equal('END');
     // One id per call on every event, as Superfone numbered the START; the END's own apart.
-    expect(event.detail.notificationId).to.equal(startId);
-    expect((event.detail as CallEndedDetail).endNotificationId).to.equal(state.notifications.at(-1)!.notificationId);
+    expect(detail.notificationId).to.equal(startId);
+    expect((detail as CallEndedDetail).endNotificationId).to.equal(state.notifications.at(-1)!.notificationId);
     expect(startId).not.to.equal(state.notifications.at(-1)!.notificationId);
     expect(state.agents.find((agent) => agent.number === ASHA)!.activeCall).to.equal(null);
   });
