@@ -50,13 +50,19 @@ export function createHostPolicy(allowedHosts: readonly string[], allowedOrigins
     if (host.startsWith('.')) suffixes.push(host);
     exact.add(host.replace(/^\./, ''));
   }
-  for (const origin of allowedOrigins) exact.add(new URL(origin).hostname);
+  // An extension's origin names no host anyone can send a request to.
+  for (const origin of allowedOrigins) if (!isExtensionOrigin(origin)) exact.add(new URL(origin).hostname);
   return {
     allows(hostname) {
       const name = canonical(hostname);
       return isLoopback(name) || exact.has(name) || suffixes.some((suffix) => name.endsWith(suffix));
     },
   };
+}
+
+/** A browser extension's origin (its pages and service worker call from it), which `URL` gives as `null`. */
+export function isExtensionOrigin(origin: string): boolean {
+  return /^(chrome-extension|moz-extension|safari-web-extension):\/\/[a-z\d-]+$/i.test(origin);
 }
 
 /** A `Host` header as RFC 9110 has it: a name or an address, and perhaps a port. */

@@ -1,5 +1,5 @@
 import type { ProxyFailure } from '../responses.js';
-import type { HostPolicy } from './host-policy.js';
+import { isExtensionOrigin, type HostPolicy } from './host-policy.js';
 
 export type OriginVerdict = { ok: true; corsOrigin: string | null } | { ok: false; failure: ProxyFailure };
 
@@ -38,10 +38,11 @@ export function checkOrigin(request: Request, url: URL, allowedOrigins: Readonly
   return { ok: true, corsOrigin: null };
 }
 
-/** Checks one configured origin: scheme and host, no path, no wildcard. */
+/** Checks one configured origin: scheme and host, no path, no wildcard; or a browser extension's. */
 export function parseAllowedOrigin(value: string): string {
   const trimmed = value.trim();
   if (trimmed.includes('*')) throw new TypeError(`allowedOrigins: "${trimmed}" has a wildcard; list each origin exactly.`);
+  if (isExtensionOrigin(trimmed.replace(/\/$/, ''))) return trimmed.replace(/\/$/, '');
   let url: URL;
   try {
     url = new URL(trimmed);
