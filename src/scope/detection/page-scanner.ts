@@ -16,6 +16,8 @@ export interface ScanOptions {
   searchShadowRoots: boolean;
   /** A mark's accessible name for a number as the page writes it ("Call 98450 12345"), in the scope's language. */
   markName(written: string): string;
+  /** What a plain click on a mark or call link does instead of making it a `<superfone-call-button>` (the extension's isolated world has no custom elements). */
+  activate?(link: HTMLAnchorElement, e164: string, event: MouseEvent): void;
 }
 
 /** What a scan did, for benchmarks and tests. */
@@ -123,14 +125,7 @@ export class PageScanner {
   }
 
   #busy(): boolean {
-    return (
-      this.#running ||
-      this.#jobs.length > 0 ||
-      this.#collected.length > 0 ||
-      this.#onScreen.size > 0 ||
-      this.#offScreen.size > 0 ||
-      this.#inWorker > 0
-    );
+    return this.#running || this.#jobs.length > 0 || this.#collected.length > 0 || this.#onScreen.size > 0 || this.#offScreen.size > 0 || this.#inWorker > 0;
   }
 
   #observe(root: Element | ShadowRoot): void {
@@ -340,7 +335,8 @@ export class PageScanner {
     // A number it cannot call (a short code, say) keeps the browser's default.
     if (!e164) return;
     event.preventDefault();
-    void this.#activate(link, e164)?.start();
+    if (this.#options.activate) this.#options.activate(link, e164, event);
+    else void this.#activate(link, e164)?.start();
   };
 
   /** Wraps the link in a control; a mark's family then holds the control in its place. */
@@ -395,5 +391,4 @@ export class PageScanner {
     this.#families.unmark(text);
     this.#jobs.push({ kind: 'text', text });
   }
-
 }

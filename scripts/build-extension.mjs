@@ -1,0 +1,44 @@
+// npm run build:extension: the browser extension for CRMs nobody can edit, unpacked in
+// dist/extension/ (load it with chrome://extensions → Load unpacked) and zipped for the
+// Chrome Web Store and Edge Add-ons. Its code is the element's, detection's and the words'
+// own, bundled: nothing is copied.
+import * as esbuild from 'esbuild';
+import { zipSync } from 'fflate';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// `--out <folder>` builds elsewhere (the tests do, beside nothing else), the zip beside it.
+const outIndex = process.argv.indexOf('--out');
+const OUT = outIndex > 0 ? process.argv[outIndex + 1] : 'dist/extension';
+const ZIP = `${OUT.replace(/\/?extension\/?$/, '') || '.'}/superfone-call-button-extension.zip`;
+const { version, description } = JSON.parse(readFileSync('package.json', 'utf8'));
+
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
+
+const common = { bundle: true, minify: true, target: 'chrome120', tsconfig: 'tsconfig.json', logLevel: 'warning', legalComments: 'none' };
+// The content script and the options page are classic scripts; the service worker a module.
+await esbuild.build({ ...common, entryPoints: { 'content-script': 'src/extension/content-script.ts', options: 'src/extension/options.ts' }, format: 'iife', outdir: OUT });
+await esbuild.build({ ...common, entryPoints: { 'service-worker': 'src/extension/service-worker.ts' }, format: 'esm', outdir: OUT });
+for (const file of ['options.html', 'options.css', 'managed-schema.json']) copyFileSync(join('src/extension', file), join(OUT, file));
+
+const manifest = {
+  manifest_version: 3,
+  name: 'Superfone click-to-call',
+  version,
+  description: `${description} For CRMs you cannot edit: numbers on the sites you list call through your Superfone proxy.`,
+  // storage: the settings; scripting: the content script, registered for the listed sites only.
+  permissions: ['storage', 'scripting'],
+  // Sites are listed after install (by the agent or an admin), so Chrome asks for all of them
+  // up front; the content script runs on the listed ones only, and the proxy is reached from here.
+  host_permissions: ['<all_urls>'],
+  background: { service_worker: 'service-worker.js', type: 'module' },
+  options_ui: { page: 'options.html', open_in_tab: true },
+  storage: { managed_schema: 'managed-schema.json' },
+  minimum_chrome_version: '120',
+};
+writeFileSync(join(OUT, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+
+const files = Object.fromEntries(readdirSync(OUT).map((file) => [file, readFileSync(join(OUT, file))]));
+writeFileSync(ZIP, zipSync(files, { level: 9, mtime: new Date('2026-01-01T00:00:00Z') }));
+console.log(`${OUT}/ (${Object.keys(files).length} files) and ${ZIP} (${readFileSync(ZIP).length.toLocaleString('en')} bytes)`);

@@ -1,0 +1,90 @@
+// Runs in the CRM's pages on the listed sites only, in Chrome's isolated world: detection
+// marks the numbers as <superfone-click-to-call detect> does, and a trusted click on a mark
+// asks the service worker to call. Custom elements do not exist here, so a mark shows its
+// call itself (its state, its name, a message), worded as the element words it.
+import { announce, ANNOUNCER_ATTRIBUTE } from '../element/announcer.js';
+import { viewOf } from '../element/call-view.js';
+import { failureWords } from '../element/failure-words.js';
+import { catalogueLanguageOf, loadCatalogue, wordsFor, type CallButtonMessages } from '../element/messages.js';
+import { formatForDisplay } from '../shared/phone-number.js';
+import type { CallState } from '../element/call-session.js';
+import { DETECTED } from '../scope/detection/call-links.js';
+import { PageScanner } from '../scope/detection/page-scanner.js';
+import type { CallAnswer, CallAsk, PageSettings } from './extension-messages.js';
+
+/** A mark's call, on the mark: what the page may see of it is what the agent sees. */
+const STATE = 'data-superfone-state';
+const MESSAGE = 'data-superfone-message';
+
+// The state beside the number, at zero specificity as the marks' own look is.
+const STATE_STYLES = `:where(a[${STATE}="starting"],a[${STATE}="ending"])::after{content:" …"}:where(a[${STATE}="active"])::after{content:" ● " attr(${MESSAGE})}:where(a[${STATE}="error"])::after{content:" ⚠ " attr(${MESSAGE});color:#b00020}`;
+
+function ask(message: CallAsk | { kind: 'page-settings' }): Promise<unknown> {
+  return chrome.runtime.sendMessage(message);
+}
+
+/** Shows a mark's (or a page's own tel: link's) call: its state, its name for what a click does now, and what to say. */
+function show(mark: HTMLAnchorElement, state: CallState, words: CallButtonMessages, e164: string, error = '', busyWith: string | null = null): string {
+  const view = viewOf(
+    { inline: true, disabled: false, customerNumber: e164, textContent: mark.textContent, ariaLabel: null },
+    { state, call: state === 'idle' ? null : { customerNumber: e164 }, busyWith: busyWith ? { customerNumber: busyWith } : null, failedAction: 'START', errorMessage: error, outcome: '' },
+    null,
+    words,
+    formatForDisplay,
+  );
+  mark.setAttribute(STATE, state);
+  // A mark is ours to name for its call; a page's own tel: link keeps its name ("Call Anita").
+  if (mark.hasAttribute(DETECTED)) mark.setAttribute('aria-label', view.name);
+  if (view.message) {
+    mark.setAttribute(MESSAGE, view.message);
+    mark.setAttribute('aria-description', view.message);
+  } else {
+    mark.removeAttribute(MESSAGE);
+    mark.removeAttribute('aria-description');
+  }
+  return view.message;
+}
+
+async function start(): Promise<void> {
+  const settings = (await ask({ kind: 'page-settings' })) as PageSettings | null;
+  if (!settings || !document.body) return;
+  const language = settings.language === 'auto' ? catalogueLanguageOf(document.documentElement) : settings.language;
+  await Promise.all([loadCatalogue('en'), loadCatalogue(language)]);
+  const words = wordsFor(language)!;
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(STATE_STYLES);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+
+  const activate = async (mark: HTMLAnchorElement, e164: string, event: MouseEvent): Promise<void> => {
+    // Only the agent's own click or key press calls: a page script's click is never trusted.
+    if (!event.isTrusted) return;
+    const state = (mark.getAttribute(STATE) ?? 'idle') as CallState;
+    if (state === 'starting' || state === 'ending') return;
+    const action = state === 'active' ? 'END' : 'START';
+    show(mark, action === 'START' ? 'starting' : 'ending', words, e164);
+    announce(action === 'START' ? words.callingNumber(formatForDisplay(e164)) : words.endingTheCall, language, mark);
+    const answer = (await ask({ kind: 'call', action, customerNumber: e164 })) as CallAnswer | null;
+    if (answer?.ok) {
+      show(mark, action === 'START' ? 'active' : 'idle', words, e164);
+      announce(action === 'START' ? words.appIsCalling(formatForDisplay(e164)) : words.callEnded, language, mark);
+      return;
+    }
+    if (answer && 'busyWith' in answer) {
+      announce(show(mark, 'idle', words, e164, '', answer.busyWith), language, mark);
+      return;
+    }
+    const failure = answer ?? { ok: false as const, code: 'network_error' as const, status: 0 };
+    announce(show(mark, 'error', words, e164, failureWords(failure, words, language)), language, mark);
+  };
+
+  new PageScanner(document.body, {
+    defaultCountry: settings.defaultCountry,
+    // The live region says numbers ("Calling +91 …"): it is ours, not the page's text.
+    ignore: `[${ANNOUNCER_ATTRIBUTE}]`,
+    searchShadowRoots: true,
+    markName: (written) => words.callNumber(written),
+    activate: (mark, e164, event) => void activate(mark, e164, event),
+  }).start();
+}
+
+void start();

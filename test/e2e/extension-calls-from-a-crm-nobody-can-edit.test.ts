@@ -1,0 +1,201 @@
+// The browser extension, built as `npm run build:extension` builds it, loaded unpacked into
+// Chromium (new headless mode), configured through its options page by the labels a person
+// reads, on a CRM page with a strict Content-Security-Policy that no tag can be added to. The
+// proxy is the CLI checking sign-in tokens, made here by jose (an independent library).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SignJWT } from 'jose';
+import { chromium, type BrowserContext, type Page } from 'playwright';
+import { CHROMIUM_ARGS, findChromium } from '../support/chromium.mjs';
+import { startCliProxy, type CliProxy } from '../support/cli-proxy.js';
+
+const JWT_SECRET = 'extension_test_secret_0123456789abcdef_01234';
+const ASHA = '+919876543210';
+
+/** A CRM nobody here can edit: its own scripts only ('self'), a table its script renders later, a same-origin frame. */
+const CRM_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Leads</title></head><body>
+<h1>Lead</h1>
+<p>Priya Nair, +91 98450 12345. Invoice INV-2024-000123 due 15/03/2024, order 4512378904.</p>
+<p><a href="tel:+919845012349">Call Anita</a></p>
+<table><tbody id="rows"></tbody></table>
+<iframe src="/frame.html" title="Notes"></iframe>
+<script src="/app.js"></script>
+</body></html>`;
+
+const CRM_SCRIPT = `setTimeout(() => {
+  for (const [name, phone, id] of [['Rahul Mehta', '098450 12346', 'CUST-2024-0042'], ['Anita Rao', '+91 98450 12347', '2024-03-15']]) {
+    const row = document.createElement('tr');
+    for (const text of [name, phone, id]) row.insertCell().textContent = text;
+    document.getElementById('rows').append(row);
+  }
+}, 300);
+// What the CRM's own scripts could do to drive the extension or learn its secrets.
+window.tryToDrive = () => {
+  for (const mark of document.querySelectorAll('a[href^="tel:"]')) {
+    mark.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, view: window }));
+    mark.click();
+    mark.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+  }
+  window.postMessage({ kind: 'call', action: 'START', customerNumber: '+919845012345' }, '*');
+  return typeof chrome === 'object' && chrome.runtime ? typeof chrome.runtime.sendMessage : 'no chrome.runtime';
+};`;
+
+const FRAME_PAGE = '<!doctype html><html lang="en"><body><p>Alternate: 98450 12348</p></body></html>';
+
+async function serve(routes: Record<string, [type: string, body: string]>): Promise<{ server: Server; origin: string }> {
+  const server = createServer((req, res) => {
+    const route = routes[req.url ?? '/'];
+    if (!route) return void res.writeHead(404).end();
+    res.writeHead(200, { 'Content-Type': route[0], 'Content-Security-Policy': "default-src 'self'" }).end(route[1]);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+const marksIn = (page: Page) => page.$$eval('a[data-superfone-detected]', (marks) => marks.map((mark) => mark.getAttribute('href')));
+
+async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 8_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('the browser extension calls from a CRM page nobody can edit', { timeout: 120_000 }, () => {
+  const folder = mkdtempSync(join(tmpdir(), 'superfone-extension-'));
+  const extensionDir = join(folder, 'extension');
+  let context: BrowserContext;
+  let extensionOrigin: string;
+  let proxy: CliProxy;
+  let crm: { server: Server; origin: string };
+  let unlisted: { server: Server; origin: string };
+  let token: string;
+  const simulatorState = async () => (await (await fetch(`http://127.0.0.1:${proxy.port}/__superfone-simulator/state`)).json()) as { notifications: Array<{ action: string; customerNumber: string; agentNumber: string }> };
+
+  before(async () => {
+    const build = spawnSync(process.execPath, ['scripts/build-extension.mjs', '--out', extensionDir], { encoding: 'utf8' });
+    assert.equal(build.status, 0, build.stderr);
+    context = await chromium.launchPersistentContext(join(folder, 'profile'), {
+      executablePath: findChromium(),
+      headless: true,
+      args: [...CHROMIUM_ARGS, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`],
+    });
+    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+    // URL gives an extension's origin as "null": it is the scheme and the id.
+    extensionOrigin = `chrome-extension://${new URL(worker.url()).host}`;
+    proxy = await startCliProxy({ SUPERFONE_JWT_SECRET: JWT_SECRET, SUPERFONE_ALLOWED_ORIGINS: extensionOrigin }, ['--simulate']);
+    token = await new SignJWT({ superfone_agent: ASHA }).setProtectedHeader({ alg: 'HS256' }).setAudience('superfone-proxy').setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(JWT_SECRET));
+    crm = await serve({ '/': ['text/html', CRM_PAGE], '/app.js': ['text/javascript', CRM_SCRIPT], '/frame.html': ['text/html', FRAME_PAGE] });
+    unlisted = await serve({ '/': ['text/html', '<!doctype html><p>Call us: +91 98450 12399</p>'] });
+  });
+
+  after(async () => {
+    await context?.close();
+    proxy?.child.kill();
+    crm?.server.close();
+    unlisted?.server.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('its options page, filled by its labels, says what is wrong in plain words, then saves', async () => {
+    const options = await context.newPage();
+    try {
+      await options.goto(`${extensionOrigin}/options.html`);
+      await options.getByLabel('Proxy URL').fill('proxy.example.com');
+      await options.getByLabel('Agent number').fill('12');
+      await options.getByLabel('Sign-in token').fill('not-a-token');
+      await options.getByLabel('Sites').fill('');
+      await options.getByRole('button', { name: 'Save' }).click();
+      await until(() => options.locator('#status').textContent(), (text) => /Not saved/.test(text ?? ''), 'the refusal');
+      assert.match((await options.locator('#proxyUrl-problem').textContent())!, /not a web address/);
+      assert.match((await options.locator('#agentNumber-problem').textContent())!, /“12” is not a valid phone number/);
+      assert.match((await options.locator('#token-problem').textContent())!, /not a sign-in token/);
+      assert.match((await options.locator('#sites-problem').textContent())!, /List at least one site/);
+      assert.equal(await options.getByLabel('Agent number').getAttribute('aria-invalid'), 'true');
+
+      await options.getByLabel('Proxy URL').fill(proxy.url);
+      await options.getByLabel('Agent number').fill('+91 98765 43210');
+      await options.getByLabel('Sign-in token').fill(token);
+      await options.getByLabel('Sites').fill(crm.origin);
+      await options.getByRole('button', { name: 'Save' }).click();
+      // Chromium reads managed storage (an admin's settings) for a second or more the first time.
+      await until(() => options.locator('#status').textContent(), (text) => /^Saved/.test(text ?? ''), 'the save', 20_000);
+      assert.equal(await options.getByLabel('Agent number').getAttribute('aria-invalid'), 'false');
+    } finally {
+      await options.close();
+    }
+  });
+
+  it('on the listed strict-CSP page, numbers (and those rendered later, and in a frame) become controls; a trusted click calls as the token’s agent, a second ends it; the page can neither drive it nor see the token', async () => {
+    const page = await context.newPage();
+    const pageRequests: string[] = [];
+    page.on('request', (request) => pageRequests.push(request.url()));
+    try {
+      await page.goto(crm.origin);
+      const expected = ['tel:+919845012345', 'tel:+919845012346', 'tel:+919845012347'];
+      const marks = await until(() => marksIn(page), (found) => found.length === 3, 'the page’s three numbers marked, and nothing else');
+      assert.deepEqual([...marks].sort(), expected, 'IDs, the invoice number, the order number and the dates stay text');
+      const frame = page.frames().find((candidate) => candidate.url().endsWith('/frame.html'))!;
+      await until(() => frame.$$eval('a[data-superfone-detected]', (found) => found.map((mark) => mark.getAttribute('href'))), (found) => found.length === 1, 'the frame’s number marked');
+      assert.equal(await page.getByRole('link', { name: 'Call +91 98450 12345' }).count(), 1, 'a mark is a link named for its call');
+
+      // The page's own scripts: untrusted clicks, key presses and messages start nothing.
+      assert.equal(await page.evaluate(() => (window as unknown as { tryToDrive(): string }).tryToDrive()), 'no chrome.runtime');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      assert.equal((await simulatorState()).notifications.length, 0, 'nothing reached Superfone');
+      assert.equal(await page.locator('a[data-superfone-state]').count(), 0);
+
+      const mark = page.locator('a[href="tel:+919845012345"]');
+      await mark.click();
+      await until(() => mark.getAttribute('data-superfone-state'), (state) => state === 'active', 'the call on');
+      assert.equal(await mark.getAttribute('aria-label'), 'End call with +91 98450 12345');
+      let notifications = (await simulatorState()).notifications;
+      assert.deepEqual(notifications.map(({ action, customerNumber, agentNumber }) => [action, customerNumber, agentNumber]), [['START', '+919845012345', ASHA]]);
+      await mark.press('Enter');
+      await until(() => mark.getAttribute('data-superfone-state'), (state) => state === 'idle', 'the call ended by the keyboard');
+      notifications = (await simulatorState()).notifications;
+      assert.deepEqual(notifications.at(-1)!.action, 'END');
+
+      // The page's own tel: link calls through Superfone too, and keeps its name.
+      const own = page.getByRole('link', { name: 'Call Anita' });
+      await own.click();
+      await until(() => own.getAttribute('data-superfone-state'), (state) => state === 'active', 'the tel: link’s call on');
+      assert.deepEqual((await simulatorState()).notifications.at(-1), { ...(await simulatorState()).notifications.at(-1), action: 'START', customerNumber: '+919845012349' });
+      await own.click();
+      await until(() => own.getAttribute('data-superfone-state'), (state) => state === 'idle', 'the tel: link’s call ended');
+      await own.click({ modifiers: ['Control'] });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal((await simulatorState()).notifications.at(-1)!.action, 'END', 'a modifier click keeps the browser’s default');
+
+      const seen = await page.evaluate((secret) => {
+        const everything = [document.documentElement.outerHTML, JSON.stringify(localStorage), JSON.stringify(sessionStorage), document.cookie, Object.keys(window).join(' ')].join('\n');
+        return { token: everything.includes(secret), agent: everything.includes('9876543210') };
+      }, token);
+      assert.deepEqual(seen, { token: false, agent: false }, 'the page finds neither the token nor the agent’s number');
+      assert.deepEqual(pageRequests.filter((url) => !url.startsWith(crm.origin)), [], 'the page itself requests nothing from the proxy');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('a site not listed is left alone', async () => {
+    const page = await context.newPage();
+    try {
+      await page.goto(unlisted.origin);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      assert.deepEqual(await marksIn(page), []);
+      assert.equal(await page.locator('p').evaluate((p) => p.innerHTML), 'Call us: +91 98450 12399');
+    } finally {
+      await page.close();
+    }
+  });
+});

@@ -1,0 +1,52 @@
+// The extension's settings as a person types them: each field's problem in words they can act
+// on, and what is right normalized (the agent's number to E.164, sites to origins).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { checkSettings, sitePatterns } from '../../src/extension/settings.js';
+
+const secret = new TextEncoder().encode('extension-settings-test-secret-0123456789');
+const NOW = 1_900_000_000;
+const token = (exp: number) => new SignJWT({ superfone_agent: '+919876543210' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(exp).sign(secret);
+
+describe('the extension’s settings say what is wrong, field by field', () => {
+  it('good settings are normalized: the number to E.164, sites to origins, one each', async () => {
+    const check = checkSettings(
+      { proxyUrl: ' https://proxy.example.com/api/superfone/call ', agentNumber: '098765 43210', token: await token(NOW + 60), sites: 'crm.example.com\nhttps://crm.example.com/\n\nhttp://127.0.0.1:8080', language: 'hi' },
+      NOW,
+    );
+    assert.ok(check.ok, JSON.stringify(check));
+    assert.deepEqual(
+      { ...check.settings, token: check.settings.token.length > 0 },
+      { proxyUrl: 'https://proxy.example.com/api/superfone/call', agentNumber: '+919876543210', token: true, sites: ['https://crm.example.com', 'http://127.0.0.1:8080'], defaultCountry: 'IN', language: 'hi' },
+    );
+    assert.deepEqual(sitePatterns(check.settings.sites), ['https://crm.example.com/*', 'http://127.0.0.1:8080/*']);
+  });
+
+  it('each wrong field is named with what to do; nothing is taken', async () => {
+    const check = checkSettings({ proxyUrl: 'http://proxy.example.com/call', agentNumber: '12', token: await token(NOW - 1), sites: 'https://crm.example.com/leads', defaultCountry: 'ZZ', language: 'fr' }, NOW);
+    assert.equal(check.ok, false);
+    assert.deepEqual(Object.keys(!check.ok ? check.problems : {}).sort(), ['agentNumber', 'defaultCountry', 'language', 'proxyUrl', 'sites', 'token']);
+    if (check.ok) return;
+    assert.match(check.problems.proxyUrl!, /Use https:\/\//);
+    assert.match(check.problems.agentNumber!, /“12” is not a valid phone number/);
+    assert.match(check.problems.token!, /expired/);
+    assert.match(check.problems.sites!, /has a path; list the site only, such as https:\/\/crm\.example\.com/);
+    assert.match(check.problems.defaultCountry!, /“ZZ” is not a two-letter country code/);
+  });
+
+  it('a token is three parts that read as JSON; one expiring a second from now is still good; none at all is allowed (a proxy without sign-in)', async () => {
+    const base = { proxyUrl: 'https://p.example.com/api/superfone/call', agentNumber: '+919876543210', sites: 'https://crm.example.com' };
+    for (const bad of ['abc', 'a.b', 'a.b.c', (await token(NOW + 60)).replace('.', '')]) {
+      const check = checkSettings({ ...base, token: bad }, NOW);
+      assert.equal(check.ok, false, bad);
+      assert.match(!check.ok ? check.problems.token! : '', /not a sign-in token/, bad);
+    }
+    assert.equal(checkSettings({ ...base, token: await token(NOW + 1) }, NOW).ok, true);
+    assert.equal(checkSettings({ ...base, token: await token(NOW) }, NOW).ok, false, 'expiring now is expired');
+    assert.equal(checkSettings({ ...base, token: new UnsecuredJWT({}).encode() }, NOW).ok, true, 'no expiry: the proxy decides');
+    assert.equal(checkSettings({ ...base, token: '' }, NOW).ok, true);
+    assert.equal(checkSettings({ ...base, proxyUrl: 'http://127.0.0.1:8787/api/superfone/call' }, NOW).ok, true, 'plain http on loopback is fine');
+    assert.equal(checkSettings({ ...base, sites: ['https://crm.example.com', 'ftp://x.example.com'] }, NOW).ok, false, 'an admin’s list is checked too');
+  });
+});
