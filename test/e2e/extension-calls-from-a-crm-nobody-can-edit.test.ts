@@ -4,12 +4,13 @@
 // proxy is the CLI checking sign-in tokens, made here by jose (an independent library).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { unzipSync } from 'fflate';
 import { SignJWT } from 'jose';
 import { chromium, type BrowserContext, type Page } from 'playwright';
 import { CHROMIUM_ARGS, findChromium } from '../support/chromium.mjs';
@@ -185,6 +186,39 @@ describe('the browser extension calls from a CRM page nobody can edit', { timeou
     } finally {
       await page.close();
     }
+  });
+
+  it('one call per agent across tabs: a second tab’s number says the agent is busy, and calls once the first call ends', async () => {
+    const [first, second] = [await context.newPage(), await context.newPage()];
+    try {
+      await first.goto(crm.origin);
+      await second.goto(crm.origin);
+      const inFirst = first.locator('a[href="tel:+919845012345"]');
+      const inSecond = second.locator('a[data-superfone-detected][href="tel:+919845012346"]');
+      await until(() => inSecond.count(), (count) => count === 1, 'the second tab’s table marked');
+      await inFirst.click();
+      await until(() => inFirst.getAttribute('data-superfone-state'), (state) => state === 'active', 'the first call on');
+      const before = (await simulatorState()).notifications.length;
+      await inSecond.click();
+      await until(() => inSecond.getAttribute('aria-description'), (text) => /busy|call with/i.test(text ?? ''), 'the agent said busy');
+      assert.equal(await inSecond.getAttribute('data-superfone-state'), 'idle');
+      assert.equal((await simulatorState()).notifications.length, before, 'no second START reached Superfone');
+      await inFirst.click();
+      await until(() => inFirst.getAttribute('data-superfone-state'), (state) => state === 'idle', 'the first call ended');
+      await inSecond.click();
+      await until(() => inSecond.getAttribute('data-superfone-state'), (state) => state === 'active', 'the second tab’s call on');
+      await inSecond.click();
+      await until(() => inSecond.getAttribute('data-superfone-state'), (state) => state === 'idle', 'the second tab’s call ended');
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
+  it('the zip holds exactly the unpacked extension', () => {
+    const zipped = unzipSync(readFileSync(join(folder, 'superfone-call-button-extension.zip')));
+    assert.deepEqual(Object.keys(zipped).sort(), readdirSync(extensionDir).sort());
+    assert.equal(JSON.parse(new TextDecoder().decode(zipped['manifest.json'])).manifest_version, 3);
   });
 
   it('a site not listed is left alone', async () => {
