@@ -1,3 +1,4 @@
+import { createParser } from 'eventsource-parser';
 import { CALL_STATUS_EVENT, callStatusPath, isCallStatusBody, type CallSummary } from '../shared/protocol.js';
 
 /** How often a page that cannot stream asks for its call's status, at first and at most. */
@@ -48,12 +49,14 @@ function openFollower(proxyUrl: string, callId: string, onEnded: (record: CallSu
   const statusUrl = callStatusPath(proxyUrl, callId);
   let stopped = false;
   let source: EventSource | null = null;
+  const streaming = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const stop = () => {
     stopped = true;
     source?.close();
     source = null;
+    streaming.abort();
     clearTimeout(timer);
   };
   const take = (status: unknown) => {
@@ -75,15 +78,34 @@ function openFollower(proxyUrl: string, callId: string, onEnded: (record: CallSu
     }, delayMs);
   };
 
+  /**
+   * Where there is no `EventSource` (an extension's service worker), the same events read
+   * from a streamed fetch; refused, cut off or ended without the call's end, it asks by GET.
+   */
+  const stream = async () => {
+    try {
+      const response = await fetch(`${statusUrl}/events`, { headers: { Accept: 'text/event-stream' }, credentials: 'same-origin', signal: streaming.signal });
+      if (!response.ok || !response.body) throw new Error(`no stream (${response.status})`);
+      const parser = createParser({ onEvent: (event) => event.event === CALL_STATUS_EVENT && takeData(event.data) });
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      for (let read = await reader.read(); !read.done && !stopped; read = await reader.read()) parser.feed(read.value);
+      void reader.cancel().catch(() => {});
+    } catch {
+      // Refused or cut off: asked by GET below.
+    }
+    if (!stopped) poll(0);
+  };
+  const takeData = (data: string) => {
+    try {
+      take(JSON.parse(data));
+    } catch {
+      // Not our proxy's event: ignore it.
+    }
+  };
+
   if (typeof EventSource === 'function') {
     source = new EventSource(`${statusUrl}/events`);
-    source.addEventListener(CALL_STATUS_EVENT, (event) => {
-      try {
-        take(JSON.parse((event as MessageEvent<string>).data));
-      } catch {
-        // Not our proxy's event: ignore it.
-      }
-    });
+    source.addEventListener(CALL_STATUS_EVENT, (event) => takeData((event as MessageEvent<string>).data));
     source.addEventListener('error', () => {
       // While CONNECTING the browser retries by itself; CLOSED means it was refused
       // (404, a full stream budget, a proxy that cannot stream): ask by GET instead.
@@ -92,6 +114,8 @@ function openFollower(proxyUrl: string, callId: string, onEnded: (record: CallSu
         poll(0);
       }
     });
+  } else if (typeof ReadableStream === 'function' && typeof TextDecoderStream === 'function') {
+    void stream();
   } else {
     poll(0);
   }

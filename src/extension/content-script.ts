@@ -8,9 +8,10 @@ import { failureWords } from '../element/failure-words.js';
 import { catalogueLanguageOf, loadCatalogue, wordsFor, type CallButtonMessages } from '../element/messages.js';
 import { formatForDisplay } from '../shared/phone-number.js';
 import type { CallState } from '../element/call-session.js';
-import { DETECTED } from '../scope/detection/call-links.js';
+import { DETECTED, numberOfCallLink } from '../scope/detection/call-links.js';
 import { PageScanner } from '../scope/detection/page-scanner.js';
-import type { CallAnswer, CallAsk, PageSettings } from './extension-messages.js';
+import { outcomeText } from '../element/call-outcome.js';
+import type { CallAnswer, CallAsk, CallEndedNews, PageSettings } from './extension-messages.js';
 
 /** A mark's call, on the mark: what the page may see of it is what the agent sees. */
 const STATE = 'data-superfone-state';
@@ -24,10 +25,17 @@ function ask(message: CallAsk | { kind: 'page-settings' }): Promise<unknown> {
 }
 
 /** Shows a mark's (or a page's own tel: link's) call: its state, its name for what a click does now, and what to say. */
-function show(mark: HTMLAnchorElement, state: CallState, words: CallButtonMessages, e164: string, error = '', busyWith: string | null = null): string {
+function show(mark: HTMLAnchorElement, state: CallState, words: CallButtonMessages, e164: string, said: { error?: string; busyWith?: string; outcome?: string } = {}): string {
   const view = viewOf(
     { inline: true, disabled: false, customerNumber: e164, textContent: mark.textContent, ariaLabel: null },
-    { state, call: state === 'idle' ? null : { customerNumber: e164 }, busyWith: busyWith ? { customerNumber: busyWith } : null, failedAction: 'START', errorMessage: error, outcome: '' },
+    {
+      state,
+      call: state === 'idle' ? null : { customerNumber: e164 },
+      busyWith: said.busyWith ? { customerNumber: said.busyWith } : null,
+      failedAction: 'START',
+      errorMessage: said.error ?? '',
+      outcome: said.outcome ?? '',
+    },
     null,
     words,
     formatForDisplay,
@@ -70,12 +78,23 @@ async function start(): Promise<void> {
       return;
     }
     if (answer && 'busyWith' in answer) {
-      announce(show(mark, 'idle', words, e164, '', answer.busyWith), language, mark);
+      announce(show(mark, 'idle', words, e164, { busyWith: answer.busyWith }), language, mark);
       return;
     }
     const failure = answer ?? { ok: false as const, code: 'network_error' as const, status: 0 };
-    announce(show(mark, 'error', words, e164, failureWords(failure, words, language)), language, mark);
+    announce(show(mark, 'error', words, e164, { error: failureWords(failure, words, language) }), language, mark);
   };
+
+  // How a call ended, from the worker (never from the page: it cannot message the extension).
+  chrome.runtime.onMessage.addListener((news: CallEndedNews, sender) => {
+    if (sender.id !== chrome.runtime.id || sender.tab || news?.kind !== 'call-ended') return;
+    const outcome = outcomeText(news.record, words, language);
+    for (const link of document.querySelectorAll<HTMLAnchorElement>(`a[${STATE}]`)) {
+      if (numberOfCallLink(link, link.hasAttribute(DETECTED), settings.defaultCountry) !== news.customerNumber) continue;
+      show(link, 'idle', words, news.customerNumber, { outcome });
+      announce(outcome, language, link);
+    }
+  });
 
   new PageScanner(document.body, {
     defaultCountry: settings.defaultCountry,

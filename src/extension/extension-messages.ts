@@ -1,6 +1,6 @@
 // What the content script and the service worker say to each other. Extension messages:
 // a page script can neither send them (no externally_connectable) nor read them.
-import type { CallAction } from '../shared/protocol.js';
+import type { CallAction, CallSummary } from '../shared/protocol.js';
 import type { CallReply } from '../element/call-client.js';
 import type { CountryCode } from '../shared/phone-number.js';
 
@@ -31,3 +31,10 @@ export interface WatchSitesAsk {
 }
 
 export type ExtensionAsk = PageSettingsAsk | CallAsk | WatchSitesAsk;
+
+/** From the worker to the tab that placed a call: Superfone's record of how it ended. */
+export interface CallEndedNews {
+  kind: 'call-ended';
+  customerNumber: string;
+  record: CallSummary;
+}

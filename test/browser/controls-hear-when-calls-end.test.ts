@@ -131,18 +131,34 @@ describe('controls hear when their calls really end (Superfone’s notifications
     expect(activeCalls().get(agentKeyFor(VIKRAM, TEST_ROUTES.proxy))).to.equal(undefined);
   });
 
-  it('without EventSource the control asks for its call’s status instead', async () => {
+  /** Follows a call with `EventSource` (and, with `noStreams`, `TextDecoderStream`) taken away; the URLs it fetched. */
+  async function followedWithout(noStreams: boolean, customer: string): Promise<string[]> {
     await simulator.outcome({ kind: 'missed', ringMs: 100 });
-    const saved = window.EventSource;
-    // Removed to stand for a host that cannot stream (an old WebView, a proxy that buffers).
+    const saved = { EventSource: window.EventSource, TextDecoderStream: window.TextDecoderStream, fetch: window.fetch };
+    const fetched: string[] = [];
+    // Removed to stand for a host that cannot stream events (an extension's service worker; an old WebView).
     (window as { EventSource?: unknown }).EventSource = undefined;
+    if (noStreams) (window as { TextDecoderStream?: unknown }).TextDecoderStream = undefined;
+    window.fetch = (input, init) => (fetched.push(String(input)), saved.fetch.call(window, input, init));
     try {
-      const element = await callButton('+918000000108');
+      const element = await callButton(customer);
       await element.start();
-      await until(() => element.state === 'idle', 'the status to be read', 8_000);
+      await until(() => element.state === 'idle', 'the call’s end to be heard', 8_000);
       expect(visibleMessage(element)).to.equal('No answer');
+      return fetched;
     } finally {
-      window.EventSource = saved;
+      Object.assign(window, saved);
     }
+  }
+
+  it('without EventSource the control reads the same events from a streamed fetch, as an extension’s service worker must', async () => {
+    const fetched = await followedWithout(false, '+918000000108');
+    expect(fetched.filter((url) => url.endsWith('/events'))).to.have.length(1);
+  });
+
+  it('where nothing can stream, the control asks for its call’s status instead', async () => {
+    const fetched = await followedWithout(true, '+918000000109');
+    expect(fetched.filter((url) => url.endsWith('/events'))).to.deep.equal([]);
+    expect(fetched.some((url) => /\/calls\/[^/]+$/.test(url))).to.equal(true);
   });
 });

@@ -188,6 +188,31 @@ describe('the browser extension calls from a CRM page nobody can edit', { timeou
     }
   });
 
+  it('how a call ended reaches its number: the worker follows the call to Superfone’s record, and the agent is free again', async () => {
+    const control = (what: string, body: unknown) => fetch(`http://127.0.0.1:${proxy.port}/__superfone-simulator/${what}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal((await control('outcome', { kind: 'answered', answerAfterMs: 100, talkMs: 1_200 })).status, 200);
+    const page = await context.newPage();
+    try {
+      await page.goto(crm.origin);
+      // A number of its own: the proxy allows 3 STARTs to one number in 10 minutes.
+      const mark = page.locator('a[href="tel:+919845012347"]');
+      await until(() => mark.count(), (count) => count === 1, 'the number marked');
+      await mark.click();
+      await until(() => mark.getAttribute('data-superfone-state'), (state) => state === 'active', 'the call on');
+      // Nobody clicks End: the customer hangs up, Superfone reports it, the mark says so.
+      await until(() => mark.getAttribute('data-superfone-state'), (state) => state === 'idle', 'the call’s end heard', 15_000);
+      assert.match((await mark.getAttribute('aria-description')) ?? '', /^Call ended/);
+      assert.equal(await page.locator('[data-superfone-announcer]').textContent(), await mark.getAttribute('aria-description'), 'and said in the live region');
+      await mark.click();
+      await until(() => mark.getAttribute('data-superfone-state'), (state) => state === 'active', 'the agent free to call again');
+      await mark.click();
+      await until(() => mark.getAttribute('data-superfone-state'), (state) => state === 'idle', 'that call ended');
+    } finally {
+      await control('outcome', { kind: 'answered', talkMs: null });
+      await page.close();
+    }
+  });
+
   it('one call per agent across tabs: a second tab’s number says the agent is busy, and calls once the first call ends', async () => {
     const [first, second] = [await context.newPage(), await context.newPage()];
     try {
