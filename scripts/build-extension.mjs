@@ -27,8 +27,9 @@ const manifest = {
   name: 'Superfone click-to-call',
   version,
   description: `${description} For CRMs you cannot edit: numbers on the sites you list call through your Superfone proxy.`,
-  // storage: the settings; scripting: the content script, registered for the listed sites only.
-  permissions: ['storage', 'scripting'],
+  // storage: the settings; scripting: the content script, registered for the listed sites only;
+  // alarms: to wake the worker while a call is followed (Chrome stops idle workers).
+  permissions: ['storage', 'scripting', 'alarms'],
   // Sites are listed after install (by the agent or an admin), so Chrome asks for all of them
   // up front; the content script runs on the listed ones only, and the proxy is reached from here.
   host_permissions: ['<all_urls>'],

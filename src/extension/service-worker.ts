@@ -20,18 +20,54 @@ async function activeCall(): Promise<string | null> {
   return typeof customerNumber === 'string' ? customerNumber : null;
 }
 
+/** A call the worker follows, kept in session storage: a stopped worker picks it up again when it wakes. */
+interface FollowedCall {
+  callId: string;
+  customerNumber: string;
+  proxyUrl: string;
+  tabId: number;
+}
+
+const FOLLOW_ALARM = 'follow-calls';
+
+/** The calls followed by this run of the worker (a stopped worker starts with none). */
+const following = new Map<string, () => void>();
+
 /**
  * Superfone's record of a call, once it ends, for the tab that placed it: the worker follows
  * the call (a streamed fetch: a worker has no EventSource) and frees the agent for the next.
  */
-function followToTheEnd(callId: string, customerNumber: string, settings: ExtensionSettings, tabId: number): void {
-  followCall(settings.proxyUrl, callId, (record) => {
-    void (async () => {
-      if ((await activeCall()) === customerNumber) await chrome.storage.session.remove('activeCall');
-      const news: CallEndedNews = { kind: 'call-ended', customerNumber, record };
-      await chrome.tabs.sendMessage(tabId, news).catch(() => {});
-    })();
-  });
+function followToTheEnd(call: FollowedCall): void {
+  if (following.has(call.callId)) return;
+  following.set(
+    call.callId,
+    followCall(call.proxyUrl, call.callId, (record) => {
+      following.delete(call.callId);
+      void (async () => {
+        const { followed = [] } = await chrome.storage.session.get('followed');
+        const left = (followed as FollowedCall[]).filter((kept) => kept.callId !== call.callId);
+        await chrome.storage.session.set({ followed: left });
+        if (left.length === 0) await chrome.alarms.clear(FOLLOW_ALARM);
+        if ((await activeCall()) === call.customerNumber) await chrome.storage.session.remove('activeCall');
+        const news: CallEndedNews = { kind: 'call-ended', customerNumber: call.customerNumber, record };
+        await chrome.tabs.sendMessage(call.tabId, news).catch(() => {});
+      })();
+    }),
+  );
+}
+
+async function startFollowing(call: FollowedCall): Promise<void> {
+  const { followed = [] } = await chrome.storage.session.get('followed');
+  await chrome.storage.session.set({ followed: [...(followed as FollowedCall[]), call] });
+  // While a call is followed, an alarm wakes a stopped worker at least every 30 seconds.
+  await chrome.alarms.create(FOLLOW_ALARM, { periodInMinutes: 0.5 });
+  followToTheEnd(call);
+}
+
+/** Chrome stops a worker idle for 30 seconds, and with it the streams it held: on waking, it follows its calls again. */
+async function resumeFollowing(): Promise<void> {
+  const { followed = [] } = await chrome.storage.session.get('followed');
+  for (const call of followed as FollowedCall[]) followToTheEnd(call);
 }
 
 async function placeCall(ask: CallAsk, settings: ExtensionSettings, tabId: number): Promise<CallAnswer> {
@@ -43,7 +79,7 @@ async function placeCall(ask: CallAsk, settings: ExtensionSettings, tabId: numbe
   );
   if (reply.ok && ask.action === 'START') {
     await chrome.storage.session.set({ activeCall: ask.customerNumber });
-    if (reply.callId) followToTheEnd(reply.callId, ask.customerNumber, settings, tabId);
+    if (reply.callId) await startFollowing({ callId: reply.callId, customerNumber: ask.customerNumber, proxyUrl: settings.proxyUrl, tabId });
   }
   if (reply.ok && ask.action === 'END') await chrome.storage.session.remove('activeCall');
   return reply;
@@ -66,6 +102,9 @@ chrome.runtime.onMessage.addListener((ask: ExtensionAsk, sender, reply) => {
   // The answer comes later.
   return true;
 });
+// Every wake-up (a message, an alarm) runs this module again: calls followed before are followed again.
+void resumeFollowing();
+chrome.alarms.onAlarm.addListener(() => void resumeFollowing());
 chrome.runtime.onInstalled.addListener(reRegister);
 chrome.runtime.onStartup.addListener(reRegister);
 // The agent's own settings are registered when the options page says it saved them.

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -71,7 +72,7 @@ async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, what
   }
 }
 
-describe('the browser extension calls from a CRM page nobody can edit', { timeout: 120_000 }, () => {
+describe('the browser extension calls from a CRM page nobody can edit', { timeout: 240_000 }, () => {
   const folder = mkdtempSync(join(tmpdir(), 'superfone-extension-'));
   const extensionDir = join(folder, 'extension');
   let context: BrowserContext;
@@ -95,7 +96,9 @@ describe('the browser extension calls from a CRM page nobody can edit', { timeou
     extensionOrigin = `chrome-extension://${new URL(worker.url()).host}`;
     proxy = await startCliProxy({ SUPERFONE_JWT_SECRET: JWT_SECRET, SUPERFONE_ALLOWED_ORIGINS: extensionOrigin }, ['--simulate']);
     token = await new SignJWT({ superfone_agent: ASHA }).setProtectedHeader({ alg: 'HS256' }).setAudience('superfone-proxy').setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(JWT_SECRET));
-    crm = await serve({ '/': ['text/html', CRM_PAGE], '/app.js': ['text/javascript', CRM_SCRIPT], '/frame.html': ['text/html', FRAME_PAGE] });
+    // axe-core served by the CRM itself: its CSP ('self') lets nothing else in, not even a test's script.
+    const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    crm = await serve({ '/': ['text/html', CRM_PAGE], '/app.js': ['text/javascript', CRM_SCRIPT], '/frame.html': ['text/html', FRAME_PAGE], '/axe.js': ['text/javascript', axeSource] });
     unlisted = await serve({ '/': ['text/html', '<!doctype html><p>Call us: +91 98450 12399</p>'] });
   });
 
@@ -148,6 +151,10 @@ describe('the browser extension calls from a CRM page nobody can edit', { timeou
       const frame = page.frames().find((candidate) => candidate.url().endsWith('/frame.html'))!;
       await until(() => frame.$$eval('a[data-superfone-detected]', (found) => found.map((mark) => mark.getAttribute('href'))), (found) => found.length === 1, 'the frame’s number marked');
       assert.equal(await page.getByRole('link', { name: 'Call +91 98450 12345' }).count(), 1, 'a mark is a link named for its call');
+      await page.addScriptTag({ url: '/axe.js' });
+      const axeFindings = async () =>
+        page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }).then((r) => r.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`);
+      assert.deepEqual(await axeFindings(), [], 'axe (WCAG 2.2 AA) on the marked page');
 
       // The page's own scripts: untrusted clicks, key presses and messages start nothing.
       assert.equal(await page.evaluate(() => (window as unknown as { tryToDrive(): string }).tryToDrive()), 'no chrome.runtime');
@@ -159,6 +166,7 @@ describe('the browser extension calls from a CRM page nobody can edit', { timeou
       await mark.click();
       await until(() => mark.getAttribute('data-superfone-state'), (state) => state === 'active', 'the call on');
       assert.equal(await mark.getAttribute('aria-label'), 'End call with +91 98450 12345');
+      assert.deepEqual(await axeFindings(), [], 'axe on the page with a call on');
       let notifications = (await simulatorState()).notifications;
       assert.deepEqual(notifications.map(({ action, customerNumber, agentNumber }) => [action, customerNumber, agentNumber]), [['START', '+919845012345', ASHA]]);
       await mark.press('Enter');
@@ -210,6 +218,33 @@ describe('the browser extension calls from a CRM page nobody can edit', { timeou
     } finally {
       await control('outcome', { kind: 'answered', talkMs: null });
       await page.close();
+    }
+  });
+
+  it('a worker Chrome stops mid-call follows the call again when it wakes, and still hears how it ended', async () => {
+    const control = (what: string, body: unknown) => fetch(`http://127.0.0.1:${proxy.port}/__superfone-simulator/${what}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    await control('outcome', { kind: 'answered', answerAfterMs: 100, talkMs: 4_000 });
+    const [page, options] = [await context.newPage(), await context.newPage()];
+    const cdp = await context.newCDPSession(options);
+    try {
+      await options.goto(`${extensionOrigin}/options.html`);
+      await page.goto(crm.origin);
+      const mark = page.locator('a[data-superfone-detected][href="tel:+919845012346"]');
+      await until(() => mark.count(), (count) => count === 1, 'the number marked');
+      await mark.click();
+      await until(() => mark.getAttribute('data-superfone-state'), (state) => state === 'active', 'the call on');
+      // What Chrome does to a worker idle for 30 seconds, done now: the stream it held is gone.
+      const workerTarget = async () => (await cdp.send('Target.getTargets')).targetInfos.find((info) => info.type === 'service_worker' && info.url.startsWith(extensionOrigin));
+      await cdp.send('Target.closeTarget', { targetId: (await workerTarget())!.targetId });
+      await until(workerTarget, (target) => target === undefined, 'the worker stopped');
+      // Its alarm wakes it within 30 seconds; it follows the call again and hears the record.
+      await until(() => mark.getAttribute('data-superfone-state'), (state) => state === 'idle', 'the call’s end heard after the worker woke', 45_000);
+      assert.match((await mark.getAttribute('aria-description')) ?? '', /^Call ended/);
+    } finally {
+      await control('outcome', { kind: 'answered', talkMs: null });
+      await cdp.detach().catch(() => {});
+      await page.close();
+      await options.close();
     }
   });
 
