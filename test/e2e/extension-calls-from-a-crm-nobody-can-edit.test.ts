@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import * as esbuild from 'esbuild';
 import { unzipSync } from 'fflate';
 import { SignJWT } from 'jose';
 import { chromium, type BrowserContext, type Page } from 'playwright';
@@ -47,6 +48,20 @@ window.tryToDrive = () => {
   window.postMessage({ kind: 'call', action: 'START', customerNumber: '+919845012345' }, '*');
   return typeof chrome === 'object' && chrome.runtime ? typeof chrome.runtime.sendMessage : 'no chrome.runtime';
 };`;
+
+/** A React 19 app (bundled here by esbuild, served by the CRM itself): rows it renders, then renders again. */
+const REACT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Leads (React)</title></head><body><div id="root"></div><script src="/react-app.js"></script></body></html>`;
+const REACT_APP = `
+import { useEffect, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+function Leads() {
+  const [tick, setTick] = useState(0);
+  useEffect(() => { if (tick < 4) { const timer = setTimeout(() => setTick(tick + 1), 250); return () => clearTimeout(timer); } }, [tick]);
+  const leads = [['Kiran Shah', '98450 12350'], ['Meena Iyer', '+91 98450 12351'], ...(tick >= 2 ? [['Vijay Das', '098450 12352']] : [])];
+  return <main><h1>Leads</h1><p>Refreshed {tick} times</p><ul>{leads.map(([name, phone]) => <li key={name}>{name}: {phone} (seen {tick} min ago)</li>)}</ul></main>;
+}
+createRoot(document.getElementById('root')).render(<Leads />);
+`;
 
 const FRAME_PAGE = '<!doctype html><html lang="en"><body><p>Alternate: 98450 12348</p></body></html>';
 
@@ -98,7 +113,15 @@ describe('the browser extension calls from a CRM page nobody can edit', { timeou
     token = await new SignJWT({ superfone_agent: ASHA }).setProtectedHeader({ alg: 'HS256' }).setAudience('superfone-proxy').setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(JWT_SECRET));
     // axe-core served by the CRM itself: its CSP ('self') lets nothing else in, not even a test's script.
     const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-    crm = await serve({ '/': ['text/html', CRM_PAGE], '/app.js': ['text/javascript', CRM_SCRIPT], '/frame.html': ['text/html', FRAME_PAGE], '/axe.js': ['text/javascript', axeSource] });
+    const reactApp = await esbuild.build({ stdin: { contents: REACT_APP, loader: 'jsx', resolveDir: process.cwd() }, bundle: true, write: false, format: 'iife', jsx: 'automatic', define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'error' });
+    crm = await serve({
+      '/': ['text/html', CRM_PAGE],
+      '/app.js': ['text/javascript', CRM_SCRIPT],
+      '/frame.html': ['text/html', FRAME_PAGE],
+      '/axe.js': ['text/javascript', axeSource],
+      '/react': ['text/html', REACT_PAGE],
+      '/react-app.js': ['text/javascript', reactApp.outputFiles[0]!.text],
+    });
     unlisted = await serve({ '/': ['text/html', '<!doctype html><p>Call us: +91 98450 12399</p>'] });
   });
 
@@ -272,6 +295,27 @@ describe('the browser extension calls from a CRM page nobody can edit', { timeou
     } finally {
       await first.close();
       await second.close();
+    }
+  });
+
+  it('in a React app that renders its rows again and again, every number is a control, and calls', async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    try {
+      await page.goto(`${crm.origin}/react`);
+      await until(() => page.locator('p').textContent(), (text) => text === 'Refreshed 4 times', 'React done re-rendering');
+      const marks = await until(() => marksIn(page), (found) => found.length === 3, 'the three numbers marked after the re-renders');
+      assert.deepEqual([...marks].sort(), ['tel:+919845012350', 'tel:+919845012351', 'tel:+919845012352']);
+      assert.deepEqual(await page.locator('li').allTextContents(), ['Kiran Shah: 98450 12350 (seen 4 min ago)', 'Meena Iyer: +91 98450 12351 (seen 4 min ago)', 'Vijay Das: 098450 12352 (seen 4 min ago)'], 'the text React rendered, unchanged');
+      const mark = page.locator('a[href="tel:+919845012352"]');
+      await mark.click();
+      await until(() => mark.getAttribute('data-superfone-state'), (state) => state === 'active', 'the call on');
+      await mark.click();
+      await until(() => mark.getAttribute('data-superfone-state'), (state) => state === 'idle', 'the call ended');
+      assert.deepEqual(errors, [], 'React met nothing it did not render');
+    } finally {
+      await page.close();
     }
   });
 
