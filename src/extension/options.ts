@@ -2,6 +2,7 @@
 // they can act on, and tries the proxy before saving. Settings an admin pushed through
 // managed storage are shown and cannot be changed here.
 import type { WatchSitesAsk } from './extension-messages.js';
+import { storedSettings } from './listed-sites.js';
 import { checkSettings, type ExtensionSettings, type SettingsInput, type SettingsProblems } from './settings.js';
 
 const FIELDS = ['proxyUrl', 'agentNumber', 'token', 'sites', 'defaultCountry', 'language'] as const;
@@ -39,11 +40,9 @@ async function tryProxy(proxyUrl: string): Promise<string | null> {
 }
 
 async function load(): Promise<void> {
-  const managed = await chrome.storage.managed.get(null).catch(() => ({}) as Record<string, unknown>);
-  const { settings } = await chrome.storage.local.get('settings');
-  const values: SettingsInput = { ...(settings ?? {}), ...managed };
+  const { input, managed } = await storedSettings();
   for (const name of FIELDS) {
-    const value = values[name];
+    const value = input[name];
     if (value !== undefined) field(name).value = Array.isArray(value) ? value.join('\n') : String(value);
     if (name in managed) field(name).disabled = true;
   }

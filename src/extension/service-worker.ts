@@ -109,5 +109,6 @@ chrome.runtime.onInstalled.addListener(reRegister);
 chrome.runtime.onStartup.addListener(reRegister);
 // The agent's own settings are registered when the options page says it saved them.
 chrome.storage.onChanged.addListener((_changes, area) => {
+  if (area === 'local' || area === 'managed') void currentSettings({ fresh: true });
   if (area === 'managed') void reRegister();
 });

@@ -16,5 +16,6 @@ export function targetPath(target: string | undefined): string {
  */
 export function mounts<H>(table: Iterable<readonly [prefix: string, handler: H]>): (path: string) => H | undefined {
   const sorted = [...table].map(([prefix, handler]) => [prefix.replace(/\/+$/, ''), handler] as const).sort(([a], [b]) => b.length - a.length);
-  return (path) => sorted.find(([prefix]) => path === prefix || path.startsWith(prefix + '/') || prefix === '')?.[1];
+  // A prefix of '/' is '' here, and takes every path.
+  return (path) => sorted.find(([prefix]) => path === prefix || path.startsWith(prefix + '/'))?.[1];
 }

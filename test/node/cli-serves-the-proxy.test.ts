@@ -74,7 +74,10 @@ describe('superfone-proxy, the CLI', () => {
     // The simulator's state beside the proxy, as the Vite plugin serves it: the call just placed is in it.
     const state = await (await fetch(`http://127.0.0.1:${port}/__superfone-simulator/state`)).json();
     assert.equal(state.requests.length, 1);
-    assert.equal((await fetch(`http://127.0.0.1:${port}/__superfone-simulatorx/state`)).status, 404, 'a prefix is a whole segment');
+    // A prefix is a whole segment: this path is the proxy's to refuse, not the simulator's.
+    const beside = await fetch(`http://127.0.0.1:${port}/__superfone-simulatorx/state`);
+    assert.equal(beside.status, 404);
+    assert.match((await beside.json()).error.message, /the call service is at \/api\/superfone\/call/);
   });
 
   it('superfone-simulator runs on its own and prints its API base and key', async () => {

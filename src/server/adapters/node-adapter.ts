@@ -3,8 +3,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { budgetedAuditLog, failureResponse, headerForLog, unreadRequestEntry, type PlatformInfo, type ProxyFailure, type ProxyLogEntry } from '../core/index.js';
-import { builtWhole, lazyPrototype } from './lazy-fetch-object.js';
 import { bodyOverflowed, nodeRequest, RequestBodyTooLarge, UnreadableRequest } from './node-request.js';
+import { nodeResponse, partsToWrite } from './node-response.js';
 
 /** A Fetch handler; the Node adapters tell it the client's address. */
 export type FetchHandler = (request: Request, platform: PlatformInfo) => Promise<Response>;
@@ -24,24 +24,6 @@ export interface NodeListenerOptions {
 /** No handler reads more of a body than this unless told. */
 const DEFAULT_ADAPTER_BODY_BYTES = 64 * 1024;
 
-type Body = string | ReadableStream<Uint8Array> | null;
-type ResponseInit = { status: number; headers: Record<string, string> };
-
-const PARTS = Symbol('node-response');
-type LazyResponse = Response & { [PARTS]: { body: Body; init: ResponseInit } };
-
-const responsePrototype = lazyPrototype(Response, { status: { get(this: LazyResponse) { return this[PARTS].init.status; } } }, (lazy) => {
-  const { body, init } = (lazy as LazyResponse)[PARTS];
-  return new Response(body, init);
-});
-
-/** A `Response` whose status, headers and body this adapter writes as they are; made whole only if something else reads it. */
-function nodeResponse(body: Body, init: ResponseInit): Response {
-  const response = Object.create(responsePrototype) as LazyResponse;
-  response[PARTS] = { body, init };
-  return response;
-}
-
 /** Streams (a call's events) go out as they come, and are cancelled when the client leaves. */
 async function streamBody(body: ReadableStream<Uint8Array>, res: ServerResponse): Promise<void> {
   res.flushHeaders();
@@ -55,8 +37,8 @@ async function streamBody(body: ReadableStream<Uint8Array>, res: ServerResponse)
  * the connection: the connection closes after the answer instead.
  */
 async function writeResponse(response: Response, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const parts = (response as Partial<LazyResponse>)[PARTS];
-  if (parts && !builtWhole(response)) {
+  const parts = partsToWrite(response);
+  if (parts) {
     const headers: Record<string, string> = req.complete ? parts.init.headers : { ...parts.init.headers, connection: 'close' };
     res.writeHead(parts.init.status, headers);
     if (parts.body === null || typeof parts.body === 'string') res.end(parts.body ?? undefined);

@@ -60,8 +60,6 @@ function hostHeader(req: IncomingMessage, urlHost: string): string | null {
   return lines.join(', ');
 }
 
-type HeadersIterator<T> = IterableIterator<T>;
-
 /**
  * Read-only headers read where node:http keeps them; like a Fetch request's on a server,
  * they cannot be changed. A `Headers` by its prototype, with every method its own.
@@ -98,19 +96,19 @@ class NodeHeaders {
     return pairs;
   }
 
-  entries(): HeadersIterator<[string, string]> {
+  entries(): IterableIterator<[string, string]> {
     return this.#pairs()[Symbol.iterator]();
   }
 
-  keys(): HeadersIterator<string> {
+  keys(): IterableIterator<string> {
     return this.#pairs().map(([name]) => name)[Symbol.iterator]();
   }
 
-  values(): HeadersIterator<string> {
+  values(): IterableIterator<string> {
     return this.#pairs().map(([, value]) => value)[Symbol.iterator]();
   }
 
-  [Symbol.iterator](): HeadersIterator<[string, string]> {
+  [Symbol.iterator](): IterableIterator<[string, string]> {
     return this.entries();
   }
 
@@ -185,10 +183,10 @@ function bodyStream(req: IncomingMessage, cap: number, onOverflow: () => void): 
 }
 
 /**
- * A body of declared length (node:http ends it there), gathered into one buffer: its pieces,
- * however many, are copied as they come, not kept. Past `cap` the client is told `413`.
+ * The whole body (the core reads a declared-length one so), gathered into one buffer: its
+ * pieces, however many, are copied as they come, not kept. Past `cap` the client is told `413`.
  */
-function readDeclaredBody(req: IncomingMessage, cap: number, onOverflow: () => void): Promise<ArrayBuffer> {
+function readWholeBody(req: IncomingMessage, cap: number, onOverflow: () => void): Promise<ArrayBuffer> {
   const parsed = alreadyParsedBody(req);
   // Plain promises, no async frames: a slow client holds this for as long as it sends.
   const reading = parsed !== undefined || req.readableEnded ? Promise.resolve({ ok: true as const, bytes: parsed ?? new Uint8Array(0) }) : readNodeBody(req, cap, Infinity);
@@ -245,13 +243,13 @@ const prototype = lazyPrototype(
       },
     },
     signal: { get(this: LazyRequest) { return (this[STATE].signal ??= closeSignal(this[STATE].res)); } },
-    // A body of declared length, gathered from node:http into one buffer without a stream.
+    // The whole body, gathered from node:http into one buffer without a stream.
     arrayBuffer: {
       value(this: LazyRequest): Promise<ArrayBuffer> {
         const state = this[STATE];
         if (state.body !== undefined || !hasBody(this.method)) return new Response(this.body).arrayBuffer();
         state.body = null;
-        return readDeclaredBody(state.req, state.cap, () => (state.overflowed = true));
+        return readWholeBody(state.req, state.cap, () => (state.overflowed = true));
       },
     },
   },

@@ -65,7 +65,8 @@ function asConfigError<T>(cleanUp: () => void, make: () => T): T {
 async function main(config: CliConfig): Promise<void> {
   const shared = await sharedStore(config.redisUrl);
   // Loaded only for --simulate: a production proxy never loads the simulator.
-  const simulator = config.simulate ? await (await import('../../simulator/simulator-server.js')).startSuperfoneSimulator() : undefined;
+  const simulating = config.simulate ? await import('../../simulator/simulator-server.js') : undefined;
+  const simulator = await simulating?.startSuperfoneSimulator();
   const webhookSecret = simulator ? simulatedWebhookSecret(config.webhookSecret) : config.webhookSecret;
   const log = (entry: ProxyLogEntry) => process.stdout.write(JSON.stringify(entry) + '\n');
   const closeAll = () => {
@@ -90,7 +91,7 @@ async function main(config: CliConfig): Promise<void> {
     }),
   );
   // With --simulate, the simulator's state and controls beside the proxy, as the Vite plugin serves them.
-  const control = simulator && (await import('../../simulator/simulator-server.js')).createSimulatorControlListener(simulator.simulator);
+  const control = simulator && simulating!.createSimulatorControlListener(simulator.simulator);
   const route = mounts(control ? [[SIMULATOR_CONTROL_PATH, control]] : []);
   const server = hardenNodeServer(createServer((req, res) => void (route(targetPath(req.url)) ?? listener)(req, res)), {
     requestTimeoutMs: config.requestTimeoutMs,

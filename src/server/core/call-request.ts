@@ -64,29 +64,16 @@ export async function readCallRequest(
     return reject('user_number must be a string when present.');
   }
 
+  const invalidNumber = (message: string): CallRequestReading => ({ ok: false, failure: { code: 'invalid_number', message } });
   const customer = normalizePhoneNumber(fields.customer_number, options.defaultCountry);
   if (!customer.ok) {
-    return {
-      ok: false,
-      failure: {
-        code: 'invalid_number',
-        message: `The customer number “${quote(fields.customer_number)}” is not a valid phone number. Use the full number with its country code, such as +91 98765 43210.`,
-      },
-    };
+    return invalidNumber(`The customer number “${quote(fields.customer_number)}” is not a valid phone number. Use the full number with its country code, such as +91 98765 43210.`);
   }
 
   let agentNumber: string | null = null;
   if (typeof fields.user_number === 'string' && fields.user_number.trim() !== '') {
     const agent = normalizePhoneNumber(fields.user_number, options.defaultCountry);
-    if (!agent.ok) {
-      return {
-        ok: false,
-        failure: {
-          code: 'invalid_number',
-          message: `The agent number “${quote(fields.user_number)}” is not a valid phone number. Check the agent number set on the page.`,
-        },
-      };
-    }
+    if (!agent.ok) return invalidNumber(`The agent number “${quote(fields.user_number)}” is not a valid phone number. Check the agent number set on the page.`);
     agentNumber = agent.e164;
   }
 
