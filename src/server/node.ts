@@ -10,5 +10,6 @@ export {
   hardenNodeServer,
   type ServerHardening,
 } from './adapters/harden-node-server.js';
+export { agentsFromFile, type AgentsFileOptions } from './adapters/agents-file.js';
 export { redisStore, type RedisLike, type RedisStore, type RedisSubscriberLike } from './core/index.js';
 export { superfoneListener, superfoneMiddleware, type ConnectMiddleware, type SuperfoneServerOptions } from './adapters/node-proxy.js';

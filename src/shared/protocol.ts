@@ -60,6 +60,23 @@ export function callStatusPath(proxyUrl: string, callId: string): string {
   return proxyUrl.replace(/[?#].*$/, '').replace(/[^/]*$/, `calls/${encodeURIComponent(callId)}`);
 }
 
+/**
+ * Where a client asks who it is to the proxy, beside its URL: `/api/superfone/call` →
+ * `/api/superfone/whoami`. A POST with no body, so that a browser sends its `Origin` as it
+ * does with a call; it passes exactly where a START from that origin with that token would
+ * pass the host, origin and identity checks, and places nothing.
+ */
+export function whoamiPath(proxyUrl: string): string {
+  return proxyUrl.replace(/[?#].*$/, '').replace(/[^/]*$/, 'whoami');
+}
+
+/** The answer to `POST …/whoami`: the agent calls would be placed for (`null` where the page names the agent). */
+export interface WhoamiBody {
+  agentNumber: string | null;
+  /** The sign-in's email, where the agent was found by it. */
+  email?: string;
+}
+
 export const ERROR_CODES = [
   'invalid_number',
   'bad_request',
@@ -88,6 +105,8 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface ErrorDetail {
   /** `bad_request`: no agent number is set on the page, and none is bound on the server. */
   missing?: 'agent_number';
+  /** `forbidden`: what was refused, where an administrator has a line to add: the page's origin, or the signed-in email (not an agent, or not verified). */
+  refused?: 'origin' | 'not_an_agent' | 'email_unverified';
   /** `forbidden`: calls to this region (ISO 3166-1 alpha-2) are not allowed from this CRM. */
   country?: string;
   /** With `country`: its calling code, digits only (`44`). */

@@ -19,6 +19,8 @@ Who may call (anywhere but loopback, one of these is required):
   --jwt-issuer ISS       SUPERFONE_JWT_ISSUER       Required iss (required with a JWKS URL)
   --jwt-audience AUD     SUPERFONE_JWT_AUDIENCE     Required aud. Default ${DEFAULT_TOKEN_AUDIENCE}
   --jwt-agent-claim C    SUPERFONE_JWT_AGENT_CLAIM  The claim holding the agent's number. Default ${DEFAULT_AGENT_CLAIM}
+  --agents-file PATH     SUPERFONE_AGENTS_FILE      Or find the agent by the token's verified email in this CSV
+                                                    (email,agent_number lines), read again when it changes
   --no-auth              SUPERFONE_NO_AUTH=1        Accept anyone who can reach the proxy (warned at every start)
 
   superfone-proxy token prints a sign-in token for --agent, signed with SUPERFONE_JWT_SECRET,
@@ -61,6 +63,8 @@ export interface CliConfig {
   command: 'serve' | 'token';
   /** Sign-in tokens decide who calls; `undefined` with none configured. */
   auth: AgentTokenOptions | undefined;
+  /** The agents file (email → number) that `auth` finds agents in, where one is given. */
+  agentsFile: string | undefined;
   /** The operator chose to let anyone who can reach the proxy call. */
   noAuth: boolean;
   /** For `token`: whose, and for how long. */
@@ -111,6 +115,7 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
         'jwt-issuer': { type: 'string' },
         'jwt-audience': { type: 'string' },
         'jwt-agent-claim': { type: 'string' },
+        'agents-file': { type: 'string' },
         'no-auth': { type: 'boolean' },
         agent: { type: 'string' },
         ttl: { type: 'string' },
@@ -142,7 +147,7 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
   if ((command !== 'serve' && command !== 'token') || positionals.length > 1) {
     throw new CliConfigError(`unknown command "${positionals.join(' ')}"; the one command is token. See --help.`);
   }
-  const auth = readAuth(values, env);
+  const { auth, agentsFile } = readAuth(values, env);
   const noAuth = values['no-auth'] === true || env.SUPERFONE_NO_AUTH === '1';
   if (auth && noAuth) throw new CliConfigError('--no-auth (SUPERFONE_NO_AUTH) contradicts the sign-in settings given; keep one.');
   const simulate = values.simulate ?? false;
@@ -182,6 +187,7 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
     help,
     command,
     auth,
+    agentsFile,
     noAuth,
     tokenAgent: values.agent,
     tokenTtlSec: values.ttl ? wholeNumber('--ttl', values.ttl, 1, 24 * 3_600) : 600,
@@ -210,23 +216,33 @@ function isLoopbackHost(host: string): boolean {
 }
 
 /** The sign-in settings, checked as the proxy checks them; `undefined` when none is given. */
-function readAuth(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): AgentTokenOptions | undefined {
+function readAuth(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): { auth: AgentTokenOptions | undefined; agentsFile: string | undefined } {
   const text = (flag: string, variable: string) => (values[flag] as string | undefined) ?? env[variable] ?? undefined;
   const secret = text('jwt-secret', 'SUPERFONE_JWT_SECRET');
   const jwksUrl = text('jwks-url', 'SUPERFONE_JWKS_URL');
   const issuer = text('jwt-issuer', 'SUPERFONE_JWT_ISSUER');
   const audience = text('jwt-audience', 'SUPERFONE_JWT_AUDIENCE');
   const agentClaim = text('jwt-agent-claim', 'SUPERFONE_JWT_AGENT_CLAIM');
+  const agentsFile = text('agents-file', 'SUPERFONE_AGENTS_FILE');
   if (secret === undefined && jwksUrl === undefined) {
-    if (issuer || audience || agentClaim) throw new CliConfigError('SUPERFONE_JWT_ISSUER, _AUDIENCE and _AGENT_CLAIM need SUPERFONE_JWT_SECRET or SUPERFONE_JWKS_URL.');
-    return undefined;
+    if (issuer || audience || agentClaim || agentsFile) {
+      throw new CliConfigError('SUPERFONE_JWT_ISSUER, _AUDIENCE, _AGENT_CLAIM and SUPERFONE_AGENTS_FILE need SUPERFONE_JWT_SECRET or SUPERFONE_JWKS_URL.');
+    }
+    return { auth: undefined, agentsFile: undefined };
   }
   const auth: AgentTokenOptions = { secret, jwksUrl, issuer, audience, agentClaim };
   try {
-    checkAgentTokenOptions(auth, 'superfone-proxy', { secret: 'SUPERFONE_JWT_SECRET', jwksUrl: 'SUPERFONE_JWKS_URL', issuer: 'SUPERFONE_JWT_ISSUER', agentClaim: 'SUPERFONE_JWT_AGENT_CLAIM' });
+    // The file itself is read when the proxy starts; here, only whether it fits with the rest.
+    checkAgentTokenOptions({ ...auth, agents: agentsFile === undefined ? undefined : () => null }, 'superfone-proxy', {
+      secret: 'SUPERFONE_JWT_SECRET',
+      jwksUrl: 'SUPERFONE_JWKS_URL',
+      issuer: 'SUPERFONE_JWT_ISSUER',
+      agentClaim: 'SUPERFONE_JWT_AGENT_CLAIM',
+      agents: 'SUPERFONE_AGENTS_FILE',
+    });
   } catch (error) {
     // The CLI prints its own prefix.
     throw new CliConfigError((error as Error).message.replace(/^superfone-proxy: /, ''));
   }
-  return auth;
+  return { auth, agentsFile };
 }

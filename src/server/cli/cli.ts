@@ -6,7 +6,8 @@ import { SIMULATOR_CONTROL_PATH } from '../../shared/simulator-paths.js';
 import { CliConfigError, HELP, readCliConfig, type CliConfig } from './cli-config.js';
 import { hardenNodeServer } from '../adapters/harden-node-server.js';
 import { simulatedWebhookSecret, superfoneListener } from '../adapters/node-proxy.js';
-import { mintAgentToken, ProxyOptionError, redisStore, webhookPath, type ProxyStore, type ProxyLogEntry, type SuperfoneProxyOptions } from '../core/index.js';
+import { agentsFromFile } from '../adapters/agents-file.js';
+import { mintAgentToken, ProxyOptionError, redisStore, webhookPath, type AgentDirectory, type ProxyStore, type ProxyLogEntry, type SuperfoneProxyOptions } from '../core/index.js';
 
 /** The setting that gives each proxy option on the command line (see HELP). */
 const SETTING_OF: Partial<Record<keyof SuperfoneProxyOptions, string>> = {
@@ -49,6 +50,17 @@ function redactUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//***@');
 }
 
+/** The agents file, read now: a file that is missing or has a mistake stops the start, naming the line. */
+function agentsOf(config: CliConfig): AgentDirectory | undefined {
+  if (config.agentsFile === undefined) return undefined;
+  try {
+    return agentsFromFile(config.agentsFile, { defaultCountry: config.defaultCountry });
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `there is no file ${config.agentsFile}` : (error as Error).message;
+    throw new CliConfigError(`SUPERFONE_AGENTS_FILE: ${reason}.`.replace(/\.\.$/, '.'));
+  }
+}
+
 /** Options `createSuperfoneProxy` refuses are the operator's to fix, like any other setting. */
 function asConfigError<T>(cleanUp: () => void, make: () => T): T {
   try {
@@ -85,7 +97,7 @@ async function main(config: CliConfig): Promise<void> {
       allowedCountries: config.allowedCountries.length > 0 ? config.allowedCountries : undefined,
       store: shared.store,
       webhookSecret,
-      auth: config.auth,
+      auth: config.auth && { ...config.auth, agents: agentsOf(config) },
       ipv6PrefixLength: config.ipv6PrefixLength,
       log,
     }),

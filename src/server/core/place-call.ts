@@ -1,12 +1,11 @@
-import { normalizePhoneNumber, type CountryCode } from '../../shared/phone-number.js';
 import type { ErrorCode } from '../../shared/protocol.js';
 import { maskNumber } from './audit.js';
 import { readCallRequest } from './call-request.js';
+import { identifyAgent, type AgentIdentification } from './identify-agent.js';
 import { errorMessage, type Exchange } from './exchange.js';
 import type { PlatformInfo } from './proxy-message.js';
 import type { ProxyStore } from './store/proxy-store.js';
 import type { CircuitBreaker } from './guards/circuit-breaker.js';
-import type { TokenVerdict } from './guards/agent-token.js';
 import { checkDestination, type DestinationPolicy } from './guards/destination-policy.js';
 import { CallRateLimits, RateLimitSetupError, type RateLimitName } from './guards/rate-limits.js';
 import type { FollowedCalls } from './notifications/followed-calls.js';
@@ -17,21 +16,9 @@ import { jsonResponse, storeUnavailable, type ProxyFailure } from './responses.j
 import { callSuperfone, type SuperfoneClientConfig } from './superfone-client.js';
 import { interpretUpstreamResult, MAX_UPSTREAM_MESSAGE_CHARS } from './upstream-outcome.js';
 
-/**
- * What `authorize` decides for one request:
- * - a string: the signed-in user's agent number; the page cannot name another;
- * - `undefined`: allowed, and the page names the agent;
- * - `false`: refused with `401 unauthorized`.
- */
-export type AuthorizeResult = string | undefined | false;
-
 /** What placing and ending calls needs, built once per proxy. */
-export interface CallPlacing {
-  defaultCountry: CountryCode;
+export interface CallPlacing extends AgentIdentification {
   maxBodyBytes: number;
-  /** Checks the sign-in token, where `auth` is set: the agent it binds, or why not. */
-  verifyToken?: (authorization: string | null) => Promise<TokenVerdict>;
-  authorize?: (request: Request) => AuthorizeResult | Promise<AuthorizeResult>;
   blockNumber?: (customerNumber: string, request: Request) => boolean | string | Promise<boolean | string>;
   /** Who a request comes from, for the per-client limits; `null` when nobody can say. */
   clientKeyOf: (request: Request, platform: PlatformInfo) => string | null;
@@ -69,27 +56,10 @@ export async function placeCall(exchange: Exchange, parts: CallPlacing): Promise
     }
   };
 
-  // Identity before a byte of the body: the token's agent, then the integrator's rule.
-  let boundAgent: string | null = null;
-  if (parts.verifyToken) {
-    const verdict = await parts.verifyToken(request.headers.get('authorization'));
-    if (!verdict.ok) return refuse(verdict.failure);
-    boundAgent = verdict.agentNumber;
-  }
-  if (parts.authorize) {
-    const decision = await parts.authorize(request);
-    if (decision === false) return refuse({ code: 'unauthorized', kind: 'identity' });
-    if (typeof decision === 'string') {
-      const normalized = normalizePhoneNumber(decision, parts.defaultCountry);
-      if (!normalized.ok) {
-        return refuse({ code: 'internal_error' }, 'authorize() returned an agent number that is not a valid phone number');
-      }
-      if (boundAgent && boundAgent !== normalized.e164) {
-        return refuse({ code: 'forbidden', message: 'Your sign-in token and your session name different Superfone numbers. Sign in again.' });
-      }
-      boundAgent = normalized.e164;
-    }
-  }
+  // Identity before a byte of the body.
+  const identity = await identifyAgent(exchange, parts);
+  if (!identity.ok) return identity.answer;
+  const boundAgent = identity.agentNumber;
 
   const reading = await readCallRequest(request, { defaultCountry: parts.defaultCountry, maxBodyBytes: parts.maxBodyBytes });
   if (!reading.ok) return refuse(reading.failure);

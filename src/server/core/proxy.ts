@@ -17,7 +17,9 @@ import type { NotificationFieldNames } from './notifications/call-record-mapping
 import { DEFAULT_CALL_STREAMS, StreamBudget, type CallStreamOptions } from './notifications/call-stream.js';
 import { FollowedCalls } from './notifications/followed-calls.js';
 import { DEFAULT_PENDING_TTL_MS, DeliveriesSeen, PendingCalls, type CallMatch } from './notifications/pending-calls.js';
-import { methodNotAllowed, placeCall, type AuthorizeResult, type CallPlacing } from './place-call.js';
+import { methodNotAllowed, placeCall, type CallPlacing } from './place-call.js';
+import type { AuthorizeResult } from './identify-agent.js';
+import { whoami } from './whoami-route.js';
 import { createRouter } from './routes.js';
 import { createRedactor } from './secret-redaction.js';
 import { clickToCallEndpoint, fetchUpstream, type UpstreamSend } from './superfone-client.js';
@@ -27,7 +29,7 @@ export const DEFAULT_API_BASE = 'https://prod-api.superfone.co.in/superfone/api'
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_BODY_BYTES = 4_096;
 
-export type { AuthorizeResult } from './place-call.js';
+export type { AuthorizeResult } from './identify-agent.js';
 export type { PlatformInfo } from './proxy-message.js';
 export type { UpstreamSend } from './superfone-client.js';
 export type { ProxyLogEntry } from './audit.js';
@@ -250,12 +252,13 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions, upstream?: 
       if (!origin.ok) return refuse(origin.failure);
       // From here on an allowed cross-origin page can read every answer, refusals included.
       if (origin.corsOrigin) exchange.corsGrant = corsGrant(origin.corsOrigin);
-      const corsRoute = target.kind === 'call' ? 'call' : 'follow';
+      const corsRoute = target.kind === 'call' || target.kind === 'whoami' ? 'call' : 'follow';
       if (request.method === 'OPTIONS' && origin.corsOrigin) return exchange.finish(preflightAnswer(corsRoute), 'ok');
       if (target.kind === 'call') {
         if (request.method !== 'POST') return refuse(methodNotAllowed(request.method));
         return await placeCall(exchange, placing);
       }
+      if (target.kind === 'whoami') return await whoami(exchange, placing);
       if (request.method !== 'GET') return refuse({ code: 'bad_request', status: 405, message: `Use GET to follow a call (got ${request.method}).`, headers: { Allow: 'GET' }, kind: 'method' });
       if (!notifications) return refuse({ code: 'bad_request', status: 404, message: 'Not found; calls are followed only where call notifications are turned on (webhookSecret).', kind: 'route' });
       if (target.kind === 'status') return await callStatus(exchange, target.callId, notifications);

@@ -14,6 +14,7 @@ export function webhookPath(callPath: string): string {
 export type Route =
   | { kind: 'call' }
   | { kind: 'webhook' }
+  | { kind: 'whoami' }
   | { kind: 'status'; callId: string }
   | { kind: 'events'; callId: string }
   | { kind: 'not-found'; message: string };
@@ -23,6 +24,7 @@ export type Route =
  *
  *     POST …/call                   a page's START or END
  *     POST …/webhook                Superfone's call notifications
+ *     POST …/whoami                 who a caller would call as (a setup check; places nothing)
  *     GET  …/calls/<callId>         a followed call's status
  *     GET  …/calls/<callId>/events  the same, as Server-Sent Events
  *
@@ -42,6 +44,7 @@ export function createRouter(callPath: string | undefined): (pathname: string) =
   return (pathname) => {
     if (callPath === undefined || folder === undefined) {
       if (/\/webhook\/?$/.test(pathname)) return { kind: 'webhook' };
+      if (/\/whoami\/?$/.test(pathname)) return { kind: 'whoami' };
       const tail = /(?:^|\/)(calls\/[^/]*(?:\/events)?\/?)$/.exec(pathname)?.[1];
       return (tail && followed(tail)) || { kind: 'call' };
     }
@@ -49,6 +52,7 @@ export function createRouter(callPath: string | undefined): (pathname: string) =
     if (pathname.startsWith(folder)) {
       const rest = pathname.slice(folder.length);
       if (rest === 'webhook') return { kind: 'webhook' };
+      if (rest === 'whoami') return { kind: 'whoami' };
       const route = followed(rest);
       if (route) return route;
     }

@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { normalizePhoneNumber, type CountryCode } from '../../../shared/phone-number.js';
 import type { ProxyFailure } from '../responses.js';
+import { emailKey, type AgentDirectory } from './agent-directory.js';
 
 /**
  * Who is calling, from the CRM's own sign-in: a JWT the CRM's server (HS256, a shared
@@ -19,6 +20,13 @@ export interface AgentTokenOptions {
   audience?: string;
   /** The claim holding the agent's number, in any format the proxy normalizes. Default `superfone_agent`. */
   agentClaim?: string;
+  /**
+   * Finds the agent by the token's `email` instead of a claim, for company sign-ins that know
+   * nobody's Superfone number (an ID token from Google Workspace, Entra ID, Okta, Keycloak).
+   * An email the provider marks unverified (`email_verified: false`) never counts; one not
+   * listed gets `403`. Not with `agentClaim`: one source decides who the agent is.
+   */
+  agents?: AgentDirectory;
   /** Clock skew allowed on `exp` and `nbf`, in seconds. Default 30. */
   clockToleranceSec?: number;
   /** A token with a key id the cached keys lack fetches them again, at most this often, in seconds. Default 30. */
@@ -41,12 +49,12 @@ const PROVIDER_RETRY_AFTER_SEC = 10;
 /** The kinds of key identity providers publish; never `none`, and never HS256 with a public key. */
 const PUBLIC_KEY_ALGORITHMS = ['RS256', 'ES256', 'EdDSA', 'Ed25519'];
 
-export type TokenVerdict = { ok: true; agentNumber: string } | { ok: false; failure: ProxyFailure };
+export type TokenVerdict = { ok: true; agentNumber: string; email?: string } | { ok: false; failure: ProxyFailure };
 
 /** How each setting is named where it was given: `auth.secret` in code, `SUPERFONE_JWT_SECRET` to the CLI. */
-export type AgentTokenSettingNames = Record<'secret' | 'jwksUrl' | 'issuer' | 'agentClaim', string>;
+export type AgentTokenSettingNames = Record<'secret' | 'jwksUrl' | 'issuer' | 'agentClaim' | 'agents', string>;
 
-const OPTION_NAMES: AgentTokenSettingNames = { secret: 'auth.secret', jwksUrl: 'auth.jwksUrl', issuer: 'auth.issuer', agentClaim: 'auth.agentClaim' };
+const OPTION_NAMES: AgentTokenSettingNames = { secret: 'auth.secret', jwksUrl: 'auth.jwksUrl', issuer: 'auth.issuer', agentClaim: 'auth.agentClaim', agents: 'auth.agents' };
 
 /** Bad settings are the operator's to fix at start-up; the message names them as `where` knows them. */
 export function checkAgentTokenOptions(options: AgentTokenOptions, where: string, names: AgentTokenSettingNames = OPTION_NAMES): void {
@@ -71,6 +79,10 @@ export function checkAgentTokenOptions(options: AgentTokenOptions, where: string
     if (!options.issuer) throw new TypeError(`${where}: ${names.issuer} is required with ${names.jwksUrl}: a provider's keys sign tokens for others too.`);
   }
   if (options.agentClaim !== undefined && options.agentClaim.trim() === '') throw new TypeError(`${where}: ${names.agentClaim} must name a claim.`);
+  if (options.agents !== undefined && typeof options.agents !== 'function') throw new TypeError(`${where}: ${names.agents} must be a function of an email.`);
+  if (options.agents !== undefined && options.agentClaim !== undefined) {
+    throw new TypeError(`${where}: ${names.agents} and ${names.agentClaim} both say who the agent is; keep one.`);
+  }
   for (const [name, value] of [['clockToleranceSec', options.clockToleranceSec], ['jwksCooldownSec', options.jwksCooldownSec]] as const) {
     if (value !== undefined && !(Number.isFinite(value) && value >= 0 && value <= 3_600)) {
       throw new TypeError(`${where}: auth.${name} must be a number of seconds from 0 to 3600.`);
@@ -150,9 +162,26 @@ export function createAgentTokenVerifier(options: AgentTokenOptions, defaultCoun
       if (!options.secret && keysUnreachable(error)) return providerUnavailable();
       return refused('unauthorized', 'Your sign-in token was not accepted. Sign in again, then retry.', 'invalid_token');
     }
+    if (options.agents) return agentByEmail(payload, options.agents);
     const claimed = payload[agentClaim];
     const agent = typeof claimed === 'string' || typeof claimed === 'number' ? normalizePhoneNumber(String(claimed), defaultCountry) : null;
     if (!agent?.ok) return refused('unauthorized', `Your sign-in token names no Superfone number (${agentClaim}). Ask your administrator.`, 'invalid_token');
     return { ok: true, agentNumber: agent.e164 };
   };
+}
+
+function notAnAgent(refused: 'not_an_agent' | 'email_unverified', message: string): TokenVerdict {
+  return { ok: false, failure: { code: 'forbidden', message, detail: { refused }, kind: 'identity' } };
+}
+
+/** The agent the administrator's list gives the token's verified email. */
+async function agentByEmail(payload: JWTPayload, agents: AgentDirectory): Promise<TokenVerdict> {
+  const email = typeof payload.email === 'string' ? payload.email.trim() : '';
+  if (!email) return refused('unauthorized', 'Your sign-in names no email, so this call service cannot tell which agent you are. Ask your administrator (the sign-in needs the email scope).', 'invalid_token');
+  if (payload.email_verified === false || payload.email_verified === 'false') {
+    return notAnAgent('email_unverified', `Your sign-in provider has not verified ${email}. Verify it there, or ask your administrator.`);
+  }
+  const agentNumber = await agents(emailKey(email));
+  if (!agentNumber) return notAnAgent('not_an_agent', `${email} is not an agent on this call service. Ask your administrator to add it to the agents file.`);
+  return { ok: true, agentNumber, email };
 }

@@ -4,7 +4,7 @@ import { isExtensionOrigin, type HostPolicy } from './host-policy.js';
 export type OriginVerdict = { ok: true; corsOrigin: string | null } | { ok: false; failure: ProxyFailure };
 
 function refuse(what: string): OriginVerdict {
-  return { ok: false, failure: { code: 'forbidden', message: `Calls from ${what} are not allowed. Open the CRM from its usual address.`, kind: 'origin' } };
+  return { ok: false, failure: { code: 'forbidden', message: `Calls from ${what} are not allowed. Open the CRM from its usual address.`, detail: { refused: 'origin' }, kind: 'origin' } };
 }
 
 function originHostname(origin: string): string | null {
