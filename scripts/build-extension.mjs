@@ -4,6 +4,7 @@
 // own, bundled: nothing is copied.
 import * as esbuild from 'esbuild';
 import { zipSync } from 'fflate';
+import { createHash, createPublicKey } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -12,6 +13,16 @@ const outIndex = process.argv.indexOf('--out');
 const OUT = outIndex > 0 ? process.argv[outIndex + 1] : 'dist/extension';
 const ZIP = `${OUT.replace(/\/?extension\/?$/, '') || '.'}/superfone-call-button-extension.zip`;
 const { version, description } = JSON.parse(readFileSync('package.json', 'utf8'));
+
+// `--key <file>` (or SUPERFONE_EXTENSION_KEY=<file>): a PEM key, private or public, whose public
+// half goes into the manifest. Chrome derives the extension's id from it, so the id, and with it
+// the proxy's allowed origin and the provider's redirect URI, stays the same on every machine
+// and build. Without one, an unpacked extension's id comes from its folder's path.
+const keyIndex = process.argv.indexOf('--key');
+const keyFile = keyIndex > 0 ? process.argv[keyIndex + 1] : process.env.SUPERFONE_EXTENSION_KEY;
+const publicKey = keyFile ? createPublicKey(readFileSync(keyFile)).export({ type: 'spki', format: 'der' }) : null;
+// Chrome's id: the first 16 bytes of the key's SHA-256, each hex digit written a–p.
+const extensionId = publicKey && [...createHash('sha256').update(publicKey).digest('hex').slice(0, 32)].map((digit) => String.fromCharCode(97 + parseInt(digit, 16))).join('');
 
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
@@ -27,9 +38,11 @@ const manifest = {
   name: 'Superfone click-to-call',
   version,
   description: `${description} For CRMs you cannot edit: numbers on the sites you list call through your Superfone proxy.`,
+  ...(publicKey ? { key: publicKey.toString('base64') } : {}),
   // storage: the settings; scripting: the content script, registered for the listed sites only;
-  // alarms: to wake the worker while a call is followed (Chrome stops idle workers).
-  permissions: ['storage', 'scripting', 'alarms'],
+  // alarms: to wake the worker while a call is followed, and to renew the sign-in (Chrome stops
+  // idle workers); identity: the company's login page, through launchWebAuthFlow.
+  permissions: ['storage', 'scripting', 'alarms', 'identity'],
   // Sites are listed after install (by the agent or an admin), so Chrome asks for all of them
   // up front; the content script runs on the listed ones only, and the proxy is reached from here.
   host_permissions: ['<all_urls>'],
@@ -43,3 +56,8 @@ writeFileSync(join(OUT, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\
 const files = Object.fromEntries(readdirSync(OUT).map((file) => [file, readFileSync(join(OUT, file))]));
 writeFileSync(ZIP, zipSync(files, { level: 9, mtime: new Date('2026-01-01T00:00:00Z') }));
 console.log(`${OUT}/ (${Object.keys(files).length} files) and ${ZIP} (${readFileSync(ZIP).length.toLocaleString('en')} bytes)`);
+if (extensionId) {
+  console.log(`extension id ${extensionId}: allowed origin chrome-extension://${extensionId}, redirect URI https://${extensionId}.chromiumapp.org/`);
+} else {
+  console.log('no --key (SUPERFONE_EXTENSION_KEY): the id comes from the folder the extension is loaded from; pin it with a key (docs/extension.md)');
+}

@@ -11,7 +11,7 @@ import type { CallState } from '../element/call-session.js';
 import { DETECTED, numberOfCallLink } from '../scope/detection/call-links.js';
 import { PageScanner } from '../scope/detection/page-scanner.js';
 import { outcomeText } from '../element/call-outcome.js';
-import type { CallAnswer, CallAsk, CallEndedNews, PageSettings } from './extension-messages.js';
+import { askWorker, type WorkerNews } from './extension-messages.js';
 
 /** A mark's call, on the mark: what the page may see of it is what the agent sees. */
 const STATE = 'data-superfone-state';
@@ -20,12 +20,8 @@ const MESSAGE = 'data-superfone-message';
 // The state beside the number, at zero specificity as the marks' own look is.
 const STATE_STYLES = `:where(a[${STATE}="starting"],a[${STATE}="ending"])::after{content:" …"}:where(a[${STATE}="active"])::after{content:" ● " attr(${MESSAGE})}:where(a[${STATE}="error"])::after{content:" ⚠ " attr(${MESSAGE});color:#b00020}`;
 
-function ask(message: CallAsk | { kind: 'page-settings' }): Promise<unknown> {
-  return chrome.runtime.sendMessage(message);
-}
-
-/** Shows a mark's (or a page's own tel: link's) call: its state, its name for what a click does now, and what to say. */
-function show(mark: HTMLAnchorElement, state: CallState, words: CallButtonMessages, e164: string, said: { error?: string; busyWith?: string; outcome?: string } = {}): string {
+/** Shows a mark's (or a page's own tel: link's) call: its state, its name for what a click does now, and what to say (`message` says it instead). */
+function show(mark: HTMLAnchorElement, state: CallState, words: CallButtonMessages, e164: string, said: { error?: string; busyWith?: string; outcome?: string; message?: string } = {}): string {
   const view = viewOf(
     { inline: true, disabled: false, customerNumber: e164, textContent: mark.textContent, ariaLabel: null },
     {
@@ -43,18 +39,22 @@ function show(mark: HTMLAnchorElement, state: CallState, words: CallButtonMessag
   mark.setAttribute(STATE, state);
   // A mark is ours to name for its call; a page's own tel: link keeps its name ("Call Anita").
   if (mark.hasAttribute(DETECTED)) mark.setAttribute('aria-label', view.name);
-  if (view.message) {
-    mark.setAttribute(MESSAGE, view.message);
-    mark.setAttribute('aria-description', view.message);
+  const message = said.message ?? view.message;
+  if (message) {
+    mark.setAttribute(MESSAGE, message);
+    mark.setAttribute('aria-description', message);
   } else {
     mark.removeAttribute(MESSAGE);
     mark.removeAttribute('aria-description');
   }
-  return view.message;
+  return message;
 }
 
+/** The marks and the page's own call links that detection made controls of. */
+const callLinks = (root: ParentNode = document) => root.querySelectorAll<HTMLAnchorElement>(`a[${DETECTED}], a[${STATE}]`);
+
 async function start(): Promise<void> {
-  const settings = (await ask({ kind: 'page-settings' })) as PageSettings | null;
+  const settings = await askWorker({ kind: 'page-settings' });
   if (!settings || !document.body) return;
   const language = settings.language === 'auto' ? catalogueLanguageOf(document.documentElement) : settings.language;
   await Promise.all([loadCatalogue('en'), loadCatalogue(language)]);
@@ -71,7 +71,7 @@ async function start(): Promise<void> {
     const action = state === 'active' ? 'END' : 'START';
     show(mark, action === 'START' ? 'starting' : 'ending', words, e164);
     announce(action === 'START' ? words.callingNumber(formatForDisplay(e164)) : words.endingTheCall, language, mark);
-    const answer = (await ask({ kind: 'call', action, customerNumber: e164 })) as CallAnswer | null;
+    const answer = await askWorker({ kind: 'call', action, customerNumber: e164 });
     if (answer?.ok) {
       show(mark, action === 'START' ? 'active' : 'idle', words, e164);
       announce(action === 'START' ? words.appIsCalling(formatForDisplay(e164)) : words.callEnded, language, mark);
@@ -81,13 +81,41 @@ async function start(): Promise<void> {
       announce(show(mark, 'idle', words, e164, { busyWith: answer.busyWith }), language, mark);
       return;
     }
+    if (answer && 'busyElsewhere' in answer) {
+      announce(show(mark, 'idle', words, e164, { message: words.onAnotherCall }), language, mark);
+      return;
+    }
+    if (answer && 'signInNeeded' in answer) {
+      signedOut.start();
+      announce(words.signInAgain, language, mark);
+      return;
+    }
     const failure = answer ?? { ok: false as const, code: 'network_error' as const, status: 0 };
     announce(show(mark, 'error', words, e164, { error: failureWords(failure, words, language) }), language, mark);
   };
 
-  // How a call ended, from the worker (never from the page: it cannot message the extension).
-  chrome.runtime.onMessage.addListener((news: CallEndedNews, sender) => {
-    if (sender.id !== chrome.runtime.id || sender.tab || news?.kind !== 'call-ended') return;
+  const numberOf = (link: HTMLAnchorElement) => numberOfCallLink(link, link.hasAttribute(DETECTED), settings.defaultCountry) ?? '';
+  /** While the sign-in has ended, every number says to sign in again, those marked later too. */
+  const signedOut = {
+    watch: new MutationObserver((records) => {
+      for (const record of records) for (const node of record.addedNodes) if (node instanceof Element) for (const link of [...(node.matches(`a[${DETECTED}]`) ? [node as HTMLAnchorElement] : []), ...callLinks(node)]) sayToSignIn(link);
+    }),
+    start() {
+      for (const link of callLinks()) sayToSignIn(link);
+      signedOut.watch.observe(document.body, { childList: true, subtree: true });
+    },
+    stop() {
+      signedOut.watch.disconnect();
+      for (const link of callLinks()) if (link.getAttribute(MESSAGE) === words.signInAgain) show(link, 'idle', words, numberOf(link));
+    },
+  };
+  const sayToSignIn = (link: HTMLAnchorElement) => link.getAttribute(MESSAGE) !== words.signInAgain && show(link, 'error', words, numberOf(link), { message: words.signInAgain });
+
+  // From the worker (never from the page: it cannot message the extension): how a call ended, and the sign-in.
+  chrome.runtime.onMessage.addListener((news: WorkerNews, sender) => {
+    if (sender.id !== chrome.runtime.id || sender.tab) return;
+    if (news?.kind === 'sign-in') return void (news.signedIn ? signedOut.stop() : signedOut.start());
+    if (news?.kind !== 'call-ended') return;
     const outcome = outcomeText(news.record, words, language);
     for (const link of document.querySelectorAll<HTMLAnchorElement>(`a[${STATE}]`)) {
       if (numberOfCallLink(link, link.hasAttribute(DETECTED), settings.defaultCountry) !== news.customerNumber) continue;
@@ -96,14 +124,21 @@ async function start(): Promise<void> {
     }
   });
 
-  new PageScanner(document.body, {
+  const scanner = new PageScanner(document.body, {
     defaultCountry: settings.defaultCountry,
     // The live region says numbers ("Calling +91 …"): it is ours, not the page's text.
     ignore: `[${ANNOUNCER_ATTRIBUTE}]`,
     searchShadowRoots: true,
     markName: (written) => words.callNumber(written),
     activate: (mark, e164, event) => void activate(mark, e164, event),
-  }).start();
+  });
+  scanner.start();
+  if (!settings.signedIn) signedOut.start();
 }
 
-void start();
+// Registered for the listed sites and also run in tabs already open when they were listed: once per frame.
+const ran = globalThis as { superfoneContentScript?: true };
+if (!ran.superfoneContentScript) {
+  ran.superfoneContentScript = true;
+  void start();
+}

@@ -1,15 +1,21 @@
 // The options page: the agent fills it once; it says what is wrong, field by field, in words
-// they can act on, and tries the proxy before saving. Settings an admin pushed through
-// managed storage are shown and cannot be changed here.
-import type { WatchSitesAsk } from './extension-messages.js';
-import { storedSettings } from './listed-sites.js';
-import { checkSettings, type ExtensionSettings, type SettingsInput, type SettingsProblems } from './settings.js';
+// they can act on. Sign in opens the company's login; Save asks the call service, the way
+// the extension's calls will, whether calls would pass, and saves only then. Settings an
+// admin pushed through managed storage are shown and cannot be changed here.
+import { askWorker } from './extension-messages.js';
+import type { SettingsInput, SettingsProblems } from './settings.js';
+import { storedSettings } from './settings-store.js';
+import type { SignInState } from './sign-in.js';
 
-const FIELDS = ['proxyUrl', 'agentNumber', 'token', 'sites', 'defaultCountry', 'language'] as const;
+const FIELDS = ['proxyUrl', 'issuer', 'clientId', 'agentNumber', 'token', 'sites', 'defaultCountry', 'language'] as const;
 
 const form = document.getElementById('settings') as HTMLFormElement;
 const status = document.getElementById('status')!;
+const signInStatus = document.getElementById('sign-in-state')!;
+const signInButton = document.getElementById('sign-in') as HTMLButtonElement;
+const signOutButton = document.getElementById('sign-out') as HTMLButtonElement;
 const field = (name: (typeof FIELDS)[number]) => form.elements.namedItem(name) as HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
+const typed = () => Object.fromEntries(FIELDS.map((name) => [name, field(name).value])) as SettingsInput;
 
 function showProblems(problems: SettingsProblems): void {
   for (const name of FIELDS) {
@@ -21,25 +27,13 @@ function showProblems(problems: SettingsProblems): void {
   if (first) field(first).focus();
 }
 
-/**
- * Whether the proxy answers, and takes calls from this extension. A GET is no call: our
- * proxy answers it 405 once the origin is allowed, 403 while it is not; nothing is placed.
- */
-async function tryProxy(proxyUrl: string): Promise<string | null> {
-  let response: Response;
-  try {
-    response = await fetch(proxyUrl, { method: 'GET', signal: AbortSignal.timeout(8_000) });
-  } catch {
-    return `The call service at ${new URL(proxyUrl).host} did not answer. Check the address, or ask your administrator whether it is running.`;
-  }
-  if (response.status === 403) {
-    return `The call service does not take calls from this extension yet. Ask your administrator to add ${location.origin} to its allowed origins (SUPERFONE_ALLOWED_ORIGINS).`;
-  }
-  if (response.status === 404) return 'Nothing answers calls at this address. Check the path (it usually ends in /api/superfone/call).';
-  return null;
+function showSignIn(state: SignInState | null): void {
+  signInStatus.textContent = !state ? '' : state.signedIn ? `Signed in as ${state.email}` : state.problem;
+  signOutButton.hidden = !state?.signedIn;
 }
 
 async function load(): Promise<void> {
+  document.getElementById('redirect-uri')!.textContent = chrome.identity.getRedirectURL();
   const { input, managed } = await storedSettings();
   for (const name of FIELDS) {
     const value = input[name];
@@ -47,35 +41,47 @@ async function load(): Promise<void> {
     if (name in managed) field(name).disabled = true;
   }
   document.getElementById('managed')!.hidden = Object.keys(managed).length === 0;
+  showSignIn(await askWorker({ kind: 'sign-in-state' }));
+}
+
+async function signIn(): Promise<void> {
+  const issuer = field('issuer').value.trim();
+  const clientId = field('clientId').value.trim();
+  const problems: SettingsProblems = {};
+  if (!issuer) problems.issuer = 'Enter your company’s sign-in provider, such as https://accounts.google.com.';
+  if (!clientId) problems.clientId = 'Enter the client ID your administrator registered for this extension.';
+  showProblems(problems);
+  if (Object.keys(problems).length > 0) return;
+  signInStatus.textContent = 'Signing in… finish in the window that opened.';
+  showSignIn(await askWorker({ kind: 'sign-in', issuer: issuer.replace(/\/$/, ''), clientId }));
+}
+
+async function save(): Promise<void> {
+  status.textContent = 'Checking with the call service…';
+  const input = typed();
+  const check = await askWorker({ kind: 'check-setup', settings: input });
+  if (!check?.ok) {
+    showProblems(check?.problems ?? {});
+    status.textContent = 'Not saved: correct what is marked above.';
+    return;
+  }
+  showProblems({});
+  await chrome.storage.local.set({ settings: input });
+  // The worker registers the content script for the sites and runs it in their open tabs: then "Saved" means watched.
+  await askWorker({ kind: 'watch-sites' });
+  const sites = typeof input.sites === 'string' ? input.sites.split('\n').map((line) => line.trim()).filter(Boolean) : [];
+  status.textContent = `Saved. Numbers on ${sites.join(', ')} now call through Superfone, from ${check.agentNumber}.`;
 }
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   void save();
 });
-
-async function save(): Promise<void> {
-  status.textContent = '';
-  const input = Object.fromEntries(FIELDS.map((name) => [name, field(name).value])) as SettingsInput;
-  const check = checkSettings(input);
-  if (!check.ok) {
-    showProblems(check.problems);
-    status.textContent = 'Not saved: correct the fields marked above.';
-    return;
-  }
-  showProblems({});
-  status.textContent = 'Checking the call service…';
-  const unreachable = await tryProxy(check.settings.proxyUrl);
-  if (unreachable) {
-    showProblems({ proxyUrl: unreachable });
-    status.textContent = 'Not saved: the call service could not be used.';
-    return;
-  }
-  const settings: ExtensionSettings = check.settings;
-  await chrome.storage.local.set({ settings });
-  // The worker registers the content script for the sites (one place, one at a time): then "Saved" means watched.
-  await chrome.runtime.sendMessage({ kind: 'watch-sites' } satisfies WatchSitesAsk);
-  status.textContent = `Saved. Numbers on ${settings.sites.join(', ')} now call through Superfone; reload those pages.`;
-}
+signInButton.addEventListener('click', () => void signIn());
+signOutButton.addEventListener('click', () => void askWorker({ kind: 'sign-out' }).then(() => askWorker({ kind: 'sign-in-state' })).then(showSignIn));
+// A sign-in renewed or ended by the worker shows here at once.
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && ('signIn' in changes || 'signInEnded' in changes)) void askWorker({ kind: 'sign-in-state' }).then(showSignIn);
+});
 
 void load();

@@ -1,114 +1,132 @@
-// The extension's service worker: the only place the sign-in token is used. It registers the
-// content script on the listed sites only, and places calls for it through the proxy.
-import { sendCallRequest } from '../element/call-client.js';
-import { followCall } from '../element/call-follower.js';
-import type { CallAnswer, CallAsk, CallEndedNews, ExtensionAsk, PageSettings } from './extension-messages.js';
-import { currentSettings, watchListedSites } from './listed-sites.js';
-import type { ExtensionSettings } from './settings.js';
+// The extension's service worker: the only place the sign-in and the settings are used. It
+// registers the content script on the listed sites only, answers the content script in
+// frames whose top page is on a listed site, and places and follows calls through the proxy.
+import { placeCall, resumeFollowing } from './agent-calls.js';
+import type { CallAnswer, ExtensionAnswers, ExtensionAsk, SignInNews } from './extension-messages.js';
+import { watchListedSites } from './listed-sites.js';
+import { checkSetup } from './setup-check.js';
+import { checkSettings, sitePatterns, type ExtensionSettings } from './settings.js';
+import { currentSettings, refreshSettings } from './settings-store.js';
+import { idToken, RENEW_ALARM, signIn, SignInEnded, signInState, signOut } from './sign-in.js';
 
-/** Calls the proxy does not answer within this are given up (it answers within its own timeout, 10 s by default). */
-const CALL_TIMEOUT_MS = 15_000;
+// First: the settings and the sign-in are for the extension's own pages and this worker, never a content script's world.
+const trustedOnly = Promise.all([
+  chrome.storage.local.setAccessLevel({ accessLevel: 'TRUSTED_CONTEXTS' }),
+  chrome.storage.session.setAccessLevel({ accessLevel: 'TRUSTED_CONTEXTS' }),
+]).catch((error: unknown) => console.error('Superfone: could not close storage to content scripts:', error));
 
 /** Registrations one after another (two at once both find none, and both register); a failure is told in chrome://extensions. */
 let registering = Promise.resolve();
 const reRegister = () =>
-  (registering = registering.then(watchListedSites).catch((error: unknown) => console.error('Superfone: could not watch the listed sites:', error)));
+  (registering = registering
+    .then(async () => watchListedSites(await currentSettings()))
+    .catch((error: unknown) => console.error('Superfone: could not watch the listed sites:', error)));
 
-/** The agent's call, across tabs; session storage outlives the worker's restarts, not the browser's. */
-async function activeCall(): Promise<string | null> {
-  const { activeCall: customerNumber } = await chrome.storage.session.get('activeCall');
-  return typeof customerNumber === 'string' ? customerNumber : null;
+/** Whether the settings name a provider whose sign-in is not held. */
+async function signInMissing(settings: ExtensionSettings): Promise<boolean> {
+  if (!settings.issuer) return false;
+  const state = await signInState();
+  return !state.signedIn || state.issuer !== settings.issuer || state.clientId !== settings.clientId;
 }
 
-/** A call the worker follows, kept in session storage: a stopped worker picks it up again when it wakes. */
-interface FollowedCall {
-  callId: string;
-  customerNumber: string;
-  proxyUrl: string;
-  tabId: number;
+/** The Bearer token for the settings' proxy: the provider's ID token, or the pasted token, or none. */
+function tokenSource(settings: ExtensionSettings): ((options: { renew: boolean }) => Promise<string | null>) | null {
+  if (settings.issuer) return ({ renew }) => idToken({ force: renew });
+  return settings.token ? async () => settings.token : null;
 }
 
-const FOLLOW_ALARM = 'follow-calls';
-
-/** The calls followed by this run of the worker (a stopped worker starts with none). */
-const following = new Map<string, () => void>();
-
-/**
- * Superfone's record of a call, once it ends, for the tab that placed it: the worker follows
- * the call (a streamed fetch: a worker has no EventSource) and frees the agent for the next.
- */
-function followToTheEnd(call: FollowedCall): void {
-  if (following.has(call.callId)) return;
-  following.set(
-    call.callId,
-    followCall(call.proxyUrl, call.callId, (record) => {
-      following.delete(call.callId);
-      void (async () => {
-        const { followed = [] } = await chrome.storage.session.get('followed');
-        const left = (followed as FollowedCall[]).filter((kept) => kept.callId !== call.callId);
-        await chrome.storage.session.set({ followed: left });
-        if (left.length === 0) await chrome.alarms.clear(FOLLOW_ALARM);
-        if ((await activeCall()) === call.customerNumber) await chrome.storage.session.remove('activeCall');
-        const news: CallEndedNews = { kind: 'call-ended', customerNumber: call.customerNumber, record };
-        await chrome.tabs.sendMessage(call.tabId, news).catch(() => {});
-      })();
-    }),
-  );
+/** The tab a content script speaks from, when its frame and its tab's top page are both on a listed site: a framed CRM calls nothing. */
+function listedTab(sender: chrome.runtime.MessageSender, settings: ExtensionSettings): { tabId: number; site: string } | null {
+  if (!sender.tab?.id || !sender.tab.url || !sender.url || !URL.canParse(sender.tab.url) || !URL.canParse(sender.url)) return null;
+  const site = new URL(sender.tab.url).origin;
+  return settings.sites.includes(site) && settings.sites.includes(new URL(sender.url).origin) ? { tabId: sender.tab.id, site } : null;
 }
 
-async function startFollowing(call: FollowedCall): Promise<void> {
-  const { followed = [] } = await chrome.storage.session.get('followed');
-  await chrome.storage.session.set({ followed: [...(followed as FollowedCall[]), call] });
-  // While a call is followed, an alarm wakes a stopped worker at least every 30 seconds.
-  await chrome.alarms.create(FOLLOW_ALARM, { periodInMinutes: 0.5 });
-  followToTheEnd(call);
-}
+const fromOptionsPage = (sender: chrome.runtime.MessageSender) => sender.url?.startsWith(chrome.runtime.getURL('options.html')) === true;
 
-/** Chrome stops a worker idle for 30 seconds, and with it the streams it held: on waking, it follows its calls again. */
-async function resumeFollowing(): Promise<void> {
-  const { followed = [] } = await chrome.storage.session.get('followed');
-  for (const call of followed as FollowedCall[]) followToTheEnd(call);
-}
-
-async function placeCall(ask: CallAsk, settings: ExtensionSettings, tabId: number): Promise<CallAnswer> {
-  const busyWith = await activeCall();
-  if (ask.action === 'START' && busyWith && busyWith !== ask.customerNumber) return { ok: false, busyWith };
-  const body = { customer_number: ask.customerNumber, user_number: settings.agentNumber, call_action: ask.action };
-  const reply = await sendCallRequest(settings.proxyUrl, body, AbortSignal.timeout(CALL_TIMEOUT_MS), settings.token ? () => settings.token : null).catch(
-    (): CallAnswer => ({ ok: false, code: 'network_error', status: 0 }),
-  );
-  if (reply.ok && ask.action === 'START') {
-    await chrome.storage.session.set({ activeCall: ask.customerNumber });
-    if (reply.callId) await startFollowing({ callId: reply.callId, customerNumber: ask.customerNumber, proxyUrl: settings.proxyUrl, tabId });
+async function call(ask: Extract<ExtensionAsk, { kind: 'call' }>, settings: ExtensionSettings, from: { tabId: number; site: string }): Promise<CallAnswer> {
+  if (await signInMissing(settings)) {
+    await chrome.runtime.openOptionsPage();
+    return { ok: false, signInNeeded: true };
   }
-  if (reply.ok && ask.action === 'END') await chrome.storage.session.remove('activeCall');
+  const reply = await placeCall(ask, settings, from, tokenSource(settings));
+  // A renewal the provider refused ends the sign-in: the answer says so, and the options page opens to sign in again.
+  if (!reply.ok && 'code' in reply && reply.code === 'unauthorized' && reply.status === 0 && (await signInMissing(settings))) {
+    await chrome.runtime.openOptionsPage();
+    return { ok: false, signInNeeded: true };
+  }
   return reply;
 }
 
-/** Only this extension's own options page, and its content script in a tab on a listed site, are answered. */
-async function answer(ask: ExtensionAsk, sender: chrome.runtime.MessageSender): Promise<CallAnswer | PageSettings | boolean | null> {
+/** Each ask, answered for its sender: content scripts on listed sites, or this extension's options page. */
+async function answer(ask: ExtensionAsk, sender: chrome.runtime.MessageSender): Promise<ExtensionAnswers[ExtensionAsk['kind']]> {
   if (sender.id !== chrome.runtime.id || !sender.url) return null;
-  if (ask.kind === 'watch-sites') return sender.url.startsWith(chrome.runtime.getURL('options.html')) ? reRegister().then(() => true) : null;
-  if (!sender.tab) return null;
+  if (fromOptionsPage(sender)) {
+    switch (ask.kind) {
+      case 'watch-sites':
+        await refreshSettings();
+        return reRegister().then(() => true);
+      case 'sign-in':
+        return signIn(ask.issuer, ask.clientId);
+      case 'sign-out':
+        return signOut().then(() => true);
+      case 'sign-in-state':
+        return signInState();
+      case 'check-setup': {
+        const check = checkSettings(ask.settings);
+        if (!check.ok) return { ok: false, problems: check.problems };
+        if (await signInMissing(check.settings)) return { ok: false, problems: { issuer: 'Sign in first, with the Sign in button.' } };
+        const token = await tokenSource(check.settings)?.({ renew: false }).catch((error: unknown) => {
+          if (error instanceof SignInEnded) return null;
+          throw error;
+        });
+        return checkSetup(check.settings, token ?? null);
+      }
+      default:
+        return null;
+    }
+  }
   const settings = await currentSettings();
-  if (!settings || !settings.sites.includes(new URL(sender.url).origin)) return null;
-  if (ask.kind === 'page-settings') return { defaultCountry: settings.defaultCountry, language: settings.language };
-  if (ask.kind === 'call' && (ask.action === 'START' || ask.action === 'END') && typeof ask.customerNumber === 'string') return placeCall(ask, settings, sender.tab.id!);
+  const from = settings && listedTab(sender, settings);
+  if (!settings || !from) return null;
+  if (ask.kind === 'page-settings') return { defaultCountry: settings.defaultCountry, language: settings.language, signedIn: !(await signInMissing(settings)) };
+  if (ask.kind === 'call' && (ask.action === 'START' || ask.action === 'END') && typeof ask.customerNumber === 'string') return call(ask, settings, from);
   return null;
 }
 
+/** Tells every tab on a listed site that the sign-in ended or is back: each number says so. */
+async function tellSignIn(signedIn: boolean): Promise<void> {
+  const settings = await currentSettings();
+  if (!settings) return;
+  const news: SignInNews = { kind: 'sign-in', signedIn };
+  for (const tab of await chrome.tabs.query({ url: sitePatterns(settings.sites) })) await chrome.tabs.sendMessage(tab.id!, news).catch(() => {});
+}
+
 chrome.runtime.onMessage.addListener((ask: ExtensionAsk, sender, reply) => {
-  void answer(ask, sender).then(reply);
+  void trustedOnly.then(() => answer(ask, sender)).then(reply, (error: unknown) => {
+    console.error('Superfone:', error);
+    reply(null);
+  });
   // The answer comes later.
   return true;
 });
-// Every wake-up (a message, an alarm) runs this module again: calls followed before are followed again.
+
+// Every wake-up (a message, an alarm) runs this module again: calls followed before are
+// followed again, and the content script is registered again where the browser lost it.
 void resumeFollowing();
-chrome.alarms.onAlarm.addListener(() => void resumeFollowing());
+void trustedOnly.then(reRegister);
+// Then managed storage is read (slowly, the first time), and anything an admin changed meanwhile is applied.
+void refreshSettings().then((changed) => (changed ? reRegister() : undefined));
+chrome.alarms.onAlarm.addListener((alarm) => {
+  // Renewed ahead of the next click; a refusal ends the sign-in, and storage's change tells the tabs.
+  if (alarm.name === RENEW_ALARM) void idToken({ force: true }).catch(() => {});
+  else void resumeFollowing();
+});
 chrome.runtime.onInstalled.addListener(reRegister);
-chrome.runtime.onStartup.addListener(reRegister);
-// The agent's own settings are registered when the options page says it saved them.
-chrome.storage.onChanged.addListener((_changes, area) => {
-  if (area === 'local' || area === 'managed') void currentSettings({ fresh: true });
-  if (area === 'managed') void reRegister();
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area === 'managed') void refreshSettings().then(reRegister);
+  if (area === 'local' && 'signIn' in changes) {
+    const [was, is] = [changes.signIn!.oldValue !== undefined, changes.signIn!.newValue !== undefined];
+    if (was !== is) void tellSignIn(is);
+  }
 });

@@ -1,14 +1,19 @@
-// What the agent (or an admin, through managed storage) sets once: where the proxy is, who
-// the agent is, their sign-in token, and the CRM sites where numbers become controls.
-// Read only on the extension's side: the page never sees any of it.
+// What the agent (or an admin, through managed storage) sets once: where the proxy is, the
+// company's sign-in (or a pasted token), who the agent is where the sign-in does not say, and
+// the CRM sites where numbers become controls. Read only on the extension's side, in its
+// trusted contexts: neither the page nor a content script sees any of it.
 import { isKnownCountry, normalizePhoneNumber, type CountryCode } from '../shared/phone-number.js';
 
 export interface ExtensionSettings {
   /** The proxy's call path, `https://proxy.example.com/api/superfone/call`. */
   proxyUrl: string;
-  /** The agent's Superfone number, E.164. */
+  /** The company's OpenID provider (its issuer URL, https); empty where a token is pasted instead, or none is used. */
+  issuer: string;
+  /** The extension's client ID at that provider. */
+  clientId: string;
+  /** The agent's Superfone number, E.164; empty where the sign-in names the agent at the proxy. */
   agentNumber: string;
-  /** The sign-in token (a JWT) the proxy asks for; may be empty where the proxy binds no identity. */
+  /** A pasted sign-in token (a JWT), for proxies that use a shared secret; empty with a provider, or where the proxy binds no identity. */
   token: string;
   /** Origins where numbers become controls, `https://crm.example.com`. */
   sites: string[];
@@ -68,14 +73,24 @@ export function checkSettings(input: SettingsInput, nowSec = Date.now() / 1000):
   if (!proxyUrl) problems.proxyUrl = 'Enter your call service’s address, such as https://proxy.example.com/api/superfone/call.';
   else if (!URL.canParse(proxyUrl) || !/^https?:$/.test(new URL(proxyUrl).protocol)) problems.proxyUrl = `“${proxyUrl}” is not a web address such as https://proxy.example.com/api/superfone/call.`;
   else if (new URL(proxyUrl).protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(new URL(proxyUrl).hostname)) {
-    problems.proxyUrl = 'Use https:// for the call service: your sign-in token travels to it.';
+    problems.proxyUrl = 'Use https:// for the call service: your sign-in travels to it.';
   }
 
-  const agent = normalizePhoneNumber(text(input.agentNumber), country);
-  if (!agent.ok) problems.agentNumber = text(input.agentNumber) ? `“${text(input.agentNumber)}” is not a valid phone number.` : 'Enter your Superfone number, such as +91 98765 43210.';
+  const issuer = text(input.issuer).replace(/\/$/, '');
+  const clientId = text(input.clientId);
+  if (issuer) {
+    if (!URL.canParse(issuer) || new URL(issuer).protocol !== 'https:') problems.issuer = `“${issuer}” is not an https address such as https://accounts.google.com.`;
+    else if (new URL(issuer).search || new URL(issuer).hash) problems.issuer = `“${issuer}” has a query; enter the provider’s issuer only, such as https://login.example.com/realms/sales.`;
+    if (!clientId) problems.clientId = 'Enter the client ID your administrator registered for this extension.';
+  } else if (clientId) problems.issuer = 'Enter the sign-in provider this client ID belongs to, such as https://accounts.google.com.';
+
+  // With a provider the proxy learns the agent from the sign-in: the number may stay empty.
+  const agent = text(input.agentNumber) ? normalizePhoneNumber(text(input.agentNumber), country) : null;
+  if (agent && !agent.ok) problems.agentNumber = `“${text(input.agentNumber)}” is not a valid phone number.`;
 
   const token = text(input.token);
-  if (token) {
+  if (token && issuer) problems.token = 'Leave the sign-in token empty when you sign in with a provider.';
+  else if (token) {
     const expiry = tokenExpiry(token);
     if (expiry === null) problems.token = 'This is not a sign-in token; paste the whole token you were given (three parts joined by dots).';
     else if (expiry !== undefined && expiry <= nowSec) problems.token = 'This sign-in token has expired; ask for a new one.';
@@ -94,7 +109,7 @@ export function checkSettings(input: SettingsInput, nowSec = Date.now() / 1000):
   if (!LANGUAGES.includes(language)) problems.language = `Choose one of: ${LANGUAGES.join(', ')}.`;
 
   if (Object.keys(problems).length > 0) return { ok: false, problems };
-  return { ok: true, settings: { proxyUrl, agentNumber: agent.ok ? agent.e164 : '', token, sites, defaultCountry: country, language } };
+  return { ok: true, settings: { proxyUrl, issuer, clientId, agentNumber: agent?.ok ? agent.e164 : '', token, sites, defaultCountry: country, language } };
 }
 
 /** Chrome's match pattern for each site: its pages, in every frame. */

@@ -32,6 +32,10 @@ export interface CallButtonMessages {
   callInProgress: string;
   /** Shown beside a control while the agent is on a call with someone else. */
   busyWith(number: string): string;
+  /** Shown beside a number while the agent is on a call placed from another site (the browser extension), whose number is not this site's to see. */
+  onAnotherCall: string;
+  /** Shown beside every number once the agent's sign-in has ended and could not be renewed (the browser extension). */
+  signInAgain: string;
 
   /** Announced once Superfone's app has the call. */
   appIsCalling(number: string): string;

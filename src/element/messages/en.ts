@@ -15,6 +15,8 @@ export const messages: CallButtonMessages = {
   endCurrentCall: 'End current call',
   callInProgress: 'Call in progress: activate to end it',
   busyWith: (number) => `On a call with ${number}: end it to call someone else.`,
+  onAnotherCall: 'On another call: end it to call someone else.',
+  signInAgain: 'Sign in again: your sign-in has ended. Open the extension’s settings to sign in.',
 
   appIsCalling: (number) => `Your Superfone app is calling ${number}.`,
   onCallWith: (number) => `On a call with ${number}.`,

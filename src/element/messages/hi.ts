@@ -18,6 +18,8 @@ export const messages: CallButtonMessages = {
   endCurrentCall: 'चालू कॉल काटें',
   callInProgress: 'कॉल चल रही है: काटने के लिए दबाएँ',
   busyWith: (number) => `आप ${number} से कॉल पर हैं। किसी और को कॉल करने के लिए पहले वह कॉल काटें।`,
+  onAnotherCall: 'आप दूसरी कॉल पर हैं। किसी और को कॉल करने के लिए पहले वह कॉल काटें।',
+  signInAgain: 'फिर से साइन इन करें: आपका साइन-इन समाप्त हो गया है। साइन इन करने के लिए एक्सटेंशन की सेटिंग खोलें।',
 
   appIsCalling: (number) => `आपका Superfone ऐप ${number} को कॉल कर रहा है।`,
   onCallWith: (number) => `${number} से कॉल चल रही है।`,
