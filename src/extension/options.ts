@@ -32,16 +32,29 @@ function showSignIn(state: SignInState | null): void {
   signOutButton.hidden = !state?.signedIn;
 }
 
+/** Set once the agent clicks Sign in: what load() read before is stale by then. */
+let signInStarted = false;
+
 async function load(): Promise<void> {
   document.getElementById('redirect-uri')!.textContent = chrome.identity.getRedirectURL();
+  // Nothing typed before the stored settings arrive can be overwritten by them: the fields wait.
+  for (const name of FIELDS) field(name).disabled = true;
+  const signedIn = askWorker({ kind: 'sign-in-state' });
+  void signedIn.then((state) => signInStarted || showSignIn(state));
+  // Managed storage can take seconds to read the first time.
   const { input, managed } = await storedSettings();
+  // Signed in but not yet saved: the provider signed in with stays filled in.
+  const state = await signedIn;
+  if (state?.signedIn) {
+    input.issuer ??= state.issuer;
+    input.clientId ??= state.clientId;
+  }
   for (const name of FIELDS) {
     const value = input[name];
     if (value !== undefined) field(name).value = Array.isArray(value) ? value.join('\n') : String(value);
-    if (name in managed) field(name).disabled = true;
+    field(name).disabled = name in managed;
   }
   document.getElementById('managed')!.hidden = Object.keys(managed).length === 0;
-  showSignIn(await askWorker({ kind: 'sign-in-state' }));
 }
 
 async function signIn(): Promise<void> {
@@ -52,6 +65,7 @@ async function signIn(): Promise<void> {
   if (!clientId) problems.clientId = 'Enter the client ID your administrator registered for this extension.';
   showProblems(problems);
   if (Object.keys(problems).length > 0) return;
+  signInStarted = true;
   signInStatus.textContent = 'Signing in… finish in the window that opened.';
   showSignIn(await askWorker({ kind: 'sign-in', issuer: issuer.replace(/\/$/, ''), clientId }));
 }

@@ -22,12 +22,12 @@ export function currentSettings(): Promise<ExtensionSettings | null> {
   return inEffect;
 }
 
-/** Reads storage, managed included, and keeps what it comes to; says whether that changed anything. */
+/** Reads storage, managed included, and keeps what it comes to; says whether that changed anything. Meanwhile the settings in effect stay in use. */
 export async function refreshSettings(): Promise<boolean> {
   const before = JSON.stringify(await currentSettings());
-  const now = readSettings();
-  inEffect = now;
-  return JSON.stringify(await now) !== before;
+  const now = await readSettings();
+  inEffect = Promise.resolve(now);
+  return JSON.stringify(now) !== before;
 }
 
 async function readSettings(): Promise<ExtensionSettings | null> {
