@@ -348,8 +348,9 @@ describe('the extension: signed in once with the company’s login, a Save that 
     const page = await context.newPage();
     const opened = Date.now();
     await page.goto(crm.origin);
-    await until(() => marksIn(page), (marks) => marks.length === 3, 'marked after the restart', 3_000);
-    assert.ok(Date.now() - opened <= 3_000);
+    // 3 s is the promise; 2 s is held here, since a start-up that waited on managed storage (seconds, the first time) took 2.4 s on this machine and 0.4 s without.
+    await until(() => marksIn(page), (marks) => marks.length === 3, 'marked after the restart', 2_000);
+    assert.ok(Date.now() - opened <= 2_000);
     const before = (await notifications()).length;
     await page.locator('a[href="tel:+919845012347"]').click();
     await until(() => stateOf(page, 'tel:+919845012347'), (state) => state === 'active', 'a call placed after the restart', 15_000);

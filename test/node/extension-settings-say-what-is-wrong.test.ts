@@ -18,7 +18,7 @@ describe('the extension’s settings say what is wrong, field by field', () => {
     assert.ok(check.ok, JSON.stringify(check));
     assert.deepEqual(
       { ...check.settings, token: check.settings.token.length > 0 },
-      { proxyUrl: 'https://proxy.example.com/api/superfone/call', agentNumber: '+919876543210', token: true, sites: ['https://crm.example.com', 'http://127.0.0.1:8080'], defaultCountry: 'IN', language: 'hi' },
+      { proxyUrl: 'https://proxy.example.com/api/superfone/call', issuer: '', clientId: '', agentNumber: '+919876543210', token: true, sites: ['https://crm.example.com', 'http://127.0.0.1:8080'], defaultCountry: 'IN', language: 'hi' },
     );
     assert.deepEqual(sitePatterns(check.settings.sites), ['https://crm.example.com/*', 'http://127.0.0.1:8080/*']);
   });
@@ -48,5 +48,22 @@ describe('the extension’s settings say what is wrong, field by field', () => {
     assert.equal(checkSettings({ ...base, token: '' }, NOW).ok, true);
     assert.equal(checkSettings({ ...base, proxyUrl: 'http://127.0.0.1:8787/api/superfone/call' }, NOW).ok, true, 'plain http on loopback is fine');
     assert.equal(checkSettings({ ...base, sites: ['https://crm.example.com', 'ftp://x.example.com'] }, NOW).ok, false, 'an admin’s list is checked too');
+  });
+
+  it('a sign-in provider is an https issuer with its client ID; with one, the agent number may stay empty and no token is pasted', async () => {
+    const base = { proxyUrl: 'https://p.example.com/api/superfone/call', sites: 'https://crm.example.com' };
+    const good = checkSettings({ ...base, issuer: ' https://login.example.com/realms/sales/ ', clientId: 'superfone-extension' }, NOW);
+    assert.ok(good.ok, JSON.stringify(good));
+    assert.deepEqual([good.settings.issuer, good.settings.clientId, good.settings.agentNumber], ['https://login.example.com/realms/sales', 'superfone-extension', '']);
+    const problems = (input: Record<string, unknown>) => {
+      const check = checkSettings({ ...base, ...input }, NOW);
+      return check.ok ? {} : check.problems;
+    };
+    assert.match(problems({ issuer: 'http://login.example.com', clientId: 'x' }).issuer!, /not an https address/);
+    assert.match(problems({ issuer: 'https://login.example.com?x=1', clientId: 'x' }).issuer!, /has a query/);
+    assert.match(problems({ issuer: 'https://login.example.com' }).clientId!, /Enter the client ID/);
+    assert.match(problems({ clientId: 'x' }).issuer!, /Enter the sign-in provider/);
+    assert.match(problems({ issuer: 'https://login.example.com', clientId: 'x', token: await token(NOW + 60) }).token!, /Leave the sign-in token empty/);
+    assert.deepEqual(problems({ agentNumber: '' }), {}, 'the proxy may bind the agent: Save asks it');
   });
 });
