@@ -14,9 +14,10 @@ import { after, before, describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
 import { unzipSync } from 'fflate';
 import { SignJWT } from 'jose';
-import { chromium, type BrowserContext, type Page } from 'playwright';
+import { chromium, type BrowserContext } from 'playwright';
 import { CHROMIUM_ARGS, findChromium } from '../support/chromium.mjs';
 import { startCliProxy, type CliProxy } from '../support/cli-proxy.js';
+import { marksIn, until } from '../support/extension-pages.js';
 
 const JWT_SECRET = 'extension_test_secret_0123456789abcdef_01234';
 const ASHA = '+919876543210';
@@ -73,18 +74,6 @@ async function serve(routes: Record<string, [type: string, body: string]>): Prom
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-const marksIn = (page: Page) => page.$$eval('a[data-superfone-detected]', (marks) => marks.map((mark) => mark.getAttribute('href')));
-
-async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 8_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('the browser extension calls from a CRM page nobody can edit', { timeout: 240_000 }, () => {

@@ -15,6 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright';
 import { CHROMIUM_ARGS, findChromium } from '../support/chromium.mjs';
 import { startCliProxy, type CliProxy } from '../support/cli-proxy.js';
+import { marksIn, until } from '../support/extension-pages.js';
 import { freePort } from '../support/free-port.js';
 import { startOidcTestProvider, type OidcTestProvider } from '../support/oidc-test-provider.js';
 import { loopbackCertificate } from '../support/test-certificate.js';
@@ -41,18 +42,6 @@ async function serve(route: (url: URL) => string | null, csp = "default-src 'sel
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
-
-async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 8_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-const marksIn = (page: Page) => page.$$eval('a[data-superfone-detected]', (marks) => marks.map((mark) => mark.getAttribute('href')));
 
 describe('the extension: signed in once with the company’s login, a Save that tells the truth, and nothing a page can do', { timeout: 420_000 }, () => {
   const folder = mkdtempSync(join(tmpdir(), 'superfone-extension-oidc-'));
