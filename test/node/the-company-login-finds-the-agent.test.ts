@@ -13,6 +13,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { agentsFromFile } from '../../src/server/adapters/agents-file.js';
 import { parseAgentsCsv } from '../../src/server/core/guards/agent-directory.js';
 import { startCliProxy } from '../support/cli-proxy.js';
+import { readmeRecipe } from '../support/packed-project.js';
 import { API_KEY, ASHA, proxiesPerTest, startBody, VIKRAM, type ProxyUnderTest } from './helpers.js';
 
 const ISSUER = 'https://login.example.test';
@@ -131,6 +132,13 @@ describe('the company’s login names the agent: an agents file and whoami', { t
   it('without sign-in settings whoami says the page names the agent', async () => {
     const proxy = await proxyFor({});
     assert.deepEqual((await ask(proxy, 'whoami')).json, { agentNumber: null });
+  });
+
+  it('the agents file in docs/extension.md, as written, lists its two agents', () => {
+    assert.deepEqual([...parseAgentsCsv(readmeRecipe('agents-csv'), 'IN')], [
+      ['asha@example.com', ASHA],
+      ['vikram@example.com', VIKRAM],
+    ]);
   });
 
   it('the file is checked line by line, a header optional; an agents list and an agent claim together are refused', () => {
