@@ -98,7 +98,11 @@ async function start(): Promise<void> {
   /** While the sign-in has ended, every number says to sign in again, those marked later too. */
   const signedOut = {
     watch: new MutationObserver((records) => {
-      for (const record of records) for (const node of record.addedNodes) if (node instanceof Element) for (const link of [...(node.matches(`a[${DETECTED}]`) ? [node as HTMLAnchorElement] : []), ...callLinks(node)]) sayToSignIn(link);
+      for (const node of records.flatMap((record) => [...record.addedNodes])) {
+        if (!(node instanceof Element)) continue;
+        if (node instanceof HTMLAnchorElement && node.hasAttribute(DETECTED)) sayToSignIn(node);
+        for (const link of callLinks(node)) sayToSignIn(link);
+      }
     }),
     start() {
       for (const link of callLinks()) sayToSignIn(link);
@@ -124,15 +128,14 @@ async function start(): Promise<void> {
     }
   });
 
-  const scanner = new PageScanner(document.body, {
+  new PageScanner(document.body, {
     defaultCountry: settings.defaultCountry,
     // The live region says numbers ("Calling +91 …"): it is ours, not the page's text.
     ignore: `[${ANNOUNCER_ATTRIBUTE}]`,
     searchShadowRoots: true,
     markName: (written) => words.callNumber(written),
     activate: (mark, e164, event) => void activate(mark, e164, event),
-  });
-  scanner.start();
+  }).start();
   if (!settings.signedIn) signedOut.start();
 }
 
