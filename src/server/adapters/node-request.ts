@@ -48,12 +48,18 @@ function requestUrl(req: IncomingMessage): URL {
   }
 }
 
-/** Every Host line the client sent, as Fetch joins repeated headers: node:http keeps only the first. */
-function hostHeader(req: IncomingMessage, urlHost: string): string | null {
+/** Every line of header `name` the client sent, in order (`name` lower-case). */
+function linesOf(req: IncomingMessage, name: string): string[] {
   const lines: string[] = [];
   for (let index = 0; index < req.rawHeaders.length; index += 2) {
-    if (req.rawHeaders[index]!.length === 4 && req.rawHeaders[index]!.toLowerCase() === 'host') lines.push(req.rawHeaders[index + 1]!);
+    if (req.rawHeaders[index]!.length === name.length && req.rawHeaders[index]!.toLowerCase() === name) lines.push(req.rawHeaders[index + 1]!);
   }
+  return lines;
+}
+
+/** Every Host line the client sent, as Fetch joins repeated headers: node:http keeps only the first. */
+function hostHeader(req: IncomingMessage, urlHost: string): string | null {
+  const lines = linesOf(req, 'host');
   if (lines.length === 0) return null;
   // One well-formed Host made the URL: the URL's host is the same name, as the URL spells it.
   if (lines.length === 1 && isWellFormedHost(lines[0]!)) return urlHost;
@@ -75,7 +81,10 @@ class NodeHeaders {
 
   get(name: string): string | null {
     const lower = name.toLowerCase();
-    return lower === 'host' ? this.#host : headerLine(this.#req.headers[lower]);
+    if (lower === 'host') return this.#host;
+    // node:http keeps only the first Authorization line; Fetch joins them all, and so a second one shows.
+    if (lower === 'authorization' && this.#req.headers.authorization !== undefined) return linesOf(this.#req, lower).join(', ');
+    return headerLine(this.#req.headers[lower]);
   }
 
   has(name: string): boolean {

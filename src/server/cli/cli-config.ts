@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { CountryCode } from '../../shared/phone-number.js';
 import { DEFAULT_COUNTRY } from '../../shared/protocol.js';
-import { checkAgentTokenOptions, DEFAULT_AGENT_CLAIM, DEFAULT_API_BASE, DEFAULT_IPV6_PREFIX_LENGTH, DEFAULT_TIMEOUT_MS, DEFAULT_TOKEN_AUDIENCE, type AgentTokenOptions } from '../core/index.js';
+import { checkAgentTokenOptions, DEFAULT_AGENT_CLAIM, DEFAULT_MAX_TOKEN_AGE_SEC, DEFAULT_API_BASE, DEFAULT_IPV6_PREFIX_LENGTH, DEFAULT_TIMEOUT_MS, DEFAULT_TOKEN_AUDIENCE, type AgentTokenOptions } from '../core/index.js';
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, DEFAULT_REQUEST_TIMEOUT_MS } from '../adapters/harden-node-server.js';
 
 export const DEFAULT_PORT = 8787;
@@ -19,6 +19,7 @@ Who may call (anywhere but loopback, one of these is required):
   --jwt-issuer ISS       SUPERFONE_JWT_ISSUER       Required iss (required with a JWKS URL)
   --jwt-audience AUD     SUPERFONE_JWT_AUDIENCE     Required aud. Default ${DEFAULT_TOKEN_AUDIENCE}
   --jwt-agent-claim C    SUPERFONE_JWT_AGENT_CLAIM  The claim holding the agent's number. Default ${DEFAULT_AGENT_CLAIM}
+  --jwt-max-age SECONDS  SUPERFONE_JWT_MAX_AGE      The longest lifetime a token may have (exp - iat). Default ${DEFAULT_MAX_TOKEN_AGE_SEC}
   --agents-file PATH     SUPERFONE_AGENTS_FILE      Or find the agent by the token's verified email in this CSV
                                                     (email,agent_number lines), read again when it changes
   --no-auth              SUPERFONE_NO_AUTH=1        Accept anyone who can reach the proxy (warned at every start)
@@ -116,6 +117,7 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
         'jwt-audience': { type: 'string' },
         'jwt-agent-claim': { type: 'string' },
         'agents-file': { type: 'string' },
+        'jwt-max-age': { type: 'string' },
         'no-auth': { type: 'boolean' },
         agent: { type: 'string' },
         ttl: { type: 'string' },
@@ -190,7 +192,8 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
     agentsFile,
     noAuth,
     tokenAgent: values.agent,
-    tokenTtlSec: values.ttl ? wholeNumber('--ttl', values.ttl, 1, 24 * 3_600) : 600,
+    // A token the proxy would refuse as too long-lived is not minted.
+    tokenTtlSec: values.ttl ? wholeNumber('--ttl', values.ttl, 1, auth?.maxTokenAge ?? DEFAULT_MAX_TOKEN_AGE_SEC) : 600,
     allowedOrigins,
     allowedHosts,
     allowedCountries: allowedCountries as CountryCode[],
@@ -224,13 +227,15 @@ function readAuth(values: Record<string, string | boolean | undefined>, env: Nod
   const audience = text('jwt-audience', 'SUPERFONE_JWT_AUDIENCE');
   const agentClaim = text('jwt-agent-claim', 'SUPERFONE_JWT_AGENT_CLAIM');
   const agentsFile = text('agents-file', 'SUPERFONE_AGENTS_FILE');
+  const maxAge = text('jwt-max-age', 'SUPERFONE_JWT_MAX_AGE');
   if (secret === undefined && jwksUrl === undefined) {
-    if (issuer || audience || agentClaim || agentsFile) {
-      throw new CliConfigError('SUPERFONE_JWT_ISSUER, _AUDIENCE, _AGENT_CLAIM and SUPERFONE_AGENTS_FILE need SUPERFONE_JWT_SECRET or SUPERFONE_JWKS_URL.');
+    if (issuer || audience || agentClaim || agentsFile || maxAge) {
+      throw new CliConfigError('SUPERFONE_JWT_ISSUER, _AUDIENCE, _AGENT_CLAIM, _MAX_AGE and SUPERFONE_AGENTS_FILE need SUPERFONE_JWT_SECRET or SUPERFONE_JWKS_URL.');
     }
     return { auth: undefined, agentsFile: undefined };
   }
-  const auth: AgentTokenOptions = { secret, jwksUrl, issuer, audience, agentClaim };
+  const maxTokenAge = maxAge === undefined ? undefined : wholeNumber('SUPERFONE_JWT_MAX_AGE', maxAge, 60, 30 * 86_400);
+  const auth: AgentTokenOptions = { secret, jwksUrl, issuer, audience, agentClaim, maxTokenAge };
   try {
     // The file itself is read when the proxy starts; here, only whether it fits with the rest.
     checkAgentTokenOptions({ ...auth, agents: agentsFile === undefined ? undefined : () => null }, 'superfone-proxy', {
@@ -239,6 +244,7 @@ function readAuth(values: Record<string, string | boolean | undefined>, env: Nod
       issuer: 'SUPERFONE_JWT_ISSUER',
       agentClaim: 'SUPERFONE_JWT_AGENT_CLAIM',
       agents: 'SUPERFONE_AGENTS_FILE',
+      maxTokenAge: 'SUPERFONE_JWT_MAX_AGE',
     });
   } catch (error) {
     // The CLI prints its own prefix.

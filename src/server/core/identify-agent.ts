@@ -30,9 +30,14 @@ export async function identifyAgent(exchange: Exchange, parts: AgentIdentificati
   const { request, refuse } = exchange;
   let agentNumber: string | null = null;
   let email: string | undefined;
+  const authorization = request.headers.get('authorization');
+  // Fetch joins repeated headers with commas, which no Bearer token holds: which one counts would be a guess.
+  if (authorization?.includes(',')) {
+    return { ok: false, answer: refuse({ code: 'bad_request', message: 'The request has more than one Authorization header.', kind: 'malformed' }) };
+  }
   if (parts.verifyToken) {
-    const verdict = await parts.verifyToken(request.headers.get('authorization'));
-    if (!verdict.ok) return { ok: false, answer: refuse(verdict.failure) };
+    const verdict = await parts.verifyToken(authorization);
+    if (!verdict.ok) return { ok: false, answer: refuse(verdict.failure, verdict.reason) };
     ({ agentNumber, email } = verdict);
   }
   if (parts.authorize) {

@@ -29,7 +29,7 @@ export {
 export { isWellFormedHost } from './guards/host-policy.js';
 export { checkIpv6PrefixLength, clientIdentity, DEFAULT_IPV6_PREFIX_LENGTH } from './guards/client-identity.js';
 export { AgentsFileError, emailKey, parseAgentsCsv, type AgentDirectory } from './guards/agent-directory.js';
-export { checkAgentTokenOptions, DEFAULT_AGENT_CLAIM, DEFAULT_TOKEN_AUDIENCE, type AgentTokenOptions } from './guards/agent-token.js';
+export { checkAgentTokenOptions, DEFAULT_AGENT_CLAIM, DEFAULT_MAX_TOKEN_AGE_SEC, DEFAULT_TOKEN_AUDIENCE, type AgentTokenOptions } from './guards/agent-token.js';
 export { mintAgentToken, type AgentTokenClaims } from './mint-agent-token.js';
 export { memoryStore, type ProxyStore } from './store/proxy-store.js';
 export { redisStore, type RedisLike, type RedisStore, type RedisSubscriberLike } from './store/redis-store.js';

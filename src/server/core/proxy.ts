@@ -9,7 +9,7 @@ import { memoryStore, type ProxyStore } from './store/proxy-store.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './guards/circuit-breaker.js';
 import { checkAgentTokenOptions, createAgentTokenVerifier, type AgentTokenOptions } from './guards/agent-token.js';
 import { checkIpv6PrefixLength, clientIdentity, DEFAULT_IPV6_PREFIX_LENGTH } from './guards/client-identity.js';
-import { checkHost, createHostPolicy } from './guards/host-policy.js';
+import { checkHost, createHostPolicy, isLoopback } from './guards/host-policy.js';
 import { checkOrigin, parseAllowedOrigin } from './guards/origin-policy.js';
 import { corsGrant, preflightAnswer } from './cors.js';
 import { CallRateLimits, checkRateLimitOptions, type RateLimitOptions } from './guards/rate-limits.js';
@@ -157,7 +157,14 @@ function readProxyOptions(options: Omit<SuperfoneProxyOptions, 'apiKey'> & { api
   if (options.timeoutMs !== undefined && !(Number.isFinite(options.timeoutMs) && options.timeoutMs > 0)) {
     throw new ProxyOptionError('timeoutMs', 'must be a positive number of milliseconds.');
   }
-  if (options.apiBase !== undefined && !URL.canParse(options.apiBase)) throw new ProxyOptionError('apiBase', `"${options.apiBase}" is not a URL.`);
+  if (options.apiBase !== undefined) {
+    if (!URL.canParse(options.apiBase)) throw new ProxyOptionError('apiBase', `"${options.apiBase}" is not a URL.`);
+    const apiBase = new URL(options.apiBase);
+    // The key travels to it in every request: in the clear, anyone on the way could read it.
+    if (apiBase.protocol !== 'https:' && !(apiBase.protocol === 'http:' && isLoopback(apiBase.hostname))) {
+      throw new ProxyOptionError('apiBase', `"${options.apiBase}" must be https (http only on loopback): the API key travels to it.`);
+    }
+  }
   if (options.path !== undefined && !options.path.startsWith('/')) throw new ProxyOptionError('path', `"${options.path}" must start with /.`);
   if (options.auth !== undefined) checkAgentTokenOptions(options.auth, 'createSuperfoneProxy');
   if (options.ipv6PrefixLength !== undefined) checkIpv6PrefixLength(options.ipv6PrefixLength, 'createSuperfoneProxy');

@@ -15,19 +15,30 @@ const BUSY_MESSAGE = /\b(busy|already\s+(on|in)\s+(an?\s+)?(active\s+|ongoing\s+
 /** Superfone's success `message` is passed on at most this long, after the secrets are taken out of it. */
 export const MAX_UPSTREAM_MESSAGE_CHARS = 200;
 
-/** Retry-After as Superfone sent it when it is a valid value, else a cautious default. */
-const DEFAULT_RETRY_AFTER_SECONDS = '30';
+/** Said when Superfone's Retry-After is missing or is not one this proxy reads. */
+const DEFAULT_RETRY_AFTER_SECONDS = 30;
+/** Nobody waits longer than this on Superfone's word. */
+const MAX_RETRY_AFTER_SECONDS = 3_600;
+/** An HTTP date as RFC 9110 writes it (IMF-fixdate), and nothing looser: V8's date parser takes a date with a key after it. */
+const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/**
+ * Superfone's Retry-After as whole seconds, digits only, at most an hour: nothing else of
+ * what the upstream put in the header reaches a client.
+ */
+function retryAfterSeconds(value: string | null, now = Date.now()): string {
+  const text = value?.trim() ?? '';
+  let seconds = DEFAULT_RETRY_AFTER_SECONDS;
+  if (/^\d{1,10}$/.test(text)) seconds = Number(text);
+  else if (IMF_FIXDATE.test(text) && !Number.isNaN(Date.parse(text))) seconds = Math.max(0, Math.ceil((Date.parse(text) - now) / 1000));
+  return String(Math.min(seconds, MAX_RETRY_AFTER_SECONDS));
+}
 
 function upstreamMessage(body: unknown): string {
   if (typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string') {
     return body.message;
   }
   return '';
-}
-
-function validRetryAfter(value: string | null): string {
-  if (value && (/^\d{1,6}$/.test(value.trim()) || !Number.isNaN(Date.parse(value)))) return value.trim();
-  return DEFAULT_RETRY_AFTER_SECONDS;
 }
 
 function fail(code: ErrorCode, message?: string, headers?: Record<string, string>): UpstreamOutcome {
@@ -64,7 +75,7 @@ export function interpretUpstreamResult(action: CallAction, result: UpstreamResu
   if (status === 400) return fail('invalid_number', 'Superfone rejected one of the phone numbers. Check the customer and agent numbers, then try again.');
   if (status === 401 || status === 403) return fail('upstream_auth');
   if (status === 404) return fail('agent_not_found');
-  if (status === 429) return fail('rate_limited', undefined, { 'Retry-After': validRetryAfter(result.retryAfter) });
+  if (status === 429) return fail('rate_limited', undefined, { 'Retry-After': retryAfterSeconds(result.retryAfter) });
   const what = status === 200 ? 'an answer it could not read' : `HTTP ${status}`;
   return fail('upstream_error', `Superfone answered with ${what}, so the ${verb} did not go through. Try again in a moment.`);
 }

@@ -2,6 +2,7 @@ import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyG
 import { normalizePhoneNumber, type CountryCode } from '../../../shared/phone-number.js';
 import type { ProxyFailure } from '../responses.js';
 import { emailKey, type AgentDirectory } from './agent-directory.js';
+import { isLoopback } from './host-policy.js';
 
 /**
  * Who is calling, from the CRM's own sign-in: a JWT the CRM's server (HS256, a shared
@@ -29,6 +30,8 @@ export interface AgentTokenOptions {
   agents?: AgentDirectory;
   /** Clock skew allowed on `exp` and `nbf`, in seconds. Default 30. */
   clockToleranceSec?: number;
+  /** The longest lifetime a token may have (`exp` minus `iat`, or minus now without `iat`), in seconds: a longer one is a password that cannot be changed. Default 43 200 (12 h). */
+  maxTokenAge?: number;
   /** A token with a key id the cached keys lack fetches them again, at most this often, in seconds. Default 30. */
   jwksCooldownSec?: number;
 }
@@ -36,6 +39,9 @@ export interface AgentTokenOptions {
 export const DEFAULT_TOKEN_AUDIENCE = 'superfone-proxy';
 export const DEFAULT_AGENT_CLAIM = 'superfone_agent';
 const DEFAULT_CLOCK_TOLERANCE_SEC = 30;
+export const DEFAULT_MAX_TOKEN_AGE_SEC = 12 * 3_600;
+/** An `iat` later than this ahead of the proxy's clock is no clock skew. */
+const MAX_IAT_AHEAD_SEC = 60;
 const DEFAULT_JWKS_COOLDOWN_SEC = 30;
 /** Keys are fetched again after this long even when every token's key is known. */
 const JWKS_CACHE_MAX_AGE_MS = 10 * 60 * 1000;
@@ -49,12 +55,20 @@ const PROVIDER_RETRY_AFTER_SEC = 10;
 /** The kinds of key identity providers publish; never `none`, and never HS256 with a public key. */
 const PUBLIC_KEY_ALGORITHMS = ['RS256', 'ES256', 'EdDSA', 'Ed25519'];
 
-export type TokenVerdict = { ok: true; agentNumber: string; email?: string } | { ok: false; failure: ProxyFailure };
+/** A refusal's `reason`, where its code alone does not say it, goes into the audit line. */
+export type TokenVerdict = { ok: true; agentNumber: string; email?: string } | { ok: false; failure: ProxyFailure; reason?: string };
 
 /** How each setting is named where it was given: `auth.secret` in code, `SUPERFONE_JWT_SECRET` to the CLI. */
-export type AgentTokenSettingNames = Record<'secret' | 'jwksUrl' | 'issuer' | 'agentClaim' | 'agents', string>;
+export type AgentTokenSettingNames = Record<'secret' | 'jwksUrl' | 'issuer' | 'agentClaim' | 'agents' | 'maxTokenAge', string>;
 
-const OPTION_NAMES: AgentTokenSettingNames = { secret: 'auth.secret', jwksUrl: 'auth.jwksUrl', issuer: 'auth.issuer', agentClaim: 'auth.agentClaim', agents: 'auth.agents' };
+const OPTION_NAMES: AgentTokenSettingNames = {
+  secret: 'auth.secret',
+  jwksUrl: 'auth.jwksUrl',
+  issuer: 'auth.issuer',
+  agentClaim: 'auth.agentClaim',
+  agents: 'auth.agents',
+  maxTokenAge: 'auth.maxTokenAge',
+};
 
 /** Bad settings are the operator's to fix at start-up; the message names them as `where` knows them. */
 export function checkAgentTokenOptions(options: AgentTokenOptions, where: string, names: AgentTokenSettingNames = OPTION_NAMES): void {
@@ -72,8 +86,7 @@ export function checkAgentTokenOptions(options: AgentTokenOptions, where: string
     } catch {
       throw new TypeError(`${where}: ${names.jwksUrl} "${jwksUrl}" is not a URL.`);
     }
-    const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
       throw new TypeError(`${where}: ${names.jwksUrl} must be https (http only on loopback): keys fetched in the clear could be swapped.`);
     }
     if (!options.issuer) throw new TypeError(`${where}: ${names.issuer} is required with ${names.jwksUrl}: a provider's keys sign tokens for others too.`);
@@ -83,6 +96,9 @@ export function checkAgentTokenOptions(options: AgentTokenOptions, where: string
   if (options.agents !== undefined && options.agentClaim !== undefined) {
     throw new TypeError(`${where}: ${names.agents} and ${names.agentClaim} both say who the agent is; keep one.`);
   }
+  if (options.maxTokenAge !== undefined && !(Number.isInteger(options.maxTokenAge) && options.maxTokenAge >= 60 && options.maxTokenAge <= 30 * 86_400)) {
+    throw new TypeError(`${where}: ${names.maxTokenAge} must be a whole number of seconds from 60 to 2592000 (30 days).`);
+  }
   for (const [name, value] of [['clockToleranceSec', options.clockToleranceSec], ['jwksCooldownSec', options.jwksCooldownSec]] as const) {
     if (value !== undefined && !(Number.isFinite(value) && value >= 0 && value <= 3_600)) {
       throw new TypeError(`${where}: auth.${name} must be a number of seconds from 0 to 3600.`);
@@ -90,10 +106,22 @@ export function checkAgentTokenOptions(options: AgentTokenOptions, where: string
   }
 }
 
-function refused(code: 'unauthorized' | 'token_expired', message: string, error?: string): TokenVerdict {
+function refused(code: 'unauthorized' | 'token_expired', message: string, error?: string, reason?: string): TokenVerdict {
   // RFC 6750: a request with no token gets the scheme alone; a bad token says it is one.
   const challenge = error ? `Bearer realm="superfone-proxy", error="${error}"` : 'Bearer realm="superfone-proxy"';
-  return { ok: false, failure: { code, message, status: 401, headers: { 'WWW-Authenticate': challenge }, kind: 'identity' } };
+  return { ok: false, failure: { code, message, status: 401, headers: { 'WWW-Authenticate': challenge }, kind: 'identity' }, ...(reason ? { reason } : {}) };
+}
+
+/** A token that verified, refused for how long it lives: issued ahead of the clock, or good for longer than allowed. */
+function lifetimeRefusal(payload: JWTPayload, maxTokenAge: number, nowSec = Date.now() / 1000): TokenVerdict | null {
+  if (typeof payload.iat === 'number' && payload.iat > nowSec + MAX_IAT_AHEAD_SEC) {
+    return refused('unauthorized', 'Your sign-in token was issued in the future. Check the clock of the CRM’s server, or sign in again.', 'invalid_token', 'token_from_the_future');
+  }
+  const from = typeof payload.iat === 'number' ? payload.iat : nowSec;
+  if (payload.exp! - from > maxTokenAge) {
+    return refused('unauthorized', `Your sign-in token is good for longer than this call service allows (${Math.round(maxTokenAge / 60)} min). Ask for a shorter-lived one.`, 'invalid_token', 'token_too_long_lived');
+  }
+  return null;
 }
 
 /** The identity provider could not be asked: no token is accepted unchecked. */
@@ -134,6 +162,7 @@ export function createAgentTokenVerifier(options: AgentTokenOptions, defaultCoun
     requiredClaims: ['exp'],
   };
   const agentClaim = options.agentClaim ?? DEFAULT_AGENT_CLAIM;
+  const maxTokenAge = options.maxTokenAge ?? DEFAULT_MAX_TOKEN_AGE_SEC;
   let verify: (token: string) => Promise<{ payload: JWTPayload }>;
   if (options.secret) {
     const secret = new TextEncoder().encode(options.secret);
@@ -162,6 +191,8 @@ export function createAgentTokenVerifier(options: AgentTokenOptions, defaultCoun
       if (!options.secret && keysUnreachable(error)) return providerUnavailable();
       return refused('unauthorized', 'Your sign-in token was not accepted. Sign in again, then retry.', 'invalid_token');
     }
+    const tooLong = lifetimeRefusal(payload, maxTokenAge);
+    if (tooLong) return tooLong;
     if (options.agents) return agentByEmail(payload, options.agents);
     const claimed = payload[agentClaim];
     const agent = typeof claimed === 'string' || typeof claimed === 'number' ? normalizePhoneNumber(String(claimed), defaultCountry) : null;

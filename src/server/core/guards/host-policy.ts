@@ -11,7 +11,8 @@ export interface HostPolicy {
 
 const IPV4_LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
-function isLoopback(hostname: string): boolean {
+/** A name only this machine answers to. */
+export function isLoopback(hostname: string): boolean {
   return (
     hostname === 'localhost' ||
     hostname.endsWith('.localhost') ||
