@@ -1,7 +1,7 @@
 // A node:http server made fit to face untrusted clients: timeouts, connection caps, and
 // answers for requests Node cannot parse.
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { budgetedAuditLog, checkIpv6PrefixLength, clientIdentity, DEFAULT_IPV6_PREFIX_LENGTH, SECURITY_HEADERS, unreadRequestEntry, type ProxyLogEntry, type RefusalKind } from '../core/index.js';
 import type { ErrorBody } from '../../shared/protocol.js';
@@ -118,8 +118,21 @@ export function hardenNodeServer(server: Server, options: ServerHardening = {}):
   });
   server.on('drop', (data?: { remoteAddress?: string }) => refusedConnection(data?.remoteAddress, 0, 'connections', `over ${server.maxConnections} connections in all`));
 
+  // Sockets whose request the handler has: if the client leaves mid-body, the handler logs it, once.
+  const handled = new WeakSet<Socket>();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    handled.add(req.socket);
+    res.once('close', () => handled.delete(req.socket));
+  });
+
   server.on('clientError', (error: Error & { code?: string }, socket: Socket) => {
     if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    // The client stopped sending (a half-close) mid-request: nobody is left to answer.
+    if (error.code === 'HPE_INVALID_EOF_STATE') {
+      if (!handled.has(socket)) refusedConnection(socket.remoteAddress, 0, 'aborted', 'the client left mid-request');
       socket.destroy();
       return;
     }

@@ -2,16 +2,12 @@
 // (method, URL, headers, signal, body) is read straight from node:http, and a whole
 // `Request` (which costs as much as all the proxy's checks) is built only if asked for more.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isWellFormedHost } from '../core/index.js';
+import { isWellFormedHost, RequestBodyTooLarge } from '../core/index.js';
 import { lazyPrototype } from './lazy-fetch-object.js';
 import { headerLine, readNodeBody } from './node-message.js';
 
-/** The client sent more than the adapter reads for any handler; the body stream fails with this. */
-export class RequestBodyTooLarge extends Error {
-  constructor(readonly cap: number) {
-    super(`The request is larger than ${cap} bytes.`);
-  }
-}
+/** The client sent more than the adapter reads for any handler; the body stream fails with the core's RequestBodyTooLarge, which its readers take as over the limit. */
+export { RequestBodyTooLarge };
 
 /** A request no Fetch `Request` can be made of (its target, its method): the adapter answers it itself. */
 export class UnreadableRequest extends Error {
@@ -176,7 +172,7 @@ function bodyStream(req: IncomingMessage, cap: number, onOverflow: () => void): 
         if ((controller.desiredSize ?? 0) <= 0) req.pause();
       };
       const onEnd = () => stop(() => controller.close());
-      const onError = (error: Error) => stop(() => controller.error(error));
+      const onError = (error: Error) => stop(() => controller.error(clientGone(error)));
       const onClose = () => onError(new Error('The connection closed before the body was complete.'));
       detach = () => void req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
       req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
@@ -199,13 +195,23 @@ function readWholeBody(req: IncomingMessage, cap: number, onOverflow: () => void
   const parsed = alreadyParsedBody(req);
   // Plain promises, no async frames: a slow client holds this for as long as it sends.
   const reading = parsed !== undefined || req.readableEnded ? Promise.resolve({ ok: true as const, bytes: parsed ?? new Uint8Array(0) }) : readNodeBody(req, cap, Infinity);
-  return reading.then((read) => {
-    if (!read.ok) {
-      onOverflow();
-      throw new RequestBodyTooLarge(cap);
-    }
-    return read.bytes.buffer.slice(read.bytes.byteOffset, read.bytes.byteOffset + read.bytes.byteLength) as ArrayBuffer;
-  });
+  return reading.then(
+    (read) => {
+      if (!read.ok) {
+        onOverflow();
+        throw new RequestBodyTooLarge(cap);
+      }
+      return read.bytes.buffer.slice(read.bytes.byteOffset, read.bytes.byteOffset + read.bytes.byteLength) as ArrayBuffer;
+    },
+    (error: Error) => {
+      throw clientGone(error);
+    },
+  );
+}
+
+/** A body that stopped arriving because the client left, named as Fetch names an abort, so the core tells it from its own failures. */
+function clientGone(error: Error): DOMException {
+  return new DOMException(`The client left before its body was complete (${error.message}).`, 'AbortError');
 }
 
 /** An abort signal that fires when the client goes away. */

@@ -17,6 +17,8 @@ export type RefusalKind =
   | 'malformed'
   | 'timeout'
   | 'connections'
+  /** The client left before its request's body had arrived. */
+  | 'aborted'
   | ErrorCode;
 
 /** One audit record per request. Numbers are masked; the API key is never in it. */

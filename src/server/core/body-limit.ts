@@ -82,6 +82,13 @@ export function asText(reading: BodyReading): BodyText {
   return reading.ok ? { ok: true, text: decoder.decode(reading.bytes) } : reading;
 }
 
+/** A body stream that failed because the platform reads no more of it (an adapter's own cap): the proxy answers 413, on any route. */
+export class RequestBodyTooLarge extends Error {
+  constructor(readonly cap: number) {
+    super(`The request is larger than ${cap} bytes.`);
+  }
+}
+
 /** Reads a Fetch body within the limit; stops (and cancels the stream) at the first piece past it. */
 export async function readLimitedBody(body: ReadableStream<Uint8Array> | null, limit: number, declaredLength: string | null): Promise<BodyReading> {
   if (declaredOver(declaredLength, limit)) {

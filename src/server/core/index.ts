@@ -16,7 +16,7 @@ export {
 export { buildClickToCallUrl, CLICK_TO_CALL_PATH, type UpstreamAnswer } from './superfone-client.js';
 export { webhookPath } from './routes.js';
 export { failureResponse, SECURITY_HEADERS, type ProxyFailure } from './responses.js';
-export { BodyGatherer, declaredOver, type BodyReading } from './body-limit.js';
+export { BodyGatherer, declaredOver, RequestBodyTooLarge, type BodyReading } from './body-limit.js';
 export {
   budgetedAuditLog,
   DEFAULT_REFUSALS_LOGGED_PER_MINUTE,

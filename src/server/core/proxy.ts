@@ -2,6 +2,7 @@ import { isKnownCountry, type CountryCode } from '../../shared/phone-number.js';
 import { DEFAULT_COUNTRY } from '../../shared/protocol.js';
 import type { CallRecord } from '../../shared/call-record.js';
 import { budgetedAuditLog, DEFAULT_REFUSALS_LOGGED_PER_MINUTE, type ProxyLogEntry } from './audit.js';
+import { RequestBodyTooLarge } from './body-limit.js';
 import { errorMessage, openExchange } from './exchange.js';
 import { toResponse, type PlatformInfo, type ProxyAnswer } from './proxy-message.js';
 import { callEvents, callStatus, type CallFollowing } from './follow-call-routes.js';
@@ -271,6 +272,9 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions, upstream?: 
       if (target.kind === 'status') return await callStatus(exchange, target.callId, notifications);
       return await callEvents(exchange, target.callId, clientKeyOf(request, platform), notifications);
     } catch (error) {
+      // A client that leaves mid-body is the client's doing: logged once as that, never spending the budget of real 500s.
+      if (error instanceof RequestBodyTooLarge) return refuse({ code: 'bad_request', status: 413, message: error.message, kind: 'too_large' });
+      if (request.signal.aborted || (error instanceof Error && error.name === 'AbortError')) return refuse({ code: 'bad_request', message: 'The request ended before its body did.', kind: 'aborted' }, errorMessage(error));
       // The message may come from integrator code or a store; keep it out of the response.
       return refuse({ code: 'internal_error' }, errorMessage(error));
     }
