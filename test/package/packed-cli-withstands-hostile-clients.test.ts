@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -171,6 +171,41 @@ describe('the packed superfone-proxy, probed as an attacker would, with its defa
     assert.ok(latest <= 30_000, `a silent connection was still open after ${(latest / 1000).toFixed(1)} s`);
     assert.equal(proxy.child.exitCode, null, 'the process is alive');
     assert.equal((await call(proxy.port, 'START', '+918000000004')).status, 200);
+  });
+});
+
+/** Descriptors a process holds open, as the kernel counts them. */
+const descriptors = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
+
+describe('the packed superfone-proxy and clients that never read', { timeout: 60_000 }, () => {
+  it('200 connections that send nothing and read nothing are let go once their 408 is written: no descriptor held past the 10 s request timeout plus 5 s', async () => {
+    const packed = installPackedTarball();
+    const sockets: Socket[] = [];
+    let proxy: CliProxy | undefined;
+    try {
+      proxy = await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: 'http://127.0.0.1:9/' }, [], join(packed.dir, 'node_modules/superfone-call-button/dist/server/cli/cli.js'));
+      const pid = proxy.child.pid!;
+      const before = descriptors(pid);
+      for (let index = 0; index < 200; index++) {
+        const socket = connect(proxy.port, '127.0.0.1');
+        socket.on('error', () => {});
+        // Never read: the 408 stays in this end's buffer, and no FIN of ours ever goes back.
+        socket.pause();
+        sockets.push(socket);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const held = descriptors(pid);
+      assert.ok(held >= before + 190, `the proxy took the connections (${before} before, ${held} with them)`);
+      await new Promise((resolve) => setTimeout(resolve, 14_000));
+      const after = descriptors(pid);
+      console.log(`200 connections that never read: ${before} descriptors before, ${held} with them, ${after} 15 s later`);
+      assert.ok(after <= before + 2, `${after - before} descriptors still held 15 s later`);
+      assert.ok(sockets.every((socket) => !socket.destroyed), 'the clients themselves kept their ends open');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      proxy?.child.kill();
+      packed.remove();
+    }
   });
 });
 

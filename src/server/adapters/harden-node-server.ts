@@ -67,6 +67,21 @@ function rawAnswer(status: number, reason: string, message: string): string {
   return `HTTP/1.1 ${status} ${reason}\r\n${Object.entries(all).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`;
 }
 
+/** How long an answer written to a refused connection may take to leave before the socket is closed anyway. */
+const ANSWER_FLUSH_MS = 1_000;
+
+/**
+ * Writes a refusal and closes the socket once the answer has left, or after a second if
+ * it cannot leave: `end` alone would wait for the client to close its side, and a client
+ * that never reads (or never closes) would hold the descriptor for good.
+ */
+function answerAndLetGo(socket: Socket, answer: string): void {
+  const timer = setTimeout(() => socket.destroy(), ANSWER_FLUSH_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+  socket.end(answer, () => socket.destroy());
+}
+
 function nonNegativeInteger(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (!(Number.isInteger(value) && value >= 0)) throw new TypeError(`hardenNodeServer: ${name} must be a whole number, 0 or more (got ${value}).`);
@@ -137,7 +152,7 @@ export function hardenNodeServer(server: Server, options: ServerHardening = {}):
       return;
     }
     const [status, reason, refusal] = CLIENT_ERROR_STATUS[error.code ?? ''] ?? [400, 'Bad Request', 'malformed'];
-    socket.end(rawAnswer(status, reason, `The request could not be read (${reason.toLowerCase()}).`));
+    answerAndLetGo(socket, rawAnswer(status, reason, `The request could not be read (${reason.toLowerCase()}).`));
     refusedConnection(socket.remoteAddress, status, refusal, error.code ?? 'unparsable request');
   });
   return server;
