@@ -71,19 +71,75 @@ async function sendHugeJson(bytes: number, res: ServerResponse): Promise<void> {
   res.end(tail);
 }
 
+/** The most a control request may carry: its bodies are a few fields of JSON. */
+export const SIMULATOR_CONTROL_BODY_BYTES = 64 * 1024;
+
+/** Who may use the controls, decided from the request line and headers: `null` admits, else the refusal. */
+export type SimulatorControlAdmission = (req: IncomingMessage, res: ServerResponse) => { status: number; message: string } | null;
+
+/** How long a connection whose body was refused stays open after the answer, for the client to read it. */
+const LINGER_MS = 1_000;
+
+/**
+ * Closes a connection whose body was refused mid-way a second after the answer, reading
+ * none of the rest: closed at once, the bytes the client is still sending meet a reset that
+ * can wipe out the answer before it is read; drained, a client could send forever.
+ */
+function lingerThenClose(req: IncomingMessage): void {
+  const socket = req.socket;
+  req.removeAllListeners('data');
+  req.pause();
+  socket.pause();
+  // node:http closes a `Connection: close` socket as soon as the answer is written; here it waits.
+  socket.destroySoon = () => {
+    socket.end();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  };
+}
+
+function refuseControl(res: ServerResponse, status: number, message: string): void {
+  if (!res.req.complete) lingerThenClose(res.req);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close' });
+  res.end(JSON.stringify({ message }));
+}
+
+/** A body, if the request says it has one: a length above 0, or any transfer coding. */
+function carriesBody(req: IncomingMessage): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
 /**
  * The control endpoints as a node:http listener (for the simulator's server and a dev server
- * that mounts them). A test tool on loopback: its bodies are small JSON, read whole.
+ * that mounts them). A test tool, yet one that can read every dialled number and send
+ * notifications elsewhere: `admit` (the CLI gives the proxy's host and origin policies)
+ * decides before a byte is read, a body must be JSON, and none may pass 64 KiB (413).
  */
-export function createSimulatorControlListener(simulator: SuperfoneSimulator): (req: IncomingMessage, res: ServerResponse) => void {
+export function createSimulatorControlListener(simulator: SuperfoneSimulator, admit: SimulatorControlAdmission = () => null): (req: IncomingMessage, res: ServerResponse) => void {
   const handle = createSimulatorControlHandler(simulator);
   return (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const refusal = admit(req, res);
+    if (refusal) return refuseControl(res, refusal.status, refusal.message);
+    const hasBody = carriesBody(req);
+    const mediaType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (hasBody && mediaType !== 'application/json') return refuseControl(res, 415, 'The simulator’s controls take Content-Type: application/json only.');
+    if (Number(req.headers['content-length'] ?? 0) > SIMULATOR_CONTROL_BODY_BYTES) return refuseControl(res, 413, `The simulator’s controls take bodies of ${SIMULATOR_CONTROL_BODY_BYTES} bytes at most.`);
+    const body = new Uint8Array(SIMULATOR_CONTROL_BODY_BYTES);
+    let size = 0;
+    let refused = false;
+    req.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      if (size + chunk.byteLength > SIMULATOR_CONTROL_BODY_BYTES) {
+        refused = true;
+        return refuseControl(res, 413, `The simulator’s controls take bodies of ${SIMULATOR_CONTROL_BODY_BYTES} bytes at most.`);
+      }
+      body.set(chunk, size);
+      size += chunk.byteLength;
+    });
     req.on('end', () => {
-      const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+      if (refused) return;
+      const withBody = req.method !== 'GET' && req.method !== 'HEAD';
       void Promise.resolve()
-        .then(() => handle(new Request(new URL(req.url ?? '/', 'http://simulator'), { method: req.method, body: hasBody ? Buffer.concat(chunks) : undefined })))
+        .then(() => handle(new Request(new URL(req.url ?? '/', 'http://simulator'), { method: req.method, body: withBody ? body.slice(0, size) : undefined })))
         .then(async (response) => {
           res.writeHead(response.status, Object.fromEntries(response.headers));
           res.end(Buffer.from(await response.arrayBuffer()));

@@ -23,7 +23,7 @@ describe('one active call per agent, across tabs and reloads, in the demo', () =
   beforeEach(async () => {
     await context?.close();
     context = await browser.newContext();
-    await fetch(`${url}__superfone-simulator/reset`, { method: 'POST', body: '{}' });
+    await fetch(`${url}__superfone-simulator/reset`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
   });
 
   async function openTab(): Promise<Page> {

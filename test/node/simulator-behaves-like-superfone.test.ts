@@ -81,7 +81,7 @@ describe('the simulator answers as Superfone documents', () => {
 
   it('the control endpoints read state, set faults and validate what they are sent', async () => {
     const control = (route: string, body?: unknown) =>
-      fetch(`${running.url}/__superfone-simulator/${route}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
+      fetch(`${running.url}/__superfone-simulator/${route}`, body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     assert.equal((await control('fault', { kind: 'explode' })).status, 400);
     assert.equal((await control('fault', { kind: 'rate-limit', retryAfterSeconds: 5, count: 1 })).status, 200);
     const limited = await fetch(`${running.apiBase}/customer/click-2-call?${call('+918000000001')}`, { headers: { 'X-API-Key': API_KEY } });

@@ -7,7 +7,8 @@ import { CliConfigError, HELP, readCliConfig, type CliConfig } from './cli-confi
 import { hardenNodeServer } from '../adapters/harden-node-server.js';
 import { simulatedWebhookSecret, superfoneListener } from '../adapters/node-proxy.js';
 import { agentsFromFile } from '../adapters/agents-file.js';
-import { mintAgentToken, ProxyOptionError, redisStore, webhookPath, type AgentDirectory, type ProxyStore, type ProxyLogEntry, type SuperfoneProxyOptions } from '../core/index.js';
+import { nodeRequest } from '../adapters/node-request.js';
+import { failureResponse, hostAndOriginGate, mintAgentToken, ProxyOptionError, redisStore, webhookPath, type AgentDirectory, type ProxyStore, type ProxyLogEntry, type SuperfoneProxyOptions } from '../core/index.js';
 
 /** The setting that gives each proxy option on the command line (see HELP). */
 const SETTING_OF: Partial<Record<keyof SuperfoneProxyOptions, string>> = {
@@ -103,7 +104,19 @@ async function main(config: CliConfig): Promise<void> {
     }),
   );
   // With --simulate, the simulator's state and controls beside the proxy, as the Vite plugin serves them.
-  const control = simulator && simulating!.createSimulatorControlListener(simulator.simulator);
+  // Its controls admit only whom the proxy admits: they read every dialled number and can move notifications.
+  const gate = hostAndOriginGate(config);
+  const control =
+    simulator &&
+    simulating!.createSimulatorControlListener(simulator.simulator, (req, res) => {
+      let failure;
+      try {
+        failure = gate(nodeRequest(req, res, 0));
+      } catch (error) {
+        return { status: 400, message: (error as Error).message };
+      }
+      return failure && { status: failureResponse(failure).status, message: failure.message ?? 'Refused.' };
+    });
   const route = mounts(control ? [[SIMULATOR_CONTROL_PATH, control]] : []);
   const server = hardenNodeServer(createServer((req, res) => void (route(targetPath(req.url)) ?? listener)(req, res)), {
     requestTimeoutMs: config.requestTimeoutMs,

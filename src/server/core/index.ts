@@ -15,6 +15,7 @@ export {
 } from './proxy.js';
 export { buildClickToCallUrl, CLICK_TO_CALL_PATH, type UpstreamAnswer } from './superfone-client.js';
 export { webhookPath } from './routes.js';
+export { hostAndOriginGate } from './guards/host-and-origin-gate.js';
 export { failureResponse, SECURITY_HEADERS, type ProxyFailure } from './responses.js';
 export { BodyGatherer, declaredOver, RequestBodyTooLarge, type BodyReading } from './body-limit.js';
 export {
