@@ -225,8 +225,13 @@ describe('the packed superfone-proxy with few file descriptors (ulimit -n 512)',
         closed.push(new Promise((resolve) => socket.once('close', () => resolve())));
         sockets.push(socket);
       }
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      const held = sockets.filter((socket) => !socket.destroyed).length;
+      // The proxy closes the excess as it accepts them; on a loaded machine the backlog takes a while to drain (CI once saw 307 after 1 s).
+      let held = sockets.length;
+      for (const startedAt = performance.now(); performance.now() - startedAt < 10_000; ) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        held = sockets.filter((socket) => !socket.destroyed).length;
+        if (held <= 256) break;
+      }
       console.log(`600 idle connections from one client under ulimit -n 512: ${held} held, ${600 - held} closed at once`);
       assert.ok(held <= 256, `${held} held`);
       const startedAt = performance.now();
