@@ -72,7 +72,7 @@ async function sendHugeJson(bytes: number, res: ServerResponse): Promise<void> {
 }
 
 /** The most a control request may carry: its bodies are a few fields of JSON. */
-export const SIMULATOR_CONTROL_BODY_BYTES = 64 * 1024;
+const SIMULATOR_CONTROL_BODY_BYTES = 64 * 1024;
 
 /** Who may use the controls, decided from the request line and headers: `null` admits, else the refusal. */
 export type SimulatorControlAdmission = (req: IncomingMessage, res: ServerResponse) => { status: number; message: string } | null;
@@ -123,15 +123,16 @@ export function createSimulatorControlListener(simulator: SuperfoneSimulator, ad
     const mediaType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (hasBody && mediaType !== 'application/json') return refuseControl(res, 415, 'The simulator’s controls take Content-Type: application/json only.');
     if (Number(req.headers['content-length'] ?? 0) > SIMULATOR_CONTROL_BODY_BYTES) return refuseControl(res, 413, `The simulator’s controls take bodies of ${SIMULATOR_CONTROL_BODY_BYTES} bytes at most.`);
-    const body = new Uint8Array(SIMULATOR_CONTROL_BODY_BYTES);
+    // Copied into one buffer as it comes (none for a GET), never kept as the pieces it came in.
+    let body: Uint8Array | undefined;
     let size = 0;
     let refused = false;
     req.on('data', (chunk: Buffer) => {
-      if (refused) return;
       if (size + chunk.byteLength > SIMULATOR_CONTROL_BODY_BYTES) {
         refused = true;
         return refuseControl(res, 413, `The simulator’s controls take bodies of ${SIMULATOR_CONTROL_BODY_BYTES} bytes at most.`);
       }
+      body ??= new Uint8Array(SIMULATOR_CONTROL_BODY_BYTES);
       body.set(chunk, size);
       size += chunk.byteLength;
     });
@@ -139,7 +140,7 @@ export function createSimulatorControlListener(simulator: SuperfoneSimulator, ad
       if (refused) return;
       const withBody = req.method !== 'GET' && req.method !== 'HEAD';
       void Promise.resolve()
-        .then(() => handle(new Request(new URL(req.url ?? '/', 'http://simulator'), { method: req.method, body: withBody ? body.slice(0, size) : undefined })))
+        .then(() => handle(new Request(new URL(req.url ?? '/', 'http://simulator'), { method: req.method, body: withBody ? (body?.slice(0, size) ?? new Uint8Array(0)) : undefined })))
         .then(async (response) => {
           res.writeHead(response.status, Object.fromEntries(response.headers));
           res.end(Buffer.from(await response.arrayBuffer()));

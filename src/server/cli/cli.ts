@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { mounts, targetPath } from '../../shared/mounts.js';
 import { DEFAULT_PROXY_PATH } from '../../shared/protocol.js';
 import { SIMULATOR_CONTROL_PATH } from '../../shared/simulator-paths.js';
@@ -7,7 +7,7 @@ import { CliConfigError, HELP, readCliConfig, type CliConfig } from './cli-confi
 import { hardenNodeServer } from '../adapters/harden-node-server.js';
 import { simulatedWebhookSecret, superfoneListener } from '../adapters/node-proxy.js';
 import { agentsFromFile } from '../adapters/agents-file.js';
-import { nodeRequest } from '../adapters/node-request.js';
+import { nodeRequest, UnreadableRequest } from '../adapters/node-request.js';
 import { failureResponse, hostAndOriginGate, mintAgentToken, ProxyOptionError, redisStore, webhookPath, type AgentDirectory, type ProxyStore, type ProxyLogEntry, type SuperfoneProxyOptions } from '../core/index.js';
 
 /** The setting that gives each proxy option on the command line (see HELP). */
@@ -75,6 +75,23 @@ function asConfigError<T>(cleanUp: () => void, make: () => T): T {
   }
 }
 
+/**
+ * Who may use the simulator's controls under --simulate: whom the proxy admits, by its host
+ * and origin policies. They read every dialled number and can send notifications elsewhere.
+ */
+function admitAsTheProxyDoes(config: CliConfig): (req: IncomingMessage, res: ServerResponse) => { status: number; message: string } | null {
+  const gate = hostAndOriginGate(config);
+  return (req, res) => {
+    let failure;
+    try {
+      failure = gate(nodeRequest(req, res, 0));
+    } catch (error) {
+      return { status: error instanceof UnreadableRequest ? error.status : 400, message: (error as Error).message };
+    }
+    return failure && { status: failureResponse(failure).status, message: failure.message ?? 'Refused.' };
+  };
+}
+
 async function main(config: CliConfig): Promise<void> {
   const shared = await sharedStore(config.redisUrl);
   // Loaded only for --simulate: a production proxy never loads the simulator.
@@ -104,19 +121,7 @@ async function main(config: CliConfig): Promise<void> {
     }),
   );
   // With --simulate, the simulator's state and controls beside the proxy, as the Vite plugin serves them.
-  // Its controls admit only whom the proxy admits: they read every dialled number and can move notifications.
-  const gate = hostAndOriginGate(config);
-  const control =
-    simulator &&
-    simulating!.createSimulatorControlListener(simulator.simulator, (req, res) => {
-      let failure;
-      try {
-        failure = gate(nodeRequest(req, res, 0));
-      } catch (error) {
-        return { status: 400, message: (error as Error).message };
-      }
-      return failure && { status: failureResponse(failure).status, message: failure.message ?? 'Refused.' };
-    });
+  const control = simulator && simulating!.createSimulatorControlListener(simulator.simulator, admitAsTheProxyDoes(config));
   const route = mounts(control ? [[SIMULATOR_CONTROL_PATH, control]] : []);
   const server = hardenNodeServer(createServer((req, res) => void (route(targetPath(req.url)) ?? listener)(req, res)), {
     requestTimeoutMs: config.requestTimeoutMs,
