@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { lingerThenClose } from '../server/adapters/linger-then-close.js';
 import { mounts, targetPath } from '../shared/mounts.js';
 import { CLICK_TO_CALL_PATH } from '../shared/superfone-api.js';
 import { createSimulatorControlHandler, SIMULATOR_CONTROL_PATH } from './control-handler.js';
@@ -76,26 +77,6 @@ const SIMULATOR_CONTROL_BODY_BYTES = 64 * 1024;
 
 /** Who may use the controls, decided from the request line and headers: `null` admits, else the refusal. */
 export type SimulatorControlAdmission = (req: IncomingMessage, res: ServerResponse) => { status: number; message: string } | null;
-
-/** How long a connection whose body was refused stays open after the answer, for the client to read it. */
-const LINGER_MS = 1_000;
-
-/**
- * Closes a connection whose body was refused mid-way a second after the answer, reading
- * none of the rest: closed at once, the bytes the client is still sending meet a reset that
- * can wipe out the answer before it is read; drained, a client could send forever.
- */
-function lingerThenClose(req: IncomingMessage): void {
-  const socket = req.socket;
-  req.removeAllListeners('data');
-  req.pause();
-  socket.pause();
-  // node:http closes a `Connection: close` socket as soon as the answer is written; here it waits.
-  socket.destroySoon = () => {
-    socket.end();
-    setTimeout(() => socket.destroy(), LINGER_MS).unref();
-  };
-}
 
 function refuseControl(res: ServerResponse, status: number, message: string): void {
   if (!res.req.complete) lingerThenClose(res.req);

@@ -185,6 +185,33 @@ describe('every adapter turns a malformed request into a 4xx and an exception in
     assert.equal((await fetch(`http://127.0.0.1:${port}/`)).status, 204);
   });
 
+  it('a handler that throws after reading the whole body: still a logged 500 (a body read to its end is no client gone)', async () => {
+    const logs: ProxyLogEntry[] = [];
+    const port = await serve(
+      toNodeListener(
+        async (request) => {
+          const body = await request.text();
+          throw new Error(`the store is down after ${body.length} bytes`);
+        },
+        { log: (entry) => logs.push(entry) },
+      ),
+    );
+    const json = '{"call_action":"START"}';
+    // Declared length, then chunked (a stream body has no length).
+    for (const body of [() => json, () => new Blob([json]).stream()]) {
+      const failed = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: body(), duplex: 'half' } as RequestInit);
+      assert.equal(failed.status, 500);
+      assert.equal((await failed.json()).error.code, 'internal_error');
+    }
+    assert.deepEqual(
+      logs.map((entry) => [entry.outcome, entry.status, entry.detail]),
+      [
+        ['internal_error', 500, 'the store is down after 23 bytes'],
+        ['internal_error', 500, 'the store is down after 23 bytes'],
+      ],
+    );
+  });
+
   it('a server hardened with hardenNodeServer answers unparsable requests with 400 and the security headers, and logs them', async () => {
     const logs: ProxyLogEntry[] = [];
     const server = hardenNodeServer(createServer(toNodeListener(async () => new Response(null, { status: 204 }))), { log: (entry) => logs.push(entry) });

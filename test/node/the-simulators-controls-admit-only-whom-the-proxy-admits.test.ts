@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import { startCliProxy, type CliProxy } from '../support/cli-proxy.js';
+import { peakGrowthMb } from '../support/process-memory.js';
+import { floodUntilClosed, rawExchange } from '../support/raw-http.js';
 
 // `superfone-proxy --simulate` serves the simulator's controls beside the proxy. They read
 // every dialled number and can send notifications elsewhere, so they admit only whom the
@@ -30,10 +30,6 @@ function send(port: number, method: string, path: string, headers: Record<string
 }
 
 const faultOf = async (proxy: CliProxy) => JSON.parse((await send(proxy.port, 'GET', `${CONTROL}/state`)).text).fault;
-
-function rssMb(pid: number): number {
-  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-}
 
 describe('the simulator’s controls under superfone-proxy --simulate', { timeout: 120_000 }, () => {
   it('a foreign Host or Origin, a body that is not JSON, and one past 64 KiB are refused, and change nothing', async () => {
@@ -67,44 +63,29 @@ describe('the simulator’s controls under superfone-proxy --simulate', { timeou
     }
   });
 
-  it('a 600 MB chunked body gets 413 and the process stays within 40 MB of where it was, sampled every 100 ms over three runs', async () => {
+  it('600 MB chunked bodies, and 20 connections of 70,000 one-byte chunks, get 413, each flood read, and the process stays within 40 MB of where it was, sampled every 100 ms over three runs', async () => {
     const proxy = await startCliProxy({}, ['--simulate']);
     const pid = proxy.child.pid!;
+    const head = `POST ${CONTROL}/fault HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`;
     try {
       assert.equal((await send(proxy.port, 'GET', `${CONTROL}/state`)).status, 200, 'warm');
-      const before = rssMb(pid);
-      let peak = before;
-      const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 100);
-      try {
+      const large = await peakGrowthMb(pid, async () => {
         for (let run = 0; run < 3; run++) {
-          const answer = await new Promise<string>((resolve) => {
-            const socket = connect(proxy.port, '127.0.0.1');
-            let text = '';
-            let sent = 0;
-            const chunk = Buffer.from(`100000\r\n${'x'.repeat(0x100000)}\r\n`);
-            const timer = setTimeout(() => socket.destroy(), 20_000);
-            socket.on('data', (data) => (text += data));
-            socket.on('error', () => {});
-            socket.on('close', () => {
-              clearTimeout(timer);
-              resolve(text);
-            });
-            socket.on('connect', async () => {
-              socket.write(`POST ${CONTROL}/fault HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
-              // 600 MiB unless the server closes first.
-              while (sent < 600 && !socket.destroyed) {
-                sent += 1;
-                if (!socket.write(chunk)) await new Promise((next) => (socket.once('drain', next), socket.once('close', next)));
-              }
-            });
-          });
+          // 600 MiB unless the server closes first.
+          const answer = await floodUntilClosed(proxy.port, head, 600);
           assert.match(answer, /^HTTP\/1\.1 413 /, answer.slice(0, 200));
         }
-      } finally {
-        clearInterval(sampler);
-      }
-      console.log(`600 MB bodies to the simulator's controls: RSS ${before.toFixed(1)} MB before, ${peak.toFixed(1)} MB at most (+${(peak - before).toFixed(1)} MB)`);
-      assert.ok(peak - before < 40, `RSS grew ${(peak - before).toFixed(1)} MB`);
+      });
+      const flood = Buffer.from(head + '1\r\nx\r\n'.repeat(70_000));
+      const pieces = await peakGrowthMb(pid, async () => {
+        for (let run = 0; run < 3; run++) {
+          const exchanges = await Promise.all(Array.from({ length: 20 }, () => rawExchange(proxy.port, flood, { endAfterWrite: false, waitMs: 15_000 })));
+          for (const exchange of exchanges) assert.deepEqual(exchange.statuses, [413], exchange.text.slice(0, 200));
+        }
+      });
+      console.log(`the simulator's controls flooded: RSS +${large.toFixed(1)} MB at most with 600 MB bodies, +${pieces.toFixed(1)} MB with one-byte chunks`);
+      assert.ok(large < 40, `600 MB bodies: RSS grew ${large.toFixed(1)} MB`);
+      assert.ok(pieces < 40, `one-byte chunks: RSS grew ${pieces.toFixed(1)} MB`);
     } finally {
       proxy.child.kill();
     }

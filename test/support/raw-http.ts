@@ -45,3 +45,29 @@ export function rawExchange(port: number, bytes: string | Uint8Array, options: R
     });
   });
 }
+
+/**
+ * Sends `head`, then 1 MiB chunks of a chunked body (at most `chunks` of them) as fast as
+ * the connection takes them, reading what comes back until the server closes or `waitMs`
+ * pass: what the client read.
+ */
+export function floodUntilClosed(port: number, head: string, chunks: number, waitMs = 20_000): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    const timer = setTimeout(() => socket.destroy(), waitMs);
+    socket.on('data', (data: Buffer) => (text += data.toString('latin1')));
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(text);
+    });
+    const chunk = Buffer.from(`100000\r\n${'x'.repeat(0x100000)}\r\n`);
+    socket.on('connect', async () => {
+      socket.write(head);
+      for (let sent = 0; sent < chunks && !socket.destroyed; sent++) {
+        if (!socket.write(chunk)) await new Promise((next) => (socket.once('drain', next), socket.once('close', next)));
+      }
+    });
+  });
+}

@@ -5,6 +5,7 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { budgetedAuditLog, failureResponse, headerForLog, unreadRequestEntry, type PlatformInfo, type ProxyFailure, type ProxyLogEntry } from '../core/index.js';
 import { bodyOverflowed, nodeRequest, RequestBodyTooLarge, UnreadableRequest } from './node-request.js';
 import { nodeResponse, partsToWrite } from './node-response.js';
+import { lingerThenClose } from './linger-then-close.js';
 
 /** A Fetch handler; the Node adapters tell it the client's address. */
 export type FetchHandler = (request: Request, platform: PlatformInfo) => Promise<Response>;
@@ -34,9 +35,11 @@ async function streamBody(body: ReadableStream<Uint8Array>, res: ServerResponse)
  * Writes a Fetch `Response` to node:http: the status line and headers in one call, a JSON
  * answer in one write, any other body streamed. A body the client is still sending (refused
  * before it was read, or past its limit) is not drained, which would read all of it to keep
- * the connection: the connection closes after the answer instead.
+ * the connection: the connection closes a second after the answer instead, time for the
+ * client to read it.
  */
 async function writeResponse(response: Response, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!req.complete) lingerThenClose(req);
   const parts = partsToWrite(response);
   if (parts) {
     const headers: Record<string, string> = req.complete ? parts.init.headers : { ...parts.init.headers, connection: 'close' };
@@ -90,8 +93,9 @@ export function toNodeListener(handler: FetchHandler, options: NodeListenerOptio
       request = nodeRequest(req, res, cap);
       await writeResponse(await handler(request, { clientAddress: req.socket.remoteAddress, respond: nodeResponse }), req, res);
     } catch (error) {
-      // A client that left needs no answer and is no failure of ours.
-      if (res.headersSent || res.destroyed || req.destroyed) {
+      // A client that left needs no answer and is no failure of ours. (A request read to its
+      // end is destroyed too, by node:streams: the socket says whether the client is there.)
+      if (res.headersSent || res.destroyed || req.socket.destroyed) {
         res.destroy();
         return;
       }

@@ -1,10 +1,12 @@
 // node:http's request as a Fetch `Request`, made lazily: what a handler reads on every call
-// (method, URL, headers, signal, body) is read straight from node:http, and a whole
-// `Request` (which costs as much as all the proxy's checks) is built only if asked for more.
+// (method, URL, headers, signal) is read straight from node:http, its body is taken as it
+// arrives (node-request-body.ts), and a whole `Request` (which costs as much as all the
+// proxy's checks) is built only if asked for more.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isWellFormedHost, RequestBodyTooLarge } from '../core/index.js';
 import { lazyPrototype } from './lazy-fetch-object.js';
-import { headerLine, readNodeBody } from './node-message.js';
+import { headerLine } from './node-message.js';
+import { NodeRequestBody } from './node-request-body.js';
 
 /** The client sent more than the adapter reads for any handler; the body stream fails with the core's RequestBodyTooLarge, which its readers take as over the limit. */
 export { RequestBodyTooLarge };
@@ -136,84 +138,6 @@ class NodeHeaders {
 
 Object.setPrototypeOf(NodeHeaders.prototype, Headers.prototype);
 
-/** A body that a parser such as `express.json()` has already read and left on the request. */
-function alreadyParsedBody(req: IncomingMessage): Uint8Array | undefined {
-  const parsed = (req as IncomingMessage & { body?: unknown }).body;
-  if (!req.readableEnded || parsed === undefined) return undefined;
-  if (parsed instanceof Uint8Array) return parsed;
-  return Buffer.from(typeof parsed === 'string' ? parsed : JSON.stringify(parsed));
-}
-
-/**
- * The body as a stream, read from node:http as the handler pulls it and never more than
- * `cap` bytes. A handler that stops reading (a body past its own limit) cancels the stream:
- * what the client still sends is dropped as it arrives, not kept, and the adapter closes
- * the connection after the answer instead of draining it.
- */
-function bodyStream(req: IncomingMessage, cap: number, onOverflow: () => void): ReadableStream<Uint8Array> {
-  const parsed = alreadyParsedBody(req);
-  let received = 0;
-  let detach = () => {};
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      if (parsed !== undefined || req.readableEnded) {
-        if (parsed?.byteLength) controller.enqueue(parsed);
-        controller.close();
-        return;
-      }
-      const stop = (then: () => void) => {
-        detach();
-        then();
-      };
-      const onData = (chunk: Buffer) => {
-        received += chunk.byteLength;
-        if (received > cap) return stop(() => (onOverflow(), req.resume(), controller.error(new RequestBodyTooLarge(cap))));
-        controller.enqueue(chunk);
-        if ((controller.desiredSize ?? 0) <= 0) req.pause();
-      };
-      const onEnd = () => stop(() => controller.close());
-      const onError = (error: Error) => stop(() => controller.error(clientGone(error)));
-      const onClose = () => onError(new Error('The connection closed before the body was complete.'));
-      detach = () => void req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
-      req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
-    },
-    pull() {
-      req.resume();
-    },
-    cancel() {
-      detach();
-      req.resume();
-    },
-  });
-}
-
-/**
- * The whole body (the core reads a declared-length one so), gathered into one buffer: its
- * pieces, however many, are copied as they come, not kept. Past `cap` the client is told `413`.
- */
-function readWholeBody(req: IncomingMessage, cap: number, onOverflow: () => void): Promise<ArrayBuffer> {
-  const parsed = alreadyParsedBody(req);
-  // Plain promises, no async frames: a slow client holds this for as long as it sends.
-  const reading = parsed !== undefined || req.readableEnded ? Promise.resolve({ ok: true as const, bytes: parsed ?? new Uint8Array(0) }) : readNodeBody(req, cap, Infinity);
-  return reading.then(
-    (read) => {
-      if (!read.ok) {
-        onOverflow();
-        throw new RequestBodyTooLarge(cap);
-      }
-      return read.bytes.buffer.slice(read.bytes.byteOffset, read.bytes.byteOffset + read.bytes.byteLength) as ArrayBuffer;
-    },
-    (error: Error) => {
-      throw clientGone(error);
-    },
-  );
-}
-
-/** A body that stopped arriving because the client left, named as Fetch names an abort, so the core tells it from its own failures. */
-function clientGone(error: Error): DOMException {
-  return new DOMException(`The client left before its body was complete (${error.message}).`, 'AbortError');
-}
-
 /** An abort signal that fires when the client goes away. */
 function closeSignal(res: ServerResponse): AbortSignal {
   const closed = new AbortController();
@@ -227,7 +151,8 @@ interface NodeRequestState {
   /** The URL as text, and its host: a URL object is not kept for the handler to parse again (a slow client holds its request for long). */
   readonly href: string;
   readonly host: string;
-  readonly cap: number;
+  /** The body as it arrives, for a method that has one. */
+  readonly arriving: NodeRequestBody | null;
   headers?: Headers;
   body?: ReadableStream<Uint8Array> | null;
   signal?: AbortSignal;
@@ -253,7 +178,7 @@ const prototype = lazyPrototype(
     body: {
       get(this: LazyRequest) {
         const state = this[STATE];
-        if (state.body === undefined) state.body = hasBody(this.method) ? bodyStream(state.req, state.cap, () => (state.overflowed = true)) : null;
+        if (state.body === undefined) state.body = state.arriving ? state.arriving.stream(() => (state.overflowed = true)) : null;
         return state.body;
       },
     },
@@ -262,9 +187,9 @@ const prototype = lazyPrototype(
     arrayBuffer: {
       value(this: LazyRequest): Promise<ArrayBuffer> {
         const state = this[STATE];
-        if (state.body !== undefined || !hasBody(this.method)) return new Response(this.body).arrayBuffer();
+        if (state.body !== undefined || !state.arriving) return new Response(this.body).arrayBuffer();
         state.body = null;
-        return readWholeBody(state.req, state.cap, () => (state.overflowed = true));
+        return state.arriving.whole(() => (state.overflowed = true));
       },
     },
   },
@@ -278,15 +203,24 @@ const prototype = lazyPrototype(
 );
 
 /**
- * node:http's request as a Fetch `Request`. Its body is read only when the handler reads
- * it, no more than `cap` bytes. Throws `UnreadableRequest` when no URL can be made of it.
+ * node:http's request as a Fetch `Request`. Its body is taken as it arrives, no more than
+ * `cap` bytes, and handed over when the handler reads it. Throws `UnreadableRequest` when
+ * no URL can be made of it.
  */
 export function nodeRequest(req: IncomingMessage, res: ServerResponse, cap: number): Request {
-  if (UNSUPPORTED_METHODS.test(req.method ?? '')) throw new UnreadableRequest(`The method ${req.method} is not supported.`, 405, 'POST');
-  const request = Object.create(prototype) as LazyRequest;
-  const { href, host } = requestUrl(req);
-  request[STATE] = { req, res, href, host, cap };
-  return request;
+  try {
+    if (UNSUPPORTED_METHODS.test(req.method ?? '')) throw new UnreadableRequest(`The method ${req.method} is not supported.`, 405, 'POST');
+    const request = Object.create(prototype) as LazyRequest;
+    const { href, host } = requestUrl(req);
+    // A method without a body has whatever a client sends after its headers dropped as it comes.
+    const arriving = hasBody(req.method ?? 'GET') ? new NodeRequestBody(req, cap) : (req.resume(), null);
+    request[STATE] = { req, res, href, host, arriving };
+    return request;
+  } catch (error) {
+    // Refused unread: what the client sends meanwhile is dropped, not kept chunk by chunk.
+    req.resume();
+    throw error;
+  }
 }
 
 /** Whether the handler read past the adapter's cap (and so failed because the client sent too much). */

@@ -17,7 +17,7 @@ export { buildClickToCallUrl, CLICK_TO_CALL_PATH, type UpstreamAnswer } from './
 export { webhookPath } from './routes.js';
 export { hostAndOriginGate } from './guards/host-and-origin-gate.js';
 export { failureResponse, SECURITY_HEADERS, type ProxyFailure } from './responses.js';
-export { BodyGatherer, declaredOver, RequestBodyTooLarge, type BodyReading } from './body-limit.js';
+export { BodyGatherer, declaredOver, maxPiecesFor, RequestBodyTooLarge, type BodyReading } from './body-limit.js';
 export {
   budgetedAuditLog,
   DEFAULT_REFUSALS_LOGGED_PER_MINUTE,
