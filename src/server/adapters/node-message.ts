@@ -1,17 +1,17 @@
-// What the Node adapters read of node:http's messages: a client's request, Superfone's answer.
+// What the Node adapters read of node:http's messages: a client's headers, Superfone's answer.
 import type { IncomingMessage } from 'node:http';
 import { BodyGatherer, declaredOver, type BodyReading } from '../core/index.js';
 
 /**
- * Reads a body from node:http (a client's request, or Superfone's answer) into one
+ * Reads a body from node:http (Superfone's answer; a client's is node-request-body.ts) into one
  * buffer, stopping the moment it passes `cap` in bytes or in pieces: memory per
  * connection is bounded by the limit, however slowly, however much and in however many
  * chunks the other side sends. Rejects when the connection ends before the body does.
  */
-export function readNodeBody(message: IncomingMessage, cap: number, maxPieces?: number): Promise<BodyReading> {
+export function readNodeBody(message: IncomingMessage, cap: number): Promise<BodyReading> {
   const declared = message.headers['content-length'];
   if (declaredOver(declared, cap)) return Promise.resolve({ ok: false, exceeded: 'bytes' });
-  const gatherer = new BodyGatherer(cap, declared, maxPieces);
+  const gatherer = new BodyGatherer(cap, declared);
   return new Promise((resolve, reject) => {
     const stop = () => {
       message.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);

@@ -38,7 +38,7 @@ export class NodeRequestBody {
   readonly #ends: number[] | null;
   #ending: Ending = { kind: 'open' };
   #wake: (() => void) | null = null;
-  #onOverflow: () => void = () => {};
+  #readPastCap = false;
 
   constructor(req: IncomingMessage, cap: number) {
     this.#cap = cap;
@@ -88,18 +88,22 @@ export class NodeRequestBody {
     this.#wake?.();
   }
 
+  /** Whether a reader read up to the cap and was refused the rest (the client sent too much). */
+  get readPastCap(): boolean {
+    return this.#readPastCap;
+  }
+
   /** The failure a reader gets once it has read all there was. */
   #failure(): Error | null {
     if (this.#ending.kind === 'over') {
-      this.#onOverflow();
+      this.#readPastCap = true;
       return new RequestBodyTooLarge(this.#cap);
     }
     return this.#ending.kind === 'failed' ? this.#ending.error : null;
   }
 
-  /** The body as a stream of the pieces it came in; it fails with `RequestBodyTooLarge` past the cap (`onOverflow` is told). */
-  stream(onOverflow: () => void): ReadableStream<Uint8Array> {
-    this.#onOverflow = onOverflow;
+  /** The body as a stream of the pieces it came in; it fails with `RequestBodyTooLarge` past the cap. */
+  stream(): ReadableStream<Uint8Array> {
     let delivered = 0;
     let piece = 0;
     return new ReadableStream<Uint8Array>({
@@ -118,12 +122,16 @@ export class NodeRequestBody {
         };
         return next();
       },
+      // The reader wants no more (a body past its route's own limit): the rest is dropped as it comes.
+      cancel: () => {
+        this.#finish({ kind: 'over' });
+        this.#buffer = new Uint8Array(0);
+      },
     });
   }
 
-  /** The whole body in one buffer; rejects with `RequestBodyTooLarge` past the cap (`onOverflow` is told). */
-  whole(onOverflow: () => void): Promise<ArrayBuffer> {
-    this.#onOverflow = onOverflow;
+  /** The whole body in one buffer; rejects with `RequestBodyTooLarge` past the cap. */
+  whole(): Promise<ArrayBuffer> {
     const settle = (): Promise<ArrayBuffer> => {
       const failure = this.#failure();
       if (failure) return Promise.reject(failure);

@@ -151,12 +151,11 @@ interface NodeRequestState {
   /** The URL as text, and its host: a URL object is not kept for the handler to parse again (a slow client holds its request for long). */
   readonly href: string;
   readonly host: string;
-  /** The body as it arrives, for a method that has one. */
+  /** The body as it arrives, for a method that has one (none for a head-only request). */
   readonly arriving: NodeRequestBody | null;
   headers?: Headers;
   body?: ReadableStream<Uint8Array> | null;
   signal?: AbortSignal;
-  overflowed?: boolean;
 }
 
 const STATE = Symbol('node-request');
@@ -178,7 +177,7 @@ const prototype = lazyPrototype(
     body: {
       get(this: LazyRequest) {
         const state = this[STATE];
-        if (state.body === undefined) state.body = state.arriving ? state.arriving.stream(() => (state.overflowed = true)) : null;
+        if (state.body === undefined) state.body = state.arriving ? state.arriving.stream() : null;
         return state.body;
       },
     },
@@ -189,7 +188,7 @@ const prototype = lazyPrototype(
         const state = this[STATE];
         if (state.body !== undefined || !state.arriving) return new Response(this.body).arrayBuffer();
         state.body = null;
-        return state.arriving.whole(() => (state.overflowed = true));
+        return state.arriving.whole();
       },
     },
   },
@@ -203,19 +202,27 @@ const prototype = lazyPrototype(
 );
 
 /**
- * node:http's request as a Fetch `Request`. Its body is taken as it arrives, no more than
- * `cap` bytes, and handed over when the handler reads it. Throws `UnreadableRequest` when
- * no URL can be made of it.
+ * The request; with a `cap`, its body is taken as it arrives (a method without one has
+ * whatever follows its headers dropped as it comes). A method Fetch cannot carry, or a
+ * target no URL is made of, throws `UnreadableRequest` before anything is read.
+ */
+function lazyRequest(req: IncomingMessage, res: ServerResponse, cap: number | null): Request {
+  if (UNSUPPORTED_METHODS.test(req.method ?? '')) throw new UnreadableRequest(`The method ${req.method} is not supported.`, 405, 'POST');
+  const request = Object.create(prototype) as LazyRequest;
+  const { href, host } = requestUrl(req);
+  const arriving = cap === null ? null : hasBody(req.method ?? 'GET') ? new NodeRequestBody(req, cap) : (req.resume(), null);
+  request[STATE] = { req, res, href, host, arriving };
+  return request;
+}
+
+/**
+ * node:http's request as a Fetch `Request`, for a handler that answers it. Its body is
+ * taken as it arrives, no more than `cap` bytes, and handed over when the handler reads
+ * it. Throws `UnreadableRequest` when no URL can be made of it.
  */
 export function nodeRequest(req: IncomingMessage, res: ServerResponse, cap: number): Request {
   try {
-    if (UNSUPPORTED_METHODS.test(req.method ?? '')) throw new UnreadableRequest(`The method ${req.method} is not supported.`, 405, 'POST');
-    const request = Object.create(prototype) as LazyRequest;
-    const { href, host } = requestUrl(req);
-    // A method without a body has whatever a client sends after its headers dropped as it comes.
-    const arriving = hasBody(req.method ?? 'GET') ? new NodeRequestBody(req, cap) : (req.resume(), null);
-    request[STATE] = { req, res, href, host, arriving };
-    return request;
+    return lazyRequest(req, res, cap);
   } catch (error) {
     // Refused unread: what the client sends meanwhile is dropped, not kept chunk by chunk.
     req.resume();
@@ -223,7 +230,16 @@ export function nodeRequest(req: IncomingMessage, res: ServerResponse, cap: numb
   }
 }
 
+/**
+ * The request line and headers as a Fetch `Request` with no body, for a check made before
+ * whoever answers reads anything (the simulator's controls under `--simulate`): nothing of
+ * the connection is read or changed. Throws `UnreadableRequest` as `nodeRequest` does.
+ */
+export function nodeRequestHead(req: IncomingMessage, res: ServerResponse): Request {
+  return lazyRequest(req, res, null);
+}
+
 /** Whether the handler read past the adapter's cap (and so failed because the client sent too much). */
 export function bodyOverflowed(request: Request): boolean {
-  return (request as Partial<LazyRequest>)[STATE]?.overflowed === true;
+  return (request as Partial<LazyRequest>)[STATE]?.arriving?.readPastCap === true;
 }

@@ -7,7 +7,7 @@ import { CliConfigError, HELP, readCliConfig, type CliConfig } from './cli-confi
 import { hardenNodeServer } from '../adapters/harden-node-server.js';
 import { simulatedWebhookSecret, superfoneListener } from '../adapters/node-proxy.js';
 import { agentsFromFile } from '../adapters/agents-file.js';
-import { nodeRequest, UnreadableRequest } from '../adapters/node-request.js';
+import { nodeRequestHead, UnreadableRequest } from '../adapters/node-request.js';
 import { failureResponse, hostAndOriginGate, mintAgentToken, ProxyOptionError, redisStore, webhookPath, type AgentDirectory, type ProxyStore, type ProxyLogEntry, type SuperfoneProxyOptions } from '../core/index.js';
 
 /** The setting that gives each proxy option on the command line (see HELP). */
@@ -84,7 +84,7 @@ function admitAsTheProxyDoes(config: CliConfig): (req: IncomingMessage, res: Ser
   return (req, res) => {
     let failure;
     try {
-      failure = gate(nodeRequest(req, res, 0));
+      failure = gate(nodeRequestHead(req, res));
     } catch (error) {
       return { status: error instanceof UnreadableRequest ? error.status : 400, message: (error as Error).message };
     }
