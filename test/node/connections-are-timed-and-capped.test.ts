@@ -12,6 +12,8 @@ interface Served {
   port: number;
   upstream: RunningSimulator;
   logs: ProxyLogEntry[];
+  /** Connections the server holds, as it counts them. */
+  connections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ async function serve(hardening: ServerHardening, proxyTimeoutMs = 2_000): Promis
     port,
     upstream,
     logs,
+    connections: () => new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
@@ -63,6 +66,15 @@ async function silentConnectionClosesBetween(hardening: ServerHardening, earlies
   } finally {
     silent.destroy();
     await served.close();
+  }
+}
+
+/** `batches` writes of 200 whole `GET`s each, 20 ms apart, as a pipelining client sends them. */
+async function writePipelined(socket: Socket, batches: number): Promise<void> {
+  const batch = Buffer.from('GET /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'.repeat(200));
+  for (let sent = 0; sent < batches && !socket.destroyed; sent++) {
+    socket.write(batch);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
@@ -147,6 +159,62 @@ describe('hardenNodeServer: no client holds a connection it does not use, or mor
       await reader.cancel();
     } finally {
       await served.close();
+    }
+  });
+
+  it('a client pipelining requests and reading none of the answers is closed once they have waited requestTimeoutMs, and logged', async () => {
+    const served = await serve({ requestTimeoutMs: 800 });
+    const pipelining = connect(served.port, '127.0.0.1');
+    try {
+      // Whole requests per write, a pause between writes, never a read: Node stops reading once
+      // the answers back up, between two requests, where no timeout of node:http is running.
+      pipelining.on('error', () => {});
+      pipelining.pause();
+      await new Promise((resolve) => pipelining.once('connect', resolve));
+      await writePipelined(pipelining, 100);
+      const lastWriteAt = performance.now();
+      assert.equal(await served.connections(), 1, 'the server holds the connection after the last request');
+      // The client reads nothing, so it cannot see the close: the server's count and log say it.
+      while ((await served.connections()) > 0 && performance.now() - lastWriteAt < 5_000) await new Promise((resolve) => setTimeout(resolve, 50));
+      const heldMs = performance.now() - lastWriteAt;
+      assert.ok(heldMs < 3_000, `held ${heldMs.toFixed(0)} ms after the last request: the 800 ms timeout, checked every 800 ms`);
+      const cut = served.logs.filter((entry) => entry.refusal === 'timeout');
+      assert.deepEqual(cut.map(({ status, client, detail }) => ({ status, client, detail })), [{ status: 0, client: '127.0.0.1', detail: 'answers not read for 0.8 s' }]);
+    } finally {
+      pipelining.destroy();
+      await served.close();
+    }
+  });
+
+  it('a client reading a large answer more slowly than it is written keeps its connection while the answer moves', async () => {
+    // hardenNodeServer is public, and an integrator's own routes may answer with megabytes.
+    const logs: ProxyLogEntry[] = [];
+    const server = hardenNodeServer(createServer((_request, response) => response.end(Buffer.alloc(64 * 1024 * 1024))), { requestTimeoutMs: 800, log: (entry) => logs.push(entry) });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const slow = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    let read = 0;
+    try {
+      slow.on('error', () => {});
+      // One chunk at a time, 10 ms apart: the answer always waits for this reader, and always moves.
+      slow.on('data', (chunk: Buffer) => {
+        read += chunk.length;
+        slow.pause();
+        setTimeout(() => slow.resume(), 10);
+      });
+      await new Promise((resolve) => slow.once('connect', resolve));
+      slow.write('GET /export HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      const until = performance.now() + 4_000;
+      while (performance.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        const open = await new Promise<number>((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
+        assert.equal(open, 1, `the server let a reader go after ${read} bytes`);
+      }
+      assert.ok(read > 1_000_000 && read < 64 * 1024 * 1024, `the answer moved, and was still moving (${read} bytes read)`);
+      assert.deepEqual(logs, []);
+    } finally {
+      slow.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -207,7 +207,27 @@ describe('the packed superfone-proxy, probed as an attacker would, with its defa
 /** Descriptors a process holds open, as the kernel counts them. */
 const descriptors = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
 
-describe('the packed superfone-proxy and clients that never read', { timeout: 60_000 }, () => {
+/** CPU time a process has used, in clock ticks (user and system, from /proc/<pid>/stat). */
+function cpuTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** When `pid` last used CPU, once it has used none for `stillMs`; throws if it never rests within `limitMs`. */
+async function quietSince(pid: number, stillMs: number, limitMs: number): Promise<number> {
+  const startedAt = performance.now();
+  let ticks = cpuTicks(pid);
+  let changedAt = performance.now();
+  while (performance.now() - changedAt < stillMs) {
+    if (performance.now() - startedAt > limitMs) throw new Error(`process ${pid} was still working after ${limitMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = cpuTicks(pid);
+    if (now !== ticks) [ticks, changedAt] = [now, performance.now()];
+  }
+  return changedAt;
+}
+
+describe('the packed superfone-proxy and clients that never read', { timeout: 120_000 }, () => {
   it('200 connections that send nothing and read nothing are let go once their 408 is written: no descriptor held past the 10 s request timeout plus 5 s', async () => {
     const packed = installPackedTarball();
     const sockets: Socket[] = [];
@@ -231,6 +251,58 @@ describe('the packed superfone-proxy and clients that never read', { timeout: 60
       console.log(`200 connections that never read: ${before} descriptors before, ${held} with them, ${after} 15 s later`);
       assert.ok(after <= before + 2, `${after - before} descriptors still held 15 s later`);
       assert.ok(sockets.every((socket) => !socket.destroyed), 'the clients themselves kept their ends open');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      proxy?.child.kill();
+      packed.remove();
+    }
+  });
+
+  it('20 connections pipelining thousands of requests and reading no answer are let go: no descriptor held 15 s after the proxy has stopped answering them', async () => {
+    const packed = installPackedTarball();
+    const sockets: Socket[] = [];
+    let proxy: CliProxy | undefined;
+    try {
+      proxy = await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: 'http://127.0.0.1:9/' }, [], join(packed.dir, 'node_modules/superfone-call-button/dist/server/cli/cli.js'));
+      const pid = proxy.child.pid!;
+      const before = descriptors(pid);
+      // Whole requests per write, 30 ms apart, never a read: Node stops reading each connection
+      // once its answers back up, between two requests, where no request timeout runs.
+      const batch = Buffer.from('GET /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'.repeat(200));
+      let peak = before;
+      const sampling = setInterval(() => (peak = Math.max(peak, descriptors(pid))), 100);
+      const writing = Array.from({ length: 20 }, async () => {
+        const socket = connect(proxy!.port, '127.0.0.1');
+        socket.on('error', () => {});
+        socket.pause();
+        sockets.push(socket);
+        await new Promise((resolve) => socket.once('connect', resolve));
+        for (let sent = 0; sent < 80 && !socket.destroyed; sent++) {
+          socket.write(batch);
+          await new Promise((resolve) => setTimeout(resolve, 30));
+        }
+      });
+      await Promise.all(writing);
+      // The proxy reads them as fast as its one thread can answer 404s, so sent is not yet read:
+      // count from when it has stopped working (its CPU time still for a second).
+      const quietAt = await quietSince(pid, 1_000, 60_000);
+      let after = descriptors(pid);
+      while (after > before && performance.now() - quietAt < 15_000) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        after = descriptors(pid);
+      }
+      clearInterval(sampling);
+      const releasedAfterS = (performance.now() - quietAt) / 1000;
+      // Cut mid-request, a connection gets its 408; between requests, it is let go for answers not read.
+      const letGoFor = () => auditLines(proxy!).filter((line) => line.refusal === 'timeout').map((line) => line.detail);
+      for (const deadline = performance.now() + 2_000; letGoFor().length < 20 && performance.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+      const letGo = letGoFor();
+      console.log(`20 pipelining connections that never read: ${before} descriptors before, ${peak} at the peak, ${after} ${releasedAfterS.toFixed(1)} s after it last did any work; let go for ${JSON.stringify(letGo)}`);
+      assert.ok(peak >= before + 19, `the proxy held the connections (${before} before, ${peak} at the peak)`);
+      assert.ok(after <= before + 2, `${after - before} descriptors still held 15 s after the proxy last did any work`);
+      assert.ok(sockets.every((socket) => !socket.destroyed), 'the clients themselves kept their ends open');
+      assert.ok(letGo.length >= 18, `each was logged as let go: ${JSON.stringify(letGo)}`);
+      assert.ok(letGo.every((detail) => detail === 'ERR_HTTP_REQUEST_TIMEOUT' || detail === 'answers not read for 10 s'), JSON.stringify(letGo));
     } finally {
       for (const socket of sockets) socket.destroy();
       proxy?.child.kill();

@@ -5,11 +5,13 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { budgetedAuditLog, checkIpv6PrefixLength, clientIdentity, DEFAULT_IPV6_PREFIX_LENGTH, SECURITY_HEADERS, unreadRequestEntry, type ProxyLogEntry, type RefusalKind } from '../core/index.js';
 import type { ErrorBody } from '../../shared/protocol.js';
+import { closeConnectionsNotReading } from './unread-answers.js';
 
 export interface ServerHardening {
   /**
    * How long a client may take to send its whole request, headers and body, counted from
-   * the moment it connects: a connection that sends nothing is closed after this too.
+   * the moment it connects: a connection that sends nothing is closed after this too, and
+   * so is one whose answers wait this long for a client that does not read them.
    * Default 10 000.
    */
   requestTimeoutMs?: number;
@@ -132,6 +134,11 @@ export function hardenNodeServer(server: Server, options: ServerHardening = {}):
     });
   });
   server.on('drop', (data?: { remoteAddress?: string }) => refusedConnection(data?.remoteAddress, 0, 'connections', `over ${server.maxConnections} connections in all`));
+  if (timeoutMs > 0) {
+    closeConnectionsNotReading(server, timeoutMs, Math.min(1_000, timeoutMs), (socket) =>
+      refusedConnection(socket.remoteAddress, 0, 'timeout', `answers not read for ${timeoutMs / 1000} s`),
+    );
+  }
 
   // Sockets whose request the handler has: if the client leaves mid-body, the handler logs it, once.
   const handled = new WeakSet<Socket>();
