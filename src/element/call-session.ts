@@ -2,6 +2,7 @@ import type { ReactiveController } from 'lit';
 import type { CallAction, CallRequestBody, CallSummary, ErrorCode } from '../shared/protocol.js';
 import type { ActiveCallRecord, ActiveCalls } from './active-calls.js';
 import type { CallFailure, CallReply } from './call-client.js';
+import { dispatchCompleted, dispatchEnded, firstToHear, type RecordReport } from './call-end-events.js';
 import { createCallEvent, type CallEndReason, type CallStartDetail } from './call-events.js';
 import type { Readiness } from './call-readiness.js';
 import type { CallSessionHost, ControlInternals } from './call-session-host.js';
@@ -42,8 +43,8 @@ function agentKeyFor(agentNumber: string | null, proxyUrl: string): string {
   return phoneNumbers()!.agentKeyFor(agentNumber, proxyUrl);
 }
 
-/** Calls whose end this page has already announced with events. */
-const reportedCalls = new Set<string>();
+/** Calls an END is on its way for, by id, and the control that sent it: it reports the call's record once answered. */
+const endsInFlight = new Map<string, CallSession>();
 
 /** After the call ended here (End, or another tab), its record is still awaited this long, for `superfone-call-completed`. */
 const RECORD_AWAITED_MS = 2 * 60 * 1000;
@@ -77,6 +78,8 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
   /** A click is waiting for number handling to load; another click adds nothing. */
   #waitingForNumbers = false;
   #followed: Followed | null = null;
+  /** The record of the call being ended, when it came before the END's answer: reported after it. */
+  #recordDuringEnd: RecordReport | null = null;
   readonly #onActiveCallsChange = () => this.sync();
   #unwatch: (() => void) | null = null;
 
@@ -201,13 +204,15 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
     const stateBefore = this.state;
     this.#outcome = null;
     this.#enter('ending', this.#words.endingTheCall);
+    if (call.callId) endsInFlight.set(call.callId, this);
     const outcome = await this.#send('END', call, controller);
+    if (call.callId && endsInFlight.get(call.callId) === this) endsInFlight.delete(call.callId);
+    const arrived = this.#recordDuringEnd;
+    this.#recordDuringEnd = null;
     if (!outcome) return this.#enter(stateBefore, '');
     if (outcome.ok) {
-      this.#call = null;
-      clearTimeout(this.#deadline);
       // The record is still to come: it tells how long the call lasted.
-      this.#awaitRecordOnly();
+      this.#overHere();
       const record = calls().get(agentKeyFor(call.agentNumber, call.proxyUrl));
       if (record) calls().clear(record.agentKey, record.notificationId);
       // The record may have come first: then it says how the call went.
@@ -215,12 +220,15 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
       this.#enter('idle', this.outcome || (reason === 'max-duration' ? words.timeLimitReached : words.callEnded));
       const { customerNumber, agentNumber } = call;
       // One id per call on every event of it: the START's. The END's own is apart.
-      this.#host.dispatchEvent(
-        createCallEvent('superfone-call-ended', { customerNumber, agentNumber, notificationId: call.notificationId ?? 0, endNotificationId: outcome.notificationId, reason }),
-      );
+      dispatchEnded(this.#host, call.callId, { customerNumber, agentNumber, notificationId: call.notificationId ?? 0, endNotificationId: outcome.notificationId, reason });
+    } else if (arrived) {
+      // Superfone reported the call over while the END failed: it is over all the same.
+      this.#overHere();
+      this.#enter('idle', this.outcome);
     } else {
       this.#fail('END', outcome);
     }
+    if (arrived) dispatchCompleted(this.#host, arrived);
     // Changes to the agent's call while the END was in flight were not applied: catch up now.
     this.sync();
   }
@@ -263,9 +271,7 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
       this.#follow(this.#call);
     } else if (!ours && this.callCertain()) {
       // Ended elsewhere: another control, another tab, the time limit, or its record in another tab.
-      this.#call = null;
-      clearTimeout(this.#deadline);
-      this.#awaitRecordOnly();
+      this.#overHere();
       this.#enter('idle', this.#words.callEnded);
     }
     this.#host.requestUpdate();
@@ -290,8 +296,10 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
     });
   }
 
-  /** The call is over here; its record is still welcome for a while, then no longer awaited. */
-  #awaitRecordOnly(): void {
+  /** The call is over for this control: no call, no time limit, and its record still welcome for a while, then no longer awaited. */
+  #overHere(): void {
+    this.#call = null;
+    clearTimeout(this.#deadline);
     const followed = this.#followed;
     if (!followed || followed.giveUp !== undefined) return;
     followed.giveUp = setTimeout(() => {
@@ -313,25 +321,27 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
    */
   async #recordArrived(call: KnownCall & { callId: string }, record: CallSummary): Promise<void> {
     const { outcomeText, endReasonFor } = await loadFollowing();
-    const { customerNumber, agentNumber, notificationId } = call;
+    const { agentNumber, notificationId } = call;
     const stillOn = this.#call?.callId === call.callId && this.callCertain();
     if (stillOn) {
       this.#call = null;
       clearTimeout(this.#deadline);
     }
-    // After this control let go of the call: clearing tells every control, this one included.
-    // `clear` leaves the agent's record alone if it is already another call's.
+    // Clearing tells every control, this one included; it leaves a record that is another call's alone.
     if (notificationId !== null) calls().clear(agentKeyFor(agentNumber, call.proxyUrl), notificationId);
     // A request in flight has the last word on the state: an END in flight then says these words.
     const settled = stillOn || (this.state === 'idle' && !this.#controller);
     if (settled || this.state === 'ending') this.#outcome = { record, word: outcomeText };
     if (settled) this.#enter('idle', this.outcome);
     // Several controls may show one call (a number twice on the page): the page hears of its end once.
-    if (reportedCalls.has(call.callId)) return;
-    reportedCalls.add(call.callId);
-    const ids = { customerNumber, agentNumber, notificationId: notificationId ?? 0 };
-    if (stillOn) this.#host.dispatchEvent(createCallEvent('superfone-call-ended', { ...ids, reason: endReasonFor(record) }));
-    this.#host.dispatchEvent(createCallEvent('superfone-call-completed', { ...ids, callId: call.callId, record }));
+    if (!firstToHear(call.callId)) return;
+    const report = { call, record, reason: endReasonFor(record) };
+    // An END in flight, from this control or another, says the call ended first; its answer reports the record after that.
+    const ender = endsInFlight.get(call.callId);
+    if (ender) {
+      ender.#recordDuringEnd = report;
+      ender.#outcome = { record, word: outcomeText };
+    } else dispatchCompleted(this.#host, report);
   }
 
   /** Sends one request; `undefined` when it was aborted because the control left the page. */
@@ -353,7 +363,8 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
     this.#failure = outcome;
     const message = this.errorMessage;
     this.#enter('error', message);
-    this.#host.dispatchEvent(createCallEvent('superfone-call-error', { action, code: outcome.code, message, status: outcome.status }));
+    const reason = outcome.detail?.reason;
+    this.#host.dispatchEvent(createCallEvent('superfone-call-error', { action, code: outcome.code, message, status: outcome.status, ...(reason ? { reason } : {}) }));
   }
 
   #enter(next: CallState, announcement: string): void {
