@@ -1,5 +1,7 @@
 import { ContextProvider } from '@lit/context';
 import { LitElement, css, html, type PropertyValues } from 'lit';
+import type { CallsLeftWithoutAControl } from './calls-left-without-a-control.js';
+import type { CallDetail } from '../element/call-events.js';
 import type { PageScanner } from './detection/page-scanner.js';
 import { loadPhoneNumbers } from '../element/number-handling.js';
 import { catalogueLanguageOf, loadCatalogue, wordsFor, type MessageOverrides } from '../element/messages.js';
@@ -28,6 +30,7 @@ import {
  * @summary One place to configure click-to-call for a part of a page, and find numbers in it.
  *
  * @slot - The CRM content.
+ * @csspart call-left - The control the scope shows for a call whose own control left the page mid-call.
  */
 export class SuperfoneClickToCall extends LitElement {
   // Declared here, not with decorators: their helpers would weigh on every page.
@@ -100,6 +103,17 @@ export class SuperfoneClickToCall extends LitElement {
    */
   getToken: TokenSource | null = null;
 
+  /** Calls placed from inside, kept reachable if their control leaves the page mid-call; made with the first call. */
+  #callsLeft: CallsLeftWithoutAControl | null = null;
+
+  readonly #onCallStarted = (event: Event): void => {
+    // Read now: an event's path is gone once it has been dispatched.
+    const path = event.composedPath();
+    void import('./calls-left-without-a-control.js').then(({ CallsLeftWithoutAControl }) => {
+      if (this.isConnected) (this.#callsLeft ??= new CallsLeftWithoutAControl(this)).placed(path, (event as CustomEvent<CallDetail>).detail);
+    });
+  };
+
   /** The catalogue detection names marks from, as the scope's `lang` says: set as it connects and when the page switches. */
   #language = 'en';
   #stopWatchingLanguage: (() => void) | null = null;
@@ -124,12 +138,14 @@ export class SuperfoneClickToCall extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.removeEventListener('superfone-call-started', this.#onCallStarted);
     this.#stopDetection();
     this.#stopWatchingLanguage?.();
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.addEventListener('superfone-call-started', this.#onCallStarted);
     // Its provider listens now: controls that connected before any scope ask for theirs.
     scopeAppeared();
     this.#language = catalogueLanguageOf(this);
@@ -202,7 +218,8 @@ export class SuperfoneClickToCall extends LitElement {
   }
 
   override render() {
-    return html`<slot></slot>`;
+    // A call whose control left the page mid-call (its number edited away) keeps a control here, after the content.
+    return html`<slot></slot>${this.#callsLeft?.render()}`;
   }
 }
 
