@@ -51,8 +51,16 @@ export interface SimulatedDelivery {
   status: number | null;
 }
 
-/** The customer answers after two seconds and stays on until the agent ends the call. */
-export const DEFAULT_OUTCOME: SimulatedOutcome = { kind: 'answered', answerAfterMs: 2_000, talkMs: null };
+/** How long a simulated customer takes to answer, and talks before hanging up, unless told otherwise. */
+export const DEFAULT_ANSWER_AFTER_MS = 2_000;
+export const DEFAULT_TALK_MS = 60_000;
+
+/**
+ * The customer answers after two seconds and hangs up a minute later, as a person does: a
+ * call whose page went away (a closed tab) ends, and its agent is free again, without an
+ * END nobody is left to send.
+ */
+export const DEFAULT_OUTCOME: SimulatedOutcome = { kind: 'answered', answerAfterMs: DEFAULT_ANSWER_AFTER_MS, talkMs: DEFAULT_TALK_MS };
 const SUPERFONE_NUMBER = '+918069000000';
 const HISTORY_LIMIT = 200;
 
@@ -72,7 +80,9 @@ function istText(epochMs: number): string {
 export class SimulatedCalls {
   readonly deliveries: SimulatedDelivery[] = [];
   #target: NotificationTarget | null;
-  #outcome: SimulatedOutcome = DEFAULT_OUTCOME;
+  /** How calls go unless told otherwise, and again after `reset()`. */
+  readonly #defaultOutcome: SimulatedOutcome;
+  #outcome: SimulatedOutcome;
   #nextOutcome: SimulatedOutcome | null = null;
   #faults: DeliveryFaults = {};
   readonly #live = new Map<string, LiveCall>();
@@ -80,9 +90,11 @@ export class SimulatedCalls {
   readonly #onCallOver: (agentNumber: string) => void;
   #cdrCount = 0;
 
-  constructor(target: NotificationTarget | null, onCallOver: (agentNumber: string) => void) {
+  constructor(target: NotificationTarget | null, onCallOver: (agentNumber: string) => void, defaultOutcome: SimulatedOutcome = DEFAULT_OUTCOME) {
     this.#target = target;
     this.#onCallOver = onCallOver;
+    this.#defaultOutcome = defaultOutcome;
+    this.#outcome = defaultOutcome;
   }
 
   setTarget(target: NotificationTarget | null): void {
@@ -137,7 +149,7 @@ export class SimulatedCalls {
     this.#live.clear();
     this.deliveries.length = 0;
     this.#nextOutcome = null;
-    this.#outcome = DEFAULT_OUTCOME;
+    this.#outcome = this.#defaultOutcome;
     this.#faults = {};
   }
 

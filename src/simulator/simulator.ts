@@ -13,7 +13,7 @@
  * - After a START, the call plays out and is reported as `simulated-calls.ts` describes.
  */
 
-import { SimulatedCalls, type NotificationTarget, type SimulatedDelivery } from './simulated-calls.js';
+import { DEFAULT_ANSWER_AFTER_MS, DEFAULT_TALK_MS, SimulatedCalls, type NotificationTarget, type SimulatedDelivery, type SimulatedOutcome } from './simulated-calls.js';
 
 export interface SimulatedAgent {
   /** E.164, as a Superfone team member is registered. */
@@ -87,6 +87,11 @@ export interface SimulatorOptions {
   notifications?: NotificationTarget;
   agents?: SimulatedAgent[];
   busyResponse?: { status: number; message: string };
+  /**
+   * How long an answered customer talks before hanging up, in milliseconds; `null`: until
+   * an END. Default 60 000. `calls.setOutcome` changes it for a while; `reset` restores it.
+   */
+  talkMs?: number | null;
 }
 
 export const DEFAULT_AGENTS: readonly SimulatedAgent[] = [
@@ -120,10 +125,17 @@ export class SuperfoneSimulator {
     this.apiKey = options.apiKey ?? randomKey();
     this.#busyResponse = options.busyResponse ?? { status: 409, message: 'User is already on a call' };
     this.#agents = new Map();
-    this.calls = new SimulatedCalls(options.notifications ?? null, (agentNumber) => {
-      const agent = this.#agents.get(agentNumber);
-      if (agent) agent.activeCall = null;
-    });
+    const talkMs = options.talkMs === undefined ? DEFAULT_TALK_MS : options.talkMs;
+    if (talkMs !== null && !(Number.isInteger(talkMs) && talkMs >= 0)) throw new TypeError(`talkMs must be a whole number of milliseconds, 0 or more, or null (got ${talkMs}).`);
+    const defaultOutcome: SimulatedOutcome = { kind: 'answered', answerAfterMs: DEFAULT_ANSWER_AFTER_MS, talkMs };
+    this.calls = new SimulatedCalls(
+      options.notifications ?? null,
+      (agentNumber) => {
+        const agent = this.#agents.get(agentNumber);
+        if (agent) agent.activeCall = null;
+      },
+      defaultOutcome,
+    );
     for (const agent of options.agents ?? DEFAULT_AGENTS) {
       if (!E164.test(agent.number)) throw new TypeError(`Simulated agent number "${agent.number}" is not E.164.`);
       this.#agents.set(agent.number, { ...agent, activeCall: null, calls: 0 });
