@@ -2,7 +2,9 @@ import {
   CALL_ID_PATTERN,
   isErrorBody,
   isSuperfoneSuccessBody,
+  RATE_LIMITS,
   type CallRequestBody,
+  type RateLimitLabel,
   type ErrorCode,
   type ErrorDetail,
 } from '../shared/protocol.js';
@@ -20,8 +22,11 @@ export interface CallFailure {
   status: number;
   /** Something other than the proxy answered. */
   unexpected?: true;
-  /** What words the failure precisely: the proxy's detail, and `Retry-After` in seconds. */
-  detail?: ErrorDetail & { retryAfterSec?: number };
+  /**
+   * What words the failure precisely: the proxy's detail, and `Retry-After` in seconds;
+   * for `token_unavailable`, why the page's `getToken` gave no token (for its developer).
+   */
+  detail?: ErrorDetail & { retryAfterSec?: number; reason?: string };
 }
 
 /** Refusals of the sign-in token, after which the page is asked for a fresh one: nothing reached Superfone. */
@@ -31,7 +36,8 @@ const TOKEN_REFUSED: ReadonlySet<ErrorCode> = new Set(['token_expired', 'unautho
  * POSTs one call request to the proxy and reads the answer into a `CallReply`. With
  * `getToken`, the request carries its token; refused for the token, it asks for a fresh one
  * once and sends again. Never throws for HTTP or network failures, nor for a `getToken`
- * that fails (that is `unauthorized`); only an abort through `signal` rejects.
+ * that fails or gives no token (that is `token_unavailable`, and nothing is sent); only an
+ * abort through `signal` rejects.
  */
 export async function sendCallRequest(
   proxyUrl: string,
@@ -45,17 +51,35 @@ export async function sendCallRequest(
 }
 
 async function postWithToken(proxyUrl: string, body: CallRequestBody, signal: AbortSignal, getToken: TokenSource | null): Promise<CallReply> {
-  let token: string | null | undefined = null;
-  if (getToken) {
-    try {
-      token = await getToken();
-    } catch {
-      token = null;
-    }
-    if (signal.aborted) throw signal.reason;
-    if (!token) return { ok: false, code: 'unauthorized', status: 0 };
+  if (!getToken) return post(proxyUrl, body, signal, null);
+  let given: unknown;
+  let reason: string | null;
+  try {
+    given = await getToken();
+    reason = notATokenBecause(given);
+  } catch (error) {
+    reason = `getToken failed: ${describeError(error)}`;
   }
-  return post(proxyUrl, body, signal, token);
+  if (signal.aborted) throw signal.reason;
+  if (reason !== null) return { ok: false, code: 'token_unavailable', status: 0, detail: { reason } };
+  return post(proxyUrl, body, signal, given as string);
+}
+
+/** What a bearer token may hold (RFC 6750's b64token): a JWT does; the text of an error page does not. */
+const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/** Why `given` cannot be sent as a bearer token, or `null` if it can. The text itself is never quoted: it may be a secret. */
+function notATokenBecause(given: unknown): string | null {
+  if (typeof given !== 'string') return `getToken gave ${given === null ? 'null' : typeof given}, not a token string`;
+  if (given === '') return 'getToken gave an empty string';
+  if (!BEARER_TOKEN.test(given)) return `getToken gave ${given.length} characters that are not a token (spaces or other characters a token cannot hold: the text of an error answer?)`;
+  return null;
+}
+
+/** An error's name and message, cut short, for the developer's console. */
+function describeError(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 }
 
 async function post(proxyUrl: string, body: CallRequestBody, signal: AbortSignal, token: string | null): Promise<CallReply> {
@@ -99,7 +123,11 @@ function detailOf(detail: unknown, retryAfter: string | null): CallFailure['deta
   const given = (typeof detail === 'object' && detail !== null ? detail : {}) as Record<string, unknown>;
   const text = (value: unknown, pattern: RegExp) => (typeof value === 'string' && pattern.test(value) ? value : undefined);
   const seconds = retryAfter !== null && /^\d{1,6}$/.test(retryAfter) ? Number(retryAfter) : undefined;
+  const count = (value: unknown) => (typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined);
   return {
+    limit: typeof given.limit === 'string' && (RATE_LIMITS as readonly string[]).includes(given.limit) ? (given.limit as RateLimitLabel) : undefined,
+    allowed: count(given.allowed),
+    windowSec: count(given.windowSec),
     missing: given.missing === 'agent_number' ? 'agent_number' : undefined,
     country: text(given.country, /^[A-Z]{2}$/),
     callingCode: text(given.callingCode, /^\d{1,3}$/),

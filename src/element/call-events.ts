@@ -47,6 +47,8 @@ export interface CallErrorDetail {
   message: string;
   /** The proxy's HTTP status, or `0` when it could not be reached. */
   status: number;
+  /** `token_unavailable`: why the page's `getToken` gave no token, for its developer (never shown to the agent). */
+  reason?: string;
 }
 
 export interface SuperfoneCallEventMap {

@@ -51,7 +51,7 @@ async function call(ask: Extract<ExtensionAsk, { kind: 'call' }>, settings: Exte
   }
   const reply = await placeCall(ask, settings, from, tokenSource(settings));
   // A renewal the provider refused ends the sign-in: the answer says so, and the options page opens to sign in again.
-  if (!reply.ok && 'code' in reply && reply.code === 'unauthorized' && reply.status === 0 && (await signInMissing(settings))) {
+  if (!reply.ok && 'code' in reply && reply.code === 'token_unavailable' && (await signInMissing(settings))) {
     await chrome.runtime.openOptionsPage();
     return { ok: false, signInNeeded: true };
   }

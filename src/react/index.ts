@@ -56,10 +56,12 @@ interface CallEventAttributes {
 
 /**
  * React 18 writes an `on…` prop on a custom element as an attribute, so the listener never
- * runs: the tag's event props are typed only where React's own types are 19's (the first to
- * have `useActionState`). On React 18, use the components' `onCallStarted` and friends.
+ * runs: under React 18's types (without 19's `useActionState`) the tag's event props are
+ * `never`, which refuses any handler, in a project that is not strict too. TypeScript lets
+ * an undeclared attribute with a dash pass unchecked, so leaving them out would not do.
+ * On React 18, use the components' `onCallStarted` and friends.
  */
-type TagEventAttributes = typeof React extends { useActionState: unknown } ? CallEventAttributes : {};
+type TagEventAttributes = typeof React extends { useActionState: unknown } ? CallEventAttributes : { [Name in keyof CallEventAttributes]?: never };
 
 interface ClickToCallAttributes extends Omit<CallButtonAttributes, 'customer-number' | 'disabled' | 'inline'> {
   detect?: boolean;

@@ -28,6 +28,7 @@ export const DEFAULT_ERROR_MESSAGES: Record<ErrorCode, string> = {
   limits_unavailable:
     'The calling service cannot check its call limits right now, so no call was placed. Try again in a moment.',
   auth_unavailable: 'Your sign-in could not be checked just now, so no call was placed. Try again in a moment.',
+  token_unavailable: 'This page could not get your sign-in for calling, so no call was placed. Reload the page or sign in again, then retry.',
   network_error: 'Could not reach the calling service. Check your connection, then try again.',
   internal_error: 'The calling service hit an unexpected problem. Try again, or ask your administrator.',
 };

@@ -93,16 +93,31 @@ export const ERROR_CODES = [
   'upstream_unavailable',
   'limits_unavailable',
   'auth_unavailable',
+  'token_unavailable',
   'network_error',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /**
+ * Which limit refused a request (`rate_limited`): the proxy's STARTs per agent, per customer
+ * number, per client (a page naming its agent), ENDs per client, calls followed at once per
+ * client; or Superfone's own.
+ */
+export const RATE_LIMITS = ['per-agent', 'per-customer', 'per-client', 'ends-per-client', 'followed-calls', 'superfone'] as const;
+export type RateLimitLabel = (typeof RATE_LIMITS)[number];
+
+/**
  * What a page needs to word a failure as precisely as the proxy's English `message` does, in
  * its own language. Only where the code alone would leave the agent guessing.
  */
 export interface ErrorDetail {
+  /** `rate_limited`: which limit. */
+  limit?: RateLimitLabel;
+  /** With a limit of the proxy's that counts: how many it allows … */
+  allowed?: number;
+  /** … in how many seconds. */
+  windowSec?: number;
   /** `bad_request`: no agent number is set on the page, and none is bound on the server. */
   missing?: 'agent_number';
   /** `forbidden`: what was refused, where an administrator has a line to add: the page's origin, or the signed-in email (not an agent, or not verified). */
@@ -118,7 +133,7 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string; detail?: ErrorDetail };
 }
 
-/** The HTTP status the proxy answers for each code (`network_error` never leaves the browser). */
+/** The HTTP status the proxy answers for each code (`token_unavailable` and `network_error` never leave the browser). */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
   invalid_number: 400,
   bad_request: 400,
@@ -135,6 +150,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   upstream_unavailable: 503,
   limits_unavailable: 503,
   auth_unavailable: 503,
+  token_unavailable: 0,
   network_error: 0,
   internal_error: 500,
 };

@@ -1,4 +1,4 @@
-import { expect, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { CallErrorDetail, ErrorCode, SuperfoneCallButton } from '../../src/index.js';
 import { DEFAULT_ERROR_MESSAGES } from '../../src/shared/error-messages.js';
 import type { SimulatorFault } from '../../src/simulator/simulator.js';
@@ -218,15 +218,27 @@ describe('every error code reaches the element with words an agent understands',
       expect((await simulator.state()).requests).to.have.length(0);
     });
 
-    it('the same customer called too often → rate_limited, saying how long to wait', async () => {
+    it('the same customer called too often → rate_limited by the per-customer limit, saying when they may be called again', async () => {
       const element = await callButton('+91 70220 33445', { proxyUrl: TEST_ROUTES.guarded });
-      for (let call = 0; call < 3; call++) {
+      for (let call = 0; call < 6; call++) {
         await element.start();
+        expect(element.state, `call ${call + 1} of the six allowed`).to.equal('active');
         await element.end();
       }
       const detail = await failedStart(element);
       expectReadableError(element, detail, 'rate_limited', 429);
-      expect(detail.message).to.match(/Wait \d+ s/);
+      // The window began with the first of the six, moments ago: 30 minutes, and the clock time then, as Intl writes it here.
+      const at = (offsetMs: number) => new Intl.DateTimeFormat(['en', 'en'], { hour: 'numeric', minute: '2-digit' }).format(Date.now() + offsetMs);
+      const expected = (time: string) => `This customer has been called several times in a short while. You can call them again in 30 minutes (at ${time}).`;
+      expect([expected(at(1_800_000)), expected(at(1_740_000))]).to.include(detail.message);
+    });
+
+    it('Superfone’s own limit → rate_limited, named as Superfone’s, in seconds', async () => {
+      await simulator.fault({ kind: 'rate-limit', retryAfterSeconds: 7 });
+      const element = await callButton('+91 80000 00001', { proxyUrl: TEST_ROUTES.guarded });
+      const detail = await failedStart(element);
+      expectReadableError(element, detail, 'rate_limited', 429);
+      expect(detail.message).to.equal('Superfone is limiting call requests right now. Wait 7 seconds, then try again.');
     });
 
     it('after repeated upstream failures → upstream_unavailable, without calling Superfone', async () => {
@@ -241,26 +253,48 @@ describe('every error code reaches the element with words an agent understands',
     });
   });
 
-  for (const [title, getToken] of [
-    ['throws', () => Promise.reject(new Error('session store down'))],
-    ['gives no token', () => ''],
-  ] as const) {
-    it(`a page whose getToken ${title}: unauthorized, asked twice, nothing sent to the proxy, "Sign in again" shown and announced`, async () => {
+  // A getToken that fails is the page's own fault, found before anything is sent: one ask,
+  // no retry, and a reason its developer can read in the event.
+  const unavailable: Array<[string, () => unknown, RegExp]> = [
+    ['rejects', () => Promise.reject(new Error('not signed in to the CRM')), /^getToken failed: Error: not signed in to the CRM$/],
+    ['throws', () => { throw new TypeError('session store down'); }, /^getToken failed: TypeError: session store down$/],
+    ['gives undefined', () => undefined, /^getToken gave undefined, not a token string$/],
+    ['gives null', () => Promise.resolve(null), /^getToken gave null, not a token string$/],
+    ['gives an empty string', () => '', /^getToken gave an empty string$/],
+    ['gives a Response, not its text', () => new Response('eyJ.a.b'), /^getToken gave object, not a token string$/],
+    // What the README's recipe sent before it checked response.ok: the text of a 401.
+    ['gives the text of an error answer', () => Promise.resolve('Not signed in. Sign in to the CRM first.'), /^getToken gave 40 characters that are not a token \(/],
+  ];
+  for (const [title, getToken, reason] of unavailable) {
+    it(`a page whose getToken ${title}: token_unavailable with the reason, asked once, nothing sent, words shown and announced`, async () => {
       const element = await callButton('+91 80000 00001');
       let asked = 0;
-      element.getToken = () => {
+      element.getToken = (() => {
         asked += 1;
         return getToken();
-      };
+      }) as SuperfoneCallButton['getToken'];
       const detail = await failedStart(element);
-      expectReadableError(element, detail, 'unauthorized', 0);
-      expect(detail.message).to.contain('Sign in again');
-      expect(asked, 'asked once, then once more for a fresh token').to.equal(2);
+      expectReadableError(element, detail, 'token_unavailable', 0);
+      expect(detail.message).to.equal(DEFAULT_ERROR_MESSAGES.token_unavailable);
+      expect(detail.message).to.contain('could not get your sign-in');
+      expect(detail.reason).to.match(reason);
+      expect(detail.reason, 'the text given is never quoted: it may be a secret').not.to.contain('Sign in to the CRM first');
+      expect(asked, 'asked once: a fresh ask would fail the same way').to.equal(1);
       expect((await simulator.state()).requests, 'no request reached Superfone').to.have.length(0);
       // The agent can try again once the page can sign in.
       expect(innerButtons(element).map((button) => button.textContent!.trim())).to.include('Try again');
     });
   }
+
+  it('token_unavailable in a page in Hindi: the Hindi words, shown and announced', async () => {
+    const holder = await fixture<HTMLElement>(html`<div lang="hi"><superfone-call-button customer-number="+91 80000 00001" agent-number=${ASHA} proxy-url=${TEST_ROUTES.proxy}></superfone-call-button></div>`);
+    const element = holder.querySelector('superfone-call-button')!;
+    await element.updateComplete;
+    element.getToken = () => Promise.reject(new Error('not signed in'));
+    const detail = await failedStart(element);
+    expectReadableError(element, detail, 'token_unavailable', 0);
+    expect(detail.message).to.equal('यह पेज कॉलिंग के लिए आपका साइन-इन नहीं ले सका, इसलिए कोई कॉल नहीं की गई। पेज रीलोड करें या फिर से साइन इन करें, फिर कोशिश करें।');
+  });
 });
 
 describe('an answer that says the notification did not reach the app', () => {

@@ -214,7 +214,7 @@ describe('the browser extension calls from a CRM page nobody can edit', { timeou
     const page = await context.newPage();
     try {
       await page.goto(crm.origin);
-      // A number of its own: the proxy allows 3 STARTs to one number in 10 minutes.
+      // A number of its own: the proxy allows 6 STARTs to one number in 30 minutes.
       const mark = page.locator('a[href="tel:+919845012347"]');
       await until(() => mark.count(), (count) => count === 1, 'the number marked');
       await mark.click();

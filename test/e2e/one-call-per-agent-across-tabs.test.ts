@@ -54,7 +54,7 @@ describe('one active call per agent, across tabs and reloads, in the demo', () =
     assert.deepEqual(state.notifications.map((note) => note.action), ['START', 'END']);
   });
 
-  // Other contacts than Priya's: the proxy allows 3 STARTs to one number per 10 minutes.
+  // Other contacts than Priya's: the proxy allows 6 STARTs to one number per 30 minutes.
   it('when the customer hangs up, both tabs see it: the caller’s row says how long, the other tab’s agent is free', async () => {
     const first = await openTab();
     const second = await openTab();

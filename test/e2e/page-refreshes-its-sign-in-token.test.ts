@@ -40,8 +40,8 @@ describe('a page signs its calls with tokens from getToken, and refreshes one th
   let pages: ElementPageServer;
   let browser: Browser;
   let context: BrowserContext;
-  /** What the CRM's token endpoint hands out next: `expired`, `fresh`, or `refused` (a token for another audience). */
-  let handing: Array<'expired' | 'fresh' | 'refused'> = [];
+  /** What the CRM's token endpoint hands out next: `expired`, `fresh`, `refused` (a token for another audience), or `signed-out` (a 401). */
+  let handing: Array<'expired' | 'fresh' | 'refused' | 'signed-out'> = [];
   let tokensHanded = 0;
   let elsewhere: Server;
 
@@ -52,6 +52,7 @@ describe('a page signs its calls with tokens from getToken, and refreshes one th
       if (req.url !== '/crm/superfone-token') return void proxy(req, res);
       tokensHanded += 1;
       const kind = handing.shift() ?? 'fresh';
+      if (kind === 'signed-out') return void res.writeHead(401, { 'content-type': 'text/plain' }).end('Not signed in. Sign in to the CRM first.');
       const now = Math.floor(Date.now() / 1000);
       const token =
         kind === 'refused'
@@ -113,6 +114,22 @@ describe('a page signs its calls with tokens from getToken, and refreshes one th
     assert.deepEqual(errors.map(({ action, code, status }) => [action, code, status]), [['START', 'unauthorized', 401]]);
     assert.equal(tokensHanded, 2, 'asked once more, not again and again');
     assert.equal(upstream.simulator.requestCount, 0, 'Superfone untouched');
+  });
+
+  it('the CRM answers 401 (not signed in): the recipe throws, nothing is sent, and the control, the live region and the event say the sign-in could not be had', async () => {
+    handing = ['signed-out'];
+    const page = await open();
+    await page.getByRole('button', { name: 'Call +91 80000 00001' }).click();
+    await stateIs(page, 'error');
+    const words = 'This page could not get your sign-in for calling, so no call was placed. Reload the page or sign in again, then retry.';
+    await page.locator('superfone-call-button').locator('[part~="message"]', { hasText: words }).waitFor({ timeout: 5_000 });
+    await page.locator('[data-superfone-announcer]', { hasText: words }).waitFor({ state: 'attached', timeout: 5_000 });
+    const errors = await page.evaluate(() => (window as unknown as { errors: Array<{ action: string; code: string; status: number; reason?: string }> }).errors);
+    assert.deepEqual(errors.map(({ action, code, status, reason }) => [action, code, status, reason]), [['START', 'token_unavailable', 0, 'getToken failed: Error: no Superfone token: HTTP 401']]);
+    assert.equal(tokensHanded, 1, 'asked once');
+    assert.equal(upstream.simulator.requestCount, 0, 'Superfone untouched');
+    const sent = await page.evaluate(() => performance.getEntriesByType('resource').filter((entry) => entry.name.includes('/api/superfone/call')).length);
+    assert.equal(sent, 0, 'no request reached the proxy');
   });
 
   it('the token never appears in the page’s markup', async () => {

@@ -17,10 +17,10 @@ describe('a START that loses a race at spend time costs nothing', { timeout: 30_
     assert.deepEqual(await limits.spendStart(asha), { ok: true });
     const lost = await limits.spendStart(vikram);
     assert.equal(lost.ok, false);
-    assert.equal(!lost.ok && lost.limit, 'destination');
+    assert.equal(!lost.ok && lost.limit, 'per-customer');
     // Vikram's one point and the client's second are still there, for another customer.
     assert.deepEqual(await limits.spendStart({ ...vikram, customerNumber: '+918000000032' }), { ok: true }, 'the agent’s point came back');
     const third = await limits.spendStart({ ...vikram, agentNumber: MEERA_OFFLINE, customerNumber: '+918000000033' });
-    assert.equal(!third.ok && third.limit, 'client', 'the client’s two points: Asha’s, and Vikram’s second');
+    assert.equal(!third.ok && third.limit, 'per-client', 'the client’s two points: Asha’s, and Vikram’s second');
   });
 });

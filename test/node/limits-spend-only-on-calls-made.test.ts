@@ -7,7 +7,7 @@ import { startRedis } from '../support/redis-server.js';
 import { ASHA, proxiesPerTest, startBody, VIKRAM, type ProxyUnderTest } from './helpers.js';
 
 const CUSTOMER = '+918000000001';
-const OTHER_AGENTS = ['+919812345001', '+919812345002', '+919812345003'];
+const OTHER_AGENTS = ['+919812345001', '+919812345002', '+919812345003', '+919812345004', '+919812345005', '+919812345006'];
 const upstreamRequests = (proxy: ProxyUnderTest) => proxy.upstream.simulator.requestCount;
 const end = (customer: string, agent: string) => ({ ...startBody(customer, agent), call_action: 'END' });
 
@@ -39,7 +39,7 @@ describe('limits are spent only on calls that go to Superfone', { timeout: 60_00
     it(`the lock-out sequence no longer locks an agent out (${where})`, async () => {
       const agents = OTHER_AGENTS.map((number) => ({ number, name: number, appOnline: true }));
       const proxy = await proxyFor({ store: await makeStore() }, { agents: [...agents, { number: ASHA, name: 'Asha', appOnline: true }] });
-      // Three agents use up the customer's allowance (3 per 10 minutes).
+      // Six agents use up the customer's allowance (6 per 30 minutes).
       for (const agent of OTHER_AGENTS) {
         assert.equal((await proxy.call(startBody(CUSTOMER, agent))).status, 200);
         await proxy.call(end(CUSTOMER, agent));
@@ -48,7 +48,7 @@ describe('limits are spent only on calls that go to Superfone', { timeout: 60_00
       for (let attempt = 0; attempt < 10; attempt++) {
         const refused = await proxy.call(startBody(CUSTOMER, ASHA));
         assert.equal(refused.status, 429);
-        assert.match(refused.json.error.message, /This number has been called many times/);
+        assert.match(refused.json.error.message, /This customer has been called 6 times in 30 min \(the per-customer limit\)/);
       }
       const before = upstreamRequests(proxy);
       // The victim's own allowance is whole: ten calls of their own, then the eleventh is refused.
@@ -60,7 +60,7 @@ describe('limits are spent only on calls that go to Superfone', { timeout: 60_00
       assert.equal(upstreamRequests(proxy) - before, 20);
       const eleventh = await proxy.call(startBody('+919845029999', ASHA));
       assert.equal(eleventh.status, 429);
-      assert.match(eleventh.json.error.message, /You have started many calls/);
+      assert.match(eleventh.json.error.message, /You have started 10 calls in 1 min \(the per-agent limit\)/);
     });
   }
 
@@ -122,7 +122,7 @@ describe('ENDs: never refused for a person, bounded for a flood', { timeout: 30_
     assert.equal(statuses.filter((status) => status === 200).length, 30);
     assert.equal(statuses.filter((status) => status === 429).length, 30);
     assert.equal(upstreamRequests(proxy), 30);
-    assert.match(refusal.json.error.message, /end-call requests.*end it in the Superfone app.*Wait \d+ s/);
+    assert.match(refusal.json.error.message, /^This browser has sent 30 end-call requests in 1 min \(the end-call limit\)\. If a call is still on, end it in the Superfone app; else wait (\d+ s|1 min)\.$/);
     assert.ok(Number(refusal.headers.get('retry-after')) >= 1);
     const elsewhere = await proxyFor({ clientKey: () => '198.51.100.7' });
     assert.equal((await elsewhere.call(end(CUSTOMER, VIKRAM))).status, 200, 'another client is not affected');

@@ -163,15 +163,15 @@ describe('the proxy guards the paid account', () => {
       assert.equal(upstreamRequests(proxy), 20, 'the 11th never reached Superfone');
     });
 
-    it('STARTs per destination: a 4th call to one number in 10 minutes is refused, whoever calls', async () => {
+    it('STARTs per destination: a 7th call to one number in 30 minutes is refused, whoever calls', async () => {
       const proxy = await proxyFor();
-      for (const agent of [ASHA, VIKRAM, ASHA]) {
+      for (const agent of [ASHA, VIKRAM, ASHA, VIKRAM, ASHA, VIKRAM]) {
         assert.equal((await proxy.call(startBody('+918000000001', agent))).status, 200);
         await proxy.call({ ...startBody('+918000000001', agent), call_action: 'END' });
       }
-      const answer = await proxy.call(startBody('+918000000001', VIKRAM));
+      const answer = await proxy.call(startBody('+918000000001', ASHA));
       assert.equal(answer.status, 429);
-      assert.match(answer.json.error.message, /This number has been called many times/);
+      assert.match(answer.json.error.message, /This customer has been called 6 times in 30 min \(the per-customer limit\)/);
     });
 
     it('STARTs per client when no agent is bound', async () => {

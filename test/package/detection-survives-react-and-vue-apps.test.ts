@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
+import { SignJWT } from 'jose';
 import type { Browser, Page } from 'playwright';
 import { launchChromium } from '../support/chromium.mjs';
 import { installPackedTarball, NPM, readmeRecipe, ROOT, type PackedProject } from '../support/packed-project.js';
@@ -28,6 +29,16 @@ import { Contact } from './recipe.jsx';
 const onLog = (line) => document.getElementById('log').append(Object.assign(document.createElement('li'), { textContent: line }));
 createRoot(document.getElementById('app')).render(<Contact contact={{ note: 'Call back on 098450 12345', phone: '080000 00001' }} agentNumber="+919876543210" onLog={onLog} />);
 `;
+
+/** Mounts the README's React sign-in recipe, which exports a component. */
+const REACT_SIGN_IN_ENTRY = `import { createRoot } from 'react-dom/client';
+import { SignedInContact } from './recipe-sign-in.jsx';
+const onLog = (line) => document.getElementById('log').append(Object.assign(document.createElement('li'), { textContent: line }));
+createRoot(document.getElementById('app')).render(<SignedInContact contact={{ phone: '098450 12345' }} onLog={onLog} />);
+`;
+
+const JWT_SECRET = 'crm-signing-secret-0123456789abcdef';
+const ASHA = '+919876543210';
 
 /** A note cell as it reads: the name in bold, then the note's own text node. */
 const NOTE = (name: string, phone: string) => `${name}: Call back ${name} on ${phone} regarding the order`;
@@ -53,17 +64,22 @@ async function buildApp(app: (typeof APPS)[number]): Promise<string> {
   const entry = join(dir, 'src', app.entry);
   // The README's recipe for this framework, as a second page of the same app.
   const recipeEntry = join(dir, 'src', 'recipe-entry.jsx');
+  // And its sign-in recipe, a third.
+  const signInEntry = join(dir, 'src', 'sign-in-entry.jsx');
   if (app.recipe === 'react') {
     writeFileSync(join(dir, 'src', 'recipe.jsx'), readmeRecipe('react'));
     writeFileSync(recipeEntry, REACT_RECIPE_ENTRY);
+    writeFileSync(join(dir, 'src', 'recipe-sign-in.jsx'), readmeRecipe('react-sign-in'));
+    writeFileSync(signInEntry, REACT_SIGN_IN_ENTRY);
   } else {
     writeFileSync(recipeEntry, readmeRecipe('vue'));
+    writeFileSync(signInEntry, readmeRecipe('vue-sign-in'));
   }
   const quiet = { cwd: dir, stdio: 'ignore' as const };
   execFileSync(NPM, ['ci', '--prefer-offline', '--no-audit', '--no-fund'], quiet);
   execFileSync(NPM, ['install', packed.tarball, '--no-save', '--prefer-offline', '--no-audit', '--no-fund'], quiet);
   await esbuild.build({
-    entryPoints: [entry, recipeEntry],
+    entryPoints: [entry, recipeEntry, signInEntry],
     absWorkingDir: dir,
     bundle: true,
     splitting: true,
@@ -92,19 +108,29 @@ async function buildApp(app: (typeof APPS)[number]): Promise<string> {
   return dir;
 }
 
-/** The built app on loopback, the packed proxy at /api/superfone/call, the packed simulator behind it. */
-async function serveApp(dir: string): Promise<{ url: string; upstream: any; close(): Promise<void> }> {
+/**
+ * The built app on loopback, the packed proxy at /api/superfone/call, the packed simulator
+ * behind it. With `signIn`, the proxy takes sign-in tokens only (`auth`), and the CRM's
+ * `/crm/superfone-token` hands one out (made by jose) while `signIn.signedIn` holds, else 401.
+ */
+async function serveApp(dir: string, signIn?: { signedIn: boolean }): Promise<{ url: string; upstream: any; close(): Promise<void> }> {
   const installed = join(dir, 'node_modules/superfone-call-button/dist');
   const { startSuperfoneSimulator } = await import(join(installed, 'simulator/index.js'));
   const { superfoneListener } = await import(join(installed, 'server/node.js'));
   const upstream = await startSuperfoneSimulator();
-  const proxy = superfoneListener({ apiKey: upstream.simulator.apiKey, apiBase: upstream.apiBase, path: '/api/superfone/call' });
-  const server: Server = createServer((req, res) => {
+  const proxy = superfoneListener({ apiKey: upstream.simulator.apiKey, apiBase: upstream.apiBase, path: '/api/superfone/call', ...(signIn ? { auth: { secret: JWT_SECRET } } : {}) });
+  const server: Server = createServer(async (req, res) => {
     if (req.url?.startsWith('/api/')) return void proxy(req, res);
+    if (signIn && req.url === '/crm/superfone-token') {
+      if (!signIn.signedIn) return void res.writeHead(401, { 'Content-Type': 'text/plain' }).end('Not signed in. Sign in to the CRM first.');
+      const token = await new SignJWT({ superfone_agent: ASHA }).setProtectedHeader({ alg: 'HS256' }).setAudience('superfone-proxy').setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(JWT_SECRET));
+      return void res.writeHead(200, { 'Content-Type': 'text/plain' }).end(token);
+    }
     const entry = readdirSync(join(dir, 'public')).find((file) => /^(client|app)\.js$/.test(file));
     const pages: Record<string, [string, string]> = {
       '/': [`/${entry}`, ''],
       '/recipe.html': ['/recipe-entry.js', ''],
+      '/sign-in.html': ['/sign-in-entry.js', ''],
       '/hydrate.html': [`/${entry}`, existsSync(join(dir, 'public/server-rendered.html')) ? readFileSync(join(dir, 'public/server-rendered.html'), 'utf8') : ''],
     };
     const page = pages[req.url ?? ''];
@@ -250,6 +276,32 @@ for (const app of APPS) {
       const customer = app.recipe === 'react' ? '+918000000001' : BELA;
       assert.deepEqual([notification.action, notification.agentNumber, notification.customerNumber], ['START', '+919876543210', customer]);
       if (app.recipe === 'react') await page.locator('#log li', { hasText: 'started +918000000001' }).waitFor();
+    });
+
+    it(`the README’s ${app.recipe === 'react' ? 'React' : 'Vue'} sign-in recipe: getToken’s token places the call as its agent, in the page’s own words; signed out, token_unavailable with its reason`, async () => {
+      const signIn = { signedIn: true };
+      const signedInApp = await serveApp(join(packed.dir, app.dir), signIn);
+      try {
+        await page.evaluate(() => localStorage.clear());
+        await page.goto(`${signedInApp.url}sign-in.html`);
+        const button = page.getByRole('button', { name: /^Call \+91 98450 12345$/ });
+        await button.waitFor({ timeout: 10_000 });
+        assert.equal((await button.textContent())!.trim(), 'Dial', 'messages reached the control through the scope');
+        await button.click();
+        await page.locator('#log li', { hasText: `started ${BELA}` }).waitFor({ timeout: 10_000 });
+        const [notification] = signedInApp.upstream.simulator.snapshot().notifications;
+        assert.deepEqual([notification.action, notification.agentNumber, notification.customerNumber], ['START', ASHA, BELA], 'the token’s agent, named nowhere in the page');
+        await page.getByRole('button', { name: /^End call with/ }).click();
+        await page.locator('superfone-call-button[state="idle"]').waitFor({ timeout: 10_000 });
+
+        signIn.signedIn = false;
+        await page.getByRole('button', { name: /^Call \+91 98450 12345$/ }).click();
+        await page.locator('#log li', { hasText: 'token_unavailable: getToken failed: Error: no Superfone token: HTTP 401' }).waitFor({ timeout: 10_000 });
+        await page.locator('superfone-call-button[state="error"]').waitFor();
+        assert.equal(signedInApp.upstream.simulator.snapshot().notifications.length, 2, 'nothing more reached Superfone (the START and its END only)');
+      } finally {
+        await signedInApp.close();
+      }
     });
 
     it('no page errors', () => {

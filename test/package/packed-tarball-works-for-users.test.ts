@@ -166,13 +166,13 @@ export const broken: CallButtonMessages = { call: 'Dial' };
     assert.equal(result.status, 0, result.stdout + result.stderr);
   });
 
-  /** Type-checks `source` as TSX in `dir` against the React types installed there. */
-  function typeCheckTsx(dir: string, source: string) {
+  /** Type-checks `source` as TSX in `dir` against the React types installed there; strict unless `strict` is false. */
+  function typeCheckTsx(dir: string, source: string, strict = true) {
     writeFileSync(join(dir, 'check.tsx'), source);
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
     return spawnSync(
       process.execPath,
-      [tsc, '--noEmit', '--strict', '--skipLibCheck', '--jsx', 'react-jsx', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules/@types'), 'check.tsx'],
+      [tsc, '--noEmit', ...(strict ? ['--strict'] : []), '--skipLibCheck', '--jsx', 'react-jsx', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules/@types'), 'check.tsx'],
       { cwd: dir, encoding: 'utf8' },
     );
   }
@@ -223,9 +223,23 @@ export const tagAttributes = <superfone-call-button customer-number="+9180000000
 export const tagEventOnButton = <superfone-call-button customer-number="+918000000001" onsuperfone-call-error={(event) => console.log(event)} />;
 // @ts-expect-error: nor on the scope's.
 export const tagEventOnScope = <superfone-click-to-call detect onsuperfone-call-started={(event) => console.log(event)} />;
+// @ts-expect-error: refused for what it is, not for an untyped parameter: a handler that takes none.
+export const tagEventNoParameter = <superfone-call-button customer-number="+918000000001" onsuperfone-call-started={() => console.log('started')} />;
 `,
     );
     assert.equal(result.status, 0, result.stdout + result.stderr);
+    // A project that is not strict (no noImplicitAny) gets the same refusals: each @ts-expect-error must still find its error.
+    const loose = typeCheckTsx(
+      react18,
+      `export const tagEvent = <superfone-call-button customer-number="+918000000001" onsuperfone-call-error={(event) => console.log(event)} />;
+export const scopeEvent = <superfone-click-to-call detect onsuperfone-call-ended={(event: CustomEvent) => console.log(event.detail)} />;
+export const noParameter = <superfone-call-button onsuperfone-call-started={() => undefined} />;
+`,
+      false,
+    );
+    assert.notEqual(loose.status, 0, 'a non-strict project must not compile an event prop React 18 never calls');
+    const refused = (loose.stdout.match(/check\.tsx\(\d+,\d+\): error TS2322/g) ?? []).length;
+    assert.equal(refused, 3, loose.stdout);
   });
 
   it('npx superfone-proxy runs', () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import * as esbuild from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import { installPackedTarball, readmeRecipe, type PackedProject } from '../support/packed-project.js';
@@ -19,21 +19,11 @@ describe('the README’s Workers recipe, bundled from the packed tarball, in Clo
     packed = installPackedTarball();
     upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
     writeFileSync(join(packed.dir, 'worker.js'), readmeRecipe('workers'));
-    // As wrangler bundles a worker: for the browser-like edge, Node's modules unavailable.
-    const bundle = await esbuild.build({
-      entryPoints: [join(packed.dir, 'worker.js')],
-      absWorkingDir: packed.dir,
-      bundle: true,
-      format: 'esm',
-      platform: 'neutral',
-      mainFields: ['module', 'main'],
-      conditions: ['workerd', 'worker', 'browser'],
-      write: false,
-      logLevel: 'silent',
-    });
+    // Bundled by the docs' own commands, as written (npm's cache first: the same esbuild as this project's).
+    execSync(readmeRecipe('workers-build'), { cwd: packed.dir, stdio: 'pipe', env: { ...process.env, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' } });
     worker = new Miniflare({
       modules: true,
-      script: bundle.outputFiles[0]!.text,
+      script: readFileSync(join(packed.dir, 'dist/worker.js'), 'utf8'),
       compatibilityDate: '2025-01-01',
       bindings: { SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase },
     });

@@ -131,6 +131,32 @@ describe('the README’s server recipes run as written', { timeout: 120_000 }, (
     assert.equal(stdout.trim(), '200 true');
   });
 
+  it('rate limits: the recipe’s numbers are the package’s defaults, and the seventh START to one customer is refused naming its limit', async () => {
+    const file = join(packed.dir, 'rate-limits.mjs');
+    writeFileSync(file, readmeRecipe('rate-limits'));
+    const script = `const { handleCall } = await import(${JSON.stringify(file)});
+      const { DEFAULT_RATE_LIMITS } = await import('superfone-call-button/proxy');
+      const send = (action) => handleCall(new Request('http://localhost/api/superfone/call', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ customer_number: '+918000000031', user_number: '+919876543210', call_action: action }) }), { clientAddress: '127.0.0.1' });
+      const statuses = [];
+      for (let call = 0; call < 6; call++) { statuses.push((await send('START')).status); await send('END'); }
+      const seventh = await send('START');
+      console.log(JSON.stringify({ statuses, seventh: seventh.status, body: await seventh.json(), defaults: DEFAULT_RATE_LIMITS }));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: packed.dir,
+      timeout: 30_000,
+      env: { PATH: process.env.PATH, SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase },
+    });
+    const { statuses, seventh, body, defaults } = JSON.parse(stdout);
+    const written = Object.fromEntries(
+      [...readmeRecipe('rate-limits').matchAll(/(\w+): \{ points: (\d+), durationSec: (\d+) \}/g)].map(([, name, points, durationSec]) => [name, { points: Number(points), durationSec: Number(durationSec) }]),
+    );
+    assert.deepEqual(written, defaults, 'the README says each limit is at its default');
+    assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200]);
+    assert.equal(seventh, 429);
+    assert.deepEqual(body.error.detail, { limit: 'per-customer', allowed: 6, windowSec: 1800 });
+    assert.match(body.error.message, /\(the per-customer limit\)/);
+  });
+
   it('call notifications: a START, then Superfone’s record at /api/superfone/webhook, heard by onCallRecord with its match', async () => {
     const secret = 'whsec_readme_0123456789';
     const url = await serveApp('notifications', { SUPERFONE_WEBHOOK_SECRET: secret });

@@ -68,8 +68,18 @@ export interface CallButtonMessages {
 
   /** What each error code from the proxy means to the agent: what happened and what to do. */
   errors: Record<ErrorCode, string>;
-  /** `rate_limited`, when the proxy says how long to wait. */
+  /** `rate_limited`, when the proxy says how long to wait but not which limit. */
   waitAndRetry(seconds: number): string;
+  /** `rate_limited` by the per-customer limit: how long until the next call to them, and the time of day it is allowed (both worded by `Intl`). */
+  customerLimit(wait: string, at: string): string;
+  /** `rate_limited` by the per-agent limit: the agent started many calls; how long to wait. */
+  agentLimit(wait: string): string;
+  /** `rate_limited` by the per-client limit: this browser sent many call requests; how long to wait. */
+  browserLimit(wait: string): string;
+  /** `rate_limited` by the limit on ENDs: a flood only a program makes. */
+  endLimit: string;
+  /** `rate_limited` by Superfone itself; how long to wait. */
+  superfoneLimit(wait: string): string;
   /** `forbidden`: calls to this country are not allowed (its name in this language, by `Intl`). */
   countryNotAllowed(country: string, callingCode: string): string;
   /** `bad_request`: no agent number is set on the page, nor bound on the server. */

@@ -36,6 +36,11 @@ export const messages: CallButtonMessages = {
 
   errors: DEFAULT_ERROR_MESSAGES,
   waitAndRetry: (seconds) => `Too many call requests. Wait ${seconds} s, then try again.`,
+  customerLimit: (wait, at) => `This customer has been called several times in a short while. You can call them again in ${wait} (at ${at}).`,
+  agentLimit: (wait) => `You have started many calls in a short time. Wait ${wait}, then try again.`,
+  browserLimit: (wait) => `Too many call requests came from this browser. Wait ${wait}, then try again.`,
+  endLimit: 'Too many end-call requests. If a call is still on, end it in the Superfone app.',
+  superfoneLimit: (wait) => `Superfone is limiting call requests right now. Wait ${wait}, then try again.`,
   countryNotAllowed: (country, callingCode) => `Calls to ${country} (+${callingCode}) are not allowed from this CRM. Ask your administrator if you need them.`,
   agentNumberMissing: 'No agent number: set agent-number on the call button, or bind the agent on the server.',
   unexpectedAnswer: (status) =>

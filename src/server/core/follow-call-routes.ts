@@ -42,7 +42,10 @@ export async function callEvents(exchange: Exchange, callId: string, clientKey: 
   if (clientKey === null) return exchange.refuse({ code: 'internal_error' }, 'no client identity for the stream limit: pass clientAddress from the adapter, or set clientKey');
   const release = parts.streams.tryOpen(clientKey);
   if (!release) {
-    return exchange.refuse({ code: 'rate_limited', message: 'Too many calls are being followed from this browser. Close other tabs, then reload.', headers: { 'Retry-After': '30' } });
+    return exchange.refuse(
+      { code: 'rate_limited', message: 'Too many calls are being followed from this browser (the followed-calls limit). Close other tabs, then reload.', headers: { 'Retry-After': '30' }, detail: { limit: 'followed-calls' } },
+      'limit followed-calls',
+    );
   }
   let listener: ((status: CallStatusBody) => void) | null = null;
   // Set by the listener if the call ends while its status is being read.

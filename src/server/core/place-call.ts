@@ -7,12 +7,12 @@ import type { PlatformInfo } from './proxy-message.js';
 import type { ProxyStore } from './store/proxy-store.js';
 import type { CircuitBreaker } from './guards/circuit-breaker.js';
 import { checkDestination, type DestinationPolicy } from './guards/destination-policy.js';
-import { CallRateLimits, RateLimitSetupError, type RateLimitName } from './guards/rate-limits.js';
+import { CallRateLimits, RateLimitSetupError, type RateRefusal } from './guards/rate-limits.js';
 import type { FollowedCalls } from './notifications/followed-calls.js';
 import { newCallId } from './notifications/followed-calls.js';
 import type { PendingCalls } from './notifications/pending-calls.js';
 import type { ProxyAnswer } from './proxy-message.js';
-import { jsonResponse, storeUnavailable, type ProxyFailure } from './responses.js';
+import { jsonResponse, secondsInWords, storeUnavailable, type ProxyFailure } from './responses.js';
 import { callSuperfone, type SuperfoneClientConfig } from './superfone-client.js';
 import { interpretUpstreamResult, MAX_UPSTREAM_MESSAGE_CHARS } from './upstream-outcome.js';
 
@@ -96,7 +96,7 @@ export async function placeCall(exchange: Exchange, parts: CallPlacing): Promise
     // reach fails closed: no START goes upstream that the limits could not count.
     const guarded = await guardedByStore(async () => {
       const allowed = await rateLimits?.checkStart(attempt);
-      if (allowed && !allowed.ok) return refuse(rateLimited(allowed.limit, allowed.retryAfterSec));
+      if (allowed && !allowed.ok) return refuse(...rateLimited(allowed));
       releaseLock = await parts.store.tryLock(`start:${agentNumber}`, parts.lockTtlMs);
       if (!releaseLock) return refuse({ code: 'agent_busy', message: 'A call request for you is already on its way. Wait for it, then try again.' });
       return null;
@@ -110,7 +110,7 @@ export async function placeCall(exchange: Exchange, parts: CallPlacing): Promise
       storeFailure = errorMessage(error);
       return { ok: true } as const;
     });
-    if (budget && !budget.ok) return refuse(rateLimited(budget.limit, budget.retryAfterSec));
+    if (budget && !budget.ok) return refuse(...rateLimited(budget));
   }
 
   try {
@@ -119,7 +119,7 @@ export async function placeCall(exchange: Exchange, parts: CallPlacing): Promise
       if (waitSec !== null) return refuse({ code: 'upstream_unavailable', headers: { 'Retry-After': String(waitSec) } });
       const refusal = await guardedByStore(async () => {
         const paid = await rateLimits?.spendStart(attempt);
-        return paid && !paid.ok ? refuse(rateLimited(paid.limit, paid.retryAfterSec)) : null;
+        return paid && !paid.ok ? refuse(...rateLimited(paid)) : null;
       });
       if (refusal) {
         breaker?.release();
@@ -132,7 +132,10 @@ export async function placeCall(exchange: Exchange, parts: CallPlacing): Promise
     const outcome = interpretUpstreamResult(call.action, result);
     // A failing END must not shut out new calls (anyone can send ENDs); one that works shows Superfone is back.
     if (call.action === 'START' || outcome.ok) breaker?.record(!outcome.ok && UPSTREAM_FAILURES.has(outcome.failure.code));
-    if (!outcome.ok) return refuse(outcome.failure, storeFailure);
+    if (!outcome.ok) {
+      const limit = outcome.failure.detail?.limit;
+      return refuse(outcome.failure, storeFailure ?? (limit ? `limit ${limit}` : undefined));
+    }
     // Redacted first, then cut: a secret straddling the cut is hidden whole.
     const body = { ...outcome.body, message: parts.redact(outcome.body.message).slice(0, MAX_UPSTREAM_MESSAGE_CHARS) };
     // Its record, when Superfone reports the call, is matched to this START and told to the page that follows it.
@@ -158,16 +161,18 @@ export function methodNotAllowed(method: string): ProxyFailure {
   return { code: 'bad_request', status: 405, message: `Use POST to place a call (got ${method}).`, headers: { Allow: 'POST' }, kind: 'method' };
 }
 
-function rateLimited(limit: RateLimitName, retryAfterSec: number): ProxyFailure {
-  const what = {
-    agent: 'You have started many calls in a short time',
-    destination: 'This number has been called many times in a short time',
-    client: 'Too many call requests came from this browser',
-    ends: 'Too many end-call requests came from this browser. If a call is still on, end it in the Superfone app',
+/** A limit's refusal, naming the limit in the message, the body and the log line (the second item). */
+function rateLimited({ limit, retryAfterSec, allowed, windowSec }: RateRefusal): [ProxyFailure, string] {
+  const wait = secondsInWords(retryAfterSec);
+  const window = secondsInWords(windowSec);
+  const message = {
+    'per-customer': `This customer has been called ${allowed} times in ${window} (the per-customer limit). You can call them again in ${wait}.`,
+    'per-agent': `You have started ${allowed} calls in ${window} (the per-agent limit). Wait ${wait}, then try again.`,
+    'per-client': `This browser has sent ${allowed} call requests in ${window} (the per-client limit). Wait ${wait}, then try again.`,
+    'ends-per-client': `This browser has sent ${allowed} end-call requests in ${window} (the end-call limit). If a call is still on, end it in the Superfone app; else wait ${wait}.`,
   }[limit];
-  return {
-    code: 'rate_limited',
-    message: `${what}. Wait ${retryAfterSec} s, then try again.`,
-    headers: { 'Retry-After': String(retryAfterSec) },
-  };
+  return [
+    { code: 'rate_limited', message, headers: { 'Retry-After': String(retryAfterSec) }, detail: { limit, allowed, windowSec } },
+    `limit ${limit}: ${allowed} per ${windowSec} s, next in ${retryAfterSec} s`,
+  ];
 }

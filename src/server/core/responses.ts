@@ -49,6 +49,13 @@ export function storeUnavailable(message?: string): ProxyFailure {
   return { code: 'limits_unavailable', message, headers: { 'Retry-After': String(STORE_RETRY_AFTER_SEC) } };
 }
 
+/** A wait or a window in English, for a message: "42 s", "9 min", "2 h"; rounded up, so never sooner than true. */
+export function secondsInWords(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 2 * 3600) return `${Math.ceil(seconds / 60)} min`;
+  return `${Math.ceil(seconds / 3600)} h`;
+}
+
 export function errorResponse(failure: ProxyFailure): ProxyAnswer {
   const body: ErrorBody = {
     error: { code: failure.code, message: failure.message ?? DEFAULT_ERROR_MESSAGES[failure.code], ...(failure.detail && { detail: failure.detail }) },

@@ -1,5 +1,5 @@
-import { isSuperfoneSuccessBody, type CallAction, type ErrorCode, type SuperfoneSuccessBody } from '../../shared/protocol.js';
-import type { ProxyFailure } from './responses.js';
+import { isSuperfoneSuccessBody, type CallAction, type ErrorCode, type ErrorDetail, type SuperfoneSuccessBody } from '../../shared/protocol.js';
+import { secondsInWords, type ProxyFailure } from './responses.js';
 import type { UpstreamResult } from './superfone-client.js';
 
 export type UpstreamOutcome =
@@ -41,8 +41,8 @@ function upstreamMessage(body: unknown): string {
   return '';
 }
 
-function fail(code: ErrorCode, message?: string, headers?: Record<string, string>): UpstreamOutcome {
-  return { ok: false, failure: { code, message, headers } };
+function fail(code: ErrorCode, message?: string, headers?: Record<string, string>, detail?: ErrorDetail): UpstreamOutcome {
+  return { ok: false, failure: { code, message, headers, ...(detail ? { detail } : {}) } };
 }
 
 /** Gives Superfone's answer its meaning for the page: one success shape, one error vocabulary. */
@@ -75,7 +75,10 @@ export function interpretUpstreamResult(action: CallAction, result: UpstreamResu
   if (status === 400) return fail('invalid_number', 'Superfone rejected one of the phone numbers. Check the customer and agent numbers, then try again.');
   if (status === 401 || status === 403) return fail('upstream_auth');
   if (status === 404) return fail('agent_not_found');
-  if (status === 429) return fail('rate_limited', undefined, { 'Retry-After': retryAfterSeconds(result.retryAfter) });
+  if (status === 429) {
+    const wait = retryAfterSeconds(result.retryAfter);
+    return fail('rate_limited', `Superfone is limiting call requests right now (its own limit). Wait ${secondsInWords(Number(wait))}, then try again.`, { 'Retry-After': wait }, { limit: 'superfone' });
+  }
   const what = status === 200 ? 'an answer it could not read' : `HTTP ${status}`;
   return fail('upstream_error', `Superfone answered with ${what}, so the ${verb} did not go through. Try again in a moment.`);
 }

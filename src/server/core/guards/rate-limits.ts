@@ -1,5 +1,6 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import RateLimiterRes from 'rate-limiter-flexible/lib/RateLimiterRes.js';
+import type { RateLimitLabel } from '../../../shared/protocol.js';
 import type { ProxyStore } from '../store/proxy-store.js';
 
 export interface RateLimit {
@@ -12,7 +13,7 @@ export interface RateLimit {
 export interface RateLimitOptions {
   /** STARTs per agent. Default 10 per minute. */
   perAgent?: RateLimit | false;
-  /** STARTs to one customer number, whoever calls. Default 3 per 10 minutes. */
+  /** STARTs to one customer number, whoever calls. Default 6 per 30 minutes (docs/proxy.md says why). */
   perDestination?: RateLimit | false;
   /** STARTs per client (see `clientKey`) when `authorize` binds no agent. Default 20 per minute. */
   perClient?: RateLimit | false;
@@ -22,7 +23,7 @@ export interface RateLimitOptions {
 
 export const DEFAULT_RATE_LIMITS = {
   perAgent: { points: 10, durationSec: 60 },
-  perDestination: { points: 3, durationSec: 600 },
+  perDestination: { points: 6, durationSec: 1_800 },
   perClient: { points: 20, durationSec: 60 },
   endsPerClient: { points: 30, durationSec: 60 },
 } as const satisfies Required<RateLimitOptions>;
@@ -48,13 +49,16 @@ function clientOf(attempt: CallAttempt): string {
   return attempt.clientKey;
 }
 
-export type RateLimitName = 'agent' | 'destination' | 'client' | 'ends';
-export type RateVerdict = { ok: true } | { ok: false; limit: RateLimitName; retryAfterSec: number };
+/** The proxy's own limits, by the names the answer and the log give them. */
+export type RateLimitName = Extract<RateLimitLabel, 'per-agent' | 'per-customer' | 'per-client' | 'ends-per-client'>;
+/** A refusal names its limit, what it allows (`allowed` per `windowSec`), and when the next request may go. */
+export type RateRefusal = { ok: false; limit: RateLimitName; retryAfterSec: number; allowed: number; windowSec: number };
+export type RateVerdict = { ok: true } | RateRefusal;
 
 type Check = [RateLimitName, RateLimiterAbstract, string];
 
-function refused(limit: RateLimitName, msBeforeNext: number): RateVerdict {
-  return { ok: false, limit, retryAfterSec: Math.max(1, Math.ceil(msBeforeNext / 1000)) };
+function refused(limit: RateLimitName, limiter: RateLimiterAbstract, msBeforeNext: number): RateRefusal {
+  return { ok: false, limit, retryAfterSec: Math.max(1, Math.ceil(msBeforeNext / 1000)), allowed: limiter.points, windowSec: limiter.duration };
 }
 
 /** Every limit given is a positive whole number of points over a positive duration. */
@@ -95,9 +99,9 @@ export class CallRateLimits {
   #startChecks(attempt: CallAttempt): Check[] {
     const checks: Check[] = [];
     // The per-client limit is for pages that name their agent; a bound agent is counted as the agent.
-    if (this.#client && !attempt.agentBound) checks.push(['client', this.#client, clientOf(attempt)]);
-    if (this.#agent) checks.push(['agent', this.#agent, attempt.agentNumber]);
-    if (this.#destination) checks.push(['destination', this.#destination, attempt.customerNumber]);
+    if (this.#client && !attempt.agentBound) checks.push(['per-client', this.#client, clientOf(attempt)]);
+    if (this.#agent) checks.push(['per-agent', this.#agent, attempt.agentNumber]);
+    if (this.#destination) checks.push(['per-customer', this.#destination, attempt.customerNumber]);
     return checks;
   }
 
@@ -105,7 +109,7 @@ export class CallRateLimits {
   async checkStart(attempt: CallAttempt): Promise<RateVerdict> {
     for (const [limit, limiter, key] of this.#startChecks(attempt)) {
       const used = await limiter.get(key);
-      if (used && used.consumedPoints >= limiter.points) return refused(limit, used.msBeforeNext);
+      if (used && used.consumedPoints >= limiter.points) return refused(limit, limiter, used.msBeforeNext);
     }
     return { ok: true };
   }
@@ -127,7 +131,7 @@ export class CallRateLimits {
         await Promise.all((counted ? [...taken, check] : taken).map(([, spent, spentKey]) => spent.reward(spentKey)));
         // A store failure is not a verdict: let it surface as the proxy's own error.
         if (!counted) throw rejection;
-        return refused(limit, rejection.msBeforeNext);
+        return refused(limit, limiter, rejection.msBeforeNext);
       }
     }
     return { ok: true };
@@ -142,7 +146,7 @@ export class CallRateLimits {
       return { ok: true };
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      return refused('ends', rejection.msBeforeNext);
+      return refused('ends-per-client', this.#ends, rejection.msBeforeNext);
     }
   }
 }
