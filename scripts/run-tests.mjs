@@ -1,6 +1,9 @@
 // npm test: every stage in order, stopping at the first failure, then one check over the
 // whole suite's captured output that no API key used by the tests was ever printed.
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const STAGES = ['typecheck', 'test:node', 'test:browser', 'test:e2e', 'test:package'];
 
@@ -34,6 +37,10 @@ function run(script) {
   });
 }
 
+// Every recipe a test takes from the docs is written here as it is taken (test/support/packed-project.ts).
+const taken = mkdtempSync(join(tmpdir(), 'superfone-recipes-'));
+process.env.SUPERFONE_RECIPES_TAKEN = join(taken, 'taken.txt');
+
 let output = '';
 let passed = 0;
 let failed = 0;
@@ -48,6 +55,21 @@ for (const stage of STAGES) {
     break;
   }
 }
+
+/** Recipes in the README and docs/ that no test took while the whole suite ran. */
+function recipesNotTaken() {
+  const documents = ['README.md', ...readdirSync('docs').filter((file) => file.endsWith('.md')).map((file) => join('docs', file))];
+  const named = documents.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/<!-- recipe: ([\w-]+) -->/g)].map((match) => match[1]));
+  const file = process.env.SUPERFONE_RECIPES_TAKEN;
+  const seen = new Set(existsSync(file) ? readFileSync(file, 'utf8').split('\n') : []);
+  return named.filter((name) => !seen.has(name));
+}
+if (passed === STAGES.length) {
+  const notTaken = recipesNotTaken();
+  console.log(notTaken.length === 0 ? '\nRecipes: every recipe in the README and docs/ was taken by a test that ran.' : `\nRecipes FAILED: no test that ran took ${notTaken.join(', ')}.`);
+  if (notTaken.length > 0) failed += 1;
+}
+rmSync(taken, { recursive: true, force: true });
 
 const leaks = SECRETS.filter((secret) => secret.test(output));
 console.log(

@@ -163,20 +163,14 @@ describe('every error code reaches the element with words an agent understands',
   });
 
   it('Superfone rejects a number the page thought valid → invalid_number', async () => {
-    // The element and the proxy both validate numbers first, so no real request can make
-    // Superfone say this; the answer the proxy would relay is stubbed at fetch.
-    const realFetch = window.fetch;
-    window.fetch = async () =>
-      new Response(JSON.stringify({ error: { code: 'invalid_number', message: 'Superfone rejected one of the phone numbers. Check them.' } }), {
-        status: 400,
-        headers: { 'Content-Type': 'application/json' },
-      });
-    try {
-      const element = await callButton('+91 80000 00001');
-      expectReadableError(element, await failedStart(element), 'invalid_number', 400);
-    } finally {
-      window.fetch = realFetch;
-    }
+    // Both the element and the proxy validate numbers first, so no number can make Superfone
+    // say this; the simulator answers as Superfone documents for a bad number, through the real proxy.
+    await simulator.fault({ kind: 'reject', status: 400, message: 'Invalid phone number' }, 1);
+    const element = await callButton('+91 80000 00001');
+    const detail = await failedStart(element);
+    expectReadableError(element, detail, 'invalid_number', 400);
+    expect(detail.message).to.equal(DEFAULT_ERROR_MESSAGES.invalid_number);
+    expect((await simulator.state()).requests, 'it reached Superfone, once').to.have.length(1);
   });
 
   it('after an error, Try again repeats the START and can succeed', async () => {

@@ -51,8 +51,12 @@ describe('<superfone-click-to-call>: settings shared by the controls inside', ()
     const button = scope.querySelector('superfone-call-button')!;
     const ended = oneEvent(button, 'superfone-call-ended');
     await button.start();
+    const startedAt = performance.now();
     expect(button.state).to.equal('active');
     const event = (await ended) as CustomEvent<CallEndedDetail>;
+    const lasted = performance.now() - startedAt;
+    // max-duration is in seconds: "1" is a second, not a tenth of one, nor ten.
+    expect(lasted, `the call lasted ${Math.round(lasted)} ms`).to.be.within(950, 2_500);
     expect(event.detail.reason).to.equal('max-duration');
     expect(button.state).to.equal('idle');
     const state = await simulator.state();

@@ -47,6 +47,26 @@ describe('controls speak the page’s language', () => {
     }
   });
 
+  it('inside a CRM component’s shadow root, the control takes the lang of the page around the component', async () => {
+    const holder = document.createElement('div');
+    holder.lang = 'hi';
+    const component = document.createElement('div');
+    const root = component.attachShadow({ mode: 'open' });
+    const element = document.createElement('superfone-call-button');
+    element.setAttribute('customer-number', '+91 98450 12345');
+    try {
+      root.append(element);
+      holder.append(component);
+      document.body.append(holder);
+      await element.updateComplete;
+      await until(() => primaryButton(element).textContent!.trim() === 'कॉल करें', 'the Hindi label, from the lang outside the shadow root');
+      holder.lang = 'en';
+      await until(() => primaryButton(element).textContent!.trim() === 'Call', 'English, when the page outside switches');
+    } finally {
+      holder.remove();
+    }
+  });
+
   it('follows the page when it switches language, both ways', async () => {
     const { holder, element } = await controlIn('en');
     expect(primaryButton(element).textContent!.trim()).to.equal('Call');

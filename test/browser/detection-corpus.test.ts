@@ -72,7 +72,24 @@ function findsExactly(cases: Array<[text: string, e164: string[]]>, country: Cou
   for (const [text, e164] of cases) expect(findPhoneNumbers(text, country).map((number) => number.e164), `${country}: ${text}`).to.deep.equal(e164);
 }
 
-/** Checks one corpus's size, prints its score and every mistake, and holds it to `floor`. */
+/**
+ * The mistakes each corpus is known to make today, read and left (each is a line a rule
+ * would have to guess at). A floor alone (0.98) let a rule that broke three more lines
+ * pass where the score was 1.000: now any mistake not listed here fails, whatever the score.
+ */
+const KNOWN_MISTAKES: Record<string, string[]> = {
+  'second corpus': ['missed +919845012345 in "Mob: 98-45-01-23-45"', 'false positive "9845012345" in "offset 9845012345 committed"'],
+  'third corpus': [
+    'missed +918296334455 in "Return to origin: customer refused. Customer no 8296 334 455."',
+    'false positive "(416) 555-0168" in "Toronto (416) 555-0168"',
+    'missed +14165550168 in "Toronto (416) 555-0168"',
+  ],
+  'fourth corpus': ['false positive "1234567890" in "FD 1234567890 matures on 12/06/2026 at 7.25%"'],
+  'fifth corpus': ['false positive "0044 1234 5678 90" in "Shipment 0044 1234 5678 90"'],
+  'seventh corpus': ['missed +917019442882 in "Madam ne bola naya no. 7019442882 hai"', 'false positive "9845012345" in "बिल नंबर9845012345"'],
+};
+
+/** Checks one corpus's size, prints its score and every mistake, holds it to `floor`, and allows no mistake but its known ones. */
 function scoresAtLeast(name: string, positives: Array<{ text: string; e164: string[] }>, negatives: string[], floor: number, { country = 'IN' as CountryCode, size = 150 } = {}): void {
   expect(positives.length).to.be.at.least(size);
   expect(negatives.length).to.be.at.least(size);
@@ -80,6 +97,8 @@ function scoresAtLeast(name: string, positives: Array<{ text: string; e164: stri
   console.log(`${name}: ${positives.length} texts with numbers, ${negatives.length} without; ${summary}`);
   expect(precision, mistakes).to.be.at.least(floor);
   expect(recall, mistakes).to.be.at.least(floor);
+  const known = KNOWN_MISTAKES[name] ?? [];
+  expect(mistakes ? mistakes.split('\n').filter((mistake) => !known.includes(mistake)) : [], `${name}: mistakes beyond the known ones`).to.deep.equal([]);
 }
 
 describe('number detection on a corpus of CRM text', () => {

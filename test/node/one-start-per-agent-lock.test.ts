@@ -19,13 +19,14 @@ describe('one START per agent in flight: the lock', { timeout: 30_000 }, () => {
     assert.ok(await store.tryLock('start:+919876543210', 10_000), 'free once its holder releases it');
   });
 
-  it('holds for as long as Superfone may take to answer: a START racing a slow one is refused however late it comes', async () => {
-    const proxy = await proxyFor({ timeoutMs: 1_500 });
-    proxy.upstream.simulator.setFault({ kind: 'slow', delayMs: 1_200 }, 1);
+  it('holds for as long as Superfone may take to answer (the default 10 s): a START racing a slow one is refused however late it comes', async () => {
+    // The proxy's own default timeout, not the helpers' short one: a lock that expired before it would let the race through.
+    const proxy = await proxyFor({ timeoutMs: undefined });
+    proxy.upstream.simulator.setFault({ kind: 'slow', delayMs: 3_000 }, 1);
     const slow = proxy.call(startBody('+918000000001'));
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
     const racing = await proxy.call(startBody('+919845012345'));
-    assert.equal(racing.status, 409, 'the lock is still held a second in');
+    assert.equal(racing.status, 409, 'the lock is still held 2.5 s in');
     assert.equal(racing.json.error.code, 'agent_busy');
     assert.equal((await slow).status, 200);
     assert.equal(proxy.upstream.simulator.requestCount, 1);

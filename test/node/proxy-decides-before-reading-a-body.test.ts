@@ -32,6 +32,8 @@ describe('the proxy decides from the request line and headers before it reads a 
   let server: Server;
   let port: number;
   let authorizeCalls = 0;
+  /** Whether each request's body had been read when authorize saw it. */
+  const bodyReadAtAuthorize: boolean[] = [];
   const logs: ProxyLogEntry[] = [];
 
   before(async () => {
@@ -44,6 +46,7 @@ describe('the proxy decides from the request line and headers before it reads a 
       webhookSecret: SECRET,
       authorize: (request) => {
         authorizeCalls += 1;
+        bodyReadAtAuthorize.push(request.bodyUsed);
         return request.headers.get('authorization') === 'Bearer agent-asha' ? '+919876543210' : false;
       },
       log: (entry) => logs.push(entry),
@@ -80,9 +83,20 @@ describe('the proxy decides from the request line and headers before it reads a 
     });
   }
 
-  it('identity is decided before the body: authorize ran for each request that reached it, none read a body', async () => {
-    assert.ok(authorizeCalls >= 2);
-    assert.equal(upstream.simulator.requestCount, 0);
+  it('identity is decided before the body: authorize runs once for each request, none of its body read, and the answer comes before the body', async () => {
+    const [callsBefore, upstreamBefore] = [authorizeCalls, upstream.simulator.requestCount];
+    bodyReadAtAuthorize.length = 0;
+    for (const [headers, status] of [
+      [{ 'Content-Type': 'application/json' }, 401],
+      [{ Authorization: 'Bearer agent-asha', 'Content-Type': 'text/plain' }, 415],
+    ] as const) {
+      const exchange = await rawExchange(port, headOnly('POST', '/api/superfone/call', headers), { endAfterWrite: false, waitMs: REQUEST_TIMEOUT_MS + 2_000 });
+      assert.deepEqual(exchange.statuses, [status], exchange.text);
+      assert.ok(exchange.elapsedMs < REQUEST_TIMEOUT_MS / 2, `answered in ${exchange.elapsedMs.toFixed(0)} ms, before the body (990 bytes of it never sent)`);
+    }
+    assert.equal(authorizeCalls - callsBefore, 2, 'authorize ran once for each');
+    assert.deepEqual(bodyReadAtAuthorize, [false, false], 'with the body unread');
+    assert.equal(upstream.simulator.requestCount - upstreamBefore, 0, 'and nothing went to Superfone');
   });
 
   it('a body declared larger than the route allows is refused before it is sent: 4 KiB for calls', async () => {

@@ -100,9 +100,14 @@ describe('the proxy refuses bad input with a clear error and no upstream call', 
     assertRefused(await proxy.call(startBody('+918000000001', null)), 400, 'bad_request', /agent-number/);
   });
 
-  it('quotes at most 40 characters of a bad value back', async () => {
-    const answer = await proxy.call(startBody('9'.repeat(60) + 'x'));
-    assert.ok(answer.json.error.message.length < 200);
+  it('quotes at most 40 characters of a bad value back, then an ellipsis; a value of 40 whole', async () => {
+    const sixty = 'abcdefghij'.repeat(6);
+    const long = await proxy.call(startBody(`${sixty}XYZ`));
+    assert.match(long.json.error.message, /^The customer number “abcdefghijabcdefghijabcdefghijabcdefghij…” is not a valid phone number\./);
+    const forty = await proxy.call(startBody(sixty.slice(0, 40)));
+    assert.match(forty.json.error.message, /^The customer number “abcdefghijabcdefghijabcdefghijabcdefghij” is not/);
+    const fortyOne = await proxy.call(startBody(`${sixty.slice(0, 40)}Q`));
+    assert.ok(!fortyOne.json.error.message.includes('Q'), 'the 41st character is not quoted');
   });
 
   it('refuses to start without an API key, or with options it cannot use', () => {

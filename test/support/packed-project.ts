@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -38,12 +38,17 @@ export function documentation(): Array<{ path: string; text: string }> {
 
 /**
  * The code block that follows `<!-- recipe: name -->` in the README or a document of docs/,
- * so a test runs the recipe exactly as a reader copies it.
+ * so a test runs the recipe exactly as a reader copies it. Under `npm test`, each recipe
+ * taken is written down (SUPERFONE_RECIPES_TAKEN), and the run fails if one never was: a
+ * test that names a recipe but never reaches it does not count.
  */
 export function readmeRecipe(name: string): string {
   for (const { text } of documentation()) {
     const match = new RegExp(`<!-- recipe: ${name} -->\\s*\`\`\`\\w*\\n([\\s\\S]*?)\`\`\``).exec(text);
-    if (match) return match[1]!;
+    if (match) {
+      if (process.env.SUPERFONE_RECIPES_TAKEN) appendFileSync(process.env.SUPERFONE_RECIPES_TAKEN, `${name}\n`);
+      return match[1]!;
+    }
   }
   throw new Error(`neither README.md nor docs/ has a recipe "${name}"`);
 }

@@ -52,7 +52,7 @@ export async function placeCall(exchange: Exchange, parts: CallPlacing): Promise
       return await checks();
     } catch (error) {
       if (error instanceof RateLimitSetupError) throw error;
-      return refuse(storeUnavailable(), errorMessage(error));
+      return refuse(storeUnavailable(), `the store of limits and locks is out of reach: ${errorMessage(error)}`);
     }
   };
 
