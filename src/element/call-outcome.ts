@@ -1,5 +1,11 @@
 import type { CallSummary } from '../shared/protocol.js';
+import { dispatchEnded, type RecordReport } from './call-end-events.js';
+import { createCallEvent } from './call-events.js';
 import type { CallButtonMessages } from './messages.js';
+
+/** Calls whose record this page has already announced with `superfone-call-completed`. */
+const reportedCalls = new Set<string>();
+
 
 /** `4 min 12 sec`, `4 मि॰ 12 से॰`: minutes and seconds as the language writes them, by `Intl`. */
 export function spokenDuration(seconds: number, locale: string): string {
@@ -30,4 +36,18 @@ export function outcomeText(record: CallSummary, words: CallButtonMessages, loca
 /** The reason `superfone-call-ended` gives when Superfone's record ends the call. */
 export function endReasonFor(record: CallSummary): 'completed' | 'missed' {
   return record.status === 'answered' || record.status === 'unknown' ? 'completed' : 'missed';
+}
+
+/** Whether this is the first control on the page to hear the call's record (a number shown twice has two). */
+export function firstToHear(callId: string): boolean {
+  if (reportedCalls.has(callId)) return false;
+  reportedCalls.add(callId);
+  return true;
+}
+
+/** `superfone-call-completed` from `host`, after the page's `superfone-call-ended` for the call (dispatched first if it was not yet). */
+export function dispatchCompleted(host: EventTarget, { call, record, reason }: RecordReport): void {
+  const ids = { customerNumber: call.customerNumber, agentNumber: call.agentNumber, notificationId: call.notificationId ?? 0 };
+  dispatchEnded(host, call.callId, { ...ids, reason });
+  host.dispatchEvent(createCallEvent('superfone-call-completed', { ...ids, callId: call.callId, record }));
 }

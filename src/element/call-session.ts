@@ -2,7 +2,7 @@ import type { ReactiveController } from 'lit';
 import type { CallAction, CallRequestBody, CallSummary, ErrorCode } from '../shared/protocol.js';
 import type { ActiveCallRecord, ActiveCalls } from './active-calls.js';
 import type { CallFailure, CallReply } from './call-client.js';
-import { dispatchCompleted, dispatchEnded, firstToHear, type RecordReport } from './call-end-events.js';
+import { dispatchEnded, type RecordReport } from './call-end-events.js';
 import { createCallEvent, type CallEndReason, type CallStartDetail } from './call-events.js';
 import type { Readiness } from './call-readiness.js';
 import type { CallSessionHost, ControlInternals } from './call-session-host.js';
@@ -228,7 +228,8 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
     } else {
       this.#fail('END', outcome);
     }
-    if (arrived) dispatchCompleted(this.#host, arrived);
+    // A record arrived, so following (which reports it) has loaded.
+    if (arrived) (await loadFollowing()).dispatchCompleted(this.#host, arrived);
     // Changes to the agent's call while the END was in flight were not applied: catch up now.
     this.sync();
   }
@@ -320,7 +321,7 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
    * the record, also when the agent had already clicked End.
    */
   async #recordArrived(call: KnownCall & { callId: string }, record: CallSummary): Promise<void> {
-    const { outcomeText, endReasonFor } = await loadFollowing();
+    const { outcomeText, endReasonFor, firstToHear, dispatchCompleted } = await loadFollowing();
     const { agentNumber, notificationId } = call;
     const stillOn = this.#call?.callId === call.callId && this.callCertain();
     if (stillOn) {

@@ -231,7 +231,8 @@ export const tagEventNoParameter = <superfone-call-button customer-number="+9180
     // A project that is not strict (no noImplicitAny) gets the same refusals: each @ts-expect-error must still find its error.
     const loose = typeCheckTsx(
       react18,
-      `export const tagEvent = <superfone-call-button customer-number="+918000000001" onsuperfone-call-error={(event) => console.log(event)} />;
+      `import 'superfone-call-button/react';
+export const tagEvent = <superfone-call-button customer-number="+918000000001" onsuperfone-call-error={(event) => console.log(event)} />;
 export const scopeEvent = <superfone-click-to-call detect onsuperfone-call-ended={(event: CustomEvent) => console.log(event.detail)} />;
 export const noParameter = <superfone-call-button onsuperfone-call-started={() => undefined} />;
 `,
