@@ -227,13 +227,24 @@ async function quietSince(pid: number, stillMs: number, limitMs: number): Promis
   return changedAt;
 }
 
+/** The packed CLI in front of no Superfone, and the sockets a test opens to it: all closed, and the project removed, however the test ends. */
+async function withPackedCli(run: (proxy: CliProxy, sockets: Socket[]) => Promise<void>): Promise<void> {
+  const packed = installPackedTarball();
+  const sockets: Socket[] = [];
+  let proxy: CliProxy | undefined;
+  try {
+    proxy = await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: 'http://127.0.0.1:9/' }, [], join(packed.dir, 'node_modules/superfone-call-button/dist/server/cli/cli.js'));
+    await run(proxy, sockets);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    proxy?.child.kill();
+    packed.remove();
+  }
+}
+
 describe('the packed superfone-proxy and clients that never read', { timeout: 120_000 }, () => {
   it('200 connections that send nothing and read nothing are let go once their 408 is written: no descriptor held past the 10 s request timeout plus 5 s', async () => {
-    const packed = installPackedTarball();
-    const sockets: Socket[] = [];
-    let proxy: CliProxy | undefined;
-    try {
-      proxy = await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: 'http://127.0.0.1:9/' }, [], join(packed.dir, 'node_modules/superfone-call-button/dist/server/cli/cli.js'));
+    await withPackedCli(async (proxy, sockets) => {
       const pid = proxy.child.pid!;
       const before = descriptors(pid);
       for (let index = 0; index < 200; index++) {
@@ -251,19 +262,11 @@ describe('the packed superfone-proxy and clients that never read', { timeout: 12
       console.log(`200 connections that never read: ${before} descriptors before, ${held} with them, ${after} 15 s later`);
       assert.ok(after <= before + 2, `${after - before} descriptors still held 15 s later`);
       assert.ok(sockets.every((socket) => !socket.destroyed), 'the clients themselves kept their ends open');
-    } finally {
-      for (const socket of sockets) socket.destroy();
-      proxy?.child.kill();
-      packed.remove();
-    }
+    });
   });
 
   it('20 connections pipelining thousands of requests and reading no answer are let go: no descriptor held 15 s after the proxy has stopped answering them', async () => {
-    const packed = installPackedTarball();
-    const sockets: Socket[] = [];
-    let proxy: CliProxy | undefined;
-    try {
-      proxy = await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: 'http://127.0.0.1:9/' }, [], join(packed.dir, 'node_modules/superfone-call-button/dist/server/cli/cli.js'));
+    await withPackedCli(async (proxy, sockets) => {
       const pid = proxy.child.pid!;
       const before = descriptors(pid);
       // Whole requests per write, 30 ms apart, never a read: Node stops reading each connection
@@ -303,11 +306,7 @@ describe('the packed superfone-proxy and clients that never read', { timeout: 12
       assert.ok(sockets.every((socket) => !socket.destroyed), 'the clients themselves kept their ends open');
       assert.ok(letGo.length >= 18, `each was logged as let go: ${JSON.stringify(letGo)}`);
       assert.ok(letGo.every((detail) => detail === 'ERR_HTTP_REQUEST_TIMEOUT' || detail === 'answers not read for 10 s'), JSON.stringify(letGo));
-    } finally {
-      for (const socket of sockets) socket.destroy();
-      proxy?.child.kill();
-      packed.remove();
-    }
+    });
   });
 });
 
