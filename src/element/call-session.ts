@@ -285,8 +285,7 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
     this.#stopFollowing();
     const followed: Followed = { call: { ...call, callId }, stop: () => {} };
     this.#followed = followed;
-    // Loaded with the first call that can be followed; in the order asked, so the control
-    // that placed the call subscribes before the ones that adopt it.
+    // Loaded with the first followable call, in the order asked: the placing control subscribes before those that adopt it.
     void loadFollowing().then(({ followCall }) => {
       if (this.#followed !== followed) return;
       followed.stop = followCall(call.proxyUrl, callId, (record) => {
