@@ -15,8 +15,8 @@ export interface CallLeftWithoutAControl {
  * another row's "End current call" could end such a call. The scope then shows a control
  * of its own for it, which takes the call over (End, its state, its record) until it ends.
  */
+// Loaded by the scope with the first call placed inside it: most pages never need it up front.
 export class CallsLeftWithoutAControl implements ReactiveController {
-  // Loaded by the scope with the first call placed inside it: most pages never need it up front.
   /** The call on with no control for it in the page, once there is one. */
   left: CallLeftWithoutAControl | null = null;
 
@@ -29,8 +29,6 @@ export class CallsLeftWithoutAControl implements ReactiveController {
     this.#host = host;
     host.addController(this);
   }
-
-  hostConnected(): void {}
 
   hostDisconnected(): void {
     this.#forget();
