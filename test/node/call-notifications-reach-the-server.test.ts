@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import type { CallRecord } from '../../src/shared/call-record.js';
 import { notificationNumber, notificationTime, toCallRecord } from '../../src/server/core/notifications/call-record-mapping.js';
 import { PendingCalls, type CallMatch } from '../../src/server/core/notifications/pending-calls.js';
+import { receiveNotification } from '../../src/server/core/notifications/receiver.js';
 import { memoryStore } from '../../src/server/core/store/proxy-store.js';
 import { startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
 import { startCliProxy } from '../support/cli-proxy.js';
@@ -60,6 +61,9 @@ describe('call notifications: one mapping from a delivery to a CallRecord', () =
       assert.equal(notificationNumber(written, 'IN'), CUSTOMER, String(written));
     }
     for (const junk of ['', 'anonymous', '123', null, undefined, {}, ['+918000000001']]) assert.equal(notificationNumber(junk, 'IN'), null);
+    // Another country's number written with its code and no +: read as international once it is too long to be national.
+    assert.equal(notificationNumber('447911123456', 'IN'), '+447911123456', 'a UK mobile, 12 digits');
+    assert.equal(notificationNumber('919876543210', 'GB'), '+919876543210', 'an Indian mobile where the default country is GB');
   });
 
   it('times: zone-less as IST, with a zone as written, epoch seconds and milliseconds; junk is null', () => {
@@ -95,6 +99,11 @@ describe('call notifications: one mapping from a delivery to a CallRecord', () =
     const bare = toCallRecord({ event: 'ALL_CALLS', cdr_phone: '8000000001' }, { defaultCountry: 'IN' })!;
     assert.deepEqual([bare.cdrId, bare.agentNumber, bare.durationSec, bare.startedAt, bare.recordingUrl, bare.status], [null, null, null, null, null, 'unknown']);
     assert.equal(toCallRecord({ event: 'CUSTOMER_CHANGE', cdr_phone: '8000000001' }, { defaultCountry: 'IN' }), null);
+    // The recording link is shown to agents and handed to CRMs: only a web address is passed on.
+    for (const link of ['javascript:alert(document.cookie)', 'data:text/html,<script>alert(1)</script>', 'file:///etc/passwd', '//recordings.example/x.mp3', 'recordings.example/x.mp3']) {
+      assert.equal(toCallRecord(allCalls({ cdr_recording_url: link }), { defaultCountry: 'IN' })!.recordingUrl, null, link);
+    }
+    assert.equal(toCallRecord(allCalls({ cdr_recording_url: 'HTTP://recordings.example/x.mp3' }), { defaultCountry: 'IN' })!.recordingUrl, 'HTTP://recordings.example/x.mp3');
     const renamed = toCallRecord({ event: 'ALL_CALLS', phone: '8000000001', agent_mobile: '9876543210', call_uuid: 'u-9' }, {
       defaultCountry: 'IN',
       fields: { customerNumber: ['phone'], agentNumber: ['agent_mobile'], cdrId: ['call_uuid'] },
@@ -291,6 +300,21 @@ describe('call notifications through the proxy', { timeout: 30_000 }, () => {
     assert.equal(heard.length, 0);
     assert.equal((await deliver(proxy, allCalls({ cdr_id: 'the-real-one' }))).status, 200, 'the secret itself still works');
     assert.equal(heard.length, 1);
+  });
+
+  it('guessing the secret does no better than chance: 2,048 random guesses of its length are all refused', async () => {
+    // Near misses alone cannot catch a comparison that looks at a few bytes of the digests:
+    // each guess then gets through 1 time in 256, and 2,048 guesses find it all but surely.
+    const receiver = { secret: SECRET, defaultCountry: 'IN' as const };
+    const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789_';
+    let admitted = 0;
+    for (let guess = 0; guess < 2_048; guess++) {
+      const bytes = crypto.getRandomValues(new Uint8Array(SECRET.length));
+      const secret = Array.from(bytes, (byte) => alphabet[byte % alphabet.length]).join('');
+      const request = new Request('http://localhost/webhook', { method: 'POST', headers: { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/json' }, body: '{}' });
+      if ((await receiveNotification(request, receiver)).ok) admitted += 1;
+    }
+    assert.equal(admitted, 0);
   });
 
   it('bad input is a clear 4xx and changes nothing; other events are acknowledged and ignored', async () => {

@@ -84,6 +84,19 @@ describe('every 429 names its limit, in the message, the body and the audit line
     );
   });
 
+  it('Retry-After is never too soon: a client that waits exactly what it was told is let through', { timeout: 20_000 }, async () => {
+    // A 2 s window leaves about 1.9 s when the refusal comes: rounded down, "1" would send the client back a second early.
+    const proxy = await proxyFor({ rateLimits: { perAgent: { points: 1, durationSec: 2 } } });
+    assert.equal((await proxy.call(startBody('+918000000050'))).status, 200);
+    await proxy.call(end('+918000000050', ASHA));
+    const refused = await proxy.call(startBody('+918000000051'));
+    assert.equal(refused.status, 429);
+    const told = Number(refused.headers.get('retry-after'));
+    assert.ok(told === 1 || told === 2, `Retry-After ${told}: the seconds left in a 2 s window`);
+    await new Promise((resolve) => setTimeout(resolve, told * 1000));
+    assert.equal((await proxy.call(startBody('+918000000051'))).status, 200, `let through after waiting the ${told} s it was told`);
+  });
+
   it('Superfone’s own limit', async () => {
     const proxy = await proxyFor({});
     proxy.upstream.simulator.setFault({ kind: 'rate-limit', retryAfterSeconds: 7 });

@@ -94,6 +94,14 @@ describe('the proxy calls Superfone once, correctly encoded, and maps every answ
     assert.equal(answer.json.error.code, 'agent_busy');
   });
 
+  it('any 409 is busy, whatever its message says (a planted "only 410" survived: the default busy answer also reads as busy)', async () => {
+    const proxy = await proxyFor({}, { busyResponse: { status: 409, message: 'Conflict' } });
+    await proxy.call(startBody('+918000000001'));
+    const answer = await proxy.call(startBody('+919845012345'));
+    assert.equal(answer.status, 409);
+    assert.equal(answer.json.error.code, 'agent_busy');
+  });
+
   const faults: Array<[string, SimulatorFault, number, string, RegExp?]> = [
     ['500', { kind: 'server-error' }, 502, 'upstream_error', /HTTP 500/],
     ['an HTML page', { kind: 'html' }, 502, 'upstream_error', /HTTP 502/],

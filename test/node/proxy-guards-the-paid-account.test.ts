@@ -233,6 +233,14 @@ describe('the proxy guards the paid account', () => {
       assert.equal((await proxy.call(startBody('+919845010008'))).status, 200, 'one trial after the window, and it worked');
     });
 
+    it('failing ENDs never open the breaker: anyone can send ENDs, and they must not shut out new calls', async () => {
+      const proxy = await proxyFor({ circuitBreaker: { failures: 2, openMs: 60_000 } });
+      proxy.upstream.simulator.setFault({ kind: 'server-error' }, 3);
+      for (let index = 0; index < 3; index++) assert.equal((await proxy.call({ ...startBody(), call_action: 'END' })).status, 502, `END ${index + 1} failed upstream`);
+      assert.equal((await proxy.call(startBody('+919845010007'))).status, 200, 'the next START still goes to Superfone');
+      assert.equal(upstreamRequests(proxy), 4);
+    });
+
     it('by default the breaker opens after 5 consecutive failures, as the README says: the 6th START fails fast', async () => {
       const proxy = await proxyFor({ rateLimits: false });
       proxy.upstream.simulator.setFault({ kind: 'server-error' });

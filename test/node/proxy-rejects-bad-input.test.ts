@@ -115,5 +115,12 @@ describe('the proxy refuses bad input with a clear error and no upstream call', 
     assert.throws(() => createSuperfoneProxy({ apiKey: API_KEY, defaultCountry: 'XX' as never }), /defaultCountry "XX" is not a known two-letter region code/);
     assert.throws(() => createSuperfoneProxy({ apiKey: API_KEY, timeoutMs: 0 }), /timeoutMs/);
     assert.throws(() => createSuperfoneProxy({ apiKey: API_KEY, apiBase: 'not a url' }), /apiBase/);
+    // Each limit needs both halves: a window of 0 s (or none) would count nothing and limit nothing.
+    for (const durationSec of [0, -60, Number.NaN]) {
+      assert.throws(() => createSuperfoneProxy({ apiKey: API_KEY, rateLimits: { perDestination: { points: 6, durationSec } } }), /rateLimits\.perDestination: points must be a positive whole number and durationSec positive/, `durationSec ${durationSec}`);
+    }
+    for (const points of [0, 2.5, -1]) {
+      assert.throws(() => createSuperfoneProxy({ apiKey: API_KEY, rateLimits: { perAgent: { points, durationSec: 60 } } }), /rateLimits\.perAgent: points must be a positive whole number/, `points ${points}`);
+    }
   });
 });
