@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { superfoneListener } from '../../src/server/adapters/node-proxy.js';
 import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
+import { placeCall } from '../../src/extension/agent-calls.js';
 import { EXTENSION_ID, fakeChrome } from '../support/fake-chrome.js';
 import { API_KEY, ASHA } from './helpers.js';
 
@@ -14,9 +15,10 @@ import { API_KEY, ASHA } from './helpers.js';
 // against the real worker module and a real proxy and simulator, the browser's runtime
 // being the one stand-in (test/support/fake-chrome.ts says why).
 const CRM = 'https://crm.example.com';
+const HELPDESK = 'https://helpdesk.example.org';
 const START = { kind: 'call', action: 'START', customerNumber: '+918000000071' };
 
-describe('the extension’s worker answers only its own content scripts on listed sites, and its own options page', { timeout: 30_000 }, () => {
+describe('the extension’s worker answers only its own content scripts on listed sites, and its own options page', { timeout: 90_000 }, () => {
   let upstream: RunningSimulator;
   let server: Server;
   let fake: ReturnType<typeof fakeChrome>;
@@ -27,7 +29,7 @@ describe('the extension’s worker answers only its own content scripts on liste
     server = createServer(superfoneListener({ apiKey: API_KEY, apiBase: upstream.apiBase, path: '/api/superfone/call', rateLimits: false }));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const proxyUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/superfone/call`;
-    fake = fakeChrome({ settings: { proxyUrl, agentNumber: ASHA, sites: [CRM], defaultCountry: 'IN' } });
+    fake = fakeChrome({ settings: { proxyUrl, agentNumber: ASHA, sites: [CRM, HELPDESK], defaultCountry: 'IN' } });
     (globalThis as { chrome?: unknown }).chrome = fake.chrome;
     await import('../../src/extension/service-worker.js');
   });
@@ -55,6 +57,36 @@ describe('the extension’s worker answers only its own content scripts on liste
     const next = (await fake.ask({ ...START, customerNumber: '+918000000073' }, page)) as { ok: boolean };
     assert.equal(next.ok, true, `after END: ${JSON.stringify(next)}`);
     await fake.ask({ ...START, action: 'END', customerNumber: '+918000000073' }, page);
+  });
+
+  it('while the agent is on a call placed from one listed site, another listed site hears only that they are busy, never with whom', async () => {
+    const crm = fromTab(`${CRM}/leads/42`);
+    assert.equal(((await fake.ask({ ...START, customerNumber: '+918000000074' }, crm)) as { ok: boolean }).ok, true);
+    try {
+      const other = await fake.ask({ ...START, customerNumber: '+918000000075' }, fromTab(`${HELPDESK}/tickets/9`));
+      assert.deepEqual(other, { ok: false, busyElsewhere: true });
+      assert.ok(!JSON.stringify(other).includes('8000000074'), 'the other site never sees the number on the call');
+      assert.equal(upstream.simulator.requestCount, 1, 'nothing sent for the other site');
+    } finally {
+      await fake.ask({ ...START, action: 'END', customerNumber: '+918000000074' }, crm);
+    }
+  });
+
+  it('a proxy that never answers is given up after 15 s: the agent hears a network error, not "Calling…" for ever', { timeout: 40_000 }, async () => {
+    // A proxy-url that accepts connections and never answers (a stalled gateway, a wrong port).
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const settings = { proxyUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/api/superfone/call`, agentNumber: ASHA, sites: [CRM], defaultCountry: 'IN' as const, token: '', issuer: '', clientId: '', language: 'en' as const };
+    const startedAt = performance.now();
+    try {
+      const answer = await placeCall({ kind: 'call', action: 'START', customerNumber: '+918000000076' }, settings, { tabId: 7, site: CRM }, null);
+      const seconds = (performance.now() - startedAt) / 1000;
+      assert.deepEqual(answer, { ok: false, code: 'network_error', status: 0 });
+      assert.ok(seconds >= 14.5 && seconds < 25, `given up after ${seconds.toFixed(1)} s`);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 
   it('another extension, on a listed site: no answer, nothing sent', async () => {

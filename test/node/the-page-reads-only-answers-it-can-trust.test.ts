@@ -24,7 +24,10 @@ async function serve(handler: Handler): Promise<{ url: string; hits: Array<{ pat
   return {
     url: `http://127.0.0.1:${port}/api/superfone/call`,
     hits,
-    close: () => new Promise((resolve) => server.close(() => resolve())).then(() => server.closeAllConnections()),
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
   };
 }
 
