@@ -1,5 +1,5 @@
 import { SIMULATOR_CONTROL_PATH } from '../shared/simulator-paths.js';
-import type { SimulatedOutcome } from './simulated-calls.js';
+import type { DeliveryFaults, SimulatedOutcome } from './simulated-calls.js';
 import { FAULT_KINDS, type SimulatorFault, type SuperfoneSimulator } from './simulator.js';
 
 export { SIMULATOR_CONTROL_PATH };
@@ -63,10 +63,30 @@ function parseOutcome(body: Record<string, unknown>): SimulatedOutcome | string 
   }
 }
 
+const DELIVERY_SWITCHES = ['duplicate', 'unknownCall', 'agentMissing', 'nationalFormat'] as const;
+
+/** How the next deliveries go wrong (`{}`: they go right), or why the body says nothing the simulator can do. */
+function parseDeliveryFaults(body: Record<string, unknown>): DeliveryFaults | string {
+  const unknown = Object.keys(body).find((key) => key !== 'delayMs' && !(DELIVERY_SWITCHES as readonly string[]).includes(key));
+  if (unknown !== undefined) return `unknown field "${unknown.slice(0, 40)}": use delayMs, ${DELIVERY_SWITCHES.join(', ')}`;
+  const faults: DeliveryFaults = {};
+  if (body.delayMs !== undefined) {
+    if (!(typeof body.delayMs === 'number' && Number.isInteger(body.delayMs) && body.delayMs >= 0 && body.delayMs <= 600_000)) return 'delayMs must be a whole number of milliseconds from 0 to 600000';
+    faults.delayMs = body.delayMs;
+  }
+  for (const name of DELIVERY_SWITCHES) {
+    if (body[name] === undefined) continue;
+    if (typeof body[name] !== 'boolean') return `${name} must be true or false`;
+    faults[name] = body[name];
+  }
+  return faults;
+}
+
 /**
  * The simulator's own endpoints, for tests and the demo (never part of Superfone's API):
  * `GET state`, `POST reset`, `POST fault {kind, count?, ...}`, `POST app {number, appOnline}`,
- * `POST outcome {kind, next?, ...}`, `POST notifications {url, headers}` (or `{url: null}`),
+ * `POST outcome {kind, next?, ...}`, `POST deliveries {delayMs?, duplicate?, ...}`,
+ * `POST notifications {url, headers}` (or `{url: null}`),
  * all under `/__superfone-simulator` (SIMULATOR_CONTROL_PATH), wherever the simulator is served.
  */
 export function createSimulatorControlHandler(simulator: SuperfoneSimulator) {
@@ -108,6 +128,12 @@ export function createSimulatorControlHandler(simulator: SuperfoneSimulator) {
         const outcome = parseOutcome(body);
         if (typeof outcome === 'string') return json({ message: outcome }, 400);
         simulator.calls.setOutcome(outcome, { next: body.next === true });
+        return json(simulator.snapshot());
+      }
+      case 'deliveries': {
+        const faults = parseDeliveryFaults(body);
+        if (typeof faults === 'string') return json({ message: faults }, 400);
+        simulator.calls.setFaults(faults);
         return json(simulator.snapshot());
       }
       case 'notifications': {

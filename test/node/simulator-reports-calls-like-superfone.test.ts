@@ -135,6 +135,26 @@ describe('the simulator plays Superfone’s side: calls end, and are reported to
     await playedOut(upstream);
     assert.deepEqual(upstream.simulator.snapshot().deliveries, [], 'no target, no delivery');
   });
+
+  it('the deliveries control sets the same faults over HTTP, refuses what it cannot do, and {} puts them right', async () => {
+    const control = createSimulatorControlHandler(upstream.simulator);
+    const post = async (body: unknown) => {
+      const answer = await control(new Request('http://localhost/__superfone-simulator/deliveries', { method: 'POST', body: JSON.stringify(body) }));
+      return { status: answer.status, message: ((await answer.json()) as { message?: string }).message };
+    };
+    assert.deepEqual(await post({ delayMs: -5 }), { status: 400, message: 'delayMs must be a whole number of milliseconds from 0 to 600000' });
+    assert.deepEqual(await post({ duplicate: 'yes' }), { status: 400, message: 'duplicate must be true or false' });
+    assert.deepEqual(await post({ sideways: true }), { status: 400, message: 'unknown field "sideways": use delayMs, duplicate, unknownCall, agentMissing, nationalFormat' });
+    upstream.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 10, talkMs: 20 });
+    assert.equal((await post({ duplicate: true, nationalFormat: true })).status, 200);
+    await call('START', '+918000000006');
+    await playedOut(upstream);
+    assert.deepEqual(upstream.simulator.snapshot().deliveries.map((delivery) => delivery.payload.cdr_phone), ['08000000006', '08000000006'], 'twice, in national format');
+    assert.equal((await post({})).status, 200);
+    await call('START', '+918000000007');
+    await playedOut(upstream);
+    assert.deepEqual(upstream.simulator.snapshot().deliveries.slice(2).map((delivery) => delivery.payload.cdr_phone), ['+918000000007'], 'once, as E.164, once put right');
+  });
 });
 
 describe('superfone-proxy --simulate --webhook-secret: the whole loop on one machine', { timeout: 30_000 }, () => {
