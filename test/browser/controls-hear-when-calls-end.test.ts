@@ -77,6 +77,21 @@ describe('controls hear when their calls really end (Superfone’s notifications
     expect(visibleMessage(element)).to.match(/^Call ended · \d+ sec$/);
   });
 
+  it('a record that comes 5 s after End is still awaited: superfone-call-completed arrives (a planted 2 s wait survived)', async function () {
+    this.timeout(20_000);
+    await simulator.outcome({ kind: 'answered', answerAfterMs: 20, talkMs: null });
+    await simulator.deliveries({ delayMs: 5_000 });
+    const element = await callButton('+918000000104');
+    primaryButton(element).click();
+    await until(() => element.state === 'active', 'the call to start');
+    await element.end();
+    expect(element.state).to.equal('idle');
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(events.of('superfone-call-completed')).to.have.length(0, 'not yet: the delivery is late');
+    await until(() => events.of('superfone-call-completed').length === 1, 'the late record', 8_000);
+    expect(events.of('superfone-call-completed')[0]!.detail.record.status).to.equal('answered');
+  });
+
   it('a page reloaded mid-call catches up through the stored call id', async () => {
     await simulator.outcome({ kind: 'answered', answerAfterMs: 20, talkMs: 1_000 });
     const first = await callButton('+918000000104');

@@ -37,6 +37,8 @@ export const simulator = {
   fault: (fault: SimulatorFault | null, count?: number) => control('fault', { kind: null, ...fault, count }),
   /** How the simulated customer answers the next calls: `{kind: 'answered', answerAfterMs, talkMs}`, `{kind: 'missed', ringMs}`, … */
   outcome: (outcome: Record<string, unknown>) => control('outcome', outcome),
+  /** How the next deliveries to the proxy go wrong: `{delayMs}`, `{duplicate}`, …; `{}` puts them right (as `reset` does). */
+  deliveries: (faults: Record<string, unknown>) => control('deliveries', faults),
 };
 
 /** Resolves once `check` holds; rejects after `timeoutMs`, saying what was awaited. */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import { CALL_ID_PATTERN, isCallStatusBody } from '../../src/shared/protocol.js';
 import { EventStreamReader } from '../support/sse-reader.js';
-import { ASHA, startBody, startHttpProxy, VIKRAM, type HttpProxyUnderTest } from './helpers.js';
+import { ASHA, startBody, startHttpProxy, startProxy, VIKRAM, type HttpProxyUnderTest } from './helpers.js';
 
 const SECRET = 'whsec_test_0123456789abcdef';
 const CUSTOMER = '+918000000001';
@@ -154,6 +154,35 @@ describe('pages follow the calls they started', { timeout: 30_000 }, () => {
       assert.deepEqual(reader.calls().map((call) => call.state), ['active']);
       assert.equal((await (await fetch(`${proxy.base}calls/${callId}`)).json()).state, 'active', 'the call itself goes on');
     } finally {
+      await proxy.close();
+    }
+  });
+
+  it('by default a stream lives 30 minutes, as docs/proxy.md says (the clock mocked: half an hour takes none)', async () => {
+    const proxy = await startProxy({ webhookSecret: SECRET });
+    try {
+      const { callId } = (await proxy.call(startBody())).json;
+      // Mocked only now: the START above went to the simulator over real sockets.
+      mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+      const response = await proxy.handler(new Request(`http://localhost/api/superfone/calls/${callId}/events`), { clientAddress: '127.0.0.1' });
+      assert.equal(response.status, 200);
+      const reader = response.body!.getReader();
+      /** Reads what the stream holds now: whether it has ended. */
+      const drain = async () => {
+        for (let chunks = 0; chunks < 1_000; chunks++) {
+          const read = await Promise.race([reader.read(), new Promise<null>((resolve) => setImmediate(() => resolve(null)))]);
+          if (read === null) return false;
+          if (read.done) return true;
+        }
+        throw new Error('the stream never stops writing');
+      };
+      assert.equal(await drain(), false, 'open at first');
+      mock.timers.tick(30 * 60_000 - 1_000);
+      assert.equal(await drain(), false, 'open a second short of 30 minutes');
+      mock.timers.tick(2_000);
+      assert.equal(await drain(), true, 'closed at 30 minutes');
+    } finally {
+      mock.timers.reset();
       await proxy.close();
     }
   });

@@ -102,6 +102,19 @@ describe('the proxy calls Superfone once, correctly encoded, and maps every answ
     assert.equal(answer.json.error.code, 'agent_busy');
   });
 
+  it('busy in the words Superfone might use, as a 400 or 403; a 400 about anything else is not busy', async () => {
+    const busyWords = ['Agent has an ongoing call', 'User is busy', 'Already in a call', 'There is an active call for this user'];
+    for (const [index, message] of busyWords.entries()) {
+      const proxy = await proxyFor({}, { busyResponse: { status: index % 2 === 0 ? 400 : 403, message } });
+      await proxy.call(startBody('+918000000001'));
+      const answer = await proxy.call(startBody('+919845012345'));
+      assert.equal(answer.json.error.code, 'agent_busy', message);
+    }
+    const other = await proxyFor({}, { busyResponse: { status: 400, message: 'Invalid call_action parameter' } });
+    await other.call(startBody('+918000000001'));
+    assert.equal((await other.call(startBody('+919845012345'))).json.error.code, 'invalid_number');
+  });
+
   const faults: Array<[string, SimulatorFault, number, string, RegExp?]> = [
     ['500', { kind: 'server-error' }, 502, 'upstream_error', /HTTP 500/],
     ['an HTML page', { kind: 'html' }, 502, 'upstream_error', /HTTP 502/],

@@ -107,6 +107,19 @@ describe('sign-in tokens (HS256): who may call, decided with configuration only'
     assertNoToken(proxy, Object.values(tokens));
   });
 
+  it('two Authorization headers (Fetch joins them with a comma) are a 400, whichever agents they name: which counts would be a guess', async () => {
+    const proxy = await proxyFor({ auth, rateLimits: false });
+    const [asha, vikram] = [await hs256({ superfone_agent: ASHA }), await hs256({ superfone_agent: VIKRAM })];
+    for (const authorization of [`Bearer ${asha}, Bearer ${vikram}`, `Bearer ${asha}, Bearer ${asha}`]) {
+      const answer = await proxy.call(startBody('+918000000001', null), { headers: { Authorization: authorization } });
+      assert.equal(answer.status, 400, answer.text);
+      assert.equal(answer.json.error.code, 'bad_request');
+      assert.equal(answer.json.error.message, 'The request has more than one Authorization header.');
+      assert.equal(proxy.logs.at(-1)!.refusal, 'malformed');
+    }
+    assert.equal(proxy.upstream.simulator.requestCount, 0, 'Superfone is untouched');
+  });
+
   it('expired, or not valid yet: 401 token_expired; 30 s of clock skew allowed', async () => {
     const proxy = await proxyFor({ auth, rateLimits: false });
     await expectRefused(proxy, bearer(await hs256({ superfone_agent: ASHA }, { expiresIn: -120 })), 'token_expired', /error="invalid_token"/);
