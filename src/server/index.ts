@@ -18,6 +18,7 @@ export {
   mintAgentToken,
   REPORTED_FIELD_NAMES,
   toCallRecord,
+  toCallUpdate,
   type AgentDirectory,
   type AgentTokenClaims,
   type AgentTokenOptions,
@@ -34,5 +35,5 @@ export {
   type SuperfoneProxyHandler,
   type SuperfoneProxyOptions,
 } from './core/index.js';
-export type { CallRecord, CallStatus } from '../shared/call-record.js';
+export type { CallRecord, CallStatus, CallUpdate, RecordingUpdate, SummaryUpdate } from '../shared/call-record.js';
 export * from '../shared/protocol.js';

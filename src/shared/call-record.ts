@@ -27,3 +27,33 @@ export interface CallRecord {
   /** The payload as it arrived. */
   raw: Record<string, unknown>;
 }
+
+/** What every later report about a call says of which call it is. */
+interface CallUpdateBase {
+  cdrId: string | null;
+  customerNumber: string | null;
+  agentNumber: string | null;
+  /** When the call started, ISO 8601 UTC, when the payload says. */
+  startedAt: string | null;
+  event: string;
+  raw: Record<string, unknown>;
+}
+
+/** `CDR_RECORDING_AVAILABLE`: the call's recording is uploaded. */
+export interface RecordingUpdate extends CallUpdateBase {
+  kind: 'recording';
+  /** An http(s) link, reported to be pre-signed and to expire. */
+  recordingUrl: string;
+  /** When the link stops working, ISO 8601 UTC, where the link itself says (S3's and Google Cloud Storage's pre-signed links do); else `null`. */
+  recordingExpiresAt: string | null;
+}
+
+/** `CDR_SUMMARY_READY`: the AI summary, or the transcript, of the call's recording is ready. */
+export interface SummaryUpdate extends CallUpdateBase {
+  kind: 'summary';
+  summary: string | null;
+  transcript: string | null;
+}
+
+/** What Superfone reports about a call after its record. */
+export type CallUpdate = RecordingUpdate | SummaryUpdate;

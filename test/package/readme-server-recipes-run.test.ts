@@ -174,6 +174,29 @@ describe('the README’s server recipes run as written', { timeout: 120_000 }, (
     assert.match(outputs.get('notifications')!(), new RegExp(`\\{"status":"answered","durationSec":42,"notificationId":${notificationId}\\}`));
   });
 
+  it('the recording and the summary land on the call’s row in the CRM’s table, with the call id the START gave the page', async () => {
+    const secret = 'whsec_readme_0123456789';
+    const url = await serveApp('call-updates', { SUPERFONE_WEBHOOK_SECRET: secret });
+    const started = await post(url);
+    assert.equal(started.status, 200, await started.clone().text());
+    const { callId } = (await started.json()) as any;
+    const deliver = async (body: Record<string, unknown>) => {
+      const answer = await fetch(url.replace(/call$/, 'webhook'), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${secret}` },
+        body: JSON.stringify({ cdr_phone: '08000000001', staff_phone: '919876543210', cdr_id: 'c-9', cdr_start: new Date(Date.now() + 1_000).toISOString(), ...body }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      assert.equal(answer.status, 200);
+    };
+    await deliver({ event: 'ALL_CALLS', cdr_disposition: 'ANSWERED', cdr_duration: 42 });
+    await deliver({ event: 'CDR_RECORDING_AVAILABLE', cdr_recording_url: 'https://rec.example/c-9.mp3?X-Amz-Date=20261206T100000Z&X-Amz-Expires=604800' });
+    await deliver({ event: 'CDR_SUMMARY_READY', cdr_summary: 'Wants a quote by Friday.' });
+    const expected = JSON.stringify({ callId, status: 'answered', seconds: 42, recording: 'https://rec.example/c-9.mp3?X-Amz-Date=20261206T100000Z&X-Amz-Expires=604800', until: '2026-12-13T10:00:00.000Z', summary: 'Wants a quote by Friday.' });
+    for (let wait = 0; wait < 500 && !outputs.get('call-updates')!().includes(expected); wait++) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(outputs.get('call-updates')!().includes(expected), outputs.get('call-updates')!());
+  });
+
   it('the simulator inside your own server: a call to Asha works with no key at all', async () => {
     const url = await serveApp('simulator');
     const answer = await post(url);

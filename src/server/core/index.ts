@@ -38,4 +38,4 @@ export { DEFAULT_RATE_LIMITS, type RateLimit, type RateLimitOptions } from './gu
 export type { CircuitBreakerOptions } from './guards/circuit-breaker.js';
 export type { CallMatch } from './notifications/pending-calls.js';
 export type { CallStreamOptions } from './notifications/call-stream.js';
-export { REPORTED_FIELD_NAMES, toCallRecord, type NotificationFieldNames } from './notifications/call-record-mapping.js';
+export { REPORTED_FIELD_NAMES, toCallRecord, toCallUpdate, type NotificationFieldNames } from './notifications/call-record-mapping.js';

@@ -1,6 +1,6 @@
 import { isKnownCountry, type CountryCode } from '../../shared/phone-number.js';
 import { DEFAULT_COUNTRY } from '../../shared/protocol.js';
-import type { CallRecord } from '../../shared/call-record.js';
+import type { CallRecord, CallUpdate } from '../../shared/call-record.js';
 import { budgetedAuditLog, DEFAULT_REFUSALS_LOGGED_PER_MINUTE, type ProxyLogEntry } from './audit.js';
 import { RequestBodyTooLarge } from './body-limit.js';
 import { errorMessage, openExchange } from './exchange.js';
@@ -15,6 +15,7 @@ import { checkOrigin, parseAllowedOrigin } from './guards/origin-policy.js';
 import { corsGrant, preflightAnswer } from './cors.js';
 import { CallRateLimits, checkRateLimitOptions, type RateLimitOptions } from './guards/rate-limits.js';
 import type { NotificationFieldNames } from './notifications/call-record-mapping.js';
+import { CallsByRecord } from './notifications/call-updates.js';
 import { DEFAULT_CALL_STREAMS, StreamBudget, type CallStreamOptions } from './notifications/call-stream.js';
 import { FollowedCalls } from './notifications/followed-calls.js';
 import { DEFAULT_PENDING_TTL_MS, DeliveriesSeen, PendingCalls, type CallMatch } from './notifications/pending-calls.js';
@@ -87,6 +88,12 @@ export interface SuperfoneProxyOptions {
    * the reliable place to log calls in the CRM, since the page may be closed by then.
    */
   onCallRecord?: (record: CallRecord, match: CallMatch | null) => void | Promise<void>;
+  /**
+   * Hears what Superfone reports about a call after its record: its recording
+   * (`CDR_RECORDING_AVAILABLE`) and its AI summary or transcript (`CDR_SUMMARY_READY`), with
+   * the START it belongs to (the same `callId` as that call's record), or `null`.
+   */
+  onCallUpdate?: (update: CallUpdate, match: CallMatch | null) => void | Promise<void>;
   /** Payload field names, where your deliveries differ from the reported ones. */
   notificationFields?: Partial<NotificationFieldNames>;
   /** Pages' streams that follow calls (`…/calls/<callId>/events`): heartbeat, lifetime, and how many may be open. */
@@ -201,11 +208,14 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions, upstream?: 
 
   // Calls are followed only when notifications can arrive: then STARTs are remembered and pages get a call id.
   const streams = { ...DEFAULT_CALL_STREAMS, ...options.callStreams };
+  const pending = new PendingCalls(store);
   const notifications: (DeliveryHandling & CallFollowing) | null = options.webhookSecret
     ? {
         receiver: { secret: options.webhookSecret.trim(), defaultCountry, fields: options.notificationFields },
         seen: new DeliveriesSeen(store),
-        pending: new PendingCalls(store),
+        pending,
+        updates: new CallsByRecord(store, pending),
+        onCallUpdate: options.onCallUpdate,
         // A call's status lives as long as its START waits for a record.
         calls: new FollowedCalls(store, DEFAULT_PENDING_TTL_MS),
         onCallRecord: options.onCallRecord,

@@ -1,6 +1,7 @@
-import type { CallRecord } from '../../shared/call-record.js';
+import type { CallRecord, CallUpdate } from '../../shared/call-record.js';
 import { maskNumber } from './audit.js';
 import { errorMessage, type Exchange } from './exchange.js';
+import type { CallsByRecord } from './notifications/call-updates.js';
 import type { FollowedCalls } from './notifications/followed-calls.js';
 import { DeliveriesSeen, PendingCalls, type CallMatch } from './notifications/pending-calls.js';
 import { receiveNotification, type NotificationReceiver } from './notifications/receiver.js';
@@ -14,6 +15,9 @@ export interface DeliveryHandling {
   pending: PendingCalls;
   calls: FollowedCalls;
   onCallRecord?: (record: CallRecord, match: CallMatch | null) => void | Promise<void>;
+  /** Where later reports find their call. */
+  updates: CallsByRecord;
+  onCallUpdate?: (update: CallUpdate, match: CallMatch | null) => void | Promise<void>;
 }
 
 /**
@@ -29,10 +33,11 @@ export async function receiveDelivery(exchange: Exchange, parts: DeliveryHandlin
   exchange.budgeted = !delivery.ok && !delivery.authenticated;
   if (!delivery.ok) return exchange.refuse(delivery.failure);
   entry.event = delivery.event;
-  const { record } = delivery;
-  if (!record || delivery.key === null) return exchange.finish(jsonResponse({ ok: true }, 200), 'ok');
-  entry.customer = maskNumber(record.customerNumber);
-  entry.agent = maskNumber(record.agentNumber);
+  const { record, update } = delivery;
+  const about = record ?? update;
+  if (!about || delivery.key === null) return exchange.finish(jsonResponse({ ok: true }, 200), 'ok');
+  entry.customer = maskNumber(about.customerNumber);
+  entry.agent = maskNumber(about.agentNumber);
 
   const problems: string[] = [];
   // The same call reported twice (ALL_CALLS and MISSED_CALL, or a repeat) counts once.
@@ -44,6 +49,21 @@ export async function receiveDelivery(exchange: Exchange, parts: DeliveryHandlin
     entry.matched = false;
     return exchange.finish(jsonResponse({ ok: true, duplicate: true }, 200), 'ok');
   }
+  if (update) {
+    const updateMatch = await parts.updates.match(update).catch((error: unknown) => {
+      problems.push(`not matched, the store is out of reach: ${errorMessage(error)}`);
+      return null;
+    });
+    entry.matched = updateMatch !== null;
+    entry.agent ??= maskNumber(updateMatch?.agentNumber ?? null);
+    try {
+      await parts.onCallUpdate?.(update, updateMatch);
+    } catch (error) {
+      problems.push(`onCallUpdate threw: ${errorMessage(error)}`);
+    }
+    return exchange.finish(jsonResponse({ ok: true }, 200), 'ok', problems.join('; ') || undefined);
+  }
+  if (!record) return exchange.finish(jsonResponse({ ok: true }, 200), 'ok');
   const match = await parts.pending.match(record).catch((error: unknown) => {
     problems.push(`matched among this instance's calls only: ${errorMessage(error)}`);
     return parts.calls.matchWatched(record);
@@ -53,6 +73,7 @@ export async function receiveDelivery(exchange: Exchange, parts: DeliveryHandlin
   if (match) {
     const notTold = await parts.calls.end(match, record);
     if (notTold) problems.push(notTold);
+    await parts.updates.remember(record, match).catch((error: unknown) => problems.push(`its recording and summary may not find it: ${errorMessage(error)}`));
   }
   try {
     await parts.onCallRecord?.(record, match);

@@ -1,4 +1,4 @@
-import type { CallRecord, CallStatus } from '../../../shared/call-record.js';
+import type { CallRecord, CallStatus, CallUpdate } from '../../../shared/call-record.js';
 import { normalizePhoneNumber, type CountryCode } from '../../../shared/phone-number.js';
 
 /**
@@ -18,6 +18,10 @@ export interface NotificationFieldNames {
   endedAt: string[];
   recordingUrl: string[];
   direction: string[];
+  /** `CDR_SUMMARY_READY`'s summary text. */
+  summary: string[];
+  /** `CDR_SUMMARY_READY`'s transcript. */
+  transcript: string[];
 }
 
 export const REPORTED_FIELD_NAMES: NotificationFieldNames = {
@@ -31,10 +35,19 @@ export const REPORTED_FIELD_NAMES: NotificationFieldNames = {
   endedAt: ['cdr_end'],
   recordingUrl: ['cdr_recording_url'],
   direction: ['cdr_call_type'],
+  // Named as the recording's field is: unverified, and nothing readable names them.
+  summary: ['cdr_summary'],
+  transcript: ['cdr_transcript'],
 };
 
-/** The events that report a finished call; every other event is acknowledged and ignored. */
+/** The events that report a finished call. */
 export const CALL_RECORD_EVENTS: ReadonlySet<string> = new Set(['ALL_CALLS', 'MISSED_CALL']);
+
+/** The events that report something about a call after its record (documented names). Every other event is acknowledged and ignored. */
+export const CALL_UPDATE_EVENTS: Readonly<Record<string, CallUpdate['kind']>> = { CDR_RECORDING_AVAILABLE: 'recording', CDR_SUMMARY_READY: 'summary' };
+
+/** A summary or transcript longer than this is cut: a delivery is at most 64 KiB anyway. */
+export const MAX_SUMMARY_CHARS = 32_000;
 
 /** Disposition words seen in the wild; none is documented. Unknown words give `unknown`. */
 const DISPOSITIONS: Record<string, CallStatus> = {
@@ -122,6 +135,69 @@ function direction(value: unknown): CallRecord['direction'] {
   return null;
 }
 
+/** A web link, or `null`: a recording link is shown to agents and handed to CRMs, so no other scheme passes. */
+function webLink(value: unknown): string | null {
+  const link = text(value);
+  return link && /^https?:\/\//i.test(link) && URL.canParse(link) ? link : null;
+}
+
+/**
+ * When a pre-signed link stops working, as the link says: S3's (`X-Amz-Date` plus
+ * `X-Amz-Expires`), Google Cloud Storage's (`X-Goog-Date` plus `X-Goog-Expires`), or an
+ * `Expires` epoch (older S3, Azure-style links aside). Superfone does not document which it uses.
+ */
+export function linkExpiry(link: string): string | null {
+  const params = new Map<string, string>();
+  new URL(link).searchParams.forEach((value, key) => params.set(key.toLowerCase(), value));
+  const get = (name: string) => params.get(name.toLowerCase()) ?? null;
+  for (const vendor of ['Amz', 'Goog']) {
+    const signedAt = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(get(`X-${vendor}-Date`) ?? '');
+    const lasts = get(`X-${vendor}-Expires`);
+    if (signedAt && lasts && /^\d{1,9}$/.test(lasts)) {
+      const [, year, month, day, hour, minute, second] = signedAt.map(Number) as number[];
+      return new Date(Date.UTC(year!, month! - 1, day, hour, minute, second) + Number(lasts) * 1000).toISOString();
+    }
+  }
+  const expires = get('Expires');
+  return expires && /^\d{9,11}$/.test(expires) ? new Date(Number(expires) * 1000).toISOString() : null;
+}
+
+function longText(value: unknown): string | null {
+  const written = text(value);
+  return written && written.length > MAX_SUMMARY_CHARS ? `${written.slice(0, MAX_SUMMARY_CHARS - 1)}…` : written;
+}
+
+/**
+ * A delivery that reports the recording or the summary of a call, as a `CallUpdate`; `null`
+ * for other events, and for one that carries nothing to pass on (no web link, no text).
+ * Never throws.
+ */
+export function toCallUpdate(
+  payload: Record<string, unknown>,
+  options: { defaultCountry: CountryCode; fields?: Partial<NotificationFieldNames> },
+): CallUpdate | null {
+  const event = typeof payload.event === 'string' ? payload.event : '';
+  const kind = Object.hasOwn(CALL_UPDATE_EVENTS, event) ? CALL_UPDATE_EVENTS[event] : undefined;
+  if (!kind) return null;
+  const fields = { ...REPORTED_FIELD_NAMES, ...options.fields };
+  const read = (name: keyof NotificationFieldNames) => first(payload, fields[name]);
+  const base = {
+    cdrId: text(read('cdrId')),
+    customerNumber: notificationNumber(read('customerNumber'), options.defaultCountry),
+    agentNumber: notificationNumber(read('agentNumber'), options.defaultCountry),
+    startedAt: notificationTime(read('startedAt')),
+    event,
+    raw: payload,
+  };
+  if (kind === 'recording') {
+    const recordingUrl = webLink(read('recordingUrl'));
+    return recordingUrl ? { ...base, kind, recordingUrl, recordingExpiresAt: linkExpiry(recordingUrl) } : null;
+  }
+  const summary = longText(read('summary'));
+  const transcript = longText(read('transcript'));
+  return summary || transcript ? { ...base, kind, summary, transcript } : null;
+}
+
 /**
  * One delivery as a `CallRecord`, or `null` for events that are not a finished call. Never
  * throws: a field that is missing or unreadable becomes `null`.
@@ -134,7 +210,6 @@ export function toCallRecord(
   if (!CALL_RECORD_EVENTS.has(event)) return null;
   const fields = { ...REPORTED_FIELD_NAMES, ...options.fields };
   const read = (name: keyof NotificationFieldNames) => first(payload, fields[name]);
-  const recordingUrl = text(read('recordingUrl'));
   return {
     cdrId: text(read('cdrId')),
     customerNumber: notificationNumber(read('customerNumber'), options.defaultCountry),
@@ -144,7 +219,7 @@ export function toCallRecord(
     startedAt: notificationTime(read('startedAt')),
     answeredAt: notificationTime(read('answeredAt')),
     endedAt: notificationTime(read('endedAt')),
-    recordingUrl: recordingUrl && /^https?:\/\//i.test(recordingUrl) ? recordingUrl : null,
+    recordingUrl: webLink(read('recordingUrl')),
     direction: direction(read('direction')),
     event,
     raw: payload,

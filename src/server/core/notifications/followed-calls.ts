@@ -2,7 +2,7 @@ import type { CallRecord } from '../../../shared/call-record.js';
 import type { CallStatusBody, CallSummary } from '../../../shared/protocol.js';
 import { errorMessage } from '../exchange.js';
 import type { ProxyStore } from '../store/proxy-store.js';
-import { chooseStart, toMatch, type CallMatch, type PendingCall } from './pending-calls.js';
+import { chooseStart, DEFAULT_CLOCK_SKEW_MS, toMatch, type CallMatch, type PendingCall } from './pending-calls.js';
 
 /** The store's channel on which every instance hears that a followed call ended. */
 const ENDED_CHANNEL = 'calls-ended';
@@ -108,7 +108,7 @@ export class FollowedCalls {
   /** Among the calls followed from this instance: used when the store cannot match. */
   matchWatched(record: CallRecord): CallMatch | null {
     const calls = [...this.#watchers.values()].flatMap(({ call }) => (call ? [call] : []));
-    const chosen = chooseStart(calls, record, { clockSkewMs: 2 * 60 * 1000, now: Date.now() });
+    const chosen = chooseStart(calls, record, { clockSkewMs: DEFAULT_CLOCK_SKEW_MS, now: Date.now() });
     return chosen && toMatch(chosen);
   }
 

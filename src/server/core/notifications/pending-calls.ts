@@ -30,6 +30,8 @@ export interface PendingCallsOptions {
 }
 
 export const DEFAULT_PENDING_TTL_MS = 2 * 60 * 60 * 1000;
+/** How far Superfone's clock may run behind ours, by default. */
+export const DEFAULT_CLOCK_SKEW_MS = 2 * 60 * 1000;
 
 /**
  * The matching rule, on its own so it applies the same to the shared store's STARTs and to
@@ -39,17 +41,36 @@ export const DEFAULT_PENDING_TTL_MS = 2 * 60 * 60 * 1000;
  * number, only the one pending START to that customer, and an ambiguous record matches
  * none (a wrong match would tell the wrong page its call ended).
  */
-export function chooseStart<Call extends PendingCall>(candidates: readonly Call[], record: CallRecord, options: { clockSkewMs: number; now: number }): Call | null {
-  if (record.customerNumber === null) return null;
-  const recordTime = Date.parse(record.startedAt ?? record.endedAt ?? '') || options.now;
+export function chooseStart<Call extends PendingCall>(candidates: readonly Call[], record: CallReport, options: { clockSkewMs: number; now: number }): Call | null {
+  const eligible = eligibleStarts(candidates, record, options);
+  return eligible && eligible.reduce((a, b) => (b.startedAt < a.startedAt ? b : a));
+}
+
+/**
+ * The same rule for a report that comes after the record (the recording, the summary),
+ * among STARTs still waiting and calls already ended: the latest START made before the
+ * call, since an earlier call to the same customer has ended too.
+ */
+export function chooseLatestStart<Call extends PendingCall>(candidates: readonly Call[], report: CallReport, options: { clockSkewMs: number; now: number }): Call | null {
+  const eligible = eligibleStarts(candidates, report, options);
+  return eligible && eligible.reduce((a, b) => (b.startedAt > a.startedAt ? b : a));
+}
+
+/** What a record or a later report says of its call, for matching. */
+type CallReport = Pick<CallRecord, 'customerNumber' | 'agentNumber' | 'startedAt'> & { endedAt?: string | null };
+
+/** STARTs the report may be about; `null` for none, or when an agentless report fits several. */
+function eligibleStarts<Call extends PendingCall>(candidates: readonly Call[], report: CallReport, options: { clockSkewMs: number; now: number }): Call[] | null {
+  if (report.customerNumber === null) return null;
+  const reportTime = Date.parse(report.startedAt ?? report.endedAt ?? '') || options.now;
   const eligible = candidates.filter(
     (call) =>
-      call.customerNumber === record.customerNumber &&
-      (record.agentNumber === null || call.agentNumber === record.agentNumber) &&
-      call.startedAt <= recordTime + options.clockSkewMs,
+      call.customerNumber === report.customerNumber &&
+      (report.agentNumber === null || call.agentNumber === report.agentNumber) &&
+      call.startedAt <= reportTime + options.clockSkewMs,
   );
-  if (eligible.length === 0 || (record.agentNumber === null && eligible.length > 1)) return null;
-  return eligible.reduce((a, b) => (b.startedAt < a.startedAt ? b : a));
+  if (eligible.length === 0 || (report.agentNumber === null && eligible.length > 1)) return null;
+  return eligible;
 }
 
 export function toMatch(call: PendingCall): CallMatch {
@@ -57,7 +78,7 @@ export function toMatch(call: PendingCall): CallMatch {
   return { callId, notificationId, agentNumber, customerNumber, startedAt: new Date(call.startedAt).toISOString() };
 }
 
-function parsePending(text: string): PendingCall | null {
+export function parsePending(text: string): PendingCall | null {
   try {
     return JSON.parse(text) as PendingCall;
   } catch {
@@ -79,13 +100,22 @@ export class PendingCalls {
   constructor(store: ProxyStore, options: PendingCallsOptions = {}) {
     this.#store = store;
     this.#ttlMs = options.ttlMs ?? DEFAULT_PENDING_TTL_MS;
-    this.#clockSkewMs = options.clockSkewMs ?? 2 * 60 * 1000;
+    this.#clockSkewMs = options.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
     this.#now = options.now ?? Date.now;
   }
 
   /** Kept under the customer's number: that is what every record has, with or without an agent. */
   async remember(call: PendingCall): Promise<void> {
     await this.#store.append(`pending:${call.customerNumber}`, JSON.stringify(call), this.#ttlMs);
+  }
+
+  /** The STARTs to this customer still waiting for their record, left where they are. */
+  async waiting(customerNumber: string): Promise<PendingCall[]> {
+    const now = this.#now();
+    return (await this.#store.list(`pending:${customerNumber}`)).flatMap((text) => {
+      const call = parsePending(text);
+      return call && call.startedAt >= now - this.#ttlMs ? [call] : [];
+    });
   }
 
   async match(record: CallRecord): Promise<CallMatch | null> {

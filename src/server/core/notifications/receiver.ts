@@ -1,9 +1,9 @@
-import type { CallRecord } from '../../../shared/call-record.js';
+import type { CallRecord, CallUpdate } from '../../../shared/call-record.js';
 import type { CountryCode } from '../../../shared/phone-number.js';
 import type { RefusalKind } from '../audit.js';
 import { overLimitMessage, readRequestText } from '../body-limit.js';
 import type { ProxyFailure } from '../responses.js';
-import { toCallRecord, type NotificationFieldNames } from './call-record-mapping.js';
+import { toCallRecord, toCallUpdate, type NotificationFieldNames } from './call-record-mapping.js';
 
 /** Deliveries carry the contact's fields too; far more than this is not a delivery. */
 export const MAX_NOTIFICATION_BYTES = 64 * 1024;
@@ -14,9 +14,12 @@ export interface NotificationReceiver {
   fields?: Partial<NotificationFieldNames>;
 }
 
-/** An authenticated delivery, read: its event, and its record when it reports a finished call. */
+/**
+ * An authenticated delivery, read: its event, its record when it reports a finished call,
+ * its update when it reports the recording or the summary, and the key that tells a repeat.
+ */
 export type Delivery =
-  | { ok: true; event: string; record: CallRecord | null; key: string | null }
+  | { ok: true; event: string; record: CallRecord | null; update: CallUpdate | null; key: string | null }
   | { ok: false; failure: ProxyFailure; authenticated: boolean };
 
 const encoder = new TextEncoder();
@@ -33,9 +36,12 @@ async function sameSecret(given: string, expected: string): Promise<boolean> {
   return difference === 0;
 }
 
-/** What identifies a delivery: its record id, else its body; kept as a digest, whatever their size. */
-async function deliveryKey(record: CallRecord, text: string): Promise<string> {
-  const identity = record.cdrId !== null ? `cdr:${record.cdrId}` : `body:${text}`;
+/**
+ * What identifies a delivery: its record id, else its body; kept as a digest, whatever their
+ * size. `ALL_CALLS` and `MISSED_CALL` for one call are one; its recording and its summary are each their own.
+ */
+async function deliveryKey(what: { cdrId: string | null; kind?: CallUpdate['kind'] }, text: string): Promise<string> {
+  const identity = `${what.kind ? `${what.kind}:` : ''}${what.cdrId !== null ? `cdr:${what.cdrId}` : `body:${text}`}`;
   return Array.from(await sha256(identity), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
@@ -71,7 +77,10 @@ export async function receiveNotification(request: Request, receiver: Notificati
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return refuse('The notification must be a JSON object.', 400);
   const body = payload as Record<string, unknown>;
   const event = typeof body.event === 'string' ? body.event.slice(0, 64) : '';
-  const record = toCallRecord(body, { defaultCountry: receiver.defaultCountry, fields: receiver.fields });
-  if (record === null) return { ok: true, event, record: null, key: null };
-  return { ok: true, event, record, key: await deliveryKey(record, text) };
+  const options = { defaultCountry: receiver.defaultCountry, fields: receiver.fields };
+  const record = toCallRecord(body, options);
+  if (record !== null) return { ok: true, event, record, update: null, key: await deliveryKey(record, text) };
+  const update = toCallUpdate(body, options);
+  if (update !== null) return { ok: true, event, record: null, update, key: await deliveryKey(update, text) };
+  return { ok: true, event, record: null, update: null, key: null };
 }

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { CallRecord, CallUpdate } from '../../src/shared/call-record.js';
+import { toCallUpdate } from '../../src/server/core/notifications/call-record-mapping.js';
+import type { CallMatch } from '../../src/server/core/notifications/pending-calls.js';
+import { ASHA, proxiesPerTest, startBody, VIKRAM } from './helpers.js';
+
+// After a call's record, Superfone reports its recording (CDR_RECORDING_AVAILABLE) and its AI
+// summary or transcript (CDR_SUMMARY_READY): what a CRM most wants to log. The proxy maps
+// them in its one mapping module, takes each once, finds the call they belong to (by the
+// CDR id of its record, else by numbers and time, as records are matched), and hands them
+// to `onCallUpdate` with that call's id. Expected values are written out by hand.
+const SECRET = 'whsec_test_0123456789abcdef';
+const WEBHOOK = 'http://localhost/api/superfone/webhook';
+const CUSTOMER = '+918000000001';
+const map = (payload: Record<string, unknown>) => toCallUpdate(payload, { defaultCountry: 'IN' });
+
+/** A delivery in the reported shape: national numbers, IST times without a zone. */
+function delivery(event: string, fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    event,
+    superfone_number: '+918069000000',
+    organization_name: 'Acme',
+    cdr_phone: '08000000001',
+    staff_phone: '919876543210',
+    cdr_start: new Date(Date.now() + 1_000).toISOString(),
+    contact_first_name: 'Priya',
+    ...fields,
+  };
+}
+
+describe('recordings and summaries: one mapping', () => {
+  it('a recording: its link, and when the link says it expires (S3, Google Cloud Storage, an Expires epoch)', () => {
+    const s3 = map(delivery('CDR_RECORDING_AVAILABLE', { cdr_id: 'cdr-7', cdr_recording_url: 'https://bucket.s3.amazonaws.com/r/cdr-7.mp3?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20261126T093024Z&X-Amz-Expires=604800&X-Amz-Signature=ab12' }))!;
+    assert.equal(s3.kind, 'recording');
+    assert.deepEqual([s3.cdrId, s3.customerNumber, s3.agentNumber, s3.event], ['cdr-7', CUSTOMER, ASHA, 'CDR_RECORDING_AVAILABLE']);
+    assert.equal(s3.kind === 'recording' && s3.recordingExpiresAt, '2026-12-03T09:30:24.000Z');
+    const gcs = map(delivery('CDR_RECORDING_AVAILABLE', { cdr_recording_url: 'https://storage.googleapis.com/b/r.mp3?x-goog-date=20261126T000000Z&x-goog-expires=3600&x-goog-signature=cd' }))!;
+    assert.equal(gcs.kind === 'recording' && gcs.recordingExpiresAt, '2026-11-26T01:00:00.000Z');
+    const epoch = map(delivery('CDR_RECORDING_AVAILABLE', { cdr_recording_url: 'https://cdn.example/r.mp3?Expires=1796000000&Signature=x' }))!;
+    assert.equal(epoch.kind === 'recording' && epoch.recordingExpiresAt, '2026-11-30T00:53:20.000Z');
+    const plain = map(delivery('CDR_RECORDING_AVAILABLE', { cdr_recording_url: 'https://cdn.example/r.mp3' }))!;
+    assert.equal(plain.kind === 'recording' && plain.recordingExpiresAt, null, 'unknown: null, never a guess');
+  });
+
+  it('a recording without a web link, and a summary without text, carry nothing: null', () => {
+    for (const link of [undefined, '', 'javascript:alert(1)', 'data:audio/mp3;base64,AAAA', 'not a link']) {
+      assert.equal(map(delivery('CDR_RECORDING_AVAILABLE', { cdr_recording_url: link })), null, String(link));
+    }
+    assert.equal(map(delivery('CDR_SUMMARY_READY', { cdr_summary: '  ', cdr_transcript: null })), null);
+  });
+
+  it('a summary and its transcript; one far too long is cut; other names can be mapped; other events are not updates', () => {
+    const summary = map(delivery('CDR_SUMMARY_READY', { cdr_id: 'cdr-8', cdr_summary: 'Customer wants a demo on Friday.', cdr_transcript: 'Agent: Hello…' }))!;
+    assert.deepEqual(summary.kind === 'summary' && [summary.summary, summary.transcript, summary.cdrId], ['Customer wants a demo on Friday.', 'Agent: Hello…', 'cdr-8']);
+    const long = map(delivery('CDR_SUMMARY_READY', { cdr_transcript: 'a'.repeat(40_000) }))!;
+    assert.equal(long.kind === 'summary' && long.transcript!.length, 32_000);
+    assert.equal(long.kind === 'summary' && long.transcript!.endsWith('…'), true);
+    const renamed = toCallUpdate({ event: 'CDR_SUMMARY_READY', phone: '8000000001', ai_summary: 'Call back next week.' }, { defaultCountry: 'IN', fields: { customerNumber: ['phone'], summary: ['ai_summary'] } })!;
+    assert.deepEqual(renamed.kind === 'summary' && [renamed.customerNumber, renamed.summary], [CUSTOMER, 'Call back next week.']);
+    for (const event of ['ALL_CALLS', 'MISSED_CALL', 'CUSTOMER_CHANGE', 'toString', '']) assert.equal(map(delivery(event, { cdr_summary: 'x', cdr_recording_url: 'https://x.example/r.mp3' })), null, event);
+  });
+});
+
+describe('recordings and summaries reach the CRM’s server, on the call they belong to', { timeout: 30_000 }, () => {
+  const proxyFor = proxiesPerTest();
+
+  async function proxyHearingAll() {
+    const records: Array<[CallRecord, CallMatch | null]> = [];
+    const updates: Array<[CallUpdate, CallMatch | null]> = [];
+    const proxy = await proxyFor({
+      webhookSecret: SECRET,
+      rateLimits: false,
+      onCallRecord: (record, match) => void records.push([record, match]),
+      onCallUpdate: (update, match) => void updates.push([update, match]),
+    });
+    const deliver = async (body: Record<string, unknown>) => {
+      const answer = await proxy.handler(new Request(WEBHOOK, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${SECRET}` }, body: JSON.stringify(body) }), {});
+      assert.equal(answer.status, 200, await answer.clone().text());
+      return (await answer.json()) as { duplicate?: true };
+    };
+    return { proxy, records, updates, deliver };
+  }
+
+  it('record, recording, summary: each heard once, all with the START’s call id; repeats are dropped, and logged', async () => {
+    const { proxy, records, updates, deliver } = await proxyHearingAll();
+    const { callId } = (await proxy.call(startBody(CUSTOMER, ASHA))).json;
+    await deliver(delivery('ALL_CALLS', { cdr_id: 'cdr-20', cdr_disposition: 'ANSWERED', cdr_duration: '61' }));
+    await deliver(delivery('CDR_RECORDING_AVAILABLE', { cdr_id: 'cdr-20', cdr_recording_url: 'https://rec.example/cdr-20.mp3' }));
+    assert.deepEqual(await deliver(delivery('CDR_RECORDING_AVAILABLE', { cdr_id: 'cdr-20', cdr_recording_url: 'https://rec.example/cdr-20.mp3' })), { ok: true, duplicate: true });
+    // No numbers at all: only the CDR id of the call's record can find it.
+    await deliver(delivery('CDR_SUMMARY_READY', { cdr_id: 'cdr-20', cdr_summary: 'Wants pricing.', cdr_phone: undefined, staff_phone: undefined }));
+    assert.equal(records.length, 1);
+    assert.equal(records[0]![1]!.callId, callId);
+    assert.deepEqual(updates.map(([update, match]) => [update.kind, match?.callId]), [['recording', callId], ['summary', callId]]);
+    const lines = proxy.logs.filter((line) => line.event?.startsWith('CDR_'));
+    assert.deepEqual(lines.map((line) => [line.event, line.matched, line.customer]), [
+      ['CDR_RECORDING_AVAILABLE', true, '+9180******01'],
+      ['CDR_RECORDING_AVAILABLE', false, '+9180******01'],
+      ['CDR_SUMMARY_READY', true, null],
+    ]);
+  });
+
+  it('a recording that comes before its ALL_CALLS still finds the call, and the record later finds the same one', async () => {
+    const { proxy, records, updates, deliver } = await proxyHearingAll();
+    const { callId } = (await proxy.call(startBody(CUSTOMER, ASHA))).json;
+    await deliver(delivery('CDR_RECORDING_AVAILABLE', { cdr_id: 'cdr-21', cdr_recording_url: 'https://rec.example/cdr-21.mp3' }));
+    await deliver(delivery('ALL_CALLS', { cdr_id: 'cdr-21', cdr_disposition: 'ANSWERED' }));
+    assert.equal(updates[0]![1]?.callId, callId);
+    assert.equal(records[0]![1]?.callId, callId);
+  });
+
+  it('a summary with no CDR id finds the latest call to that customer by that agent; another agent’s, or an unknown customer’s, finds none', async () => {
+    const { proxy, updates, deliver } = await proxyHearingAll();
+    const first = (await proxy.call(startBody(CUSTOMER, ASHA))).json.callId;
+    await deliver(delivery('ALL_CALLS', { cdr_id: 'cdr-22', cdr_start: new Date().toISOString() }));
+    await proxy.call({ ...startBody(CUSTOMER, ASHA), call_action: 'END' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = (await proxy.call(startBody(CUSTOMER, ASHA))).json.callId;
+    await deliver(delivery('ALL_CALLS', { cdr_id: 'cdr-23', cdr_start: new Date().toISOString() }));
+    assert.notEqual(first, second);
+    await deliver(delivery('CDR_SUMMARY_READY', { cdr_summary: 'The second call.' }));
+    await deliver(delivery('CDR_SUMMARY_READY', { cdr_summary: 'Vikram’s.', staff_phone: VIKRAM.slice(1) }));
+    await deliver(delivery('CDR_SUMMARY_READY', { cdr_summary: 'Nobody’s.', cdr_phone: '08000000099' }));
+    assert.deepEqual(updates.map(([update, match]) => [update.kind === 'summary' && update.summary, match?.callId ?? null]), [
+      ['The second call.', second],
+      ['Vikram’s.', null],
+      ['Nobody’s.', null],
+    ]);
+  });
+
+  it('a hook that throws is logged; the delivery is still acknowledged', async () => {
+    const proxy = await proxyFor({ webhookSecret: SECRET, onCallUpdate: () => { throw new Error('CRM table locked'); } });
+    const answer = await proxy.handler(new Request(WEBHOOK, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${SECRET}` }, body: JSON.stringify(delivery('CDR_SUMMARY_READY', { cdr_summary: 'x' })) }), {});
+    assert.equal(answer.status, 200);
+    assert.match(proxy.logs.at(-1)!.detail ?? '', /^onCallUpdate threw: .*CRM table locked/);
+  });
+});
