@@ -39,14 +39,19 @@ export type CallSummary = Omit<CallRecord, 'raw'>;
 /**
  * A followed call's status, answered by `GET …/calls/<callId>` and sent as the `call`
  * event of `GET …/calls/<callId>/events` (Server-Sent Events). `version` is the event id:
- * 1 while the call is on, 2 once it has ended, which is the last event.
+ * 1 while the call is on, one more once it has ended, and one more for each of its
+ * recording and its summary as they arrive (4 at most).
  */
 export interface CallStatusBody {
   callId: string;
   state: 'active' | 'ended';
-  version: 1 | 2;
+  version: number;
   /** Present once the call has ended. */
   record: CallSummary | null;
+  /** The call's recording, once Superfone reports it: a link that expires (`expiresAt`, where known). */
+  recording?: { url: string; expiresAt: string | null };
+  /** The AI summary or the transcript of the call, once Superfone reports it. */
+  summary?: { text: string | null; transcript: string | null };
 }
 
 /** The event name of a followed call's stream. */
@@ -181,8 +186,11 @@ export function isCallStatusBody(value: unknown): value is CallStatusBody {
   return (
     isRecord(value) &&
     typeof value.callId === 'string' &&
-    ((value.state === 'active' && value.version === 1 && value.record === null) ||
-      (value.state === 'ended' && value.version === 2 && isRecord(value.record) && typeof value.record.status === 'string'))
+    Number.isInteger(value.version) &&
+    ((value.state === 'active' && (value.version as number) >= 1 && value.record === null) ||
+      (value.state === 'ended' && (value.version as number) >= 2 && isRecord(value.record) && typeof value.record.status === 'string')) &&
+    (value.recording === undefined || (isRecord(value.recording) && typeof value.recording.url === 'string')) &&
+    (value.summary === undefined || isRecord(value.summary))
   );
 }
 

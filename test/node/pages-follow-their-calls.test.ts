@@ -80,8 +80,8 @@ describe('pages follow the calls they started', { timeout: 30_000 }, () => {
     }
   });
 
-  it('the stream sends the status now, heartbeats, then the end; it closes after the end', async () => {
-    const proxy = await loopedProxy({ callStreams: { heartbeatMs: 50 } });
+  it('the stream sends the status now, heartbeats, then the end; with no reports awaited after the end (afterEndMs 0), it closes then', async () => {
+    const proxy = await loopedProxy({ callStreams: { heartbeatMs: 50, afterEndMs: 0 } });
     try {
       proxy.upstream.simulator.calls.setOutcome({ kind: 'missed', ringMs: 400 });
       const { callId } = await start(proxy);
@@ -104,8 +104,8 @@ describe('pages follow the calls they started', { timeout: 30_000 }, () => {
     }
   });
 
-  it('resuming with Last-Event-ID: after 1 the end comes at once; after 2 the answer is 204, which stops EventSource', async () => {
-    const proxy = await loopedProxy();
+  it('resuming with Last-Event-ID: after 1 the end comes at once; after 2, with nothing more awaited, the answer is 204, which stops EventSource', async () => {
+    const proxy = await loopedProxy({ callStreams: { afterEndMs: 0 } });
     try {
       proxy.upstream.simulator.calls.setOutcome({ kind: 'busy', afterMs: 10 });
       const { callId } = await start(proxy);

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import type { CallRecord, CallUpdate } from '../../src/shared/call-record.js';
 import { toCallUpdate } from '../../src/server/core/notifications/call-record-mapping.js';
 import type { CallMatch } from '../../src/server/core/notifications/pending-calls.js';
-import { ASHA, proxiesPerTest, startBody, VIKRAM } from './helpers.js';
+import { EventStreamReader } from '../support/sse-reader.js';
+import { ASHA, proxiesPerTest, startBody, startHttpProxy, VIKRAM, type HttpProxyUnderTest } from './helpers.js';
 
 // After a call's record, Superfone reports its recording (CDR_RECORDING_AVAILABLE) and its AI
 // summary or transcript (CDR_SUMMARY_READY): what a CRM most wants to log. The proxy maps
@@ -134,5 +135,78 @@ describe('recordings and summaries reach the CRM’s server, on the call they be
     const answer = await proxy.handler(new Request(WEBHOOK, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${SECRET}` }, body: JSON.stringify(delivery('CDR_SUMMARY_READY', { cdr_summary: 'x' })) }), {});
     assert.equal(answer.status, 200);
     assert.match(proxy.logs.at(-1)!.detail ?? '', /^onCallUpdate threw: .*CRM table locked/);
+  });
+});
+
+describe('pages read them from the call’s status and stream', { timeout: 30_000 }, () => {
+  const post = (proxy: HttpProxyUnderTest, body: Record<string, unknown>) =>
+    fetch(`${proxy.base}webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${SECRET}` }, body: JSON.stringify(body) }).then((answer) => assert.equal(answer.status, 200));
+  const startCall = async (proxy: HttpProxyUnderTest) => {
+    const answer = await fetch(`${proxy.base}call`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(startBody(CUSTOMER, ASHA)) });
+    return ((await answer.json()) as { callId: string }).callId;
+  };
+  const statusOf = async (proxy: HttpProxyUnderTest, callId: string) => (await fetch(`${proxy.base}calls/${callId}`)).json() as Promise<any>;
+  const recording = { url: 'https://rec.example/cdr-30.mp3?Expires=1796000000', expiresAt: '2026-11-30T00:53:20.000Z' };
+
+  it('the status route returns the record with whatever has arrived, each one version more; a recording before the record is kept', async () => {
+    const proxy = await startHttpProxy({ webhookSecret: SECRET, rateLimits: false });
+    try {
+      const callId = await startCall(proxy);
+      await post(proxy, delivery('CDR_RECORDING_AVAILABLE', { cdr_id: 'cdr-30', cdr_recording_url: recording.url }));
+      assert.deepEqual(await statusOf(proxy, callId), { callId, state: 'active', version: 2, record: null, recording });
+      await post(proxy, delivery('ALL_CALLS', { cdr_id: 'cdr-30', cdr_disposition: 'ANSWERED', cdr_duration: '30' }));
+      const ended = await statusOf(proxy, callId);
+      assert.deepEqual([ended.state, ended.version, ended.record.durationSec, ended.recording], ['ended', 3, 30, recording]);
+      await post(proxy, delivery('CDR_SUMMARY_READY', { cdr_id: 'cdr-30', cdr_summary: 'Asked for a callback.' }));
+      const complete = await statusOf(proxy, callId);
+      assert.deepEqual([complete.version, complete.summary], [4, { text: 'Asked for a callback.', transcript: null }]);
+      assert.equal('raw' in complete.record, false);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('the stream stays open after the end for the recording and the summary, and closes once both are in', async () => {
+    const proxy = await startHttpProxy({ webhookSecret: SECRET, rateLimits: false, callStreams: { heartbeatMs: 50 } });
+    try {
+      const callId = await startCall(proxy);
+      const reader = new EventStreamReader((await fetch(`${proxy.base}calls/${callId}/events`)).body!);
+      await reader.until((r) => r.calls().length === 1);
+      await post(proxy, delivery('ALL_CALLS', { cdr_id: 'cdr-31', cdr_disposition: 'ANSWERED' }));
+      await reader.until((r) => r.calls().length === 2);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(reader.ended, false, 'open after the end: its reports may follow');
+      await post(proxy, delivery('CDR_RECORDING_AVAILABLE', { cdr_id: 'cdr-31', cdr_recording_url: 'https://rec.example/cdr-31.mp3' }));
+      await post(proxy, delivery('CDR_SUMMARY_READY', { cdr_id: 'cdr-31', cdr_transcript: 'Agent: Hello…' }));
+      await reader.until((r) => r.ended, 5_000);
+      assert.deepEqual(reader.calls().map((call) => [call.version, call.state, Boolean(call.recording), Boolean(call.summary)]), [
+        [1, 'active', false, false],
+        [2, 'ended', false, false],
+        [3, 'ended', true, false],
+        [4, 'ended', true, true],
+      ]);
+      assert.deepEqual(reader.events.filter((event) => event.event === 'call').map((event) => event.id), ['1', '2', '3', '4']);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('without its reports, the stream closes afterEndMs after the end; a browser resuming within it waits on, after it gets 204', async () => {
+    const proxy = await startHttpProxy({ webhookSecret: SECRET, rateLimits: false, callStreams: { heartbeatMs: 50, afterEndMs: 600 } });
+    try {
+      const callId = await startCall(proxy);
+      await post(proxy, delivery('ALL_CALLS', { cdr_id: 'cdr-32', cdr_disposition: 'ANSWERED' }));
+      const resumed = await fetch(`${proxy.base}calls/${callId}/events`, { headers: { 'Last-Event-ID': '2' } });
+      assert.equal(resumed.status, 200, 'within the window: a stream, for what may come');
+      const reader = new EventStreamReader(resumed.body!);
+      const openedAt = performance.now();
+      await reader.until((r) => r.ended, 5_000);
+      assert.ok(performance.now() - openedAt < 2_000, 'closed when the window closed');
+      assert.deepEqual(reader.calls(), [], 'nothing the browser had');
+      const late = await fetch(`${proxy.base}calls/${callId}/events`, { headers: { 'Last-Event-ID': '2' } });
+      assert.equal(late.status, 204, 'after the window: nothing more to wait for');
+    } finally {
+      await proxy.close();
+    }
   });
 });

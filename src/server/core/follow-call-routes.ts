@@ -1,6 +1,6 @@
 import type { CallStatusBody } from '../../shared/protocol.js';
 import { errorMessage, type Exchange } from './exchange.js';
-import { callEventStream, type StreamBudget } from './notifications/call-stream.js';
+import { callEventStream, quietAt, type StreamBudget } from './notifications/call-stream.js';
 import type { FollowedCalls } from './notifications/followed-calls.js';
 import type { ProxyAnswer } from './proxy-message.js';
 import { jsonResponse, storeUnavailable, type ProxyFailure } from './responses.js';
@@ -11,6 +11,7 @@ export interface CallFollowing {
   streams: StreamBudget;
   heartbeatMs: number;
   maxStreamMs: number;
+  afterEndMs: number;
 }
 
 /** The same answer whether the id never existed, expired, or belongs to someone else. */
@@ -67,7 +68,8 @@ export async function callEvents(exchange: Exchange, callId: string, clientKey: 
     return exchange.refuse(NO_SUCH_CALL);
   }
   const lastEventId = Number(exchange.request.headers.get('last-event-id')) || 0;
-  if (current.state === 'ended' && lastEventId >= current.version) {
+  // Nothing new, and nothing more to come: 204 stops the browser's EventSource from reconnecting.
+  if (lastEventId >= current.version && quietAt(current, watching.endedAt, parts.afterEndMs) <= Date.now()) {
     close();
     return exchange.finish({ status: 204, headers: {}, body: null }, 'ok');
   }
@@ -76,7 +78,7 @@ export async function callEvents(exchange: Exchange, callId: string, clientKey: 
     lastEventId,
     (onStatus) => (listener = onStatus),
     close,
-    { heartbeatMs: parts.heartbeatMs, maxStreamMs: parts.maxStreamMs, signal: exchange.request.signal },
+    { heartbeatMs: parts.heartbeatMs, maxStreamMs: parts.maxStreamMs, afterEndMs: parts.afterEndMs, endedAt: watching.endedAt, signal: exchange.request.signal },
   );
   return exchange.finish({ status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8', 'x-accel-buffering': 'no' }, body }, 'ok');
 }

@@ -222,6 +222,7 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions, upstream?: 
         streams: new StreamBudget(streams.perClient, streams.total),
         heartbeatMs: streams.heartbeatMs,
         maxStreamMs: streams.maxStreamMs,
+        afterEndMs: streams.afterEndMs,
       }
     : null;
   const placing: CallPlacing = {

@@ -56,6 +56,10 @@ export async function receiveDelivery(exchange: Exchange, parts: DeliveryHandlin
     });
     entry.matched = updateMatch !== null;
     entry.agent ??= maskNumber(updateMatch?.agentNumber ?? null);
+    if (updateMatch) {
+      const notTold = await parts.calls.report(updateMatch, update).catch((error: unknown) => `pages not told: ${errorMessage(error)}`);
+      if (notTold) problems.push(notTold);
+    }
     try {
       await parts.onCallUpdate?.(update, updateMatch);
     } catch (error) {

@@ -1,4 +1,5 @@
 import { CALL_STATUS_EVENT, type CallStatusBody } from '../../../shared/protocol.js';
+import { isComplete } from './followed-calls.js';
 
 export interface CallStreamOptions {
   /** A comment line this often keeps proxies and load balancers from closing an idle stream. Default 15 000. */
@@ -9,9 +10,11 @@ export interface CallStreamOptions {
   perClient?: number;
   /** Streams this instance holds open at once. Default 10 000. */
   total?: number;
+  /** After the call ends, a stream stays open this long for its recording and summary, unless both come sooner. Default 15 min. */
+  afterEndMs?: number;
 }
 
-export const DEFAULT_CALL_STREAMS = { heartbeatMs: 15_000, maxStreamMs: 30 * 60 * 1000, perClient: 16, total: 10_000 } as const;
+export const DEFAULT_CALL_STREAMS = { heartbeatMs: 15_000, maxStreamMs: 30 * 60 * 1000, perClient: 16, total: 10_000, afterEndMs: 15 * 60 * 1000 } as const;
 
 /** How long a browser waits before reconnecting a dropped stream. */
 const RECONNECT_MS = 3_000;
@@ -52,27 +55,37 @@ export class StreamBudget {
   }
 }
 
+/** When a stream of this call has nothing more to wait for, in epoch ms: never while it is on; once ended, when both reports are in or the after-end window closes. */
+export function quietAt(status: CallStatusBody, endedAt: number | null, afterEndMs: number): number {
+  if (status.state !== 'ended') return Number.POSITIVE_INFINITY;
+  const since = endedAt ?? Date.now();
+  return isComplete(status) ? since : since + afterEndMs;
+}
+
 /**
  * A call's status as Server-Sent Events: the current status first (unless the browser
- * already has it, by `Last-Event-ID`), then the end when it comes, and then the stream
- * closes. Heartbeat comments keep it open in between. `updates` registers the listener
- * that hears the end; `onClose` runs once, however the stream stops.
+ * already has it, by `Last-Event-ID`), then each piece of news as it comes: the end, the
+ * recording, the summary. The stream closes once both reports are in, or `afterEndMs` after
+ * the end. Heartbeat comments keep it open in between. `updates` registers the listener
+ * that hears the news; `onClose` runs once, however the stream stops.
  */
 export function callEventStream(
   current: CallStatusBody,
   lastEventId: number,
   updates: (listener: (status: CallStatusBody) => void) => void,
   onClose: () => void,
-  options: { heartbeatMs: number; maxStreamMs: number; signal?: AbortSignal },
+  options: { heartbeatMs: number; maxStreamMs: number; afterEndMs: number; endedAt: number | null; signal?: AbortSignal },
 ): ReadableStream<Uint8Array> {
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let lifetime: ReturnType<typeof setTimeout> | undefined;
+  let afterEnd: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
   const stop = () => {
     if (closed) return false;
     closed = true;
     clearInterval(heartbeat);
     clearTimeout(lifetime);
+    clearTimeout(afterEnd);
     onClose();
     return true;
   };
@@ -84,12 +97,20 @@ export function callEventStream(
       const close = () => {
         if (stop()) controller.close();
       };
+      /** Closes now if the call has nothing more to say, else arms the after-end window once it has ended. */
+      const settle = (status: CallStatusBody, endedAt: number | null) => {
+        const wait = quietAt(status, endedAt, options.afterEndMs) - Date.now();
+        if (wait <= 0) return close();
+        if (Number.isFinite(wait) && afterEnd === undefined) afterEnd = setTimeout(close, wait);
+      };
       write(`retry: ${RECONNECT_MS}\n\n`);
       if (current.version > lastEventId) write(eventText(current));
-      if (current.state === 'ended') return close();
+      settle(current, options.endedAt);
+      if (closed) return;
       updates((status) => {
+        if (status.version <= lastEventId) return;
         write(eventText(status));
-        if (status.state === 'ended') close();
+        settle(status, null);
       });
       heartbeat = setInterval(() => write(': heartbeat\n\n'), options.heartbeatMs);
       lifetime = setTimeout(close, options.maxStreamMs);

@@ -1,15 +1,16 @@
-import type { CallRecord } from '../../../shared/call-record.js';
+import type { CallRecord, CallUpdate } from '../../../shared/call-record.js';
 import type { CallStatusBody, CallSummary } from '../../../shared/protocol.js';
 import { errorMessage } from '../exchange.js';
 import type { ProxyStore } from '../store/proxy-store.js';
 import { chooseStart, DEFAULT_CLOCK_SKEW_MS, toMatch, type CallMatch, type PendingCall } from './pending-calls.js';
 
-/** The store's channel on which every instance hears that a followed call ended. */
+/** The store's channel on which every instance hears that a followed call ended, or was reported on after. */
 const ENDED_CHANNEL = 'calls-ended';
-/** An ended call's status stays readable this long, for pages that reload or come back late. */
+/** An ended call's status stays readable this long after its last news, for pages that reload or come back late. */
 const ENDED_STATUS_TTL_MS = 60 * 60 * 1000;
 
-type StoredCall = PendingCall & { record: CallSummary | null };
+/** What the store keeps of a call: its START, its record once ended (and when that came), and what was reported after. */
+type StoredCall = PendingCall & { record: CallSummary | null; endedAt?: number } & Pick<CallStatusBody, 'recording' | 'summary'>;
 type Listener = (status: CallStatusBody) => void;
 
 /** 128 random bits, base64url: the capability to follow one call. */
@@ -23,8 +24,23 @@ export function summarize(record: CallRecord): CallSummary {
   return summary;
 }
 
-export function statusBody(callId: string, record: CallSummary | null): CallStatusBody {
-  return record ? { callId, state: 'ended', version: 2, record } : { callId, state: 'active', version: 1, record: null };
+/** The status a page reads: each piece of news (the end, the recording, the summary) one version more. */
+export function statusBody(callId: string, stored: Pick<StoredCall, 'record' | 'recording' | 'summary'>): CallStatusBody {
+  const reports = { ...(stored.recording ? { recording: stored.recording } : {}), ...(stored.summary ? { summary: stored.summary } : {}) };
+  const version = 1 + (stored.record ? 1 : 0) + Object.keys(reports).length;
+  return stored.record ? { callId, state: 'ended', version, record: stored.record, ...reports } : { callId, state: 'active', version, record: null, ...reports };
+}
+
+/** Whether a status says all there is to say: ended, with both the recording and the summary. */
+export function isComplete(status: CallStatusBody): boolean {
+  return status.state === 'ended' && status.recording !== undefined && status.summary !== undefined;
+}
+
+/** What a page may be told of a report. */
+function reported(update: CallUpdate): Pick<CallStatusBody, 'recording' | 'summary'> {
+  return update.kind === 'recording'
+    ? { recording: { url: update.recordingUrl, expiresAt: update.recordingExpiresAt } }
+    : { summary: { text: update.summary, transcript: update.transcript } };
 }
 
 /**
@@ -66,7 +82,7 @@ export class FollowedCalls {
   async status(callId: string): Promise<CallStatusBody | null> {
     if (!callId) return null;
     const stored = await this.#read(callId);
-    return stored ? statusBody(callId, stored.record) : null;
+    return stored ? statusBody(callId, stored) : null;
   }
 
   /**
@@ -74,8 +90,8 @@ export class FollowedCalls {
    * as it is now (`null`: no such call). Listening starts before the status is read, so an
    * end that lands in between is not missed.
    */
-  async watch(callId: string, listener: Listener): Promise<{ status: CallStatusBody | null; stop: () => void }> {
-    this.#subscribed ??= this.#store.subscribe(ENDED_CHANNEL, (message) => this.#onEnded(message)).catch((error: unknown) => {
+  async watch(callId: string, listener: Listener): Promise<{ status: CallStatusBody | null; endedAt: number | null; stop: () => void }> {
+    this.#subscribed ??= this.#store.subscribe(ENDED_CHANNEL, (message) => this.#onStatus(message)).catch((error: unknown) => {
       this.#subscribed = null;
       throw error;
     });
@@ -95,10 +111,10 @@ export class FollowedCalls {
       const stored = await this.#read(callId);
       if (!stored) {
         stop();
-        return { status: null, stop };
+        return { status: null, endedAt: null, stop };
       }
       mine.call = stored;
-      return { status: statusBody(callId, stored.record), stop };
+      return { status: statusBody(callId, stored), endedAt: stored.endedAt ?? null, stop };
     } catch (error) {
       stop();
       throw error;
@@ -118,11 +134,27 @@ export class FollowedCalls {
    * Resolves with what could not be done, for the log.
    */
   async end(match: CallMatch, record: CallRecord): Promise<string | undefined> {
-    const summary = summarize(record);
-    const message = JSON.stringify(statusBody(match.callId, summary));
+    // A recording reported before the record is kept.
+    const before = await this.#read(match.callId).catch(() => null);
+    const stored: StoredCall = { ...before, ...match, startedAt: Date.parse(match.startedAt), record: summarize(record), endedAt: Date.now() };
+    return this.#save(match.callId, stored, ENDED_STATUS_TTL_MS);
+  }
+
+  /**
+   * A recording or a summary for the call: kept in its status, and told to every instance.
+   * A call whose status has expired is told nothing (`onCallUpdate` still hears it).
+   */
+  async report(match: CallMatch, update: CallUpdate): Promise<string | undefined> {
+    const before = await this.#read(match.callId);
+    if (!before) return 'its status has expired: only onCallUpdate hears it';
+    return this.#save(match.callId, { ...before, ...reported(update) }, before.record ? ENDED_STATUS_TTL_MS : this.#ttlMs);
+  }
+
+  /** Stores the call's status and tells every instance; resolves with what could not be done, for the log. */
+  async #save(callId: string, stored: StoredCall, ttlMs: number): Promise<string | undefined> {
+    const message = JSON.stringify(statusBody(callId, stored));
     const problems: string[] = [];
-    const stored: StoredCall = { ...match, startedAt: Date.parse(match.startedAt), record: summary };
-    await this.#store.put(`call:${match.callId}`, JSON.stringify(stored), ENDED_STATUS_TTL_MS).catch((error: unknown) => {
+    await this.#store.put(`call:${callId}`, JSON.stringify(stored), ttlMs).catch((error: unknown) => {
       problems.push(`status not stored: ${errorMessage(error)}`);
     });
     const published = await this.#store.publish(ENDED_CHANNEL, message).then(
@@ -133,11 +165,11 @@ export class FollowedCalls {
       },
     );
     // Published news comes back to this instance through its own subscription.
-    if (!published) this.#onEnded(message);
+    if (!published) this.#onStatus(message);
     return problems.length > 0 ? problems.join('; ') : undefined;
   }
 
-  #onEnded(message: string): void {
+  #onStatus(message: string): void {
     let status: CallStatusBody;
     try {
       status = JSON.parse(message) as CallStatusBody;
@@ -146,7 +178,9 @@ export class FollowedCalls {
     }
     const watched = this.#watchers.get(status.callId);
     if (!watched) return;
-    this.#watchers.delete(status.callId);
-    for (const listener of watched.listeners) listener(status);
+    // Kept after the end, for the recording and the summary (each stream stops its own
+    // listener), but no longer a call a record can be matched to.
+    if (status.state === 'ended') watched.call = null;
+    for (const listener of [...watched.listeners]) listener(status);
   }
 }
