@@ -145,6 +145,11 @@ describe('accessible in every state, in English and Hindi (axe-core, WCAG 2.2 AA
       control.setAttribute('aria-label', `${label} 2`);
       await control.updateComplete;
       expect(primaryButton(control).getAttribute('aria-label'), 'a change is passed on').to.equal(`${label} 2`);
+      // The page named its Call action only: on a call, End is named for the call in our words.
+      await (control as SuperfoneCallButton).start();
+      await control.updateComplete;
+      expect(primaryButton(control).getAttribute('aria-label')).to.equal(lang === 'hi' ? '+91 98450 12345 से कॉल काटें' : 'End call with +91 98450 12345');
+      await (control as SuperfoneCallButton).end();
     });
   }
 

@@ -136,6 +136,17 @@ describe('controls speak the page’s language', () => {
     expect(primaryButton(element).textContent!.trim()).to.equal('Call');
   });
 
+  it('lang="" (the language is unknown) inside a Hindi page is English, to the words of a refusal', async () => {
+    await simulator.fault({ kind: 'rate-limit', retryAfterSeconds: 90 }, 1);
+    const holder = await fixture<HTMLElement>(html`<div lang="hi"><div lang=""><superfone-call-button customer-number="+91 80000 00001" agent-number=${ASHA} proxy-url=${TEST_ROUTES.proxy}></superfone-call-button></div></div>`);
+    const element = holder.querySelector('superfone-call-button') as SuperfoneCallButton;
+    await element.updateComplete;
+    expect(primaryButton(element).textContent!.trim()).to.equal('Call');
+    await element.start();
+    await element.updateComplete;
+    expect(visibleMessage(element)).to.equal('Superfone is limiting call requests right now. Wait 2 minutes, then try again.');
+  });
+
   it('messages on a scope change words for the controls inside; a control’s own messages win', async () => {
     const scope = await fixture<SuperfoneClickToCall>(html`<superfone-click-to-call .messages=${{ call: 'Dial' }}>
       <superfone-call-button customer-number="+91 98450 12345" agent-number=${ASHA}></superfone-call-button>

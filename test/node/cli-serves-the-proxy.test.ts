@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import { startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
+import { readCliConfig } from '../../src/server/cli/cli-config.js';
 import { startCliProxy } from '../support/cli-proxy.js';
 import { freePort } from '../support/free-port.js';
 import { API_KEY, assertNoKey, startBody } from './helpers.js';
@@ -37,6 +38,16 @@ describe('superfone-proxy, the CLI', () => {
     assert.match(runOnce(['--simulate', '--default-country', 'ZZ']).stderr, /not a known two-letter region/);
     assert.match(runOnce(['--simulate', '--bogus']).stderr, /Unknown option '--bogus'/);
     assert.equal(runOnce(['--simulate', '--timeout-ms', '-5']).status, 2);
+  });
+
+  it('listens on 127.0.0.1:8787 by default, as the README says; every address beyond loopback needs sign-in or --no-auth', () => {
+    const env = { SUPERFONE_API_KEY: API_KEY };
+    assert.deepEqual([readCliConfig([], env).host, readCliConfig([], env).port], ['127.0.0.1', 8787]);
+    for (const host of ['localhost', '127.0.0.1', '127.1.2.3', '::1']) assert.equal(readCliConfig(['--host', host], env).host, host);
+    for (const host of ['0.0.0.0', '::', '[::]', '192.168.1.20', 'crm.example.com', '127.0.0.1.example.com']) {
+      assert.throws(() => readCliConfig(['--host', host], env), new RegExp(`refusing to listen on ${host.replace(/[.[\]]/g, '\\$&')} with no one to check who calls`), host);
+    }
+    assert.equal(readCliConfig(['--host', '0.0.0.0', '--no-auth'], env).host, '0.0.0.0');
   });
 
   it('serves the proxy with the key from the environment, and never prints the key', async () => {

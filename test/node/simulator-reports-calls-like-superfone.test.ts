@@ -130,6 +130,9 @@ describe('the simulator plays Superfone’s side: calls end, and are reported to
     assert.equal((await post('outcome', { kind: 'sideways' })).status, 400);
     assert.equal((await post('outcome', { kind: 'answered', answerAfterMs: -1 })).status, 400);
     assert.equal((await post('notifications', { url: 'not a url' })).status, 400);
+    for (const count of [0, -1, 1.5, 'two']) assert.equal((await post('fault', { kind: 'server-error', count })).status, 400, `count ${count}`);
+    assert.equal((await post('fault', { kind: 'server-error', count: 1 })).status, 200);
+    assert.equal((await post('fault', { kind: null })).status, 200, 'and taken off');
     assert.equal((await post('notifications', { url: null })).status, 200);
     await call('START');
     await playedOut(upstream);
