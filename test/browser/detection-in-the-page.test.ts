@@ -186,6 +186,12 @@ describe('detection: numbers in text and links become call links', () => {
     // Not dispatched for real: a real ctrl-click on tel: would hand off to the OS.
     link.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, ctrlKey: true }));
     expect(prevented).to.equal(false);
+    // Every modifier the browser gives a link a meaning for (new tab, new window, download), and the middle button.
+    for (const modifier of [{ metaKey: true }, { shiftKey: true }, { altKey: true }, { button: 1 }]) {
+      document.addEventListener('click', (event) => (prevented = event.defaultPrevented), { once: true });
+      link.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, ...modifier }));
+      expect(prevented, JSON.stringify(modifier)).to.equal(false);
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect((await simulator.state()).requests).to.have.length(0);
   });

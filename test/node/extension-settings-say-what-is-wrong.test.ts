@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SignJWT, UnsecuredJWT } from 'jose';
+import { checkSetup } from '../../src/extension/setup-check.js';
 import { checkSettings, sitePatterns } from '../../src/extension/settings.js';
+import { startHttpProxy } from './helpers.js';
 
 const secret = new TextEncoder().encode('extension-settings-test-secret-0123456789');
 const NOW = 1_900_000_000;
@@ -65,5 +67,22 @@ describe('the extension’s settings say what is wrong, field by field', () => {
     assert.match(problems({ clientId: 'x' }).issuer!, /Enter the sign-in provider/);
     assert.match(problems({ issuer: 'https://login.example.com', clientId: 'x', token: await token(NOW + 60) }).token!, /Leave the sign-in token empty/);
     assert.deepEqual(problems({ agentNumber: '' }), {}, 'the proxy may bind the agent: Save asks it');
+  });
+});
+
+describe('Save’s check asks the proxy who the sign-in makes the agent', { timeout: 30_000 }, () => {
+  it('a number typed that is not the one the sign-in names is refused with that number; the same number, or none, is taken', async () => {
+    const jwtSecret = 'extension-setup-check-secret-0123456789';
+    const proxy = await startHttpProxy({ auth: { secret: jwtSecret } });
+    try {
+      const asha = await new SignJWT({ superfone_agent: '+919876543210' }).setProtectedHeader({ alg: 'HS256' }).setAudience('superfone-proxy').setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(jwtSecret));
+      const settings = { proxyUrl: `${proxy.base}call`, issuer: '', clientId: '', agentNumber: '+919812345678', token: asha, sites: ['https://crm.example.com'], defaultCountry: 'IN' as const, language: 'auto' };
+      assert.deepEqual(await checkSetup(settings, asha), { ok: false, problems: { agentNumber: 'Your sign-in makes you +919876543210 at the call service: leave this empty, or enter that number.' } });
+      assert.deepEqual(await checkSetup({ ...settings, agentNumber: '+919876543210' }, asha), { ok: true, agentNumber: '+919876543210' });
+      assert.deepEqual(await checkSetup({ ...settings, agentNumber: '' }, asha), { ok: true, agentNumber: '+919876543210' });
+      assert.equal(proxy.upstream.simulator.requestCount, 0, 'nothing was called');
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -65,6 +65,17 @@ describe('the simulator answers as Superfone documents', () => {
     assert.equal(running.simulator.snapshot().agents.find((agent) => agent.number === MEERA_OFFLINE)!.activeCall, null);
   });
 
+  it('an END the app never gets (it went offline mid-call) ends nothing: sentSuccess:false, and the call goes on', async () => {
+    assert.equal((await get(call('+918000000001'))).status, 200);
+    running.simulator.setAppOnline(ASHA, false);
+    const end = await get(call('+918000000001', ASHA, 'END'));
+    assert.equal(end.body.data.sentSuccess, false);
+    assert.equal(running.simulator.snapshot().agents.find((agent) => agent.number === ASHA)!.activeCall, '+918000000001', 'still on the call');
+    running.simulator.setAppOnline(ASHA, true);
+    assert.equal((await get(call('+918000000001', ASHA, 'END'))).body.data.sentSuccess, true);
+    assert.equal(running.simulator.snapshot().agents.find((agent) => agent.number === ASHA)!.activeCall, null, 'ended once the app had it');
+  });
+
   it('records the raw query and parameter names of each request', async () => {
     await get(`${call('+918000000001')}&extra=1`);
     const [request] = running.simulator.snapshot().requests;
