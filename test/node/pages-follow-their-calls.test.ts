@@ -94,6 +94,8 @@ describe('pages follow the calls they started', { timeout: 30_000 }, () => {
       await reader.until((r) => r.events.some((event) => event.comment === 'heartbeat'));
       assert.deepEqual(reader.calls()[0], { callId, state: 'active', version: 1, record: null });
       assert.equal(reader.events.find((event) => event.event === 'call')!.id, '1');
+      // A dropped stream is resumed after 3 s, not at once: thousands of pages reconnecting together must not flood the proxy.
+      assert.equal(reader.events[0]!.retry, 3_000);
       await reader.until((r) => r.ended, 5_000);
       const last = reader.calls().at(-1);
       assert.equal(last.state, 'ended');

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import type { CallRecord, CallUpdate } from '../../src/shared/call-record.js';
-import { toCallUpdate } from '../../src/server/core/notifications/call-record-mapping.js';
-import type { CallMatch } from '../../src/server/core/notifications/pending-calls.js';
+import { toCallRecord, toCallUpdate } from '../../src/server/core/notifications/call-record-mapping.js';
+import { CallsByRecord } from '../../src/server/core/notifications/call-updates.js';
+import { PendingCalls, type CallMatch } from '../../src/server/core/notifications/pending-calls.js';
+import { memoryStore } from '../../src/server/core/store/proxy-store.js';
 import { EventStreamReader } from '../support/sse-reader.js';
 import { ASHA, proxiesPerTest, startBody, startHttpProxy, VIKRAM, type HttpProxyUnderTest } from './helpers.js';
 
@@ -128,6 +130,26 @@ describe('recordings and summaries reach the CRM’s server, on the call they be
       ['Vikram’s.', null],
       ['Nobody’s.', null],
     ]);
+  });
+
+  it('a call is found by its CDR id, or its numbers, for 24 hours after its record (the clock mocked: a day takes none)', async () => {
+    mock.timers.enable({ apis: ['Date'] });
+    try {
+      const store = memoryStore();
+      const calls = new CallsByRecord(store, new PendingCalls(store));
+      const match: CallMatch = { callId: 'call-a-day', notificationId: 3, agentNumber: ASHA, customerNumber: CUSTOMER, startedAt: new Date().toISOString() };
+      await calls.remember(toCallRecord(delivery('ALL_CALLS', { cdr_id: 'cdr-day' }), { defaultCountry: 'IN' })!, match);
+      const byId = { ...map(delivery('CDR_SUMMARY_READY', { cdr_id: 'cdr-day', cdr_summary: 'late', cdr_phone: undefined, staff_phone: undefined }))! };
+      const byNumbers = { ...map(delivery('CDR_SUMMARY_READY', { cdr_summary: 'late', cdr_start: match.startedAt }))! };
+      mock.timers.tick(24 * 3_600_000 - 60_000);
+      assert.equal((await calls.match(byId))?.callId, 'call-a-day', 'by its CDR id a minute short of a day');
+      assert.equal((await calls.match(byNumbers))?.callId, 'call-a-day', 'by its numbers a minute short of a day');
+      mock.timers.tick(2 * 60_000);
+      assert.equal(await calls.match(byId), null, 'forgotten after a day');
+      assert.equal(await calls.match(byNumbers), null, 'forgotten after a day');
+    } finally {
+      mock.timers.reset();
+    }
   });
 
   it('a hook that throws is logged; the delivery is still acknowledged', async () => {
