@@ -6,7 +6,6 @@ import type { CallButtonMessages } from './messages.js';
 /** Calls whose record this page has already announced with `superfone-call-completed`. */
 const reportedCalls = new Set<string>();
 
-
 /** `4 min 12 sec`, `4 मि॰ 12 से॰`: minutes and seconds as the language writes them, by `Intl`. */
 export function spokenDuration(seconds: number, locale: string): string {
   const whole = Math.max(0, Math.round(seconds));

@@ -14,8 +14,8 @@ export interface CallLeftWithoutAControl {
  * detected number edited away in a note, the row holding it removed. Without this, only
  * another row's "End current call" could end such a call. The scope then shows a control
  * of its own for it, which takes the call over (End, its state, its record) until it ends.
+ * Loaded by the scope with the first call placed inside it: most pages never need it up front.
  */
-// Loaded by the scope with the first call placed inside it: most pages never need it up front.
 export class CallsLeftWithoutAControl implements ReactiveController {
   /** The call on with no control for it in the page, once there is one. */
   left: CallLeftWithoutAControl | null = null;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
+import { callEventStream } from '../../src/server/core/notifications/call-stream.js';
 import { CALL_ID_PATTERN, isCallStatusBody } from '../../src/shared/protocol.js';
 import { EventStreamReader } from '../support/sse-reader.js';
 import { ASHA, startBody, startHttpProxy, startProxy, VIKRAM, type HttpProxyUnderTest } from './helpers.js';
@@ -187,6 +188,19 @@ describe('pages follow the calls they started', { timeout: 30_000 }, () => {
       mock.timers.reset();
       await proxy.close();
     }
+  });
+
+  it('news that comes twice (published while the status was being read) is written once, each version in order', async () => {
+    const ended = { callId: 'call-twice', state: 'ended' as const, version: 2, record: { status: 'answered' } as never };
+    let hear: ((status: typeof ended) => void) | undefined;
+    const body = callEventStream({ callId: 'call-twice', state: 'active', version: 1, record: null }, 0, (listener) => (hear = listener), () => {}, { heartbeatMs: 60_000, maxStreamMs: 60_000, afterEndMs: 60_000, endedAt: null });
+    hear!(ended);
+    hear!(ended);
+    // Both reports in: the stream has nothing more to wait for, and closes.
+    hear!({ ...ended, version: 4, recording: { url: 'https://rec.example/r.mp3', expiresAt: null }, summary: { text: 'x', transcript: null } } as never);
+    const reader = new EventStreamReader(body);
+    await reader.until((r) => r.ended, 2_000);
+    assert.deepEqual(reader.events.filter((event) => event.event === 'call').map((event) => event.id), ['1', '2', '4']);
   });
 
   it('a client holds a bounded number of streams; closing one frees its place', async () => {

@@ -1,5 +1,4 @@
 import { CALL_STATUS_EVENT, type CallStatusBody } from '../../../shared/protocol.js';
-import { isComplete } from './followed-calls.js';
 
 export interface CallStreamOptions {
   /** A comment line this often keeps proxies and load balancers from closing an idle stream. Default 15 000. */
@@ -55,6 +54,11 @@ export class StreamBudget {
   }
 }
 
+/** Whether a status says all there is to say: ended, with both the recording and the summary. */
+function isComplete(status: CallStatusBody): boolean {
+  return status.state === 'ended' && status.recording !== undefined && status.summary !== undefined;
+}
+
 /** When a stream of this call has nothing more to wait for, in epoch ms: never while it is on; once ended, when both reports are in or the after-end window closes. */
 export function quietAt(status: CallStatusBody, endedAt: number | null, afterEndMs: number): number {
   if (status.state !== 'ended') return Number.POSITIVE_INFINITY;
@@ -103,13 +107,19 @@ export function callEventStream(
         if (wait <= 0) return close();
         if (Number.isFinite(wait) && afterEnd === undefined) afterEnd = setTimeout(close, wait);
       };
+      // Each version is written once, whether the browser had it or the news came twice.
+      let sent = lastEventId;
+      const send = (status: CallStatusBody) => {
+        if (status.version <= sent) return;
+        sent = status.version;
+        write(eventText(status));
+      };
       write(`retry: ${RECONNECT_MS}\n\n`);
-      if (current.version > lastEventId) write(eventText(current));
+      send(current);
       settle(current, options.endedAt);
       if (closed) return;
       updates((status) => {
-        if (status.version <= lastEventId) return;
-        write(eventText(status));
+        send(status);
         settle(status, null);
       });
       heartbeat = setInterval(() => write(': heartbeat\n\n'), options.heartbeatMs);

@@ -1,6 +1,6 @@
 import type { CallRecord, CallUpdate } from '../../../shared/call-record.js';
 import type { ProxyStore } from '../store/proxy-store.js';
-import { chooseLatestStart, DEFAULT_CLOCK_SKEW_MS, parsePending, toMatch, type CallMatch, type PendingCall, type PendingCalls } from './pending-calls.js';
+import { callsListed, chooseLatestStart, DEFAULT_CLOCK_SKEW_MS, toMatch, type CallMatch, type PendingCall, type PendingCalls } from './pending-calls.js';
 
 /**
  * How long a call's record leads its later reports (the recording, the summary) to it.
@@ -37,10 +37,7 @@ export class CallsByRecord {
     }
     if (update.customerNumber === null) return null;
     const now = Date.now();
-    const ended = (await this.#store.list(`ended-calls:${update.customerNumber}`)).flatMap((text) => {
-      const call = parsePending(text);
-      return call && call.startedAt >= now - REPORTS_AWAITED_MS ? [call] : [];
-    });
+    const ended = await callsListed(this.#store, `ended-calls:${update.customerNumber}`, now - REPORTS_AWAITED_MS);
     const candidates = [...(await this.#pending.waiting(update.customerNumber)), ...ended];
     // A call both waiting and ended (a race between instances) counts once.
     const unique = [...new Map(candidates.map((call) => [call.callId, call])).values()];

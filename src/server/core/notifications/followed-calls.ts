@@ -31,11 +31,6 @@ export function statusBody(callId: string, stored: Pick<StoredCall, 'record' | '
   return stored.record ? { callId, state: 'ended', version, record: stored.record, ...reports } : { callId, state: 'active', version, record: null, ...reports };
 }
 
-/** Whether a status says all there is to say: ended, with both the recording and the summary. */
-export function isComplete(status: CallStatusBody): boolean {
-  return status.state === 'ended' && status.recording !== undefined && status.summary !== undefined;
-}
-
 /** What a page may be told of a report. */
 function reported(update: CallUpdate): Pick<CallStatusBody, 'recording' | 'summary'> {
   return update.kind === 'recording'

@@ -78,12 +78,20 @@ export function toMatch(call: PendingCall): CallMatch {
   return { callId, notificationId, agentNumber, customerNumber, startedAt: new Date(call.startedAt).toISOString() };
 }
 
-export function parsePending(text: string): PendingCall | null {
+function parsePending(text: string): PendingCall | null {
   try {
     return JSON.parse(text) as PendingCall;
   } catch {
     return null;
   }
+}
+
+/** The calls a store list holds that started at `since` or later; unreadable entries are skipped. */
+export async function callsListed(store: ProxyStore, key: string, since: number): Promise<PendingCall[]> {
+  return (await store.list(key)).flatMap((text) => {
+    const call = parsePending(text);
+    return call && call.startedAt >= since ? [call] : [];
+  });
 }
 
 /**
@@ -110,12 +118,8 @@ export class PendingCalls {
   }
 
   /** The STARTs to this customer still waiting for their record, left where they are. */
-  async waiting(customerNumber: string): Promise<PendingCall[]> {
-    const now = this.#now();
-    return (await this.#store.list(`pending:${customerNumber}`)).flatMap((text) => {
-      const call = parsePending(text);
-      return call && call.startedAt >= now - this.#ttlMs ? [call] : [];
-    });
+  waiting(customerNumber: string): Promise<PendingCall[]> {
+    return callsListed(this.#store, `pending:${customerNumber}`, this.#now() - this.#ttlMs);
   }
 
   async match(record: CallRecord): Promise<CallMatch | null> {
