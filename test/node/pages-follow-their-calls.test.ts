@@ -190,6 +190,45 @@ describe('pages follow the calls they started', { timeout: 30_000 }, () => {
     }
   });
 
+  it('by default a stream stays open 15 minutes after the end for the recording and the summary, as docs/proxy.md says (the clock mocked)', async () => {
+    const proxy = await startProxy({ webhookSecret: SECRET });
+    try {
+      const { callId } = (await proxy.call(startBody())).json;
+      // The call's record, as Superfone would deliver it, ends the call; nothing more comes.
+      const record = { event: 'ALL_CALLS', cdr_id: 'cdr-after-end', cdr_phone: '08000000001', staff_phone: '919876543210', cdr_disposition: 'ANSWERED', cdr_duration: '30', cdr_start: new Date().toISOString() };
+      const delivered = await proxy.handler(
+        new Request('http://localhost/api/superfone/webhook', { method: 'POST', headers: { Authorization: `Bearer ${SECRET}`, 'Content-Type': 'application/json' }, body: JSON.stringify(record) }),
+        { clientAddress: '127.0.0.1' },
+      );
+      assert.equal(delivered.status, 200, await delivered.clone().text());
+      mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: Date.now() });
+      const response = await proxy.handler(new Request(`http://localhost/api/superfone/calls/${callId}/events`), { clientAddress: '127.0.0.1' });
+      assert.equal(response.status, 200);
+      const reader = response.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      /** Reads what the stream holds now: whether it has ended. */
+      const drain = async () => {
+        for (let chunks = 0; chunks < 1_000; chunks++) {
+          const read = await Promise.race([reader.read(), new Promise<null>((resolve) => setImmediate(() => resolve(null)))]);
+          if (read === null) return false;
+          if (read.done) return true;
+          text += decoder.decode(read.value);
+        }
+        throw new Error('the stream never stops writing');
+      };
+      assert.equal(await drain(), false, 'open after the end');
+      assert.match(text, /"state":"ended"/);
+      mock.timers.tick(15 * 60_000 - 1_000);
+      assert.equal(await drain(), false, 'open a second short of 15 minutes after the end');
+      mock.timers.tick(2_000);
+      assert.equal(await drain(), true, 'closed 15 minutes after the end, well before the 30-minute stream limit');
+    } finally {
+      mock.timers.reset();
+      await proxy.close();
+    }
+  });
+
   it('news that comes twice (published while the status was being read) is written once, each version in order', async () => {
     const ended = { callId: 'call-twice', state: 'ended' as const, version: 2, record: { status: 'answered' } as never };
     let hear: ((status: typeof ended) => void) | undefined;
