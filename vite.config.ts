@@ -14,8 +14,9 @@ export default defineConfig({
           // Set the same value in Superfone's dashboard (Authorization: Bearer …) to see calls end.
           webhookSecret: process.env.SUPERFONE_WEBHOOK_SECRET,
         })
-      : // The simulator reports each call's end to this dev server (simulate makes up its secret).
-        superfoneVitePlugin({ simulate: true, defaultCountry: 'IN', timeoutMs: 4_000 }),
+      : // The simulator reports each call's end to this dev server (simulate makes up its
+        // secret), and an answered call's recording and summary a few seconds later.
+        superfoneVitePlugin({ simulate: { reports: { recordingAfterMs: 3_000, summaryAfterMs: 6_000 } }, defaultCountry: 'IN', timeoutMs: 4_000 }),
   ],
   server: { port: 5173, open: !process.env.CI },
   // Pre-bundle what the lazily loaded detection chunk imports too; found late, Vite would

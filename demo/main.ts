@@ -73,7 +73,7 @@ function logEvent(name: string, detail: unknown, note = ''): void {
 }
 
 function watchEvents(): void {
-  const names: SuperfoneCallEventName[] = ['superfone-call-start', 'superfone-call-started', 'superfone-call-ended', 'superfone-call-completed', 'superfone-call-error'];
+  const names: SuperfoneCallEventName[] = ['superfone-call-start', 'superfone-call-started', 'superfone-call-ended', 'superfone-call-completed', 'superfone-call-recording', 'superfone-call-summary', 'superfone-call-error'];
   // A page-level consent rule: one listener on document vetoes calls to do-not-call rows.
   document.addEventListener('superfone-call-start', (event) => {
     const row = (event.target as Element).closest('tr');
@@ -104,10 +104,12 @@ function renderPhone(snapshot: SimulatorSnapshot): void {
     text: `#${note.notificationId} ${note.action} ${formatForDisplay(note.customerNumber)} → ${formatForDisplay(note.agentNumber)} ${note.sentSuccess ? 'delivered' : 'not delivered (app offline)'}`,
   }));
   // What Superfone's event notifications reported back to the proxy's webhook.
-  const reports = snapshot.deliveries.map((delivery) => ({
-    at: Date.parse(delivery.time),
-    text: `${delivery.event} ${String(delivery.payload.cdr_disposition)} ${formatForDisplay(String(delivery.payload.cdr_phone))}, ${String(delivery.payload.cdr_duration)} s → webhook ${delivery.status ?? 'unreachable'}`,
-  }));
+  const reports = snapshot.deliveries.map(({ time, event, payload, status }) => {
+    const customer = formatForDisplay(String(payload.cdr_phone));
+    // A record says how the call went; the recording and the summary come after it.
+    const what = payload.cdr_disposition === undefined ? customer : `${String(payload.cdr_disposition)} ${customer}, ${String(payload.cdr_duration)} s`;
+    return { at: Date.parse(time), text: `${event} ${what} → webhook ${status ?? 'unreachable'}` };
+  });
   notificationList.replaceChildren(
     ...[...requests, ...reports]
       .sort((a, b) => b.at - a.at)

@@ -39,6 +39,29 @@ export interface CallCompletedDetail extends CallDetail {
   record: CallSummary;
 }
 
+/** Numbers and id shared by the reports that come after a call's record. */
+interface CallReportDetail {
+  /** The proxy's id for the call, as in `superfone-call-completed`. */
+  callId: string;
+  /** E.164, from the call's record; `null` when Superfone left it out. */
+  customerNumber: string | null;
+  agentNumber: string | null;
+}
+
+/** Detail of `superfone-call-recording`: Superfone uploaded the call's recording. */
+export interface CallRecordingDetail extends CallReportDetail {
+  /** A link to the recording: http(s) only, and it may expire. */
+  recordingUrl: string;
+  /** When the link stops working, ISO 8601, where the link says; else `null`. */
+  expiresAt: string | null;
+}
+
+/** Detail of `superfone-call-summary`: Superfone's AI summary or transcript of the call is ready. */
+export interface CallSummaryDetail extends CallReportDetail {
+  summary: string | null;
+  transcript: string | null;
+}
+
 /** Detail of `superfone-call-error`. */
 export interface CallErrorDetail {
   action: CallAction;
@@ -56,6 +79,8 @@ export interface SuperfoneCallEventMap {
   'superfone-call-started': CustomEvent<CallDetail>;
   'superfone-call-ended': CustomEvent<CallEndedDetail>;
   'superfone-call-completed': CustomEvent<CallCompletedDetail>;
+  'superfone-call-recording': CustomEvent<CallRecordingDetail>;
+  'superfone-call-summary': CustomEvent<CallSummaryDetail>;
   'superfone-call-error': CustomEvent<CallErrorDetail>;
 }
 

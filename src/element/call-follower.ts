@@ -1,36 +1,54 @@
 import { createParser } from 'eventsource-parser';
-import { CALL_STATUS_EVENT, callStatusPath, isCallStatusBody, type CallSummary } from '../shared/protocol.js';
+import { CALL_STATUS_EVENT, callStatusPath, isCallStatusBody, type CallStatusBody, type CallSummary } from '../shared/protocol.js';
 
 /** How often a page that cannot stream asks for its call's status, at first and at most. */
 const POLL_FIRST_MS = 5_000;
 const POLL_LONGEST_MS = 60_000;
+/** How long after the end a page waits for the recording and the summary: the proxy's own `callStreams.afterEndMs` by default. */
+export const REPORTS_AWAITED_MS = 15 * 60_000;
+
+interface Listeners {
+  ended: (record: CallSummary) => void;
+  reports?: (status: CallStatusBody) => void;
+}
 
 /** One follower per call in the page, however many controls show that call. */
-const followers = new Map<string, { listeners: Set<(record: CallSummary) => void>; stop: () => void }>();
+const followers = new Map<string, { listeners: Set<Listeners>; stop: () => void }>();
 
 /**
  * Calls `onEnded` when the call ends; controls that show the same call share one stream,
- * and hear the end in the order they asked. Returns a function that stops listening.
+ * and hear the end in the order they asked. After the end, `onReports` hears each status
+ * that brings the recording or the summary (the first being the end itself) until both are
+ * in, or for REPORTS_AWAITED_MS. Returns a function that stops listening.
  */
-export function followCall(proxyUrl: string, callId: string, onEnded: (record: CallSummary) => void): () => void {
+export function followCall(proxyUrl: string, callId: string, onEnded: (record: CallSummary) => void, onReports?: (status: CallStatusBody) => void): () => void {
   const key = `${proxyUrl} ${callId}`;
   let follower = followers.get(key);
   if (!follower) {
-    const listeners = new Set<(record: CallSummary) => void>();
+    const listeners = new Set<Listeners>();
+    let ended = false;
     const created = {
       listeners,
-      stop: openFollower(proxyUrl, callId, (record) => {
-        followers.delete(key);
-        for (const listener of [...listeners]) listener(record);
+      stop: openFollower(proxyUrl, callId, (status) => {
+        const first = !ended;
+        ended = true;
+        const heard = [...listeners];
+        if (first) for (const listener of heard) listener.ended(status.record!);
+        for (const listener of heard) listener.reports?.(status);
+        // Done when both reports are in, or nobody waits for them.
+        const done = isComplete(status) || !heard.some((listener) => listener.reports);
+        if (done && followers.get(key) === created) followers.delete(key);
+        return done;
       }),
     };
     followers.set(key, created);
     follower = created;
   }
   const mine = follower;
-  mine.listeners.add(onEnded);
+  const listener: Listeners = { ended: onEnded, reports: onReports };
+  mine.listeners.add(listener);
   return () => {
-    mine.listeners.delete(onEnded);
+    mine.listeners.delete(listener);
     if (mine.listeners.size === 0 && followers.get(key) === mine) {
       followers.delete(key);
       mine.stop();
@@ -38,19 +56,31 @@ export function followCall(proxyUrl: string, callId: string, onEnded: (record: C
   };
 }
 
+/** Whether an ended call has both its recording and its summary: nothing more will come. */
+function isComplete(status: CallStatusBody): boolean {
+  return status.recording !== undefined && status.summary !== undefined;
+}
+
 /**
- * Follows one call by its id until it ends: Server-Sent Events where the browser has
- * `EventSource` (it reconnects and resumes by itself), else, or once the stream is refused,
- * a plain GET of its status, less often as time goes on. `onEnded` runs at most once; a call
+ * Follows one call by its id: Server-Sent Events where the browser has `EventSource` (it
+ * reconnects and resumes by itself), else, or once the stream is refused, a plain GET of its
+ * status, less often as time goes on. `onEnded` hears each newer ended status, and says
+ * whether that is all it wants. After the end, the stream is closed and the status asked by
+ * GET, less and less often, for REPORTS_AWAITED_MS at most: a stream held open per ended
+ * call would use up the six connections a browser opens to a proxy over HTTP/1.1. A call
  * the proxy does not know (expired, or never given out) is simply no longer followed.
  * Returns a function that stops following.
  */
-function openFollower(proxyUrl: string, callId: string, onEnded: (record: CallSummary) => void): () => void {
+function openFollower(proxyUrl: string, callId: string, onEnded: (status: CallStatusBody) => boolean): () => void {
   const statusUrl = callStatusPath(proxyUrl, callId);
   let stopped = false;
   let source: EventSource | null = null;
   const streaming = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let afterEnd: ReturnType<typeof setTimeout> | undefined;
+  /** The newest version heard, so news read twice (a stream and a GET) is taken once. */
+  let heard = 0;
+  let polling = false;
 
   const stop = () => {
     stopped = true;
@@ -58,13 +88,25 @@ function openFollower(proxyUrl: string, callId: string, onEnded: (record: CallSu
     source = null;
     streaming.abort();
     clearTimeout(timer);
+    clearTimeout(afterEnd);
   };
   const take = (status: unknown) => {
-    if (stopped || !isCallStatusBody(status) || status.callId !== callId || status.state !== 'ended') return;
-    stop();
-    onEnded(status.record!);
+    if (stopped || !isCallStatusBody(status) || status.callId !== callId || status.state !== 'ended' || status.version <= heard) return;
+    if (heard === 0) afterEnd = setTimeout(stop, REPORTS_AWAITED_MS);
+    heard = status.version;
+    if (onEnded(status)) return stop();
+    source?.close();
+    source = null;
+    streaming.abort();
+    poll(POLL_FIRST_MS);
   };
+  /** Asks for the status after `delayMs`, then less and less often; one such loop at a time. */
   const poll = (delayMs: number) => {
+    if (polling) return;
+    polling = true;
+    ask(delayMs);
+  };
+  const ask = (delayMs: number) => {
     timer = setTimeout(async () => {
       if (stopped) return;
       try {
@@ -74,7 +116,7 @@ function openFollower(proxyUrl: string, callId: string, onEnded: (record: CallSu
       } catch {
         // Offline for a moment: ask again later.
       }
-      if (!stopped) poll(Math.min(Math.max(delayMs * 2, POLL_FIRST_MS), POLL_LONGEST_MS));
+      if (!stopped) ask(Math.min(Math.max(delayMs * 2, POLL_FIRST_MS), POLL_LONGEST_MS));
     }, delayMs);
   };
 

@@ -1,6 +1,7 @@
 import type { CallSummary } from '../shared/protocol.js';
 import { dispatchEnded, type RecordReport } from './call-end-events.js';
 import { createCallEvent } from './call-events.js';
+import { reportsMayFollow } from './call-reports.js';
 import type { CallButtonMessages } from './messages.js';
 
 /** Calls whose record this page has already announced with `superfone-call-completed`. */
@@ -44,9 +45,10 @@ export function firstToHear(callId: string): boolean {
   return true;
 }
 
-/** `superfone-call-completed` from `host`, after the page's `superfone-call-ended` for the call (dispatched first if it was not yet). */
+/** `superfone-call-completed` from `host`, after the page's `superfone-call-ended` for the call (dispatched first if it was not yet), and before its recording and summary. */
 export function dispatchCompleted(host: EventTarget, { call, record, reason }: RecordReport): void {
   const ids = { customerNumber: call.customerNumber, agentNumber: call.agentNumber, notificationId: call.notificationId ?? 0 };
   dispatchEnded(host, call.callId, { ...ids, reason });
   host.dispatchEvent(createCallEvent('superfone-call-completed', { ...ids, callId: call.callId, record }));
+  reportsMayFollow(call.callId);
 }

@@ -24,9 +24,9 @@ interface Followed {
 }
 
 /** Following a call and wording its outcome: needed only once a call can be followed. */
-let following: Promise<typeof import('./call-follower.js') & typeof import('./call-outcome.js')> | undefined;
+let following: Promise<typeof import('./call-follower.js') & typeof import('./call-outcome.js') & typeof import('./call-reports.js')> | undefined;
 function loadFollowing() {
-  following ??= Promise.all([import('./call-follower.js'), import('./call-outcome.js')]).then(([follower, outcome]) => ({ ...follower, ...outcome }));
+  following ??= Promise.all([import('./call-follower.js'), import('./call-outcome.js'), import('./call-reports.js')]).then(([follower, outcome, reports]) => ({ ...follower, ...outcome, ...reports }));
   return following;
 }
 
@@ -286,13 +286,13 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
     const followed: Followed = { call: { ...call, callId }, stop: () => {} };
     this.#followed = followed;
     // Loaded with the first followable call, in the order asked: the placing control subscribes before those that adopt it.
-    void loadFollowing().then(({ followCall }) => {
+    void loadFollowing().then(({ followCall, dispatchReports }) => {
       if (this.#followed !== followed) return;
       followed.stop = followCall(call.proxyUrl, callId, (record) => {
         if (this.#followed === followed) this.#followed = null;
         clearTimeout(followed.giveUp);
         void this.#recordArrived(followed.call, record);
-      });
+      }, (status) => dispatchReports(this.#host, status));
     });
   }
 

@@ -1,7 +1,7 @@
 import { createComponent, type EventName } from '@lit/react';
 import * as React from 'react';
 import '../index.js';
-import type { CallCompletedDetail, CallDetail, CallEndedDetail, CallErrorDetail, CallStartDetail } from '../element/call-events.js';
+import type { CallCompletedDetail, CallDetail, CallEndedDetail, CallErrorDetail, CallRecordingDetail, CallStartDetail, CallSummaryDetail } from '../element/call-events.js';
 import { SuperfoneCallButton as CallButtonElement } from '../element/call-button.js';
 import { SuperfoneClickToCall as ClickToCallElement } from '../scope/click-to-call-scope.js';
 
@@ -11,6 +11,8 @@ const callEvents = {
   onCallStarted: 'superfone-call-started' as EventName<CustomEvent<CallDetail>>,
   onCallEnded: 'superfone-call-ended' as EventName<CustomEvent<CallEndedDetail>>,
   onCallCompleted: 'superfone-call-completed' as EventName<CustomEvent<CallCompletedDetail>>,
+  onCallRecording: 'superfone-call-recording' as EventName<CustomEvent<CallRecordingDetail>>,
+  onCallSummary: 'superfone-call-summary' as EventName<CustomEvent<CallSummaryDetail>>,
   onCallError: 'superfone-call-error' as EventName<CustomEvent<CallErrorDetail>>,
 };
 
@@ -51,6 +53,8 @@ interface CallEventAttributes {
   'onsuperfone-call-started'?: (event: CustomEvent<CallDetail>) => void;
   'onsuperfone-call-ended'?: (event: CustomEvent<CallEndedDetail>) => void;
   'onsuperfone-call-completed'?: (event: CustomEvent<CallCompletedDetail>) => void;
+  'onsuperfone-call-recording'?: (event: CustomEvent<CallRecordingDetail>) => void;
+  'onsuperfone-call-summary'?: (event: CustomEvent<CallSummaryDetail>) => void;
   'onsuperfone-call-error'?: (event: CustomEvent<CallErrorDetail>) => void;
 }
 

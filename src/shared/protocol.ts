@@ -189,9 +189,20 @@ export function isCallStatusBody(value: unknown): value is CallStatusBody {
     Number.isInteger(value.version) &&
     ((value.state === 'active' && (value.version as number) >= 1 && value.record === null) ||
       (value.state === 'ended' && (value.version as number) >= 2 && isRecord(value.record) && typeof value.record.status === 'string')) &&
-    (value.recording === undefined || (isRecord(value.recording) && typeof value.recording.url === 'string')) &&
-    (value.summary === undefined || isRecord(value.summary))
+    (value.recording === undefined || isRecordingReport(value.recording)) &&
+    (value.summary === undefined || isSummaryReport(value.summary))
   );
+}
+
+const textOrNull = (value: unknown) => value === null || typeof value === 'string';
+
+/** A recording a page may link to: an http(s) address only, never `javascript:` or `data:`. */
+function isRecordingReport(value: unknown): value is CallStatusBody['recording'] {
+  return isRecord(value) && typeof value.url === 'string' && /^https?:\/\//i.test(value.url) && textOrNull(value.expiresAt);
+}
+
+function isSummaryReport(value: unknown): value is CallStatusBody['summary'] {
+  return isRecord(value) && textOrNull(value.text) && textOrNull(value.transcript);
 }
 
 export function isErrorBody(value: unknown): value is ErrorBody {

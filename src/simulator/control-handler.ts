@@ -1,6 +1,6 @@
 import { SIMULATOR_CONTROL_PATH } from '../shared/simulator-paths.js';
-import type { DeliveryFaults, SimulatedOutcome } from './simulated-calls.js';
-import { FAULT_KINDS, type SimulatorFault, type SuperfoneSimulator } from './simulator.js';
+import type { AfterCallReports, DeliveryFaults, SimulatedOutcome } from './simulated-calls.js';
+import { afterCallReports, FAULT_KINDS, type SimulatorFault, type SuperfoneSimulator } from './simulator.js';
 
 export { SIMULATOR_CONTROL_PATH };
 
@@ -86,6 +86,7 @@ function parseDeliveryFaults(body: Record<string, unknown>): DeliveryFaults | st
  * The simulator's own endpoints, for tests and the demo (never part of Superfone's API):
  * `GET state`, `POST reset`, `POST fault {kind, count?, ...}`, `POST app {number, appOnline}`,
  * `POST outcome {kind, next?, ...}`, `POST deliveries {delayMs?, duplicate?, ...}`,
+ * `POST reports {recordingAfterMs, summaryAfterMs}` (each milliseconds, or `null`: not sent),
  * `POST notifications {url, headers}` (or `{url: null}`),
  * all under `/__superfone-simulator` (SIMULATOR_CONTROL_PATH), wherever the simulator is served.
  */
@@ -134,6 +135,16 @@ export function createSimulatorControlHandler(simulator: SuperfoneSimulator) {
         const faults = parseDeliveryFaults(body);
         if (typeof faults === 'string') return json({ message: faults }, 400);
         simulator.calls.setFaults(faults);
+        return json(simulator.snapshot());
+      }
+      case 'reports': {
+        const unknown = Object.keys(body).find((key) => key !== 'recordingAfterMs' && key !== 'summaryAfterMs');
+        if (unknown !== undefined) return json({ message: `unknown field "${unknown.slice(0, 40)}": use recordingAfterMs, summaryAfterMs` }, 400);
+        try {
+          simulator.calls.setReports(afterCallReports(body as Partial<AfterCallReports>));
+        } catch (error) {
+          return json({ message: (error as Error).message }, 400);
+        }
         return json(simulator.snapshot());
       }
       case 'notifications': {

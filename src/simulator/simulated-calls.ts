@@ -10,6 +10,10 @@
  * - Dispositions `ANSWERED`, `NO_ANSWER`, `BUSY`; times in IST as `YYYY-MM-DD HH:mm:ss`;
  *   the customer as E.164 and the agent as digits with the country code, no `+`.
  * - `ALL_CALLS` for every call, and `MISSED_CALL` too when it was not answered.
+ * - After an answered call, when switched on (`setReports`): `CDR_RECORDING_AVAILABLE` with
+ *   `cdr_recording_url` (an S3-style signed link, valid 7 days) and `CDR_SUMMARY_READY` with
+ *   `cdr_summary` and `cdr_transcript`, each with the call's `cdr_id`. These field names are
+ *   assumed, as the proxy's mapping assumes them.
  * - One delivery each, never retried (one integration reports that Superfone does not retry).
  */
 
@@ -35,6 +39,14 @@ export interface DeliveryFaults {
   /** Write the customer's number in national format (`0…`). */
   nationalFormat?: boolean;
 }
+
+/** The reports Superfone sends after an answered call, and how long after its record; `null`: not sent. */
+export interface AfterCallReports {
+  recordingAfterMs: number | null;
+  summaryAfterMs: number | null;
+}
+
+export const NO_REPORTS: AfterCallReports = { recordingAfterMs: null, summaryAfterMs: null };
 
 export interface NotificationTarget {
   url: string;
@@ -85,16 +97,25 @@ export class SimulatedCalls {
   #outcome: SimulatedOutcome;
   #nextOutcome: SimulatedOutcome | null = null;
   #faults: DeliveryFaults = {};
+  readonly #defaultReports: AfterCallReports;
+  #reports: AfterCallReports;
   readonly #live = new Map<string, LiveCall>();
   readonly #pending = new Set<Promise<void>>();
   readonly #onCallOver: (agentNumber: string) => void;
   #cdrCount = 0;
 
-  constructor(target: NotificationTarget | null, onCallOver: (agentNumber: string) => void, defaultOutcome: SimulatedOutcome = DEFAULT_OUTCOME) {
+  constructor(
+    target: NotificationTarget | null,
+    onCallOver: (agentNumber: string) => void,
+    defaultOutcome: SimulatedOutcome = DEFAULT_OUTCOME,
+    defaultReports: AfterCallReports = NO_REPORTS,
+  ) {
     this.#target = target;
     this.#onCallOver = onCallOver;
     this.#defaultOutcome = defaultOutcome;
     this.#outcome = defaultOutcome;
+    this.#defaultReports = defaultReports;
+    this.#reports = defaultReports;
   }
 
   setTarget(target: NotificationTarget | null): void {
@@ -109,6 +130,11 @@ export class SimulatedCalls {
 
   setFaults(faults: DeliveryFaults): void {
     this.#faults = { ...faults };
+  }
+
+  /** Whether, and how long after its record, an answered call's recording and summary are reported from now on. */
+  setReports(reports: AfterCallReports): void {
+    this.#reports = { ...reports };
   }
 
   /** A START reached the agent's app: the call plays out as the outcome says. */
@@ -151,6 +177,7 @@ export class SimulatedCalls {
     this.#nextOutcome = null;
     this.#outcome = this.#defaultOutcome;
     this.#faults = {};
+    this.#reports = this.#defaultReports;
   }
 
   /** Calls still going on (ringing or talking). */
@@ -188,9 +215,20 @@ export class SimulatedCalls {
       ...(faults.agentMissing ? {} : { staff_phone: call.agentNumber.replace(/^\+/, '') }),
     };
     const events = disposition === 'ANSWERED' ? ['ALL_CALLS'] : ['ALL_CALLS', 'MISSED_CALL'];
-    for (const event of events) {
-      const body = { ...payload, event };
-      for (let copy = 0; copy < (faults.duplicate ? 2 : 1); copy++) this.#deliver(body, faults.delayMs ?? 0);
+    const send = (body: Record<string, unknown>, afterMs: number) => {
+      for (let copy = 0; copy < (faults.duplicate ? 2 : 1); copy++) this.#deliver(body, (faults.delayMs ?? 0) + afterMs);
+    };
+    for (const event of events) send({ ...payload, event }, 0);
+    if (disposition !== 'ANSWERED') return;
+    const { recordingAfterMs, summaryAfterMs } = this.#reports;
+    const envelope = { superfone_number: payload.superfone_number, organization_name: payload.organization_name, cdr_phone: payload.cdr_phone, cdr_id: payload.cdr_id, cdr_start: payload.cdr_start, staff_phone: payload.staff_phone };
+    if (recordingAfterMs !== null) {
+      const signed = `X-Amz-Date=${new Date(endedAt).toISOString().replace(/[-:]|\.\d+/g, '')}&X-Amz-Expires=604800&X-Amz-Signature=simulated`;
+      send({ event: 'CDR_RECORDING_AVAILABLE', ...envelope, cdr_recording_url: `https://recordings.simulator.invalid/${payload.cdr_id}.mp3?${signed}` }, recordingAfterMs);
+    }
+    if (summaryAfterMs !== null) {
+      const summary = `The customer (${customer}) asked for a quote and a call back tomorrow.`;
+      send({ event: 'CDR_SUMMARY_READY', ...envelope, cdr_summary: summary, cdr_transcript: 'Agent: Hello, this is Superfone calling.\nCustomer: Hi, please send me a quote.' }, summaryAfterMs);
     }
   }
 

@@ -13,7 +13,7 @@
  * - After a START, the call plays out and is reported as `simulated-calls.ts` describes.
  */
 
-import { DEFAULT_ANSWER_AFTER_MS, DEFAULT_TALK_MS, SimulatedCalls, type NotificationTarget, type SimulatedDelivery, type SimulatedOutcome } from './simulated-calls.js';
+import { DEFAULT_ANSWER_AFTER_MS, DEFAULT_TALK_MS, SimulatedCalls, type AfterCallReports, type NotificationTarget, type SimulatedDelivery, type SimulatedOutcome } from './simulated-calls.js';
 
 export interface SimulatedAgent {
   /** E.164, as a Superfone team member is registered. */
@@ -92,6 +92,12 @@ export interface SimulatorOptions {
    * an END. Default 60 000. `calls.setOutcome` changes it for a while; `reset` restores it.
    */
   talkMs?: number | null;
+  /**
+   * Whether an answered call's recording (`CDR_RECORDING_AVAILABLE`) and summary
+   * (`CDR_SUMMARY_READY`) are reported, and how many milliseconds after its record; `null`:
+   * never. Default: neither, so a receiver hears `ALL_CALLS` (and `MISSED_CALL`) only.
+   */
+  reports?: Partial<AfterCallReports>;
 }
 
 export const DEFAULT_AGENTS: readonly SimulatedAgent[] = [
@@ -101,6 +107,16 @@ export const DEFAULT_AGENTS: readonly SimulatedAgent[] = [
 ];
 
 const E164 = /^\+[1-9]\d{6,14}$/;
+
+/** Reports as asked, each a delay up to 10 minutes or `null`; anything else is refused at start-up. */
+export function afterCallReports(reports: Partial<AfterCallReports>): AfterCallReports {
+  const delay = (name: keyof AfterCallReports) => {
+    const value = reports[name] ?? null;
+    if (value !== null && !(Number.isInteger(value) && value >= 0 && value <= 600_000)) throw new TypeError(`${name} must be a whole number of milliseconds from 0 to 600000, or null (got ${String(value).slice(0, 40)}).`);
+    return value;
+  };
+  return { recordingAfterMs: delay('recordingAfterMs'), summaryAfterMs: delay('summaryAfterMs') };
+}
 /** Enough history for a demo session; older entries are dropped so memory stays bounded. */
 const HISTORY_LIMIT = 200;
 
@@ -135,6 +151,7 @@ export class SuperfoneSimulator {
         if (agent) agent.activeCall = null;
       },
       defaultOutcome,
+      afterCallReports(options.reports ?? {}),
     );
     for (const agent of options.agents ?? DEFAULT_AGENTS) {
       if (!E164.test(agent.number)) throw new TypeError(`Simulated agent number "${agent.number}" is not E.164.`);

@@ -39,6 +39,8 @@ export const simulator = {
   outcome: (outcome: Record<string, unknown>) => control('outcome', outcome),
   /** How the next deliveries to the proxy go wrong: `{delayMs}`, `{duplicate}`, …; `{}` puts them right (as `reset` does). */
   deliveries: (faults: Record<string, unknown>) => control('deliveries', faults),
+  /** Whether an answered call's recording and summary are reported, and how many ms after its record (`null`: never; `reset` says never). */
+  reports: (reports: { recordingAfterMs: number | null; summaryAfterMs: number | null }) => control('reports', reports),
 };
 
 /** Resolves once `check` holds; rejects after `timeoutMs`, saying what was awaited. */

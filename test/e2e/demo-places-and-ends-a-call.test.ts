@@ -64,6 +64,14 @@ describe('the demo CRM page, in Chromium', () => {
     assert.match((await page.locator('#event-log li', { hasText: 'superfone-call-ended' }).first().textContent())!, /"reason":"completed"/);
     // The panel shows what the simulated Superfone reported to the proxy's webhook.
     await page.locator('#notifications li', { hasText: /^ALL_CALLS ANSWERED \+91 80000 00001, 7 s → webhook 200$/ }).waitFor();
+    // Then the simulated Superfone reports the recording and the summary, and the page hears them.
+    await page.locator('#notifications li', { hasText: /^CDR_SUMMARY_READY \+91 80000 00001 → webhook 200$/ }).waitFor({ timeout: 15_000 });
+    const recording = page.locator('#event-log li', { hasText: 'superfone-call-recording' }).first();
+    await recording.waitFor({ timeout: 20_000 });
+    assert.match((await recording.textContent())!, /"recordingUrl":"https:\/\/recordings\.simulator\.invalid\/sim-cdr-\d+\.mp3\?X-Amz-Date=/);
+    const summary = page.locator('#event-log li', { hasText: 'superfone-call-summary' }).first();
+    await summary.waitFor({ timeout: 20_000 });
+    assert.match((await summary.textContent())!, /"summary":"The customer \(\+918000000001\) asked for a quote/);
   });
 
   it('"Does not answer", chosen in the panel: the row says "No answer"', async () => {

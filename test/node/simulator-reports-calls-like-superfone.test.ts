@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { CallRecord } from '../../src/shared/call-record.js';
+import type { CallRecord, CallUpdate } from '../../src/shared/call-record.js';
 import type { CallMatch } from '../../src/server/core/notifications/pending-calls.js';
 import { superfoneListener } from '../../src/server/adapters/node-proxy.js';
 import { createSimulatorControlHandler } from '../../src/simulator/control-handler.js';
@@ -25,6 +25,7 @@ describe('the simulator plays Superfone’s side: calls end, and are reported to
   let server: Server;
   let base: string;
   const heard: Array<[CallRecord, CallMatch | null]> = [];
+  const updates: Array<[CallUpdate, CallMatch | null]> = [];
 
   before(async () => {
     upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
@@ -36,6 +37,7 @@ describe('the simulator plays Superfone’s side: calls end, and are reported to
         webhookSecret: SECRET,
         rateLimits: false,
         onCallRecord: (record, match) => void heard.push([record, match]),
+        onCallUpdate: (update, match) => void updates.push([update, match]),
       }),
     );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -50,6 +52,7 @@ describe('the simulator plays Superfone’s side: calls end, and are reported to
     upstream.simulator.reset();
     upstream.simulator.calls.setTarget({ url: `${base}/webhook`, headers: { Authorization: `Bearer ${SECRET}` } });
     heard.length = 0;
+    updates.length = 0;
   });
 
   const call = async (action: 'START' | 'END', customer = CUSTOMER) => {
@@ -137,6 +140,51 @@ describe('the simulator plays Superfone’s side: calls end, and are reported to
     await call('START');
     await playedOut(upstream);
     assert.deepEqual(upstream.simulator.snapshot().deliveries, [], 'no target, no delivery');
+  });
+
+  it('reports, when switched on: an answered call’s recording and summary come after its record, with its cdr_id, and reach onCallUpdate matched', async () => {
+    const control = createSimulatorControlHandler(upstream.simulator);
+    const post = async (body: unknown) => {
+      const answer = await control(new Request('http://localhost/__superfone-simulator/reports', { method: 'POST', body: JSON.stringify(body) }));
+      return { status: answer.status, message: ((await answer.json()) as { message?: string }).message };
+    };
+    assert.deepEqual(await post({ recordingAfterMs: -1, summaryAfterMs: null }), { status: 400, message: 'recordingAfterMs must be a whole number of milliseconds from 0 to 600000, or null (got -1).' });
+    assert.deepEqual(await post({ summaryAfterMs: 'soon' }), { status: 400, message: 'summaryAfterMs must be a whole number of milliseconds from 0 to 600000, or null (got soon).' });
+    assert.deepEqual(await post({ transcriptAfterMs: 5 }), { status: 400, message: 'unknown field "transcriptAfterMs": use recordingAfterMs, summaryAfterMs' });
+    assert.equal((await post({ recordingAfterMs: 50, summaryAfterMs: 150 })).status, 200);
+    upstream.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 10, talkMs: 1_100 });
+    const started = await call('START', '+918000000008');
+    await playedOut(upstream);
+    const deliveries = upstream.simulator.snapshot().deliveries;
+    assert.deepEqual(deliveries.map((delivery) => [delivery.event, delivery.status]), [['ALL_CALLS', 200], ['CDR_RECORDING_AVAILABLE', 200], ['CDR_SUMMARY_READY', 200]]);
+    const cdrId = deliveries[0]!.payload.cdr_id;
+    assert.deepEqual(deliveries.map((delivery) => delivery.payload.cdr_id), [cdrId, cdrId, cdrId]);
+    const [recording, summary] = updates;
+    assert.equal(updates.length, 2);
+    assert.equal(recording![0].kind, 'recording');
+    assert.match(recording![0].kind === 'recording' ? recording![0].recordingUrl : '', /^https:\/\/recordings\.simulator\.invalid\/sim-cdr-\d+\.mp3\?X-Amz-Date=/);
+    // Signed for 7 days from the call's end.
+    const expiresIn = Date.parse(recording![0].kind === 'recording' ? recording![0].recordingExpiresAt! : '') - Date.now();
+    assert.ok(expiresIn > 7 * 86_400_000 - 60_000 && expiresIn <= 7 * 86_400_000, String(expiresIn));
+    assert.deepEqual(summary![0].kind === 'summary' && [summary![0].summary, summary![0].transcript?.split('\n')[0]], ['The customer (+918000000008) asked for a quote and a call back tomorrow.', 'Agent: Hello, this is Superfone calling.']);
+    for (const [, match] of updates) assert.equal(match?.notificationId, started.json.data.notificationID);
+    // A call nobody answered has no recording and no summary.
+    upstream.simulator.calls.setOutcome({ kind: 'missed', ringMs: 20 });
+    await call('START', '+918000000009');
+    await playedOut(upstream);
+    assert.deepEqual(upstream.simulator.snapshot().deliveries.slice(3).map((delivery) => delivery.event), ['ALL_CALLS', 'MISSED_CALL']);
+    // reset switches them off again.
+    upstream.simulator.reset();
+    upstream.simulator.calls.setTarget({ url: `${base}/webhook`, headers: { Authorization: `Bearer ${SECRET}` } });
+    upstream.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 10, talkMs: 20 });
+    await call('START', '+918000000010');
+    await playedOut(upstream);
+    assert.deepEqual(upstream.simulator.snapshot().deliveries.map((delivery) => delivery.event), ['ALL_CALLS']);
+  });
+
+  it('reports at start-up: startSuperfoneSimulator({ reports }) refuses what is not a delay', async () => {
+    await assert.rejects(startSuperfoneSimulator({ reports: { recordingAfterMs: 1.5 } }), { message: 'recordingAfterMs must be a whole number of milliseconds from 0 to 600000, or null (got 1.5).' });
+    await assert.rejects(startSuperfoneSimulator({ reports: { summaryAfterMs: 600_001 } }), /summaryAfterMs must be a whole number/);
   });
 
   it('the deliveries control sets the same faults over HTTP, refuses what it cannot do, and {} puts them right', async () => {

@@ -104,6 +104,7 @@ describe('the README’s page recipes run as written', { timeout: 180_000 }, () 
       writeFileSync(join(app, 'vite.config.js'), readmeRecipe('vite-config'));
       writeFileSync(join(app, 'tamil.js'), readmeRecipe('tamil'));
       writeFileSync(join(app, 'call-completed.js'), readmeRecipe('call-completed-page'));
+      writeFileSync(join(app, 'call-reports.js'), readmeRecipe('call-reports-page'));
       writeFileSync(
         join(app, 'index.html'),
         `<!doctype html>
@@ -113,11 +114,13 @@ describe('the README’s page recipes run as written', { timeout: 180_000 }, () 
 ${readmeRecipe('in-a-page')}
 ${readmeRecipe('detect-markup')}
 <script>
-  // The reader's own CRM object, which the call-completed recipe logs to.
-  window.crm = { activity: { entries: [], log: (entry) => window.crm.activity.entries.push(entry) } };
+  // The reader's own CRM object, which the call-completed and call-reports recipes log to.
+  const kept = (list) => (entry) => window.crm.activity[list].push(entry);
+  window.crm = { activity: { entries: [], attached: [], notes: [], log: kept('entries'), attach: kept('attached'), note: kept('notes') } };
 </script>
 <script type="module" src="/tamil.js"></script>
 <script type="module" src="/call-completed.js"></script>
+<script type="module" src="/call-reports.js"></script>
 </body>
 </html>`,
       );
@@ -128,6 +131,27 @@ ${readmeRecipe('detect-markup')}
     });
 
     const simulated = async () => (await (await fetch(`${origin}/__superfone-simulator/state`, { signal: AbortSignal.timeout(10_000) })).json()) as any;
+
+    it('the call-reports recipe attaches the recording and notes the summary when the simulated Superfone reports them', async () => {
+      const control = (route: string, body: unknown) => fetch(`${origin}/__superfone-simulator/${route}`, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+      assert.equal((await control('outcome', { kind: 'answered', answerAfterMs: 0, talkMs: 300, next: true })).status, 200);
+      assert.equal((await control('reports', { recordingAfterMs: 100, summaryAfterMs: 200 })).status, 200);
+      const { page, errors } = await openPage(origin);
+      try {
+        await page.getByRole('button', { name: 'Call +91 98450 12345' }).click();
+        await page.waitForFunction(() => (window as any).crm.activity.notes.length > 0, null, { timeout: 30_000 });
+        const { entries, attached, notes } = await page.evaluate(() => (window as any).crm.activity);
+        assert.equal(attached.length, 1);
+        assert.equal(attached[0].callId, entries[0].callId);
+        assert.match(attached[0].recordingUrl, /^https:\/\/recordings\.simulator\.invalid\//);
+        assert.match(attached[0].expiresAt, /^\d{4}-\d\d-\d\dT/);
+        assert.deepEqual(notes, [{ callId: entries[0].callId, text: 'The customer (+919845012345) asked for a quote and a call back tomorrow.' }]);
+        assert.deepEqual(errors, []);
+      } finally {
+        await control('reset', {});
+        await page.close();
+      }
+    });
 
     it('the page’s veto stops a call to a number on its do-not-call list; the other control places its call, in the words the Tamil recipe gave it', async () => {
       const { page, errors } = await openPage(origin);
