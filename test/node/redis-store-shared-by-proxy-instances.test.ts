@@ -54,6 +54,24 @@ describe('limits and locks shared through a real Redis', () => {
     assert.equal(await two.tryLock('start:+919876543210', 5_000), null);
   });
 
+  it('subscriptions on one store, the second made once its connection is ready, both hear what another store publishes', async () => {
+    const listening = redisStore(client());
+    const publishing = redisStore(client());
+    const heard: string[] = [];
+    try {
+      await listening.subscribe('call:one', (message) => heard.push(`one ${message}`));
+      // The subscription connection is ready now: a second SUBSCRIBE goes straight out, never waiting for a 'ready' that came long ago.
+      await listening.subscribe('call:two', (message) => heard.push(`two ${message}`));
+      await publishing.publish('call:one', 'ended');
+      await publishing.publish('call:two', 'ended');
+      for (let waited = 0; heard.length < 2 && waited < 2_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(heard.sort(), ['one ended', 'two ended']);
+    } finally {
+      listening.close();
+      publishing.close();
+    }
+  });
+
   /**
    * Two `superfone-proxy` processes sharing the suite's Redis, in front of one simulator,
    * for the suite it is called in; their output is checked for the key and `secrets`.
