@@ -76,6 +76,54 @@ export function whoamiPath(proxyUrl: string): string {
 }
 
 /** The answer to `POST …/whoami`: the agent calls would be placed for (`null` where the page names the agent). */
+/** A customer who called an agent and was not answered, kept by the proxy for 24 hours until called back or dismissed. */
+export interface MissedCall {
+  /** The proxy's id for it: for dismissing. */
+  id: string;
+  /** E.164. */
+  customerNumber: string;
+  agentNumber: string;
+  /** When the customer called, ISO 8601 UTC. */
+  at: string;
+  /** The name Superfone's delivery gives the caller, if any. */
+  contactName: string | null;
+}
+
+/** `GET …/missed-calls`, and each `missed-calls` event of `GET …/missed-calls/events`: the agent's unreturned missed calls, newest first. */
+export interface MissedCallsBody {
+  agentNumber: string;
+  missedCalls: MissedCall[];
+}
+
+/** The event name of the missed-calls stream. */
+export const MISSED_CALLS_EVENT = 'missed-calls';
+
+/**
+ * Where an agent's missed calls are read, beside the proxy's URL: `/api/superfone/call` →
+ * `/api/superfone/missed-calls` (add `/events` for the stream, `/<id>/dismiss` to dismiss
+ * one). With sign-in, the token names the agent; without, `?agent=+91…` does, on loopback only.
+ */
+export function missedCallsPath(proxyUrl: string): string {
+  return proxyUrl.replace(/[?#].*$/, '').replace(/[^/]*$/, 'missed-calls');
+}
+
+export function isMissedCallsBody(value: unknown): value is MissedCallsBody {
+  return (
+    isRecord(value) &&
+    typeof value.agentNumber === 'string' &&
+    Array.isArray(value.missedCalls) &&
+    value.missedCalls.every(
+      (call) =>
+        isRecord(call) &&
+        typeof call.id === 'string' &&
+        typeof call.customerNumber === 'string' &&
+        /^\+[1-9]\d{6,14}$/.test(call.customerNumber) &&
+        typeof call.at === 'string' &&
+        (call.contactName === null || typeof call.contactName === 'string'),
+    )
+  );
+}
+
 export interface WhoamiBody {
   agentNumber: string | null;
   /** The sign-in's email, where the agent was found by it. */

@@ -87,6 +87,7 @@ function parseDeliveryFaults(body: Record<string, unknown>): DeliveryFaults | st
  * `GET state`, `POST reset`, `POST fault {kind, count?, ...}`, `POST app {number, appOnline}`,
  * `POST outcome {kind, next?, ...}`, `POST deliveries {delayMs?, duplicate?, ...}`,
  * `POST reports {recordingAfterMs, summaryAfterMs}` (each milliseconds, or `null`: not sent),
+ * `POST inbound {customerNumber, agentNumber, contactName?}` (a customer's call the agent missed),
  * `POST notifications {url, headers}` (or `{url: null}`),
  * all under `/__superfone-simulator` (SIMULATOR_CONTROL_PATH), wherever the simulator is served.
  */
@@ -145,6 +146,15 @@ export function createSimulatorControlHandler(simulator: SuperfoneSimulator) {
         } catch (error) {
           return json({ message: (error as Error).message }, 400);
         }
+        return json(simulator.snapshot());
+      }
+      case 'inbound': {
+        const e164 = /^\+[1-9]\d{6,14}$/;
+        const { customerNumber, agentNumber, contactName } = body;
+        if (typeof customerNumber !== 'string' || !e164.test(customerNumber)) return json({ message: 'customerNumber must be an E.164 number' }, 400);
+        if (typeof agentNumber !== 'string' || !e164.test(agentNumber)) return json({ message: 'agentNumber must be an E.164 number' }, 400);
+        if (contactName !== undefined && (typeof contactName !== 'string' || contactName.length > 80)) return json({ message: 'contactName must be text of at most 80 characters' }, 400);
+        simulator.calls.missedInbound(customerNumber, agentNumber, contactName as string | undefined);
         return json(simulator.snapshot());
       }
       case 'notifications': {

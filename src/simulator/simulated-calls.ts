@@ -163,6 +163,33 @@ export class SimulatedCalls {
     }
   }
 
+  /**
+   * A customer calls the business and the agent does not pick up: reported as Superfone
+   * reports an unanswered inbound call (`ALL_CALLS` and `MISSED_CALL`, `cdr_call_type`
+   * `INBOUND`), with the caller's name as the business's contacts have it, if given.
+   */
+  missedInbound(customerNumber: string, agentNumber: string, contactName?: string): void {
+    const now = Date.now();
+    this.#cdrCount += 1;
+    const [first, ...rest] = (contactName ?? '').trim().split(/\s+/);
+    const payload: Record<string, unknown> = {
+      superfone_number: SUPERFONE_NUMBER,
+      organization_name: 'Simulated Org',
+      cdr_phone: customerNumber,
+      cdr_id: `sim-cdr-${this.#cdrCount}`,
+      cdr_disposition: 'NO_ANSWER',
+      cdr_duration: 0,
+      cdr_start: istText(now - 25_000),
+      cdr_answer: null,
+      cdr_end: istText(now),
+      cdr_recording_url: null,
+      cdr_call_type: 'INBOUND',
+      staff_phone: agentNumber.replace(/^\+/, ''),
+      ...(first ? { contact_first_name: first, ...(rest.length > 0 ? { contact_last_name: rest.join(' ') } : {}) } : {}),
+    };
+    for (const event of ['MISSED_CALL', 'ALL_CALLS']) this.#deliver({ event, ...payload }, this.#faults.delayMs ?? 0);
+  }
+
   /** END from the agent's side: the call ends now, answered or not. */
   ended(agentNumber: string): void {
     const call = this.#live.get(agentNumber);

@@ -11,6 +11,8 @@ const ALLOWED = {
   call: { methods: 'POST', headers: 'Content-Type, Authorization' },
   // A resumed stream sends `Last-Event-ID`.
   follow: { methods: 'GET', headers: 'Last-Event-ID, Authorization' },
+  // Read with GET, dismissed with a POST that has no body; both carry the sign-in token.
+  missed: { methods: 'GET, POST', headers: 'Authorization, Last-Event-ID' },
 } as const;
 
 export type CorsRoute = keyof typeof ALLOWED;

@@ -11,6 +11,7 @@ import { CallRateLimits, RateLimitSetupError, type RateRefusal } from './guards/
 import type { FollowedCalls } from './notifications/followed-calls.js';
 import { newCallId } from './notifications/followed-calls.js';
 import type { PendingCalls } from './notifications/pending-calls.js';
+import type { MissedCalls } from './notifications/missed-calls.js';
 import type { ProxyAnswer } from './proxy-message.js';
 import { jsonResponse, secondsInWords, storeUnavailable, type ProxyFailure } from './responses.js';
 import { callSuperfone, type SuperfoneClientConfig } from './superfone-client.js';
@@ -31,7 +32,7 @@ export interface CallPlacing extends AgentIdentification {
   /** Held a little past the upstream timeout, so a racing START cannot slip in while one is in flight. */
   lockTtlMs: number;
   /** Set when notifications can arrive: STARTs are then remembered, and the page gets a call id. */
-  following: { pending: PendingCalls; calls: FollowedCalls } | null;
+  following: { pending: PendingCalls; calls: FollowedCalls; missed: MissedCalls } | null;
 }
 
 /** Upstream outcomes that say Superfone itself is failing, which the circuit breaker counts. */
@@ -144,7 +145,12 @@ export async function placeCall(exchange: Exchange, parts: CallPlacing): Promise
       try {
         await parts.following.calls.open(pending);
         await parts.following.pending.remember(pending);
-        return finish(jsonResponse({ ...body, callId: pending.callId }, 200), 'ok');
+        // Called back: the customer's missed calls to this agent are done with, in every tab.
+        const notCleared = await parts.following.missed.remove(agentNumber, (missed) => missed.customerNumber === call.customerNumber).then(
+          () => undefined,
+          (error: unknown) => `missed calls not cleared: ${errorMessage(error)}`,
+        );
+        return finish(jsonResponse({ ...body, callId: pending.callId }, 200), 'ok', notCleared);
       } catch (error) {
         // The call is placed; only following it is lost. The page falls back to End and its time limits.
         return finish(jsonResponse(body, 200), 'ok', `call not followed, the store is out of reach: ${errorMessage(error)}`);

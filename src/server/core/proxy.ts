@@ -22,6 +22,8 @@ import { DEFAULT_PENDING_TTL_MS, DeliveriesSeen, PendingCalls, type CallMatch } 
 import { methodNotAllowed, placeCall, type CallPlacing } from './place-call.js';
 import type { AuthorizeResult } from './identify-agent.js';
 import { whoami } from './whoami-route.js';
+import { serveMissedCalls, type MissedCallServing } from './missed-call-routes.js';
+import { MissedCalls } from './notifications/missed-calls.js';
 import { createRouter } from './routes.js';
 import { createRedactor } from './secret-redaction.js';
 import { clickToCallEndpoint, fetchUpstream, type UpstreamSend } from './superfone-client.js';
@@ -218,6 +220,7 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions, upstream?: 
         onCallUpdate: options.onCallUpdate,
         // A call's status lives as long as its START waits for a record.
         calls: new FollowedCalls(store, DEFAULT_PENDING_TTL_MS),
+        missed: new MissedCalls(store),
         onCallRecord: options.onCallRecord,
         streams: new StreamBudget(streams.perClient, streams.total),
         heartbeatMs: streams.heartbeatMs,
@@ -251,6 +254,8 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions, upstream?: 
     following: notifications,
   };
 
+  const missedServing: MissedCallServing | null = notifications && { ...placing, missed: notifications.missed, streams: notifications.streams, heartbeatMs: streams.heartbeatMs, maxStreamMs: streams.maxStreamMs };
+
   async function answer(request: Request, platform: PlatformInfo): Promise<ProxyAnswer> {
     const exchange = openExchange(request, platform, audit, redact);
     const { refuse, url } = exchange;
@@ -271,13 +276,15 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions, upstream?: 
       if (!origin.ok) return refuse(origin.failure);
       // From here on an allowed cross-origin page can read every answer, refusals included.
       if (origin.corsOrigin) exchange.corsGrant = corsGrant(origin.corsOrigin);
-      const corsRoute = target.kind === 'call' || target.kind === 'whoami' ? 'call' : 'follow';
+      const missedRoute = target.kind === 'missed-calls' || target.kind === 'missed-call-events' || target.kind === 'dismiss-missed-call';
+      const corsRoute = target.kind === 'call' || target.kind === 'whoami' ? 'call' : missedRoute ? 'missed' : 'follow';
       if (request.method === 'OPTIONS' && origin.corsOrigin) return exchange.finish(preflightAnswer(corsRoute), 'ok');
       if (target.kind === 'call') {
         if (request.method !== 'POST') return refuse(methodNotAllowed(request.method));
         return await placeCall(exchange, placing);
       }
       if (target.kind === 'whoami') return await whoami(exchange, placing);
+      if (missedRoute) return await serveMissedCalls(exchange, target, clientKeyOf(request, platform), missedServing);
       if (request.method !== 'GET') return refuse({ code: 'bad_request', status: 405, message: `Use GET to follow a call (got ${request.method}).`, headers: { Allow: 'GET' }, kind: 'method' });
       if (!notifications) return refuse({ code: 'bad_request', status: 404, message: 'Not found; calls are followed only where call notifications are turned on (webhookSecret).', kind: 'route' });
       if (target.kind === 'status') return await callStatus(exchange, target.callId, notifications);

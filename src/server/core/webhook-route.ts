@@ -3,6 +3,8 @@ import { maskNumber } from './audit.js';
 import { errorMessage, type Exchange } from './exchange.js';
 import type { CallsByRecord } from './notifications/call-updates.js';
 import type { FollowedCalls } from './notifications/followed-calls.js';
+import { toContactName } from './notifications/call-record-mapping.js';
+import { missedCallOf, type MissedCalls } from './notifications/missed-calls.js';
 import { DeliveriesSeen, PendingCalls, type CallMatch } from './notifications/pending-calls.js';
 import { receiveNotification, type NotificationReceiver } from './notifications/receiver.js';
 import type { ProxyAnswer } from './proxy-message.js';
@@ -14,6 +16,8 @@ export interface DeliveryHandling {
   seen: DeliveriesSeen;
   pending: PendingCalls;
   calls: FollowedCalls;
+  /** Customers who called an agent and were not answered, kept for the agent to call back. */
+  missed: MissedCalls;
   onCallRecord?: (record: CallRecord, match: CallMatch | null) => void | Promise<void>;
   /** Where later reports find their call. */
   updates: CallsByRecord;
@@ -78,6 +82,12 @@ export async function receiveDelivery(exchange: Exchange, parts: DeliveryHandlin
     const notTold = await parts.calls.end(match, record);
     if (notTold) problems.push(notTold);
     await parts.updates.remember(record, match).catch((error: unknown) => problems.push(`its recording and summary may not find it: ${errorMessage(error)}`));
+  }
+  const missedCall = missedCallOf(record, match, toContactName(record.raw, parts.receiver.fields));
+  if (missedCall) {
+    entry.matched = false;
+    entry.agent = maskNumber(missedCall.agentNumber);
+    await parts.missed.add(missedCall).catch((error: unknown) => problems.push(`missed call not kept, the store is out of reach: ${errorMessage(error)}`));
   }
   try {
     await parts.onCallRecord?.(record, match);

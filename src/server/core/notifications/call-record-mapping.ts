@@ -22,6 +22,8 @@ export interface NotificationFieldNames {
   summary: string[];
   /** `CDR_SUMMARY_READY`'s transcript. */
   transcript: string[];
+  /** The caller's name as the business's contacts know it: for a missed call. */
+  contactName: string[];
 }
 
 export const REPORTED_FIELD_NAMES: NotificationFieldNames = {
@@ -38,7 +40,12 @@ export const REPORTED_FIELD_NAMES: NotificationFieldNames = {
   // Named as the recording's field is: unverified, and nothing readable names them.
   summary: ['cdr_summary'],
   transcript: ['cdr_transcript'],
+  // `contact_first_name` is reported; a full name, where a delivery has one, is preferred.
+  contactName: ['contact_name', 'contact_first_name'],
 };
+
+/** A contact's name is shown in a list: longer than this is cut. */
+const MAX_CONTACT_NAME_CHARS = 80;
 
 /** The events that report a finished call. */
 export const CALL_RECORD_EVENTS: ReadonlySet<string> = new Set(['ALL_CALLS', 'MISSED_CALL']);
@@ -196,6 +203,14 @@ export function toCallUpdate(
   const summary = longText(read('summary'));
   const transcript = longText(read('transcript'));
   return summary || transcript ? { ...base, kind, summary, transcript } : null;
+}
+
+/** The caller's name in a delivery, if it has one (`contactName` fields), cut to 80 characters; never throws. */
+export function toContactName(payload: Record<string, unknown>, fields: Partial<NotificationFieldNames> = {}): string | null {
+  const name = text(first(payload, fields.contactName ?? REPORTED_FIELD_NAMES.contactName));
+  const last = name !== null && payload.contact_first_name === name ? text(payload.contact_last_name) : null;
+  const full = last ? `${name} ${last}` : name;
+  return full && full.length > MAX_CONTACT_NAME_CHARS ? `${full.slice(0, MAX_CONTACT_NAME_CHARS - 1)}…` : full;
 }
 
 /**
