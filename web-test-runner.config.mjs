@@ -42,6 +42,10 @@ const routes = [
   proxyAt(TEST_ROUTES.boundAgent, { authorize: () => '+919812345678' }),
   proxyAt(TEST_ROUTES.refused, { authorize: () => false }),
   proxyAt(TEST_ROUTES.brokenAuthorize, { authorize: () => { throw new Error('session store down'); } }),
+  proxyAt(TEST_ROUTES.signedIn, {
+    webhookSecret: TEST_WEBHOOK_SECRET,
+    authorize: (request) => (request.headers.get('authorization') === 'Bearer vikram-session' ? '+919812345678' : false),
+  }),
   proxyAt(TEST_ROUTES.guarded, { allowedCountries: undefined, rateLimits: undefined, circuitBreaker: { failures: 2, openMs: 60_000 } }),
 ];
 const folderOf = (path) => path.replace(/\/[^/]*$/, '');

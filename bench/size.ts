@@ -18,7 +18,7 @@ const gz = (text: string) => gzipSync(text, { level: 9 }).byteLength;
 async function esbuildUpFront(entry: string): Promise<{ upFront: number; later: number }> {
   const result = await esbuild.build({ stdin: { contents: entry, resolveDir: root, loader: 'js' }, bundle: true, splitting: true, minify: true, format: 'esm', outdir: join(work, 'esbuild'), write: false, metafile: true, logLevel: 'silent' });
   const outputs = result.metafile!.outputs;
-  const entryPath = Object.keys(outputs).find((path) => outputs[path]!.entryPoint)!;
+  const entryPath = Object.keys(outputs).find((path) => outputs[path]!.entryPoint === '<stdin>')!;
   const initial = new Set([entryPath]);
   for (const path of initial) for (const imported of outputs[path]!.imports) if (imported.kind === 'import-statement') initial.add(imported.path);
   const text = (path: string) => result.outputFiles.find((file) => file.path.endsWith(path.replace(/^.*?esbuild/, '')))!.text;

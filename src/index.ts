@@ -1,15 +1,18 @@
 import { isServer } from 'lit';
 import { SuperfoneCallButton } from './element/call-button.js';
 import { SuperfoneClickToCall } from './scope/click-to-call-scope.js';
+import { SuperfoneMissedCalls } from './element/missed-calls-element.js';
 
 // Importable during server rendering, where there is no registry to define into.
 if (!isServer) {
   SuperfoneCallButton.define();
   SuperfoneClickToCall.define();
+  customElements.get('superfone-missed-calls') ?? customElements.define('superfone-missed-calls', SuperfoneMissedCalls);
 }
 
 export { SuperfoneCallButton, type CallState } from './element/call-button.js';
 export { SuperfoneClickToCall } from './scope/click-to-call-scope.js';
+export { SuperfoneMissedCalls } from './element/missed-calls-element.js';
 export type { ScopeSettings } from './element/scope-context.js';
 export { registerMessages, type CallButtonMessages, type MessageOverrides } from './element/messages.js';
 export * from './element/call-events.js';
@@ -24,5 +27,6 @@ declare global {
   interface HTMLElementTagNameMap {
     'superfone-call-button': SuperfoneCallButton;
     'superfone-click-to-call': SuperfoneClickToCall;
+    'superfone-missed-calls': SuperfoneMissedCalls;
   }
 }

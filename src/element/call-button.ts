@@ -28,7 +28,11 @@ const DETECTED_ATTRIBUTE = 'data-superfone-detected';
 
 const phoneIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z"/></svg>`;
 const spinner = html`<span class="spinner" aria-hidden="true"></span>`;
-const hangUpIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M12 9c-1.6 0-3.15.25-4.6.72v3.1a1 1 0 0 1-.56.9 11.5 11.5 0 0 0-2.66 1.85 1 1 0 0 1-1.4 0L.29 13.08a1 1 0 0 1 0-1.41A16.9 16.9 0 0 1 12 7a16.9 16.9 0 0 1 11.71 4.67 1 1 0 0 1 0 1.41l-2.49 2.49a1 1 0 0 1-1.4 0 11.3 11.3 0 0 0-2.67-1.85 1 1 0 0 1-.56-.9v-3.1A15 15 0 0 0 12 9z"/></svg>`;
+/**
+ * The End drawing comes with number handling (call-readiness.ts): nothing ends a call before
+ * its numbers were checked, and no page pays for it up front.
+ */
+const hangUpIcon = () => phoneNumbers()?.hangUpIcon ?? nothing;
 
 /** The visible message, or nothing: most controls have none. */
 type MessagePart = TemplateResult | typeof nothing;
@@ -325,7 +329,7 @@ export class SuperfoneCallButton extends LitElement {
    * than the rest of the control. Ending and waiting, which few controls show at once, have one.
    */
   #indicator(kind: 'start' | 'end' | 'busy'): TemplateResult | typeof nothing {
-    return kind === 'busy' ? spinner : kind === 'end' ? hangUpIcon : nothing;
+    return kind === 'busy' ? spinner : kind === 'end' ? hangUpIcon() : nothing;
   }
 
   // Template text ships as written: no line breaks inside the tags. Clicks are the host's
@@ -333,7 +337,7 @@ export class SuperfoneCallButton extends LitElement {
   // a thousand pays for each.
   #renderStandard({ kind, label, name, unavailable, second }: ControlView, message: MessagePart) {
     return html`<button part="button ${kind}" ?disabled=${this.disabled && kind === 'start'} aria-disabled=${kind === 'busy' || unavailable ? 'true' : 'false'} aria-label=${name} aria-describedby=${message === nothing ? nothing : 'message'}>${kind === 'start' ? label : html`${this.#indicator(kind)}${label}`}</button>${
-      second ? html`<button part="button end">${hangUpIcon}<span>${second.label}</span></button>` : nothing
+      second ? html`<button part="button end">${hangUpIcon()}<span>${second.label}</span></button>` : nothing
     }${message}<slot hidden></slot>`;
   }
 

@@ -52,17 +52,21 @@ export async function sendCallRequest(
 
 async function postWithToken(proxyUrl: string, body: CallRequestBody, signal: AbortSignal, getToken: TokenSource | null): Promise<CallReply> {
   if (!getToken) return post(proxyUrl, body, signal, null);
-  let given: unknown;
-  let reason: string | null;
-  try {
-    given = await getToken();
-    reason = notATokenBecause(given);
-  } catch (error) {
-    reason = `getToken failed: ${describeError(error)}`;
-  }
+  const given = await askForToken(getToken);
   if (signal.aborted) throw signal.reason;
-  if (reason !== null) return { ok: false, code: 'token_unavailable', status: 0, detail: { reason } };
-  return post(proxyUrl, body, signal, given as string);
+  if ('reason' in given) return { ok: false, code: 'token_unavailable', status: 0, detail: { reason: given.reason } };
+  return post(proxyUrl, body, signal, given.token);
+}
+
+/** The page's token, or why `getToken` gave none: it threw, or gave something no bearer token can be. */
+export async function askForToken(getToken: TokenSource): Promise<{ token: string } | { reason: string }> {
+  try {
+    const given: unknown = await getToken();
+    const reason = notATokenBecause(given);
+    return reason === null ? { token: given as string } : { reason };
+  } catch (error) {
+    return { reason: `getToken failed: ${describeError(error)}` };
+  }
 }
 
 /** What a bearer token may hold (RFC 6750's b64token): a JWT does; the text of an error page does not. */

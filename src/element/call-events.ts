@@ -62,6 +62,16 @@ export interface CallSummaryDetail extends CallReportDetail {
   transcript: string | null;
 }
 
+/** Detail of `superfone-missed-call`: a customer called the agent and was not answered, while the page was open. */
+export interface MissedCallDetail {
+  /** E.164. */
+  customerNumber: string;
+  /** When they called, ISO 8601. */
+  at: string;
+  /** The caller's name as the business's contacts have it, if Superfone's delivery gives one. */
+  contactName: string | null;
+}
+
 /** Detail of `superfone-call-error`. */
 export interface CallErrorDetail {
   action: CallAction;
@@ -82,6 +92,7 @@ export interface SuperfoneCallEventMap {
   'superfone-call-recording': CustomEvent<CallRecordingDetail>;
   'superfone-call-summary': CustomEvent<CallSummaryDetail>;
   'superfone-call-error': CustomEvent<CallErrorDetail>;
+  'superfone-missed-call': CustomEvent<MissedCallDetail>;
 }
 
 export type SuperfoneCallEventName = keyof SuperfoneCallEventMap;

@@ -2,6 +2,9 @@ import type { CallSummary } from '../shared/protocol.js';
 import { dispatchEnded, type RecordReport } from './call-end-events.js';
 import { createCallEvent } from './call-events.js';
 import { reportsMayFollow } from './call-reports.js';
+
+// The recording and the summary come after the record: loaded with it, one chunk fewer to ask for.
+export { dispatchReports } from './call-reports.js';
 import type { CallButtonMessages } from './messages.js';
 
 /** Calls whose record this page has already announced with `superfone-call-completed`. */

@@ -24,9 +24,9 @@ interface Followed {
 }
 
 /** Following a call and wording its outcome: needed only once a call can be followed. */
-let following: Promise<typeof import('./call-follower.js') & typeof import('./call-outcome.js') & typeof import('./call-reports.js')> | undefined;
+let following: Promise<typeof import('./call-follower.js') & typeof import('./call-outcome.js')> | undefined;
 function loadFollowing() {
-  following ??= Promise.all([import('./call-follower.js'), import('./call-outcome.js'), import('./call-reports.js')]).then(([follower, outcome, reports]) => ({ ...follower, ...outcome, ...reports }));
+  following ??= Promise.all([import('./call-follower.js'), import('./call-outcome.js')]).then(([follower, outcome]) => ({ ...follower, ...outcome }));
   return following;
 }
 

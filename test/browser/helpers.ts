@@ -41,6 +41,8 @@ export const simulator = {
   deliveries: (faults: Record<string, unknown>) => control('deliveries', faults),
   /** Whether an answered call's recording and summary are reported, and how many ms after its record (`null`: never; `reset` says never). */
   reports: (reports: { recordingAfterMs: number | null; summaryAfterMs: number | null }) => control('reports', reports),
+  /** A customer calls the business and the agent does not pick up: Superfone reports the missed call to the proxy. */
+  missedInbound: (customerNumber: string, agentNumber: string, contactName?: string) => control('inbound', { customerNumber, agentNumber, contactName }),
 };
 
 /** Resolves once `check` holds; rejects after `timeoutMs`, saying what was awaited. */

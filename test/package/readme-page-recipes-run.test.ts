@@ -105,6 +105,7 @@ describe('the README’s page recipes run as written', { timeout: 180_000 }, () 
       writeFileSync(join(app, 'tamil.js'), readmeRecipe('tamil'));
       writeFileSync(join(app, 'call-completed.js'), readmeRecipe('call-completed-page'));
       writeFileSync(join(app, 'call-reports.js'), readmeRecipe('call-reports-page'));
+      writeFileSync(join(app, 'missed-call.js'), readmeRecipe('missed-call-page'));
       writeFileSync(
         join(app, 'index.html'),
         `<!doctype html>
@@ -117,10 +118,13 @@ ${readmeRecipe('detect-markup')}
   // The reader's own CRM object, which the call-completed and call-reports recipes log to.
   const kept = (list) => (entry) => window.crm.activity[list].push(entry);
   window.crm = { activity: { entries: [], attached: [], notes: [], log: kept('entries'), attach: kept('attached'), note: kept('notes') } };
+  window.crm.leads = { flagged: [], flag: (lead) => window.crm.leads.flagged.push(lead) };
 </script>
+${readmeRecipe('missed-calls-page')}
 <script type="module" src="/tamil.js"></script>
 <script type="module" src="/call-completed.js"></script>
 <script type="module" src="/call-reports.js"></script>
+<script type="module" src="/missed-call.js"></script>
 </body>
 </html>`,
       );
@@ -131,6 +135,27 @@ ${readmeRecipe('detect-markup')}
     });
 
     const simulated = async () => (await (await fetch(`${origin}/__superfone-simulator/state`, { signal: AbortSignal.timeout(10_000) })).json()) as any;
+
+    it('the missed-calls recipes: a missed call the simulated Superfone reports is listed with Call back, and flagged as a lead', async () => {
+      const { page, errors } = await openPage(origin);
+      try {
+        const list = page.locator('superfone-missed-calls');
+        await list.getByText('No missed calls.').waitFor({ timeout: 20_000 });
+        const reported = await fetch(`${origin}/__superfone-simulator/inbound`, { method: 'POST', body: JSON.stringify({ customerNumber: '+919845012399', agentNumber: '+919876543210', contactName: 'Priya Nair' }), signal: AbortSignal.timeout(10_000) });
+        assert.equal(reported.status, 200);
+        await page.getByRole('button', { name: 'Call back +91 98450 12399' }).waitFor({ timeout: 20_000 });
+        await page.waitForFunction(() => (window as any).crm.leads.flagged.length > 0, null, { timeout: 10_000 });
+        const [lead] = await page.evaluate(() => (window as any).crm.leads.flagged);
+        assert.deepEqual([lead.phone, lead.name], ['+919845012399', 'Priya Nair']);
+        assert.match(lead.at, /^\d{4}-\d\d-\d\dT/);
+        // Dismissed, it is gone.
+        await page.getByRole('button', { name: 'Dismiss the missed call from +91 98450 12399' }).click();
+        await list.getByText('No missed calls.').waitFor({ timeout: 10_000 });
+        assert.deepEqual(errors, []);
+      } finally {
+        await page.close();
+      }
+    });
 
     it('the call-reports recipe attaches the recording and notes the summary when the simulated Superfone reports them', async () => {
       const control = (route: string, body: unknown) => fetch(`${origin}/__superfone-simulator/${route}`, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });

@@ -20,6 +20,12 @@ export const TEST_ROUTES = {
    * does (it answers 502), so only a stand-in can show what the element does with it.
    */
   undeliveredPassThrough: '/api/pass-through-undelivered/call',
+  /**
+   * A proxy with call notifications on whose `authorize` knows one session: `Bearer
+   * vikram-session` is Vikram; anything else is refused. Its store is its own: the
+   * simulator reports to the main proxy.
+   */
+  signedIn: '/api/signed-in/call',
   /** The simulator's control endpoints. */
   simulator: '/__superfone-simulator',
 } as const;
