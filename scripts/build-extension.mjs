@@ -7,6 +7,7 @@ import { zipSync } from 'fflate';
 import { createHash, createPublicKey } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 
 // `--out <folder>` builds elsewhere (the tests do, beside nothing else), the zip beside it.
 const outIndex = process.argv.indexOf('--out');
@@ -33,6 +34,35 @@ await esbuild.build({ ...common, entryPoints: { 'content-script': 'src/extension
 await esbuild.build({ ...common, entryPoints: { 'service-worker': 'src/extension/service-worker.ts' }, format: 'esm', outdir: OUT });
 for (const file of ['options.html', 'options.css', 'managed-schema.json']) copyFileSync(join('src/extension', file), join(OUT, file));
 
+/** The icon Chrome shows beside the extension and on its notifications: a green disc, the Call button's colour, drawn here as a PNG. */
+function discIcon(size) {
+  const [r, g, b] = [0x0a, 0x7d, 0x33];
+  const rows = [];
+  for (let y = 0; y < size; y++) {
+    const row = Buffer.alloc(1 + size * 4);
+    for (let x = 0; x < size; x++) {
+      const distance = Math.hypot(x + 0.5 - size / 2, y + 0.5 - size / 2);
+      const alpha = Math.round(255 * Math.min(1, Math.max(0, size / 2 - distance)));
+      row.set([r, g, b, alpha], 1 + x * 4);
+    }
+    rows.push(row);
+  }
+  const chunk = (type, data) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header.set([8, 6, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+}
+writeFileSync(join(OUT, 'icon-128.png'), discIcon(128));
+
 const manifest = {
   manifest_version: 3,
   name: 'Superfone click-to-call',
@@ -41,8 +71,10 @@ const manifest = {
   ...(publicKey ? { key: publicKey.toString('base64') } : {}),
   // storage: the settings; scripting: the content script, registered for the listed sites only;
   // alarms: to wake the worker while a call is followed, and to renew the sign-in (Chrome stops
-  // idle workers); identity: the company's login page, through launchWebAuthFlow.
-  permissions: ['storage', 'scripting', 'alarms', 'identity'],
+  // idle workers, and to ask for missed calls every minute); identity: the company's login
+  // page, through launchWebAuthFlow; notifications: a missed call, with Call back.
+  permissions: ['storage', 'scripting', 'alarms', 'identity', 'notifications'],
+  icons: { 128: 'icon-128.png' },
   // Sites are listed after install (by the agent or an admin), so Chrome asks for all of them
   // up front; the content script runs on the listed ones only, and the proxy is reached from here.
   host_permissions: ['<all_urls>'],

@@ -8,6 +8,11 @@ import { checkSetup } from './setup-check.js';
 import { checkSettings, sitePatterns, type ExtensionSettings } from './settings.js';
 import { currentSettings, refreshSettings } from './settings-store.js';
 import { idToken, RENEW_ALARM, signIn, SignInEnded, signInState, signOut } from './sign-in.js';
+import { calledBack, missedCallNumber, MISSED_CALLS_ALARM, showMissedCalls, watchMissedCalls } from './missed-call-notices.js';
+import { failureWords } from '../element/failure-words.js';
+import { formatForDisplay } from '../shared/phone-number.js';
+import { messages as english } from '../element/messages/en.js';
+import { messages as hindi } from '../element/messages/hi.js';
 
 // First: the settings and the sign-in are for the extension's own pages and this worker, never a content script's world.
 const trustedOnly = Promise.all([
@@ -120,8 +125,36 @@ void refreshSettings().then((changed) => (changed ? reRegister() : undefined));
 chrome.alarms.onAlarm.addListener((alarm) => {
   // Renewed ahead of the next click; a refusal ends the sign-in, and storage's change tells the tabs.
   if (alarm.name === RENEW_ALARM) void idToken({ force: true }).catch(() => {});
+  else if (alarm.name === MISSED_CALLS_ALARM) void missedCallsNow();
   else void resumeFollowing();
 });
+
+/** The agent's missed calls, shown as notifications; none while signed out (the proxy would refuse). */
+async function missedCallsNow(): Promise<void> {
+  const settings = await currentSettings();
+  if (settings && !(await signInMissing(settings))) await showMissedCalls(settings, tokenSource(settings)).catch((error: unknown) => console.error('Superfone: missed calls:', error));
+}
+
+// A missed call's Call back: the call is placed as the signed-in agent, under the same one-call rule as a click in a CRM.
+chrome.notifications.onButtonClicked.addListener((notificationId) => {
+  void (async () => {
+    const [settings, customerNumber] = await Promise.all([currentSettings(), missedCallNumber(notificationId)]);
+    if (!settings || !customerNumber) return;
+    const words = settings.language === 'hi' ? hindi : english;
+    const reply = await call({ kind: 'call', action: 'START', customerNumber }, settings, { tabId: -1, site: 'notification' });
+    const why = reply.ok
+      ? null
+      : 'busyWith' in reply
+        ? words.busyWith(formatForDisplay(reply.busyWith))
+        : 'busyElsewhere' in reply
+          ? words.onAnotherCall
+          : 'signInNeeded' in reply
+            ? words.signInAgain
+            : failureWords(reply, words, settings.language === 'hi' ? 'hi' : 'en');
+    await calledBack(notificationId, why);
+  })();
+});
+void watchMissedCalls();
 chrome.runtime.onInstalled.addListener(reRegister);
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area === 'managed') void refreshSettings().then(reRegister);

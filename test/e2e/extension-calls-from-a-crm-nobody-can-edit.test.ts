@@ -233,6 +233,28 @@ describe('the browser extension calls from a CRM page nobody can edit', { timeou
     }
   });
 
+  it('a missed call shows as a Chrome notification with Call back: Chrome grants the permission and the icon, and the worker asks the proxy with the agent’s token', async () => {
+    const reported = await fetch(`http://127.0.0.1:${proxy.port}/__superfone-simulator/inbound`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ customerNumber: '+919845012355', agentNumber: ASHA, contactName: 'Priya Nair' }) });
+    assert.equal(reported.status, 200);
+    const worker = context.serviceWorkers().find((candidate) => candidate.url().startsWith(extensionOrigin)) ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+    // The minute's alarm, rung now: as Chrome rings it.
+    await worker.evaluate(() => chrome.alarms.create('missed-calls', { when: Date.now() + 50, periodInMinutes: 1 }));
+    const shown = await until(
+      () => worker.evaluate(async () => Object.keys(await chrome.notifications.getAll())),
+      (ids) => ids.some((id) => id.startsWith('missed-call:')),
+      'the notification',
+      15_000,
+    );
+    assert.equal(shown.length, 1);
+    // The icon it names is in the extension, and is a PNG.
+    const icon = await worker.evaluate(async () => {
+      const response = await fetch(chrome.runtime.getURL('icon-128.png'));
+      return [response.status, [...new Uint8Array(await response.arrayBuffer()).slice(1, 4)]];
+    });
+    assert.deepEqual(icon, [200, [0x50, 0x4e, 0x47]]);
+    await worker.evaluate((id) => chrome.notifications.clear(id), shown[0]!);
+  });
+
   it('a worker Chrome stops mid-call follows the call again when it wakes, and still hears how it ended', async () => {
     const control = (what: string, body: unknown) => fetch(`http://127.0.0.1:${proxy.port}/__superfone-simulator/${what}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     await control('outcome', { kind: 'answered', answerAfterMs: 100, talkMs: 4_000 });

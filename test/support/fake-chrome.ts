@@ -31,6 +31,11 @@ const event = (listeners: Listener[] = []) => ({ listeners, addListener: (listen
 export function fakeChrome(local: Record<string, unknown>) {
   const onMessage = event();
   const openedOptions: number[] = [];
+  const alarms = new Map<string, Record<string, unknown>>();
+  const onAlarm = event();
+  /** Notifications on screen, by id, as Chrome keeps them. */
+  const notifications = new Map<string, Record<string, any>>();
+  const onButtonClicked = event();
   const chrome = {
     runtime: {
       id: EXTENSION_ID,
@@ -40,7 +45,18 @@ export function fakeChrome(local: Record<string, unknown>) {
       openOptionsPage: async () => void openedOptions.push(Date.now()),
     },
     storage: { local: storageArea(local), session: storageArea(), managed: storageArea(), onChanged: event() },
-    alarms: { onAlarm: event(), create: async () => {}, clear: async () => true },
+    alarms: {
+      onAlarm,
+      create: async (name: string, info: Record<string, unknown>) => void alarms.set(name, { name, ...info }),
+      get: async (name: string) => alarms.get(name),
+      clear: async (name: string) => alarms.delete(name),
+    },
+    notifications: {
+      create: async (id: string, options: Record<string, unknown>) => (notifications.set(id, { ...options }), id),
+      update: async (id: string, options: Record<string, unknown>) => notifications.has(id) && (notifications.set(id, { ...notifications.get(id), ...options }), true),
+      clear: async (id: string) => notifications.delete(id),
+      onButtonClicked,
+    },
     scripting: { registerContentScripts: async () => {}, unregisterContentScripts: async () => {}, getRegisteredContentScripts: async () => [], executeScript: async () => [] },
     tabs: { query: async () => [], sendMessage: async () => undefined },
     identity: { getRedirectURL: () => `https://${EXTENSION_ID}.chromiumapp.org/`, launchWebAuthFlow: async () => undefined },
@@ -50,5 +66,9 @@ export function fakeChrome(local: Record<string, unknown>) {
     new Promise((resolve) => {
       for (const listener of onMessage.listeners) listener(message, sender, resolve);
     });
-  return { chrome, ask, openedOptions };
+  /** Fires the alarm `name` as Chrome would when it is due. */
+  const ring = (name: string) => Promise.all(onAlarm.listeners.map((listener) => listener({ name })));
+  /** Clicks button `index` of notification `id`, as the agent would. */
+  const clickButton = (id: string, index = 0) => Promise.all(onButtonClicked.listeners.map((listener) => listener(id, index)));
+  return { chrome, ask, openedOptions, alarms, notifications, ring, clickButton };
 }
