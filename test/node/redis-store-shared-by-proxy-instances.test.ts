@@ -157,6 +157,34 @@ describe('limits and locks shared through a real Redis', () => {
       }
     });
 
+    it('a missed call delivered to A is in the agent’s list and stream on B; calling back through B clears it on A', async () => {
+      const [a, b] = proxies as [CliProxy, CliProxy];
+      const agent = '+919812345678';
+      const list = async (proxy: CliProxy) => (await (await fetch(`${base(proxy)}missed-calls?agent=${encodeURIComponent(agent)}`)).json()).missedCalls as Array<{ customerNumber: string }>;
+      running.upstream.simulator.calls.setTarget({ url: `${base(a)}webhook`, headers: { Authorization: `Bearer ${SECRET}` } });
+      const controller = new AbortController();
+      try {
+        const stream = await fetch(`${base(a)}missed-calls/events?agent=${encodeURIComponent(agent)}`, { signal: controller.signal });
+        assert.equal(stream.status, 200);
+        const reader = new EventStreamReader(stream.body!);
+        const lists = () => reader.events.filter((event) => event.event === 'missed-calls').map((event) => JSON.parse(event.data!).missedCalls.length);
+        await reader.until(() => lists().length === 1, 5_000);
+        running.upstream.simulator.calls.missedInbound('+918000000077', agent, 'Priya Nair');
+        await running.upstream.simulator.calls.settled();
+        assert.deepEqual((await list(b)).map((call) => call.customerNumber), ['+918000000077'], 'B reads what A kept');
+        await reader.until(() => lists().at(-1) === 1, 5_000);
+        running.upstream.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 10, talkMs: null });
+        const back = await fetch(b.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...startBody('+918000000077'), user_number: agent }) });
+        assert.equal(back.status, 200);
+        // A's page hears it go, through Redis's channel.
+        await reader.until(() => lists().at(-1) === 0, 5_000);
+        assert.deepEqual(await list(a), []);
+        await fetch(b.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...startBody('+918000000077'), user_number: agent, call_action: 'END' }) });
+      } finally {
+        controller.abort();
+      }
+    });
+
     it('a repeated delivery to the other instance takes effect once: B sees it as a duplicate', async () => {
       const [a, b] = proxies as [CliProxy, CliProxy];
       const delivery = { event: 'ALL_CALLS', cdr_phone: '+918000000012', staff_phone: '919876543210', cdr_id: 'cdr-shared-1', cdr_disposition: 'ANSWERED' };

@@ -96,6 +96,27 @@ describe('the packed superfone-proxy knows who is calling, from the CRM’s sign
     assert.ok(!proxy.output().includes(asha) && !proxy.output().includes(asha.split('.')[2]!), 'no token in the log');
   });
 
+  it('missed calls: a token’s agent reads their own, from the simulated Superfone’s delivery; another agent’s are 403, and none without a token', async () => {
+    const secret = 'whsec_test_0123456789abcdef';
+    const proxy = await serve({ SUPERFONE_JWT_SECRET: JWT_SECRET, SUPERFONE_WEBHOOK_SECRET: secret });
+    upstream.simulator.calls.setTarget({ url: proxy.url.replace(/call$/, 'webhook'), headers: { Authorization: `Bearer ${secret}` } });
+    try {
+      upstream.simulator.calls.missedInbound('+918000000021', ASHA, 'Priya Nair');
+      await upstream.simulator.calls.settled();
+      const list = (token?: string, query = '') =>
+        fetch(`${proxy.url.replace(/call$/, 'missed-calls')}${query}`, { headers: token ? { Authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(10_000) });
+      const mine = await list(await hs256({ superfone_agent: ASHA }));
+      assert.equal(mine.status, 200);
+      const body = (await mine.json()) as any;
+      assert.deepEqual([body.agentNumber, body.missedCalls.map((call: any) => [call.customerNumber, call.contactName])], [ASHA, [['+918000000021', 'Priya Nair']]]);
+      assert.deepEqual((await (await list(await hs256({ superfone_agent: VIKRAM }))).json() as any).missedCalls, [], 'Vikram’s list has none of Asha’s');
+      assert.equal((await list(await hs256({ superfone_agent: VIKRAM }), `?agent=${encodeURIComponent(ASHA)}`)).status, 403);
+      assert.equal((await list(undefined, `?agent=${encodeURIComponent(ASHA)}`)).status, 401);
+    } finally {
+      upstream.simulator.calls.setTarget(null);
+    }
+  });
+
   it('`superfone-proxy token` prints a token the proxy accepts', async () => {
     const { stdout } = await run(process.execPath, [cli, 'token', '--agent', '+91 98123 45678', '--ttl', '120'], { env: { PATH: process.env.PATH, SUPERFONE_JWT_SECRET: JWT_SECRET }, timeout: 10_000 });
     const token = stdout.trim();
