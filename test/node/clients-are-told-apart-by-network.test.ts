@@ -18,6 +18,10 @@ describe('client identity: IPv4 by address, IPv6 by its /64 network', { timeout:
       ['2001:db8:1:2::9', 128, '2001:db8:1:2:0:0:0:9/128'],
       [undefined, 64, null],
       ['', 64, null],
+      // Not IPv6 (nine groups, with or without '::'): used as written, never a thrown error.
+      ['1:2:3:4:5:6:7::8:9', 64, '1:2:3:4:5:6:7::8:9'],
+      ['1:2:3:4:5:6:7:8:9', 64, '1:2:3:4:5:6:7:8:9'],
+      ['1::2::3', 64, '1::2::3'],
     ];
     for (const [address, prefix, expected] of cases) assert.equal(clientIdentity(address, prefix), expected, `${address} /${prefix}`);
   });

@@ -301,6 +301,9 @@ describe('pages follow the calls they started', { timeout: 30_000 }, () => {
       }
       const seventeenth = await openStream(proxy, callId).response;
       assert.equal(seventeenth.status, 429);
+      // Half a minute, as docs/protocol.md says: time for the page to close a tab's streams.
+      assert.equal(seventeenth.headers.get('retry-after'), '30');
+      assert.equal(((await seventeenth.json()) as any).error.detail.limit, 'followed-calls');
     } finally {
       for (const stream of streams) stream.close();
       await proxy.close();
