@@ -141,7 +141,7 @@ ${readmeRecipe('missed-calls-page')}
       try {
         const list = page.locator('superfone-missed-calls');
         await list.getByText('No missed calls.').waitFor({ timeout: 20_000 });
-        const reported = await fetch(`${origin}/__superfone-simulator/inbound`, { method: 'POST', body: JSON.stringify({ customerNumber: '+919845012399', agentNumber: '+919876543210', contactName: 'Priya Nair' }), signal: AbortSignal.timeout(10_000) });
+        const reported = await fetch(`${origin}/__superfone-simulator/inbound`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ customerNumber: '+919845012399', agentNumber: '+919876543210', contactName: 'Priya Nair' }), signal: AbortSignal.timeout(10_000) });
         assert.equal(reported.status, 200);
         await page.getByRole('button', { name: 'Call back +91 98450 12399' }).waitFor({ timeout: 20_000 });
         await page.waitForFunction(() => (window as any).crm.leads.flagged.length > 0, null, { timeout: 10_000 });
@@ -158,7 +158,8 @@ ${readmeRecipe('missed-calls-page')}
     });
 
     it('the call-reports recipe attaches the recording and notes the summary when the simulated Superfone reports them', async () => {
-      const control = (route: string, body: unknown) => fetch(`${origin}/__superfone-simulator/${route}`, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+      const control = (route: string, body: unknown) =>
+        fetch(`${origin}/__superfone-simulator/${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
       assert.equal((await control('outcome', { kind: 'answered', answerAfterMs: 0, talkMs: 300, next: true })).status, 200);
       assert.equal((await control('reports', { recordingAfterMs: 100, summaryAfterMs: 200 })).status, 200);
       const { page, errors } = await openPage(origin);
@@ -217,7 +218,7 @@ ${readmeRecipe('missed-calls-page')}
     it('the detection markup: the note’s number is a call link, the invoice number and the date stay text, the page’s tel: link stays', async () => {
       const { page, errors } = await openPage(origin);
       try {
-        const note = page.locator('superfone-click-to-call p');
+        const note = page.locator('superfone-click-to-call[detect] p');
         await note.locator('a[data-superfone-detected]').waitFor({ timeout: 10_000 });
         assert.deepEqual(await note.locator('a[data-superfone-detected]').evaluateAll((links) => links.map((link) => [link.getAttribute('href'), link.textContent])), [['tel:+919845012345', '098450 12345']]);
         assert.equal(await note.innerText(), 'Spoke to Arjun on 098450 12345 about invoice INV-2024-000123 due 15/03/2024.');
