@@ -52,6 +52,8 @@ type MessagePart = TemplateResult | typeof nothing;
  * @fires superfone-call-started - The proxy confirmed the notification reached the agent's app.
  * @fires superfone-call-ended - The call ended: the proxy confirmed an END, or Superfone reported the call over (`detail.reason` `completed` or `missed`).
  * @fires superfone-call-completed - Superfone's record of the call arrived (status, duration, recording), also after End was clicked; needs the proxy's `webhookSecret`.
+ * @fires superfone-call-recording - Superfone reported the call's recording, after `superfone-call-completed`: `{ callId, recordingUrl, expiresAt }`.
+ * @fires superfone-call-summary - Superfone's AI summary or transcript of the call is ready, after `superfone-call-completed`: `{ callId, summary, transcript }`.
  * @fires superfone-call-error - A START or END failed; `detail.message` says what to do.
  *
  * @slot - With `inline`: the number's own text (or a `tel:` link), which becomes the control. Without: not shown (a page's no-script fallback, say).
