@@ -28,6 +28,12 @@ export interface CallEndedDetail extends CallDetail {
   endNotificationId?: number;
 }
 
+/** Detail of `superfone-call-started`. */
+export interface CallStartedDetail extends CallDetail {
+  /** The proxy's id for the call, as on its `…-completed`, `…-recording` and `…-summary`; `null` where calls are not followed (no `webhookSecret`). */
+  callId: string | null;
+}
+
 /**
  * Detail of `superfone-call-completed`: Superfone's record of a call this control started,
  * however it ended (also after the agent clicked End), for the CRM to log.
@@ -86,7 +92,7 @@ export interface CallErrorDetail {
 
 export interface SuperfoneCallEventMap {
   'superfone-call-start': CustomEvent<CallStartDetail>;
-  'superfone-call-started': CustomEvent<CallDetail>;
+  'superfone-call-started': CustomEvent<CallStartedDetail>;
   'superfone-call-ended': CustomEvent<CallEndedDetail>;
   'superfone-call-completed': CustomEvent<CallCompletedDetail>;
   'superfone-call-recording': CustomEvent<CallRecordingDetail>;

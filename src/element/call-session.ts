@@ -185,7 +185,7 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
         endsAt: maxDuration === null ? null : startedAt + maxDuration * 1000,
       });
       this.#becomeActive(this.#words.appIsCalling(display));
-      this.#host.dispatchEvent(createCallEvent('superfone-call-started', { ...call, notificationId: outcome.notificationId }));
+      this.#host.dispatchEvent(createCallEvent('superfone-call-started', { ...call, notificationId: outcome.notificationId, callId: outcome.callId }));
     } else {
       // Busy may be this control's own call from an earlier START of unknown outcome: keep End on offer.
       if (OUTCOME_UNKNOWN.has(outcome.code)) this.#call = { ...call, proxyUrl, notificationId: null, callId: null };

@@ -1,14 +1,14 @@
 import { createComponent, type EventName } from '@lit/react';
 import * as React from 'react';
 import '../index.js';
-import type { CallCompletedDetail, CallDetail, CallEndedDetail, CallErrorDetail, CallRecordingDetail, CallStartDetail, CallSummaryDetail } from '../element/call-events.js';
+import type { CallCompletedDetail, CallEndedDetail, CallStartedDetail, CallErrorDetail, CallRecordingDetail, CallStartDetail, CallSummaryDetail } from '../element/call-events.js';
 import { SuperfoneCallButton as CallButtonElement } from '../element/call-button.js';
 import { SuperfoneClickToCall as ClickToCallElement } from '../scope/click-to-call-scope.js';
 
 /** The element's events as React props, on React 18 and 19 alike. */
 const callEvents = {
   onCallStart: 'superfone-call-start' as EventName<CustomEvent<CallStartDetail>>,
-  onCallStarted: 'superfone-call-started' as EventName<CustomEvent<CallDetail>>,
+  onCallStarted: 'superfone-call-started' as EventName<CustomEvent<CallStartedDetail>>,
   onCallEnded: 'superfone-call-ended' as EventName<CustomEvent<CallEndedDetail>>,
   onCallCompleted: 'superfone-call-completed' as EventName<CustomEvent<CallCompletedDetail>>,
   onCallRecording: 'superfone-call-recording' as EventName<CustomEvent<CallRecordingDetail>>,
@@ -50,7 +50,7 @@ interface CallButtonAttributes {
 /** The events as props of the tag: React 19 adds them as listeners. */
 interface CallEventAttributes {
   'onsuperfone-call-start'?: (event: CustomEvent<CallStartDetail>) => void;
-  'onsuperfone-call-started'?: (event: CustomEvent<CallDetail>) => void;
+  'onsuperfone-call-started'?: (event: CustomEvent<CallStartedDetail>) => void;
   'onsuperfone-call-ended'?: (event: CustomEvent<CallEndedDetail>) => void;
   'onsuperfone-call-completed'?: (event: CustomEvent<CallCompletedDetail>) => void;
   'onsuperfone-call-recording'?: (event: CustomEvent<CallRecordingDetail>) => void;

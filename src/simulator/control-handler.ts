@@ -87,7 +87,7 @@ function parseDeliveryFaults(body: Record<string, unknown>): DeliveryFaults | st
  * `GET state`, `POST reset`, `POST fault {kind, count?, ...}`, `POST app {number, appOnline}`,
  * `POST outcome {kind, next?, ...}`, `POST deliveries {delayMs?, duplicate?, ...}`,
  * `POST reports {recordingAfterMs, summaryAfterMs}` (each milliseconds, or `null`: not sent),
- * `POST inbound {customerNumber, agentNumber, contactName?}` (a customer's call the agent missed),
+ * `POST inbound {customerNumber, agentNumber, contactName?, answeredSec?}` (a customer's call to the agent: missed, or answered),
  * `POST notifications {url, headers}` (or `{url: null}`),
  * all under `/__superfone-simulator` (SIMULATOR_CONTROL_PATH), wherever the simulator is served.
  */
@@ -154,7 +154,11 @@ export function createSimulatorControlHandler(simulator: SuperfoneSimulator) {
         if (typeof customerNumber !== 'string' || !e164.test(customerNumber)) return json({ message: 'customerNumber must be an E.164 number' }, 400);
         if (typeof agentNumber !== 'string' || !e164.test(agentNumber)) return json({ message: 'agentNumber must be an E.164 number' }, 400);
         if (contactName !== undefined && (typeof contactName !== 'string' || contactName.length > 80)) return json({ message: 'contactName must be text of at most 80 characters' }, 400);
-        simulator.calls.missedInbound(customerNumber, agentNumber, contactName as string | undefined);
+        const { answeredSec } = body;
+        if (answeredSec !== undefined && !(typeof answeredSec === 'number' && Number.isInteger(answeredSec) && answeredSec > 0 && answeredSec <= 36_000)) {
+          return json({ message: 'answeredSec must be a whole number of seconds from 1 to 36000, or left out for a missed call' }, 400);
+        }
+        simulator.calls.inbound(customerNumber, agentNumber, { contactName: contactName as string | undefined, answeredSec: answeredSec as number | undefined });
         return json(simulator.snapshot());
       }
       case 'notifications': {

@@ -169,6 +169,16 @@ export class SimulatedCalls {
    * `INBOUND`), with the caller's name as the business's contacts have it, if given.
    */
   missedInbound(customerNumber: string, agentNumber: string, contactName?: string): void {
+    this.inbound(customerNumber, agentNumber, { contactName });
+  }
+
+  /**
+   * A customer calls the business and rings the agent: missed (as `missedInbound`), or, with
+   * `answeredSec`, answered and talked that long (`ALL_CALLS` only, `ANSWERED`; its recording
+   * and summary follow when `setReports` says so).
+   */
+  inbound(customerNumber: string, agentNumber: string, options: { contactName?: string; answeredSec?: number } = {}): void {
+    const { contactName, answeredSec } = options;
     const now = Date.now();
     this.#cdrCount += 1;
     const [first, ...rest] = (contactName ?? '').trim().split(/\s+/);
@@ -177,17 +187,19 @@ export class SimulatedCalls {
       organization_name: 'Simulated Org',
       cdr_phone: customerNumber,
       cdr_id: `sim-cdr-${this.#cdrCount}`,
-      cdr_disposition: 'NO_ANSWER',
-      cdr_duration: 0,
-      cdr_start: istText(now - 25_000),
-      cdr_answer: null,
+      cdr_disposition: answeredSec === undefined ? 'NO_ANSWER' : 'ANSWERED',
+      cdr_duration: answeredSec ?? 0,
+      cdr_start: istText(now - 25_000 - (answeredSec ?? 0) * 1000),
+      cdr_answer: answeredSec === undefined ? null : istText(now - (answeredSec ?? 0) * 1000),
       cdr_end: istText(now),
       cdr_recording_url: null,
       cdr_call_type: 'INBOUND',
       staff_phone: agentNumber.replace(/^\+/, ''),
       ...(first ? { contact_first_name: first, ...(rest.length > 0 ? { contact_last_name: rest.join(' ') } : {}) } : {}),
     };
-    for (const event of ['MISSED_CALL', 'ALL_CALLS']) this.#deliver({ event, ...payload }, this.#faults.delayMs ?? 0);
+    const events = answeredSec === undefined ? ['MISSED_CALL', 'ALL_CALLS'] : ['ALL_CALLS'];
+    for (const event of events) this.#deliver({ event, ...payload }, this.#faults.delayMs ?? 0);
+    if (answeredSec !== undefined) this.#reportAfter(payload, customerNumber, now);
   }
 
   /** END from the agent's side: the call ends now, answered or not. */
@@ -242,11 +254,16 @@ export class SimulatedCalls {
       ...(faults.agentMissing ? {} : { staff_phone: call.agentNumber.replace(/^\+/, '') }),
     };
     const events = disposition === 'ANSWERED' ? ['ALL_CALLS'] : ['ALL_CALLS', 'MISSED_CALL'];
+    for (const event of events) for (let copy = 0; copy < (faults.duplicate ? 2 : 1); copy++) this.#deliver({ ...payload, event }, faults.delayMs ?? 0);
+    if (disposition === 'ANSWERED') this.#reportAfter(payload, customer, endedAt);
+  }
+
+  /** An answered call's recording and summary, each after its delay, as `setReports` says. */
+  #reportAfter(payload: Record<string, unknown>, customer: string, endedAt: number): void {
+    const faults = this.#faults;
     const send = (body: Record<string, unknown>, afterMs: number) => {
       for (let copy = 0; copy < (faults.duplicate ? 2 : 1); copy++) this.#deliver(body, (faults.delayMs ?? 0) + afterMs);
     };
-    for (const event of events) send({ ...payload, event }, 0);
-    if (disposition !== 'ANSWERED') return;
     const { recordingAfterMs, summaryAfterMs } = this.#reports;
     const envelope = { superfone_number: payload.superfone_number, organization_name: payload.organization_name, cdr_phone: payload.cdr_phone, cdr_id: payload.cdr_id, cdr_start: payload.cdr_start, staff_phone: payload.staff_phone };
     if (recordingAfterMs !== null) {

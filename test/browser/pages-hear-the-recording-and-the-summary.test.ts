@@ -1,4 +1,4 @@
-import { expect } from '@open-wc/testing';
+import { expect, oneEvent } from '@open-wc/testing';
 import type { CallRecordingDetail, CallSummaryDetail } from '../../src/index.js';
 import { dispatchCompleted } from '../../src/element/call-outcome.js';
 import { dispatchReports } from '../../src/element/call-reports.js';
@@ -31,7 +31,10 @@ describe('pages hear the recording and the summary of the calls they placed', ()
     await simulator.outcome({ kind: 'answered', answerAfterMs: 20, talkMs: 300 });
     await simulator.reports({ recordingAfterMs: 300, summaryAfterMs: 700 });
     const element = await callButton('+918000000301');
+    const started = oneEvent(element, 'superfone-call-started');
     primaryButton(element).click();
+    const startedId = (await started).detail.callId;
+    expect(startedId).to.match(/^[A-Za-z0-9_-]{22}$/);
     await until(() => events.of('superfone-call-summary').length === 1, 'the summary', 8_000);
     // Nothing comes twice, however long the stream stays open.
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -41,6 +44,7 @@ describe('pages hear the recording and the summary of the calls they placed', ()
     const detail = recording.detail as CallRecordingDetail;
     expect(recording.target, 'dispatched from the control that placed the call').to.equal(element);
     expect(detail.callId).to.equal(completed.callId);
+    expect(detail.callId, 'the id superfone-call-started gave').to.equal(startedId);
     expect(detail.customerNumber).to.equal('+918000000301');
     expect(detail.agentNumber).to.equal('+919876543210');
     expect(detail.recordingUrl).to.match(/^https:\/\/recordings\.simulator\.invalid\/sim-cdr-\d+\.mp3\?X-Amz-Date=\d{8}T\d{6}Z&X-Amz-Expires=604800&/);

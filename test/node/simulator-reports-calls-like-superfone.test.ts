@@ -156,11 +156,13 @@ describe('the simulator plays Superfone’s side: calls end, and are reported to
     const started = await call('START', '+918000000008');
     await playedOut(upstream);
     const deliveries = upstream.simulator.snapshot().deliveries;
-    assert.deepEqual(deliveries.map((delivery) => [delivery.event, delivery.status]), [['ALL_CALLS', 200], ['CDR_RECORDING_AVAILABLE', 200], ['CDR_SUMMARY_READY', 200]]);
+    // Sent in this order (50 and 150 ms after the record); listed as each was answered, which a loaded machine may reorder.
+    assert.deepEqual(deliveries.map((delivery) => [delivery.event, delivery.status]).sort(), [['ALL_CALLS', 200], ['CDR_RECORDING_AVAILABLE', 200], ['CDR_SUMMARY_READY', 200]]);
     const cdrId = deliveries[0]!.payload.cdr_id;
     assert.deepEqual(deliveries.map((delivery) => delivery.payload.cdr_id), [cdrId, cdrId, cdrId]);
-    const [recording, summary] = updates;
     assert.equal(updates.length, 2);
+    const recording = updates.find(([update]) => update.kind === 'recording');
+    const summary = updates.find(([update]) => update.kind === 'summary');
     assert.equal(recording![0].kind, 'recording');
     assert.match(recording![0].kind === 'recording' ? recording![0].recordingUrl : '', /^https:\/\/recordings\.simulator\.invalid\/sim-cdr-\d+\.mp3\?X-Amz-Date=/);
     // Signed for 7 days from the call's end.
@@ -180,6 +182,34 @@ describe('the simulator plays Superfone’s side: calls end, and are reported to
     await call('START', '+918000000010');
     await playedOut(upstream);
     assert.deepEqual(upstream.simulator.snapshot().deliveries.map((delivery) => delivery.event), ['ALL_CALLS']);
+  });
+
+  it('inbound calls over the control route: missed (MISSED_CALL and ALL_CALLS, INBOUND, the contact’s names), or answered (ALL_CALLS only); nonsense refused', async () => {
+    const control = createSimulatorControlHandler(upstream.simulator);
+    const post = async (body: unknown) => {
+      const answer = await control(new Request('http://localhost/__superfone-simulator/inbound', { method: 'POST', body: JSON.stringify(body) }));
+      return { status: answer.status, message: ((await answer.json()) as { message?: string }).message };
+    };
+    assert.deepEqual(await post({ customerNumber: '8000000001', agentNumber: ASHA }), { status: 400, message: 'customerNumber must be an E.164 number' });
+    assert.deepEqual(await post({ customerNumber: CUSTOMER, agentNumber: 'asha' }), { status: 400, message: 'agentNumber must be an E.164 number' });
+    assert.deepEqual(await post({ customerNumber: CUSTOMER, agentNumber: ASHA, answeredSec: 0 }), { status: 400, message: 'answeredSec must be a whole number of seconds from 1 to 36000, or left out for a missed call' });
+    assert.deepEqual(await post({ customerNumber: CUSTOMER, agentNumber: ASHA, contactName: 'x'.repeat(81) }), { status: 400, message: 'contactName must be text of at most 80 characters' });
+    assert.equal(upstream.simulator.snapshot().deliveries.length, 0, 'refused: nothing delivered');
+
+    assert.equal((await post({ customerNumber: CUSTOMER, agentNumber: ASHA, contactName: 'Priya Nair' })).status, 200);
+    await upstream.simulator.calls.settled();
+    const missed = upstream.simulator.snapshot().deliveries;
+    assert.deepEqual(missed.map((delivery) => delivery.event), ['MISSED_CALL', 'ALL_CALLS']);
+    assert.deepEqual(
+      [missed[0]!.payload.cdr_call_type, missed[0]!.payload.cdr_disposition, missed[0]!.payload.contact_first_name, missed[0]!.payload.contact_last_name, missed[0]!.payload.staff_phone],
+      ['INBOUND', 'NO_ANSWER', 'Priya', 'Nair', '919876543210'],
+    );
+    upstream.simulator.calls.setReports({ recordingAfterMs: 10, summaryAfterMs: null });
+    assert.equal((await post({ customerNumber: '+918000000002', agentNumber: ASHA, answeredSec: 95 })).status, 200);
+    await upstream.simulator.calls.settled();
+    const answered = upstream.simulator.snapshot().deliveries.slice(2);
+    assert.deepEqual(answered.map((delivery) => [delivery.event, delivery.payload.cdr_disposition ?? null, delivery.payload.cdr_duration ?? null]), [['ALL_CALLS', 'ANSWERED', 95], ['CDR_RECORDING_AVAILABLE', null, null]]);
+    assert.equal(answered[0]!.payload.cdr_call_type, 'INBOUND');
   });
 
   it('reports at start-up: startSuperfoneSimulator({ reports }) refuses what is not a delay', async () => {
