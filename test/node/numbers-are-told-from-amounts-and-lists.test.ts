@@ -12,6 +12,14 @@ describe('numbers are told from amounts, and from the numbers beside them in a l
     for (const text of ['Paid $ 2025550100 today', 'Paid $2025550100 today', 'Total ₹ 9876543210 due', 'Due: € 9876543210']) assert.deepEqual(found(text), [], text);
   });
 
+  it('a range of years is not a number, in the last century too: "1979-2011 100" reads as a US number without the rule', () => {
+    for (const country of ['IN', 'US', 'GB'] as const) {
+      for (const text of ['Served 1979-2011 100 customers', 'Tenure 1998–2004 at Acme', 'Years 2019-2024 here', 'from 1990 - 1995 through']) {
+        assert.deepEqual(findPhoneNumbers(text, country), [], `${country}: ${text}`);
+      }
+    }
+  });
+
   it('a list joined by semicolons or commas, with or without spaces, is each of its numbers', () => {
     assert.deepEqual(found('Call 98765 43210;98765 43211'), [['98765 43210', '+919876543210'], ['98765 43211', '+919876543211']]);
     assert.deepEqual(found('Call 98765 43210,98765 43211'), [['98765 43210', '+919876543210'], ['98765 43211', '+919876543211']]);
