@@ -115,6 +115,28 @@ describe('<superfone-missed-calls>: missed calls come back to the agent', () => 
     expect(shadow(element).activeElement?.localName, 'focus on the title, not lost to <body>').to.equal('h2');
   });
 
+  it('in every state, in English and in Hindi, the words are the language’s and axe finds nothing: loading, empty, a refusal', async () => {
+    for (const [lang, loading, empty, refusal] of [
+      ['en', 'Loading missed calls…', 'No missed calls.', 'Sign in again to see your missed calls.'],
+      ['hi', 'छूटी हुई कॉल लोड हो रही हैं…', 'कोई छूटी हुई कॉल नहीं।', 'अपनी छूटी हुई कॉल देखने के लिए फिर से साइन इन करें।'],
+    ] as const) {
+      // Loading lasts while the page's token source has not answered: here, never.
+      const waiting = await fixture<HTMLElement>(html`<div lang=${lang}><superfone-missed-calls proxy-url=${TEST_ROUTES.signedIn} .getToken=${() => new Promise(() => {})}></superfone-missed-calls></div>`);
+      const loadingList = waiting.querySelector('superfone-missed-calls')!;
+      await until(() => text(loadingList).includes(loading), `${lang}: loading`, 8_000);
+      expect(shadow(loadingList).querySelector('section')!.getAttribute('aria-busy')).to.equal('true');
+      expect(await violations(loadingList), `${lang}: loading`).to.deep.equal([]);
+      const element = await missedCalls(lang);
+      await until(() => text(element).includes(empty), `${lang}: empty`, 8_000);
+      expect(await violations(element), `${lang}: empty`).to.deep.equal([]);
+      const refused = await fixture<HTMLElement>(html`<div lang=${lang}><superfone-missed-calls proxy-url=${TEST_ROUTES.signedIn} .getToken=${() => 'someone-else'}></superfone-missed-calls></div>`);
+      const refusedList = refused.querySelector('superfone-missed-calls')!;
+      await until(() => text(refusedList).includes(refusal), `${lang}: the refusal`, 8_000);
+      expect(await violations(refusedList), `${lang}: refused`).to.deep.equal([]);
+      fixtureCleanup();
+    }
+  });
+
   it('in Hindi: the title, the Call back button, Dismiss and the announcement', async () => {
     const element = await missedCalls('hi');
     await until(() => text(element).includes('कोई छूटी हुई कॉल नहीं।'), 'the empty list in Hindi', 8_000);
