@@ -14,6 +14,9 @@
  *   `cdr_recording_url` (an S3-style signed link, valid 7 days) and `CDR_SUMMARY_READY` with
  *   `cdr_summary` and `cdr_transcript`, each with the call's `cdr_id`. These field names are
  *   assumed, as the proxy's mapping assumes them.
+ * - A customer's call to an agent (`inbound`): `cdr_call_type` `INBOUND`, the caller's name
+ *   in `contact_first_name` and `contact_last_name` (reported names); missed, it is
+ *   `MISSED_CALL` then `ALL_CALLS` with `NO_ANSWER`, having rung 25 s.
  * - One delivery each, never retried (one integration reports that Superfone does not retry).
  */
 
