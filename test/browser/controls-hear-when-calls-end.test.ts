@@ -77,6 +77,22 @@ describe('controls hear when their calls really end (Superfone’s notifications
     expect(visibleMessage(element)).to.match(/^Call ended · \d+ sec$/);
   });
 
+  it('the record heard while the END is still in flight: once the END is answered, the control says how long the call lasted', async function () {
+    this.timeout(20_000);
+    await simulator.outcome({ kind: 'answered', answerAfterMs: 20, talkMs: null });
+    const element = await callButton('+918000000110');
+    primaryButton(element).click();
+    await until(() => element.state === 'active', 'the call to start');
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    // Superfone ends the call at once, and its record comes back while the END's answer is held up.
+    await simulator.fault({ kind: 'slow', delayMs: 1_200 }, 1);
+    // The record reaches the page within the END's 1.2 s; superfone-call-completed waits for the END's answer.
+    await element.end();
+    expect(element.state).to.equal('idle');
+    expect(events.of('superfone-call-completed'), 'the record came while the END was in flight').to.have.length(1);
+    expect(visibleMessage(element)).to.match(/^Call ended · [12] sec$/);
+  });
+
   it('a record that comes 5 s after End is still awaited: superfone-call-completed arrives (a planted 2 s wait survived)', async function () {
     this.timeout(20_000);
     await simulator.outcome({ kind: 'answered', answerAfterMs: 20, talkMs: null });
