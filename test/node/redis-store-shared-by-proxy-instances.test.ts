@@ -38,6 +38,17 @@ describe('limits and locks shared through a real Redis', () => {
     await assert.rejects(second.consume('agent'), (rejection: { msBeforeNext: number }) => rejection.msBeforeNext > 0);
   });
 
+  it('keys are named under "superfone:" by default, or the prefix given, so the proxy shares a Redis with other apps', async () => {
+    const release = await redisStore(client()).tryLock('start:+919876543210', 5_000);
+    const other = await redisStore(client(), { prefix: 'crm-a' }).tryLock('start:+919876543210', 5_000);
+    try {
+      assert.deepEqual((await client().keys('*')).sort(), ['crm-a:lock:start:+919876543210', 'superfone:lock:start:+919876543210']);
+    } finally {
+      await release?.();
+      await other?.();
+    }
+  });
+
   it('a lock held on one connection is refused on another, until released or expired', async () => {
     const one = redisStore(client());
     const two = redisStore(client());
