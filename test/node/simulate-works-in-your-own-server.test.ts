@@ -102,5 +102,7 @@ describe('simulate in your own server: no key, and the calls report back', { tim
   it('bad options fail at start-up with the simulator too', () => {
     assert.throws(() => superfoneListener({ simulate: true, allowedOrigins: ['*'] }), /wildcard/);
     assert.throws(() => superfoneMiddleware({ simulate: true, webhookSecret: 'short' }), /at least 16 characters/);
+    // An empty secret (an unset variable read as '') is a mistake to name, not a cue to make one up.
+    assert.throws(() => superfoneListener({ simulate: true, webhookSecret: '' }), /at least 16 characters/);
   });
 });
