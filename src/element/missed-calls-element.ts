@@ -3,7 +3,8 @@ import { loadPhoneNumbers } from './number-handling.js';
 /**
  * `<superfone-missed-calls>`: the agent's missed calls, each with Call back. Defined up
  * front with the button, its code comes after number handling (which it uses to show the
- * numbers), only when one is on the page: this class is all a page pays until then.
+ * numbers), only when one is on the page: this class is all a page pays until then. The
+ * view stops its stream by itself once the element has left the page (within 30 s).
  *
  * @tagname superfone-missed-calls
  * @summary The signed-in agent's unreturned missed calls, newest first, with Call back.
@@ -12,17 +13,13 @@ import { loadPhoneNumbers } from './number-handling.js';
  * @attr proxy-url - The proxy's call URL; else the scope's, else `/api/superfone/call`.
  * @csspart list - The list; `item`, `number`, `name`, `time`, `dismiss`, `empty`, `message` its pieces.
  */
-export class SuperfoneMissedCalls extends HTMLElement {
-  /** Set by the view once attached: stops its stream and timers when the element leaves the page. */
-  detach?: () => void;
+/** `HTMLElement`, or a stand-in where there is none (server rendering imports this module too). */
+const ElementBase = (globalThis.HTMLElement ?? class {}) as typeof HTMLElement;
 
+export class SuperfoneMissedCalls extends ElementBase {
   connectedCallback(): void {
     void loadPhoneNumbers()
       .then((numbers) => numbers.missedCallsView())
       .then((view) => this.isConnected && view.attach(this));
-  }
-
-  disconnectedCallback(): void {
-    this.detach?.();
   }
 }
