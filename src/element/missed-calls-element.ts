@@ -3,8 +3,7 @@ import { loadPhoneNumbers } from './number-handling.js';
 /**
  * `<superfone-missed-calls>`: the agent's missed calls, each with Call back. Defined up
  * front with the button, its code comes after number handling (which it uses to show the
- * numbers), only when one is on the page: this class is all a page pays until then. The
- * view stops its stream by itself once the element has left the page (within 30 s).
+ * numbers), only when one is on the page: this class is all a page pays until then.
  *
  * @tagname superfone-missed-calls
  * @summary The signed-in agent's unreturned missed calls, newest first, with Call back.
@@ -17,9 +16,16 @@ import { loadPhoneNumbers } from './number-handling.js';
 const ElementBase = (globalThis.HTMLElement ?? class {}) as typeof HTMLElement;
 
 export class SuperfoneMissedCalls extends ElementBase {
+  /** Set by the view once attached: stops its stream and timers when the element leaves the page. */
+  detach?: () => void;
+
   connectedCallback(): void {
     void loadPhoneNumbers()
       .then((numbers) => numbers.missedCallsView())
       .then((view) => this.isConnected && view.attach(this));
+  }
+
+  disconnectedCallback(): void {
+    this.detach?.();
   }
 }

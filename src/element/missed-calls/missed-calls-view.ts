@@ -14,6 +14,7 @@ interface MissedCallsHost extends HTMLElement {
   getToken?: TokenSource | null;
   /** Words changed for this list, over its language's. */
   messages?: Partial<MissedCallWords> | null;
+  detach?: () => void;
 }
 
 /** How often "5 minutes ago" is worded again. */
@@ -71,6 +72,7 @@ class MissedCallsView {
   }
 
   start(): void {
+    this.#host.detach = () => this.stop();
     // The scope around it, as the button's: its agent, proxy, token and words, and later changes to them.
     this.#host.dispatchEvent(
       new ContextEvent(
@@ -86,8 +88,6 @@ class MissedCallsView {
     );
     this.#unwatchLanguage = watchLanguage(() => this.#render());
     this.#timer = setInterval(() => {
-      // Gone from the page: its stream stops (attached again if it comes back).
-      if (!this.#host.isConnected) return this.stop();
       // A call back that ended where no event from its own button said so (another control on the page heard the end).
       for (const id of [...this.#onCall.keys()]) {
         if (this.#root.querySelector(`li[data-id="${CSS.escape(id)}"] superfone-call-button`)?.getAttribute('state') === 'idle') this.#onCall.delete(id);
