@@ -2,12 +2,13 @@ import { isServer } from 'lit';
 import { SuperfoneCallButton } from './element/call-button.js';
 import { SuperfoneClickToCall } from './scope/click-to-call-scope.js';
 import { SuperfoneMissedCalls } from './element/missed-calls-element.js';
+import { defineElement } from './element/scope-context.js';
 
 // Importable during server rendering, where there is no registry to define into.
 if (!isServer) {
   SuperfoneCallButton.define();
   SuperfoneClickToCall.define();
-  customElements.get('superfone-missed-calls') ?? customElements.define('superfone-missed-calls', SuperfoneMissedCalls);
+  defineElement('superfone-missed-calls', SuperfoneMissedCalls);
 }
 
 export { SuperfoneCallButton, type CallState } from './element/call-button.js';

@@ -151,3 +151,19 @@ export function activeCalls(): ActiveCalls {
   }
   return shared;
 }
+
+/**
+ * Runs `end` at the agent's call's `max-duration` deadline, if it has one and is still the
+ * same call then; across tabs, the first to get the lock sends END. Returns the timer.
+ */
+export function atDeadline(agentKey: string, end: () => Promise<void>): ReturnType<typeof setTimeout> | undefined {
+  const record = activeCalls().get(agentKey);
+  if (!record?.endsAt) return undefined;
+  return setTimeout(() => {
+    const endOnce = async () => {
+      if (activeCalls().get(agentKey)?.notificationId === record.notificationId) await end();
+    };
+    if (navigator.locks) void navigator.locks.request(`superfone-call-button:end:${agentKey}`, endOnce);
+    else void endOnce();
+  }, Math.max(0, record.endsAt - Date.now()));
+}

@@ -9,7 +9,7 @@ import { PageControls } from './page-controls.js';
 import { watchLanguage } from './page-language.js';
 import { displayNumber, loadPhoneNumbers, loadPhoneNumbersWhenIdle, phoneNumbers, whenPhoneNumbersLoad } from './number-handling.js';
 import {
-  attachContextRoot,
+  defineElement,
   consumeScopeSettings,
   durationSetting,
   textSetting,
@@ -94,8 +94,7 @@ export class SuperfoneCallButton extends LitElement {
 
   /** Registers the element under `tagName` unless something already did. */
   static define(tagName = 'superfone-call-button', registry: CustomElementRegistry = customElements): void {
-    attachContextRoot();
-    if (!registry.get(tagName)) registry.define(tagName, this);
+    defineElement(tagName, this, registry);
   }
 
   /** The numbers as last checked; `null` until number handling has loaded. */

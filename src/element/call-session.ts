@@ -24,9 +24,9 @@ interface Followed {
 }
 
 /** Following a call and wording its outcome: needed only once a call can be followed. */
-let following: Promise<typeof import('./call-follower.js') & typeof import('./call-outcome.js')> | undefined;
+let following: Promise<typeof import('./call-outcome.js')> | undefined;
 function loadFollowing() {
-  following ??= Promise.all([import('./call-follower.js'), import('./call-outcome.js')]).then(([follower, outcome]) => ({ ...follower, ...outcome }));
+  following ??= import('./call-outcome.js');
   return following;
 }
 
@@ -380,20 +380,13 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
     this.#scheduleDeadline();
   }
 
-  /** Ends the call at its `max-duration` deadline; across tabs, the first to get the lock sends END. */
+  /** Ends the call at its `max-duration` deadline (active-calls.ts: once across tabs). */
   #scheduleDeadline(): void {
     clearTimeout(this.#deadline);
     const call = this.#call;
     if (!call) return;
-    const record = calls().get(agentKeyFor(call.agentNumber, call.proxyUrl));
-    if (!record?.endsAt) return;
-    this.#deadline = setTimeout(() => {
-      const endOnce = async () => {
-        const current = calls().get(record.agentKey);
-        if (current?.notificationId === record.notificationId && this.#call) await this.end('max-duration');
-      };
-      if (navigator.locks) void navigator.locks.request(`superfone-call-button:end:${record.agentKey}`, endOnce);
-      else void endOnce();
-    }, Math.max(0, record.endsAt - Date.now()));
+    this.#deadline = phoneNumbers()!.atDeadline(agentKeyFor(call.agentNumber, call.proxyUrl), async () => {
+      if (this.#call) await this.end('max-duration');
+    });
   }
 }

@@ -121,8 +121,14 @@ let contextRootAttached = false;
  * defined first, or the scope's script late). A context root on the document keeps their
  * requests and replays them when a scope appears, so the order never matters.
  */
-export function attachContextRoot(): void {
+function attachContextRoot(): void {
   if (contextRootAttached || typeof document === 'undefined') return;
   contextRootAttached = true;
   new ContextRoot().attach(document.documentElement);
+}
+
+/** Registers one of the package's elements under `tagName` unless something already did; scopes defined later still reach them. */
+export function defineElement(tagName: string, element: CustomElementConstructor, registry = customElements): void {
+  attachContextRoot();
+  if (!registry.get(tagName)) registry.define(tagName, element);
 }

@@ -8,7 +8,7 @@ import { catalogueLanguageOf, loadCatalogue, wordsFor, type MessageOverrides } f
 import { watchLanguage } from '../element/page-language.js';
 import { DEFAULT_COUNTRY } from '../shared/defaults.js';
 import {
-  attachContextRoot,
+  defineElement,
   consumeScopeSettings,
   durationSetting,
   inheritSettings,
@@ -53,8 +53,7 @@ export class SuperfoneClickToCall extends LitElement {
   `;
 
   static define(tagName = 'superfone-click-to-call', registry: CustomElementRegistry = customElements): void {
-    attachContextRoot();
-    if (!registry.get(tagName)) registry.define(tagName, this);
+    defineElement(tagName, this, registry);
   }
 
   constructor() {
