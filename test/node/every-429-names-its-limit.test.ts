@@ -123,7 +123,7 @@ describe('every 429 names its limit, in the message, the body and the audit line
         proxy,
         { status: second.status, headers: second.headers, text, json: JSON.parse(text) },
         'followed-calls',
-        /^Too many calls are being followed from this browser \(the followed-calls limit\)\. Close other tabs, then reload\.$/,
+        /^Too many streams are open from this browser \(the followed-calls limit\)\. Close other tabs, then reload\.$/,
         {},
         /^limit followed-calls$/,
       );

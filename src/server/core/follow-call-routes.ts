@@ -3,6 +3,7 @@ import { errorMessage, type Exchange } from './exchange.js';
 import { callEventStream, quietAt, type StreamBudget } from './notifications/call-stream.js';
 import type { FollowedCalls } from './notifications/followed-calls.js';
 import type { ProxyAnswer } from './proxy-message.js';
+import { claimStream } from './stream-allowance.js';
 import { jsonResponse, storeUnavailable, type ProxyFailure } from './responses.js';
 
 /** What following a call needs, built once per proxy. */
@@ -40,14 +41,9 @@ export async function callStatus(exchange: Exchange, callId: string, parts: Call
  */
 export async function callEvents(exchange: Exchange, callId: string, clientKey: string | null, parts: CallFollowing): Promise<ProxyAnswer> {
   if (!callId) return exchange.refuse(NO_SUCH_CALL);
-  if (clientKey === null) return exchange.refuse({ code: 'internal_error' }, 'no client identity for the stream limit: pass clientAddress from the adapter, or set clientKey');
-  const release = parts.streams.tryOpen(clientKey);
-  if (!release) {
-    return exchange.refuse(
-      { code: 'rate_limited', message: 'Too many calls are being followed from this browser (the followed-calls limit). Close other tabs, then reload.', headers: { 'Retry-After': '30' }, detail: { limit: 'followed-calls' } },
-      'limit followed-calls',
-    );
-  }
+  const stream = claimStream(exchange, clientKey, parts.streams);
+  if ('refused' in stream) return stream.refused;
+  const { release } = stream;
   let listener: ((status: CallStatusBody) => void) | null = null;
   // Set by the listener if the call ends while its status is being read.
   let early = null as CallStatusBody | null;

@@ -6,6 +6,7 @@ import { identifyAgent, type AgentIdentification } from './identify-agent.js';
 import type { StreamBudget } from './notifications/call-stream.js';
 import type { MissedCalls } from './notifications/missed-calls.js';
 import type { ProxyAnswer } from './proxy-message.js';
+import { claimStream } from './stream-allowance.js';
 import { jsonResponse, storeUnavailable } from './responses.js';
 
 /** What serving missed calls needs, built once per proxy. */
@@ -102,14 +103,9 @@ export async function missedCallEvents(exchange: Exchange, clientKey: string | n
   if (!whose.ok) return whose.answer;
   const { agentNumber } = whose;
   exchange.entry.agent = maskNumber(agentNumber);
-  if (clientKey === null) return exchange.refuse({ code: 'internal_error' }, 'no client identity for the stream limit: pass clientAddress from the adapter, or set clientKey');
-  const release = parts.streams.tryOpen(clientKey);
-  if (!release) {
-    return exchange.refuse(
-      { code: 'rate_limited', message: 'Too many streams are open from this browser (the followed-calls limit). Close other tabs, then reload.', headers: { 'Retry-After': '30' }, detail: { limit: 'followed-calls' } },
-      'limit followed-calls',
-    );
-  }
+  const stream = claimStream(exchange, clientKey, parts.streams);
+  if ('refused' in stream) return stream.refused;
+  const { release } = stream;
   let stopWatching: (() => Promise<void>) | undefined;
   let changed: () => void = () => {};
   let first: MissedCallsBody;
