@@ -1,9 +1,12 @@
 import type { CallSummary } from '../shared/protocol.js';
 import { createCallEvent, type CallEndedDetail, type CallEndReason, type CallStartDetail } from './call-events.js';
 
+/** A call that can be followed: placed here or in another tab, so it has Superfone's id as well as the proxy's. */
+export type FollowedCall = CallStartDetail & { notificationId: number; callId: string };
+
 /** A call whose record arrived: its numbers and ids, the record, and the reason it gives for the call's end. */
 export interface RecordReport {
-  call: CallStartDetail & { notificationId: number | null; callId: string };
+  call: FollowedCall;
   record: CallSummary;
   reason: CallEndReason;
 }

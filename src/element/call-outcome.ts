@@ -53,7 +53,7 @@ export function firstToHear(callId: string): boolean {
 
 /** `superfone-call-completed` from `host`, after the page's `superfone-call-ended` for the call (dispatched first if it was not yet), and before its recording and summary. */
 export function dispatchCompleted(host: EventTarget, { call, record, reason }: RecordReport): void {
-  const ids = { customerNumber: call.customerNumber, agentNumber: call.agentNumber, notificationId: call.notificationId ?? 0 };
+  const ids = { customerNumber: call.customerNumber, agentNumber: call.agentNumber, notificationId: call.notificationId };
   dispatchEnded(host, call.callId, { ...ids, reason });
   host.dispatchEvent(createCallEvent('superfone-call-completed', { ...ids, callId: call.callId, record }));
   reportsMayFollow(call.callId);

@@ -2,7 +2,7 @@ import type { ReactiveController } from 'lit';
 import type { CallAction, CallRequestBody, CallSummary, ErrorCode } from '../shared/protocol.js';
 import type { ActiveCallRecord, ActiveCalls } from './active-calls.js';
 import type { CallFailure, CallReply } from './call-client.js';
-import { dispatchEnded, type RecordReport } from './call-end-events.js';
+import { dispatchEnded, type FollowedCall, type RecordReport } from './call-end-events.js';
 import { createCallEvent, type CallEndReason, type CallStartDetail } from './call-events.js';
 import type { Readiness } from './call-readiness.js';
 import type { CallSessionHost, ControlInternals } from './call-session-host.js';
@@ -17,7 +17,7 @@ export type KnownCall = CallStartDetail & { proxyUrl: string; notificationId: nu
 
 /** A call whose record this control waits for, and how to stop waiting. */
 interface Followed {
-  call: KnownCall & { callId: string };
+  call: KnownCall & FollowedCall;
   stop: () => void;
   /** Set once the call is over here: then the record is awaited only for a while. */
   giveUp?: ReturnType<typeof setTimeout>;
@@ -280,10 +280,10 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
 
   /** Waits for the call's record, where the proxy gives an id to follow it by. */
   #follow(call: KnownCall): void {
-    const { callId } = call;
-    if (!callId || this.#followed?.call.callId === callId) return;
+    const { callId, notificationId } = call;
+    if (!callId || notificationId === null || this.#followed?.call.callId === callId) return;
     this.#stopFollowing();
-    const followed: Followed = { call: { ...call, callId }, stop: () => {} };
+    const followed: Followed = { call: { ...call, callId, notificationId }, stop: () => {} };
     this.#followed = followed;
     // Loaded with the first followable call, in the order asked: the placing control subscribes before those that adopt it.
     void loadFollowing().then(({ followCall, dispatchReports }) => {
@@ -319,7 +319,7 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
    * idle and says how it went; every tab's record of the agent's call clears; the CRM gets
    * the record, also when the agent had already clicked End.
    */
-  async #recordArrived(call: KnownCall & { callId: string }, record: CallSummary): Promise<void> {
+  async #recordArrived(call: Followed['call'], record: CallSummary): Promise<void> {
     const { outcomeText, endReasonFor, firstToHear, dispatchCompleted } = await loadFollowing();
     const { agentNumber, notificationId } = call;
     const stillOn = this.#call?.callId === call.callId && this.callCertain();
@@ -328,11 +328,13 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
       clearTimeout(this.#deadline);
     }
     // Clearing tells every control, this one included; it leaves a record that is another call's alone.
-    if (notificationId !== null) calls().clear(agentKeyFor(agentNumber, call.proxyUrl), notificationId);
-    // A request in flight has the last word on the state: an END in flight then says these words.
-    const settled = stillOn || (this.state === 'idle' && !this.#controller);
-    if (settled || this.state === 'ending') this.#outcome = { record, word: outcomeText };
-    if (settled) this.#enter('idle', this.outcome);
+    calls().clear(agentKeyFor(agentNumber, call.proxyUrl), notificationId);
+    // A request in flight has the last word on the state: an END in flight says these words
+    // once answered (its control is the ender below, told by whichever control hears first).
+    if (stillOn || (this.state === 'idle' && !this.#controller)) {
+      this.#outcome = { record, word: outcomeText };
+      this.#enter('idle', this.outcome);
+    }
     // Several controls may show one call (a number twice on the page): the page hears of its end once.
     if (!firstToHear(call.callId)) return;
     const report = { call, record, reason: endReasonFor(record) };
