@@ -323,7 +323,9 @@ describe('call notifications through the proxy', { timeout: 30_000 }, () => {
     assert.equal((await deliver(proxy, allCalls(), { 'Content-Type': 'text/plain' })).status, 415);
     assert.equal((await deliver(proxy, '{"event":')).status, 400);
     assert.equal((await deliver(proxy, '[1,2]')).status, 400);
-    assert.equal((await deliver(proxy, allCalls({ padding: 'x'.repeat(70_000) }))).status, 413);
+    const tooLarge = await deliver(proxy, allCalls({ padding: 'x'.repeat(70_000) }));
+    assert.equal(tooLarge.status, 413);
+    assert.equal(((await tooLarge.json()) as { error: { message: string } }).error.message, 'The notification is larger than 65536 bytes.');
     assert.equal((await deliver(proxy, { event: 'CUSTOMER_CHANGE', updated_key: 'name' })).status, 200);
     assert.equal(heard.length, 0);
   });

@@ -42,7 +42,24 @@ describe('the proxy refuses bad input with a clear error and no upstream call', 
 
   it('a body over the limit → 413', async () => {
     const answer = await proxy.call(undefined, { rawBody: JSON.stringify({ ...startBody(), pad: 'x'.repeat(10_000) }) });
-    assertRefused(answer, 413, 'bad_request', /larger than 4096 bytes/);
+    assertRefused(answer, 413, 'bad_request', /^The call request is larger than 4096 bytes\.$/);
+  });
+
+  it('a body in more pieces than a real request comes in → 413 that says so, each message naming the call request', async () => {
+    // 4096 bytes at most, so at most 64 pieces (maxPiecesFor): 100 one-byte pieces are a trickle.
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 100) controller.enqueue(new TextEncoder().encode(' '));
+        else controller.close();
+      },
+    });
+    const response = await proxy.handler(
+      new Request('http://localhost/', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, duplex: 'half' } as RequestInit),
+    );
+    assert.equal(response.status, 413);
+    assert.equal(((await response.json()) as { error: { message: string } }).error.message, 'The call request came in more than 64 pieces; send it in one.');
+    assert.equal(proxy.upstream.simulator.snapshot().requests.length, 0, 'nothing reached Superfone');
   });
 
   it('a streamed body over the limit, without Content-Length → 413', async () => {
