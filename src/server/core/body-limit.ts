@@ -124,6 +124,15 @@ export async function readRequestText(request: Request, limit: number): Promise<
   return asText(await readLimitedBody(request.body, limit, declared));
 }
 
+/**
+ * Whether a request that should have no body has one: a length other than 0, or chunks, or
+ * (where a platform hands over a `Request` without those headers) a body stream at all.
+ */
+export function carriesBody(request: Request): boolean {
+  const length = request.headers.get('content-length');
+  return length !== null ? length !== '0' : request.headers.has('transfer-encoding') || request.body !== null;
+}
+
 /** What the proxy answers a body over its limit with: what was sent too much of, and the limit. */
 export function overLimitMessage(what: string, limit: number, exceeded: BodyExcess): string {
   return exceeded === 'bytes' ? `${what} is larger than ${limit} bytes.` : `${what} came in more than ${maxPiecesFor(limit)} pieces; send it in one.`;

@@ -1,6 +1,7 @@
 import { MISSED_CALLS_EVENT, type MissedCallsBody } from '../../shared/protocol.js';
 import { normalizePhoneNumber } from '../../shared/phone-number.js';
 import { maskNumber } from './audit.js';
+import { carriesBody } from './body-limit.js';
 import { errorMessage, type Exchange } from './exchange.js';
 import { identifyAgent, type AgentIdentification } from './identify-agent.js';
 import type { StreamBudget } from './notifications/call-stream.js';
@@ -76,8 +77,7 @@ export async function missedCallList(exchange: Exchange, parts: MissedCallServin
 /** `POST …/missed-calls/<id>/dismiss`: the agent is done with it, in every tab. Takes no body. */
 export async function dismissMissedCall(exchange: Exchange, id: string, parts: MissedCallServing): Promise<ProxyAnswer> {
   const { request, refuse, finish } = exchange;
-  const length = request.headers.get('content-length');
-  if (length !== null ? length !== '0' : request.headers.has('transfer-encoding')) return refuse({ code: 'bad_request', status: 413, message: 'Dismissing takes no body.' });
+  if (carriesBody(request)) return refuse({ code: 'bad_request', status: 413, message: 'Dismissing takes no body.' });
   const whose = await whoseMissedCalls(exchange, parts);
   if (!whose.ok) return whose.answer;
   exchange.entry.agent = maskNumber(whose.agentNumber);

@@ -1,5 +1,6 @@
 import type { WhoamiBody } from '../../shared/protocol.js';
 import { maskNumber } from './audit.js';
+import { carriesBody } from './body-limit.js';
 import type { Exchange } from './exchange.js';
 import { identifyAgent, type AgentIdentification } from './identify-agent.js';
 import type { ProxyAnswer } from './proxy-message.js';
@@ -17,9 +18,7 @@ export async function whoami(exchange: Exchange, parts: AgentIdentification): Pr
     return refuse({ code: 'bad_request', status: 405, message: `Use POST to ask who you are (got ${request.method}).`, headers: { Allow: 'POST' }, kind: 'method' });
   }
   // It reads no body, so it takes none.
-  const length = request.headers.get('content-length');
-  const hasBody = length !== null ? length !== '0' : request.headers.has('transfer-encoding') || request.body !== null;
-  if (hasBody) {
+  if (carriesBody(request)) {
     return refuse({ code: 'bad_request', status: 413, message: 'whoami takes no body.' });
   }
   const identity = await identifyAgent(exchange, parts);
