@@ -105,6 +105,31 @@ describe('the simulator answers as Superfone documents', () => {
     assert.equal(state.agents[0].appOnline, false);
   });
 
+  it('a control request it cannot act on is 400 or 404 in exact words; a refused fault is not set', async () => {
+    const control = (route: string, body: unknown) =>
+      fetch(`${running.url}/__superfone-simulator/${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const refusals: Array<[string, unknown, number, string]> = [
+      ['fault', { kind: 'explode' }, 400, 'kind must be one of slow, hang, reset, server-error, html, truncated-json, rate-limit, huge-body, leaky-success, reject, success-message or null'],
+      ['fault', { kind: 'slow', delayMs: 'soon' }, 400, 'delayMs must be a number'],
+      ['fault', { kind: 'rate-limit', retryAfterSeconds: 1.5 }, 400, 'retryAfterSeconds must be a whole number'],
+      ['fault', { kind: 'reject', status: 302 }, 400, 'status must be a 4xx or 5xx'],
+      ['fault', { kind: 'success-message', message: 7 }, 400, 'message must be a string'],
+      ['fault', { kind: 'huge-body', bytes: 0 }, 400, 'bytes must be a positive whole number'],
+      ['fault', { kind: 'server-error', count: 0 }, 400, 'count must be a positive whole number'],
+      ['notifications', { url: '/relative/webhook' }, 400, 'url must be an absolute URL, or null'],
+      ['inbound', { customerNumber: '08000000001', agentNumber: ASHA }, 400, 'customerNumber must be an E.164 number'],
+      ['inbound', { customerNumber: '+918000000001', agentNumber: 'Asha' }, 400, 'agentNumber must be an E.164 number'],
+      ['inbound', { customerNumber: '+918000000001', agentNumber: ASHA, contactName: 'x'.repeat(81) }, 400, 'contactName must be text of at most 80 characters'],
+      ['inbound', { customerNumber: '+918000000001', agentNumber: ASHA, answeredSec: 36_001 }, 400, 'answeredSec must be a whole number of seconds from 1 to 36000, or left out for a missed call'],
+      ['app', { number: '+910000', appOnline: true }, 404, 'No simulated agent +910000.'],
+    ];
+    for (const [route, body, status, message] of refusals) {
+      const answer = await control(route, body);
+      assert.deepEqual([answer.status, ((await answer.json()) as { message: string }).message], [status, message], JSON.stringify(body));
+    }
+    assert.equal((await get(call('+918000000001'))).status, 200, 'no fault was set');
+  });
+
   it('a control request no Fetch Request can hold (a TRACE) gets a 500, and the simulator serves on', { timeout: 10_000 }, async () => {
     const { port } = new URL(running.url);
     const status = await new Promise<number>((resolve, reject) => {
