@@ -1,5 +1,7 @@
+import { SignJWT } from 'jose';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { freePort } from '../support/free-port.js';
 import { createSuperfoneProxy, type SuperfoneProxyHandler } from '../../src/server/core/proxy.js';
 import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import { API_KEY, ASHA, VIKRAM } from './helpers.js';
@@ -8,16 +10,18 @@ import { API_KEY, ASHA, VIKRAM } from './helpers.js';
 // the whole message, written out by hand. Other tests check that each refusal happens; a
 // mutation probe found their messages could be garbled unseen, as only fragments were matched.
 const SECRET = 'whsec_test_0123456789abcdef';
+const JWT_SECRET = 'a-long-random-signing-secret-for-tests-0123456789';
+type ProxyName = 'notifying' | 'plain' | 'bound' | 'signedIn' | 'blocking' | 'jwksDown';
 const BASE = 'http://localhost/api/superfone';
 
 interface Case {
   name: string;
-  request: () => Request;
+  request: () => Request | Promise<Request>;
   status: number;
   code: string;
   message: string;
   /** Which proxy answers it: with call notifications (the default), or without. */
-  proxy?: 'plain' | 'bound';
+  proxy?: ProxyName;
 }
 
 const json = (body: unknown, path = 'call', headers: Record<string, string> = {}) =>
@@ -97,6 +101,40 @@ const CASES: Case[] = [
     message: 'This call service does not answer at crm.attacker.test. Open the CRM from its usual address, or ask your administrator to add crm.attacker.test to allowedHosts.',
   },
   {
+    name: 'a page from an origin not allowed',
+    request: () => json({ call_action: 'START', customer_number: '+918000000001', user_number: ASHA }, 'call', { Origin: 'https://crm.attacker.test' }),
+    status: 403,
+    code: 'forbidden',
+    message: 'Calls from https://crm.attacker.test are not allowed. Open the CRM from its usual address.',
+  },
+  {
+    name: 'a number the CRM blocks',
+    request: () => json({ call_action: 'START', customer_number: '+918000000001', user_number: ASHA }),
+    status: 403,
+    code: 'forbidden',
+    message: 'This number is on the do-not-call list.',
+    proxy: 'blocking',
+  },
+  {
+    name: 'a token for one agent, a session for another',
+    request: async () => {
+      const token = await new SignJWT({ superfone_agent: ASHA }).setProtectedHeader({ alg: 'HS256' }).setAudience('superfone-proxy').setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(JWT_SECRET));
+      return json({ call_action: 'START', customer_number: '+918000000001' }, 'call', { Authorization: `Bearer ${token}` });
+    },
+    status: 403,
+    code: 'forbidden',
+    message: 'Your sign-in token and your session name different Superfone numbers. Sign in again.',
+    proxy: 'signedIn',
+  },
+  {
+    name: 'a token while the identity provider is out of reach',
+    request: () => json({ call_action: 'START', customer_number: '+918000000001' }, 'call', { Authorization: 'Bearer eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJhIn0.c2ln' }),
+    status: 503,
+    code: 'auth_unavailable',
+    message: 'Your sign-in could not be checked just now. Try again in a moment.',
+    proxy: 'jwksDown',
+  },
+  {
     name: 'the webhook where notifications are off',
     request: () => delivery('{}'),
     status: 404,
@@ -116,7 +154,7 @@ const CASES: Case[] = [
 
 describe('every refusal says exactly what happened', { timeout: 60_000 }, () => {
   let upstream: RunningSimulator;
-  const proxies = {} as Record<'notifying' | 'plain' | 'bound', SuperfoneProxyHandler>;
+  const proxies = {} as Record<ProxyName, SuperfoneProxyHandler>;
 
   before(async () => {
     upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
@@ -124,6 +162,10 @@ describe('every refusal says exactly what happened', { timeout: 60_000 }, () => 
     proxies.notifying = createSuperfoneProxy({ ...common, webhookSecret: SECRET });
     proxies.plain = createSuperfoneProxy(common);
     proxies.bound = createSuperfoneProxy({ ...common, authorize: () => ASHA });
+    proxies.signedIn = createSuperfoneProxy({ ...common, auth: { secret: JWT_SECRET }, authorize: () => VIKRAM });
+    proxies.blocking = createSuperfoneProxy({ ...common, blockNumber: () => true });
+    // Nothing listens on a port just freed: the provider's keys cannot be fetched.
+    proxies.jwksDown = createSuperfoneProxy({ ...common, auth: { jwksUrl: `http://127.0.0.1:${await freePort()}/keys`, issuer: 'https://login.example.test' } });
   });
   after(async () => {
     await upstream?.close();
@@ -131,7 +173,7 @@ describe('every refusal says exactly what happened', { timeout: 60_000 }, () => 
 
   for (const { name, request, status, code, message, proxy } of CASES) {
     it(`${name}: ${status} "${message}"`, async () => {
-      const response = await proxies[proxy ?? 'notifying'](request(), { clientAddress: '127.0.0.1' });
+      const response = await proxies[proxy ?? 'notifying'](await request(), { clientAddress: '127.0.0.1' });
       const body = (await response.json()) as { error: { code: string; message: string } };
       assert.deepEqual([response.status, body.error.code, body.error.message], [status, code, message]);
       assert.equal(upstream.simulator.snapshot().requests.length, 0, 'nothing reached Superfone');
