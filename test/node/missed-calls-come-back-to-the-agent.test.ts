@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
 import { SignJWT } from 'jose';
 import type { PlatformInfo } from '../../src/server/core/proxy-message.js';
+import { toContactName } from '../../src/server/core/notifications/call-record-mapping.js';
 import { EventStreamReader } from '../support/sse-reader.js';
 import { ASHA, proxiesPerTest, startBody, startHttpProxy, VIKRAM, type ProxyUnderTest } from './helpers.js';
 
@@ -64,6 +65,18 @@ describe('missed calls come back to the agent', { timeout: 60_000 }, () => {
     assert.deepEqual([missed.customerNumber, missed.agentNumber, missed.at, missed.contactName], [CUSTOMER, ASHA, '2026-12-07T04:45:00.000Z', 'Priya Nair']);
     assert.match(missed.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.deepEqual((await listOf(proxy, VIKRAM)).json.missedCalls, [], 'another agent’s list has none of it');
+  });
+
+  it('the contact name: the whole name, else first and last joined; one past 80 characters is cut to 79 and an ellipsis', () => {
+    assert.equal(toContactName({ contact_name: 'Priya Nair' }), 'Priya Nair');
+    assert.equal(toContactName({ contact_first_name: 'Priya', contact_last_name: 'Nair' }), 'Priya Nair');
+    assert.equal(toContactName({ contact_first_name: 'Priya' }), 'Priya');
+    assert.equal(toContactName({}), null);
+    const eighty = 'Sri Venkateswara Enterprises Private Limited, Hyderabad'.padEnd(80, '.');
+    assert.equal(eighty.length, 80);
+    assert.equal(toContactName({ contact_name: eighty }), eighty);
+    assert.equal(toContactName({ contact_name: `${eighty} 2` }), `${eighty.slice(0, 79)}…`);
+    assert.equal(toContactName({ customer_label: 'Priya' }, { contactName: ['customer_label'] }), 'Priya');
   });
 
   it('what is not a missed call: an answered inbound call, an unanswered call this proxy placed, one with no agent or no customer', async () => {
