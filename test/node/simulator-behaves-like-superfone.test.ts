@@ -105,6 +105,16 @@ describe('the simulator answers as Superfone documents', () => {
     assert.equal(state.agents[0].appOnline, false);
   });
 
+  it('a huge-body fault answers valid JSON of exactly the bytes asked for, in more than one piece', async () => {
+    running.simulator.setFault({ kind: 'huge-body', bytes: 150_000 }, 1);
+    const answer = await fetch(`${running.apiBase}/customer/click-2-call?${call('+918000000001')}`, { headers: { 'X-API-Key': API_KEY } });
+    const text = await answer.text();
+    assert.equal(Buffer.byteLength(text), 150_000);
+    const body = JSON.parse(text) as { data: { sentSuccess: boolean }; message: string };
+    assert.equal(body.data.sentSuccess, true);
+    assert.match(body.message, /^x+$/);
+  });
+
   it('a control request it cannot act on is 400 or 404 in exact words; a refused fault is not set', async () => {
     const control = (route: string, body: unknown) =>
       fetch(`${running.url}/__superfone-simulator/${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
