@@ -132,12 +132,19 @@ describe('the simulator answers as Superfone documents', () => {
       ['inbound', { customerNumber: '+918000000001', agentNumber: ASHA, contactName: 'x'.repeat(81) }, 400, 'contactName must be text of at most 80 characters'],
       ['inbound', { customerNumber: '+918000000001', agentNumber: ASHA, answeredSec: 36_001 }, 400, 'answeredSec must be a whole number of seconds from 1 to 36000, or left out for a missed call'],
       ['app', { number: '+910000', appOnline: true }, 404, 'No simulated agent +910000.'],
+      ['outcome', { kind: 'hung-up' }, 400, 'kind must be answered, missed, busy or never-dialed'],
+      ['outcome', { kind: 'answered', answerAfterMs: -1 }, 400, 'answerAfterMs and talkMs must be milliseconds'],
+      ['outcome', { kind: 'missed', ringMs: 'long' }, 400, 'ringMs must be milliseconds'],
+      ['outcome', { kind: 'busy', afterMs: null }, 400, 'afterMs must be milliseconds'],
     ];
     for (const [route, body, status, message] of refusals) {
       const answer = await control(route, body);
       assert.deepEqual([answer.status, ((await answer.json()) as { message: string }).message], [status, message], JSON.stringify(body));
     }
     assert.equal((await get(call('+918000000001'))).status, 200, 'no fault was set');
+    for (const outcome of [{ kind: 'answered', answerAfterMs: 10, talkMs: null }, { kind: 'missed', ringMs: 10 }, { kind: 'busy', afterMs: 10 }, { kind: 'never-dialed' }]) {
+      assert.equal((await control('outcome', outcome)).status, 200, outcome.kind);
+    }
   });
 
   it('a control request no Fetch Request can hold (a TRACE) gets a 500, and the simulator serves on', { timeout: 10_000 }, async () => {
