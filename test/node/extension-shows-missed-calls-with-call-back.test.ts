@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { superfoneListener } from '../../src/server/adapters/node-proxy.js';
 import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
-import { EXTENSION_ID, fakeChrome } from '../support/fake-chrome.js';
+import { EXTENSION_ID, startWorkerWith } from '../support/fake-chrome.js';
 import { API_KEY, ASHA } from './helpers.js';
 
 // The extension's worker asks the real proxy for the agent's missed calls each minute (an
@@ -19,7 +19,7 @@ describe('the extension shows missed calls as notifications, with Call back', { 
   let upstream: RunningSimulator;
   let server: Server;
   let proxyUrl: string;
-  let fake: ReturnType<typeof fakeChrome>;
+  let fake: Awaited<ReturnType<typeof startWorkerWith>>;
 
   const missedNow = async () => (await (await fetch(`${proxyUrl.replace(/call$/, 'missed-calls')}?agent=${encodeURIComponent(ASHA)}`)).json()).missedCalls as Array<{ id: string }>;
   async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
@@ -34,12 +34,10 @@ describe('the extension shows missed calls as notifications, with Call back', { 
     proxyUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/superfone/call`;
     upstream.simulator.calls.setTarget({ url: proxyUrl.replace(/call$/, 'webhook'), headers: { Authorization: `Bearer ${SECRET}` } });
     upstream.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 10, talkMs: null });
-    fake = fakeChrome({ settings: { proxyUrl, agentNumber: ASHA, sites: [CRM], defaultCountry: 'IN' } });
-    (globalThis as { chrome?: unknown }).chrome = fake.chrome;
-    await import('../../src/extension/service-worker.js');
+    fake = await startWorkerWith({ settings: { proxyUrl, agentNumber: ASHA, sites: [CRM], defaultCountry: 'IN' } });
   });
   after(async () => {
-    delete (globalThis as { chrome?: unknown }).chrome;
+    fake?.uninstall();
     server?.closeAllConnections();
     server?.close();
     await upstream?.close();

@@ -5,7 +5,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { superfoneListener } from '../../src/server/adapters/node-proxy.js';
 import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import { placeCall } from '../../src/extension/agent-calls.js';
-import { EXTENSION_ID, fakeChrome } from '../support/fake-chrome.js';
+import { EXTENSION_ID, startWorkerWith } from '../support/fake-chrome.js';
 import { API_KEY, ASHA } from './helpers.js';
 
 // The worker places calls with the agent's sign-in: it must answer only this extension's
@@ -21,7 +21,7 @@ const START = { kind: 'call', action: 'START', customerNumber: '+918000000071' }
 describe('the extension’s worker answers only its own content scripts on listed sites, and its own options page', { timeout: 90_000 }, () => {
   let upstream: RunningSimulator;
   let server: Server;
-  let fake: ReturnType<typeof fakeChrome>;
+  let fake: Awaited<ReturnType<typeof startWorkerWith>>;
   const fromTab = (tabUrl: string, frameUrl = tabUrl, id = EXTENSION_ID) => ({ id, url: frameUrl, tab: { id: 7, url: tabUrl } });
 
   before(async () => {
@@ -29,12 +29,10 @@ describe('the extension’s worker answers only its own content scripts on liste
     server = createServer(superfoneListener({ apiKey: API_KEY, apiBase: upstream.apiBase, path: '/api/superfone/call', rateLimits: false }));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const proxyUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/superfone/call`;
-    fake = fakeChrome({ settings: { proxyUrl, agentNumber: ASHA, sites: [CRM, HELPDESK], defaultCountry: 'IN' } });
-    (globalThis as { chrome?: unknown }).chrome = fake.chrome;
-    await import('../../src/extension/service-worker.js');
+    fake = await startWorkerWith({ settings: { proxyUrl, agentNumber: ASHA, sites: [CRM, HELPDESK], defaultCountry: 'IN' } });
   });
   after(async () => {
-    delete (globalThis as { chrome?: unknown }).chrome;
+    fake?.uninstall();
     server?.closeAllConnections();
     server?.close();
     await upstream?.close();

@@ -72,3 +72,15 @@ export function fakeChrome(local: Record<string, unknown>) {
   const clickButton = (id: string, index = 0) => Promise.all(onButtonClicked.listeners.map((listener) => listener(id, index)));
   return { chrome, ask, openedOptions, alarms, notifications, ring, clickButton };
 }
+
+/**
+ * The extension's service worker, started in this process with a fake `chrome` holding
+ * `local` as its stored settings. A module runs once per process: one worker per test file.
+ * `uninstall` takes the fake away again, for the file's `after`.
+ */
+export async function startWorkerWith(local: Record<string, unknown>) {
+  const fake = fakeChrome(local);
+  (globalThis as { chrome?: unknown }).chrome = fake.chrome;
+  await import('../../src/extension/service-worker.js');
+  return { ...fake, uninstall: () => void delete (globalThis as { chrome?: unknown }).chrome };
+}
