@@ -55,8 +55,9 @@ async function call(ask: Extract<ExtensionAsk, { kind: 'call' }>, settings: Exte
     return { ok: false, signInNeeded: true };
   }
   const reply = await placeCall(ask, settings, from, tokenSource(settings));
-  // A renewal the provider refused ends the sign-in: the answer says so, and the options page opens to sign in again.
-  if (!reply.ok && 'code' in reply && reply.code === 'token_unavailable' && (await signInMissing(settings))) {
+  // A renewal the provider refused ends the sign-in (the call fails as token_unavailable):
+  // whatever the failure, with the sign-in gone the answer says so, and the options page opens.
+  if (!reply.ok && (await signInMissing(settings))) {
     await chrome.runtime.openOptionsPage();
     return { ok: false, signInNeeded: true };
   }
