@@ -49,6 +49,18 @@ describe('limits and locks shared through a real Redis', () => {
     }
   });
 
+  it('a list kept on one connection: appended in order, and a value taken once, by whichever connection asks first', async () => {
+    const one = redisStore(client());
+    const two = redisStore(client());
+    await one.append('missed:+919876543210', 'first', 60_000);
+    await one.append('missed:+919876543210', 'second', 60_000);
+    assert.deepEqual(await two.list('missed:+919876543210'), ['first', 'second']);
+    assert.equal(await two.take('missed:+919876543210', 'first'), true);
+    assert.equal(await one.take('missed:+919876543210', 'first'), false, 'already taken');
+    assert.equal(await one.take('missed:+919876543210', 'third'), false, 'never there');
+    assert.deepEqual(await one.list('missed:+919876543210'), ['second']);
+  });
+
   it('a lock held on one connection is refused on another, until released or expired', async () => {
     const one = redisStore(client());
     const two = redisStore(client());
