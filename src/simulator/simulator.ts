@@ -161,6 +161,7 @@ export class SuperfoneSimulator {
 
   /** Makes the next `count` API requests (all of them when omitted) fail this way. */
   setFault(fault: SimulatorFault | null, count?: number): void {
+    if (count !== undefined && !(Number.isInteger(count) && count > 0)) throw new RangeError(`count must be a positive whole number (got ${count}).`);
     this.#fault = fault ? { fault, remaining: count ?? null } : null;
   }
 

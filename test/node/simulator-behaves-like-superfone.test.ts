@@ -83,7 +83,11 @@ describe('the simulator answers as Superfone documents', () => {
     assert.match(request!.rawQuery, /^customer_number=%2B918000000001&/);
   });
 
-  it('a fault with a count applies that many times, then the simulator behaves again', async () => {
+  it('a fault with a count applies that many times, then the simulator behaves again; a count of none is refused', async () => {
+    assert.throws(() => running.simulator.setFault({ kind: 'server-error' }, 0), { name: 'RangeError', message: 'count must be a positive whole number (got 0).' });
+    assert.throws(() => running.simulator.setFault({ kind: 'server-error' }, 1.5), { name: 'RangeError', message: 'count must be a positive whole number (got 1.5).' });
+    assert.equal((await get(call('+918000000001'))).status, 200, 'no fault set');
+    await get(call('+918000000001', ASHA, 'END'));
     running.simulator.setFault({ kind: 'server-error' }, 2);
     assert.equal((await get(call('+918000000001'))).status, 500);
     assert.equal((await get(call('+918000000001'))).status, 500);
