@@ -57,6 +57,27 @@ describe('pages hear the recording and the summary of the calls they placed', ()
     expect(summary.transcript).to.match(/^Agent: Hello/);
   });
 
+  it('with the reports racing the record, 20 calls in a row: each call’s superfone-call-completed first, then its recording and its summary, once each', async function () {
+    this.timeout(90_000);
+    await simulator.outcome({ kind: 'answered', answerAfterMs: 0, talkMs: 50 });
+    await simulator.reports({ recordingAfterMs: 0, summaryAfterMs: 0 });
+    for (let run = 0; run < 20; run++) {
+      const element = await callButton(`+9180000004${String(run).padStart(2, '0')}`);
+      const started = oneEvent(element, 'superfone-call-started');
+      primaryButton(element).click();
+      const { callId } = (await started).detail;
+      const ofThisCall = () => events.seen.filter((event) => event.detail.callId === callId).map((event) => event.type);
+      await until(() => ofThisCall().length === 3, `run ${run}: all three events`, 8_000);
+      const order = ofThisCall();
+      expect(order[0], `run ${run}: ${order.join(', ')}`).to.equal('superfone-call-completed');
+      expect([...order.slice(1)].sort(), `run ${run}`).to.deep.equal(['superfone-call-recording', 'superfone-call-summary']);
+      element.remove();
+    }
+    // Nothing came twice, however the deliveries were ordered.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(events.seen.length).to.equal(60);
+  });
+
   it('after the end the page holds no stream open (six calls would use up a browser’s connections to the proxy) and asks by GET for the reports', async () => {
     await simulator.outcome({ kind: 'answered', answerAfterMs: 20, talkMs: 200 });
     await simulator.reports({ recordingAfterMs: 1_000, summaryAfterMs: 1_000 });
