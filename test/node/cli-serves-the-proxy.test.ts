@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import { startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
+import { readFileSync } from 'node:fs';
 import { readCliConfig } from '../../src/server/cli/cli-config.js';
+import { CLI_SETTINGS } from '../../src/server/cli/cli-settings.js';
 import { startCliProxy } from '../support/cli-proxy.js';
 import { freePort } from '../support/free-port.js';
 import { API_KEY, assertNoKey, startBody } from './helpers.js';
@@ -23,6 +25,32 @@ describe('superfone-proxy, the CLI', () => {
     assert.equal(result.status, 0);
     for (const word of ['SUPERFONE_API_KEY', 'SUPERFONE_API_BASE', 'SUPERFONE_TIMEOUT_MS', 'SUPERFONE_DEFAULT_COUNTRY', 'PORT', '--simulate', '8787']) {
       assert.ok(result.stdout.includes(word), `--help mentions ${word}`);
+    }
+  });
+
+  it('one table of settings: each is parsed, in --help with its variable, and in docs/proxy.md’s table with the same variable; nothing else is', () => {
+    const help = runOnce(['--help']).stdout;
+    const docs = readFileSync('docs/proxy.md', 'utf8');
+    const section = docs.slice(docs.indexOf('### The CLI'), docs.indexOf('## Recipes'));
+    const documented = new Map<string, string>();
+    for (const row of section.split('\n').filter((line) => line.startsWith('| `--'))) {
+      const [flags, variables] = row.split('|').slice(1, 3).map((cell) => [...cell.matchAll(/`([^`]+)`/g)].map((match) => match[1]!.replace(/=1$/, '')));
+      flags!.forEach((flag, index) => documented.set(flag, variables![index] ?? ''));
+    }
+    const forTokens = new Set(['--agent', '--ttl']);
+    assert.deepEqual([...documented.keys()].sort(), CLI_SETTINGS.map((setting) => `--${setting.flag}`).filter((flag) => !forTokens.has(flag)).sort());
+    for (const setting of CLI_SETTINGS) {
+      const variable = 'variable' in setting ? setting.variable : '';
+      const line = help.split('\n').find((text) => text.startsWith(`  --${setting.flag} `) || text === `  --${setting.flag}` || text.startsWith(`  --${setting.flag}  `));
+      assert.ok(line, `--help lists --${setting.flag}`);
+      assert.ok(line.includes(variable), `--help gives --${setting.flag} its variable ${variable}`);
+      if (!forTokens.has(`--${setting.flag}`)) assert.equal(documented.get(`--${setting.flag}`), variable, `docs/proxy.md gives --${setting.flag} the variable ${variable}`);
+      // The parser knows every flag the table lists.
+      try {
+        readCliConfig(['--help', `--${setting.flag}`, ...('value' in setting ? ['1'] : [])], {});
+      } catch (error) {
+        assert.doesNotMatch((error as Error).message, /Unknown option/, setting.flag);
+      }
     }
   });
 

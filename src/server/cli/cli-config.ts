@@ -1,62 +1,11 @@
+// The CLI's settings read from flags and the environment, and checked: what the operator must
+// fix is a CliConfigError, one line naming the setting.
 import { parseArgs } from 'node:util';
 import type { CountryCode } from '../../shared/phone-number.js';
-import { DEFAULT_COUNTRY } from '../../shared/protocol.js';
-import { checkAgentTokenOptions, DEFAULT_AGENT_CLAIM, DEFAULT_MAX_TOKEN_AGE_SEC, DEFAULT_API_BASE, DEFAULT_IPV6_PREFIX_LENGTH, DEFAULT_TIMEOUT_MS, DEFAULT_TOKEN_AUDIENCE, type AgentTokenOptions } from '../core/index.js';
-import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, DEFAULT_REQUEST_TIMEOUT_MS } from '../adapters/harden-node-server.js';
-
-export const DEFAULT_PORT = 8787;
-export const DEFAULT_HOST = '127.0.0.1';
-
-export const HELP = `Usage: superfone-proxy [options]
-       superfone-proxy token --agent NUMBER [--ttl SECONDS]
-
-Serves the Superfone click-to-call proxy at /api/superfone/call. The API key stays in
-this process: it is sent to Superfone and never to a browser or a log.
-
-Who may call (anywhere but loopback, one of these is required):
-  --jwt-secret S         SUPERFONE_JWT_SECRET       HS256 secret (32+ characters) the CRM's server signs sign-in tokens with
-  --jwks-url URL         SUPERFONE_JWKS_URL         Your identity provider's public keys (RS256, ES256, EdDSA)
-  --jwt-issuer ISS       SUPERFONE_JWT_ISSUER       Required iss (required with a JWKS URL)
-  --jwt-audience AUD     SUPERFONE_JWT_AUDIENCE     Required aud. Default ${DEFAULT_TOKEN_AUDIENCE}
-  --jwt-agent-claim C    SUPERFONE_JWT_AGENT_CLAIM  The claim holding the agent's number. Default ${DEFAULT_AGENT_CLAIM}
-  --jwt-max-age SECONDS  SUPERFONE_JWT_MAX_AGE      The longest lifetime a token may have (exp - iat). Default ${DEFAULT_MAX_TOKEN_AGE_SEC}
-  --agents-file PATH     SUPERFONE_AGENTS_FILE      Or find the agent by the token's verified email in this CSV
-                                                    (email,agent_number lines), read again when it changes
-  --no-auth              SUPERFONE_NO_AUTH=1        Accept anyone who can reach the proxy (warned at every start)
-
-  superfone-proxy token prints a sign-in token for --agent, signed with SUPERFONE_JWT_SECRET,
-  good for --ttl seconds (default 600): to try the proxy out, and for shared terminals.
-
-Options (each has an environment variable; a flag wins over it):
-  --api-key KEY          SUPERFONE_API_KEY          Superfone API key (required unless --simulate).
-                                                    Prefer the variable: flags show in process lists.
-  --api-base URL         SUPERFONE_API_BASE         Default ${DEFAULT_API_BASE}
-  --timeout-ms MS        SUPERFONE_TIMEOUT_MS       Wait for Superfone at most this long. Default ${DEFAULT_TIMEOUT_MS}
-  --default-country CC   SUPERFONE_DEFAULT_COUNTRY  Region for numbers without a country code. Default IN
-  --allowed-origins LIST SUPERFONE_ALLOWED_ORIGINS  Comma-separated origins of CRM pages on other hosts that may call
-  --allowed-hosts LIST   SUPERFONE_ALLOWED_HOSTS    Comma-separated names this proxy is reached by, besides loopback
-                                                    and the allowed origins' hosts (.example.com: and subdomains)
-  --request-timeout-ms MS SUPERFONE_REQUEST_TIMEOUT_MS A client must send its whole request within this of connecting
-                                                    (one that sends nothing is closed then too). Default ${DEFAULT_REQUEST_TIMEOUT_MS}
-  --max-connections N    SUPERFONE_MAX_CONNECTIONS  Connections open at once, in all. Default ${DEFAULT_MAX_CONNECTIONS},
-                                                    or fewer where ulimit -n allows fewer files
-  --max-connections-per-client N SUPERFONE_MAX_CONNECTIONS_PER_CLIENT
-                                                    Connections one client (IPv4 address, IPv6 network) may hold.
-                                                    Default ${DEFAULT_MAX_CONNECTIONS_PER_CLIENT}; behind a balancer raise it, or 0 for none
-  --ipv6-prefix-length N SUPERFONE_IPV6_PREFIX_LENGTH IPv6 clients are told apart by this many bits. Default ${DEFAULT_IPV6_PREFIX_LENGTH}
-  --allowed-countries LIST SUPERFONE_ALLOWED_COUNTRIES Comma-separated destination countries. Default: the default country
-  --redis-url URL        SUPERFONE_REDIS_URL        Share rate limits and locks with other instances through Redis
-  --webhook-secret S     SUPERFONE_WEBHOOK_SECRET   Accept Superfone's call notifications at /api/superfone/webhook,
-                                                    sent with the header Authorization: Bearer S (16+ characters)
-  --port PORT            PORT                       Default ${DEFAULT_PORT}
-  --host HOST            HOST                       Default ${DEFAULT_HOST} (loopback only)
-  --simulate                                        Run the built-in Superfone simulator as upstream
-  --help                                            Show this text
-
-Example:
-  SUPERFONE_API_KEY=... npx superfone-proxy --port 8787
-  SUPERFONE_API_KEY=... SUPERFONE_JWT_SECRET=... npx superfone-proxy --host 0.0.0.0
-  npx superfone-proxy --simulate`;
+import { DEFAULT_COUNTRY } from '../../shared/defaults.js';
+import { checkAgentTokenOptions, DEFAULT_MAX_TOKEN_AGE_SEC, DEFAULT_API_BASE, DEFAULT_IPV6_PREFIX_LENGTH, DEFAULT_TIMEOUT_MS, type AgentTokenOptions } from '../core/index.js';
+import { DEFAULT_MAX_CONNECTIONS_PER_CLIENT, DEFAULT_REQUEST_TIMEOUT_MS } from '../adapters/harden-node-server.js';
+import { DEFAULT_HOST, DEFAULT_PORT, parseArgsOptions, variableOf, type CliFlag } from './cli-settings.js';
 
 export interface CliConfig {
   help: boolean;
@@ -101,115 +50,98 @@ function wholeNumber(name: string, text: string, min: number, max: number): numb
   return value;
 }
 
-/** Reads flags and environment into a checked configuration. */
-export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
-  let values;
-  let positionals: string[];
+/** What was given for a setting: its flag, else its environment variable. */
+type Given = (flag: CliFlag) => string | undefined;
+
+function givenSettings(argv: string[], env: NodeJS.ProcessEnv): { given: Given; switched: (flag: CliFlag) => boolean; positionals: string[] } {
+  let parsed;
   try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        'jwt-secret': { type: 'string' },
-        'jwks-url': { type: 'string' },
-        'jwt-issuer': { type: 'string' },
-        'jwt-audience': { type: 'string' },
-        'jwt-agent-claim': { type: 'string' },
-        'agents-file': { type: 'string' },
-        'jwt-max-age': { type: 'string' },
-        'no-auth': { type: 'boolean' },
-        agent: { type: 'string' },
-        ttl: { type: 'string' },
-        'api-key': { type: 'string' },
-        'api-base': { type: 'string' },
-        'timeout-ms': { type: 'string' },
-        'default-country': { type: 'string' },
-        'allowed-origins': { type: 'string' },
-        'allowed-hosts': { type: 'string' },
-        'request-timeout-ms': { type: 'string' },
-        'max-connections': { type: 'string' },
-        'max-connections-per-client': { type: 'string' },
-        'ipv6-prefix-length': { type: 'string' },
-        'allowed-countries': { type: 'string' },
-        'redis-url': { type: 'string' },
-        'webhook-secret': { type: 'string' },
-        port: { type: 'string' },
-        host: { type: 'string' },
-        simulate: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+    parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: parseArgsOptions() });
   } catch (error) {
     throw new CliConfigError(`${(error as Error).message} See --help.`);
   }
+  const values = parsed.values as Partial<Record<CliFlag, string | boolean>>;
+  const given: Given = (flag) => {
+    const value = values[flag];
+    if (typeof value === 'string') return value;
+    const variable = variableOf(flag);
+    return variable === undefined ? undefined : env[variable];
+  };
+  return { given, switched: (flag) => values[flag] === true, positionals: parsed.positionals };
+}
 
-  const help = values.help ?? false;
+/** Reads flags and environment into a checked configuration. */
+export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig {
+  const { given, switched, positionals } = givenSettings(argv, env);
+  const help = switched('help');
   const command = positionals[0] ?? 'serve';
   if ((command !== 'serve' && command !== 'token') || positionals.length > 1) {
     throw new CliConfigError(`unknown command "${positionals.join(' ')}"; the one command is token. See --help.`);
   }
-  const { auth, agentsFile } = readAuth(values, env);
-  const noAuth = values['no-auth'] === true || env.SUPERFONE_NO_AUTH === '1';
+  const checking = !help;
+  const { auth, agentsFile } = readAuth(given);
+  const noAuth = switched('no-auth') || env.SUPERFONE_NO_AUTH === '1';
   if (auth && noAuth) throw new CliConfigError('--no-auth (SUPERFONE_NO_AUTH) contradicts the sign-in settings given; keep one.');
-  const simulate = values.simulate ?? false;
-  const apiKey = values['api-key'] ?? env.SUPERFONE_API_KEY;
-  if (!help && command === 'serve' && !simulate && !apiKey) {
+  const simulate = switched('simulate');
+  const apiKey = given('api-key');
+  if (checking && command === 'serve' && !simulate && !apiKey) {
     throw new CliConfigError('SUPERFONE_API_KEY is required (or pass --simulate to use the built-in simulator). See --help.');
   }
-  // The URL, the countries and the timeout are the proxy's own options, checked by it (../core/proxy.ts) when the CLI starts it.
-  const apiBase = values['api-base'] ?? env.SUPERFONE_API_BASE ?? DEFAULT_API_BASE;
-  const country = (values['default-country'] ?? env.SUPERFONE_DEFAULT_COUNTRY ?? DEFAULT_COUNTRY).toUpperCase();
-  const list = (text: string | undefined) => (text ?? '').split(',').map((item) => item.trim()).filter(Boolean);
-  const allowedOrigins = list(values['allowed-origins'] ?? env.SUPERFONE_ALLOWED_ORIGINS);
-  const allowedHosts = list(values['allowed-hosts'] ?? env.SUPERFONE_ALLOWED_HOSTS);
-  const allowedCountries = list(values['allowed-countries'] ?? env.SUPERFONE_ALLOWED_COUNTRIES).map((code) => code.toUpperCase());
-  const redisUrl = values['redis-url'] ?? env.SUPERFONE_REDIS_URL;
+  const redisUrl = given('redis-url');
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
     throw new CliConfigError('SUPERFONE_REDIS_URL must start with redis:// or rediss://.');
   }
-  /** A whole-number setting from its flag or, failing that, its variable; the message names the variable. */
-  const setting = <T extends number | undefined>(flag: string, variable: string, fallback: T, min: number, max: number): number | T => {
-    const text = (values as Record<string, string | undefined>)[flag] ?? env[variable];
-    return text ? wholeNumber(variable, text, min, max) : fallback;
-  };
-  const host = values.host ?? env.HOST ?? DEFAULT_HOST;
-  if (!help && command === 'serve' && !auth && !noAuth && !isLoopbackHost(host)) {
+  const host = given('host') ?? DEFAULT_HOST;
+  if (checking && command === 'serve' && !auth && !noAuth && !isLoopbackHost(host)) {
     throw new CliConfigError(
       `refusing to listen on ${host} with no one to check who calls: anyone who reached it could make any agent's phone dial. ` +
         'Set SUPERFONE_JWT_SECRET (the CRM\'s server signs sign-in tokens) or SUPERFONE_JWKS_URL (your identity provider\'s keys), ' +
         'or pass --no-auth (SUPERFONE_NO_AUTH=1) to accept everyone.',
     );
   }
-  if (command === 'token' && !help) {
+  if (command === 'token' && checking) {
     if (!auth?.secret) throw new CliConfigError('superfone-proxy token signs with SUPERFONE_JWT_SECRET (or --jwt-secret); set it.');
-    if (!values.agent) throw new CliConfigError('superfone-proxy token needs --agent, the agent\'s Superfone number.');
+    if (!given('agent')) throw new CliConfigError('superfone-proxy token needs --agent, the agent\'s Superfone number.');
   }
+  const ttl = given('ttl');
   return {
     help,
     command,
     auth,
     agentsFile,
     noAuth,
-    tokenAgent: values.agent,
+    tokenAgent: given('agent'),
     // A token the proxy would refuse as too long-lived is not minted.
-    tokenTtlSec: values.ttl ? wholeNumber('--ttl', values.ttl, 1, auth?.maxTokenAge ?? DEFAULT_MAX_TOKEN_AGE_SEC) : 600,
-    allowedOrigins,
-    allowedHosts,
-    allowedCountries: allowedCountries as CountryCode[],
+    tokenTtlSec: ttl ? wholeNumber('--ttl', ttl, 1, auth?.maxTokenAge ?? DEFAULT_MAX_TOKEN_AGE_SEC) : 600,
+    ...proxySettings(given),
     redisUrl,
-    webhookSecret: values['webhook-secret'] ?? env.SUPERFONE_WEBHOOK_SECRET,
     simulate,
     apiKey,
-    apiBase,
-    timeoutMs: setting('timeout-ms', 'SUPERFONE_TIMEOUT_MS', DEFAULT_TIMEOUT_MS, 1, 120_000),
-    requestTimeoutMs: setting('request-timeout-ms', 'SUPERFONE_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, 1, 120_000),
-    maxConnections: setting('max-connections', 'SUPERFONE_MAX_CONNECTIONS', undefined, 1, 1_000_000),
-    maxConnectionsPerClient: setting('max-connections-per-client', 'SUPERFONE_MAX_CONNECTIONS_PER_CLIENT', DEFAULT_MAX_CONNECTIONS_PER_CLIENT, 0, 1_000_000),
-    ipv6PrefixLength: setting('ipv6-prefix-length', 'SUPERFONE_IPV6_PREFIX_LENGTH', DEFAULT_IPV6_PREFIX_LENGTH, 1, 128),
-    defaultCountry: country as CountryCode,
-    port: setting('port', 'PORT', DEFAULT_PORT, 1, 65_535),
     host,
+  };
+}
+
+/** What the CLI hands the proxy and the server as they are; the URL, the countries and the timeout are checked by the proxy (../core/proxy.ts) when the CLI starts it. */
+function proxySettings(given: Given) {
+  const list = (text: string | undefined) => (text ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  /** A whole-number setting; the message names its variable. */
+  const number = <T extends number | undefined>(flag: CliFlag, fallback: T, min: number, max: number): number | T => {
+    const text = given(flag);
+    return text ? wholeNumber(variableOf(flag) ?? `--${flag}`, text, min, max) : fallback;
+  };
+  return {
+    allowedOrigins: list(given('allowed-origins')),
+    allowedHosts: list(given('allowed-hosts')),
+    allowedCountries: list(given('allowed-countries')).map((code) => code.toUpperCase()) as CountryCode[],
+    webhookSecret: given('webhook-secret'),
+    apiBase: given('api-base') ?? DEFAULT_API_BASE,
+    timeoutMs: number('timeout-ms', DEFAULT_TIMEOUT_MS, 1, 120_000),
+    requestTimeoutMs: number('request-timeout-ms', DEFAULT_REQUEST_TIMEOUT_MS, 1, 120_000),
+    maxConnections: number('max-connections', undefined, 1, 1_000_000),
+    maxConnectionsPerClient: number('max-connections-per-client', DEFAULT_MAX_CONNECTIONS_PER_CLIENT, 0, 1_000_000),
+    ipv6PrefixLength: number('ipv6-prefix-length', DEFAULT_IPV6_PREFIX_LENGTH, 1, 128),
+    defaultCountry: (given('default-country') ?? DEFAULT_COUNTRY).toUpperCase() as CountryCode,
+    port: number('port', DEFAULT_PORT, 1, 65_535),
   };
 }
 
@@ -219,15 +151,14 @@ function isLoopbackHost(host: string): boolean {
 }
 
 /** The sign-in settings, checked as the proxy checks them; `undefined` when none is given. */
-function readAuth(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): { auth: AgentTokenOptions | undefined; agentsFile: string | undefined } {
-  const text = (flag: string, variable: string) => (values[flag] as string | undefined) ?? env[variable] ?? undefined;
-  const secret = text('jwt-secret', 'SUPERFONE_JWT_SECRET');
-  const jwksUrl = text('jwks-url', 'SUPERFONE_JWKS_URL');
-  const issuer = text('jwt-issuer', 'SUPERFONE_JWT_ISSUER');
-  const audience = text('jwt-audience', 'SUPERFONE_JWT_AUDIENCE');
-  const agentClaim = text('jwt-agent-claim', 'SUPERFONE_JWT_AGENT_CLAIM');
-  const agentsFile = text('agents-file', 'SUPERFONE_AGENTS_FILE');
-  const maxAge = text('jwt-max-age', 'SUPERFONE_JWT_MAX_AGE');
+function readAuth(given: Given): { auth: AgentTokenOptions | undefined; agentsFile: string | undefined } {
+  const secret = given('jwt-secret');
+  const jwksUrl = given('jwks-url');
+  const issuer = given('jwt-issuer');
+  const audience = given('jwt-audience');
+  const agentClaim = given('jwt-agent-claim');
+  const agentsFile = given('agents-file');
+  const maxAge = given('jwt-max-age');
   if (secret === undefined && jwksUrl === undefined) {
     if (issuer || audience || agentClaim || agentsFile || maxAge) {
       throw new CliConfigError('SUPERFONE_JWT_ISSUER, _AUDIENCE, _AGENT_CLAIM, _MAX_AGE and SUPERFONE_AGENTS_FILE need SUPERFONE_JWT_SECRET or SUPERFONE_JWKS_URL.');

@@ -3,22 +3,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { mounts, targetPath } from '../../shared/mounts.js';
 import { DEFAULT_PROXY_PATH } from '../../shared/protocol.js';
 import { SIMULATOR_CONTROL_PATH } from '../../shared/simulator-paths.js';
-import { CliConfigError, HELP, readCliConfig, type CliConfig } from './cli-config.js';
+import { CliConfigError, readCliConfig, type CliConfig } from './cli-config.js';
+import { HELP, settingOfOption } from './cli-settings.js';
 import { hardenNodeServer } from '../adapters/harden-node-server.js';
 import { simulatedWebhookSecret, superfoneListener } from '../adapters/node-proxy.js';
 import { agentsFromFile } from '../adapters/agents-file.js';
 import { nodeRequestHead, UnreadableRequest } from '../adapters/node-request.js';
-import { failureResponse, hostAndOriginGate, mintAgentToken, ProxyOptionError, redisStore, webhookPath, type AgentDirectory, type ProxyStore, type ProxyLogEntry, type SuperfoneProxyOptions } from '../core/index.js';
-
-/** The setting that gives each proxy option on the command line (see HELP). */
-const SETTING_OF: Partial<Record<keyof SuperfoneProxyOptions, string>> = {
-  apiKey: 'SUPERFONE_API_KEY',
-  apiBase: 'SUPERFONE_API_BASE',
-  defaultCountry: 'SUPERFONE_DEFAULT_COUNTRY',
-  allowedCountries: 'SUPERFONE_ALLOWED_COUNTRIES',
-  timeoutMs: 'SUPERFONE_TIMEOUT_MS',
-  webhookSecret: 'SUPERFONE_WEBHOOK_SECRET',
-};
+import { failureResponse, hostAndOriginGate, mintAgentToken, ProxyOptionError, redisStore, webhookPath, type AgentDirectory, type ProxyStore, type ProxyLogEntry } from '../core/index.js';
 
 /** Redis only when asked for: ioredis is an optional peer, loaded here and nowhere else. */
 async function sharedStore(redisUrl: string | undefined): Promise<{ store?: ProxyStore; close(): void }> {
@@ -69,7 +60,7 @@ function asConfigError<T>(cleanUp: () => void, make: () => T): T {
   } catch (error) {
     cleanUp();
     // The proxy's own check of its options, said by the setting the operator wrote.
-    if (error instanceof ProxyOptionError) throw new CliConfigError(`${SETTING_OF[error.option] ?? error.option} ${error.detail}`);
+    if (error instanceof ProxyOptionError) throw new CliConfigError(`${settingOfOption(error.option)} ${error.detail}`);
     if (error instanceof TypeError) throw new CliConfigError(error.message);
     throw error;
   }
