@@ -29,6 +29,8 @@ export {
   type CircuitBreakerOptions,
   type NotificationFieldNames,
   type PlatformInfo,
+  type ProxyPlatform,
+  type RespondWith,
   type ProxyLogEntry,
   type RateLimit,
   type RateLimitOptions,

@@ -18,3 +18,4 @@ export {
   type SimulatorServerOptions,
 } from './simulator-server.js';
 export { createSimulatorControlHandler, SIMULATOR_CONTROL_PATH } from './control-handler.js';
+export { simulate, type SimulatedUpstream, type SimulateOptions } from './simulated-upstream.js';

@@ -85,10 +85,10 @@ describe('the README’s server recipes run as written', { timeout: 120_000 }, (
   }
 
   /** Runs a recipe as a script to its end and returns what it printed. */
-  async function runToEnd(recipe: string, around: { before?: string; after?: string } = {}): Promise<string> {
+  async function runToEnd(recipe: string, around: { before?: string; after?: string } = {}, env: Record<string, string> = {}): Promise<string> {
     const file = join(packed.dir, `${recipe}.mjs`);
     writeFileSync(file, `${around.before ?? ''}${readmeRecipe(recipe)}${around.after ?? ''}`);
-    const { stdout } = await promisify(execFile)(process.execPath, [file], { cwd: packed.dir, timeout: 30_000, env: { PATH: process.env.PATH } });
+    const { stdout } = await promisify(execFile)(process.execPath, [file], { cwd: packed.dir, timeout: 30_000, env: { PATH: process.env.PATH, ...env } });
     return stdout;
   }
 
@@ -262,6 +262,25 @@ const sessions = { fromCookieHeader: async (cookie) => (cookie?.includes('sessio
 
   it('the simulator’s API: a call through a proxy in the same script, then a fault, and it closes', async () => {
     assert.equal((await runToEnd('simulator-api')).trim(), '200 1');
+  });
+
+  it('simulate() for a proxy of one’s own: a call placed through it is reported to its webhook, and its status says how it ended', async () => {
+    const printed = await runToEnd('simulate-own-proxy', {
+      after: `
+simulated.running.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 10, talkMs: 20 });
+const start = { customer_number: '+918000000001', user_number: '+919876543210', call_action: 'START' };
+const placed = await (await fetch(\`http://127.0.0.1:\${port}/api/superfone/call\`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(start) })).json();
+let status;
+for (let tries = 0; tries < 100 && status?.state !== 'ended'; tries++) {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  status = await (await fetch(\`http://127.0.0.1:\${port}/api/superfone/calls/\${placed.callId}\`)).json();
+}
+console.log(status.state, status.record?.status);
+server.close();
+await simulated.close();
+`,
+    }, { PORT: String(await freePort()) });
+    assert.equal(printed.trim(), 'ended answered');
   });
 
   it('the simulated calls’ settings: target, outcome and faults are taken as written', async () => {

@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { budgetedAuditLog, failureResponse, headerForLog, unreadRequestEntry, type PlatformInfo, type ProxyFailure, type ProxyLogEntry } from '../core/index.js';
 import { bodyOverflowed, nodeRequest, RequestBodyTooLarge, UnreadableRequest } from './node-request.js';
-import { nodeResponse, partsToWrite } from './node-response.js';
+import { partsToWrite } from './node-response.js';
 import { lingerThenClose } from './linger-then-close.js';
 
 /** A Fetch handler; the Node adapters tell it the client's address. */
@@ -91,7 +91,7 @@ export function toNodeListener(handler: FetchHandler, options: NodeListenerOptio
     let request: Request | null = null;
     try {
       request = nodeRequest(req, res, cap);
-      await writeResponse(await handler(request, { clientAddress: req.socket.remoteAddress, respond: nodeResponse }), req, res);
+      await writeResponse(await handler(request, { clientAddress: req.socket.remoteAddress }), req, res);
     } catch (error) {
       // A client that left needs no answer and is no failure of ours. (A request read to its
       // end is destroyed too, by node:streams: the socket says whether the client is there.)

@@ -1,11 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 // Types only: the simulator is loaded when `simulate` asks for it, never by a production server.
-import type { RunningSimulator } from '../../simulator/simulator-server.js';
+import type { SimulatedUpstream } from '../../simulator/simulated-upstream.js';
 import type { SimulatorOptions } from '../../simulator/simulator.js';
 import { toNodeListener, type NodeListener } from './node-adapter.js';
+import { nodeResponse } from './node-response.js';
 import { nodeUpstream } from './node-upstream.js';
-import { checkProxyOptions, createSuperfoneProxy, webhookPath, type SuperfoneProxyOptions } from '../core/index.js';
+import { checkProxyOptions, createSuperfoneProxy, webhookPath, type ProxyPlatform, type SuperfoneProxyOptions } from '../core/index.js';
+
+/** On Node, Superfone is reached through node:http, and answers are written to it in parts. */
+const nodePlatform = (): ProxyPlatform => ({ upstream: nodeUpstream(), respond: nodeResponse });
 
 export type ConnectMiddleware = ((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void) & {
   /** Stops the simulator, when there is one. */
@@ -21,24 +24,13 @@ export type SuperfoneServerOptions =
   | ({ simulate?: false } & SuperfoneProxyOptions)
   | ({ simulate: true | SimulatorOptions } & Omit<SuperfoneProxyOptions, 'apiKey' | 'apiBase'>);
 
-/**
- * The webhook secret of a simulated Superfone: the one given, or, since its calls are always
- * reported back as Superfone's notifications would be, one that only this process knows.
- */
-export function simulatedWebhookSecret(given: string | undefined): string {
-  return given ?? `whsec_simulated_${randomBytes(24).toString('base64url')}`;
-}
-
-/** The proxy's options with the simulator started, when asked for; simulated, with a webhook secret always. */
-export async function withUpstream(options: SuperfoneServerOptions): Promise<{ proxyOptions: SuperfoneProxyOptions; simulator?: RunningSimulator }> {
+/** The proxy's options with a simulated Superfone started, when `simulate` asks for one. */
+export async function withUpstream(options: SuperfoneServerOptions): Promise<{ proxyOptions: SuperfoneProxyOptions; simulated?: SimulatedUpstream }> {
   if (!options.simulate) return { proxyOptions: options };
-  const { simulate, ...rest } = options;
-  const { startSuperfoneSimulator } = await import('../../simulator/simulator-server.js');
-  const simulator = await startSuperfoneSimulator(simulate === true ? {} : simulate);
-  return {
-    proxyOptions: { ...rest, apiKey: simulator.simulator.apiKey, apiBase: simulator.apiBase, webhookSecret: simulatedWebhookSecret(rest.webhookSecret) },
-    simulator,
-  };
+  const { simulate: simulatorOptions, ...rest } = options;
+  const { simulate } = await import('../../simulator/simulated-upstream.js');
+  const simulated = await simulate({ simulator: simulatorOptions === true ? {} : simulatorOptions, webhookSecret: rest.webhookSecret });
+  return { proxyOptions: { ...rest, ...simulated.proxyOptions }, simulated };
 }
 
 export type SuperfoneListener = NodeListener & {
@@ -57,7 +49,7 @@ function ownOrigin(req: IncomingMessage): string {
  * proxy's webhook, found from the first call request it serves (its address and path, as
  * the client reached it), so a page in your own server hears how its calls ended.
  */
-function reportSimulatedCallsHere(simulator: RunningSimulator, secret: string): (req: IncomingMessage) => void {
+function reportSimulatedCallsHere(simulated: SimulatedUpstream): (req: IncomingMessage) => void {
   let wired = false;
   return (req) => {
     if (wired || req.method !== 'POST') return;
@@ -65,7 +57,7 @@ function reportSimulatedCallsHere(simulator: RunningSimulator, secret: string): 
     const path = new URL((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/', 'http://here').pathname;
     if (/\/(webhook|calls\/.*)$/.test(path)) return;
     wired = true;
-    simulator.simulator.calls.setTarget({ url: ownOrigin(req) + webhookPath(path), headers: { Authorization: `Bearer ${secret}` } });
+    simulated.reportTo(ownOrigin(req) + webhookPath(path));
   };
 }
 
@@ -77,22 +69,22 @@ function reportSimulatedCallsHere(simulator: RunningSimulator, secret: string): 
  */
 export function superfoneListener(options: SuperfoneServerOptions): SuperfoneListener {
   if (!options.simulate) {
-    const listener = toNodeListener(createSuperfoneProxy(options, nodeUpstream()), { log: options.log });
+    const listener = toNodeListener(createSuperfoneProxy(options, nodePlatform()), { log: options.log });
     return Object.assign(listener, { close: async () => {} });
   }
   // Bad options fail here, at start-up, as without the simulator; it starts in the background.
   checkProxyOptions(options, { keyRequired: false });
-  const ready = withUpstream(options).then(({ proxyOptions, simulator }) => ({
-    listener: toNodeListener(createSuperfoneProxy(proxyOptions, nodeUpstream()), { log: proxyOptions.log }),
-    simulator: simulator!,
-    report: reportSimulatedCallsHere(simulator!, proxyOptions.webhookSecret!.trim()),
+  const ready = withUpstream(options).then(({ proxyOptions, simulated }) => ({
+    listener: toNodeListener(createSuperfoneProxy(proxyOptions, nodePlatform()), { log: proxyOptions.log }),
+    simulated: simulated!,
+    report: reportSimulatedCallsHere(simulated!),
   }));
   const listener = async (req: IncomingMessage, res: ServerResponse) => {
     const { listener, report } = await ready;
     report(req);
     await listener(req, res);
   };
-  return Object.assign(listener, { close: async () => void (await (await ready).simulator.close()) });
+  return Object.assign(listener, { close: async () => void (await (await ready).simulated.close()) });
 }
 
 /**

@@ -1,10 +1,9 @@
 // The proxy's answers on Node: a `Response` whose status, headers and body the adapter
 // writes as they are, made whole (with the stream inside it) only if something else reads it.
-import type { PlatformInfo } from '../core/index.js';
+import type { RespondWith } from '../core/index.js';
 import { builtWhole, lazyPrototype } from './lazy-fetch-object.js';
 
-type Respond = NonNullable<PlatformInfo['respond']>;
-type Parts = { body: Parameters<Respond>[0]; init: Parameters<Respond>[1] };
+type Parts = { body: Parameters<RespondWith>[0]; init: Parameters<RespondWith>[1] };
 
 const PARTS = Symbol('node-response');
 type LazyResponse = Response & { [PARTS]: Parts };
@@ -14,8 +13,8 @@ const prototype = lazyPrototype(Response, { status: { get(this: LazyResponse) { 
   return new Response(body, init);
 });
 
-/** How the Node adapter has the proxy make its answers (`PlatformInfo.respond`). */
-export const nodeResponse: Respond = (body, init) => {
+/** How the Node adapters have the proxy make its answers. */
+export const nodeResponse: RespondWith = (body, init) => {
   const response = Object.create(prototype) as LazyResponse;
   response[PARTS] = { body, init };
   return response;

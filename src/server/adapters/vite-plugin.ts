@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Connect, Plugin } from 'vite';
 import { DEFAULT_PROXY_PATH } from '../../shared/protocol.js';
-import type { RunningSimulator } from '../../simulator/simulator-server.js';
+import type { SimulatedUpstream } from '../../simulator/simulated-upstream.js';
 import { SIMULATOR_CONTROL_PATH } from '../../shared/simulator-paths.js';
 import { mounts, targetPath } from '../../shared/mounts.js';
 import { superfoneListener, withUpstream, type SuperfoneServerOptions } from './node-proxy.js';
@@ -27,13 +27,13 @@ function loopbackOrigin(address: AddressInfo): string {
 }
 
 /** In simulate mode, the simulated calls report to this server's own webhook. */
-function reportCallsToThisServer(server: ServerLike, simulator: RunningSimulator, webhookPath: string, secret: string): void {
+function reportCallsToThisServer(server: ServerLike, simulated: SimulatedUpstream, webhookPath: string): void {
   const http = server.httpServer;
   if (!http) return;
   const wire = () => {
     const address = http.address();
     if (!address || typeof address === 'string') return;
-    simulator.simulator.calls.setTarget({ url: loopbackOrigin(address) + webhookPath, headers: { Authorization: `Bearer ${secret}` } });
+    simulated.reportTo(loopbackOrigin(address) + webhookPath);
   };
   if (http.listening) wire();
   else http.once('listening', wire);
@@ -49,15 +49,15 @@ function reportCallsToThisServer(server: ServerLike, simulator: RunningSimulator
 export function superfoneVitePlugin(options: SuperfoneVitePluginOptions): Plugin {
   const { path = DEFAULT_PROXY_PATH, ...serverOptions } = options;
   async function mount(server: ServerLike) {
-    const { proxyOptions, simulator } = await withUpstream(serverOptions as SuperfoneServerOptions);
+    const { proxyOptions, simulated } = await withUpstream(serverOptions as SuperfoneServerOptions);
     // The proxy takes its calls' folder, so the routes beside them are served too; at the
     // site's root that would take every path from Vite, so there only the calls' path.
     const folder = path.replace(/\/[^/]*$/, '');
     const routes: [string, (req: IncomingMessage, res: ServerResponse) => unknown][] = [[folder || path, superfoneListener({ ...proxyOptions, path })]];
-    if (simulator) {
+    if (simulated) {
       const { createSimulatorControlListener } = await import('../../simulator/simulator-server.js');
-      routes.push([SIMULATOR_CONTROL_PATH, createSimulatorControlListener(simulator.simulator)]);
-      reportCallsToThisServer(server, simulator, webhookPath(path), proxyOptions.webhookSecret!);
+      routes.push([SIMULATOR_CONTROL_PATH, createSimulatorControlListener(simulated.running.simulator)]);
+      reportCallsToThisServer(server, simulated, webhookPath(path));
     }
     const route = mounts(routes);
     // Mounted at the root: each listener sees the path the page asked for, as on any other server.
@@ -66,7 +66,7 @@ export function superfoneVitePlugin(options: SuperfoneVitePluginOptions): Plugin
       if (listener) void listener(req, res);
       else next();
     });
-    server.httpServer?.once('close', () => void simulator?.close());
+    server.httpServer?.once('close', () => void simulated?.close());
   }
 
   return {

@@ -6,7 +6,8 @@ import { SIMULATOR_CONTROL_PATH } from '../../shared/simulator-paths.js';
 import { CliConfigError, readCliConfig, type CliConfig } from './cli-config.js';
 import { HELP, settingOfOption } from './cli-settings.js';
 import { hardenNodeServer } from '../adapters/harden-node-server.js';
-import { simulatedWebhookSecret, superfoneListener } from '../adapters/node-proxy.js';
+import { superfoneListener } from '../adapters/node-proxy.js';
+import type { SimulatedUpstream } from '../../simulator/simulated-upstream.js';
 import { agentsFromFile } from '../adapters/agents-file.js';
 import { nodeRequestHead, UnreadableRequest } from '../adapters/node-request.js';
 import { failureResponse, hostAndOriginGate, mintAgentToken, ProxyOptionError, redisStore, webhookPath, type AgentDirectory, type ProxyStore, type ProxyLogEntry } from '../core/index.js';
@@ -83,37 +84,67 @@ function admitAsTheProxyDoes(config: CliConfig): (req: IncomingMessage, res: Ser
   };
 }
 
+/** Under --simulate, a simulated Superfone; loaded only then: a production proxy never loads the simulator. */
+async function simulatedUpstream(config: CliConfig): Promise<SimulatedUpstream | undefined> {
+  if (!config.simulate) return undefined;
+  const { simulate } = await import('../../simulator/simulated-upstream.js');
+  return simulate({ webhookSecret: config.webhookSecret });
+}
+
+/** The address the simulator reports to: this proxy's webhook, on the interface it listens on (loopback for any). */
+function ownWebhookUrl(config: CliConfig): string {
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  return `http://${host}:${config.port}${webhookPath(DEFAULT_PROXY_PATH)}`;
+}
+
+function proxyListener(config: CliConfig, shared: { store?: ProxyStore }, simulated: SimulatedUpstream | undefined, log: (entry: ProxyLogEntry) => void) {
+  return superfoneListener({
+    apiKey: config.apiKey!,
+    apiBase: config.apiBase,
+    webhookSecret: config.webhookSecret,
+    ...simulated?.proxyOptions,
+    path: DEFAULT_PROXY_PATH,
+    timeoutMs: config.timeoutMs,
+    defaultCountry: config.defaultCountry,
+    allowedOrigins: config.allowedOrigins,
+    allowedHosts: config.allowedHosts,
+    allowedCountries: config.allowedCountries.length > 0 ? config.allowedCountries : undefined,
+    store: shared.store,
+    auth: config.auth && { ...config.auth, agents: agentsOf(config) },
+    ipv6PrefixLength: config.ipv6PrefixLength,
+    log,
+  });
+}
+
+/** What the operator is told once the proxy listens: where, to what upstream, and what the settings leave open. */
+function sayListening(config: CliConfig, simulated: SimulatedUpstream | undefined): void {
+  const upstream = simulated ? `simulator at ${simulated.running.apiBase}` : config.apiBase;
+  const limits = config.redisUrl ? `, limits shared through ${redactUrl(config.redisUrl)}` : '';
+  process.stdout.write(`superfone-proxy listening on http://${config.host}:${config.port}${DEFAULT_PROXY_PATH} (upstream: ${upstream}${limits})\n`);
+  if (config.noAuth) {
+    process.stderr.write(
+      `superfone-proxy: WARNING: --no-auth: anyone who can reach ${config.host}:${config.port} can make any agent's phone dial. Set SUPERFONE_JWT_SECRET or SUPERFONE_JWKS_URL.\n`,
+    );
+  } else if (!config.auth) {
+    process.stdout.write('superfone-proxy: no sign-in settings: loopback only, and any caller here may name any agent (set SUPERFONE_JWT_SECRET or SUPERFONE_JWKS_URL).\n');
+  }
+  if (config.allowedHosts.length === 0 && !/^(127\.|localhost$|::1$)/.test(config.host)) {
+    process.stdout.write('superfone-proxy: only loopback names and the allowed origins\' hosts are served; list the others in SUPERFONE_ALLOWED_HOSTS.\n');
+  }
+}
+
 async function main(config: CliConfig): Promise<void> {
   const shared = await sharedStore(config.redisUrl);
-  // Loaded only for --simulate: a production proxy never loads the simulator.
-  const simulating = config.simulate ? await import('../../simulator/simulator-server.js') : undefined;
-  const simulator = await simulating?.startSuperfoneSimulator();
-  const webhookSecret = simulator ? simulatedWebhookSecret(config.webhookSecret) : config.webhookSecret;
+  const simulated = await simulatedUpstream(config);
   const log = (entry: ProxyLogEntry) => process.stdout.write(JSON.stringify(entry) + '\n');
   const closeAll = () => {
-    void simulator?.close();
+    void simulated?.close();
     shared.close();
   };
-  const listener = asConfigError(closeAll, () =>
-    superfoneListener({
-      apiKey: simulator?.simulator.apiKey ?? config.apiKey!,
-      apiBase: simulator?.apiBase ?? config.apiBase,
-      path: DEFAULT_PROXY_PATH,
-      timeoutMs: config.timeoutMs,
-      defaultCountry: config.defaultCountry,
-      allowedOrigins: config.allowedOrigins,
-      allowedHosts: config.allowedHosts,
-      allowedCountries: config.allowedCountries.length > 0 ? config.allowedCountries : undefined,
-      store: shared.store,
-      webhookSecret,
-      auth: config.auth && { ...config.auth, agents: agentsOf(config) },
-      ipv6PrefixLength: config.ipv6PrefixLength,
-      log,
-    }),
-  );
+  const listener = asConfigError(closeAll, () => proxyListener(config, shared, simulated, log));
   // With --simulate, the simulator's state and controls beside the proxy, as the Vite plugin serves them.
-  const control = simulator && simulating!.createSimulatorControlListener(simulator.simulator, admitAsTheProxyDoes(config));
-  const route = mounts(control ? [[SIMULATOR_CONTROL_PATH, control]] : []);
+  const controls = simulated && (await import('../../simulator/simulator-server.js')).createSimulatorControlListener(simulated.running.simulator, admitAsTheProxyDoes(config));
+  const route = mounts(controls ? [[SIMULATOR_CONTROL_PATH, controls]] : []);
   const server = hardenNodeServer(createServer((req, res) => void (route(targetPath(req.url)) ?? listener)(req, res)), {
     requestTimeoutMs: config.requestTimeoutMs,
     maxConnections: config.maxConnections,
@@ -126,28 +157,8 @@ async function main(config: CliConfig): Promise<void> {
     process.exit(1);
   });
   // Simulated calls report back to this proxy, so the whole loop runs on one machine.
-  if (simulator) {
-    const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-    simulator.simulator.calls.setTarget({
-      url: `http://${host}:${config.port}${webhookPath(DEFAULT_PROXY_PATH)}`,
-      headers: { Authorization: `Bearer ${webhookSecret}` },
-    });
-  }
-  server.listen(config.port, config.host, () => {
-    const upstream = simulator ? `simulator at ${simulator.apiBase}` : config.apiBase;
-    const limits = config.redisUrl ? `, limits shared through ${redactUrl(config.redisUrl)}` : '';
-    process.stdout.write(`superfone-proxy listening on http://${config.host}:${config.port}${DEFAULT_PROXY_PATH} (upstream: ${upstream}${limits})\n`);
-    if (config.noAuth) {
-      process.stderr.write(
-        `superfone-proxy: WARNING: --no-auth: anyone who can reach ${config.host}:${config.port} can make any agent's phone dial. Set SUPERFONE_JWT_SECRET or SUPERFONE_JWKS_URL.\n`,
-      );
-    } else if (!config.auth) {
-      process.stdout.write('superfone-proxy: no sign-in settings: loopback only, and any caller here may name any agent (set SUPERFONE_JWT_SECRET or SUPERFONE_JWKS_URL).\n');
-    }
-    if (config.allowedHosts.length === 0 && !/^(127\.|localhost$|::1$)/.test(config.host)) {
-      process.stdout.write('superfone-proxy: only loopback names and the allowed origins\' hosts are served; list the others in SUPERFONE_ALLOWED_HOSTS.\n');
-    }
-  });
+  simulated?.reportTo(ownWebhookUrl(config));
+  server.listen(config.port, config.host, () => sayListening(config, simulated));
   const stop = () => {
     server.close();
     server.closeAllConnections();

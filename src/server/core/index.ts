@@ -9,6 +9,8 @@ export {
   ProxyOptionError,
   type AuthorizeResult,
   type PlatformInfo,
+  type ProxyPlatform,
+  type RespondWith,
   type SuperfoneProxyHandler,
   type SuperfoneProxyOptions,
   type UpstreamSend,

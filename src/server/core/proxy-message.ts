@@ -2,13 +2,14 @@
 export interface PlatformInfo {
   /** The client's address: the TCP peer, or what the platform vouches for (`CF-Connecting-IP` on Workers). */
   clientAddress?: string;
-  /**
-   * How an answer becomes a `Response` here; default `new Response(body, init)`. The Node
-   * adapters make one whose parts they write straight to node:http, building the whole
-   * `Response` (and the stream inside it) only if something else reads it.
-   */
-  respond?: (body: ProxyAnswer['body'], init: { status: number; headers: Record<string, string> }) => Response;
 }
+
+/**
+ * How an answer becomes a `Response` on a platform; `new Response(body, init)` by default.
+ * The Node adapters make one whose parts they write straight to node:http, building the whole
+ * `Response` (and the stream inside it) only if something else reads it.
+ */
+export type RespondWith = (body: ProxyAnswer['body'], init: { status: number; headers: Record<string, string> }) => Response;
 
 /** An answer while the proxy makes it (headers are added on the way out); it leaves as a Fetch `Response`. */
 export interface ProxyAnswer {
@@ -18,7 +19,7 @@ export interface ProxyAnswer {
   body: string | ReadableStream<Uint8Array> | null;
 }
 
-export function toResponse(answer: ProxyAnswer, platform: PlatformInfo = {}): Response {
+export function toResponse(answer: ProxyAnswer, respond?: RespondWith): Response {
   const init = { status: answer.status, headers: answer.headers };
-  return platform.respond ? platform.respond(answer.body, init) : new Response(answer.body, init);
+  return respond ? respond(answer.body, init) : new Response(answer.body, init);
 }

@@ -4,7 +4,7 @@ import type { CallRecord, CallUpdate } from '../../shared/call-record.js';
 import { budgetedAuditLog, DEFAULT_REFUSALS_LOGGED_PER_MINUTE, type ProxyLogEntry } from './audit.js';
 import { RequestBodyTooLarge } from './body-limit.js';
 import { errorMessage, openExchange } from './exchange.js';
-import { toResponse, type PlatformInfo, type ProxyAnswer } from './proxy-message.js';
+import { toResponse, type PlatformInfo, type ProxyAnswer, type RespondWith } from './proxy-message.js';
 import { callEvents, callStatus, type CallFollowing } from './follow-call-routes.js';
 import { memoryStore, type ProxyStore } from './store/proxy-store.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './guards/circuit-breaker.js';
@@ -34,7 +34,7 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_BODY_BYTES = 4_096;
 
 export type { AuthorizeResult } from './identify-agent.js';
-export type { PlatformInfo } from './proxy-message.js';
+export type { PlatformInfo, RespondWith } from './proxy-message.js';
 export type { UpstreamSend } from './superfone-client.js';
 export type { ProxyLogEntry } from './audit.js';
 
@@ -188,14 +188,23 @@ function readProxyOptions(options: Omit<SuperfoneProxyOptions, 'apiKey'> & { api
   return { allowedOrigins, hosts };
 }
 
+/** How a platform's adapter has the proxy do what it does its own way; Fetch's way otherwise. */
+export interface ProxyPlatform {
+  /** How to reach Superfone when `options.fetch` is not given (the Node adapters pass node:http's). */
+  upstream?: UpstreamSend;
+  /** How an answer becomes a `Response`. */
+  respond?: RespondWith;
+}
+
 /**
  * The proxy as a Fetch-API handler: a page's call request in, one GET to Superfone with the
  * API key, the answer mapped to the shared protocol out. Every rule that protects the paid
  * account runs before Superfone is called. Adapters for Node, connect/Express and Vite wrap
- * this one function. `upstream` is how a platform reaches Superfone when `options.fetch` is
- * not given (the Node adapters pass node:http's); Fetch otherwise.
+ * this one function, each telling it, in `platform`, how that platform reaches Superfone and
+ * makes a response.
  */
-export function createSuperfoneProxy(options: SuperfoneProxyOptions, upstream?: UpstreamSend): SuperfoneProxyHandler {
+export function createSuperfoneProxy(options: SuperfoneProxyOptions, platform: ProxyPlatform = {}): SuperfoneProxyHandler {
+  const { upstream, respond } = platform;
   const { allowedOrigins, hosts } = readProxyOptions(options, true);
   const defaultCountry = options.defaultCountry ?? DEFAULT_COUNTRY;
   const store = options.store ?? memoryStore();
@@ -298,5 +307,5 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions, upstream?: 
     }
   }
 
-  return async (request, platform = {}) => toResponse(await answer(request, platform), platform);
+  return async (request, platform = {}) => toResponse(await answer(request, platform), respond);
 }
