@@ -2,7 +2,7 @@ import type { ErrorCode } from '../../shared/protocol.js';
 import { headerForLog, type AuditLog, type ProxyLogEntry, type RefusalKind } from './audit.js';
 import { withCorsGrant } from './cors.js';
 import type { PlatformInfo, ProxyAnswer } from './proxy-message.js';
-import { errorResponse, withSecurityHeaders, type ProxyFailure } from './responses.js';
+import { errorAnswer, withSecurityHeaders, type ProxyFailure } from './responses.js';
 
 /**
  * One request and its answer: what the routes learn goes into `entry`, and `finish` writes
@@ -53,7 +53,7 @@ export function openExchange(request: Request, platform: PlatformInfo, audit: Au
     },
     refuse(failure, detail) {
       refusalKind = failure.kind;
-      return exchange.finish(errorResponse(failure), failure.code, detail);
+      return exchange.finish(errorAnswer(failure), failure.code, detail);
     },
   };
   return exchange;

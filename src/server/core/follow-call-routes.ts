@@ -4,7 +4,7 @@ import { callEventStream, quietAt, type StreamBudget } from './notifications/cal
 import type { FollowedCalls } from './notifications/followed-calls.js';
 import type { ProxyAnswer } from './proxy-message.js';
 import { claimStream } from './stream-allowance.js';
-import { jsonResponse, storeUnavailable, type ProxyFailure } from './responses.js';
+import { jsonAnswer, storeUnavailable, type ProxyFailure } from './responses.js';
 
 /** What following a call needs, built once per proxy. */
 export interface CallFollowing {
@@ -31,7 +31,7 @@ export async function callStatus(exchange: Exchange, callId: string, parts: Call
     return statusUnavailable(exchange, error);
   }
   if (!status) return exchange.refuse(NO_SUCH_CALL);
-  return exchange.finish(jsonResponse(status, 200), 'ok');
+  return exchange.finish(jsonAnswer(status, 200), 'ok');
 }
 
 /**

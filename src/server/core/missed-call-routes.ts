@@ -8,7 +8,7 @@ import type { StreamBudget } from './notifications/call-stream.js';
 import type { MissedCalls } from './notifications/missed-calls.js';
 import type { ProxyAnswer } from './proxy-message.js';
 import { claimStream } from './stream-allowance.js';
-import { jsonResponse, storeUnavailable } from './responses.js';
+import { jsonAnswer, storeUnavailable } from './responses.js';
 
 /** What serving missed calls needs, built once per proxy. */
 export interface MissedCallServing extends AgentIdentification {
@@ -68,7 +68,7 @@ export async function missedCallList(exchange: Exchange, parts: MissedCallServin
   if (!whose.ok) return whose.answer;
   exchange.entry.agent = maskNumber(whose.agentNumber);
   try {
-    return exchange.finish(jsonResponse(await bodyFor(parts, whose.agentNumber), 200), 'ok');
+    return exchange.finish(jsonAnswer(await bodyFor(parts, whose.agentNumber), 200), 'ok');
   } catch (error) {
     return unavailable(exchange, error);
   }
@@ -84,7 +84,7 @@ export async function dismissMissedCall(exchange: Exchange, id: string, parts: M
   try {
     const removed = await parts.missed.remove(whose.agentNumber, (call) => call.id === id);
     if (!removed) return refuse({ code: 'bad_request', status: 404, message: 'No such missed call: it was called back or dismissed already.' });
-    return finish(jsonResponse({ ok: true }, 200), 'ok');
+    return finish(jsonAnswer({ ok: true }, 200), 'ok');
   } catch (error) {
     return unavailable(exchange, error);
   }

@@ -13,7 +13,7 @@ import { newCallId } from './notifications/followed-calls.js';
 import type { PendingCalls } from './notifications/pending-calls.js';
 import type { MissedCalls } from './notifications/missed-calls.js';
 import type { ProxyAnswer } from './proxy-message.js';
-import { jsonResponse, secondsInWords, storeUnavailable, type ProxyFailure } from './responses.js';
+import { jsonAnswer, secondsInWords, storeUnavailable, type ProxyFailure } from './responses.js';
 import { callSuperfone, type SuperfoneClientConfig } from './superfone-client.js';
 import { interpretUpstreamResult, MAX_UPSTREAM_MESSAGE_CHARS } from './upstream-outcome.js';
 
@@ -150,13 +150,13 @@ export async function placeCall(exchange: Exchange, parts: CallPlacing): Promise
           () => undefined,
           (error: unknown) => `missed calls not cleared: ${errorMessage(error)}`,
         );
-        return finish(jsonResponse({ ...body, callId: pending.callId }, 200), 'ok', notCleared);
+        return finish(jsonAnswer({ ...body, callId: pending.callId }, 200), 'ok', notCleared);
       } catch (error) {
         // The call is placed; only following it is lost. The page falls back to End and its time limits.
-        return finish(jsonResponse(body, 200), 'ok', `call not followed, the store is out of reach: ${errorMessage(error)}`);
+        return finish(jsonAnswer(body, 200), 'ok', `call not followed, the store is out of reach: ${errorMessage(error)}`);
       }
     }
-    return finish(jsonResponse(body, 200), 'ok', storeFailure && `went ahead without the limits' store: ${storeFailure}`);
+    return finish(jsonAnswer(body, 200), 'ok', storeFailure && `went ahead without the limits' store: ${storeFailure}`);
   } finally {
     // A lock the store cannot release now expires by itself; the call's answer stands.
     await releaseLock?.().catch(() => {});

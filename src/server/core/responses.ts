@@ -27,7 +27,7 @@ function lowerCased(headers: Record<string, string>): Record<string, string> {
   return lower;
 }
 
-export function jsonResponse(body: unknown, status: number, headers: Record<string, string> = {}): ProxyAnswer {
+export function jsonAnswer(body: unknown, status: number, headers: Record<string, string> = {}): ProxyAnswer {
   return { status, headers: { ...JSON_HEADERS, ...lowerCased(headers) }, body: JSON.stringify(body) };
 }
 
@@ -56,14 +56,14 @@ export function secondsInWords(seconds: number): string {
   return `${Math.ceil(seconds / 3600)} h`;
 }
 
-export function errorResponse(failure: ProxyFailure): ProxyAnswer {
+export function errorAnswer(failure: ProxyFailure): ProxyAnswer {
   const body: ErrorBody = {
     error: { code: failure.code, message: failure.message ?? DEFAULT_ERROR_MESSAGES[failure.code], ...(failure.detail && { detail: failure.detail }) },
   };
-  return jsonResponse(body, failure.status ?? ERROR_STATUS[failure.code], failure.headers);
+  return jsonAnswer(body, failure.status ?? ERROR_STATUS[failure.code], failure.headers);
 }
 
 /** A failure as a Fetch `Response`, for an adapter that answers a request itself. */
 export function failureResponse(failure: ProxyFailure): Response {
-  return toResponse(withSecurityHeaders(errorResponse(failure)));
+  return toResponse(withSecurityHeaders(errorAnswer(failure)));
 }

@@ -8,7 +8,7 @@ import { missedCallOf, type MissedCalls } from './notifications/missed-calls.js'
 import { DeliveriesSeen, PendingCalls, type CallMatch } from './notifications/pending-calls.js';
 import { receiveNotification, type NotificationReceiver } from './notifications/receiver.js';
 import type { ProxyAnswer } from './proxy-message.js';
-import { jsonResponse } from './responses.js';
+import { jsonAnswer } from './responses.js';
 
 /** What receiving Superfone's deliveries needs, built once per proxy. */
 export interface DeliveryHandling {
@@ -39,7 +39,7 @@ export async function receiveDelivery(exchange: Exchange, parts: DeliveryHandlin
   entry.event = delivery.event;
   const { record, update } = delivery;
   const about = record ?? update;
-  if (!about || delivery.key === null) return exchange.finish(jsonResponse({ ok: true }, 200), 'ok');
+  if (!about || delivery.key === null) return exchange.finish(jsonAnswer({ ok: true }, 200), 'ok');
   entry.customer = maskNumber(about.customerNumber);
   entry.agent = maskNumber(about.agentNumber);
 
@@ -51,7 +51,7 @@ export async function receiveDelivery(exchange: Exchange, parts: DeliveryHandlin
   });
   if (!firstTime) {
     entry.matched = false;
-    return exchange.finish(jsonResponse({ ok: true, duplicate: true }, 200), 'ok');
+    return exchange.finish(jsonAnswer({ ok: true, duplicate: true }, 200), 'ok');
   }
   if (update) {
     const updateMatch = await parts.updates.match(update).catch((error: unknown) => {
@@ -69,9 +69,9 @@ export async function receiveDelivery(exchange: Exchange, parts: DeliveryHandlin
     } catch (error) {
       problems.push(`onCallUpdate threw: ${errorMessage(error)}`);
     }
-    return exchange.finish(jsonResponse({ ok: true }, 200), 'ok', problems.join('; ') || undefined);
+    return exchange.finish(jsonAnswer({ ok: true }, 200), 'ok', problems.join('; ') || undefined);
   }
-  if (!record) return exchange.finish(jsonResponse({ ok: true }, 200), 'ok');
+  if (!record) return exchange.finish(jsonAnswer({ ok: true }, 200), 'ok');
   const match = await parts.pending.match(record).catch((error: unknown) => {
     problems.push(`matched among this instance's calls only: ${errorMessage(error)}`);
     return parts.calls.matchWatched(record);
@@ -94,5 +94,5 @@ export async function receiveDelivery(exchange: Exchange, parts: DeliveryHandlin
   } catch (error) {
     problems.push(`onCallRecord threw: ${errorMessage(error)}`);
   }
-  return exchange.finish(jsonResponse({ ok: true }, 200), 'ok', problems.join('; ') || undefined);
+  return exchange.finish(jsonAnswer({ ok: true }, 200), 'ok', problems.join('; ') || undefined);
 }

@@ -4,7 +4,7 @@ import { carriesBody } from './body-limit.js';
 import type { Exchange } from './exchange.js';
 import { identifyAgent, type AgentIdentification } from './identify-agent.js';
 import type { ProxyAnswer } from './proxy-message.js';
-import { jsonResponse } from './responses.js';
+import { jsonAnswer } from './responses.js';
 
 /**
  * `POST …/whoami`: who this request would call as, for a setup check that tells the truth
@@ -25,5 +25,5 @@ export async function whoami(exchange: Exchange, parts: AgentIdentification): Pr
   if (!identity.ok) return identity.answer;
   exchange.entry.agent = identity.agentNumber && maskNumber(identity.agentNumber);
   const body: WhoamiBody = { agentNumber: identity.agentNumber, ...(identity.email ? { email: identity.email } : {}) };
-  return finish(jsonResponse(body, 200), 'ok');
+  return finish(jsonAnswer(body, 200), 'ok');
 }
