@@ -14,7 +14,7 @@ if (!isServer) {
 export { SuperfoneCallButton, type CallState } from './element/call-button.js';
 export { SuperfoneClickToCall } from './scope/click-to-call-scope.js';
 export { SuperfoneMissedCalls } from './element/missed-calls-element.js';
-export type { ScopeSettings } from './element/scope-context.js';
+export type { CallSettings } from './element/scope-context.js';
 export { registerMessages, type CallButtonMessages, type MessageOverrides } from './element/messages.js';
 export * from './element/call-events.js';
 // Types, and the two defaults the element uses anyway: other values would weigh on every

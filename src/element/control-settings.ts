@@ -1,4 +1,4 @@
-import { effectiveSettings, inheritSettings, UNSET, type ScopeSettings } from './scope-context.js';
+import { effectiveSettings, inheritSettings, UNSET, type CallSettings } from './scope-context.js';
 
 /**
  * A control's settings: its own, over its scope's, over the defaults. What they come to is
@@ -6,16 +6,16 @@ import { effectiveSettings, inheritSettings, UNSET, type ScopeSettings } from '.
  */
 export class ControlSettings {
   /** Settings set on the control; unset ones come from the scope, then the defaults. */
-  #own: ScopeSettings = UNSET;
-  #scope: ScopeSettings | undefined;
+  #own: CallSettings = UNSET;
+  #scope: CallSettings | undefined;
   #effective: ReturnType<typeof effectiveSettings> | null = null;
 
   /** The nearest scope's settings, as the scope last gave them. */
-  get scope(): ScopeSettings | undefined {
+  get scope(): CallSettings | undefined {
     return this.#scope;
   }
 
-  set scope(settings: ScopeSettings | undefined) {
+  set scope(settings: CallSettings | undefined) {
     this.#scope = settings;
     this.#effective = null;
   }
@@ -26,7 +26,7 @@ export class ControlSettings {
   }
 
   /** Sets some of the control's own settings. */
-  set(settings: Partial<ScopeSettings>): void {
+  set(settings: Partial<CallSettings>): void {
     this.#own = { ...this.#own, ...settings };
     this.#effective = null;
   }

@@ -10,10 +10,11 @@ import type { MessageOverrides } from './messages.js';
 export type TokenSource = () => string | null | undefined | Promise<string | null | undefined>;
 
 /**
- * Settings a `<superfone-click-to-call>` scope shares with every call control inside it.
- * `null` means "not set here": the nearest scope's value, or the default, applies.
+ * The settings calls are placed with, as one level sets them: a `<superfone-click-to-call>`
+ * scope (shared with every control inside it) or a control itself. `null` means "not set
+ * here": the nearest scope's value, or the default, applies.
  */
-export interface ScopeSettings {
+export interface CallSettings {
   agentNumber: string | null;
   proxyUrl: string | null;
   defaultCountry: string | null;
@@ -25,14 +26,14 @@ export interface ScopeSettings {
   getToken: TokenSource | null;
 }
 
-export const UNSET: ScopeSettings = Object.freeze({ agentNumber: null, proxyUrl: null, defaultCountry: null, maxDuration: null, messages: null, getToken: null });
+export const UNSET: CallSettings = Object.freeze({ agentNumber: null, proxyUrl: null, defaultCountry: null, maxDuration: null, messages: null, getToken: null });
 
 /** A token source as a setting: anything but a function is "not set". */
 export function tokenSetting(value: TokenSource | null | undefined): TokenSource | null {
   return typeof value === 'function' ? value : null;
 }
 
-export const scopeContext = createContext<ScopeSettings | undefined>(Symbol('superfone-click-to-call'));
+export const scopeContext = createContext<CallSettings | undefined>(Symbol('superfone-click-to-call'));
 
 /**
  * Follows the nearest scope's settings for `host`, controls and nested scopes alike: each
@@ -40,8 +41,8 @@ export const scopeContext = createContext<ScopeSettings | undefined>(Symbol('sup
  * host keeps them in a plain field, not a declared property, so the element manifest does
  * not take them for an attribute. A controller, not a decorator: less code on every page.
  */
-export function consumeScopeSettings(host: ReactiveElement, property: string, receive: (settings: ScopeSettings | undefined) => void): void {
-  let current: ScopeSettings | undefined;
+export function consumeScopeSettings(host: ReactiveElement, property: string, receive: (settings: CallSettings | undefined) => void): void {
+  let current: CallSettings | undefined;
   let asked = false;
   const ask = () => {
     if (asked) return;
@@ -91,7 +92,7 @@ export function durationSetting(value: number | null | undefined): number | null
 }
 
 /** The one rule, for controls and nested scopes alike: own value, else the nearest scope's. */
-export function inheritSettings(own: ScopeSettings, scope: ScopeSettings | undefined): ScopeSettings {
+export function inheritSettings(own: CallSettings, scope: CallSettings | undefined): CallSettings {
   return {
     agentNumber: own.agentNumber ?? scope?.agentNumber ?? null,
     proxyUrl: own.proxyUrl ?? scope?.proxyUrl ?? null,
@@ -104,7 +105,7 @@ export function inheritSettings(own: ScopeSettings, scope: ScopeSettings | undef
 }
 
 /** What a control uses: the inherited settings with the defaults filled in. */
-export function effectiveSettings(settings: ScopeSettings) {
+export function effectiveSettings(settings: CallSettings) {
   return {
     agentNumber: settings.agentNumber,
     proxyUrl: settings.proxyUrl ?? DEFAULT_PROXY_PATH,

@@ -17,7 +17,7 @@ import {
   textSetting,
   tokenSetting,
   UNSET,
-  type ScopeSettings,
+  type CallSettings,
   type TokenSource,
 } from '../element/scope-context.js';
 
@@ -66,10 +66,10 @@ export class SuperfoneClickToCall extends LitElement {
   #detectionKey = '';
 
   /** An enclosing scope's settings: a nested scope inherits what it does not set. */
-  private parentSettings?: ScopeSettings;
+  private parentSettings?: CallSettings;
 
   /** What controls inside inherit (the controllers, not decorators: less code on every page). */
-  protected settings: ScopeSettings = UNSET;
+  protected settings: CallSettings = UNSET;
   readonly #provider = new ContextProvider(this, { context: scopeContext, initialValue: UNSET });
 
   /** The agent whose app places every call inside, unless a control names its own. */

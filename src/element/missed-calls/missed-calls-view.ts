@@ -5,7 +5,7 @@ import { announce } from '../announcer.js';
 import { createCallEvent } from '../call-events.js';
 import { formatForDisplay } from '../../shared/phone-number.js';
 import { languageOf, watchLanguage } from '../page-language.js';
-import { effectiveSettings, inheritSettings, scopeContext, textSetting, tokenSetting, UNSET, type ScopeSettings, type TokenSource } from '../scope-context.js';
+import { effectiveSettings, inheritSettings, scopeContext, textSetting, tokenSetting, UNSET, type CallSettings, type TokenSource } from '../scope-context.js';
 import { openMissedCallsFeed, type FeedState, type MissedCallsFeed } from './missed-calls-feed.js';
 import { missedCallWords, type MissedCallWords } from './missed-call-words.js';
 
@@ -47,7 +47,7 @@ export function attach(host: MissedCallsHost): void {
 class MissedCallsView {
   readonly #host: MissedCallsHost;
   readonly #root: ShadowRoot;
-  #scope: ScopeSettings | undefined;
+  #scope: CallSettings | undefined;
   #unsubscribeScope: (() => void) | undefined;
   #feed: MissedCallsFeed | null = null;
   /** The settings the feed was opened with, to reopen it only when they change. */
@@ -78,7 +78,7 @@ class MissedCallsView {
       new ContextEvent(
         scopeContext,
         this.#host,
-        (value: ScopeSettings | undefined, unsubscribe?: () => void) => {
+        (value: CallSettings | undefined, unsubscribe?: () => void) => {
           this.#unsubscribeScope = unsubscribe;
           this.#scope = value;
           this.#openFeed();
@@ -108,7 +108,7 @@ class MissedCallsView {
 
   /** The settings in force: the element's own attributes and properties, else the scope's, else the defaults. */
   #settings() {
-    const own: ScopeSettings = {
+    const own: CallSettings = {
       ...UNSET,
       agentNumber: textSetting(this.#host.getAttribute('agent-number')),
       proxyUrl: textSetting(this.#host.getAttribute('proxy-url')),
