@@ -1,11 +1,11 @@
 /**
  * What this origin knows about active calls, one per agent, shared by every control in
- * every tab: records live in localStorage (so a reload keeps them) and changes travel over
+ * every tab: they live in localStorage (so a reload keeps them) and changes travel over
  * a BroadcastChannel (so other tabs learn at once). Superfone allows one active call per
  * agent; this lets the page know before the API says so.
  */
 
-export interface ActiveCallRecord {
+export interface ActiveCall {
   /** Whose call it is: the agent's number, or the proxy for a server-bound agent. */
   agentKey: string;
   customerNumber: string;
@@ -21,21 +21,21 @@ export interface ActiveCallRecord {
 
 export const STORAGE_KEY = 'superfone-call-button:active-calls';
 const CHANNEL_NAME = 'superfone-call-button';
-/** A record nobody ended (a closed tab, a crash) stops blocking the agent after this long. */
+/** A call nobody ended (a closed tab, a crash) stops blocking the agent after this long. */
 export const STALE_AFTER_MS = 4 * 60 * 60 * 1000;
 /** A call past its `max-duration` deadline is kept this much longer, for the END to go out. */
 const DEADLINE_GRACE_MS = 60 * 1000;
 
-type Records = Record<string, ActiveCallRecord>;
-type Message = { type: 'set'; record: ActiveCallRecord } | { type: 'clear'; agentKey: string; notificationId: number };
+type CallsByAgent = Record<string, ActiveCall>;
+type Message = { type: 'set'; call: ActiveCall } | { type: 'clear'; agentKey: string; notificationId: number };
 
 /** The key under which an agent's call is kept: its number, or the proxy that binds it. */
 export function agentKeyFor(agentNumber: string | null, proxyUrl: string): string {
   return agentNumber ?? `server-bound:${proxyUrl}`;
 }
 
-function isExpired(record: ActiveCallRecord, now: number): boolean {
-  const limit = record.endsAt === null ? record.startedAt + STALE_AFTER_MS : record.endsAt + DEADLINE_GRACE_MS;
+function isExpired(call: ActiveCall, now: number): boolean {
+  const limit = call.endsAt === null ? call.startedAt + STALE_AFTER_MS : call.endsAt + DEADLINE_GRACE_MS;
   return now > limit;
 }
 
@@ -44,45 +44,45 @@ export class ActiveCalls {
   readonly #watchers = new Set<() => void>();
   readonly #storage: Storage | null;
   readonly #channel: BroadcastChannel | null;
-  /** The records as last read or written; storage is read again only when another tab changes it. */
-  #memory: Records | null = null;
+  /** The calls as last read or written; storage is read again only when another tab changes it. */
+  #memory: CallsByAgent | null = null;
 
   constructor(storage: Storage | null, channel: BroadcastChannel | null) {
     this.#storage = storage;
     this.#channel = channel;
     this.#channel?.addEventListener('message', (event: MessageEvent<Message>) => {
       // Another tab already wrote storage; this tab's copy only needs to notice.
-      const records = this.#read();
-      if (event.data?.type === 'set') records[event.data.record.agentKey] = event.data.record;
-      if (event.data?.type === 'clear') delete records[event.data.agentKey];
+      const calls = this.#read();
+      if (event.data?.type === 'set') calls[event.data.call.agentKey] = event.data.call;
+      if (event.data?.type === 'clear') delete calls[event.data.agentKey];
       this.#changed();
     });
   }
 
-  get(agentKey: string): ActiveCallRecord | undefined {
-    const records = this.#read();
-    const record = records[agentKey];
-    if (record && isExpired(record, Date.now())) {
-      delete records[agentKey];
-      this.#write(records);
+  get(agentKey: string): ActiveCall | undefined {
+    const calls = this.#read();
+    const call = calls[agentKey];
+    if (call && isExpired(call, Date.now())) {
+      delete calls[agentKey];
+      this.#write(calls);
       return undefined;
     }
-    return record;
+    return call;
   }
 
-  set(record: ActiveCallRecord): void {
-    const records = this.#read();
-    records[record.agentKey] = record;
-    this.#write(records);
-    this.#announce({ type: 'set', record });
+  set(call: ActiveCall): void {
+    const calls = this.#read();
+    calls[call.agentKey] = call;
+    this.#write(calls);
+    this.#announce({ type: 'set', call });
   }
 
   /** Forgets the agent's call, if it is still the one with this notification. */
   clear(agentKey: string, notificationId: number): void {
-    const records = this.#read();
-    if (records[agentKey]?.notificationId !== notificationId) return;
-    delete records[agentKey];
-    this.#write(records);
+    const calls = this.#read();
+    if (calls[agentKey]?.notificationId !== notificationId) return;
+    delete calls[agentKey];
+    this.#write(calls);
     this.#announce({ type: 'clear', agentKey, notificationId });
   }
 
@@ -107,23 +107,23 @@ export class ActiveCalls {
     this.#changed();
   }
 
-  #read(): Records {
+  #read(): CallsByAgent {
     if (this.#memory) return this.#memory;
-    let records: Records = {};
+    let calls: CallsByAgent = {};
     try {
       const parsed: unknown = JSON.parse(this.#storage?.getItem(STORAGE_KEY) ?? '{}');
-      if (typeof parsed === 'object' && parsed !== null) records = parsed as Records;
+      if (typeof parsed === 'object' && parsed !== null) calls = parsed as CallsByAgent;
     } catch {
       // Unreadable: start empty rather than block calls.
     }
-    this.#memory = records;
-    return records;
+    this.#memory = calls;
+    return calls;
   }
 
-  #write(records: Records): void {
-    this.#memory = records;
+  #write(calls: CallsByAgent): void {
+    this.#memory = calls;
     try {
-      this.#storage?.setItem(STORAGE_KEY, JSON.stringify(records));
+      this.#storage?.setItem(STORAGE_KEY, JSON.stringify(calls));
     } catch {
       // Storage full or refused: this tab still knows, through its copy and the channel.
     }
@@ -157,13 +157,13 @@ export function activeCalls(): ActiveCalls {
  * same call then; across tabs, the first to get the lock sends END. Returns the timer.
  */
 export function atDeadline(agentKey: string, end: () => Promise<void>): ReturnType<typeof setTimeout> | undefined {
-  const record = activeCalls().get(agentKey);
-  if (!record?.endsAt) return undefined;
+  const call = activeCalls().get(agentKey);
+  if (!call?.endsAt) return undefined;
   return setTimeout(() => {
     const endOnce = async () => {
-      if (activeCalls().get(agentKey)?.notificationId === record.notificationId) await end();
+      if (activeCalls().get(agentKey)?.notificationId === call.notificationId) await end();
     };
     if (navigator.locks) void navigator.locks.request(`superfone-call-button:end:${agentKey}`, endOnce);
     else void endOnce();
-  }, Math.max(0, record.endsAt - Date.now()));
+  }, Math.max(0, call.endsAt - Date.now()));
 }

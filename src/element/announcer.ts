@@ -2,7 +2,7 @@
  * One polite live region for the whole page, in its light DOM: what a control says as its
  * call changes (calling, on the call, ended) is read from here. A region per control cost a
  * box and a part in each of a table's thousand controls, to say something a few times a day.
- * Loaded with number handling (call-readiness.ts): nothing is said before numbers are checked.
+ * Loaded with the calling chunk (calling-chunk.ts): nothing is said before numbers are checked.
  */
 let region: HTMLElement | undefined;
 

@@ -1,13 +1,13 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { callButtonStyles } from './call-button.styles.js';
-import type { Readiness } from './call-readiness.js';
+import type { Readiness } from './number-check.js';
 import { CallSession, type CallState, type ControlInternals } from './call-session.js';
 import { viewOf, type ControlView } from './call-view.js';
 import { catalogue, catalogueLanguageOf, FIRST_WORDS, loadCatalogue, wordsFor, type CallButtonMessages, type MessageOverrides } from './messages.js';
 import { ControlSettings } from './control-settings.js';
 import { PageControls } from './page-controls.js';
 import { watchLanguage } from './page-language.js';
-import { displayNumber, loadPhoneNumbers, loadPhoneNumbersWhenIdle, phoneNumbers, whenPhoneNumbersLoad } from './number-handling.js';
+import { displayNumber, loadCallingChunk, loadCallingChunkWhenIdle, callingChunk, whenCallingChunkLoads } from './calling-chunk-loader.js';
 import {
   defineElement,
   consumeScopeSettings,
@@ -29,10 +29,10 @@ const DETECTED_ATTRIBUTE = 'data-superfone-detected';
 const phoneIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z"/></svg>`;
 const spinner = html`<span class="spinner" aria-hidden="true"></span>`;
 /**
- * The End drawing comes with number handling (call-readiness.ts): nothing ends a call before
+ * The End drawing comes with the calling chunk (calling-chunk.ts): nothing ends a call before
  * its numbers were checked, and no page pays for it up front.
  */
-const hangUpIcon = () => phoneNumbers()?.hangUpIcon ?? nothing;
+const hangUpIcon = () => callingChunk()?.hangUpIcon ?? nothing;
 
 /** The visible message, or nothing: most controls have none. */
 type MessagePart = TemplateResult | typeof nothing;
@@ -112,7 +112,7 @@ export class SuperfoneCallButton extends LitElement {
     words: (control) => control.#words(),
     language: (control) => control.#language,
     checkNumbers: async (control) => {
-      await Promise.all([loadPhoneNumbers(), loadCatalogue(control.#language)]);
+      await Promise.all([loadCallingChunk(), loadCatalogue(control.#language)]);
       control.#checkNumbers();
     },
   };
@@ -206,14 +206,14 @@ export class SuperfoneCallButton extends LitElement {
   }
 
   #checkNumbers(): void {
-    this.#readiness = phoneNumbers()?.checkNumbers(this.customerNumber, this.agentNumber, this.defaultCountry) ?? null;
+    this.#readiness = callingChunk()?.checkNumbers(this.customerNumber, this.agentNumber, this.defaultCountry) ?? null;
     this.#session.sync();
     this.requestUpdate();
   }
 
   /** The controls in the page, told together when number handling loads and when the page's language changes. */
   static #page = new PageControls<SuperfoneCallButton>((forEach) => {
-    whenPhoneNumbersLoad(() => forEach((control) => control.#readiness || control.#checkNumbers()));
+    whenCallingChunkLoads(() => forEach((control) => control.#readiness || control.#checkNumbers()));
     watchLanguage(() => forEach((control) => control.#languageMayHaveChanged()));
   });
 
@@ -222,7 +222,7 @@ export class SuperfoneCallButton extends LitElement {
     SuperfoneCallButton.#page.add(this);
     this.#language = catalogueLanguageOf(this);
     // Connected after number handling loaded: checked now, as the others were when it did.
-    if (!this.#readiness && phoneNumbers()) this.#checkNumbers();
+    if (!this.#readiness && callingChunk()) this.#checkNumbers();
   }
 
   override disconnectedCallback(): void {
@@ -244,7 +244,7 @@ export class SuperfoneCallButton extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    loadPhoneNumbersWhenIdle();
+    loadCallingChunkWhenIdle();
   }
 
   protected override updated(): void {

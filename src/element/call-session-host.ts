@@ -1,5 +1,5 @@
 import type { ReactiveControllerHost } from 'lit';
-import type { Readiness } from './call-readiness.js';
+import type { Readiness } from './number-check.js';
 import type { CallButtonMessages } from './messages/catalogue.js';
 import type { TokenSource } from './scope-context.js';
 

@@ -1,13 +1,13 @@
 import type { ReactiveController } from 'lit';
 import type { CallAction, CallRequestBody, CallSummary, ErrorCode } from '../shared/protocol.js';
-import type { ActiveCallRecord, ActiveCalls } from './active-calls.js';
+import type { ActiveCall, ActiveCalls } from './active-calls.js';
 import type { CallFailure, CallReply } from './call-client.js';
 import { dispatchEnded, type FollowedCall, type RecordReport } from './call-end-events.js';
 import { createCallEvent, type CallEndReason, type CallStartDetail } from './call-events.js';
-import type { Readiness } from './call-readiness.js';
+import type { Readiness } from './number-check.js';
 import type { CallSessionHost, ControlInternals } from './call-session-host.js';
 import type { CallButtonMessages } from './messages.js';
-import { displayNumber, loadPhoneNumbers, phoneNumbers } from './number-handling.js';
+import { displayNumber, loadCallingChunk, callingChunk } from './calling-chunk-loader.js';
 
 export type CallState = 'idle' | 'starting' | 'active' | 'ending' | 'error';
 export type { CallSessionHost, ControlInternals } from './call-session-host.js';
@@ -31,16 +31,16 @@ function loadFollowing() {
 }
 
 /**
- * The page's record of the agent's call, shared with other tabs. It comes with number
- * handling (call-readiness.ts): a control has no call to share, and shows no other, before
+ * The agent's call as the page knows it, shared with other tabs. It comes with number
+ * handling (calling-chunk.ts): a control has no call to share, and shows no other, before
  * its numbers are checked.
  */
 function calls(): ActiveCalls {
-  return phoneNumbers()!.activeCalls();
+  return callingChunk()!.activeCalls();
 }
 
 function agentKeyFor(agentNumber: string | null, proxyUrl: string): string {
-  return phoneNumbers()!.agentKeyFor(agentNumber, proxyUrl);
+  return callingChunk()!.agentKeyFor(agentNumber, proxyUrl);
 }
 
 /** Calls an END is on its way for, by id, and the control that sent it: it reports the call's record once answered. */
@@ -50,7 +50,7 @@ const endsInFlight = new Map<string, CallSession>();
 const RECORD_AWAITED_MS = 2 * 60 * 1000;
 
 /** After these START failures the call may exist after all, so End stays on offer. */
-const OUTCOME_UNKNOWN: ReadonlySet<ErrorCode> = new Set(['upstream_timeout', 'network_error']);
+const MAY_HAVE_BEEN_PLACED: ReadonlySet<ErrorCode> = new Set(['upstream_timeout', 'network_error']);
 
 /**
  * One control's call: start and end, the request in flight, the agent's call shared with
@@ -60,7 +60,7 @@ const OUTCOME_UNKNOWN: ReadonlySet<ErrorCode> = new Set(['upstream_timeout', 'ne
 export class CallSession<Host extends CallSessionHost = CallSessionHost> implements ReactiveController {
   state: CallState = 'idle';
   /** The agent's call with another customer, when there is one. */
-  busyWith: ActiveCallRecord | null = null;
+  busyWith: ActiveCall | null = null;
   /** The action that failed, so "Try again" repeats it. */
   failedAction: CallAction = 'START';
   /** The failure shown, worded when shown: the page may change language meanwhile. */
@@ -107,7 +107,7 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
     const failure = this.#failure;
     if (!failure) return '';
     // A failure comes after a request, so number handling, which words it, has loaded.
-    return phoneNumbers()!.failureWords(failure, this.#words, this.#language);
+    return callingChunk()!.failureWords(failure, this.#words, this.#language);
   }
 
   /** What happened to the last call, from Superfone's record ("Call ended · 4 min 12 sec"); shown while idle. */
@@ -169,28 +169,28 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
     }
     this.#outcome = null;
     this.#enter('starting', this.#words.callingNumber(display));
-    const outcome = await this.#send('START', { ...call, proxyUrl, notificationId: null, callId: null }, controller);
-    if (!outcome) return this.#enter('idle', '');
-    if (outcome.ok) {
+    const reply = await this.#send('START', { ...call, proxyUrl, notificationId: null, callId: null }, controller);
+    if (!reply) return this.#enter('idle', '');
+    if (reply.ok) {
       const startedAt = Date.now();
       const maxDuration = this.#host.maxDuration;
-      this.#call = { ...call, proxyUrl, notificationId: outcome.notificationId, callId: outcome.callId };
+      this.#call = { ...call, proxyUrl, notificationId: reply.notificationId, callId: reply.callId };
       // Before other controls adopt the call: the control that started it hears its end first.
       this.#follow(this.#call);
       calls().set({
         agentKey: agentKeyFor(call.agentNumber, proxyUrl),
         ...this.#call,
-        notificationId: outcome.notificationId,
+        notificationId: reply.notificationId,
         startedAt,
         endsAt: maxDuration === null ? null : startedAt + maxDuration * 1000,
       });
       this.#becomeActive(this.#words.appIsCalling(display));
-      this.#host.dispatchEvent(createCallEvent('superfone-call-started', { ...call, notificationId: outcome.notificationId, callId: outcome.callId }));
+      this.#host.dispatchEvent(createCallEvent('superfone-call-started', { ...call, notificationId: reply.notificationId, callId: reply.callId }));
     } else {
-      // Busy may be this control's own call from an earlier START of unknown outcome: keep End on offer.
-      if (OUTCOME_UNKNOWN.has(outcome.code)) this.#call = { ...call, proxyUrl, notificationId: null, callId: null };
-      else if (outcome.code !== 'agent_busy') this.#call = null;
-      this.#fail('START', outcome);
+      // Busy may be this control's own call from an earlier START whose fate is unknown: keep End on offer.
+      if (MAY_HAVE_BEEN_PLACED.has(reply.code)) this.#call = { ...call, proxyUrl, notificationId: null, callId: null };
+      else if (reply.code !== 'agent_busy') this.#call = null;
+      this.#fail('START', reply);
     }
     // Changes to the agent's call while the START was in flight were not applied: catch up now.
     this.sync();
@@ -205,28 +205,28 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
     this.#outcome = null;
     this.#enter('ending', this.#words.endingTheCall);
     if (call.callId) endsInFlight.set(call.callId, this);
-    const outcome = await this.#send('END', call, controller);
+    const reply = await this.#send('END', call, controller);
     if (call.callId && endsInFlight.get(call.callId) === this) endsInFlight.delete(call.callId);
     const arrived = this.#recordDuringEnd;
     this.#recordDuringEnd = null;
-    if (!outcome) return this.#enter(stateBefore, '');
-    if (outcome.ok) {
+    if (!reply) return this.#enter(stateBefore, '');
+    if (reply.ok) {
       // The record is still to come: it tells how long the call lasted.
       this.#overHere();
-      const record = calls().get(agentKeyFor(call.agentNumber, call.proxyUrl));
-      if (record) calls().clear(record.agentKey, record.notificationId);
+      const shared = calls().get(agentKeyFor(call.agentNumber, call.proxyUrl));
+      if (shared) calls().clear(shared.agentKey, shared.notificationId);
       // The record may have come first: then it says how the call went.
       const words = this.#words;
       this.#enter('idle', this.outcome || (reason === 'max-duration' ? words.timeLimitReached : words.callEnded));
       const { customerNumber, agentNumber } = call;
       // One id per call on every event of it: the START's. The END's own is apart.
-      dispatchEnded(this.#host, call.callId, { customerNumber, agentNumber, notificationId: call.notificationId ?? 0, endNotificationId: outcome.notificationId, reason });
+      dispatchEnded(this.#host, call.callId, { customerNumber, agentNumber, notificationId: call.notificationId ?? 0, endNotificationId: reply.notificationId, reason });
     } else if (arrived) {
       // Superfone reported the call over while the END failed: it is over all the same.
       this.#overHere();
       this.#enter('idle', this.outcome);
     } else {
-      this.#fail('END', outcome);
+      this.#fail('END', reply);
     }
     // A record arrived, so following (which reports it) has loaded.
     if (arrived) (await loadFollowing()).dispatchCompleted(this.#host, arrived);
@@ -236,8 +236,8 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
 
   /** Ends the agent's call with another customer, from this control. */
   endBusyCall(): void {
-    const record = this.busyWith;
-    if (record) void this.end('user', { ...record });
+    const other = this.busyWith;
+    if (other) void this.end('user', { ...other });
   }
 
   /** The main control was used: End while a call is certain, else Call (or Try again). */
@@ -260,18 +260,18 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
     // The call this control started (or adopted) is followed even after the page rewrote
     // its number: End must still reach that call, not the number now in the attribute.
     const followed = this.#call ?? { ...current, proxyUrl: this.#host.proxyUrl };
-    const record = calls().get(agentKeyFor(followed.agentNumber, followed.proxyUrl)) ?? null;
-    const ours = record !== null && record.customerNumber === followed.customerNumber;
-    this.busyWith = record && !ours ? record : null;
+    const shared = calls().get(agentKeyFor(followed.agentNumber, followed.proxyUrl)) ?? null;
+    const ours = shared !== null && shared.customerNumber === followed.customerNumber;
+    this.busyWith = shared && !ours ? shared : null;
     // A failed END leaves the call on: the control stays in error, saying so, with End on offer.
     if (ours && !this.callCertain()) {
       const { customerNumber, agentNumber } = followed;
-      this.#call = { customerNumber, agentNumber, proxyUrl: record.proxyUrl, notificationId: record.notificationId, callId: record.callId ?? null };
+      this.#call = { customerNumber, agentNumber, proxyUrl: shared.proxyUrl, notificationId: shared.notificationId, callId: shared.callId ?? null };
       this.#becomeActive(this.#words.onCallWith(customerNumber === current.customerNumber ? display : displayNumber(customerNumber)));
       // After a reload, or in another tab: the call is followed from here too.
       this.#follow(this.#call);
     } else if (!ours && this.callCertain()) {
-      // Ended elsewhere: another control, another tab, the time limit, or its record in another tab.
+      // Ended elsewhere: another control, another tab, the time limit, or Superfone's record in another tab.
       this.#overHere();
       this.#enter('idle', this.#words.callEnded);
     }
@@ -351,7 +351,7 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
     const body: CallRequestBody = { customer_number: call.customerNumber, call_action: action };
     if (call.agentNumber) body.user_number = call.agentNumber;
     try {
-      const { sendCallRequest } = await loadPhoneNumbers();
+      const { sendCallRequest } = await loadCallingChunk();
       return await sendCallRequest(call.proxyUrl, body, controller.signal, this.#host.getToken);
     } catch {
       return undefined;
@@ -360,20 +360,20 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
     }
   }
 
-  #fail(action: CallAction, outcome: CallFailure): void {
+  #fail(action: CallAction, failure: CallFailure): void {
     this.failedAction = action;
-    this.#failure = outcome;
+    this.#failure = failure;
     const message = this.errorMessage;
     this.#enter('error', message);
-    const reason = outcome.detail?.reason;
-    this.#host.dispatchEvent(createCallEvent('superfone-call-error', { action, code: outcome.code, message, status: outcome.status, ...(reason ? { reason } : {}) }));
+    const reason = failure.detail?.reason;
+    this.#host.dispatchEvent(createCallEvent('superfone-call-error', { action, code: failure.code, message, status: failure.status, ...(reason ? { reason } : {}) }));
   }
 
   #enter(next: CallState, announcement: string): void {
     this.state = next;
     if (next !== 'error') this.#failure = null;
     // Every announcement follows numbers checked or a request sent: number handling, which says it, has loaded.
-    if (announcement) phoneNumbers()!.announce(announcement, this.#language, this.#host);
+    if (announcement) callingChunk()!.announce(announcement, this.#language, this.#host);
     this.#host.requestUpdate();
   }
 
@@ -387,7 +387,7 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
     clearTimeout(this.#deadline);
     const call = this.#call;
     if (!call) return;
-    this.#deadline = phoneNumbers()!.atDeadline(agentKeyFor(call.agentNumber, call.proxyUrl), async () => {
+    this.#deadline = callingChunk()!.atDeadline(agentKeyFor(call.agentNumber, call.proxyUrl), async () => {
       if (this.#call) await this.end('max-duration');
     });
   }

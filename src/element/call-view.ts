@@ -1,5 +1,5 @@
 import type { CallAction } from '../shared/protocol.js';
-import type { Readiness } from './call-readiness.js';
+import type { Readiness } from './number-check.js';
 import type { CallState } from './call-session.js';
 import type { CallButtonMessages } from './messages/catalogue.js';
 

@@ -1,4 +1,4 @@
-import { loadPhoneNumbers } from './number-handling.js';
+import { loadCallingChunk } from './calling-chunk-loader.js';
 
 /**
  * `<superfone-missed-calls>`: the agent's missed calls, each with Call back. Defined up
@@ -20,7 +20,7 @@ export class SuperfoneMissedCalls extends ElementBase {
   detach?: () => void;
 
   connectedCallback(): void {
-    void loadPhoneNumbers()
+    void loadCallingChunk()
       .then((numbers) => numbers.missedCallsView())
       .then((view) => this.isConnected && view.attach(this));
   }

@@ -1,6 +1,6 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { CallDetail } from '../element/call-events.js';
-import { phoneNumbers } from '../element/number-handling.js';
+import { callingChunk } from '../element/calling-chunk-loader.js';
 
 /** A call on, whose control left the page: what a control needs to take it over. */
 export interface CallLeftWithoutAControl {
@@ -49,7 +49,7 @@ export class CallsLeftWithoutAControl implements ReactiveController {
     // Watched only while a call from here is on: a page's mutations cost nothing otherwise.
     this.#observer = new MutationObserver(this.#check);
     this.#observer.observe(this.#host, { childList: true, subtree: true });
-    this.#unwatch = phoneNumbers()!.activeCalls().watch(this.#check);
+    this.#unwatch = callingChunk()!.activeCalls().watch(this.#check);
     // The control may have gone while this module loaded.
     this.#check();
   }
@@ -76,7 +76,7 @@ export class CallsLeftWithoutAControl implements ReactiveController {
 
   /** Whether the agent's call shared across tabs is still this one. */
   #stillOn(call: CallLeftWithoutAControl): boolean {
-    const numbers = phoneNumbers()!;
+    const numbers = callingChunk()!;
     return numbers.activeCalls().get(numbers.agentKeyFor(call.agentNumber, call.proxyUrl))?.customerNumber === call.customerNumber;
   }
 

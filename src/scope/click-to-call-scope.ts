@@ -3,7 +3,7 @@ import { LitElement, css, html, type PropertyValues } from 'lit';
 import type { CallsLeftWithoutAControl } from './calls-left-without-a-control.js';
 import type { CallDetail } from '../element/call-events.js';
 import type { PageScanner } from './detection/page-scanner.js';
-import { loadPhoneNumbers } from '../element/number-handling.js';
+import { loadCallingChunk } from '../element/calling-chunk-loader.js';
 import { catalogueLanguageOf, loadCatalogue, wordsFor, type MessageOverrides } from '../element/messages.js';
 import { watchLanguage } from '../element/page-language.js';
 import { DEFAULT_COUNTRY } from '../shared/defaults.js';
@@ -189,7 +189,7 @@ export class SuperfoneClickToCall extends LitElement {
     // Detection's code and number handling are fetched once the page's controls have drawn:
     // they are most of the package's weight, and the controls need neither to draw.
     this.#scannerReady = afterFirstPaint()
-      .then(() => Promise.all([import('./detection/page-scanner.js'), loadPhoneNumbers(), loadCatalogue(this.#language)]))
+      .then(() => Promise.all([import('./detection/page-scanner.js'), loadCallingChunk(), loadCatalogue(this.#language)]))
       .then(([{ PageScanner }, { isKnownCountry }]) => {
         if (!this.detect || !this.isConnected) return;
         if (!isKnownCountry(country)) {

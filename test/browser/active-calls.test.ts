@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { activeCalls, ActiveCalls, agentKeyFor, STORAGE_KEY, type ActiveCallRecord } from '../../src/element/active-calls.js';
+import { activeCalls, ActiveCalls, agentKeyFor, STORAGE_KEY, type ActiveCall } from '../../src/element/active-calls.js';
 
 /** Resolves at the next change the record of calls hears, here or from another tab. */
 function nextChange(calls: ActiveCalls): Promise<void> {
@@ -26,7 +26,7 @@ function memoryStorage(): Storage {
   };
 }
 
-function record(overrides: Partial<ActiveCallRecord> = {}): ActiveCallRecord {
+function record(overrides: Partial<ActiveCall> = {}): ActiveCall {
   return {
     agentKey: '+919876543210',
     customerNumber: '+918000000001',

@@ -2,7 +2,7 @@
 // here render before libphonenumber-js arrives, and nothing but the page's idle time loads it.
 import { expect } from '@open-wc/testing';
 import type { SuperfoneCallButton } from '../../src/index.js';
-import { phoneNumbers } from '../../src/element/number-handling.js';
+import { callingChunk } from '../../src/element/calling-chunk-loader.js';
 import { control, until } from './before-numbers-load.js';
 
 describe('controls that rendered before number handling loaded', () => {
@@ -12,9 +12,9 @@ describe('controls that rendered before number handling loaded', () => {
     const name = (element: SuperfoneCallButton) => element.shadowRoot!.querySelector('button')!.getAttribute('aria-label');
     try {
       await Promise.all(controls.map((element) => element.updateComplete));
-      expect(phoneNumbers(), 'rendered before number handling').to.equal(null);
+      expect(callingChunk(), 'rendered before number handling').to.equal(null);
       expect(name(mobile)).to.equal('Call 98450 12345');
-      await until(() => phoneNumbers() !== null, 'number handling to load in idle time');
+      await until(() => callingChunk() !== null, 'number handling to load in idle time');
       await until(() => invalid.hasAttribute('invalid'), 'the invalid number to be known');
       await until(() => name(landline) === 'Call +91 80000 00303' && name(mobile) === 'Call +91 98450 12345', 'the numbers to be named as people read them');
       expect(landline.hasAttribute('invalid') || mobile.hasAttribute('invalid')).to.equal(false);

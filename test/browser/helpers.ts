@@ -4,11 +4,11 @@ import type { SuperfoneCallButton } from '../../src/index.js';
 import type { SimulatorFault, SimulatorSnapshot } from '../../src/simulator/simulator.js';
 import { activeCalls, STORAGE_KEY as ACTIVE_CALLS_STORAGE_KEY } from '../../src/element/active-calls.js';
 import { TEST_ROUTES } from '../support/test-routes.js';
-import { loadPhoneNumbers } from '../../src/element/number-handling.js';
+import { loadCallingChunk } from '../../src/element/calling-chunk-loader.js';
 
 // A page has number handling a moment after its first render (idle time); these tests start
 // there. What happens before it loads is tested on its own, in numbers-load-lazily.test.ts.
-await loadPhoneNumbers();
+await loadCallingChunk();
 
 /** Agents the simulator knows by default. */
 export const ASHA = '+919876543210';

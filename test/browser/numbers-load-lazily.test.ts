@@ -2,7 +2,7 @@
 // sees the element exactly as a page sees it before libphonenumber-js has arrived.
 import { expect, fixture, html } from '@open-wc/testing';
 import type { CallStartDetail, SuperfoneCallButton } from '../../src/index.js';
-import { phoneNumbers } from '../../src/element/number-handling.js';
+import { callingChunk } from '../../src/element/calling-chunk-loader.js';
 import { activeCalls, STORAGE_KEY } from '../../src/element/active-calls.js';
 import { TEST_ROUTES } from '../support/test-routes.js';
 import { control, until } from './before-numbers-load.js';
@@ -26,12 +26,12 @@ describe('number handling loads after the first render, and a click before it be
     const vetoed = control('080000 00302');
     try {
       await placed.updateComplete;
-      expect(phoneNumbers(), 'nothing has loaded number handling yet').to.equal(null);
+      expect(callingChunk(), 'nothing has loaded number handling yet').to.equal(null);
       // Rendered and usable already: named with the number as the page wrote it, not yet judged.
       expect(placed.shadowRoot!.querySelector('button')!.getAttribute('aria-label')).to.equal('Call 080000 00301');
       expect(placed.hasAttribute('invalid')).to.equal(false);
       const starting = [placed.start(), vetoed.start()];
-      expect(phoneNumbers()).to.equal(null);
+      expect(callingChunk()).to.equal(null);
       await Promise.all(starting);
       expect(seen.map((detail) => detail.customerNumber)).to.deep.equal(['+918000000301', '+918000000302']);
       expect(placed.state).to.equal('active');

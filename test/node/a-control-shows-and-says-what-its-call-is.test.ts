@@ -3,7 +3,7 @@
 // English catalogue. Expected words are written out here, as the agent reads them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Readiness } from '../../src/element/call-readiness.js';
+import type { Readiness } from '../../src/element/number-check.js';
 import { viewOf, type ControlView, type FirstWords, type SessionSnapshot } from '../../src/element/call-view.js';
 import type { CallButtonMessages } from '../../src/element/messages/catalogue.js';
 import { messages as english } from '../../src/element/messages/en.js';

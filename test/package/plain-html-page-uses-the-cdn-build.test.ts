@@ -126,7 +126,7 @@ describe('the README’s plain HTML page with the CDN build, from the packed tar
 
   it('number handling, detection and the words come after, from the same folder, by URLs relative to the entry: no import map', () => {
     assert.ok(scripts.every((script) => script.startsWith(CDN)), scripts.join(', '));
-    for (const lazy of ['chunks/call-readiness-', 'chunks/page-scanner-', 'chunks/en-']) {
+    for (const lazy of ['chunks/calling-chunk-', 'chunks/page-scanner-', 'chunks/en-']) {
       assert.ok(scripts.some((script) => script.startsWith(CDN + lazy)), `${lazy} loaded: ${scripts.join(', ')}`);
       assert.ok(!upFront.files.some((file) => file.startsWith(lazy)), `${lazy} is not fetched up front`);
     }

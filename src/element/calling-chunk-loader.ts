@@ -1,27 +1,27 @@
 import { loadCatalogue } from './messages.js';
 
 /**
- * Number handling (libphonenumber-js and its metadata) is most of the package's weight, and
- * no control needs it to render or to take a click. It is loaded in idle time after the
- * first control renders, and at the latest on the first click, which waits for it.
+ * The calling chunk (number handling, libphonenumber-js and its metadata, is most of the
+ * package's weight) is needed by no control to render or to take a click. It is loaded in
+ * idle time after the first control renders, and at the latest on the first click, which waits for it.
  */
-type PhoneNumberModule = typeof import('./call-readiness.js');
+type CallingChunk = typeof import('./calling-chunk.js');
 
-let loaded: PhoneNumberModule | null = null;
-let loading: Promise<PhoneNumberModule> | null = null;
+let loaded: CallingChunk | null = null;
+let loading: Promise<CallingChunk> | null = null;
 /** One idle callback for the whole page, however many controls render first. */
 let scheduled = false;
 const waiting = new Set<() => void>();
 
 /** The module once loaded; `null` before. */
-export function phoneNumbers(): PhoneNumberModule | null {
+export function callingChunk(): CallingChunk | null {
   return loaded;
 }
 
-export function loadPhoneNumbers(): Promise<PhoneNumberModule> {
+export function loadCallingChunk(): Promise<CallingChunk> {
   // English words come with number handling: nothing past a control's first render needs
   // either one without the other (another language loads before its control first renders).
-  loading ??= Promise.all([import('./call-readiness.js'), loadCatalogue('en')]).then(([module]) => {
+  loading ??= Promise.all([import('./calling-chunk.js'), loadCatalogue('en')]).then(([module]) => {
     loaded = module;
     // The page's live region, in place before there is anything to say, so the first words are heard.
     module.prepareAnnouncer();
@@ -33,15 +33,15 @@ export function loadPhoneNumbers(): Promise<PhoneNumberModule> {
 }
 
 /** Starts loading when the browser is idle (or soon, where it cannot say). */
-export function loadPhoneNumbersWhenIdle(): void {
+export function loadCallingChunkWhenIdle(): void {
   if (loading || scheduled) return;
   scheduled = true;
   const later = globalThis.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 50));
-  later(() => void loadPhoneNumbers(), { timeout: 1_000 });
+  later(() => void loadCallingChunk(), { timeout: 1_000 });
 }
 
 /** Runs `listener` once number handling has loaded; returns a function that cancels it. */
-export function whenPhoneNumbersLoad(listener: () => void): () => void {
+export function whenCallingChunkLoads(listener: () => void): () => void {
   if (loaded) {
     listener();
     return () => {};
