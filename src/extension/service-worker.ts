@@ -64,40 +64,56 @@ async function call(ask: Extract<ExtensionAsk, { kind: 'call' }>, settings: Exte
   return reply;
 }
 
+type Kind = ExtensionAsk['kind'];
+type AskOf<K extends Kind> = Extract<ExtensionAsk, { kind: K }>;
+/** Who sent an ask, once the worker has checked they may: the options page, or a tab on a listed site. */
+type FromOptionsPage = Record<string, never>;
+type FromListedTab = { settings: ExtensionSettings; from: { tabId: number; site: string } };
+type Handlers<Sender> = { [K in Kind]?: (ask: AskOf<K>, sender: Sender) => Promise<ExtensionAnswers[K]> };
+
+/** What this extension's options page may ask. */
+const optionsPageAsks = {
+  'watch-sites': async () => {
+    await refreshSettings();
+    return reRegister().then(() => true);
+  },
+  'sign-in': (ask) => signIn(ask.issuer, ask.clientId),
+  'sign-out': () => signOut().then(() => true),
+  'sign-in-state': () => signInState(),
+  'check-setup': async (ask) => {
+    const check = checkSettings(ask.settings);
+    if (!check.ok) return { ok: false, problems: check.problems };
+    if (await signInMissing(check.settings)) return { ok: false, problems: { issuer: 'Sign in first, with the Sign in button.' } };
+    const token = await tokenSource(check.settings)?.({ renew: false }).catch((error: unknown) => {
+      if (error instanceof SignInEnded) return null;
+      throw error;
+    });
+    return checkSetup(check.settings, token ?? null);
+  },
+} satisfies Handlers<FromOptionsPage>;
+
+/** What a content script in a tab on a listed site may ask: never a token, never the agent's number. */
+const listedTabAsks = {
+  'page-settings': async (_ask, { settings }) => ({ defaultCountry: settings.defaultCountry, language: settings.language, signedIn: !(await signInMissing(settings)) }),
+  call: async (ask, { settings, from }) => ((ask.action === 'START' || ask.action === 'END') && typeof ask.customerNumber === 'string' ? call(ask, settings, from) : null),
+} satisfies Handlers<FromListedTab>;
+
+/** The handler for `ask` in `table`: one of the table's own kinds only, never a name every object inherits. */
+function handlerFor<Sender>(table: Handlers<Sender>, ask: ExtensionAsk): ((ask: ExtensionAsk, sender: Sender) => Promise<ExtensionAnswers[Kind]>) | undefined {
+  if (typeof ask?.kind !== 'string' || !Object.hasOwn(table, ask.kind)) return undefined;
+  return table[ask.kind] as ((ask: ExtensionAsk, sender: Sender) => Promise<ExtensionAnswers[Kind]>) | undefined;
+}
+
 /** Each ask, answered for its sender: content scripts on listed sites, or this extension's options page. */
-async function answer(ask: ExtensionAsk, sender: chrome.runtime.MessageSender): Promise<ExtensionAnswers[ExtensionAsk['kind']]> {
+async function answer(ask: ExtensionAsk, sender: chrome.runtime.MessageSender): Promise<ExtensionAnswers[Kind]> {
   if (sender.id !== chrome.runtime.id || !sender.url) return null;
-  if (fromOptionsPage(sender)) {
-    switch (ask.kind) {
-      case 'watch-sites':
-        await refreshSettings();
-        return reRegister().then(() => true);
-      case 'sign-in':
-        return signIn(ask.issuer, ask.clientId);
-      case 'sign-out':
-        return signOut().then(() => true);
-      case 'sign-in-state':
-        return signInState();
-      case 'check-setup': {
-        const check = checkSettings(ask.settings);
-        if (!check.ok) return { ok: false, problems: check.problems };
-        if (await signInMissing(check.settings)) return { ok: false, problems: { issuer: 'Sign in first, with the Sign in button.' } };
-        const token = await tokenSource(check.settings)?.({ renew: false }).catch((error: unknown) => {
-          if (error instanceof SignInEnded) return null;
-          throw error;
-        });
-        return checkSetup(check.settings, token ?? null);
-      }
-      default:
-        return null;
-    }
-  }
+  if (fromOptionsPage(sender)) return (await handlerFor<FromOptionsPage>(optionsPageAsks, ask)?.(ask, {})) ?? null;
+  const handler = handlerFor<FromListedTab>(listedTabAsks, ask);
+  if (!handler) return null;
   const settings = await currentSettings();
   const from = settings && listedTab(sender, settings);
   if (!settings || !from) return null;
-  if (ask.kind === 'page-settings') return { defaultCountry: settings.defaultCountry, language: settings.language, signedIn: !(await signInMissing(settings)) };
-  if (ask.kind === 'call' && (ask.action === 'START' || ask.action === 'END') && typeof ask.customerNumber === 'string') return call(ask, settings, from);
-  return null;
+  return (await handler(ask, { settings, from })) ?? null;
 }
 
 /** Tells every tab on a listed site that the sign-in ended or is back: each number says so. */

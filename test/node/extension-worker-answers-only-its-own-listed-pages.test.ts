@@ -110,6 +110,19 @@ describe('the extension’s worker answers only its own content scripts on liste
     assert.equal(await fake.ask({ kind: 'sign-out' }, fromTab(`${CRM}/leads/42`)), null);
     const fromOptions = { id: EXTENSION_ID, url: fake.chrome.runtime.getURL('options.html') };
     assert.notEqual(await fake.ask({ kind: 'sign-in-state' }, fromOptions), null, 'the options page is answered');
+    // And the other way: the options page has no call of its own to place.
+    assert.equal(await fake.ask(START, fromOptions), null);
+    assert.equal(upstream.simulator.requestCount, 0);
+  });
+
+  it('an ask of no kind the worker knows, its table’s inherited names included: no answer, from anyone', async () => {
+    const fromOptions = { id: EXTENSION_ID, url: fake.chrome.runtime.getURL('options.html') };
+    for (const kind of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'dial', '']) {
+      assert.equal(await fake.ask({ kind, action: 'START', customerNumber: '+918000000071' }, fromTab(`${CRM}/leads/42`)), null, kind);
+      assert.equal(await fake.ask({ kind }, fromOptions), null, kind);
+    }
+    assert.equal(await fake.ask(null, fromTab(`${CRM}/leads/42`)), null);
+    assert.equal(upstream.simulator.requestCount, 0);
   });
 
   it('a content script with no frame URL, or no tab: no answer', async () => {
