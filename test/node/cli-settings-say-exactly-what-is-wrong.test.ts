@@ -36,3 +36,17 @@ describe('the CLI says exactly what is wrong with its settings', { timeout: 10_0
     });
   }
 });
+
+describe('a flag wins over its variable, even a flag given empty', () => {
+  it('lists, numbers and text: the flag’s value, else the variable’s, else the default', () => {
+    const env = { ...KEY, SUPERFONE_ALLOWED_ORIGINS: 'https://env.example.com', SUPERFONE_TIMEOUT_MS: '7000', SUPERFONE_WEBHOOK_SECRET: 'from-the-environment-0123', PORT: '9001' };
+    const flags = readCliConfig(['--allowed-origins', 'https://flag.example.com', '--timeout-ms', '5000', '--webhook-secret', 'from-the-flag-0123456789', '--port', '9002'], env);
+    assert.deepEqual([flags.allowedOrigins, flags.timeoutMs, flags.webhookSecret, flags.port], [['https://flag.example.com'], 5000, 'from-the-flag-0123456789', 9002]);
+    const variables = readCliConfig([], env);
+    assert.deepEqual([variables.allowedOrigins, variables.timeoutMs, variables.webhookSecret, variables.port], [['https://env.example.com'], 7000, 'from-the-environment-0123', 9001]);
+    // An empty flag says "none here": the variable does not fill it in.
+    assert.deepEqual(readCliConfig(['--allowed-origins', ''], env).allowedOrigins, []);
+    const defaults = readCliConfig([], KEY);
+    assert.deepEqual([defaults.allowedOrigins, defaults.timeoutMs, defaults.webhookSecret, defaults.port], [[], 10_000, undefined, 8787]);
+  });
+});
