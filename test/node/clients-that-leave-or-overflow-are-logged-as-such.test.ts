@@ -76,6 +76,29 @@ describe('clients that leave, or send too much, are logged as what they did', { 
     }
   });
 
+  it('on a kept-alive connection, a client that half-closes inside its second request’s head is logged once as aborted (its first request answered is no alibi)', async () => {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    try {
+      await new Promise((resolve) => socket.once('connect', resolve));
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk));
+      socket.write(`GET /api/superfone/calls/none HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+      for (let waited = 0; !/\r\n\r\n[^]*\}/.test(received) && waited < 5_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.match(received, /^HTTP\/1\.1 \d{3} /, 'the first request is answered on this connection');
+      const before = logs.length;
+      socket.write(`POST /api/superfone/call HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Ty`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      socket.end();
+      await settle();
+      const lines = logs.slice(before);
+      assert.equal(lines.length, 1, JSON.stringify(lines));
+      assert.equal(lines[0]!.refusal, 'aborted');
+    } finally {
+      socket.destroy();
+    }
+  });
+
   it('130 clients leaving mid-body cannot spend the budget of real 500s: the integrator’s fault after them is logged', async () => {
     for (let client = 0; client < 130; client++) await leaveMidBody('destroy');
     await settle();
