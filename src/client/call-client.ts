@@ -8,7 +8,12 @@ import {
   type ErrorCode,
   type ErrorDetail,
 } from '../shared/protocol.js';
-import type { TokenSource } from './scope-context.js';
+
+/**
+ * Where the page gets a sign-in token for the proxy (a JWT its server minted for the
+ * signed-in agent): called before each call request, and once more after a `401`.
+ */
+export type TokenSource = () => string | null | undefined | Promise<string | null | undefined>;
 
 /**
  * A failure is a code for the element to word in the page's language (the proxy's English

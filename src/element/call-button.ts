@@ -1,8 +1,8 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { callButtonStyles } from './call-button.styles.js';
 import type { Readiness } from './number-check.js';
-import { CallSession, type CallState, type ControlInternals } from './call-session.js';
-import { viewOf, type ControlView } from './call-view.js';
+import { CallSession, type ControlInternals } from './call-session.js';
+import { viewOf, type CallState, type ControlView } from './view/call-view.js';
 import { catalogue, catalogueLanguageOf, FIRST_WORDS, loadCatalogue, wordsFor, type CallButtonMessages, type MessageOverrides } from './messages.js';
 import { ControlSettings } from './control-settings.js';
 import { PageControls } from './page-controls.js';
@@ -17,7 +17,7 @@ import {
   type TokenSource,
 } from './scope-context.js';
 
-export type { CallState } from './call-session.js';
+export type { CallState } from './view/call-view.js';
 
 /**
  * On links detection made (its `DETECTED`): a slotted link with it is the control's own to
@@ -316,7 +316,7 @@ export class SuperfoneCallButton extends LitElement {
     else if (second?.ends === 'busy-call') this.#session.endBusyCall();
   }
 
-  /** What the control shows and says now (./call-view.ts), from what it knows. */
+  /** What the control shows and says now (./view/call-view.ts), from what it knows. */
   #view(): ControlView {
     // Before its language has loaded, an idle English control has the first words (with any overrides).
     const scopeWords = this.#settings.scope?.messages;

@@ -1,15 +1,16 @@
 import type { ReactiveController } from 'lit';
 import type { CallAction, CallRequestBody, CallSummary, ErrorCode } from '../shared/protocol.js';
 import type { ActiveCall, ActiveCalls } from './active-calls.js';
-import type { CallFailure, CallReply } from './call-client.js';
+import type { CallFailure, CallReply } from '../client/call-client.js';
+import { callInTheWay } from '../client/one-call-per-agent.js';
 import { dispatchEnded, type FollowedCall, type RecordReport } from './call-end-events.js';
 import { createCallEvent, type CallEndReason, type CallStartDetail } from './call-events.js';
 import type { Readiness } from './number-check.js';
+import type { CallState } from './view/call-view.js';
 import type { CallSessionHost, ControlInternals } from './call-session-host.js';
 import type { CallButtonMessages } from './messages.js';
 import { displayNumber, loadCallingChunk, callingChunk } from './calling-chunk-loader.js';
 
-export type CallState = 'idle' | 'starting' | 'active' | 'ending' | 'error';
 export type { CallSessionHost, ControlInternals } from './call-session-host.js';
 
 /** A call this control can end: the numbers, the proxy that started it, and its id there when it can be followed. */
@@ -24,9 +25,9 @@ interface Followed {
 }
 
 /** Following a call and wording its outcome: needed only once a call can be followed. */
-let following: Promise<typeof import('./call-outcome.js')> | undefined;
+let following: Promise<typeof import('./view/call-outcome.js')> | undefined;
 function loadFollowing() {
-  following ??= import('./call-outcome.js');
+  following ??= import('./view/call-outcome.js');
   return following;
 }
 
@@ -261,8 +262,8 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
     // its number: End must still reach that call, not the number now in the attribute.
     const followed = this.#call ?? { ...current, proxyUrl: this.#host.proxyUrl };
     const shared = calls().get(agentKeyFor(followed.agentNumber, followed.proxyUrl)) ?? null;
-    const ours = shared !== null && shared.customerNumber === followed.customerNumber;
-    this.busyWith = shared && !ours ? shared : null;
+    this.busyWith = callInTheWay(shared, followed.customerNumber);
+    const ours = shared !== null && this.busyWith === null;
     // A failed END leaves the call on: the control stays in error, saying so, with End on offer.
     if (ours && !this.callCertain()) {
       const { customerNumber, agentNumber } = followed;

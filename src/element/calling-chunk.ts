@@ -6,9 +6,9 @@ import { svg } from 'lit';
 // together: no control sends a request, or shows the agent's call, before its numbers are checked.
 export { formatForDisplay, isKnownCountry } from '../shared/phone-number.js';
 export { checkNumbers } from './number-check.js';
-export { sendCallRequest } from './call-client.js';
-export { failureWords } from './failure-words.js';
-export { announce, prepareAnnouncer } from './announcer.js';
+export { sendCallRequest } from '../client/call-client.js';
+export { failureWords } from './view/failure-words.js';
+export { announce, prepareAnnouncer } from './view/announcer.js';
 export { activeCalls, agentKeyFor, atDeadline } from './active-calls.js';
 
 /** The End button's drawing: shown only once a call is on, after number handling loaded. */

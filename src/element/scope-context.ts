@@ -2,12 +2,9 @@ import { ContextConsumer, ContextRoot, createContext } from '@lit/context';
 import type { ReactiveElement } from 'lit';
 import { DEFAULT_COUNTRY, DEFAULT_PROXY_PATH } from '../shared/defaults.js';
 import type { MessageOverrides } from './messages.js';
+import type { TokenSource } from '../client/call-client.js';
 
-/**
- * Where the page gets a sign-in token for the proxy (a JWT its server minted for the
- * signed-in agent): called before each call request, and once more after a `401`.
- */
-export type TokenSource = () => string | null | undefined | Promise<string | null | undefined>;
+export type { TokenSource } from '../client/call-client.js';
 
 /**
  * The settings calls are placed with, as one level sets them: a `<superfone-click-to-call>`

@@ -1,8 +1,7 @@
 // The agent's calls, placed and followed by the service worker: one call per agent across
 // tabs and sites, each followed to Superfone's record of how it ended. Kept in session
 // storage, which outlives the worker's restarts (Chrome stops an idle worker) but not the browser's.
-import { sendCallRequest } from '../element/call-client.js';
-import { followCall } from '../element/call-follower.js';
+import { callInTheWay, followCall, sendCallRequest } from '../client/index.js';
 import type { CallAnswer, CallAsk, CallEndedNews } from './extension-messages.js';
 import type { ExtensionSettings } from './settings.js';
 
@@ -79,7 +78,8 @@ export async function placeCall(
   if (ask.action === 'START' && busy) {
     // Another site's page never learns whom the agent is talking to.
     if (busy.site !== from.site) return { ok: false, busyElsewhere: true };
-    if (busy.customerNumber !== ask.customerNumber) return { ok: false, busyWith: busy.customerNumber };
+    const inTheWay = callInTheWay(busy, ask.customerNumber);
+    if (inTheWay) return { ok: false, busyWith: inTheWay.customerNumber };
   }
   const body = { customer_number: ask.customerNumber, call_action: ask.action, ...(settings.agentNumber ? { user_number: settings.agentNumber } : {}) };
   // The call client asks for a token again after a refusal of the one sent: that one is renewed.

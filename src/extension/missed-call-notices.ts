@@ -3,7 +3,7 @@
 // each new one once, and its Call back button places the call as the signed-in agent.
 import { isMissedCallsBody, missedCallsPath, type MissedCall } from '../shared/protocol.js';
 import { formatForDisplay } from '../shared/phone-number.js';
-import { missedCallWords } from '../element/missed-calls/missed-call-words.js';
+import { missedCallWords } from '../element/view/index.js';
 import type { ExtensionSettings } from './settings.js';
 
 export const MISSED_CALLS_ALARM = 'missed-calls';

@@ -9,10 +9,8 @@ import { checkSettings, sitePatterns, type ExtensionSettings } from './settings.
 import { currentSettings, refreshSettings } from './settings-store.js';
 import { idToken, RENEW_ALARM, signIn, SignInEnded, signInState, signOut } from './sign-in.js';
 import { calledBack, missedCallNumber, MISSED_CALLS_ALARM, showMissedCalls, watchMissedCalls } from './missed-call-notices.js';
-import { failureWords } from '../element/failure-words.js';
+import { english, failureWords, hindi } from '../element/view/index.js';
 import { formatForDisplay } from '../shared/phone-number.js';
-import { messages as english } from '../element/messages/en.js';
-import { messages as hindi } from '../element/messages/hi.js';
 
 // First: the settings and the sign-in are for the extension's own pages and this worker, never a content script's world.
 const trustedOnly = Promise.all([

@@ -1,6 +1,6 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import type { CallRecordingDetail, CallSummaryDetail } from '../../src/index.js';
-import { dispatchCompleted } from '../../src/element/call-outcome.js';
+import { dispatchCompleted } from '../../src/element/view/call-outcome.js';
 import { dispatchReports } from '../../src/element/call-reports.js';
 import { callButton, primaryButton, simulator, until } from './helpers.js';
 

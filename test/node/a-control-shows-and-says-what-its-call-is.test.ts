@@ -1,10 +1,10 @@
-// The element's view as a pure function of what it knows (src/element/call-view.ts): every
+// The element's view as a pure function of what it knows (src/element/view/call-view.ts): every
 // state's look, label, accessible name, message and second control, read in Node with the
 // English catalogue. Expected words are written out here, as the agent reads them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Readiness } from '../../src/element/number-check.js';
-import { viewOf, type ControlView, type FirstWords, type SessionSnapshot } from '../../src/element/call-view.js';
+import { viewOf, type ControlView, type FirstWords, type SessionSnapshot } from '../../src/element/view/call-view.js';
 import type { CallButtonMessages } from '../../src/element/messages/catalogue.js';
 import { messages as english } from '../../src/element/messages/en.js';
 

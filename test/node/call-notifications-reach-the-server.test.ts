@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { endReasonFor } from '../../src/element/call-outcome.js';
+import { endReasonFor } from '../../src/element/view/call-outcome.js';
 import type { CallSummary } from '../../src/shared/protocol.js';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CallFailure } from '../../src/element/call-client.js';
-import { failureWords } from '../../src/element/failure-words.js';
+import type { CallFailure } from '../../src/client/call-client.js';
+import { failureWords } from '../../src/element/view/failure-words.js';
 import { messages as english } from '../../src/element/messages/en.js';
 import { messages as hindi } from '../../src/element/messages/hi.js';
 

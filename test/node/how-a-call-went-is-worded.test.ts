@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { outcomeText, spokenDuration } from '../../src/element/call-outcome.js';
+import { outcomeText, spokenDuration } from '../../src/element/view/call-outcome.js';
 import { messages as english } from '../../src/element/messages/en.js';
 import { messages as hindi } from '../../src/element/messages/hi.js';
 import type { CallSummary } from '../../src/shared/protocol.js';

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import { sendCallRequest } from '../../src/element/call-client.js';
-import { followCall } from '../../src/element/call-follower.js';
+import { sendCallRequest } from '../../src/client/call-client.js';
+import { followCall } from '../../src/client/call-follower.js';
 
 // The page's client (the element's, and the extension's service worker's) against answers our
 // proxy never gives: a gateway in front of it, a wrong proxy-url, a hostile server. A real HTTP

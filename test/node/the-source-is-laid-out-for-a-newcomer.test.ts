@@ -112,7 +112,7 @@ describe('the source is laid out for a newcomer', () => {
     // The announcer's modal lookup walks out through shadow roots as languageOf does.
     const walk = (text: string) => /for \(let at: Element \| null = \w+; at; at = (.+)\) \{/.exec(text)?.[1];
     assert.ok(walk(source('element/page-language.ts')));
-    assert.equal(walk(source('element/announcer.ts')), walk(source('element/page-language.ts')));
+    assert.equal(walk(source('element/view/announcer.ts')), walk(source('element/page-language.ts')));
   });
 
   it('the README is read in one sitting: at most 450 lines, with a table of contents', () => {

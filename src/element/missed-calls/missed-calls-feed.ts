@@ -1,6 +1,6 @@
 import { createParser } from 'eventsource-parser';
 import { isErrorBody, isMissedCallsBody, missedCallsPath, MISSED_CALLS_EVENT, type ErrorCode, type MissedCallsBody } from '../../shared/protocol.js';
-import { askForToken } from '../call-client.js';
+import { askForToken } from '../../client/call-client.js';
 import type { TokenSource } from '../scope-context.js';
 
 /** Whose missed calls, from where: the element's settings, else its scope's. */

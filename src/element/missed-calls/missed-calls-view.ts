@@ -1,7 +1,7 @@
 import { ContextEvent } from '@lit/context';
 import { adoptStyles, css, html, nothing, render } from 'lit';
 import type { MissedCall } from '../../shared/protocol.js';
-import { announce } from '../announcer.js';
+import { announce } from '../view/announcer.js';
 import { createCallEvent } from '../call-events.js';
 import { formatForDisplay } from '../../shared/phone-number.js';
 import { languageOf, watchLanguage } from '../page-language.js';

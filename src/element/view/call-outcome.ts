@@ -1,14 +1,14 @@
-import type { CallSummary } from '../shared/protocol.js';
-import { dispatchEnded, type RecordReport } from './call-end-events.js';
-import { createCallEvent } from './call-events.js';
-import { reportsMayFollow } from './call-reports.js';
+import type { CallSummary } from '../../shared/protocol.js';
+import { dispatchEnded, type RecordReport } from '../call-end-events.js';
+import { createCallEvent } from '../call-events.js';
+import { reportsMayFollow } from '../call-reports.js';
 
-import type { CallButtonMessages } from './messages.js';
+import type { CallButtonMessages } from '../messages.js';
 
 // Following the call, and the recording and the summary after its record, load with the
 // words for its outcome: a control asks for one chunk once a call can be followed.
-export { followCall } from './call-follower.js';
-export { dispatchReports } from './call-reports.js';
+export { followCall } from '../../client/call-follower.js';
+export { dispatchReports } from '../call-reports.js';
 
 /** Calls whose record this page has already announced with `superfone-call-completed`. */
 const reportedCalls = new Set<string>();

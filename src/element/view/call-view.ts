@@ -1,9 +1,11 @@
-import type { CallAction } from '../shared/protocol.js';
-import type { Readiness } from './number-check.js';
-import type { CallState } from './call-session.js';
-import type { CallButtonMessages } from './messages/catalogue.js';
+import type { CallAction } from '../../shared/protocol.js';
+import type { Readiness } from '../number-check.js';
+import type { CallButtonMessages } from '../messages/catalogue.js';
 
 /** What the view reads of the control itself: the element's own properties. */
+/** Where a control's call is: none, being placed, on, being ended, or failed. */
+export type CallState = 'idle' | 'starting' | 'active' | 'ending' | 'error';
+
 export interface ControlProperties {
   inline: boolean;
   disabled: boolean;

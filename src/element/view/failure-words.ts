@@ -1,5 +1,5 @@
-import type { CallFailure } from './call-client.js';
-import type { CallButtonMessages } from './messages.js';
+import type { CallFailure } from '../../client/call-client.js';
+import type { CallButtonMessages } from '../messages.js';
 
 /**
  * A failed request in the control's language, as precisely as the proxy's English message:
