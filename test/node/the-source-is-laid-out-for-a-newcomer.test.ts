@@ -30,6 +30,71 @@ function importGraph(): Map<string, string[]> {
   return graph;
 }
 
+type ImportKind = 'value' | 'type' | 'dynamic';
+
+/** Each source file's imports of other source files, each with how it imports: a value, a type only, or dynamically (loaded only when used). */
+function importsByKind(): Array<{ file: string; target: string; kind: ImportKind }> {
+  const found: Array<{ file: string; target: string; kind: ImportKind }> = [];
+  for (const file of sourceFiles()) {
+    const source = ts.createSourceFile(file, readFileSync(join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest, true);
+    const add = (specifier: ts.Expression | undefined, kind: ImportKind) => {
+      if (!specifier || !ts.isStringLiteralLike(specifier) || !specifier.text.startsWith('.')) return;
+      const target = relative(ROOT, resolve(ROOT, dirname(file), specifier.text.replace(/\.js$/, '.ts')));
+      if (existsSync(join(ROOT, target))) found.push({ file, target, kind });
+    };
+    const visit = (node: ts.Node) => {
+      if (ts.isImportDeclaration(node)) add(node.moduleSpecifier, node.importClause?.isTypeOnly ? 'type' : 'value');
+      else if (ts.isExportDeclaration(node)) add(node.moduleSpecifier, node.isTypeOnly ? 'type' : 'value');
+      else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) add(node.argument.literal, 'type');
+      else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) add(node.arguments[0], 'dynamic');
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return found;
+}
+
+/** A file's folder, as the rules name them: `server/core`, `server/adapters`, `server/cli`, `server` (its entries), else the top folder under src/, or `index` for src/index.ts. */
+function folderOf(file: string): string {
+  const parts = file.split('/').slice(1);
+  if (parts[0] === 'server') return parts.length > 2 ? `server/${parts[1]}` : 'server';
+  return parts.length > 1 ? parts[0]! : 'index';
+}
+
+/**
+ * What each folder may import besides itself, and why. A target is a folder (anything in it) or a
+ * file (that one only: a front door). `lazily` targets may be imported by type or dynamically only.
+ */
+const LAYOUT: Record<string, { may: string[]; lazily?: string[] }> = {
+  shared: { may: [] },
+  client: { may: ['shared'] },
+  element: { may: ['client', 'shared'] },
+  scope: { may: ['element', 'client', 'shared'] },
+  index: { may: ['element', 'scope', 'client', 'shared'] },
+  react: { may: ['index', 'element', 'scope', 'shared'] },
+  // The extension through front doors only: the client, the words and the view, and detection.
+  extension: { may: ['shared', 'src/client/index.ts', 'src/element/view/index.ts', 'scope/detection'] },
+  'server/core': { may: ['shared'] },
+  'server/adapters': { may: ['src/server/core/index.ts', 'shared'], lazily: ['simulator'] },
+  'server/cli': { may: ['server/adapters', 'src/server/core/index.ts', 'shared'], lazily: ['simulator'] },
+  server: { may: ['server/adapters', 'src/server/core/index.ts', 'shared'] },
+  // node:http's way of letting go of a refused body, the one piece both servers share (shared/ is typed for browsers too).
+  simulator: { may: ['shared', 'src/server/adapters/linger-then-close.ts'] },
+};
+
+/** The rules an import breaks: none when its folder may import its target (lazily, where it must be lazy). */
+function brokenRule(file: string, target: string, kind: ImportKind): string | null {
+  const from = folderOf(file);
+  const to = folderOf(target);
+  if (from === to) return null;
+  const rule = LAYOUT[from];
+  if (!rule) return `${from}/ has no layout rule`;
+  const matches = (allowed: string) => (allowed.startsWith('src/') ? target === allowed : to === allowed || target.startsWith(`src/${allowed}/`));
+  if (rule.may.some(matches)) return null;
+  if (rule.lazily?.some(matches)) return kind === 'value' ? `${from}/ may load ${to}/ only by type or dynamically` : null;
+  return `${from}/ may import only ${[...rule.may, ...(rule.lazily ?? []).map((lazy) => `${lazy} (lazily)`)].join(', ') || 'itself'}`;
+}
+
 /** Every cycle a depth-first walk meets, as the chain of files that closes it. */
 function cycles(graph: Map<string, string[]>): string[] {
   const found: string[] = [];
@@ -77,6 +142,40 @@ describe('the source is laid out for a newcomer', () => {
     assert.ok(graph.size > 80, `${graph.size} source files read`);
     assert.ok(graph.get(join('src', 'element', 'messages.ts'))!.length > 0, 'imports are read');
     assert.deepEqual(cycles(graph), []);
+  });
+
+  it('each folder imports only what its layout rule allows: the extension through front doors, the simulator and the server apart', () => {
+    const imports = importsByKind();
+    assert.ok(imports.some(({ file, kind }) => file === join('src', 'server', 'adapters', 'node-proxy.ts') && kind === 'dynamic'), 'dynamic imports are read');
+    assert.ok(imports.some(({ kind }) => kind === 'type'), 'type-only imports are read');
+    const folders = new Set(sourceFiles().map(folderOf));
+    assert.deepEqual([...folders].filter((folder) => !LAYOUT[folder]), [], 'every folder has a rule');
+    const broken = imports.flatMap(({ file, target, kind }) => {
+      const rule = brokenRule(file, target, kind);
+      return rule ? [`${file} → ${target} (${kind}): ${rule}`] : [];
+    });
+    assert.deepEqual(broken, []);
+  });
+
+  it('the layout rule names what it refuses: a forbidden import from each folder is caught', () => {
+    const planted: Array<[string, string, ImportKind]> = [
+      ['src/shared/protocol.ts', 'src/element/messages.ts', 'value'],
+      ['src/client/call-client.ts', 'src/element/messages.ts', 'value'],
+      ['src/element/call-session.ts', 'src/scope/click-to-call-scope.ts', 'value'],
+      ['src/scope/click-to-call-scope.ts', 'src/server/core/index.ts', 'type'],
+      ['src/extension/content-script.ts', 'src/element/view/call-view.ts', 'value'],
+      ['src/extension/agent-calls.ts', 'src/client/call-client.ts', 'value'],
+      ['src/server/core/proxy.ts', 'src/server/adapters/node-adapter.ts', 'value'],
+      ['src/server/adapters/node-proxy.ts', 'src/server/core/proxy.ts', 'value'],
+      ['src/server/adapters/node-proxy.ts', 'src/simulator/simulated-upstream.ts', 'value'],
+      ['src/server/cli/cli.ts', 'src/simulator/simulated-upstream.ts', 'value'],
+      ['src/simulator/simulator.ts', 'src/server/core/index.ts', 'value'],
+      ['src/react/index.ts', 'src/server/index.ts', 'type'],
+    ];
+    for (const [file, target, kind] of planted) assert.ok(brokenRule(file, target, kind), `${file} → ${target} (${kind}) is refused`);
+    assert.match(brokenRule('src/extension/content-script.ts', 'src/element/view/call-view.ts', 'value')!, /^extension\/ may import only shared, src\/client\/index\.ts, src\/element\/view\/index\.ts, scope\/detection$/);
+    assert.equal(brokenRule('src/server/adapters/node-proxy.ts', 'src/simulator/simulated-upstream.ts', 'value'), 'server/adapters/ may load simulator/ only by type or dynamically');
+    assert.equal(brokenRule('src/server/adapters/node-proxy.ts', 'src/simulator/simulated-upstream.ts', 'dynamic'), null);
   });
 
   it('the core runs on Fetch alone, and everything outside it uses its public API (core/index.ts) only', () => {
