@@ -13,7 +13,7 @@ import { crc32, deflateSync } from 'node:zlib';
 const outIndex = process.argv.indexOf('--out');
 const OUT = outIndex > 0 ? process.argv[outIndex + 1] : 'dist/extension';
 const ZIP = `${OUT.replace(/\/?extension\/?$/, '') || '.'}/superfone-call-button-extension.zip`;
-const { version, description } = JSON.parse(readFileSync('package.json', 'utf8'));
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 // `--key <file>` (or SUPERFONE_EXTENSION_KEY=<file>): a PEM key, private or public, whose public
 // half goes into the manifest. Chrome derives the extension's id from it, so the id, and with it
@@ -63,26 +63,13 @@ function discIcon(size) {
 }
 writeFileSync(join(OUT, 'icon-128.png'), discIcon(128));
 
-const manifest = {
-  manifest_version: 3,
-  name: 'Superfone click-to-call',
-  version,
-  description: `${description} For CRMs you cannot edit: numbers on the sites you list call through your Superfone proxy.`,
-  ...(publicKey ? { key: publicKey.toString('base64') } : {}),
-  // storage: the settings; scripting: the content script, registered for the listed sites only;
-  // alarms: to wake the worker while a call is followed, and to renew the sign-in (Chrome stops
-  // idle workers, and to ask for missed calls every minute); identity: the company's login
-  // page, through launchWebAuthFlow; notifications: a missed call, with Call back.
-  permissions: ['storage', 'scripting', 'alarms', 'identity', 'notifications'],
-  icons: { 128: 'icon-128.png' },
-  // Sites are listed after install (by the agent or an admin), so Chrome asks for all of them
-  // up front; the content script runs on the listed ones only, and the proxy is reached from here.
-  host_permissions: ['<all_urls>'],
-  background: { service_worker: 'service-worker.js', type: 'module' },
-  options_ui: { page: 'options.html', open_in_tab: true },
-  storage: { managed_schema: 'managed-schema.json' },
-  minimum_chrome_version: '120',
-};
+// The manifest is src/extension/manifest.json, its permissions explained in docs/extension.md
+// ("Privacy and permissions"). The build adds the key where one is given, checks that its
+// version is the package's, and leaves out the $schema Chrome does not know.
+const manifest = JSON.parse(readFileSync('src/extension/manifest.json', 'utf8'));
+delete manifest.$schema;
+if (manifest.version !== version) throw new Error(`src/extension/manifest.json says version ${manifest.version}, package.json ${version}: make them one.`);
+if (publicKey) manifest.key = publicKey.toString('base64');
 writeFileSync(join(OUT, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 
 const files = Object.fromEntries(readdirSync(OUT).map((file) => [file, readFileSync(join(OUT, file))]));
