@@ -3,6 +3,7 @@
 // the extension's calls will, whether calls would pass, and saves only then. Settings an
 // admin pushed through managed storage are shown and cannot be changed here.
 import { askWorker } from './extension-messages.js';
+import { DEFAULT_COUNTRY, LANGUAGES } from './setting-choices.js';
 import type { SettingsInput, SettingsProblems } from './settings.js';
 import { storedSettings } from './settings-store.js';
 import type { SignInState } from './sign-in.js';
@@ -16,6 +17,10 @@ const signInButton = document.getElementById('sign-in') as HTMLButtonElement;
 const signOutButton = document.getElementById('sign-out') as HTMLButtonElement;
 const field = (name: (typeof FIELDS)[number]) => form.elements.namedItem(name) as HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
 const typed = () => Object.fromEntries(FIELDS.map((name) => [name, field(name).value])) as SettingsInput;
+
+// The choices and the default come from the code, as the checks do.
+field('language').append(...Object.entries(LANGUAGES).map(([value, name]) => new Option(name, value)));
+field('defaultCountry').value = DEFAULT_COUNTRY;
 
 function showProblems(problems: SettingsProblems): void {
   for (const name of FIELDS) {

@@ -3,6 +3,7 @@
 // the CRM sites where numbers become controls. Read only on the extension's side, in its
 // trusted contexts: neither the page nor a content script sees any of it.
 import { isKnownCountry, normalizePhoneNumber, type CountryCode } from '../shared/phone-number.js';
+import { DEFAULT_COUNTRY, LANGUAGES } from './setting-choices.js';
 
 export interface ExtensionSettings {
   /** The proxy's call path, `https://proxy.example.com/api/superfone/call`. */
@@ -30,7 +31,6 @@ export type SettingsProblems = Partial<Record<keyof ExtensionSettings, string>>;
 
 export type SettingsCheck = { ok: true; settings: ExtensionSettings } | { ok: false; problems: SettingsProblems };
 
-const LANGUAGES = ['auto', 'en', 'hi'];
 
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 
@@ -65,9 +65,9 @@ function tokenExpiry(token: string): number | undefined | null {
  */
 export function checkSettings(input: SettingsInput, nowSec = Date.now() / 1000): SettingsCheck {
   const problems: SettingsProblems = {};
-  const defaultCountry = (text(input.defaultCountry) || 'IN').toUpperCase();
+  const defaultCountry = (text(input.defaultCountry) || DEFAULT_COUNTRY).toUpperCase();
   if (!isKnownCountry(defaultCountry)) problems.defaultCountry = `“${defaultCountry}” is not a two-letter country code such as IN.`;
-  const country = isKnownCountry(defaultCountry) ? defaultCountry : 'IN';
+  const country = isKnownCountry(defaultCountry) ? defaultCountry : DEFAULT_COUNTRY;
 
   const proxyUrl = text(input.proxyUrl);
   if (!proxyUrl) problems.proxyUrl = 'Enter your call service’s address, such as https://proxy.example.com/api/superfone/call.';
@@ -106,7 +106,7 @@ export function checkSettings(input: SettingsInput, nowSec = Date.now() / 1000):
   if (lines.length === 0) problems.sites = 'List at least one site where numbers should call, such as https://crm.example.com.';
 
   const language = text(input.language) || 'auto';
-  if (!LANGUAGES.includes(language)) problems.language = `Choose one of: ${LANGUAGES.join(', ')}.`;
+  if (!Object.hasOwn(LANGUAGES, language)) problems.language = `Choose one of: ${Object.keys(LANGUAGES).join(', ')}.`;
 
   if (Object.keys(problems).length > 0) return { ok: false, problems };
   return { ok: true, settings: { proxyUrl, issuer, clientId, agentNumber: agent?.ok ? agent.e164 : '', token, sites, defaultCountry: country, language } };

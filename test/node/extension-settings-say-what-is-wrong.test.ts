@@ -2,6 +2,7 @@
 // on, and what is right normalized (the agent's number to E.164, sites to origins).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { checkSetup } from '../../src/extension/setup-check.js';
 import { checkSettings, sitePatterns } from '../../src/extension/settings.js';
@@ -98,5 +99,24 @@ describe('Save’s check asks the proxy who the sign-in makes the agent', { time
     } finally {
       await proxy.close();
     }
+  });
+});
+
+describe('one list of languages and one default country, for the checks, the options page and an admin’s policy', () => {
+  it('managed-schema.json offers exactly the languages the checks take, and each is taken', async () => {
+    const { LANGUAGES, DEFAULT_COUNTRY } = await import('../../src/extension/setting-choices.js');
+    const schema = JSON.parse(readFileSync('src/extension/managed-schema.json', 'utf8'));
+    assert.deepEqual(schema.properties.language.enum, Object.keys(LANGUAGES));
+    assert.deepEqual(Object.keys(LANGUAGES), ['auto', 'en', 'hi']);
+    for (const language of Object.keys(LANGUAGES)) assert.equal(checkSettings({ proxyUrl: 'https://p.example.com/call', sites: 'https://crm.example.com', language }, NOW).ok, true, language);
+    // A name every object has is no language.
+    assert.equal(checkSettings({ proxyUrl: 'https://p.example.com/call', sites: 'https://crm.example.com', language: 'constructor' }, NOW).ok, false);
+    // The default country, where none is typed, is the package's.
+    const none = checkSettings({ proxyUrl: 'https://p.example.com/call', sites: 'https://crm.example.com' }, NOW);
+    assert.equal(none.ok && none.settings.defaultCountry, 'IN');
+    assert.equal(DEFAULT_COUNTRY, 'IN');
+    // No copy of either is typed into the options page.
+    const html = readFileSync('src/extension/options.html', 'utf8');
+    assert.doesNotMatch(html, /<option|value="IN"/);
   });
 });
