@@ -1,13 +1,13 @@
 import type { ErrorCode } from '../../shared/protocol.js';
 import { maskNumber } from './audit.js';
-import { readCallRequest } from './call-request.js';
+import { readCallRequest, type ValidCallRequest } from './call-request.js';
 import { identifyAgent, type AgentIdentification } from './identify-agent.js';
 import { errorMessage, type Exchange } from './exchange.js';
 import type { PlatformInfo } from './proxy-message.js';
 import type { ProxyStore } from './store/proxy-store.js';
 import type { CircuitBreaker } from './guards/circuit-breaker.js';
 import { checkDestination, type DestinationPolicy } from './guards/destination-policy.js';
-import { CallRateLimits, RateLimitSetupError, type RateRefusal } from './guards/rate-limits.js';
+import { CallRateLimits, RateLimitSetupError, type CallAttempt, type RateRefusal } from './guards/rate-limits.js';
 import type { FollowedCalls } from './notifications/followed-calls.js';
 import { newCallId } from './notifications/followed-calls.js';
 import type { PendingCalls } from './notifications/pending-calls.js';
@@ -38,37 +38,31 @@ export interface CallPlacing extends AgentIdentification {
 /** Upstream outcomes that say Superfone itself is failing, which the circuit breaker counts. */
 const UPSTREAM_FAILURES: ReadonlySet<ErrorCode> = new Set(['upstream_error', 'upstream_timeout']);
 
-/**
- * A page's START or END: read and checked, the agent bound, the destination and the limits
- * applied, then one GET to Superfone, whose answer is mapped to the protocol. Every rule
- * that protects the paid account runs before Superfone is called.
- */
-export async function placeCall(exchange: Exchange, parts: CallPlacing): Promise<ProxyAnswer> {
-  const { request, platform, entry, refuse, finish } = exchange;
-  /** Why the limits' store could not be used, for the log of an END that went ahead anyway. */
-  let storeFailure: string | undefined;
-  /** Runs checks against the store; if it cannot be reached, the START is refused with 503. */
-  const guardedByStore = async (checks: () => Promise<ProxyAnswer | null>): Promise<ProxyAnswer | null> => {
-    try {
-      return await checks();
-    } catch (error) {
-      if (error instanceof RateLimitSetupError) throw error;
-      return refuse(storeUnavailable(), `the store of limits and locks is out of reach: ${errorMessage(error)}`);
-    }
-  };
+/** A call request read and checked, with the agent who places it and what the limits count it as. */
+interface Attempt {
+  call: ValidCallRequest;
+  agentNumber: string;
+  counted: CallAttempt;
+}
 
-  // Identity before a byte of the body.
+/** The refusal when the limits' and locks' store cannot be reached: a START fails closed. */
+function storeOutOfReach(exchange: Exchange, error: unknown): ProxyAnswer {
+  if (error instanceof RateLimitSetupError) throw error;
+  return exchange.refuse(storeUnavailable(), `the store of limits and locks is out of reach: ${errorMessage(error)}`);
+}
+
+/** Who calls (before a byte of the body), then the body, then the agent it is for: the attempt, or its refusal. */
+async function readAttempt(exchange: Exchange, parts: CallPlacing): Promise<Attempt | ProxyAnswer> {
+  const { request, platform, entry, refuse } = exchange;
   const identity = await identifyAgent(exchange, parts);
   if (!identity.ok) return identity.answer;
   const boundAgent = identity.agentNumber;
-
   const reading = await readCallRequest(request, { defaultCountry: parts.defaultCountry, maxBodyBytes: parts.maxBodyBytes });
   if (!reading.ok) return refuse(reading.failure);
   const call = reading.call;
   entry.action = call.action;
   entry.customer = maskNumber(call.customerNumber);
   entry.agent = maskNumber(boundAgent ?? call.agentNumber);
-
   if (boundAgent && call.agentNumber && call.agentNumber !== boundAgent) {
     return refuse({ code: 'forbidden', message: 'You can only place calls from your own Superfone number.' });
   }
@@ -80,86 +74,125 @@ export async function placeCall(exchange: Exchange, parts: CallPlacing): Promise
       detail: { missing: 'agent_number' },
     });
   }
-  const clientKey = parts.clientKeyOf(request, platform);
-  const attempt = { agentNumber, customerNumber: call.customerNumber, clientKey, agentBound: boundAgent !== null };
-  const { rateLimits, breaker } = parts;
+  const counted = { agentNumber, customerNumber: call.customerNumber, clientKey: parts.clientKeyOf(request, platform), agentBound: boundAgent !== null };
+  return { call, agentNumber, counted };
+}
 
-  // Set inside the store checks below; a plain annotation would be narrowed to null.
-  let releaseLock = null as (() => Promise<void>) | null;
-  if (call.action === 'START') {
-    const blocked = parts.blockNumber ? await parts.blockNumber(call.customerNumber, request) : false;
-    if (blocked) {
-      return refuse({ code: 'forbidden', message: typeof blocked === 'string' ? blocked : 'This number is on the do-not-call list.' });
-    }
-    const destination = checkDestination(call.customerNumber, parts.destinationPolicy);
-    if (destination) return refuse(destination);
-    // Checked now, paid for only once every other check has passed. A store out of
-    // reach fails closed: no START goes upstream that the limits could not count.
-    const guarded = await guardedByStore(async () => {
-      const allowed = await rateLimits?.checkStart(attempt);
-      if (allowed && !allowed.ok) return refuse(...rateLimited(allowed));
-      releaseLock = await parts.store.tryLock(`start:${agentNumber}`, parts.lockTtlMs);
-      if (!releaseLock) return refuse({ code: 'agent_busy', message: 'A call request for you is already on its way. Wait for it, then try again.' });
-      return null;
-    });
-    if (guarded) return guarded;
-  } else {
-    // Ending is never refused by policy, only by a budget no person reaches; with the
-    // store out of reach it goes ahead, since a live call must always be endable.
-    const budget = await rateLimits?.spendEnd(attempt).catch((error: unknown) => {
-      if (error instanceof RateLimitSetupError) throw error;
-      storeFailure = errorMessage(error);
-      return { ok: true } as const;
-    });
-    if (budget && !budget.ok) return refuse(...rateLimited(budget));
-  }
-
+/**
+ * A START's checks before anything is paid for: the integrator's block list, the destination,
+ * the limits (checked now, spent only once all else passed) and the agent's lock, which it
+ * returns. A store out of reach fails closed: no START goes upstream that the limits could not count.
+ */
+async function admitStart(exchange: Exchange, parts: CallPlacing, { call, agentNumber, counted }: Attempt): Promise<{ releaseLock: () => Promise<void> } | ProxyAnswer> {
+  const { refuse } = exchange;
+  const blocked = parts.blockNumber ? await parts.blockNumber(call.customerNumber, exchange.request) : false;
+  if (blocked) return refuse({ code: 'forbidden', message: typeof blocked === 'string' ? blocked : 'This number is on the do-not-call list.' });
+  const destination = checkDestination(call.customerNumber, parts.destinationPolicy);
+  if (destination) return refuse(destination);
   try {
-    if (call.action === 'START') {
-      const waitSec = breaker?.check() ?? null;
-      if (waitSec !== null) return refuse({ code: 'upstream_unavailable', headers: { 'Retry-After': String(waitSec) } });
-      const refusal = await guardedByStore(async () => {
-        const paid = await rateLimits?.spendStart(attempt);
-        return paid && !paid.ok ? refuse(...rateLimited(paid)) : null;
-      });
-      if (refusal) {
-        breaker?.release();
-        return refusal;
-      }
+    const allowed = await parts.rateLimits?.checkStart(counted);
+    if (allowed && !allowed.ok) return refuse(...rateLimited(allowed));
+    const releaseLock = await parts.store.tryLock(`start:${agentNumber}`, parts.lockTtlMs);
+    if (!releaseLock) return refuse({ code: 'agent_busy', message: 'A call request for you is already on its way. Wait for it, then try again.' });
+    return { releaseLock };
+  } catch (error) {
+    return storeOutOfReach(exchange, error);
+  }
+}
+
+/**
+ * An END is never refused by policy, only by a budget no person reaches; with the store out
+ * of reach it goes ahead, since a live call must always be endable (why, for the log).
+ */
+async function admitEnd(exchange: Exchange, parts: CallPlacing, attempt: Attempt): Promise<{ storeFailure?: string } | ProxyAnswer> {
+  let storeFailure: string | undefined;
+  const budget = await parts.rateLimits?.spendEnd(attempt.counted).catch((error: unknown) => {
+    if (error instanceof RateLimitSetupError) throw error;
+    storeFailure = errorMessage(error);
+    return { ok: true } as const;
+  });
+  if (budget && !budget.ok) return exchange.refuse(...rateLimited(budget));
+  return { storeFailure };
+}
+
+/** A START's last checks, the breaker and the limits' spending; a refusal, or `null` to go ahead. */
+async function payForStart(exchange: Exchange, parts: CallPlacing, attempt: Attempt): Promise<ProxyAnswer | null> {
+  const { breaker, rateLimits } = parts;
+  const waitSec = breaker?.check() ?? null;
+  if (waitSec !== null) return exchange.refuse({ code: 'upstream_unavailable', headers: { 'Retry-After': String(waitSec) } });
+  try {
+    const paid = await rateLimits?.spendStart(attempt.counted);
+    if (!paid || paid.ok) return null;
+    breaker?.release();
+    return exchange.refuse(...rateLimited(paid));
+  } catch (error) {
+    breaker?.release();
+    return storeOutOfReach(exchange, error);
+  }
+}
+
+/** The one GET to Superfone, its answer mapped to the protocol; a placed START is remembered to be followed. */
+async function callUpstream(exchange: Exchange, parts: CallPlacing, { call, agentNumber }: Attempt, storeFailure: string | undefined): Promise<ProxyAnswer> {
+  exchange.budgeted = false;
+  const result = await callSuperfone(parts.client, { action: call.action, customerNumber: call.customerNumber, agentNumber });
+  if (result.kind === 'answered') exchange.entry.upstreamStatus = result.status;
+  const outcome = interpretUpstreamResult(call.action, result);
+  // A failing END must not shut out new calls (anyone can send ENDs); one that works shows Superfone is back.
+  if (call.action === 'START' || outcome.ok) parts.breaker?.record(!outcome.ok && UPSTREAM_FAILURES.has(outcome.failure.code));
+  if (!outcome.ok) {
+    const limit = outcome.failure.detail?.limit;
+    return exchange.refuse(outcome.failure, storeFailure ?? (limit ? `limit ${limit}` : undefined));
+  }
+  // Redacted first, then cut: a secret straddling the cut is hidden whole.
+  const body = { ...outcome.body, message: parts.redact(outcome.body.message).slice(0, MAX_UPSTREAM_MESSAGE_CHARS) };
+  if (call.action === 'START' && parts.following) return followStart(exchange, parts.following, { agentNumber, customerNumber: call.customerNumber, notificationId: outcome.body.data.notificationID }, body);
+  return exchange.finish(jsonAnswer(body, 200), 'ok', storeFailure && `went ahead without the limits' store: ${storeFailure}`);
+}
+
+/** A placed START, remembered so that Superfone's record of it reaches the page that follows it by the call id it gets. */
+async function followStart(
+  exchange: Exchange,
+  following: NonNullable<CallPlacing['following']>,
+  placed: { agentNumber: string; customerNumber: string; notificationId: number },
+  body: Record<string, unknown>,
+): Promise<ProxyAnswer> {
+  const pending = { callId: newCallId(), ...placed, startedAt: Date.now() };
+  try {
+    await following.calls.open(pending);
+    await following.pending.remember(pending);
+    // Called back: the customer's missed calls to this agent are done with, in every tab.
+    const notCleared = await following.missed.remove(placed.agentNumber, (missed) => missed.customerNumber === placed.customerNumber).then(
+      () => undefined,
+      (error: unknown) => `missed calls not cleared: ${errorMessage(error)}`,
+    );
+    return exchange.finish(jsonAnswer({ ...body, callId: pending.callId }, 200), 'ok', notCleared);
+  } catch (error) {
+    // The call is placed; only following it is lost. The page falls back to End and its time limits.
+    return exchange.finish(jsonAnswer(body, 200), 'ok', `call not followed, the store is out of reach: ${errorMessage(error)}`);
+  }
+}
+
+const isAnswer = (value: object): value is ProxyAnswer => 'status' in value && 'headers' in value;
+
+/**
+ * A page's START or END: read and checked, the agent bound, the destination and the limits
+ * applied, then one GET to Superfone, whose answer is mapped to the protocol. Every rule
+ * that protects the paid account runs before Superfone is called.
+ */
+export async function placeCall(exchange: Exchange, parts: CallPlacing): Promise<ProxyAnswer> {
+  const attempt = await readAttempt(exchange, parts);
+  if (isAnswer(attempt)) return attempt;
+  const admitted = attempt.call.action === 'START' ? await admitStart(exchange, parts, attempt) : await admitEnd(exchange, parts, attempt);
+  if (isAnswer(admitted)) return admitted;
+  try {
+    if (attempt.call.action === 'START') {
+      const refusal = await payForStart(exchange, parts, attempt);
+      if (refusal) return refusal;
     }
-    exchange.budgeted = false;
-    const result = await callSuperfone(parts.client, { action: call.action, customerNumber: call.customerNumber, agentNumber });
-    if (result.kind === 'answered') entry.upstreamStatus = result.status;
-    const outcome = interpretUpstreamResult(call.action, result);
-    // A failing END must not shut out new calls (anyone can send ENDs); one that works shows Superfone is back.
-    if (call.action === 'START' || outcome.ok) breaker?.record(!outcome.ok && UPSTREAM_FAILURES.has(outcome.failure.code));
-    if (!outcome.ok) {
-      const limit = outcome.failure.detail?.limit;
-      return refuse(outcome.failure, storeFailure ?? (limit ? `limit ${limit}` : undefined));
-    }
-    // Redacted first, then cut: a secret straddling the cut is hidden whole.
-    const body = { ...outcome.body, message: parts.redact(outcome.body.message).slice(0, MAX_UPSTREAM_MESSAGE_CHARS) };
-    // Its record, when Superfone reports the call, is matched to this START and told to the page that follows it.
-    if (call.action === 'START' && parts.following) {
-      const pending = { callId: newCallId(), agentNumber, customerNumber: call.customerNumber, startedAt: Date.now(), notificationId: outcome.body.data.notificationID };
-      try {
-        await parts.following.calls.open(pending);
-        await parts.following.pending.remember(pending);
-        // Called back: the customer's missed calls to this agent are done with, in every tab.
-        const notCleared = await parts.following.missed.remove(agentNumber, (missed) => missed.customerNumber === call.customerNumber).then(
-          () => undefined,
-          (error: unknown) => `missed calls not cleared: ${errorMessage(error)}`,
-        );
-        return finish(jsonAnswer({ ...body, callId: pending.callId }, 200), 'ok', notCleared);
-      } catch (error) {
-        // The call is placed; only following it is lost. The page falls back to End and its time limits.
-        return finish(jsonAnswer(body, 200), 'ok', `call not followed, the store is out of reach: ${errorMessage(error)}`);
-      }
-    }
-    return finish(jsonAnswer(body, 200), 'ok', storeFailure && `went ahead without the limits' store: ${storeFailure}`);
+    return await callUpstream(exchange, parts, attempt, 'storeFailure' in admitted ? admitted.storeFailure : undefined);
   } finally {
     // A lock the store cannot release now expires by itself; the call's answer stands.
-    await releaseLock?.().catch(() => {});
+    if ('releaseLock' in admitted) await admitted.releaseLock().catch(() => {});
   }
 }
 
