@@ -204,74 +204,107 @@ export interface ProxyPlatform {
  * makes a response.
  */
 export function createSuperfoneProxy(options: SuperfoneProxyOptions, platform: ProxyPlatform = {}): SuperfoneProxyHandler {
-  const { upstream, respond } = platform;
+  const answer = answerer(proxyParts(options, platform.upstream));
+  return async (request, requestPlatform = {}) => toResponse(await answer(request, requestPlatform), platform.respond);
+}
+
+/** What one proxy is built of, from its options, once. */
+interface ProxyParts {
+  hosts: ReturnType<typeof readProxyOptions>['hosts'];
+  allowedOrigins: ReturnType<typeof readProxyOptions>['allowedOrigins'];
+  audit: ReturnType<typeof budgetedAuditLog>;
+  redact: (text: string) => string;
+  route: ReturnType<typeof createRouter>;
+  clientKeyOf: (request: Request, platform: PlatformInfo) => string | null;
+  placing: CallPlacing;
+  /** Set where call notifications are on (`webhookSecret`): deliveries are received and calls followed. */
+  notifications: (DeliveryHandling & CallFollowing) | null;
+  missedServing: MissedCallServing | null;
+}
+
+function proxyParts(options: SuperfoneProxyOptions, upstream: UpstreamSend | undefined): ProxyParts {
   const { allowedOrigins, hosts } = readProxyOptions(options, true);
   const defaultCountry = options.defaultCountry ?? DEFAULT_COUNTRY;
   const store = options.store ?? memoryStore();
-  const audit = budgetedAuditLog(options.log, options.logRefusalsPerMinute ?? DEFAULT_REFUSALS_LOGGED_PER_MINUTE);
-  const apiKey = options.apiKey;
-  const redact = createRedactor([apiKey, ...(options.webhookSecret ? [options.webhookSecret.trim()] : [])]);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const route = createRouter(options.path);
+  const redact = createRedactor([options.apiKey, ...(options.webhookSecret ? [options.webhookSecret.trim()] : [])]);
   const ipv6PrefixLength = options.ipv6PrefixLength ?? DEFAULT_IPV6_PREFIX_LENGTH;
   const clientKeyOf = (request: Request, platform: PlatformInfo) =>
     (options.clientKey ? options.clientKey(request, platform) : clientIdentity(platform.clientAddress, ipv6PrefixLength)) ?? null;
-
-  // Calls are followed only when notifications can arrive: then STARTs are remembered and pages get a call id.
   const streams = { ...DEFAULT_CALL_STREAMS, ...options.callStreams };
+  const notifications = notificationParts(options, store, defaultCountry, streams);
+  const placing = placingParts(options, { store, defaultCountry, clientKeyOf, redact, upstream, following: notifications });
+  return {
+    hosts,
+    allowedOrigins,
+    audit: budgetedAuditLog(options.log, options.logRefusalsPerMinute ?? DEFAULT_REFUSALS_LOGGED_PER_MINUTE),
+    redact,
+    route: createRouter(options.path),
+    clientKeyOf,
+    placing,
+    notifications,
+    missedServing: notifications && { ...placing, missed: notifications.missed, streams: notifications.streams, heartbeatMs: streams.heartbeatMs, maxStreamMs: streams.maxStreamMs },
+  };
+}
+
+/** Calls are followed only when notifications can arrive: then STARTs are remembered and pages get a call id. */
+function notificationParts(options: SuperfoneProxyOptions, store: ProxyStore, defaultCountry: CountryCode, streams: Required<CallStreamOptions>): (DeliveryHandling & CallFollowing) | null {
+  if (!options.webhookSecret) return null;
   const pending = new PendingCalls(store);
-  const notifications: (DeliveryHandling & CallFollowing) | null = options.webhookSecret
-    ? {
-        receiver: { secret: options.webhookSecret.trim(), defaultCountry, fields: options.notificationFields },
-        seen: new DeliveriesSeen(store),
-        pending,
-        updates: new CallsByRecord(store, pending),
-        onCallUpdate: options.onCallUpdate,
-        // A call's status lives as long as its START waits for a record.
-        calls: new FollowedCalls(store, DEFAULT_PENDING_TTL_MS),
-        missed: new MissedCalls(store),
-        onCallRecord: options.onCallRecord,
-        streams: new StreamBudget(streams.perClient, streams.total),
-        heartbeatMs: streams.heartbeatMs,
-        maxStreamMs: streams.maxStreamMs,
-        afterEndMs: streams.afterEndMs,
-      }
-    : null;
-  const placing: CallPlacing = {
-    defaultCountry,
+  return {
+    receiver: { secret: options.webhookSecret.trim(), defaultCountry, fields: options.notificationFields },
+    seen: new DeliveriesSeen(store),
+    pending,
+    updates: new CallsByRecord(store, pending),
+    onCallUpdate: options.onCallUpdate,
+    // A call's status lives as long as its START waits for a record.
+    calls: new FollowedCalls(store, DEFAULT_PENDING_TTL_MS),
+    missed: new MissedCalls(store),
+    onCallRecord: options.onCallRecord,
+    streams: new StreamBudget(streams.perClient, streams.total),
+    heartbeatMs: streams.heartbeatMs,
+    maxStreamMs: streams.maxStreamMs,
+    afterEndMs: streams.afterEndMs,
+  };
+}
+
+function placingParts(
+  options: SuperfoneProxyOptions,
+  built: Pick<CallPlacing, 'store' | 'defaultCountry' | 'clientKeyOf' | 'redact' | 'following'> & { upstream: UpstreamSend | undefined },
+): CallPlacing {
+  const { upstream, ...rest } = built;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return {
+    ...rest,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    verifyToken: options.auth ? createAgentTokenVerifier(options.auth, defaultCountry) : undefined,
+    verifyToken: options.auth ? createAgentTokenVerifier(options.auth, built.defaultCountry) : undefined,
     authorize: options.authorize,
     blockNumber: options.blockNumber,
-    clientKeyOf,
     destinationPolicy: {
-      allowedCountries: new Set(options.allowedCountries ?? [defaultCountry]),
+      allowedCountries: new Set(options.allowedCountries ?? [built.defaultCountry]),
       allowPremiumRate: options.allowPremiumRate ?? false,
     },
-    store,
-    rateLimits: options.rateLimits === false ? null : new CallRateLimits(store, options.rateLimits),
+    rateLimits: options.rateLimits === false ? null : new CallRateLimits(built.store, options.rateLimits),
     breaker: options.circuitBreaker === false ? null : new CircuitBreaker(options.circuitBreaker),
     client: {
       endpoint: clickToCallEndpoint(options.apiBase ?? DEFAULT_API_BASE),
-      apiKey,
+      apiKey: options.apiKey,
       timeoutMs,
       // Called unbound: workerd's fetch throws "Illegal invocation" when called as a method of another object.
       send: options.fetch || !upstream ? fetchUpstream(options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args))) : upstream,
     },
-    redact,
     lockTtlMs: timeoutMs + 2_000,
-    following: notifications,
   };
+}
 
-  const missedServing: MissedCallServing | null = notifications && { ...placing, missed: notifications.missed, streams: notifications.streams, heartbeatMs: streams.heartbeatMs, maxStreamMs: streams.maxStreamMs };
-
-  async function answer(request: Request, platform: PlatformInfo): Promise<ProxyAnswer> {
+/** How the proxy answers a request: decided from the request line and headers before a byte of a body is read. */
+function answerer(parts: ProxyParts): (request: Request, platform: PlatformInfo) => Promise<ProxyAnswer> {
+  const { hosts, allowedOrigins, audit, redact, route, clientKeyOf, placing, notifications, missedServing } = parts;
+  return async function answer(request, platform) {
     const exchange = openExchange(request, platform, audit, redact);
     const { refuse, url } = exchange;
     try {
-      // Everything is decided from the request line and headers before a byte of a body is
-      // read: the host first (a request for a name we do not serve may be a rebound page),
-      // then the route, the method, the origin, identity, the media type and the length.
+      // The host first (a request for a name we do not serve may be a rebound page), then the
+      // route, the method, the origin, identity, the media type and the length.
       const badHost = checkHost(request, url, hosts);
       if (badHost) return refuse(badHost);
       const target = route(url.pathname);
@@ -305,7 +338,5 @@ export function createSuperfoneProxy(options: SuperfoneProxyOptions, platform: P
       // The message may come from integrator code or a store; keep it out of the response.
       return refuse({ code: 'internal_error' }, errorMessage(error));
     }
-  }
-
-  return async (request, platform = {}) => toResponse(await answer(request, platform), respond);
+  };
 }
