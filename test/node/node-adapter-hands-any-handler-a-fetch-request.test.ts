@@ -2,7 +2,11 @@
 // the `Response` it returns. Both are made lazily on Node (no stream until one is read), so
 // these tests read every member a handler may use, and check the answer a client gets.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { describe, it } from 'node:test';
@@ -10,6 +14,7 @@ import express from 'express';
 import { toNodeListener, type FetchHandler } from '../../src/server/adapters/node-adapter.js';
 import { createSuperfoneProxy } from '../../src/server/core/index.js';
 import { startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
+import { loopbackCertificate } from '../support/test-certificate.js';
 import { API_KEY, startBody } from './helpers.js';
 
 async function serving<T>(listener: Parameters<typeof createServer>[1], use: (origin: string) => Promise<T>): Promise<T> {
@@ -128,6 +133,39 @@ describe('toNodeListener hands any handler a Fetch Request, and writes the Respo
       });
     } finally {
       await upstream.close();
+    }
+  });
+});
+
+describe('served over TLS by node:https, a request is an https one', { timeout: 30_000 }, () => {
+  it('the handler sees https://, and the proxy takes a same-origin page’s call (its Origin is https too)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'superfone-node-https-'));
+    const tls = loopbackCertificate(folder);
+    const upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
+    const proxy = createSuperfoneProxy({ apiKey: API_KEY, apiBase: upstream.apiBase, rateLimits: false });
+    const server = createHttpsServer({ key: tls.key, cert: tls.cert }, toNodeListener((request, platform) => (new URL(request.url).pathname === '/seen' ? Response.json({ url: request.url }) : proxy(request, platform))));
+    try {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      // node:https takes the test certificate per request: nothing is trusted process-wide.
+      const send = (path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
+        new Promise<{ status: number; text: string }>((resolve, reject) => {
+          const req = httpsRequest(`${origin}${path}`, { method: init.method ?? 'GET', headers: init.headers, ca: tls.cert }, (res) => {
+            let text = '';
+            res.on('data', (chunk) => (text += chunk));
+            res.on('end', () => resolve({ status: res.statusCode!, text }));
+          });
+          req.on('error', reject);
+          req.end(init.body);
+        });
+      assert.deepEqual(JSON.parse((await send('/seen?x=1')).text), { url: `${origin}/seen?x=1` });
+      const placed = await send('/api/superfone/call', { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: origin }, body: JSON.stringify(startBody()) });
+      assert.equal(placed.status, 200, placed.text);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await upstream.close();
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 });
