@@ -43,6 +43,7 @@ export async function receiveDelivery(exchange: Exchange, parts: DeliveryHandlin
   entry.customer = maskNumber(about.customerNumber);
   entry.agent = maskNumber(about.agentNumber);
 
+  /** What went wrong on the way, for the log; the delivery is taken all the same. */
   const problems: string[] = [];
   // The same call reported twice (ALL_CALLS and MISSED_CALL, or a repeat) counts once.
   const firstTime = await parts.seen.firstTime(delivery.key).catch((error: unknown) => {
@@ -53,25 +54,33 @@ export async function receiveDelivery(exchange: Exchange, parts: DeliveryHandlin
     entry.matched = false;
     return exchange.finish(jsonAnswer({ ok: true, duplicate: true }, 200), 'ok');
   }
-  if (update) {
-    const updateMatch = await parts.updates.match(update).catch((error: unknown) => {
-      problems.push(`not matched, the store is out of reach: ${errorMessage(error)}`);
-      return null;
-    });
-    entry.matched = updateMatch !== null;
-    entry.agent ??= maskNumber(updateMatch?.agentNumber ?? null);
-    if (updateMatch) {
-      const notTold = await parts.calls.report(updateMatch, update).catch((error: unknown) => `pages not told: ${errorMessage(error)}`);
-      if (notTold) problems.push(notTold);
-    }
-    try {
-      await parts.onCallUpdate?.(update, updateMatch);
-    } catch (error) {
-      problems.push(`onCallUpdate threw: ${errorMessage(error)}`);
-    }
-    return exchange.finish(jsonAnswer({ ok: true }, 200), 'ok', problems.join('; ') || undefined);
+  if (update) await takeUpdate(exchange, parts, update, problems);
+  else if (record) await takeRecord(exchange, parts, record, problems);
+  return exchange.finish(jsonAnswer({ ok: true }, 200), 'ok', problems.join('; ') || undefined);
+}
+
+/** A recording or a summary: to the call its record was matched to, its pages, and `onCallUpdate`. */
+async function takeUpdate(exchange: Exchange, parts: DeliveryHandling, update: CallUpdate, problems: string[]): Promise<void> {
+  const match = await parts.updates.match(update).catch((error: unknown) => {
+    problems.push(`not matched, the store is out of reach: ${errorMessage(error)}`);
+    return null;
+  });
+  exchange.entry.matched = match !== null;
+  exchange.entry.agent ??= maskNumber(match?.agentNumber ?? null);
+  if (match) {
+    const notTold = await parts.calls.report(match, update).catch((error: unknown) => `pages not told: ${errorMessage(error)}`);
+    if (notTold) problems.push(notTold);
   }
-  if (!record) return exchange.finish(jsonAnswer({ ok: true }, 200), 'ok');
+  try {
+    await parts.onCallUpdate?.(update, match);
+  } catch (error) {
+    problems.push(`onCallUpdate threw: ${errorMessage(error)}`);
+  }
+}
+
+/** Superfone's record of a call: matched to its START and told to its pages; kept as a missed call where it is one; handed to `onCallRecord`. */
+async function takeRecord(exchange: Exchange, parts: DeliveryHandling, record: CallRecord, problems: string[]): Promise<void> {
+  const { entry } = exchange;
   const match = await parts.pending.match(record).catch((error: unknown) => {
     problems.push(`matched among this instance's calls only: ${errorMessage(error)}`);
     return parts.calls.matchWatched(record);
@@ -94,5 +103,4 @@ export async function receiveDelivery(exchange: Exchange, parts: DeliveryHandlin
   } catch (error) {
     problems.push(`onCallRecord threw: ${errorMessage(error)}`);
   }
-  return exchange.finish(jsonAnswer({ ok: true }, 200), 'ok', problems.join('; ') || undefined);
 }
