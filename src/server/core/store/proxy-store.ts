@@ -33,66 +33,82 @@ export function lockToken(): string {
 /** Entries kept at most by the memory store; past it the oldest go first. */
 const MEMORY_ENTRIES_LIMIT = 100_000;
 
+/** Everything in this process's memory; entries expire with their window. */
+class MemoryStore implements ProxyStore {
+  readonly #locks = new Map<string, { expiresAt: number }>();
+  readonly #entries = new Map<string, { value: string | string[]; expiresAt: number }>();
+  readonly #channels = new Map<string, Set<(message: string) => void>>();
+
+  #live(key: string) {
+    const entry = this.#entries.get(key);
+    if (entry && entry.expiresAt <= Date.now()) this.#entries.delete(key);
+    return entry && entry.expiresAt > Date.now() ? entry : undefined;
+  }
+
+  #keep(key: string, value: string | string[], ttlMs: number): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, { value, expiresAt: Date.now() + ttlMs });
+    if (this.#entries.size > MEMORY_ENTRIES_LIMIT) this.#entries.delete(this.#entries.keys().next().value!);
+  }
+
+  limiter(name: string, points: number, durationSec: number) {
+    return new RateLimiterMemory({ keyPrefix: name, points, duration: durationSec });
+  }
+
+  async tryLock(key: string, ttlMs: number) {
+    const now = Date.now();
+    const held = this.#locks.get(key);
+    if (held && held.expiresAt > now) return null;
+    // The holder is this very object: no token to draw, and a stale holder's release finds another.
+    const mine = { expiresAt: now + ttlMs };
+    this.#locks.set(key, mine);
+    return async () => {
+      if (this.#locks.get(key) === mine) this.#locks.delete(key);
+    };
+  }
+
+  async put(key: string, value: string, ttlMs: number, options: { onlyIfAbsent?: boolean } = {}) {
+    if (options.onlyIfAbsent && this.#live(key)) return false;
+    this.#keep(key, value, ttlMs);
+    return true;
+  }
+
+  async get(key: string) {
+    const value = this.#live(key)?.value;
+    return typeof value === 'string' ? value : null;
+  }
+
+  async append(key: string, value: string, ttlMs: number) {
+    const current = this.#live(key)?.value;
+    this.#keep(key, [...(Array.isArray(current) ? current : []), value], ttlMs);
+  }
+
+  async list(key: string) {
+    const value = this.#live(key)?.value;
+    return Array.isArray(value) ? [...value] : [];
+  }
+
+  async take(key: string, value: string) {
+    const entry = this.#live(key);
+    if (!entry || !Array.isArray(entry.value)) return false;
+    const index = entry.value.indexOf(value);
+    if (index < 0) return false;
+    entry.value.splice(index, 1);
+    return true;
+  }
+
+  async publish(channel: string, message: string) {
+    for (const listener of [...(this.#channels.get(channel) ?? [])]) listener(message);
+  }
+
+  async subscribe(channel: string, listener: (message: string) => void) {
+    const listeners = this.#channels.get(channel) ?? new Set();
+    this.#channels.set(channel, listeners.add(listener));
+    return async () => void listeners.delete(listener);
+  }
+}
+
 /** The default: everything in this process's memory; entries expire with their window. */
 export function memoryStore(): ProxyStore {
-  const locks = new Map<string, { expiresAt: number }>();
-  const entries = new Map<string, { value: string | string[]; expiresAt: number }>();
-  const channels = new Map<string, Set<(message: string) => void>>();
-  const live = (key: string) => {
-    const entry = entries.get(key);
-    if (entry && entry.expiresAt <= Date.now()) entries.delete(key);
-    return entry && entry.expiresAt > Date.now() ? entry : undefined;
-  };
-  const keep = (key: string, value: string | string[], ttlMs: number) => {
-    entries.delete(key);
-    entries.set(key, { value, expiresAt: Date.now() + ttlMs });
-    if (entries.size > MEMORY_ENTRIES_LIMIT) entries.delete(entries.keys().next().value!);
-  };
-  return {
-    limiter: (name, points, durationSec) => new RateLimiterMemory({ keyPrefix: name, points, duration: durationSec }),
-    async tryLock(key, ttlMs) {
-      const now = Date.now();
-      const held = locks.get(key);
-      if (held && held.expiresAt > now) return null;
-      // The holder is this very object: no token to draw, and a stale holder's release finds another.
-      const mine = { expiresAt: now + ttlMs };
-      locks.set(key, mine);
-      return async () => {
-        if (locks.get(key) === mine) locks.delete(key);
-      };
-    },
-    async put(key, value, ttlMs, options = {}) {
-      if (options.onlyIfAbsent && live(key)) return false;
-      keep(key, value, ttlMs);
-      return true;
-    },
-    async get(key) {
-      const value = live(key)?.value;
-      return typeof value === 'string' ? value : null;
-    },
-    async append(key, value, ttlMs) {
-      const current = live(key)?.value;
-      keep(key, [...(Array.isArray(current) ? current : []), value], ttlMs);
-    },
-    async list(key) {
-      const value = live(key)?.value;
-      return Array.isArray(value) ? [...value] : [];
-    },
-    async take(key, value) {
-      const entry = live(key);
-      if (!entry || !Array.isArray(entry.value)) return false;
-      const index = entry.value.indexOf(value);
-      if (index < 0) return false;
-      entry.value.splice(index, 1);
-      return true;
-    },
-    async publish(channel, message) {
-      for (const listener of [...(channels.get(channel) ?? [])]) listener(message);
-    },
-    async subscribe(channel, listener) {
-      const listeners = channels.get(channel) ?? new Set();
-      channels.set(channel, listeners.add(listener));
-      return async () => void listeners.delete(listener);
-    },
-  };
+  return new MemoryStore();
 }
