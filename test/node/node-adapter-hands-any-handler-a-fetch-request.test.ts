@@ -143,7 +143,7 @@ describe('served over TLS by node:https, a request is an https one', { timeout: 
     const tls = loopbackCertificate(folder);
     const upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
     const proxy = createSuperfoneProxy({ apiKey: API_KEY, apiBase: upstream.apiBase, rateLimits: false });
-    const server = createHttpsServer({ key: tls.key, cert: tls.cert }, toNodeListener((request, platform) => (new URL(request.url).pathname === '/seen' ? Response.json({ url: request.url }) : proxy(request, platform))));
+    const server = createHttpsServer({ key: tls.key, cert: tls.cert }, toNodeListener(async (request, platform) => (new URL(request.url).pathname === '/seen' ? Response.json({ url: request.url }) : proxy(request, platform))));
     try {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;

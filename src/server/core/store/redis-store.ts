@@ -36,24 +36,24 @@ export type RedisStore = ProxyStore & {
   close(): void;
 };
 
-/**
- * Counters, locks and followed calls in Redis, so several proxy instances behind a load
- * balancer share them, and a call's end reported to one instance reaches pages connected
- * to another (pub/sub). Pass an ioredis client: `redisStore(new Redis(process.env.REDIS_URL))`.
- */
-export function redisStore(client: RedisLike, options: { prefix?: string } = {}): RedisStore {
-  const prefix = options.prefix ?? 'superfone';
-  const named = (key: string) => `${prefix}:${key}`;
-  const listeners = new Map<string, Set<(message: string) => void>>();
-  let subscriber: RedisSubscriberLike | undefined;
-  const subscriberReady = async () => {
-    if (!subscriber) {
-      subscriber = client.duplicate();
-      subscriber.on('message', (channel, message) => {
-        for (const listener of listeners.get(channel) ?? []) listener(message);
+/** Channels listened to over one subscription connection, opened on first use (a subscribed connection can do nothing else). */
+class RedisSubscriptions {
+  readonly #client: RedisLike;
+  readonly #listeners = new Map<string, Set<(message: string) => void>>();
+  #subscriber: RedisSubscriberLike | undefined;
+
+  constructor(client: RedisLike) {
+    this.#client = client;
+  }
+
+  async #ready(): Promise<RedisSubscriberLike> {
+    if (!this.#subscriber) {
+      this.#subscriber = this.#client.duplicate();
+      this.#subscriber.on('message', (channel, message) => {
+        for (const listener of this.#listeners.get(channel) ?? []) listener(message);
       });
     }
-    const connection = subscriber;
+    const connection = this.#subscriber;
     if (connection.status === 'wait') await connection.connect();
     else if (connection.status !== 'ready') {
       // Still connecting: a client without an offline queue would refuse SUBSCRIBE now.
@@ -66,55 +66,101 @@ export function redisStore(client: RedisLike, options: { prefix?: string } = {})
       });
     }
     return connection;
-  };
-  return {
-    limiter: (name, points, durationSec) =>
-      new RateLimiterRedis({ storeClient: client, keyPrefix: named(name), points, duration: durationSec }),
-    async tryLock(key, ttlMs) {
-      const lockKey = named(`lock:${key}`);
-      const mine = lockToken();
-      if ((await client.set(lockKey, mine, 'PX', ttlMs, 'NX')) !== 'OK') return null;
-      return async () => {
-        await client.eval(RELEASE_SCRIPT, 1, lockKey, mine);
-      };
-    },
-    async put(key, value, ttlMs, options = {}) {
-      const answer = options.onlyIfAbsent ? await client.set(named(key), value, 'PX', ttlMs, 'NX') : await client.set(named(key), value, 'PX', ttlMs);
-      return answer === 'OK';
-    },
-    get: (key) => client.get(named(key)),
-    async append(key, value, ttlMs) {
-      await client.eval(APPEND_SCRIPT, 1, named(key), value, Math.ceil(ttlMs));
-    },
-    list: (key) => client.lrange(named(key), 0, -1),
-    async take(key, value) {
-      return (await client.lrem(named(key), 1, value)) > 0;
-    },
-    async publish(channel, message) {
-      await client.publish(named(channel), message);
-    },
-    async subscribe(channel, listener) {
-      const name = named(channel);
-      const connection = await subscriberReady();
-      let set = listeners.get(name);
-      if (!set) {
-        set = new Set();
-        listeners.set(name, set);
-        await connection.subscribe(name);
+  }
+
+  async listen(name: string, listener: (message: string) => void): Promise<() => Promise<void>> {
+    const connection = await this.#ready();
+    let set = this.#listeners.get(name);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(name, set);
+      await connection.subscribe(name);
+    }
+    set.add(listener);
+    return async () => {
+      set.delete(listener);
+      if (set.size === 0 && this.#listeners.get(name) === set) {
+        this.#listeners.delete(name);
+        await connection.unsubscribe(name).catch(() => {});
       }
-      set.add(listener);
-      return async () => {
-        set.delete(listener);
-        if (set.size === 0 && listeners.get(name) === set) {
-          listeners.delete(name);
-          await connection.unsubscribe(name).catch(() => {});
-        }
-      };
-    },
-    close() {
-      subscriber?.disconnect();
-      subscriber = undefined;
-      listeners.clear();
-    },
-  };
+    };
+  }
+
+  close(): void {
+    this.#subscriber?.disconnect();
+    this.#subscriber = undefined;
+    this.#listeners.clear();
+  }
+}
+
+class RedisBackedStore implements RedisStore {
+  readonly #client: RedisLike;
+  readonly #prefix: string;
+  readonly #subscriptions: RedisSubscriptions;
+
+  constructor(client: RedisLike, prefix: string) {
+    this.#client = client;
+    this.#prefix = prefix;
+    this.#subscriptions = new RedisSubscriptions(client);
+  }
+
+  #named(key: string): string {
+    return `${this.#prefix}:${key}`;
+  }
+
+  limiter(name: string, points: number, durationSec: number) {
+    return new RateLimiterRedis({ storeClient: this.#client, keyPrefix: this.#named(name), points, duration: durationSec });
+  }
+
+  async tryLock(key: string, ttlMs: number) {
+    const lockKey = this.#named(`lock:${key}`);
+    const mine = lockToken();
+    if ((await this.#client.set(lockKey, mine, 'PX', ttlMs, 'NX')) !== 'OK') return null;
+    return async () => {
+      await this.#client.eval(RELEASE_SCRIPT, 1, lockKey, mine);
+    };
+  }
+
+  async put(key: string, value: string, ttlMs: number, options: { onlyIfAbsent?: boolean } = {}) {
+    const name = this.#named(key);
+    const answer = options.onlyIfAbsent ? await this.#client.set(name, value, 'PX', ttlMs, 'NX') : await this.#client.set(name, value, 'PX', ttlMs);
+    return answer === 'OK';
+  }
+
+  get(key: string) {
+    return this.#client.get(this.#named(key));
+  }
+
+  async append(key: string, value: string, ttlMs: number) {
+    await this.#client.eval(APPEND_SCRIPT, 1, this.#named(key), value, Math.ceil(ttlMs));
+  }
+
+  list(key: string) {
+    return this.#client.lrange(this.#named(key), 0, -1);
+  }
+
+  async take(key: string, value: string) {
+    return (await this.#client.lrem(this.#named(key), 1, value)) > 0;
+  }
+
+  async publish(channel: string, message: string) {
+    await this.#client.publish(this.#named(channel), message);
+  }
+
+  subscribe(channel: string, listener: (message: string) => void) {
+    return this.#subscriptions.listen(this.#named(channel), listener);
+  }
+
+  close(): void {
+    this.#subscriptions.close();
+  }
+}
+
+/**
+ * Counters, locks and followed calls in Redis, so several proxy instances behind a load
+ * balancer share them, and a call's end reported to one instance reaches pages connected
+ * to another (pub/sub). Pass an ioredis client: `redisStore(new Redis(process.env.REDIS_URL))`.
+ */
+export function redisStore(client: RedisLike, options: { prefix?: string } = {}): RedisStore {
+  return new RedisBackedStore(client, options.prefix ?? 'superfone');
 }
