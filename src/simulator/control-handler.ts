@@ -82,6 +82,75 @@ function parseDeliveryFaults(body: Record<string, unknown>): DeliveryFaults | st
   return faults;
 }
 
+/** What a control did wrong, or `null` when it did what it was asked. */
+type Refusal = { status: number; message: string } | null;
+type Control = (simulator: SuperfoneSimulator, body: Record<string, unknown>) => Refusal;
+const refused = (message: string, status = 400): Refusal => ({ status, message });
+
+function inboundCall(simulator: SuperfoneSimulator, body: Record<string, unknown>): Refusal {
+  const e164 = /^\+[1-9]\d{6,14}$/;
+  const { customerNumber, agentNumber, contactName, answeredSec } = body;
+  if (typeof customerNumber !== 'string' || !e164.test(customerNumber)) return refused('customerNumber must be an E.164 number');
+  if (typeof agentNumber !== 'string' || !e164.test(agentNumber)) return refused('agentNumber must be an E.164 number');
+  if (contactName !== undefined && (typeof contactName !== 'string' || contactName.length > 80)) return refused('contactName must be text of at most 80 characters');
+  if (answeredSec !== undefined && !(typeof answeredSec === 'number' && Number.isInteger(answeredSec) && answeredSec > 0 && answeredSec <= 36_000)) {
+    return refused('answeredSec must be a whole number of seconds from 1 to 36000, or left out for a missed call');
+  }
+  simulator.calls.inbound(customerNumber, agentNumber, { contactName: contactName as string | undefined, answeredSec: answeredSec as number | undefined });
+  return null;
+}
+
+/** Each POST control by its route; each answers with the simulator's state once done. */
+const CONTROLS: Record<string, Control> = {
+  reset: (simulator) => (simulator.reset(), null),
+  fault: (simulator, body) => {
+    const fault = parseFault(body);
+    if (typeof fault === 'string') return refused(fault);
+    const count = body.count === undefined ? undefined : Number(body.count);
+    if (count !== undefined && !(Number.isInteger(count) && count > 0)) return refused('count must be a positive whole number');
+    simulator.setFault(fault, count);
+    return null;
+  },
+  app: (simulator, body) => {
+    try {
+      simulator.setAppOnline(String(body.number), body.appOnline === true);
+      return null;
+    } catch (error) {
+      return refused((error as Error).message, 404);
+    }
+  },
+  outcome: (simulator, body) => {
+    const outcome = parseOutcome(body);
+    if (typeof outcome === 'string') return refused(outcome);
+    simulator.calls.setOutcome(outcome, { next: body.next === true });
+    return null;
+  },
+  deliveries: (simulator, body) => {
+    const faults = parseDeliveryFaults(body);
+    if (typeof faults === 'string') return refused(faults);
+    simulator.calls.setFaults(faults);
+    return null;
+  },
+  reports: (simulator, body) => {
+    const unknown = Object.keys(body).find((key) => key !== 'recordingAfterMs' && key !== 'summaryAfterMs');
+    if (unknown !== undefined) return refused(`unknown field "${unknown.slice(0, 40)}": use recordingAfterMs, summaryAfterMs`);
+    try {
+      simulator.calls.setReports(afterCallReports(body as Partial<AfterCallReports>));
+      return null;
+    } catch (error) {
+      return refused((error as Error).message);
+    }
+  },
+  inbound: inboundCall,
+  notifications: (simulator, body) => {
+    if (body.url === null) return (simulator.calls.setTarget(null), null);
+    if (typeof body.url !== 'string' || !URL.canParse(body.url)) return refused('url must be an absolute URL, or null');
+    const headers = typeof body.headers === 'object' && body.headers !== null ? Object.fromEntries(Object.entries(body.headers).map(([name, value]) => [name, String(value)])) : {};
+    simulator.calls.setTarget({ url: body.url, headers });
+    return null;
+  },
+};
+
 /**
  * The simulator's own endpoints, for tests and the demo (never part of Superfone's API):
  * `GET state`, `POST reset`, `POST fault {kind, count?, ...}`, `POST app {number, appOnline}`,
@@ -97,7 +166,6 @@ export function createSimulatorControlHandler(simulator: SuperfoneSimulator) {
     const route = pathname.startsWith(SIMULATOR_CONTROL_PATH + '/') ? pathname.slice(SIMULATOR_CONTROL_PATH.length + 1) : '';
     if (request.method === 'GET' && route === 'state') return json(simulator.snapshot());
     if (request.method !== 'POST') return json({ message: 'Not found' }, 404);
-
     let body: Record<string, unknown> = {};
     try {
       const text = await request.text();
@@ -105,74 +173,9 @@ export function createSimulatorControlHandler(simulator: SuperfoneSimulator) {
     } catch {
       return json({ message: 'Body must be JSON' }, 400);
     }
-    switch (route) {
-      case 'reset':
-        simulator.reset();
-        return json(simulator.snapshot());
-      case 'fault': {
-        const fault = parseFault(body);
-        if (typeof fault === 'string') return json({ message: fault }, 400);
-        const count = body.count === undefined ? undefined : Number(body.count);
-        if (count !== undefined && !(Number.isInteger(count) && count > 0)) {
-          return json({ message: 'count must be a positive whole number' }, 400);
-        }
-        simulator.setFault(fault, count);
-        return json(simulator.snapshot());
-      }
-      case 'app':
-        try {
-          simulator.setAppOnline(String(body.number), body.appOnline === true);
-        } catch (error) {
-          return json({ message: (error as Error).message }, 404);
-        }
-        return json(simulator.snapshot());
-      case 'outcome': {
-        const outcome = parseOutcome(body);
-        if (typeof outcome === 'string') return json({ message: outcome }, 400);
-        simulator.calls.setOutcome(outcome, { next: body.next === true });
-        return json(simulator.snapshot());
-      }
-      case 'deliveries': {
-        const faults = parseDeliveryFaults(body);
-        if (typeof faults === 'string') return json({ message: faults }, 400);
-        simulator.calls.setFaults(faults);
-        return json(simulator.snapshot());
-      }
-      case 'reports': {
-        const unknown = Object.keys(body).find((key) => key !== 'recordingAfterMs' && key !== 'summaryAfterMs');
-        if (unknown !== undefined) return json({ message: `unknown field "${unknown.slice(0, 40)}": use recordingAfterMs, summaryAfterMs` }, 400);
-        try {
-          simulator.calls.setReports(afterCallReports(body as Partial<AfterCallReports>));
-        } catch (error) {
-          return json({ message: (error as Error).message }, 400);
-        }
-        return json(simulator.snapshot());
-      }
-      case 'inbound': {
-        const e164 = /^\+[1-9]\d{6,14}$/;
-        const { customerNumber, agentNumber, contactName } = body;
-        if (typeof customerNumber !== 'string' || !e164.test(customerNumber)) return json({ message: 'customerNumber must be an E.164 number' }, 400);
-        if (typeof agentNumber !== 'string' || !e164.test(agentNumber)) return json({ message: 'agentNumber must be an E.164 number' }, 400);
-        if (contactName !== undefined && (typeof contactName !== 'string' || contactName.length > 80)) return json({ message: 'contactName must be text of at most 80 characters' }, 400);
-        const { answeredSec } = body;
-        if (answeredSec !== undefined && !(typeof answeredSec === 'number' && Number.isInteger(answeredSec) && answeredSec > 0 && answeredSec <= 36_000)) {
-          return json({ message: 'answeredSec must be a whole number of seconds from 1 to 36000, or left out for a missed call' }, 400);
-        }
-        simulator.calls.inbound(customerNumber, agentNumber, { contactName: contactName as string | undefined, answeredSec: answeredSec as number | undefined });
-        return json(simulator.snapshot());
-      }
-      case 'notifications': {
-        if (body.url === null) {
-          simulator.calls.setTarget(null);
-          return json(simulator.snapshot());
-        }
-        if (typeof body.url !== 'string' || !URL.canParse(body.url)) return json({ message: 'url must be an absolute URL, or null' }, 400);
-        const headers = typeof body.headers === 'object' && body.headers !== null ? Object.fromEntries(Object.entries(body.headers).map(([name, value]) => [name, String(value)])) : {};
-        simulator.calls.setTarget({ url: body.url, headers });
-        return json(simulator.snapshot());
-      }
-      default:
-        return json({ message: 'Not found' }, 404);
-    }
+    const control = Object.hasOwn(CONTROLS, route) ? CONTROLS[route] : undefined;
+    if (!control) return json({ message: 'Not found' }, 404);
+    const refusal = control(simulator, body);
+    return refusal ? json({ message: refusal.message }, refusal.status) : json(simulator.snapshot());
   };
 }
