@@ -90,33 +90,12 @@ function nonNegativeInteger(value: number | undefined, fallback: number, name: s
   return value;
 }
 
-/**
- * Settings for a node:http server that faces untrusted clients; call it before `listen`.
- * Slow and silent clients are cut off after `requestTimeoutMs` (Node's own default waits
- * 300 s), kept-alive ones after `keepAliveTimeoutMs`, and no client can hold more than its
- * share of connections. Answers in progress (a slow upstream, a call's event stream) are
- * never cut. Requests Node cannot parse get a `400` with the same security headers as
- * every answer.
- */
-export function hardenNodeServer(server: Server, options: ServerHardening = {}): Server {
-  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const perClient = nonNegativeInteger(options.maxConnectionsPerClient, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, 'maxConnectionsPerClient');
-  const ipv6PrefixLength = options.ipv6PrefixLength ?? DEFAULT_IPV6_PREFIX_LENGTH;
-  checkIpv6PrefixLength(ipv6PrefixLength, 'hardenNodeServer');
-  // Node counts the headers' time from the connection, so one that never sends a byte is closed too.
-  server.requestTimeout = timeoutMs;
-  server.headersTimeout = timeoutMs;
-  server.keepAliveTimeout = nonNegativeInteger(options.keepAliveTimeoutMs, DEFAULT_KEEP_ALIVE_TIMEOUT_MS, 'keepAliveTimeoutMs');
-  server.maxConnections = options.maxConnections === undefined ? connectionsWithinFileLimit() : nonNegativeInteger(options.maxConnections, 0, 'maxConnections') || Infinity;
-  // Node checks those timeouts on this interval (30 s by default), so it must be shorter.
-  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(1_000, timeoutMs);
-  const audit = budgetedAuditLog(options.log);
-  const refusedConnection = (client: string | undefined, status: number, refusal: RefusalKind, detail: string) =>
-    audit(unreadRequestEntry({ client: client ?? null, origin: null, outcome: 'bad_request', status, latencyMs: 0, refusal, detail }), refusal);
+type RefuseConnection = (client: string | undefined, status: number, refusal: RefusalKind, detail: string) => void;
 
+/** No client (an IPv4 address, an IPv6 network) holds more than `perClient` connections at once. */
+function limitConnectionsPerClient(server: Server, perClient: number, ipv6PrefixLength: number, refusedConnection: RefuseConnection): void {
   const openPerClient = new Map<string, number>();
   server.on('connection', (socket: Socket) => {
-    if (perClient === 0) return;
     const client = clientIdentity(socket.remoteAddress, ipv6PrefixLength) ?? 'unknown';
     const open = openPerClient.get(client) ?? 0;
     if (open >= perClient) {
@@ -133,13 +112,10 @@ export function hardenNodeServer(server: Server, options: ServerHardening = {}):
       else openPerClient.delete(client);
     });
   });
-  server.on('drop', (data?: { remoteAddress?: string }) => refusedConnection(data?.remoteAddress, 0, 'connections', `over ${server.maxConnections} connections in all`));
-  if (timeoutMs > 0) {
-    closeConnectionsNotReading(server, timeoutMs, Math.min(1_000, timeoutMs), (socket) =>
-      refusedConnection(socket.remoteAddress, 0, 'timeout', `answers not read for ${timeoutMs / 1000} s`),
-    );
-  }
+}
 
+/** Requests Node cannot parse get an answer with the security headers and a log line; a client that left mid-request, a log line. */
+function answerUnreadableRequests(server: Server, refusedConnection: RefuseConnection): void {
   // Sockets whose request the handler has: if the client leaves mid-body, the handler logs it, once.
   const handled = new WeakSet<Socket>();
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -162,5 +138,40 @@ export function hardenNodeServer(server: Server, options: ServerHardening = {}):
     answerAndLetGo(socket, rawAnswer(status, reason, `The request could not be read (${reason.toLowerCase()}).`));
     refusedConnection(socket.remoteAddress, status, refusal, error.code ?? 'unparsable request');
   });
+}
+
+/**
+ * Settings for a node:http server that faces untrusted clients; call it before `listen`.
+ * Slow and silent clients are cut off after `requestTimeoutMs` (Node's own default waits
+ * 300 s), kept-alive ones after `keepAliveTimeoutMs`, and no client can hold more than its
+ * share of connections. Answers in progress (a slow upstream, a call's event stream) are
+ * never cut. Requests Node cannot parse get a `400` with the same security headers as
+ * every answer.
+ */
+export function hardenNodeServer(server: Server, options: ServerHardening = {}): Server {
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const perClient = nonNegativeInteger(options.maxConnectionsPerClient, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, 'maxConnectionsPerClient');
+  const ipv6PrefixLength = options.ipv6PrefixLength ?? DEFAULT_IPV6_PREFIX_LENGTH;
+  checkIpv6PrefixLength(ipv6PrefixLength, 'hardenNodeServer');
+  // Node counts the headers' time from the connection, so one that never sends a byte is closed too.
+  server.requestTimeout = timeoutMs;
+  server.headersTimeout = timeoutMs;
+  server.keepAliveTimeout = nonNegativeInteger(options.keepAliveTimeoutMs, DEFAULT_KEEP_ALIVE_TIMEOUT_MS, 'keepAliveTimeoutMs');
+  server.maxConnections = options.maxConnections === undefined ? connectionsWithinFileLimit() : nonNegativeInteger(options.maxConnections, 0, 'maxConnections') || Infinity;
+  // Node checks those timeouts on this interval (30 s by default), so it must be shorter.
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(1_000, timeoutMs);
+  const audit = budgetedAuditLog(options.log);
+  const refusedConnection: RefuseConnection = (client, status, refusal, detail) =>
+    audit(unreadRequestEntry({ client: client ?? null, origin: null, outcome: 'bad_request', status, latencyMs: 0, refusal, detail }), refusal);
+
+  if (perClient > 0) limitConnectionsPerClient(server, perClient, ipv6PrefixLength, refusedConnection);
+  server.on('drop', (data?: { remoteAddress?: string }) => refusedConnection(data?.remoteAddress, 0, 'connections', `over ${server.maxConnections} connections in all`));
+  if (timeoutMs > 0) {
+    closeConnectionsNotReading(server, timeoutMs, Math.min(1_000, timeoutMs), (socket) =>
+      refusedConnection(socket.remoteAddress, 0, 'timeout', `answers not read for ${timeoutMs / 1000} s`),
+    );
+  }
+
+  answerUnreadableRequests(server, refusedConnection);
   return server;
 }
