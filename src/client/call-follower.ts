@@ -69,97 +69,119 @@ function isComplete(status: CallStatusBody): boolean {
  * GET, less and less often, for REPORTS_AWAITED_MS at most: a stream held open per ended
  * call would use up the six connections a browser opens to a proxy over HTTP/1.1. A call
  * the proxy does not know (expired, or never given out) is simply no longer followed.
- * Returns a function that stops following.
  */
-function openFollower(proxyUrl: string, callId: string, onEnded: (status: CallStatusBody) => boolean): () => void {
-  const statusUrl = callStatusPath(proxyUrl, callId);
-  let stopped = false;
-  let source: EventSource | null = null;
-  const streaming = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let afterEnd: ReturnType<typeof setTimeout> | undefined;
+class CallFollower {
+  readonly #callId: string;
+  readonly #statusUrl: string;
+  readonly #onEnded: (status: CallStatusBody) => boolean;
+  #stopped = false;
+  #source: EventSource | null = null;
+  readonly #streaming = new AbortController();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #afterEnd: ReturnType<typeof setTimeout> | undefined;
   /** The newest version heard, so news read twice (a stream and a GET) is taken once. */
-  let heard = 0;
-  let polling = false;
+  #heard = 0;
+  #polling = false;
 
-  const stop = () => {
-    stopped = true;
-    source?.close();
-    source = null;
-    streaming.abort();
-    clearTimeout(timer);
-    clearTimeout(afterEnd);
+  constructor(proxyUrl: string, callId: string, onEnded: (status: CallStatusBody) => boolean) {
+    this.#callId = callId;
+    this.#statusUrl = callStatusPath(proxyUrl, callId);
+    this.#onEnded = onEnded;
+  }
+
+  start(): void {
+    if (typeof EventSource === 'function') this.#listen();
+    else if (typeof ReadableStream === 'function' && typeof TextDecoderStream === 'function') void this.#stream();
+    else this.#poll(0);
+  }
+
+  stop = (): void => {
+    this.#stopped = true;
+    this.#closeStream();
+    clearTimeout(this.#timer);
+    clearTimeout(this.#afterEnd);
   };
-  const take = (status: unknown) => {
-    if (stopped || !isCallStatusBody(status) || status.callId !== callId || status.state !== 'ended' || status.version <= heard) return;
-    if (heard === 0) afterEnd = setTimeout(stop, REPORTS_AWAITED_MS);
-    heard = status.version;
-    if (onEnded(status)) return stop();
-    source?.close();
-    source = null;
-    streaming.abort();
-    poll(POLL_FIRST_MS);
-  };
+
+  #closeStream(): void {
+    this.#source?.close();
+    this.#source = null;
+    this.#streaming.abort();
+  }
+
+  #take(status: unknown): void {
+    if (this.#stopped || !isCallStatusBody(status) || status.callId !== this.#callId || status.state !== 'ended' || status.version <= this.#heard) return;
+    if (this.#heard === 0) this.#afterEnd = setTimeout(this.stop, REPORTS_AWAITED_MS);
+    this.#heard = status.version;
+    if (this.#onEnded(status)) return this.stop();
+    this.#closeStream();
+    this.#poll(POLL_FIRST_MS);
+  }
+
+  #takeData(data: string): void {
+    try {
+      this.#take(JSON.parse(data));
+    } catch {
+      // Not our proxy's event: ignore it.
+    }
+  }
+
   /** Asks for the status after `delayMs`, then less and less often; one such loop at a time. */
-  const poll = (delayMs: number) => {
-    if (polling) return;
-    polling = true;
-    ask(delayMs);
-  };
-  const ask = (delayMs: number) => {
-    timer = setTimeout(async () => {
-      if (stopped) return;
+  #poll(delayMs: number): void {
+    if (this.#polling) return;
+    this.#polling = true;
+    this.#ask(delayMs);
+  }
+
+  #ask(delayMs: number): void {
+    this.#timer = setTimeout(async () => {
+      if (this.#stopped) return;
       try {
-        const response = await fetch(statusUrl, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
-        if (response.status === 404) return stop();
-        if (response.ok) take(await response.json());
+        const response = await fetch(this.#statusUrl, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+        if (response.status === 404) return this.stop();
+        if (response.ok) this.#take(await response.json());
       } catch {
         // Offline for a moment: ask again later.
       }
-      if (!stopped) ask(Math.min(Math.max(delayMs * 2, POLL_FIRST_MS), POLL_LONGEST_MS));
+      if (!this.#stopped) this.#ask(Math.min(Math.max(delayMs * 2, POLL_FIRST_MS), POLL_LONGEST_MS));
     }, delayMs);
-  };
+  }
+
+  #listen(): void {
+    const source = new EventSource(`${this.#statusUrl}/events`);
+    this.#source = source;
+    source.addEventListener(CALL_STATUS_EVENT, (event) => this.#takeData((event as MessageEvent<string>).data));
+    source.addEventListener('error', () => {
+      // While CONNECTING the browser retries by itself; CLOSED means it was refused
+      // (404, a full stream budget, a proxy that cannot stream): ask by GET instead.
+      if (this.#source?.readyState === EventSource.CLOSED) {
+        this.#source = null;
+        this.#poll(0);
+      }
+    });
+  }
 
   /**
    * Where there is no `EventSource` (an extension's service worker), the same events read
    * from a streamed fetch; refused, cut off or ended without the call's end, it asks by GET.
    */
-  const stream = async () => {
+  async #stream(): Promise<void> {
     try {
-      const response = await fetch(`${statusUrl}/events`, { headers: { Accept: 'text/event-stream' }, credentials: 'same-origin', signal: streaming.signal });
+      const response = await fetch(`${this.#statusUrl}/events`, { headers: { Accept: 'text/event-stream' }, credentials: 'same-origin', signal: this.#streaming.signal });
       if (!response.ok || !response.body) throw new Error(`no stream (${response.status})`);
-      const parser = createParser({ onEvent: (event) => event.event === CALL_STATUS_EVENT && takeData(event.data) });
+      const parser = createParser({ onEvent: (event) => event.event === CALL_STATUS_EVENT && this.#takeData(event.data) });
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-      for (let read = await reader.read(); !read.done && !stopped; read = await reader.read()) parser.feed(read.value);
+      for (let read = await reader.read(); !read.done && !this.#stopped; read = await reader.read()) parser.feed(read.value);
       void reader.cancel().catch(() => {});
     } catch {
       // Refused or cut off: asked by GET below.
     }
-    if (!stopped) poll(0);
-  };
-  const takeData = (data: string) => {
-    try {
-      take(JSON.parse(data));
-    } catch {
-      // Not our proxy's event: ignore it.
-    }
-  };
-
-  if (typeof EventSource === 'function') {
-    source = new EventSource(`${statusUrl}/events`);
-    source.addEventListener(CALL_STATUS_EVENT, (event) => takeData((event as MessageEvent<string>).data));
-    source.addEventListener('error', () => {
-      // While CONNECTING the browser retries by itself; CLOSED means it was refused
-      // (404, a full stream budget, a proxy that cannot stream): ask by GET instead.
-      if (source?.readyState === EventSource.CLOSED) {
-        source = null;
-        poll(0);
-      }
-    });
-  } else if (typeof ReadableStream === 'function' && typeof TextDecoderStream === 'function') {
-    void stream();
-  } else {
-    poll(0);
+    if (!this.#stopped) this.#poll(0);
   }
-  return stop;
+}
+
+/** Starts following one call; returns a function that stops following. */
+function openFollower(proxyUrl: string, callId: string, onEnded: (status: CallStatusBody) => boolean): () => void {
+  const follower = new CallFollower(proxyUrl, callId, onEnded);
+  follower.start();
+  return follower.stop;
 }
