@@ -82,6 +82,26 @@ describe('the extension’s Save says what the proxy said', { timeout: 60_000 },
     assert.deepEqual(await checkSetup(settingsFor(url), await sign(JWT_SECRET)), { ok: true, agentNumber: ASHA });
   });
 
+  it('a proxy that finds agents by email: an unverified email and an email that is no agent each name the sign-in as the thing to fix', async () => {
+    const byEmail = await startHttpProxy({ auth: { secret: JWT_SECRET, agents: (email: string) => (email === 'asha@example.com' ? ASHA : null) } });
+    try {
+      const url = `${byEmail.base}call`;
+      const sign = (claims: Record<string, unknown>) =>
+        new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setAudience('superfone-proxy').setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(JWT_SECRET));
+      assert.deepEqual(await checkSetup(settingsFor(url), await sign({ email: 'asha@example.com', email_verified: false })), {
+        ok: false,
+        problems: { token: 'Your sign-in provider has not verified asha@example.com. Verify it there, or ask your administrator.' },
+      });
+      assert.deepEqual(await checkSetup(settingsFor(url), await sign({ email: 'ravi@example.com', email_verified: true })), {
+        ok: false,
+        problems: { token: 'ravi@example.com is not an agent on this call service. Ask your administrator to add it to the agents file. (SUPERFONE_AGENTS_FILE: a line email,agent_number)' },
+      });
+      assert.deepEqual(await checkSetup(settingsFor(url), await sign({ email: 'asha@example.com', email_verified: true })), { ok: true, agentNumber: ASHA });
+    } finally {
+      await byEmail.close();
+    }
+  });
+
   it('the wrong path on a proxy, a server that is not one, and nothing listening: each says what to check', async () => {
     assert.deepEqual(await checkSetup(settingsFor(`${open.base.replace('/superfone/', '/other/')}call`), null), {
       ok: false,
