@@ -2,6 +2,7 @@ import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResul
 import { callButtonStyles } from './call-button.styles.js';
 import type { Readiness } from './number-check.js';
 import { CallSession, type ControlInternals } from './call-session.js';
+import { isPlainClick } from './plain-click.js';
 import { viewOf, type CallState, type ControlView } from './view/call-view.js';
 import { catalogue, catalogueLanguageOf, FIRST_WORDS, loadCatalogue, wordsFor, type CallButtonMessages, type MessageOverrides } from './messages.js';
 import { ControlSettings } from './control-settings.js';
@@ -299,7 +300,7 @@ export class SuperfoneCallButton extends LitElement {
   #onClick(event: MouseEvent): void {
     const link = this.#slottedLink();
     if (link && event.target instanceof Node && link.contains(event.target)) {
-      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+      if (!isPlainClick(event)) return;
       event.preventDefault();
       return this.#session.primaryAction();
     }

@@ -196,6 +196,22 @@ describe('detection: numbers in text and links become call links', () => {
     expect((await simulator.state()).requests).to.have.length(0);
   });
 
+  it('a control’s own slotted tel: link: a modifier or middle click keeps the browser default and calls nothing; a plain click calls', async () => {
+    const control = await fixture<SuperfoneCallButton>(html`<superfone-call-button inline customer-number="+919845012345" agent-number=${ASHA}><a href="tel:+919845012345">Call Ravi</a></superfone-call-button>`);
+    const link = control.querySelector('a')!;
+    for (const modifier of [{ ctrlKey: true }, { metaKey: true }, { shiftKey: true }, { altKey: true }, { button: 1 }]) {
+      let prevented: boolean | undefined;
+      document.addEventListener('click', (event) => (prevented = event.defaultPrevented), { once: true });
+      link.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, composed: true, ...modifier }));
+      expect(prevented, JSON.stringify(modifier)).to.equal(false);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await simulator.state()).requests).to.have.length(0);
+    const started = oneEvent(control, 'superfone-call-started');
+    link.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, composed: true }));
+    expect((await started).detail.customerNumber).to.equal('+919845012345');
+  });
+
   it('leaves a tel: link with a number it cannot call alone', async () => {
     const scope = await detectingScope(html`<a href="tel:12">short code</a>`);
     const link = scope.querySelector('a')!;

@@ -8,6 +8,7 @@
  */
 
 import { normalizePhoneNumber, type CountryCode } from '../../shared/phone-number.js';
+import { isPlainClick } from '../../element/plain-click.js';
 
 /** Set on marks and on the controls made from them (the element reads it too, by name). */
 export const DETECTED = 'data-superfone-detected';
@@ -45,7 +46,7 @@ export function adoptMarkStyles(root: Document | ShadowRoot): void {
  * non-primary click keeps the browser's default.
  */
 export function clickedCallLink(event: MouseEvent): HTMLAnchorElement | null {
-  if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return null;
+  if (event.defaultPrevented || !isPlainClick(event)) return null;
   for (const target of event.composedPath()) {
     if (!(target instanceof Element)) continue;
     if (target.localName === 'superfone-call-button') return null;
