@@ -193,6 +193,16 @@ describe('the source is laid out for a newcomer', () => {
     assert.deepEqual(coreReachingOut, [], 'the core imports only itself and shared/');
   });
 
+  it('test/node mirrors the source folders: each folder of tests is one of src/, and only the project-wide checks stay at its root', () => {
+    const testsAt = join(ROOT, 'test', 'node');
+    const entries = readdirSync(testsAt, { recursive: true, withFileTypes: true });
+    const folders = entries.filter((entry) => entry.isDirectory()).map((entry) => relative(testsAt, join(entry.parentPath, entry.name)));
+    assert.ok(folders.includes(join('server', 'core')), folders.join(', '));
+    assert.deepEqual(folders.filter((folder) => !existsSync(join(ROOT, 'src', folder))), []);
+    const atRoot = entries.filter((entry) => entry.isFile() && entry.name.endsWith('.test.ts') && entry.parentPath === testsAt).map((entry) => entry.name);
+    assert.deepEqual(atRoot.sort(), ['every-readme-snippet-is-run.test.ts', 'test-browser-is-found-or-explained.test.ts', 'the-source-is-laid-out-for-a-newcomer.test.ts']);
+  });
+
   it('has no source file over 400 lines', () => {
     const long = sourceFiles()
       .map((file) => ({ file, lines: readFileSync(join(ROOT, file), 'utf8').split('\n').length }))

@@ -1,4 +1,4 @@
-// Run as its own process by test/node/extension-sign-in-says-why-it-failed.test.ts, with
+// Run as its own process by test/node/extension/extension-sign-in-says-why-it-failed.test.ts, with
 // NODE_EXTRA_CA_CERTS trusting the test provider's certificate (Node reads it only at start).
 // Signs in with the extension's own sign-in module, the provider's window played by each
 // scenario below, and prints what each sign-in answered and whether anything was kept.

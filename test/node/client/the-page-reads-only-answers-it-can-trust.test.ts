@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, it } from 'node:test';
+import { sendCallRequest } from '../../../src/client/call-client.js';
+import { followCall } from '../../../src/client/call-follower.js';
+
+// The page's client (the element's, and the extension's service worker's) against answers our
+// proxy never gives: a gateway in front of it, a wrong proxy-url, a hostile server. A real HTTP
+// server on loopback gives them. Node has no EventSource, so following takes the service worker's
+// path: the stream by fetch, then GETs with backoff. Planted bugs that survived every other test:
+// any text taken as a country code, a gateway's 429 read as a network error, an unknown call
+// polled for ever, and polls every 5 s without backing off.
+type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+
+async function serve(handler: Handler): Promise<{ url: string; hits: Array<{ path: string; at: number }>; close: () => Promise<void> }> {
+  const hits: Array<{ path: string; at: number }> = [];
+  const server = createServer((request, response) => {
+    hits.push({ path: request.url ?? '', at: performance.now() });
+    handler(request, response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/api/superfone/call`,
+    hits,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+const send = (url: string) => sendCallRequest(url, { customer_number: '+918000000001', call_action: 'START' }, AbortSignal.timeout(5_000));
+const json = (response: ServerResponse, status: number, body: unknown) => response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+
+describe('the page reads only answers it can trust', { timeout: 60_000 }, () => {
+  it('a refusal’s detail is taken field by field, each only in its own shape', async () => {
+    const server = await serve((_request, response) =>
+      json(response, 403, { error: { code: 'forbidden', message: 'no', detail: { country: '<img src=x onerror=alert(1)>', callingCode: '44; drop', limit: 'everything', allowed: -3 } } }),
+    );
+    try {
+      const reply = await send(server.url);
+      assert.equal(reply.ok, false);
+      assert.ok(!reply.ok);
+      assert.equal(reply.code, 'forbidden');
+      assert.deepEqual(Object.entries(reply.detail ?? {}).filter(([, value]) => value !== undefined), [], 'nothing of that detail was kept');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a gateway’s 429 page is a limit, its 502 page an unexpected answer, a success without a call id of ours has none', async () => {
+    let answer: Handler = (_request, response) => response.writeHead(429, { 'Content-Type': 'text/html', 'Retry-After': '30' }).end('<h1>Too Many Requests</h1>');
+    const server = await serve((request, response) => answer(request, response));
+    try {
+      assert.deepEqual(await send(server.url), { ok: false, code: 'rate_limited', status: 429 });
+      answer = (_request, response) => response.writeHead(502, { 'Content-Type': 'text/html' }).end('<h1>Bad Gateway</h1>');
+      assert.deepEqual(await send(server.url), { ok: false, code: 'network_error', status: 502, unexpected: true });
+      answer = (_request, response) => json(response, 200, { data: { notificationID: 5, sentSuccess: true }, message: 'success', callId: '../../admin' });
+      assert.deepEqual(await send(server.url), { ok: true, notificationId: 5, callId: null });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('following: an unknown call is asked about once, then let go; a call still on is asked about after 5 s, then after 10 s more', { timeout: 30_000 }, async () => {
+    const unknown = await serve((_request, response) => json(response, 404, { error: { code: 'bad_request', message: 'Not found' } }));
+    const active = await serve((request, response) =>
+      request.url?.endsWith('/events') ? json(response, 404, {}) : json(response, 200, { callId: 'call-still-on', state: 'active', version: 1, record: null }),
+    );
+    const stops = [followCall(unknown.url, 'call-nobody-knows', () => assert.fail('an unknown call never ends')), followCall(active.url, 'call-still-on', () => assert.fail('this call never ends'))];
+    const started = performance.now();
+    try {
+      // Asked at 0 s and 5 s; the next ask is due at 15 s, so 12 s sees two with 3 s to spare either side.
+      await new Promise((resolve) => setTimeout(resolve, 12_000));
+      const gets = (hits: Array<{ path: string; at: number }>) => hits.filter((hit) => !hit.path.endsWith('/events'));
+      assert.deepEqual(unknown.hits.map((hit) => hit.path), ['/api/superfone/calls/call-nobody-knows/events', '/api/superfone/calls/call-nobody-knows']);
+      const asked = gets(active.hits).map((hit) => Math.round((hit.at - started) / 1000));
+      assert.equal(asked.length, 2, `asked at ${asked.join(', ')} s`);
+      assert.ok(asked[1]! >= 4 && asked[1]! <= 7, `the second ask came at ${asked[1]} s`);
+    } finally {
+      for (const stop of stops) stop();
+      await Promise.all([unknown.close(), active.close()]);
+    }
+  });
+});
