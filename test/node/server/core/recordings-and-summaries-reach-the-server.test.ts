@@ -46,6 +46,19 @@ describe('recordings and summaries: one mapping', () => {
     assert.equal(plain.kind === 'recording' && plain.recordingExpiresAt, null, 'unknown: null, never a guess');
   });
 
+  it('an Expires that is no epoch in seconds (too short, too long for any date, not digits, an S3 lifetime too long) gives no expiry, and the recording still comes', () => {
+    for (const expires of ['12345678', '179600000000', '99999999999999999999', '1796000000.5', '-1796000000', '']) {
+      const recording = map(delivery('CDR_RECORDING_AVAILABLE', { cdr_recording_url: `https://cdn.example/r.mp3?Expires=${expires}` }))!;
+      assert.equal(recording.kind === 'recording' && recording.recordingExpiresAt, null, expires);
+      assert.equal(recording.kind === 'recording' && recording.recordingUrl, `https://cdn.example/r.mp3?Expires=${expires}`, expires);
+    }
+    const tooLong = map(delivery('CDR_RECORDING_AVAILABLE', { cdr_recording_url: 'https://bucket.s3.amazonaws.com/r.mp3?X-Amz-Date=20261126T093024Z&X-Amz-Expires=99999999999999' }))!;
+    assert.equal(tooLong.kind === 'recording' && tooLong.recordingExpiresAt, null);
+    // The longest epoch taken, 11 digits, is a date.
+    const far = map(delivery('CDR_RECORDING_AVAILABLE', { cdr_recording_url: 'https://cdn.example/r.mp3?Expires=32503680000' }))!;
+    assert.equal(far.kind === 'recording' && far.recordingExpiresAt, '3000-01-01T00:00:00.000Z');
+  });
+
   it('a recording without a web link, and a summary without text, carry nothing: null', () => {
     for (const link of [undefined, '', 'javascript:alert(1)', 'data:audio/mp3;base64,AAAA', 'not a link']) {
       assert.equal(map(delivery('CDR_RECORDING_AVAILABLE', { cdr_recording_url: link })), null, String(link));
