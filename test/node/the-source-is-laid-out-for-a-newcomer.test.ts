@@ -203,6 +203,22 @@ describe('the source is laid out for a newcomer', () => {
     assert.deepEqual(atRoot.sort(), ['every-readme-snippet-is-run.test.ts', 'test-browser-is-found-or-explained.test.ts', 'the-source-is-laid-out-for-a-newcomer.test.ts']);
   });
 
+  it('docs/architecture.md finds each behaviour’s code and its tests: every file and every test it names exists', () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'architecture.md'), 'utf8');
+    const rows = doc.slice(doc.indexOf('| behaviour | file | tested by')).split('\n').slice(2).filter((line) => line.startsWith('| '));
+    assert.ok(rows.length > 80, `${rows.length} behaviours`);
+    const problems: string[] = [];
+    for (const row of rows) {
+      const cells = row.split(' | ');
+      const [files, tests] = [cells.at(-2)!, cells.at(-1)!];
+      const named = [...tests.matchAll(/`([^`]+)`/g)].map((match) => match[1]!);
+      if (named.length === 0) problems.push(`no test named: ${row.slice(0, 60)}`);
+      for (const test of named) if (!existsSync(join(ROOT, 'test', `${test}.test.ts`))) problems.push(`no test/${test}.test.ts`);
+      for (const [, file] of files.matchAll(/`((?:src|scripts)\/[^`*]+)`/g)) if (!existsSync(join(ROOT, file!))) problems.push(`no ${file}`);
+    }
+    assert.deepEqual(problems, []);
+  });
+
   it('has no source file over 400 lines', () => {
     const long = sourceFiles()
       .map((file) => ({ file, lines: readFileSync(join(ROOT, file), 'utf8').split('\n').length }))
