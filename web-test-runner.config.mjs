@@ -41,7 +41,11 @@ const routes = [
   proxyAt(TEST_ROUTES.wrongKey, { apiKey: 'not-the-key' }),
   proxyAt(TEST_ROUTES.boundAgent, { authorize: () => '+919812345678' }),
   proxyAt(TEST_ROUTES.refused, { authorize: () => false }),
-  proxyAt(TEST_ROUTES.brokenAuthorize, { authorize: () => { throw new Error('session store down'); } }),
+  proxyAt(TEST_ROUTES.brokenAuthorize, {
+    authorize: () => {
+      throw new Error('session store down');
+    },
+  }),
   proxyAt(TEST_ROUTES.signedIn, {
     webhookSecret: TEST_WEBHOOK_SECRET,
     authorize: (request) => (request.headers.get('authorization') === 'Bearer vikram-session' ? '+919812345678' : false),

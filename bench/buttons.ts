@@ -20,10 +20,13 @@ const PAGE = (kind: string) => `<!doctype html><meta charset="utf-8"><title>benc
 ${kind === 'ours' ? '<script type="module" src="/element.js"></script>' : kind === 'vanilla' ? `<script type="module">${VANILLA}</script>` : ''}
 <table><tbody></tbody></table>`;
 
-const pages = await serveBundlePages((path) => {
-  const kind = /^\/\?(\w+)$/.exec(path)?.[1];
-  return kind ? PAGE(kind) : undefined;
-}, { minify: !process.env.BENCH_PROFILE });
+const pages = await serveBundlePages(
+  (path) => {
+    const kind = /^\/\?(\w+)$/.exec(path)?.[1];
+    return kind ? PAGE(kind) : undefined;
+  },
+  { minify: !process.env.BENCH_PROFILE },
+);
 const base = pages.base;
 const browser = await launchChromium();
 
@@ -60,13 +63,16 @@ async function runOnce(kind: Kind): Promise<Run> {
         const rows: string[] = [];
         for (let index = 0; index < count; index++) {
           const phone = `+9198450${String(10000 + index)}`;
-          const control = tag === 'button' ? `<button type="button" aria-label="Call ${phone}">Call</button>` : `<${tag} customer-number="${phone}" agent-number="+919876543210"></${tag}>`;
+          const control =
+            tag === 'button' ? `<button type="button" aria-label="Call ${phone}">Call</button>` : `<${tag} customer-number="${phone}" agent-number="+919876543210"></${tag}>`;
           rows.push(`<tr><td>Lead ${index}</td><td>${phone}</td><td>${control}</td></tr>`);
         }
         const startedAt = performance.now();
         document.querySelector('tbody')!.innerHTML = rows.join('');
         if (kind === 'ours') {
-          await Promise.all([...document.querySelectorAll('superfone-call-button')].map((element) => (element as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete));
+          await Promise.all(
+            [...document.querySelectorAll('superfone-call-button')].map((element) => (element as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete),
+          );
         }
         void document.body.offsetHeight;
         return performance.now() - startedAt;
@@ -83,12 +89,25 @@ async function runOnce(kind: Kind): Promise<Run> {
         const key = `${node.callFrame.functionName || '(anon)'} ${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber}:${node.callFrame.columnNumber}`;
         self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas![index] ?? 0));
       });
-      console.log([...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([key, us]) => `${(us / 1000).toFixed(1).padStart(6)} ${key}`).join('\n'));
+      console.log(
+        [...self]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 25)
+          .map(([key, us]) => `${(us / 1000).toFixed(1).padStart(6)} ${key}`)
+          .join('\n'),
+      );
     }
     let settledBusyMs = busyMs;
     if (kind === 'ours') {
       // Number handling loads in idle time, then each control checks its number once.
-      await page.waitForFunction(() => [...document.querySelectorAll('superfone-call-button')].every((element) => /\+91 \d{5} \d{5}/.test(element.shadowRoot?.querySelector('button')?.getAttribute('aria-label') ?? '')), null, { timeout: 20_000 });
+      await page.waitForFunction(
+        () =>
+          [...document.querySelectorAll('superfone-call-button')].every((element) =>
+            /\+91 \d{5} \d{5}/.test(element.shadowRoot?.querySelector('button')?.getAttribute('aria-label') ?? ''),
+          ),
+        null,
+        { timeout: 20_000 },
+      );
       await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
       settledBusyMs = (await busy()) - before;
     }
@@ -105,10 +124,20 @@ try {
   console.log(`${BUTTONS.toLocaleString('en')} buttons in a table, median of ${RUNS} runs each in turns, headless Chromium:`);
   for (const kind of ['plain', 'vanilla', 'ours'] as const) {
     const name = { plain: 'plain <button>', vanilla: 'vanilla custom element (shadow root)', ours: '<superfone-call-button>' }[kind];
-    console.log(`  ${name.padEnd(40)} render ${median(kind, (run) => run.renderMs).toFixed(0).padStart(4)} ms   main thread busy ${median(kind, (run) => run.busyMs).toFixed(0).padStart(4)} ms`);
+    console.log(
+      `  ${name.padEnd(40)} render ${median(kind, (run) => run.renderMs)
+        .toFixed(0)
+        .padStart(4)} ms   main thread busy ${median(kind, (run) => run.busyMs)
+        .toFixed(0)
+        .padStart(4)} ms`,
+    );
   }
-  console.log(`  <superfone-call-button> / vanilla element: render ${(median('ours', (run) => run.renderMs) / median('vanilla', (run) => run.renderMs)).toFixed(2)}×, busy ${(median('ours', (run) => run.busyMs) / median('vanilla', (run) => run.busyMs)).toFixed(2)}× (goal ≤ 1.5×)`);
-  console.log(`  then, in idle time, number handling loads and checks all ${BUTTONS.toLocaleString('en')} numbers: busy ${median('ours', (run) => run.settledBusyMs).toFixed(0)} ms in all`);
+  console.log(
+    `  <superfone-call-button> / vanilla element: render ${(median('ours', (run) => run.renderMs) / median('vanilla', (run) => run.renderMs)).toFixed(2)}×, busy ${(median('ours', (run) => run.busyMs) / median('vanilla', (run) => run.busyMs)).toFixed(2)}× (goal ≤ 1.5×)`,
+  );
+  console.log(
+    `  then, in idle time, number handling loads and checks all ${BUTTONS.toLocaleString('en')} numbers: busy ${median('ours', (run) => run.settledBusyMs).toFixed(0)} ms in all`,
+  );
 } finally {
   await browser.close();
   pages.close();

@@ -4,10 +4,11 @@
 // the same run; how long the main thread is blocked at a time; and how soon the rows on
 // screen are callable.
 import type { Page } from 'playwright';
-import { launchChromium } from '../test/support/chromium.mjs';
-import { serveBundlePages } from './support/bundle-pages.js';
+
 import { findPhoneNumbers } from '../src/scope/detection/find-phone-numbers.js';
+import { launchChromium } from '../test/support/chromium.mjs';
 import { scoreMatcherSuite } from '../test/support/matcher-suite.js';
+import { serveBundlePages } from './support/bundle-pages.js';
 
 const ROWS = 5000;
 const RUNS = 3;
@@ -205,8 +206,12 @@ function median(values: number[]): number {
   // What is found, beside how fast: libphonenumber's own matcher suite, both matchers on the same texts.
   const { results, oursRight, referenceRight } = scoreMatcherSuite(findPhoneNumbers);
   const scripts = results.filter((result) => result.case.from.startsWith('Indian scripts'));
-  console.log(`libphonenumber's matcher suite with the real plan, ${results.length} cases (${scripts.length} in Indian scripts): detection right on ${oursRight}, libphonenumber-js findNumbers (VALID, max metadata) on ${referenceRight}`);
-  console.log(`  Indian-script lines: detection ${scripts.filter((result) => result.oursRight).length}, libphonenumber-js ${scripts.filter((result) => result.referenceRight).length}; cases libphonenumber-js gets right and detection does not: ${results.filter((result) => result.referenceRight && !result.oursRight).length}`);
+  console.log(
+    `libphonenumber's matcher suite with the real plan, ${results.length} cases (${scripts.length} in Indian scripts): detection right on ${oursRight}, libphonenumber-js findNumbers (VALID, max metadata) on ${referenceRight}`,
+  );
+  console.log(
+    `  Indian-script lines: detection ${scripts.filter((result) => result.oursRight).length}, libphonenumber-js ${scripts.filter((result) => result.referenceRight).length}; cases libphonenumber-js gets right and detection does not: ${results.filter((result) => result.referenceRight && !result.oursRight).length}`,
+  );
 }
 
 try {
@@ -227,12 +232,20 @@ try {
   const reference = median(references.map((result) => result.busyMs));
   const busy = median(runs.map((run) => run.busyMs));
   console.log(`detection on a ${ROWS}-row contacts table (6 columns), headless Chromium, median of ${RUNS} fresh pages each:`);
-  console.log(`  main-thread busy time (TaskDuration), detection, off-screen text parsed in its worker, every number marked: ${busy.toFixed(0)} ms: ${runs[0]!.found} numbers found, ${runs[0]!.marked} marked`);
-  console.log(`  RingCentral C2D matcher, one pass (reference):     ${reference.toFixed(0)} ms for ${references[0]!.matches} matches  (detection / RingCentral = ${(busy / reference).toFixed(2)}×; RingCentral marks nothing)`);
+  console.log(
+    `  main-thread busy time (TaskDuration), detection, off-screen text parsed in its worker, every number marked: ${busy.toFixed(0)} ms: ${runs[0]!.found} numbers found, ${runs[0]!.marked} marked`,
+  );
+  console.log(
+    `  RingCentral C2D matcher, one pass (reference):     ${reference.toFixed(0)} ms for ${references[0]!.matches} matches  (detection / RingCentral = ${(busy / reference).toFixed(2)}×; RingCentral marks nothing)`,
+  );
   const alone = median(mainThreadOnly.map((run) => run.busyMs));
-  console.log(`  the same without the worker (parsing on the main thread, in idle slices): ${alone.toFixed(0)} ms  (${(alone / reference).toFixed(2)}× RingCentral; longest task ${median(mainThreadOnly.map((run) => run.longestTaskMs)).toFixed(0)} ms)`);
+  console.log(
+    `  the same without the worker (parsing on the main thread, in idle slices): ${alone.toFixed(0)} ms  (${(alone / reference).toFixed(2)}× RingCentral; longest task ${median(mainThreadOnly.map((run) => run.longestTaskMs)).toFixed(0)} ms)`,
+  );
   console.log(`  bare TreeWalker over the same DOM (floor):         ${walk.toFixed(0)} ms  (detection / walk = ${(busy / walk).toFixed(0)}×)`);
-  console.log(`  longest main-thread task: ${median(runs.map((run) => run.longestTaskMs)).toFixed(0)} ms, tasks over 50 ms: ${median(runs.map((run) => run.longTasks))}; of long frames, the longest script of ours ${median(runs.map((run) => run.longestScriptMs)).toFixed(0)} ms (goal ≤ 50), the longest restyle and relayout after marks ${median(runs.map((run) => run.longestRenderMs)).toFixed(0)} ms`);
+  console.log(
+    `  longest main-thread task: ${median(runs.map((run) => run.longestTaskMs)).toFixed(0)} ms, tasks over 50 ms: ${median(runs.map((run) => run.longTasks))}; of long frames, the longest script of ours ${median(runs.map((run) => run.longestScriptMs)).toFixed(0)} ms (goal ≤ 50), the longest restyle and relayout after marks ${median(runs.map((run) => run.longestRenderMs)).toFixed(0)} ms`,
+  );
   console.log(`  the page's own cost of one changed cell (a frame that restyles and relays out the table): ${median(cellChanges).toFixed(0)} ms`);
   console.log(`  longest scanner slice:    ${median(runs.map((run) => run.longestSliceMs)).toFixed(1)} ms in ${median(runs.map((run) => run.slices))} slices`);
   console.log(

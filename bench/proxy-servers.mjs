@@ -3,6 +3,7 @@
 // server that holds connections and does nothing else. Plain JavaScript running the built
 // package (`npm run build` first), as production runs it: no TypeScript loader in the way.
 import { Agent as HttpAgent, createServer, get as httpGet } from 'node:http';
+
 import { hardenNodeServer, superfoneListener } from '../dist/server/node.js';
 import { DEFAULT_AGENTS, startSuperfoneSimulator } from '../dist/simulator/index.js';
 

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+
 import autocannon from 'autocannon';
 
 const DURATION_S = 8;
@@ -82,7 +83,10 @@ async function load(name: string, url: string, options: { post: boolean; amount?
         : {
             method: 'GET',
             headers: { 'X-API-Key': 'bench-key' },
-            setupRequest: (request) => ({ ...request, path: `${new URL(url).pathname}?customer_number=%2B918000000001&user_number=%2B91987654${String(next++ % 10000).padStart(4, '0')}&call_action=END` }),
+            setupRequest: (request) => ({
+              ...request,
+              path: `${new URL(url).pathname}?customer_number=%2B918000000001&user_number=%2B91987654${String(next++ % 10000).padStart(4, '0')}&call_action=END`,
+            }),
           },
     ],
   });
@@ -95,13 +99,21 @@ async function load(name: string, url: string, options: { post: boolean; amount?
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
   };
-  console.log(`  ${name.padEnd(34)} ${figures.requestsPerSec.toFixed(0).padStart(7)} req/s   p50 ${figures.p50.toFixed(2).padStart(6)} ms   p99 ${figures.p99.toFixed(2).padStart(6)} ms   errors ${figures.errors}`);
+  console.log(
+    `  ${name.padEnd(34)} ${figures.requestsPerSec.toFixed(0).padStart(7)} req/s   p50 ${figures.p50.toFixed(2).padStart(6)} ms   p99 ${figures.p99.toFixed(2).padStart(6)} ms   errors ${figures.errors}`,
+  );
   return figures;
 }
 
 function meanFigures(rounds: Figures[]): Figures {
   const mean = (pick: (figures: Figures) => number) => rounds.reduce((sum, figures) => sum + pick(figures), 0) / rounds.length;
-  return { requestsPerSec: mean((f) => f.requestsPerSec), p50: mean((f) => f.p50), p99: Math.round(mean((f) => f.p99) * 100) / 100, errors: mean((f) => f.errors), non2xx: mean((f) => f.non2xx) };
+  return {
+    requestsPerSec: mean((f) => f.requestsPerSec),
+    p50: mean((f) => f.p50),
+    p99: Math.round(mean((f) => f.p99) * 100) / 100,
+    errors: mean((f) => f.errors),
+    non2xx: mean((f) => f.non2xx),
+  };
 }
 
 async function serverMemory(servers: Servers): Promise<NodeJS.MemoryUsage> {
@@ -113,7 +125,15 @@ const STREAMS = 100;
 
 /** An ALL_CALLS delivery as the reported field names have it; each `cdr_id` is new, so none is a repeat. */
 function delivery(cdrId: string, customer: string, agent: string): string {
-  return JSON.stringify({ event: 'ALL_CALLS', cdr_id: cdrId, cdr_phone: customer, staff_phone: agent.slice(1), cdr_disposition: 'ANSWERED', cdr_duration: '42', cdr_start: new Date().toISOString() });
+  return JSON.stringify({
+    event: 'ALL_CALLS',
+    cdr_id: cdrId,
+    cdr_phone: customer,
+    staff_phone: agent.slice(1),
+    cdr_disposition: 'ANSWERED',
+    cdr_duration: '42',
+    cdr_start: new Date().toISOString(),
+  });
 }
 
 /** Places `count` calls through the notified proxy and opens a page's stream on each; resolves with what ends them. */
@@ -122,7 +142,11 @@ async function openStreams(base: string, count: number) {
   for (let index = 0; index < count; index++) {
     const customer = `+9198451${String(10000 + index)}`;
     const agent = `+9198766${String(10000 + index)}`;
-    const started = await fetch(`${base}call`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ customer_number: customer, user_number: agent, call_action: 'START' }) });
+    const started = await fetch(`${base}call`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ customer_number: customer, user_number: agent, call_action: 'START' }),
+    });
     const { callId } = (await started.json()) as { callId: string };
     const controller = new AbortController();
     const response = await fetch(`${base}calls/${callId}/events`, { signal: controller.signal });
@@ -181,7 +205,14 @@ async function slowClients(target: 'proxy' | 'idle', count: number): Promise<{ r
 
 /** The servers' peak RSS (Linux) while the proxy is sent one answer of `bytes` from upstream. */
 async function peakDuringHugeAnswer(servers: Servers, bytes: number): Promise<{ growth: number; status: number } | null> {
-  const status = (field: string) => Number(/\d+/.exec(readFileSync(`/proc/${servers.pid}/status`, 'utf8').split('\n').find((line) => line.startsWith(field)) ?? '')?.[0]) * 1024;
+  const status = (field: string) =>
+    Number(
+      /\d+/.exec(
+        readFileSync(`/proc/${servers.pid}/status`, 'utf8')
+          .split('\n')
+          .find((line) => line.startsWith(field)) ?? '',
+      )?.[0],
+    ) * 1024;
   try {
     writeFileSync(`/proc/${servers.pid}/clear_refs`, '5'); // resets the peak to the current RSS
   } catch {
@@ -212,10 +243,17 @@ try {
   }
   const proxy = meanFigures(rounds.proxy);
   console.log(`  mean of ${ROUNDS} rounds each:`);
-  for (const [name, reference] of [['pass-through, fetch', meanFigures(rounds.fetch)], ['pass-through, node:http kept-alive', meanFigures(rounds.http)]] as const) {
-    console.log(`    ${name.padEnd(36)} ${reference.requestsPerSec.toFixed(0).padStart(6)} req/s, p99 ${reference.p99} ms; proxy / it: ${(proxy.requestsPerSec / reference.requestsPerSec).toFixed(2)}× req/s (goal ≥ 0.8×), p99 ${(proxy.p99 / reference.p99).toFixed(2)}× (goal ≤ 1.25×)`);
+  for (const [name, reference] of [
+    ['pass-through, fetch', meanFigures(rounds.fetch)],
+    ['pass-through, node:http kept-alive', meanFigures(rounds.http)],
+  ] as const) {
+    console.log(
+      `    ${name.padEnd(36)} ${reference.requestsPerSec.toFixed(0).padStart(6)} req/s, p99 ${reference.p99} ms; proxy / it: ${(proxy.requestsPerSec / reference.requestsPerSec).toFixed(2)}× req/s (goal ≥ 0.8×), p99 ${(proxy.p99 / reference.p99).toFixed(2)}× (goal ≤ 1.25×)`,
+    );
   }
-  console.log(`    ${'proxy, every guard'.padEnd(36)} ${proxy.requestsPerSec.toFixed(0).padStart(6)} req/s, p99 ${proxy.p99} ms; answers not 2xx per round: ${proxy.non2xx.toFixed(0)} (a START racing its own agent's END)`);
+  console.log(
+    `    ${'proxy, every guard'.padEnd(36)} ${proxy.requestsPerSec.toFixed(0).padStart(6)} req/s, p99 ${proxy.p99} ms; answers not 2xx per round: ${proxy.non2xx.toFixed(0)} (a START racing its own agent's END)`,
+  );
   console.log(`  proxy / simulator throughput:    ${(proxy.requestsPerSec / simulator.requestsPerSec).toFixed(2)}×`);
 
   console.log(`\nSuperfone's deliveries to the notification receiver (unique records, no matching START):`);
@@ -225,7 +263,15 @@ try {
   const busyReceiver = await load(`deliveries, ${STREAMS} open streams`, `${urls.notified}webhook`, { post: true, body: unmatched, headers: WEBHOOK_HEADERS });
   console.log(`  with / without ${STREAMS} open streams: ${(busyReceiver.requestsPerSec / idleReceiver.requestsPerSec).toFixed(2)}×`);
   const sentAt = performance.now();
-  await Promise.all(streams.map((stream, index) => fetch(`${urls.notified}webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...WEBHOOK_HEADERS }, body: delivery(`bench-end-${index}`, stream.customer, stream.agent) })));
+  await Promise.all(
+    streams.map((stream, index) =>
+      fetch(`${urls.notified}webhook`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...WEBHOOK_HEADERS },
+        body: delivery(`bench-end-${index}`, stream.customer, stream.agent),
+      }),
+    ),
+  );
   await Promise.all(streams.map((stream) => stream.ended));
   console.log(`  ${STREAMS} matching records delivered at once: every page's stream heard its call end within ${(performance.now() - sentAt).toFixed(0)} ms`);
   for (const stream of streams) stream.close();
@@ -244,7 +290,9 @@ try {
   // Growth depends on what the warm-up left allocated; what both processes hold while the
   // clients wait is the fairer comparison, and the budget is on the proxy's extra.
   const extra = proxyGrowth.heldRss - idleGrowth.heldRss;
-  console.log(`  proxy / bare server: heap growth ${(proxyGrowth.heap / idleGrowth.heap).toFixed(2)}×; RSS held beyond the bare server's: ${mb(extra)} (budget ${SLOW_BUDGET_MB} MB: ${extra < SLOW_BUDGET_MB * 1024 * 1024 ? 'within' : 'OVER'})`);
+  console.log(
+    `  proxy / bare server: heap growth ${(proxyGrowth.heap / idleGrowth.heap).toFixed(2)}×; RSS held beyond the bare server's: ${mb(extra)} (budget ${SLOW_BUDGET_MB} MB: ${extra < SLOW_BUDGET_MB * 1024 * 1024 ? 'within' : 'OVER'})`,
+  );
 
   const huge = await peakDuringHugeAnswer(servers, HUGE_ANSWER_BYTES);
   console.log(

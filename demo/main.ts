@@ -1,4 +1,5 @@
 import '../src/index.js';
+
 import type { SuperfoneCallEventName, SuperfoneClickToCall } from '../src/index.js';
 import { formatForDisplay } from '../src/shared/phone-number.js';
 import type { SimulatorSnapshot } from '../src/simulator/simulator.js';
@@ -73,7 +74,15 @@ function logEvent(name: string, detail: unknown, note = ''): void {
 }
 
 function watchEvents(): void {
-  const names: SuperfoneCallEventName[] = ['superfone-call-start', 'superfone-call-started', 'superfone-call-ended', 'superfone-call-completed', 'superfone-call-recording', 'superfone-call-summary', 'superfone-call-error'];
+  const names: SuperfoneCallEventName[] = [
+    'superfone-call-start',
+    'superfone-call-started',
+    'superfone-call-ended',
+    'superfone-call-completed',
+    'superfone-call-recording',
+    'superfone-call-summary',
+    'superfone-call-error',
+  ];
   // A page-level consent rule: one listener on document vetoes calls to do-not-call rows.
   document.addEventListener('superfone-call-start', (event) => {
     const row = (event.target as Element).closest('tr');
@@ -147,8 +156,7 @@ class DemoLegacyCard extends HTMLElement {
   constructor() {
     super();
     this.attachShadow({ mode: 'open' }).innerHTML =
-      '<style>p{margin:.5rem 0;padding:.5rem;border:1px dashed #8c959f;border-radius:6px}</style>' +
-      '<p>Legacy widget (shadow DOM): escalation desk 022-2345 6789</p>';
+      '<style>p{margin:.5rem 0;padding:.5rem;border:1px dashed #8c959f;border-radius:6px}</style>' + '<p>Legacy widget (shadow DOM): escalation desk 022-2345 6789</p>';
   }
 }
 customElements.define('demo-legacy-card', DemoLegacyCard);

@@ -3,8 +3,9 @@
 // handling, detection and the words are chunks the entry loads later, by URLs relative to
 // itself, so jsDelivr, unpkg and a copy served from node_modules all find them. The number
 // search worker sits beside them, started from the same folder where the page allows it.
-import * as esbuild from 'esbuild';
 import { rmSync } from 'node:fs';
+
+import * as esbuild from 'esbuild';
 
 rmSync('cdn', { recursive: true, force: true });
 await esbuild.build({

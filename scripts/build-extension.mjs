@@ -2,12 +2,13 @@
 // dist/extension/ (load it with chrome://extensions → Load unpacked) and zipped for the
 // Chrome Web Store and Edge Add-ons. Its code is the element's, detection's and the words'
 // own, bundled: nothing is copied.
-import * as esbuild from 'esbuild';
-import { zipSync } from 'fflate';
 import { createHash, createPublicKey } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
+
+import * as esbuild from 'esbuild';
+import { zipSync } from 'fflate';
 
 // `--out <folder>` builds elsewhere (the tests do, beside nothing else), the zip beside it.
 const outIndex = process.argv.indexOf('--out');
@@ -59,7 +60,12 @@ function discIcon(size) {
   header.writeUInt32BE(size, 0);
   header.writeUInt32BE(size, 4);
   header.set([8, 6, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 writeFileSync(join(OUT, 'icon-128.png'), discIcon(128));
 

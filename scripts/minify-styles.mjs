@@ -1,8 +1,9 @@
 // The element's stylesheet is written to be read (indented, commented) in
 // src/element/call-button.styles.ts; what ships in dist/ is the same CSS minified, since
 // bundlers minify JavaScript but leave the text inside css`` as it is.
-import * as esbuild from 'esbuild';
 import { readFileSync, writeFileSync } from 'node:fs';
+
+import * as esbuild from 'esbuild';
 
 const file = 'dist/element/call-button.styles.js';
 const source = readFileSync(file, 'utf8');

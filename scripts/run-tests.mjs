@@ -5,10 +5,20 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const STAGES = ['typecheck', 'test:node', 'test:browser', 'test:e2e', 'test:package'];
+const STAGES = ['lint', 'typecheck', 'test:node', 'test:browser', 'test:e2e', 'test:package'];
 
 /** Keys and notification secrets the tests hand to proxies, and the shape of every simulator-made key. */
-const SECRETS = [/sf_live_SECRET_6f1c9a0b2e/, /jwt_test_secret_0123456789abcdef/, /another_secret_0123456789abcdef/, /sf_test_BROWSER_SECRET_41d7/, /sf_not_the_key/, /sf_wrong_key/, /sim_[0-9a-f]{36}/, /whsec_test_0123456789abcdef/, /whsec_readme_0123456789/];
+const SECRETS = [
+  /sf_live_SECRET_6f1c9a0b2e/,
+  /jwt_test_secret_0123456789abcdef/,
+  /another_secret_0123456789abcdef/,
+  /sf_test_BROWSER_SECRET_41d7/,
+  /sf_not_the_key/,
+  /sf_wrong_key/,
+  /sim_[0-9a-f]{36}/,
+  /whsec_test_0123456789abcdef/,
+  /whsec_readme_0123456789/,
+];
 
 /** A stage still running after this long has hung: it is stopped and counted as failed. */
 const STAGE_TIMEOUT_MS = 20 * 60 * 1000;
@@ -58,7 +68,12 @@ for (const stage of STAGES) {
 
 /** Recipes in the README and docs/ that no test took while the whole suite ran. */
 function recipesNotTaken() {
-  const documents = ['README.md', ...readdirSync('docs').filter((file) => file.endsWith('.md')).map((file) => join('docs', file))];
+  const documents = [
+    'README.md',
+    ...readdirSync('docs')
+      .filter((file) => file.endsWith('.md'))
+      .map((file) => join('docs', file)),
+  ];
   const named = documents.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/<!-- recipe: ([\w-]+) -->/g)].map((match) => match[1]));
   const file = process.env.SUPERFONE_RECIPES_TAKEN;
   const seen = new Set(existsSync(file) ? readFileSync(file, 'utf8').split('\n') : []);
@@ -66,7 +81,9 @@ function recipesNotTaken() {
 }
 if (passed === STAGES.length) {
   const notTaken = recipesNotTaken();
-  console.log(notTaken.length === 0 ? '\nRecipes: every recipe in the README and docs/ was taken by a test that ran.' : `\nRecipes FAILED: no test that ran took ${notTaken.join(', ')}.`);
+  console.log(
+    notTaken.length === 0 ? '\nRecipes: every recipe in the README and docs/ was taken by a test that ran.' : `\nRecipes FAILED: no test that ran took ${notTaken.join(', ')}.`,
+  );
   if (notTaken.length > 0) failed += 1;
 }
 rmSync(taken, { recursive: true, force: true });

@@ -3,6 +3,7 @@
 // docs/demo-hi.png, the demo in Hindi mid-call; docs/forced-colors-focus.png, a focused
 // control in Windows-style forced colors (high contrast).
 import type { Page } from 'playwright';
+
 import { launchChromium } from '../test/support/chromium.mjs';
 import { startDemo } from '../test/support/demo-server.js';
 

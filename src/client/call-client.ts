@@ -1,12 +1,12 @@
 import {
   CALL_ID_PATTERN,
+  type CallRequestBody,
+  type ErrorCode,
+  type ErrorDetail,
   isErrorBody,
   isSuperfoneSuccessBody,
   RATE_LIMITS,
-  type CallRequestBody,
   type RateLimitLabel,
-  type ErrorCode,
-  type ErrorDetail,
 } from '../shared/protocol.js';
 
 /**
@@ -44,12 +44,7 @@ const TOKEN_REFUSED: ReadonlySet<ErrorCode> = new Set(['token_expired', 'unautho
  * that fails or gives no token (that is `token_unavailable`, and nothing is sent); only an
  * abort through `signal` rejects.
  */
-export async function sendCallRequest(
-  proxyUrl: string,
-  body: CallRequestBody,
-  signal: AbortSignal,
-  getToken: TokenSource | null = null,
-): Promise<CallReply> {
+export async function sendCallRequest(proxyUrl: string, body: CallRequestBody, signal: AbortSignal, getToken: TokenSource | null = null): Promise<CallReply> {
   const first = await postWithToken(proxyUrl, body, signal, getToken);
   if (!getToken || first.ok || !TOKEN_REFUSED.has(first.code)) return first;
   return postWithToken(proxyUrl, body, signal, getToken);
@@ -81,7 +76,8 @@ const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 function notATokenBecause(given: unknown): string | null {
   if (typeof given !== 'string') return `getToken gave ${given === null ? 'null' : typeof given}, not a token string`;
   if (given === '') return 'getToken gave an empty string';
-  if (!BEARER_TOKEN.test(given)) return `getToken gave ${given.length} characters that are not a token (spaces or other characters a token cannot hold: the text of an error answer?)`;
+  if (!BEARER_TOKEN.test(given))
+    return `getToken gave ${given.length} characters that are not a token (spaces or other characters a token cannot hold: the text of an error answer?)`;
   return null;
 }
 

@@ -1,5 +1,6 @@
 import { createParser } from 'eventsource-parser';
-import { CALL_STATUS_EVENT, callStatusPath, isCallStatusBody, type CallStatusBody, type CallSummary } from '../shared/protocol.js';
+
+import { CALL_STATUS_EVENT, type CallStatusBody, callStatusPath, type CallSummary, isCallStatusBody } from '../shared/protocol.js';
 
 /** How often a page that cannot stream asks for its call's status, at first and at most. */
 const POLL_FIRST_MS = 5_000;

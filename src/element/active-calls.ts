@@ -159,11 +159,14 @@ export function activeCalls(): ActiveCalls {
 export function atDeadline(agentKey: string, end: () => Promise<void>): ReturnType<typeof setTimeout> | undefined {
   const call = activeCalls().get(agentKey);
   if (!call?.endsAt) return undefined;
-  return setTimeout(() => {
-    const endOnce = async () => {
-      if (activeCalls().get(agentKey)?.notificationId === call.notificationId) await end();
-    };
-    if (navigator.locks) void navigator.locks.request(`superfone-call-button:end:${agentKey}`, endOnce);
-    else void endOnce();
-  }, Math.max(0, call.endsAt - Date.now()));
+  return setTimeout(
+    () => {
+      const endOnce = async () => {
+        if (activeCalls().get(agentKey)?.notificationId === call.notificationId) await end();
+      };
+      if (navigator.locks) void navigator.locks.request(`superfone-call-button:end:${agentKey}`, endOnce);
+      else void endOnce();
+    },
+    Math.max(0, call.endsAt - Date.now()),
+  );
 }

@@ -1,22 +1,16 @@
-import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
+import { html, LitElement, nothing, type PropertyValues, svg, type TemplateResult } from 'lit';
+
 import { callButtonStyles } from './call-button.styles.js';
-import type { Readiness } from './number-check.js';
 import { CallSession, type ControlInternals } from './call-session.js';
-import { isPlainClick } from './plain-click.js';
-import { viewOf, type CallState, type ControlView } from './view/call-view.js';
-import { catalogue, catalogueLanguageOf, FIRST_WORDS, loadCatalogue, wordsFor, type CallButtonMessages, type MessageOverrides } from './messages.js';
+import { callingChunk, displayNumber, loadCallingChunk, loadCallingChunkWhenIdle, whenCallingChunkLoads } from './calling-chunk-loader.js';
 import { ControlSettings } from './control-settings.js';
+import { type CallButtonMessages, catalogue, catalogueLanguageOf, FIRST_WORDS, loadCatalogue, type MessageOverrides, wordsFor } from './messages.js';
+import type { Readiness } from './number-check.js';
 import { PageControls } from './page-controls.js';
 import { watchLanguage } from './page-language.js';
-import { displayNumber, loadCallingChunk, loadCallingChunkWhenIdle, callingChunk, whenCallingChunkLoads } from './calling-chunk-loader.js';
-import {
-  defineElement,
-  consumeScopeSettings,
-  durationSetting,
-  textSetting,
-  tokenSetting,
-  type TokenSource,
-} from './scope-context.js';
+import { isPlainClick } from './plain-click.js';
+import { consumeScopeSettings, defineElement, durationSetting, textSetting, tokenSetting, type TokenSource } from './scope-context.js';
+import { type CallState, type ControlView, viewOf } from './view/call-view.js';
 
 export type { CallState } from './view/call-view.js';
 
@@ -324,7 +318,6 @@ export class SuperfoneCallButton extends LitElement {
     const words = catalogue(this.#language) ? this.#words() : scopeWords || this.messages ? { ...FIRST_WORDS, ...scopeWords, ...this.messages } : FIRST_WORDS;
     return viewOf(this, this.#session, this.#readiness, words, displayNumber);
   }
-
 
   /**
    * The Call button is its words alone: in a table of a thousand, a drawing in each cost more

@@ -1,5 +1,5 @@
 import type { CallSummary } from '../shared/protocol.js';
-import { createCallEvent, type CallEndedDetail, type CallEndReason, type CallStartDetail } from './call-events.js';
+import { type CallEndedDetail, type CallEndReason, type CallStartDetail, createCallEvent } from './call-events.js';
 
 /** A call that can be followed: placed here or in another tab, so it has Superfone's id as well as the proxy's. */
 export type FollowedCall = CallStartDetail & { notificationId: number; callId: string };

@@ -103,15 +103,10 @@ export interface SuperfoneCallEventMap {
 
 export type SuperfoneCallEventName = keyof SuperfoneCallEventMap;
 
-type DetailOf<Name extends SuperfoneCallEventName> =
-  SuperfoneCallEventMap[Name] extends CustomEvent<infer Detail> ? Detail : never;
+type DetailOf<Name extends SuperfoneCallEventName> = SuperfoneCallEventMap[Name] extends CustomEvent<infer Detail> ? Detail : never;
 
 /** Builds a call event that bubbles out of shadow roots, so a page can listen once on `document`. */
-export function createCallEvent<Name extends SuperfoneCallEventName>(
-  name: Name,
-  detail: DetailOf<Name>,
-  options: { cancelable?: boolean } = {},
-): SuperfoneCallEventMap[Name] {
+export function createCallEvent<Name extends SuperfoneCallEventName>(name: Name, detail: DetailOf<Name>, options: { cancelable?: boolean } = {}): SuperfoneCallEventMap[Name] {
   return new CustomEvent(name, {
     detail,
     bubbles: true,
@@ -121,5 +116,7 @@ export function createCallEvent<Name extends SuperfoneCallEventName>(
 }
 
 declare global {
+  // Merged into the DOM's own map, so addEventListener types our events: it adds no members of its own.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface GlobalEventHandlersEventMap extends SuperfoneCallEventMap {}
 }

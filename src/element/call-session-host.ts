@@ -1,6 +1,7 @@
 import type { ReactiveControllerHost } from 'lit';
-import type { Readiness } from './number-check.js';
+
 import type { CallButtonMessages } from './messages/catalogue.js';
+import type { Readiness } from './number-check.js';
 import type { TokenSource } from './scope-context.js';
 
 /** What the session needs of the element it serves: what the page sees of it too. */

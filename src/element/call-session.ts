@@ -1,15 +1,16 @@
 import type { ReactiveController } from 'lit';
-import type { CallAction, CallRequestBody, CallSummary, ErrorCode } from '../shared/protocol.js';
-import type { ActiveCall, ActiveCalls } from './active-calls.js';
+
 import type { CallFailure, CallReply } from '../client/call-client.js';
 import { callInTheWay } from '../client/one-call-per-agent.js';
+import type { CallAction, CallRequestBody, CallSummary, ErrorCode } from '../shared/protocol.js';
+import type { ActiveCall, ActiveCalls } from './active-calls.js';
 import { dispatchEnded, type FollowedCall, type RecordReport } from './call-end-events.js';
-import { createCallEvent, type CallEndReason, type CallStartDetail } from './call-events.js';
+import { type CallEndReason, type CallStartDetail, createCallEvent } from './call-events.js';
+import type { CallSessionHost, ControlInternals } from './call-session-host.js';
+import { callingChunk, displayNumber, loadCallingChunk } from './calling-chunk-loader.js';
+import type { CallButtonMessages } from './messages.js';
 import type { Readiness } from './number-check.js';
 import type { CallState } from './view/call-view.js';
-import type { CallSessionHost, ControlInternals } from './call-session-host.js';
-import type { CallButtonMessages } from './messages.js';
-import { displayNumber, loadCallingChunk, callingChunk } from './calling-chunk-loader.js';
 
 export type { CallSessionHost, ControlInternals } from './call-session-host.js';
 
@@ -31,11 +32,7 @@ function loadFollowing() {
   return following;
 }
 
-/**
- * The agent's call as the page knows it, shared with other tabs. It comes with number
- * handling (calling-chunk.ts): a control has no call to share, and shows no other, before
- * its numbers are checked.
- */
+/** The agent's call as the page knows it, shared with other tabs: it comes with the calling chunk, after a control's numbers are checked. */
 function calls(): ActiveCalls {
   return callingChunk()!.activeCalls();
 }
@@ -289,11 +286,16 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
     // Loaded with the first followable call, in the order asked: the placing control subscribes before those that adopt it.
     void loadFollowing().then(({ followCall, dispatchReports }) => {
       if (this.#followed !== followed) return;
-      followed.stop = followCall(call.proxyUrl, callId, (record) => {
-        if (this.#followed === followed) this.#followed = null;
-        clearTimeout(followed.giveUp);
-        void this.#recordArrived(followed.call, record);
-      }, (status) => dispatchReports(this.#host, status));
+      followed.stop = followCall(
+        call.proxyUrl,
+        callId,
+        (record) => {
+          if (this.#followed === followed) this.#followed = null;
+          clearTimeout(followed.giveUp);
+          void this.#recordArrived(followed.call, record);
+        },
+        (status) => dispatchReports(this.#host, status),
+      );
     });
   }
 

@@ -1,4 +1,4 @@
-import { effectiveSettings, inheritSettings, UNSET, type CallSettings } from './scope-context.js';
+import { type CallSettings, effectiveSettings, inheritSettings, UNSET } from './scope-context.js';
 
 /**
  * A control's settings: its own, over its scope's, over the defaults. What they come to is

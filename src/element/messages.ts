@@ -2,7 +2,7 @@ import type { CallButtonMessages } from './messages/catalogue.js';
 import { languageChanged, languageOf } from './page-language.js';
 
 // The catalogue's shape has a module of its own: the catalogues import it, and this module imports them.
-export { FIRST_WORDS, type CallButtonMessages } from './messages/catalogue.js';
+export { type CallButtonMessages, FIRST_WORDS } from './messages/catalogue.js';
 
 /** Some words changed for one control or one scope (and the controls inside it). */
 export type MessageOverrides = Partial<CallButtonMessages>;

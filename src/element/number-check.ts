@@ -5,9 +5,7 @@ import type { CallStartDetail } from './call-events.js';
 // needs libphonenumber-js; only its types are read up front.
 
 /** Why a control cannot call, for the element to word in the page's language. */
-export type NumberProblem =
-  | { kind: 'noCustomerNumber' }
-  | { kind: 'unknownCountry' | 'invalidCustomerNumber' | 'invalidAgentNumber'; written: string };
+export type NumberProblem = { kind: 'noCustomerNumber' } | { kind: 'unknownCountry' | 'invalidCustomerNumber' | 'invalidAgentNumber'; written: string };
 
 /** The normalized numbers to call, or why there are none. */
 export type Readiness = { ok: true; call: CallStartDetail; display: string } | { ok: false; problem: NumberProblem };
@@ -20,9 +18,7 @@ export function checkNumbers(customerNumber: string, agentNumber: string | null,
   }
   const customer = normalizePhoneNumber(customerNumber, country);
   if (!customer.ok) {
-    return customer.reason === 'empty'
-      ? { ok: false, problem: { kind: 'noCustomerNumber' } }
-      : { ok: false, problem: { kind: 'invalidCustomerNumber', written: customerNumber } };
+    return customer.reason === 'empty' ? { ok: false, problem: { kind: 'noCustomerNumber' } } : { ok: false, problem: { kind: 'invalidCustomerNumber', written: customerNumber } };
   }
   const display = formatForDisplay(customer.e164);
   if (agentNumber === null) return { ok: true, call: { customerNumber: customer.e164, agentNumber: null }, display };

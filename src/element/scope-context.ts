@@ -1,8 +1,9 @@
 import { ContextConsumer, ContextRoot, createContext } from '@lit/context';
 import type { ReactiveElement } from 'lit';
+
+import type { TokenSource } from '../client/call-client.js';
 import { DEFAULT_COUNTRY, DEFAULT_PROXY_PATH } from '../shared/defaults.js';
 import type { MessageOverrides } from './messages.js';
-import type { TokenSource } from '../client/call-client.js';
 
 export type { TokenSource } from '../client/call-client.js';
 

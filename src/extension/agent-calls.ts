@@ -84,9 +84,11 @@ export async function placeCall(
   const body = { customer_number: ask.customerNumber, call_action: ask.action, ...(settings.agentNumber ? { user_number: settings.agentNumber } : {}) };
   // The call client asks for a token again after a refusal of the one sent: that one is renewed.
   let asked = 0;
-  const reply = await sendCallRequest(settings.proxyUrl, body, AbortSignal.timeout(CALL_TIMEOUT_MS), token && (() => token({ renew: asked++ > 0 }))).catch(
-    (): CallAnswer => ({ ok: false, code: 'network_error', status: 0 }),
-  );
+  const reply = await sendCallRequest(settings.proxyUrl, body, AbortSignal.timeout(CALL_TIMEOUT_MS), token && (() => token({ renew: asked++ > 0 }))).catch((): CallAnswer => ({
+    ok: false,
+    code: 'network_error',
+    status: 0,
+  }));
   if (reply.ok && ask.action === 'START') {
     await chrome.storage.session.set({ activeCall: { customerNumber: ask.customerNumber, site: from.site } satisfies ActiveCall });
     if (reply.callId) await startFollowing({ callId: reply.callId, customerNumber: ask.customerNumber, proxyUrl: settings.proxyUrl, tabId: from.tabId });

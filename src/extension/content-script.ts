@@ -2,10 +2,21 @@
 // marks the numbers as <superfone-click-to-call detect> does, and a trusted click on a mark
 // asks the service worker to call. Custom elements do not exist here, so a mark shows its
 // call itself (its state, its name, a message), worded as the element words it.
-import { announce, ANNOUNCER_ATTRIBUTE, catalogueLanguageOf, failureWords, loadCatalogue, outcomeText, viewOf, wordsFor, type CallButtonMessages, type CallState } from '../element/view/index.js';
-import { formatForDisplay } from '../shared/phone-number.js';
+import {
+  announce,
+  ANNOUNCER_ATTRIBUTE,
+  type CallButtonMessages,
+  type CallState,
+  catalogueLanguageOf,
+  failureWords,
+  loadCatalogue,
+  outcomeText,
+  viewOf,
+  wordsFor,
+} from '../element/view/index.js';
 import { DETECTED, numberOfCallLink } from '../scope/detection/call-links.js';
 import { PageScanner } from '../scope/detection/page-scanner.js';
+import { formatForDisplay } from '../shared/phone-number.js';
 import { askWorker, type CallAnswer, type CallEndedNews, type PageSettings, type WorkerNews } from './extension-messages.js';
 
 /** A mark's call, on the mark: what the page may see of it is what the agent sees. */

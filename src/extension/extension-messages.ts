@@ -1,10 +1,10 @@
 // What the extension's parts say to each other. Extension messages: a page script can
 // neither send them (no externally_connectable) nor read them.
-import type { CallAction, CallSummary } from '../shared/protocol.js';
 import type { CallReply } from '../client/index.js';
 import type { CountryCode } from '../shared/phone-number.js';
-import type { SetupCheck } from './setup-check.js';
+import type { CallAction, CallSummary } from '../shared/protocol.js';
 import type { SettingsInput } from './settings.js';
+import type { SetupCheck } from './setup-check.js';
 import type { SignInState } from './sign-in.js';
 
 /** The content script asks what it needs to mark numbers: never a token, never the agent's number. */

@@ -4,7 +4,7 @@
 // loaded with --load-extension is installed afresh at each launch and loses it, so the
 // worker checks it whenever it starts, and tabs already open on a newly listed site get the
 // script at once: nobody has to reload.
-import { sitePatterns, type ExtensionSettings } from './settings.js';
+import { type ExtensionSettings, sitePatterns } from './settings.js';
 
 const CONTENT_SCRIPT_ID = 'superfone-detect';
 

@@ -1,9 +1,9 @@
 // Missed calls as Chrome notifications: the worker asks the proxy for the agent's missed
 // calls every minute (an alarm: Chrome stops an idle worker, and with it any stream), shows
 // each new one once, and its Call back button places the call as the signed-in agent.
-import { isMissedCallsBody, missedCallsPath, type MissedCall } from '../shared/protocol.js';
-import { formatForDisplay } from '../shared/phone-number.js';
 import { missedCallWords } from '../element/view/index.js';
+import { formatForDisplay } from '../shared/phone-number.js';
+import { isMissedCallsBody, type MissedCall, missedCallsPath } from '../shared/protocol.js';
 import type { ExtensionSettings } from './settings.js';
 
 export const MISSED_CALLS_ALARM = 'missed-calls';
@@ -22,7 +22,10 @@ async function listMissedCalls(settings: ExtensionSettings, token: TokenSource):
   if (token && !bearer) return null;
   const query = settings.agentNumber ? `?agent=${encodeURIComponent(settings.agentNumber)}` : '';
   try {
-    const response = await fetch(`${missedCallsPath(settings.proxyUrl)}${query}`, { headers: { Accept: 'application/json', ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}) }, signal: AbortSignal.timeout(15_000) });
+    const response = await fetch(`${missedCallsPath(settings.proxyUrl)}${query}`, {
+      headers: { Accept: 'application/json', ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}) },
+      signal: AbortSignal.timeout(15_000),
+    });
     const body: unknown = response.ok ? await response.json() : null;
     return isMissedCallsBody(body) ? body.missedCalls : null;
   } catch {
@@ -39,7 +42,7 @@ export async function showMissedCalls(settings: ExtensionSettings, token: TokenS
   if (!calls) return;
   const { missedShown = [] } = await chrome.storage.session.get('missedShown');
   const shown = new Set(missedShown as string[]);
-  const words = missedCallWords(settings.language === 'auto' ? chrome.i18n?.getUILanguage?.() ?? 'en' : settings.language);
+  const words = missedCallWords(settings.language === 'auto' ? (chrome.i18n?.getUILanguage?.() ?? 'en') : settings.language);
   for (const call of calls) {
     if (shown.has(call.id)) continue;
     const number = formatForDisplay(call.customerNumber);

@@ -88,7 +88,13 @@ async function save(): Promise<void> {
   await chrome.storage.local.set({ settings: input });
   // The worker registers the content script for the sites and runs it in their open tabs: then "Saved" means watched.
   await askWorker({ kind: 'watch-sites' });
-  const sites = typeof input.sites === 'string' ? input.sites.split('\n').map((line) => line.trim()).filter(Boolean) : [];
+  const sites =
+    typeof input.sites === 'string'
+      ? input.sites
+          .split('\n')
+          .map((line) => line.trim())
+          .filter(Boolean)
+      : [];
   status.textContent = `Saved. Numbers on ${sites.join(', ')} now call through Superfone, from ${check.agentNumber}.`;
 }
 
@@ -97,7 +103,13 @@ form.addEventListener('submit', (event) => {
   void save();
 });
 signInButton.addEventListener('click', () => void signIn());
-signOutButton.addEventListener('click', () => void askWorker({ kind: 'sign-out' }).then(() => askWorker({ kind: 'sign-in-state' })).then(showSignIn));
+signOutButton.addEventListener(
+  'click',
+  () =>
+    void askWorker({ kind: 'sign-out' })
+      .then(() => askWorker({ kind: 'sign-in-state' }))
+      .then(showSignIn),
+);
 // A sign-in renewed or ended by the worker shows here at once.
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && ('signIn' in changes || 'signInEnded' in changes)) void askWorker({ kind: 'sign-in-state' }).then(showSignIn);

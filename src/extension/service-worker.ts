@@ -1,16 +1,16 @@
 // The extension's service worker: the only place the sign-in and the settings are used. It
 // registers the content script on the listed sites only, answers the content script in
 // frames whose top page is on a listed site, and places and follows calls through the proxy.
+import { english, failureWords, hindi } from '../element/view/index.js';
+import { formatForDisplay } from '../shared/phone-number.js';
 import { placeCall, resumeFollowing } from './agent-calls.js';
 import type { CallAnswer, ExtensionAnswers, ExtensionAsk, SignInNews } from './extension-messages.js';
 import { watchListedSites } from './listed-sites.js';
-import { checkSetup } from './setup-check.js';
-import { checkSettings, sitePatterns, type ExtensionSettings } from './settings.js';
+import { calledBack, MISSED_CALLS_ALARM, missedCallNumber, showMissedCalls, watchMissedCalls } from './missed-call-notices.js';
+import { checkSettings, type ExtensionSettings, sitePatterns } from './settings.js';
 import { currentSettings, refreshSettings } from './settings-store.js';
+import { checkSetup } from './setup-check.js';
 import { idToken, RENEW_ALARM, signIn, SignInEnded, signInState, signOut } from './sign-in.js';
-import { calledBack, missedCallNumber, MISSED_CALLS_ALARM, showMissedCalls, watchMissedCalls } from './missed-call-notices.js';
-import { english, failureWords, hindi } from '../element/view/index.js';
-import { formatForDisplay } from '../shared/phone-number.js';
 
 // First: the settings and the sign-in are for the extension's own pages and this worker, never a content script's world.
 const trustedOnly = Promise.all([
@@ -123,10 +123,12 @@ async function tellSignIn(signedIn: boolean): Promise<void> {
 }
 
 chrome.runtime.onMessage.addListener((ask: ExtensionAsk, sender, reply) => {
-  void trustedOnly.then(() => answer(ask, sender)).then(reply, (error: unknown) => {
-    console.error('Superfone:', error);
-    reply(null);
-  });
+  void trustedOnly
+    .then(() => answer(ask, sender))
+    .then(reply, (error: unknown) => {
+      console.error('Superfone:', error);
+      reply(null);
+    });
   // The answer comes later.
   return true;
 });
@@ -147,7 +149,8 @@ chrome.alarms.onAlarm.addListener((alarm) => {
 /** The agent's missed calls, shown as notifications; none while signed out (the proxy would refuse). */
 async function missedCallsNow(): Promise<void> {
   const settings = await currentSettings();
-  if (settings && !(await signInMissing(settings))) await showMissedCalls(settings, tokenSource(settings)).catch((error: unknown) => console.error('Superfone: missed calls:', error));
+  if (settings && !(await signInMissing(settings)))
+    await showMissedCalls(settings, tokenSource(settings)).catch((error: unknown) => console.error('Superfone: missed calls:', error));
 }
 
 // A missed call's Call back: the call is placed as the signed-in agent, under the same one-call rule as a click in a CRM.

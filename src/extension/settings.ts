@@ -2,7 +2,7 @@
 // company's sign-in (or a pasted token), who the agent is where the sign-in does not say, and
 // the CRM sites where numbers become controls. Read only on the extension's side, in its
 // trusted contexts: neither the page nor a content script sees any of it.
-import { isKnownCountry, normalizePhoneNumber, type CountryCode } from '../shared/phone-number.js';
+import { type CountryCode, isKnownCountry, normalizePhoneNumber } from '../shared/phone-number.js';
 import { DEFAULT_COUNTRY, LANGUAGES } from './setting-choices.js';
 
 export interface ExtensionSettings {
@@ -30,7 +30,6 @@ export type SettingsInput = { [Field in keyof ExtensionSettings]?: unknown };
 export type SettingsProblems = Partial<Record<keyof ExtensionSettings, string>>;
 
 export type SettingsCheck = { ok: true; settings: ExtensionSettings } | { ok: false; problems: SettingsProblems };
-
 
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 
@@ -71,7 +70,8 @@ export function checkSettings(input: SettingsInput, nowSec = Date.now() / 1000):
 
   const proxyUrl = text(input.proxyUrl);
   if (!proxyUrl) problems.proxyUrl = 'Enter your call service’s address, such as https://proxy.example.com/api/superfone/call.';
-  else if (!URL.canParse(proxyUrl) || !/^https?:$/.test(new URL(proxyUrl).protocol)) problems.proxyUrl = `“${proxyUrl}” is not a web address such as https://proxy.example.com/api/superfone/call.`;
+  else if (!URL.canParse(proxyUrl) || !/^https?:$/.test(new URL(proxyUrl).protocol))
+    problems.proxyUrl = `“${proxyUrl}” is not a web address such as https://proxy.example.com/api/superfone/call.`;
   else if (new URL(proxyUrl).protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(new URL(proxyUrl).hostname)) {
     problems.proxyUrl = 'Use https:// for the call service: your sign-in travels to it.';
   }
@@ -80,7 +80,8 @@ export function checkSettings(input: SettingsInput, nowSec = Date.now() / 1000):
   const clientId = text(input.clientId);
   if (issuer) {
     if (!URL.canParse(issuer) || new URL(issuer).protocol !== 'https:') problems.issuer = `“${issuer}” is not an https address such as https://accounts.google.com.`;
-    else if (new URL(issuer).search || new URL(issuer).hash) problems.issuer = `“${issuer}” has a query; enter the provider’s issuer only, such as https://login.example.com/realms/sales.`;
+    else if (new URL(issuer).search || new URL(issuer).hash)
+      problems.issuer = `“${issuer}” has a query; enter the provider’s issuer only, such as https://login.example.com/realms/sales.`;
     if (!clientId) problems.clientId = 'Enter the client ID your administrator registered for this extension.';
   } else if (clientId) problems.issuer = 'Enter the sign-in provider this client ID belongs to, such as https://accounts.google.com.';
 
@@ -100,8 +101,9 @@ export function checkSettings(input: SettingsInput, nowSec = Date.now() / 1000):
   const sites: string[] = [];
   for (const line of lines) {
     const origin = siteOrigin(line);
-    if (typeof origin === 'string') sites.includes(origin) || sites.push(origin);
-    else problems.sites ??= origin.problem;
+    if (typeof origin === 'string') {
+      if (!sites.includes(origin)) sites.push(origin);
+    } else problems.sites ??= origin.problem;
   }
   if (lines.length === 0) problems.sites = 'List at least one site where numbers should call, such as https://crm.example.com.';
 

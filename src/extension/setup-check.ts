@@ -1,7 +1,7 @@
 // Save's check, run by the worker the way its calls go (the extension's Origin, the agent's
 // token): `POST …/whoami` passes exactly where a START would pass the proxy's origin and
 // identity checks, and places nothing. Anything else is "Not saved", with the one thing to fix.
-import { isErrorBody, whoamiPath, type WhoamiBody } from '../shared/protocol.js';
+import { isErrorBody, type WhoamiBody, whoamiPath } from '../shared/protocol.js';
 import type { ExtensionSettings, SettingsProblems } from './settings.js';
 
 export type SetupCheck = { ok: true; agentNumber: string } | { ok: false; problems: SettingsProblems };
@@ -41,7 +41,10 @@ export async function checkSetup(settings: ExtensionSettings, token: string | nu
   const { code, message, detail } = body.error;
   if (code === 'forbidden' && detail?.refused === 'origin') {
     const origin = chrome.runtime.getURL('').replace(/\/$/, '');
-    return problem('proxyUrl', `The call service does not take calls from this extension yet. Ask your administrator to add it to the allowed origins: SUPERFONE_ALLOWED_ORIGINS=${origin} (beside any origins listed there).`);
+    return problem(
+      'proxyUrl',
+      `The call service does not take calls from this extension yet. Ask your administrator to add it to the allowed origins: SUPERFONE_ALLOWED_ORIGINS=${origin} (beside any origins listed there).`,
+    );
   }
   if (code === 'forbidden' && detail?.refused === 'not_an_agent') return problem(identity, `${message} (SUPERFONE_AGENTS_FILE: a line email,agent_number)`);
   if (code === 'forbidden' && detail?.refused === 'email_unverified') return problem(identity, message);

@@ -131,7 +131,8 @@ export async function signOut(): Promise<void> {
   await chrome.alarms.clear(RENEW_ALARM);
   if (signIn?.refreshToken) {
     const as = await providerAt(signIn.issuer).catch(() => null);
-    if (as?.revocation_endpoint) await oauth.revocationRequest(as, { client_id: signIn.clientId }, oauth.None(), signIn.refreshToken, { signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS) }).catch(() => {});
+    if (as?.revocation_endpoint)
+      await oauth.revocationRequest(as, { client_id: signIn.clientId }, oauth.None(), signIn.refreshToken, { signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS) }).catch(() => {});
   }
 }
 

@@ -1,8 +1,10 @@
+import '../index.js';
+
 import { createComponent, type EventName } from '@lit/react';
 import * as React from 'react';
-import '../index.js';
-import type { CallCompletedDetail, CallEndedDetail, CallStartedDetail, CallErrorDetail, CallRecordingDetail, CallStartDetail, CallSummaryDetail } from '../element/call-events.js';
+
 import { SuperfoneCallButton as CallButtonElement } from '../element/call-button.js';
+import type { CallCompletedDetail, CallEndedDetail, CallErrorDetail, CallRecordingDetail, CallStartDetail, CallStartedDetail, CallSummaryDetail } from '../element/call-events.js';
 import { SuperfoneClickToCall as ClickToCallElement } from '../scope/click-to-call-scope.js';
 
 /** The element's events as React props, on React 18 and 19 alike. */
@@ -74,6 +76,8 @@ interface ClickToCallAttributes extends Omit<CallButtonAttributes, 'customer-num
 }
 
 declare module 'react' {
+  // React's own JSX types are a namespace: only a namespace merges into them.
+  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace JSX {
     interface IntrinsicElements {
       'superfone-call-button': ElementProps<CallButtonElement, CallButtonAttributes & TagEventAttributes>;

@@ -1,4 +1,5 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+
 import type { CallDetail } from '../element/call-events.js';
 import { callingChunk } from '../element/calling-chunk-loader.js';
 

@@ -1,25 +1,26 @@
 import { ContextProvider } from '@lit/context';
-import { LitElement, css, html, type PropertyValues } from 'lit';
-import type { CallsLeftWithoutAControl } from './calls-left-without-a-control.js';
+import { css, html, LitElement, type PropertyValues } from 'lit';
+
 import type { CallDetail } from '../element/call-events.js';
-import type { PageScanner } from './detection/page-scanner.js';
 import { loadCallingChunk } from '../element/calling-chunk-loader.js';
-import { catalogueLanguageOf, loadCatalogue, wordsFor, type MessageOverrides } from '../element/messages.js';
+import { catalogueLanguageOf, loadCatalogue, type MessageOverrides, wordsFor } from '../element/messages.js';
 import { watchLanguage } from '../element/page-language.js';
-import { DEFAULT_COUNTRY } from '../shared/defaults.js';
 import {
-  defineElement,
+  type CallSettings,
   consumeScopeSettings,
+  defineElement,
   durationSetting,
   inheritSettings,
   scopeAppeared,
   scopeContext,
   textSetting,
   tokenSetting,
-  UNSET,
-  type CallSettings,
   type TokenSource,
+  UNSET,
 } from '../element/scope-context.js';
+import { DEFAULT_COUNTRY } from '../shared/defaults.js';
+import type { CallsLeftWithoutAControl } from './calls-left-without-a-control.js';
+import type { PageScanner } from './detection/page-scanner.js';
 
 /**
  * Wraps CRM content and carries the settings every call control inside it shares. With

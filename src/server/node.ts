@@ -1,7 +1,6 @@
 // The proxy on Node: adapters for node:http and connect/Express, server hardening, and the
 // Redis store that shares limits between instances. Everything in `superfone-call-button/proxy` too.
-export * from './index.js';
-export { toNodeListener, type FetchHandler, type NodeListener, type NodeListenerOptions } from './adapters/node-adapter.js';
+export { type AgentsFileOptions, agentsFromFile } from './adapters/agents-file.js';
 export {
   DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS,
@@ -10,6 +9,7 @@ export {
   hardenNodeServer,
   type ServerHardening,
 } from './adapters/harden-node-server.js';
-export { agentsFromFile, type AgentsFileOptions } from './adapters/agents-file.js';
-export { redisStore, type RedisLike, type RedisStore, type RedisSubscriberLike } from './core/index.js';
-export { superfoneListener, superfoneMiddleware, type ConnectMiddleware, type SuperfoneServerOptions } from './adapters/node-proxy.js';
+export { type FetchHandler, type NodeListener, type NodeListenerOptions, toNodeListener } from './adapters/node-adapter.js';
+export { type ConnectMiddleware, superfoneListener, superfoneMiddleware, type SuperfoneServerOptions } from './adapters/node-proxy.js';
+export { type RedisLike, type RedisStore, redisStore, type RedisSubscriberLike } from './core/index.js';
+export * from './index.js';

@@ -33,7 +33,7 @@ export function toLatinDigits(text: string): LatinDigits {
   if (!OTHER_SCRIPT_DIGIT.test(text)) return { text, originalOffset: SAME_OFFSET };
   let latin = '';
   const original: number[] = [];
-  for (let offset = 0; offset < text.length; ) {
+  for (let offset = 0; offset < text.length;) {
     const codePoint = text.codePointAt(offset)!;
     const character = String.fromCodePoint(codePoint);
     const written = OTHER_SCRIPT_DIGIT.test(character) ? String(digitValue(codePoint)) : character;

@@ -1,16 +1,11 @@
-import {
-  isSupportedCountry,
-  parsePhoneNumberFromString,
-  type CountryCode,
-} from 'libphonenumber-js/min';
+import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/min';
+
 import { boundedCache } from './bounded-cache.js';
 import { toLatinDigits } from './latin-digits.js';
 
 export type { CountryCode };
 
-export type NormalizedNumber =
-  | { ok: true; e164: string }
-  | { ok: false; reason: 'empty' | 'malformed' | 'invalid' };
+export type NormalizedNumber = { ok: true; e164: string } | { ok: false; reason: 'empty' | 'malformed' | 'invalid' };
 
 /** Longer than any written phone number with extension; bounds the work spent on junk. */
 const MAX_INPUT_LENGTH = 64;
@@ -33,10 +28,7 @@ const E164 = /^\+[1-9]\d{6,14}$/;
  * Anything beyond digits and separators is refused rather than guessed at, so text such as
  * `&user_number=` can never ride along inside a number.
  */
-export function normalizePhoneNumber(
-  input: string | null | undefined,
-  defaultCountry: CountryCode,
-): NormalizedNumber {
+export function normalizePhoneNumber(input: string | null | undefined, defaultCountry: CountryCode): NormalizedNumber {
   const text = (input ?? '').trim();
   if (text === '') return { ok: false, reason: 'empty' };
   if (text.length > MAX_INPUT_LENGTH) return { ok: false, reason: 'malformed' };

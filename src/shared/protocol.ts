@@ -222,11 +222,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 export function isSuperfoneSuccessBody(value: unknown): value is SuperfoneSuccessBody {
   return (
-    isRecord(value) &&
-    isRecord(value.data) &&
-    typeof value.data.notificationID === 'number' &&
-    typeof value.data.sentSuccess === 'boolean' &&
-    typeof value.message === 'string'
+    isRecord(value) && isRecord(value.data) && typeof value.data.notificationID === 'number' && typeof value.data.sentSuccess === 'boolean' && typeof value.message === 'string'
   );
 }
 
@@ -254,10 +250,5 @@ function isSummaryReport(value: unknown): value is CallStatusBody['summary'] {
 }
 
 export function isErrorBody(value: unknown): value is ErrorBody {
-  return (
-    isRecord(value) &&
-    isRecord(value.error) &&
-    isErrorCode(value.error.code) &&
-    typeof value.error.message === 'string'
-  );
+  return isRecord(value) && isRecord(value.error) && isErrorCode(value.error.code) && typeof value.error.message === 'string';
 }

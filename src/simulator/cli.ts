@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+
 import { SIMULATOR_CONTROL_PATH } from './control-handler.js';
 import { startSuperfoneSimulator } from './simulator-server.js';
 

@@ -46,7 +46,9 @@ function parseOutcome(body: Record<string, unknown>): SimulatedOutcome | string 
     case 'answered': {
       const answerAfterMs = ms('answerAfterMs', 2_000);
       const talkMs = ms('talkMs', null);
-      return Number.isNaN(answerAfterMs) || answerAfterMs === null || Number.isNaN(talkMs) ? 'answerAfterMs and talkMs must be milliseconds' : { kind: 'answered', answerAfterMs, talkMs };
+      return Number.isNaN(answerAfterMs) || answerAfterMs === null || Number.isNaN(talkMs)
+        ? 'answerAfterMs and talkMs must be milliseconds'
+        : { kind: 'answered', answerAfterMs, talkMs };
     }
     case 'missed': {
       const ringMs = ms('ringMs', 5_000);
@@ -71,7 +73,8 @@ function parseDeliveryFaults(body: Record<string, unknown>): DeliveryFaults | st
   if (unknown !== undefined) return `unknown field "${unknown.slice(0, 40)}": use delayMs, ${DELIVERY_SWITCHES.join(', ')}`;
   const faults: DeliveryFaults = {};
   if (body.delayMs !== undefined) {
-    if (!(typeof body.delayMs === 'number' && Number.isInteger(body.delayMs) && body.delayMs >= 0 && body.delayMs <= 600_000)) return 'delayMs must be a whole number of milliseconds from 0 to 600000';
+    if (!(typeof body.delayMs === 'number' && Number.isInteger(body.delayMs) && body.delayMs >= 0 && body.delayMs <= 600_000))
+      return 'delayMs must be a whole number of milliseconds from 0 to 600000';
     faults.delayMs = body.delayMs;
   }
   for (const name of DELIVERY_SWITCHES) {

@@ -268,14 +268,24 @@ export class SimulatedCalls {
       for (let copy = 0; copy < (faults.duplicate ? 2 : 1); copy++) this.#deliver(body, (faults.delayMs ?? 0) + afterMs);
     };
     const { recordingAfterMs, summaryAfterMs } = this.#reports;
-    const envelope = { superfone_number: payload.superfone_number, organization_name: payload.organization_name, cdr_phone: payload.cdr_phone, cdr_id: payload.cdr_id, cdr_start: payload.cdr_start, staff_phone: payload.staff_phone };
+    const envelope = {
+      superfone_number: payload.superfone_number,
+      organization_name: payload.organization_name,
+      cdr_phone: payload.cdr_phone,
+      cdr_id: payload.cdr_id,
+      cdr_start: payload.cdr_start,
+      staff_phone: payload.staff_phone,
+    };
     if (recordingAfterMs !== null) {
       const signed = `X-Amz-Date=${new Date(endedAt).toISOString().replace(/[-:]|\.\d+/g, '')}&X-Amz-Expires=604800&X-Amz-Signature=simulated`;
       send({ event: 'CDR_RECORDING_AVAILABLE', ...envelope, cdr_recording_url: `https://recordings.simulator.invalid/${payload.cdr_id}.mp3?${signed}` }, recordingAfterMs);
     }
     if (summaryAfterMs !== null) {
       const summary = `The customer (${customer}) asked for a quote and a call back tomorrow.`;
-      send({ event: 'CDR_SUMMARY_READY', ...envelope, cdr_summary: summary, cdr_transcript: 'Agent: Hello, this is Superfone calling.\nCustomer: Hi, please send me a quote.' }, summaryAfterMs);
+      send(
+        { event: 'CDR_SUMMARY_READY', ...envelope, cdr_summary: summary, cdr_transcript: 'Agent: Hello, this is Superfone calling.\nCustomer: Hi, please send me a quote.' },
+        summaryAfterMs,
+      );
     }
   }
 

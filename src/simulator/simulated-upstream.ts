@@ -2,7 +2,8 @@
 // reported to that proxy's webhook as Superfone's notifications would be. The Node entries,
 // the Vite plugin and the CLI all start it here, and only tell it where the webhook is.
 import { randomBytes } from 'node:crypto';
-import { startSuperfoneSimulator, type RunningSimulator, type SimulatorServerOptions } from './simulator-server.js';
+
+import { type RunningSimulator, type SimulatorServerOptions, startSuperfoneSimulator } from './simulator-server.js';
 
 export interface SimulatedUpstream {
   /** The running simulator: its state and its controls. */

@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import { lingerThenClose } from '../server/adapters/linger-then-close.js';
 import { mounts, targetPath } from '../shared/mounts.js';
 import { CLICK_TO_CALL_PATH } from '../shared/superfone-api.js';
 import { createSimulatorControlHandler, SIMULATOR_CONTROL_PATH } from './control-handler.js';
-import { SuperfoneSimulator, type ApiReply, type SimulatorOptions } from './simulator.js';
+import { type ApiReply, type SimulatorOptions, SuperfoneSimulator } from './simulator.js';
 
 /** The simulated API lives where Superfone's does, under `/superfone/api`. */
 export const SIMULATOR_API_PREFIX = '/superfone/api';
@@ -101,9 +102,13 @@ export function createSimulatorControlListener(simulator: SuperfoneSimulator, ad
     const refusal = admit(req, res);
     if (refusal) return refuseControl(res, refusal.status, refusal.message);
     const hasBody = carriesBody(req);
-    const mediaType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const mediaType = String(req.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
     if (hasBody && mediaType !== 'application/json') return refuseControl(res, 415, 'The simulator’s controls take Content-Type: application/json only.');
-    if (Number(req.headers['content-length'] ?? 0) > SIMULATOR_CONTROL_BODY_BYTES) return refuseControl(res, 413, `The simulator’s controls take bodies of ${SIMULATOR_CONTROL_BODY_BYTES} bytes at most.`);
+    if (Number(req.headers['content-length'] ?? 0) > SIMULATOR_CONTROL_BODY_BYTES)
+      return refuseControl(res, 413, `The simulator’s controls take bodies of ${SIMULATOR_CONTROL_BODY_BYTES} bytes at most.`);
     // Copied into one buffer as it comes (none for a GET), never kept as the pieces it came in.
     let body: Uint8Array | undefined;
     let size = 0;
@@ -121,7 +126,9 @@ export function createSimulatorControlListener(simulator: SuperfoneSimulator, ad
       if (refused) return;
       const withBody = req.method !== 'GET' && req.method !== 'HEAD';
       void Promise.resolve()
-        .then(() => handle(new Request(new URL(req.url ?? '/', 'http://simulator'), { method: req.method, body: withBody ? (body?.slice(0, size) ?? new Uint8Array(0)) : undefined })))
+        .then(() =>
+          handle(new Request(new URL(req.url ?? '/', 'http://simulator'), { method: req.method, body: withBody ? (body?.slice(0, size) ?? new Uint8Array(0)) : undefined })),
+        )
         .then(async (response) => {
           res.writeHead(response.status, Object.fromEntries(response.headers));
           res.end(Buffer.from(await response.arrayBuffer()));

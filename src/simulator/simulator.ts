@@ -13,7 +13,15 @@
  * - After a START, the call plays out and is reported as `simulated-calls.ts` describes.
  */
 
-import { DEFAULT_ANSWER_AFTER_MS, DEFAULT_TALK_MS, SimulatedCalls, type AfterCallReports, type NotificationTarget, type SimulatedDelivery, type SimulatedOutcome } from './simulated-calls.js';
+import {
+  type AfterCallReports,
+  DEFAULT_ANSWER_AFTER_MS,
+  DEFAULT_TALK_MS,
+  type NotificationTarget,
+  SimulatedCalls,
+  type SimulatedDelivery,
+  type SimulatedOutcome,
+} from './simulated-calls.js';
 
 export interface SimulatedAgent {
   /** E.164, as a Superfone team member is registered. */
@@ -112,7 +120,8 @@ const E164 = /^\+[1-9]\d{6,14}$/;
 export function afterCallReports(reports: Partial<AfterCallReports>): AfterCallReports {
   const delay = (name: keyof AfterCallReports) => {
     const value = reports[name] ?? null;
-    if (value !== null && !(Number.isInteger(value) && value >= 0 && value <= 600_000)) throw new TypeError(`${name} must be a whole number of milliseconds from 0 to 600000, or null (got ${String(value).slice(0, 40)}).`);
+    if (value !== null && !(Number.isInteger(value) && value >= 0 && value <= 600_000))
+      throw new TypeError(`${name} must be a whole number of milliseconds from 0 to 600000, or null (got ${String(value).slice(0, 40)}).`);
     return value;
   };
   return { recordingAfterMs: delay('recordingAfterMs'), summaryAfterMs: delay('summaryAfterMs') };

@@ -1,10 +1,12 @@
+import 'axe-core/axe.min.js';
+
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import { emulateMedia, executeServerCommand, sendKeys } from '@web/test-runner-commands';
-import 'axe-core/axe.min.js';
 import type { AxeResults, RunOptions } from 'axe-core';
+
 import type { SuperfoneCallButton, SuperfoneClickToCall } from '../../src/index.js';
 import { TEST_ROUTES } from '../support/test-routes.js';
-import { announcer, ASHA, MEERA_OFFLINE, innerButtons, primaryButton, simulator, until } from './helpers.js';
+import { announcer, ASHA, innerButtons, MEERA_OFFLINE, primaryButton, simulator, until } from './helpers.js';
 
 /** Chromium's own accessibility tree, as a screen reader gets it, once a frame has been drawn (web-test-runner.config.mjs). */
 async function accessibleNodes(): Promise<Array<{ role: string; name: string }>> {
@@ -116,26 +118,37 @@ describe('accessible in every state, in English and Hindi (axe-core, WCAG 2.2 AA
       link.click();
       await until(() => link.parentElement?.getAttribute('state') === 'active', 'the link’s call to be on');
       await (link.parentElement as SuperfoneCallButton).updateComplete;
-      expect(link.getAttributeNames().filter((name) => name.startsWith('aria-')), 'nothing is written onto the page’s own link').to.deep.equal([]);
+      expect(
+        link.getAttributeNames().filter((name) => name.startsWith('aria-')),
+        'nothing is written onto the page’s own link',
+      ).to.deep.equal([]);
       // What a screen reader meets, from the browser's own accessibility tree: the link by its own name, then the call's state.
       const inProgress = lang === 'hi' ? 'कॉल चल रही है: काटने के लिए दबाएँ' : 'Call in progress: activate to end it';
       const nodes = await accessibleNodes();
       const linkAt = nodes.findIndex((node) => node.role === 'link' && node.name === 'Call Rahul');
       expect(linkAt, 'the link keeps its name').to.be.at.least(0);
-      expect(nodes.findIndex((node) => node.name === inProgress), 'the state is said right after it').to.be.above(linkAt);
+      expect(
+        nodes.findIndex((node) => node.name === inProgress),
+        'the state is said right after it',
+      ).to.be.above(linkAt);
       expect(await violations(scope)).to.deep.equal([]);
       const mark = scope.querySelector<HTMLAnchorElement>('a[data-superfone-detected]')!;
       expect(mark.getAttribute('aria-label')).to.equal(lang === 'hi' ? '98450 12345 को कॉल करें' : 'Call 98450 12345');
       link.click();
       await until(() => link.parentElement?.getAttribute('state') === 'idle', 'the call to end');
       await (link.parentElement as SuperfoneCallButton).updateComplete;
-      expect((await accessibleNodes()).some((node) => node.name === inProgress), 'idle again: the state is no longer said').to.equal(false);
+      expect(
+        (await accessibleNodes()).some((node) => node.name === inProgress),
+        'idle again: the state is no longer said',
+      ).to.equal(false);
     });
 
     it(`a page's aria-label on the control names its Call button, in every check axe makes (${lang})`, async () => {
       // The page's name holds the visible label, as WCAG 2.5.3 asks (axe checks it).
       const label = lang === 'hi' ? 'प्रिया (लीड) को कॉल करें' : 'Call Priya, the lead';
-      const holder = await fixture<HTMLElement>(html`<div lang=${lang}><superfone-call-button aria-label=${label} customer-number="+91 98450 12345" agent-number=${ASHA} proxy-url=${TEST_ROUTES.proxy}></superfone-call-button></div>`);
+      const holder = await fixture<HTMLElement>(
+        html`<div lang=${lang}><superfone-call-button aria-label=${label} customer-number="+91 98450 12345" agent-number=${ASHA} proxy-url=${TEST_ROUTES.proxy}></superfone-call-button></div>`,
+      );
       const control = holder.querySelector('superfone-call-button')!;
       await settled(control);
       expect(primaryButton(control).getAttribute('aria-label')).to.equal(label);
@@ -157,33 +170,34 @@ describe('accessible in every state, in English and Hindi (axe-core, WCAG 2.2 AA
     en: ['Calling +91 98450 12345…', 'Your Superfone app is calling +91 98450 12345.', 'Ending the call…', 'Call ended.'],
     hi: ['+91 98450 12345 को कॉल लग रही है…', 'आपका Superfone ऐप +91 98450 12345 को कॉल कर रहा है।', 'कॉल काटी जा रही है…', 'कॉल खत्म हुई।'],
   };
-  for (const lang of ['en', 'hi'] as const) it(`keyboard only (${lang}): Tab, Enter to call, Enter to end; focus stays on the control and each change is announced once`, async () => {
-    const before = document.createElement('button');
-    before.textContent = 'before';
-    const { holder, controls } = await controlsIn(lang, ['+91 98450 12345']);
-    holder.prepend(before);
-    const control = controls[0]!;
-    const region = announcer();
-    const heard: string[] = [];
-    const observer = new MutationObserver(() => heard.push(region.textContent ?? ''));
-    observer.observe(region, { childList: true, subtree: true, characterData: true });
-    try {
-      before.focus();
-      await sendKeys({ press: 'Tab' });
-      const button = primaryButton(control);
-      expect(control.shadowRoot!.activeElement === button, 'Tab reaches the Call button').to.equal(true);
-      await sendKeys({ press: 'Enter' });
-      await until(() => control.state === 'active', 'the call to be on');
-      expect(control.shadowRoot!.activeElement === primaryButton(control), 'focus stays on the control').to.equal(true);
-      await sendKeys({ press: 'Enter' });
-      await until(() => control.state === 'idle', 'the call to end');
-      await settled(control);
-      expect(control.shadowRoot!.activeElement === primaryButton(control), 'focus stays after the call').to.equal(true);
-      expect(heard.filter(Boolean)).to.deep.equal(HEARD[lang]);
-    } finally {
-      observer.disconnect();
-    }
-  });
+  for (const lang of ['en', 'hi'] as const)
+    it(`keyboard only (${lang}): Tab, Enter to call, Enter to end; focus stays on the control and each change is announced once`, async () => {
+      const before = document.createElement('button');
+      before.textContent = 'before';
+      const { holder, controls } = await controlsIn(lang, ['+91 98450 12345']);
+      holder.prepend(before);
+      const control = controls[0]!;
+      const region = announcer();
+      const heard: string[] = [];
+      const observer = new MutationObserver(() => heard.push(region.textContent ?? ''));
+      observer.observe(region, { childList: true, subtree: true, characterData: true });
+      try {
+        before.focus();
+        await sendKeys({ press: 'Tab' });
+        const button = primaryButton(control);
+        expect(control.shadowRoot!.activeElement === button, 'Tab reaches the Call button').to.equal(true);
+        await sendKeys({ press: 'Enter' });
+        await until(() => control.state === 'active', 'the call to be on');
+        expect(control.shadowRoot!.activeElement === primaryButton(control), 'focus stays on the control').to.equal(true);
+        await sendKeys({ press: 'Enter' });
+        await until(() => control.state === 'idle', 'the call to end');
+        await settled(control);
+        expect(control.shadowRoot!.activeElement === primaryButton(control), 'focus stays after the call').to.equal(true);
+        expect(heard.filter(Boolean)).to.deep.equal(HEARD[lang]);
+      } finally {
+        observer.disconnect();
+      }
+    });
 
   it('keyboard only on a detected number: Tab to it, Enter calls, focus stays on it, Enter ends', async () => {
     const scope = await fixture<SuperfoneClickToCall>(html`<superfone-click-to-call detect agent-number=${ASHA} proxy-url=${TEST_ROUTES.proxy}>

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { activeCalls, ActiveCalls, agentKeyFor, STORAGE_KEY, type ActiveCall } from '../../src/element/active-calls.js';
+
+import { type ActiveCall, ActiveCalls, activeCalls, agentKeyFor, STORAGE_KEY } from '../../src/element/active-calls.js';
 
 /** Resolves at the next change the record of calls hears, here or from another tab. */
 function nextChange(calls: ActiveCalls): Promise<void> {

@@ -1,6 +1,7 @@
 // For tests that see controls before number handling loads: imports nothing that loads it
 // (helpers.ts does, at once), so each such test file runs in a page where it has not.
 import '../../src/index.js';
+
 import type { SuperfoneCallButton } from '../../src/index.js';
 import { TEST_ROUTES } from '../support/test-routes.js';
 

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
+
 import { announcer, callButton, MEERA_OFFLINE, primaryButton, simulator } from './helpers.js';
 
 describe('accessibility (axe-core through chai-a11y-axe, in each state)', () => {
@@ -46,7 +47,7 @@ describe('accessibility (axe-core through chai-a11y-axe, in each state)', () => 
     await pending;
   });
 
-  it('announces state changes through the page\'s one polite live region, outside any shadow root', async () => {
+  it("announces state changes through the page's one polite live region, outside any shadow root", async () => {
     const element = await callButton('+91 80000 00001');
     const region = announcer();
     expect(region.getAttribute('role')).to.equal('status');

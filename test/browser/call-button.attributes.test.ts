@@ -1,4 +1,5 @@
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
+
 import { DEFAULT_PROXY_PATH, SuperfoneCallButton } from '../../src/index.js';
 import { ASHA, callButton, eventsDuring, primaryButton, simulator, visibleMessage } from './helpers.js';
 
@@ -141,7 +142,9 @@ describe('the default slot', () => {
   afterEach(() => fixtureCleanup());
 
   it('is always rendered: a standard control keeps what the page put inside (a no-script fallback) out of view', async () => {
-    const element = await fixture<SuperfoneCallButton>(html`<superfone-call-button customer-number="+91 98450 12345" agent-number=${ASHA}><span>+91 98450 12345</span></superfone-call-button>`);
+    const element = await fixture<SuperfoneCallButton>(
+      html`<superfone-call-button customer-number="+91 98450 12345" agent-number=${ASHA}><span>+91 98450 12345</span></superfone-call-button>`,
+    );
     await element.updateComplete;
     const slot = element.shadowRoot!.querySelector('slot')!;
     expect(slot.assignedElements().map((child) => child.tagName)).to.deep.equal(['SPAN']);

@@ -1,7 +1,8 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
+
 import type { CallDetail, CallEndedDetail, CallStartDetail, SuperfoneCallButton } from '../../src/index.js';
-import { ASHA, callButton, eventsDuring, innerButtons, announced, primaryButton, simulator, VIKRAM } from './helpers.js';
+import { announced, ASHA, callButton, eventsDuring, innerButtons, primaryButton, simulator, VIKRAM } from './helpers.js';
 
 /** The control shows `state` while its request is out; then the event it fires, once it has drawn what followed. */
 async function throughState(element: SuperfoneCallButton, state: 'starting' | 'ending', fired: Promise<Event>): Promise<CallDetail> {

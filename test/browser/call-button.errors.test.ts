@@ -1,14 +1,15 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+
 import type { CallErrorDetail, ErrorCode, SuperfoneCallButton } from '../../src/index.js';
 import { DEFAULT_ERROR_MESSAGES } from '../../src/shared/error-messages.js';
 import type { SimulatorFault } from '../../src/simulator/simulator.js';
 import { TEST_ROUTES, TEST_TIMEOUT_MS } from '../support/test-routes.js';
 import {
+  announced,
   ASHA,
   callButton,
   eventsDuring,
   innerButtons,
-  announced,
   MEERA_OFFLINE,
   NOT_ON_SUPERFONE,
   primaryButton,
@@ -251,7 +252,13 @@ describe('every error code reaches the element with words an agent understands',
   // no retry, and a reason its developer can read in the event.
   const unavailable: Array<[string, () => unknown, RegExp]> = [
     ['rejects', () => Promise.reject(new Error('not signed in to the CRM')), /^getToken failed: Error: not signed in to the CRM$/],
-    ['throws', () => { throw new TypeError('session store down'); }, /^getToken failed: TypeError: session store down$/],
+    [
+      'throws',
+      () => {
+        throw new TypeError('session store down');
+      },
+      /^getToken failed: TypeError: session store down$/,
+    ],
     ['gives undefined', () => undefined, /^getToken gave undefined, not a token string$/],
     ['gives null', () => Promise.resolve(null), /^getToken gave null, not a token string$/],
     ['gives an empty string', () => '', /^getToken gave an empty string$/],
@@ -281,7 +288,9 @@ describe('every error code reaches the element with words an agent understands',
   }
 
   it('token_unavailable in a page in Hindi: the Hindi words, shown and announced', async () => {
-    const holder = await fixture<HTMLElement>(html`<div lang="hi"><superfone-call-button customer-number="+91 80000 00001" agent-number=${ASHA} proxy-url=${TEST_ROUTES.proxy}></superfone-call-button></div>`);
+    const holder = await fixture<HTMLElement>(
+      html`<div lang="hi"><superfone-call-button customer-number="+91 80000 00001" agent-number=${ASHA} proxy-url=${TEST_ROUTES.proxy}></superfone-call-button></div>`,
+    );
     const element = holder.querySelector('superfone-call-button')!;
     await element.updateComplete;
     element.getToken = () => Promise.reject(new Error('not signed in'));

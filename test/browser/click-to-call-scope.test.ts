@@ -1,4 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+
 import type { CallEndedDetail, SuperfoneCallButton, SuperfoneClickToCall } from '../../src/index.js';
 import { TEST_ROUTES } from '../support/test-routes.js';
 import { ASHA, eventsDuring, primaryButton, simulator, until, VIKRAM } from './helpers.js';

@@ -1,5 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { SuperfoneClickToCall, type SuperfoneCallButton } from '../../src/index.js';
+
+import { type SuperfoneCallButton, SuperfoneClickToCall } from '../../src/index.js';
 import { ASHA } from './helpers.js';
 
 /**

@@ -1,8 +1,9 @@
 import { expect, fixture, html } from '@open-wc/testing';
+
 import { activeCalls, agentKeyFor } from '../../src/element/active-calls.js';
 import type { CallCompletedDetail, CallEndedDetail, SuperfoneCallButton } from '../../src/index.js';
 import { TEST_ROUTES } from '../support/test-routes.js';
-import { ASHA, callButton, announced, primaryButton, simulator, until, visibleMessage, VIKRAM } from './helpers.js';
+import { announced, ASHA, callButton, primaryButton, simulator, until, VIKRAM, visibleMessage } from './helpers.js';
 
 /** Every call event that reaches `document`, from now until `stop()`. */
 function recordEvents() {
@@ -151,7 +152,9 @@ describe('controls hear when their calls really end (Superfone’s notifications
 
   it('detected numbers in <superfone-click-to-call detect> behave the same', async () => {
     await simulator.outcome({ kind: 'answered', answerAfterMs: 20, talkMs: 600 });
-    const scope = await fixture(html`<superfone-click-to-call detect agent-number=${VIKRAM} proxy-url=${TEST_ROUTES.proxy}><p>Call Priya on 080000 00107 today</p></superfone-click-to-call>`);
+    const scope = await fixture(
+      html`<superfone-click-to-call detect agent-number=${VIKRAM} proxy-url=${TEST_ROUTES.proxy}><p>Call Priya on 080000 00107 today</p></superfone-click-to-call>`,
+    );
     await until(() => scope.querySelector('a[data-superfone-detected]') !== null, 'detection');
     // The agent clicks the number: it becomes a control, which places the call.
     scope.querySelector<HTMLAnchorElement>('a[data-superfone-detected]')!.click();

@@ -1,6 +1,7 @@
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
-import { registerMessages, type CallButtonMessages, type SuperfoneCallButton, type SuperfoneClickToCall } from '../../src/index.js';
+
 import { messages as english } from '../../src/element/messages/en.js';
+import { type CallButtonMessages, registerMessages, type SuperfoneCallButton, type SuperfoneClickToCall } from '../../src/index.js';
 import { TEST_ROUTES } from '../support/test-routes.js';
 import { announcer, ASHA, MEERA_OFFLINE, primaryButton, simulator, until, visibleMessage } from './helpers.js';
 
@@ -138,7 +139,9 @@ describe('controls speak the page’s language', () => {
 
   it('lang="" (the language is unknown) inside a Hindi page is English, to the words of a refusal', async () => {
     await simulator.fault({ kind: 'rate-limit', retryAfterSeconds: 90 }, 1);
-    const holder = await fixture<HTMLElement>(html`<div lang="hi"><div lang=""><superfone-call-button customer-number="+91 80000 00001" agent-number=${ASHA} proxy-url=${TEST_ROUTES.proxy}></superfone-call-button></div></div>`);
+    const holder = await fixture<HTMLElement>(
+      html`<div lang="hi"><div lang=""><superfone-call-button customer-number="+91 80000 00001" agent-number=${ASHA} proxy-url=${TEST_ROUTES.proxy}></superfone-call-button></div></div>`,
+    );
     const element = holder.querySelector('superfone-call-button') as SuperfoneCallButton;
     await element.updateComplete;
     expect(primaryButton(element).textContent!.trim()).to.equal('Call');

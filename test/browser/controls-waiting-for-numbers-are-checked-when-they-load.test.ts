@@ -1,8 +1,9 @@
 // Runs in a page of its own, and imports nothing that loads number handling: the controls
 // here render before libphonenumber-js arrives, and nothing but the page's idle time loads it.
 import { expect } from '@open-wc/testing';
-import type { SuperfoneCallButton } from '../../src/index.js';
+
 import { callingChunk } from '../../src/element/calling-chunk-loader.js';
+import type { SuperfoneCallButton } from '../../src/index.js';
 import { control, until } from './before-numbers-load.js';
 
 describe('controls that rendered before number handling loaded', () => {

@@ -1,14 +1,15 @@
 import { expect } from '@open-wc/testing';
 import type { CountryCode } from 'libphonenumber-js';
+
 import { findPhoneNumbers } from '../../src/scope/detection/find-phone-numbers.js';
-import { HELD_OUT_NEGATIVES, HELD_OUT_POSITIVES } from '../fixtures/held-out-phone-corpus.js';
-import { UNSEEN_NEGATIVES, UNSEEN_POSITIVES } from '../fixtures/unseen-phone-corpus.js';
-import { FOURTH_NEGATIVES, FOURTH_POSITIVES } from '../fixtures/fourth-phone-corpus.js';
 import { FIFTH_NEGATIVES, FIFTH_POSITIVES } from '../fixtures/fifth-phone-corpus.js';
-import { LISTS, NEGATIVES, POSITIVES } from '../fixtures/phone-corpus.js';
+import { FOURTH_NEGATIVES, FOURTH_POSITIVES } from '../fixtures/fourth-phone-corpus.js';
+import { HELD_OUT_NEGATIVES, HELD_OUT_POSITIVES } from '../fixtures/held-out-phone-corpus.js';
 import { OTHER_COUNTRY_CORPORA } from '../fixtures/other-countries-phone-corpus.js';
-import { SIXTH_NEGATIVES, SIXTH_POSITIVES } from '../fixtures/sixth-phone-corpus.js';
+import { LISTS, NEGATIVES, POSITIVES } from '../fixtures/phone-corpus.js';
 import { SEVENTH_NEGATIVES, SEVENTH_POSITIVES } from '../fixtures/seventh-phone-corpus.js';
+import { SIXTH_NEGATIVES, SIXTH_POSITIVES } from '../fixtures/sixth-phone-corpus.js';
+import { UNSEEN_NEGATIVES, UNSEEN_POSITIVES } from '../fixtures/unseen-phone-corpus.js';
 import { describeCase, scoreMatcherSuite } from '../support/matcher-suite.js';
 
 /** The floor on the corpus the rules were made on; a change that lowers either score is a regression. */
@@ -69,7 +70,11 @@ const without = (texts: string[]) => texts.map((text) => ({ text, e164: [] as st
 
 /** Each text yields exactly its numbers, in order, as E.164. */
 function findsExactly(cases: Array<[text: string, e164: string[]]>, country: CountryCode = 'IN'): void {
-  for (const [text, e164] of cases) expect(findPhoneNumbers(text, country).map((number) => number.e164), `${country}: ${text}`).to.deep.equal(e164);
+  for (const [text, e164] of cases)
+    expect(
+      findPhoneNumbers(text, country).map((number) => number.e164),
+      `${country}: ${text}`,
+    ).to.deep.equal(e164);
 }
 
 /**
@@ -90,7 +95,13 @@ const KNOWN_MISTAKES: Record<string, string[]> = {
 };
 
 /** Checks one corpus's size, prints its score and every mistake, holds it to `floor`, and allows no mistake but its known ones. */
-function scoresAtLeast(name: string, positives: Array<{ text: string; e164: string[] }>, negatives: string[], floor: number, { country = 'IN' as CountryCode, size = 150 } = {}): void {
+function scoresAtLeast(
+  name: string,
+  positives: Array<{ text: string; e164: string[] }>,
+  negatives: string[],
+  floor: number,
+  { country = 'IN' as CountryCode, size = 150 } = {},
+): void {
   expect(positives.length).to.be.at.least(size);
   expect(negatives.length).to.be.at.least(size);
   const { precision, recall, summary, mistakes } = score([...positives, ...without(negatives)], country);
@@ -103,7 +114,12 @@ function scoresAtLeast(name: string, positives: Array<{ text: string; e164: stri
 
 describe('number detection on a corpus of CRM text', () => {
   it(`on the corpus the rules were made on: ≥150 + ≥150 samples, precision and recall ≥ ${MIN_SCORE}`, () => {
-    scoresAtLeast('detection corpus', POSITIVES.map(({ text, e164 }) => ({ text, e164: [e164] })), NEGATIVES, MIN_SCORE);
+    scoresAtLeast(
+      'detection corpus',
+      POSITIVES.map(({ text, e164 }) => ({ text, e164: [e164] })),
+      NEGATIVES,
+      MIN_SCORE,
+    );
   });
 
   it(`on the second corpus (held out until its mistakes made general rules): precision and recall ≥ ${GOAL}`, () => {
@@ -119,11 +135,11 @@ describe('number detection on a corpus of CRM text', () => {
     scoresAtLeast('fifth corpus', FIFTH_POSITIVES, FIFTH_NEGATIVES, GOAL);
   });
 
-  it('on the sixth corpus (written before issue 21\'s rules, measured once after them at 1.000 / 0.988, then a rule made from its two misses): precision and recall ≥ 0.99', () => {
+  it("on the sixth corpus (written before issue 21's rules, measured once after them at 1.000 / 0.988, then a rule made from its two misses): precision and recall ≥ 0.99", () => {
     scoresAtLeast('sixth corpus', SIXTH_POSITIVES, SIXTH_NEGATIVES, 0.99);
   });
 
-  it('on the seventh corpus, issue 21\'s measure of unseen text (measured once: 0.994 / 0.994; no rule made from it): precision and recall ≥ 0.99', () => {
+  it("on the seventh corpus, issue 21's measure of unseen text (measured once: 0.994 / 0.994; no rule made from it): precision and recall ≥ 0.99", () => {
     scoresAtLeast('seventh corpus', SEVENTH_POSITIVES, SEVENTH_NEGATIVES, 0.99);
   });
 
@@ -148,7 +164,7 @@ describe('number detection on a corpus of CRM text', () => {
     findsExactly(cases.map(([text, e164]) => [text, [e164, e164]]));
   });
 
-  it('a national number is read in a country the text names: its international numbers\' or a tag in brackets after it', () => {
+  it("a national number is read in a country the text names: its international numbers' or a tag in brackets after it", () => {
     findsExactly([
       ['Sydney office 02 9876 5432 (from India +61 2 9876 5432)', ['+61298765432', '+61298765432']],
       ['Nairobi office 020 2712345; mobile +254 722 123456', ['+254202712345', '+254722123456']],
@@ -161,7 +177,7 @@ describe('number detection on a corpus of CRM text', () => {
     ]);
   });
 
-  it('a fax alone is not a number to call; a spaced slash or an identifier\'s first digits make no number', () => {
+  it("a fax alone is not a number to call; a spaced slash or an identifier's first digits make no number", () => {
     findsExactly([
       ['Fax: 080 2222 9999', []],
       ['Tel/Fax 080 2222 9999', ['+918022229999']],
@@ -175,7 +191,7 @@ describe('number detection on a corpus of CRM text', () => {
     ]);
   });
 
-  it('only numbers the full numbering plan allows, as the proxy validates: not order, case or room numbers of a landline\'s length', () => {
+  it("only numbers the full numbering plan allows, as the proxy validates: not order, case or room numbers of a landline's length", () => {
     findsExactly([
       ['Complaint 2411-556-091 registered', []],
       ['CS(OS) 1234/2023', []],
@@ -201,10 +217,22 @@ describe('number detection on a corpus of CRM text', () => {
   });
 
   it('numbers dialled from abroad with 00 are read where the default country dials out with another prefix (011 in North America)', () => {
-    findsExactly([['From India call 001 646 555 0143', ['+16465550143']], ['Mumbai office 0091 22 6655 4433', ['+912266554433']]], 'US');
+    findsExactly(
+      [
+        ['From India call 001 646 555 0143', ['+16465550143']],
+        ['Mumbai office 0091 22 6655 4433', ['+912266554433']],
+      ],
+      'US',
+    );
     findsExactly([['Büro New York 001 212 736 5000', ['+12127365000']]], 'DE');
     // Glued into an identifier it is still no number.
-    findsExactly([['Invoice 0016465550143', []], ['REF-001-646-555-0143', []]], 'US');
+    findsExactly(
+      [
+        ['Invoice 0016465550143', []],
+        ['REF-001-646-555-0143', []],
+      ],
+      'US',
+    );
   });
 
   it('German identifier words before digits (Rechnung, Auftrag, Kundennummer, Kd.-Nr.) make no number; German phone words (Telefon, Handy, Tel.-Nr.) make one', () => {
@@ -230,7 +258,11 @@ describe('number detection on a corpus of CRM text', () => {
   });
 
   it('finds every item of a list of numbers, whatever separates them', () => {
-    for (const { text, e164 } of LISTS) expect(findPhoneNumbers(text, 'IN').map((number) => number.e164), text).to.deep.equal(e164);
+    for (const { text, e164 } of LISTS)
+      expect(
+        findPhoneNumbers(text, 'IN').map((number) => number.e164),
+        text,
+      ).to.deep.equal(e164);
   });
 
   it('finds several numbers in one text, at the right offsets', () => {

@@ -1,4 +1,5 @@
 import { fixture, html } from '@open-wc/testing';
+
 import type { SuperfoneClickToCall } from '../../src/index.js';
 import { ASHA } from './helpers.js';
 

@@ -1,5 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
+
 import type { SuperfoneCallButton, SuperfoneClickToCall } from '../../src/index.js';
 import { fillRows } from './detection-helpers.js';
 import { ASHA, simulator, until } from './helpers.js';
@@ -197,7 +198,9 @@ describe('detection: numbers in text and links become call links', () => {
   });
 
   it('a control’s own slotted tel: link: a modifier or middle click keeps the browser default and calls nothing; a plain click calls', async () => {
-    const control = await fixture<SuperfoneCallButton>(html`<superfone-call-button inline customer-number="+919845012345" agent-number=${ASHA}><a href="tel:+919845012345">Call Ravi</a></superfone-call-button>`);
+    const control = await fixture<SuperfoneCallButton>(
+      html`<superfone-call-button inline customer-number="+919845012345" agent-number=${ASHA}><a href="tel:+919845012345">Call Ravi</a></superfone-call-button>`,
+    );
     const link = control.querySelector('a')!;
     for (const modifier of [{ ctrlKey: true }, { metaKey: true }, { shiftKey: true }, { altKey: true }, { button: 1 }]) {
       let prevented: boolean | undefined;

@@ -1,4 +1,5 @@
 import { expect, fixture, html } from '@open-wc/testing';
+
 import type { SuperfoneClickToCall } from '../../src/index.js';
 import { ASHA, simulator } from './helpers.js';
 

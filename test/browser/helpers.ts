@@ -1,10 +1,12 @@
-import { fixture, html } from '@open-wc/testing';
 import '../../src/index.js';
+
+import { fixture, html } from '@open-wc/testing';
+
+import { activeCalls, STORAGE_KEY as ACTIVE_CALLS_STORAGE_KEY } from '../../src/element/active-calls.js';
+import { loadCallingChunk } from '../../src/element/calling-chunk-loader.js';
 import type { SuperfoneCallButton } from '../../src/index.js';
 import type { SimulatorFault, SimulatorSnapshot } from '../../src/simulator/simulator.js';
-import { activeCalls, STORAGE_KEY as ACTIVE_CALLS_STORAGE_KEY } from '../../src/element/active-calls.js';
 import { TEST_ROUTES } from '../support/test-routes.js';
-import { loadCallingChunk } from '../../src/element/calling-chunk-loader.js';
 
 // A page has number handling a moment after its first render (idle time); these tests start
 // there. What happens before it loads is tested on its own, in numbers-load-lazily.test.ts.
@@ -54,10 +56,7 @@ export async function until(check: () => boolean, what: string, timeoutMs = 6_00
   }
 }
 
-export async function callButton(
-  customerNumber: string,
-  options: { agentNumber?: string | null; proxyUrl?: string } = {},
-): Promise<SuperfoneCallButton> {
+export async function callButton(customerNumber: string, options: { agentNumber?: string | null; proxyUrl?: string } = {}): Promise<SuperfoneCallButton> {
   const agentNumber = options.agentNumber === undefined ? ASHA : options.agentNumber;
   return fixture<SuperfoneCallButton>(html`<superfone-call-button
     customer-number=${customerNumber}

@@ -1,7 +1,9 @@
+import 'axe-core/axe.min.js';
+
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import 'axe-core/axe.min.js';
 import type { AxeResults, RunOptions } from 'axe-core';
+
 import type { MissedCallDetail, SuperfoneCallButton } from '../../src/index.js';
 import { TEST_ROUTES } from '../support/test-routes.js';
 import { announcer, simulator, until, VIKRAM } from './helpers.js';
@@ -13,7 +15,8 @@ import { announcer, simulator, until, VIKRAM } from './helpers.js';
 // store lives for the whole run.
 declare const axe: { run(context: Element, options: RunOptions): Promise<AxeResults> };
 const WCAG_22_AA: RunOptions = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }, resultTypes: ['violations'] };
-const violations = async (context: Element) => (await axe.run(context, WCAG_22_AA)).violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+const violations = async (context: Element) =>
+  (await axe.run(context, WCAG_22_AA)).violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
 
 const LIST = `${TEST_ROUTES.proxy.replace(/call$/, 'missed-calls')}?agent=${encodeURIComponent(VIKRAM)}`;
 
@@ -121,7 +124,9 @@ describe('<superfone-missed-calls>: missed calls come back to the agent', () => 
       ['hi', 'छूटी हुई कॉल लोड हो रही हैं…', 'कोई छूटी हुई कॉल नहीं।', 'अपनी छूटी हुई कॉल देखने के लिए फिर से साइन इन करें।'],
     ] as const) {
       // Loading lasts while the page's token source has not answered: here, never.
-      const waiting = await fixture<HTMLElement>(html`<div lang=${lang}><superfone-missed-calls proxy-url=${TEST_ROUTES.signedIn} .getToken=${() => new Promise(() => {})}></superfone-missed-calls></div>`);
+      const waiting = await fixture<HTMLElement>(
+        html`<div lang=${lang}><superfone-missed-calls proxy-url=${TEST_ROUTES.signedIn} .getToken=${() => new Promise(() => {})}></superfone-missed-calls></div>`,
+      );
       const loadingList = waiting.querySelector('superfone-missed-calls')!;
       await until(() => text(loadingList).includes(loading), `${lang}: loading`, 8_000);
       expect(shadow(loadingList).querySelector('section')!.getAttribute('aria-busy')).to.equal('true');
@@ -129,7 +134,9 @@ describe('<superfone-missed-calls>: missed calls come back to the agent', () => 
       const element = await missedCalls(lang);
       await until(() => text(element).includes(empty), `${lang}: empty`, 8_000);
       expect(await violations(element), `${lang}: empty`).to.deep.equal([]);
-      const refused = await fixture<HTMLElement>(html`<div lang=${lang}><superfone-missed-calls proxy-url=${TEST_ROUTES.signedIn} .getToken=${() => 'someone-else'}></superfone-missed-calls></div>`);
+      const refused = await fixture<HTMLElement>(
+        html`<div lang=${lang}><superfone-missed-calls proxy-url=${TEST_ROUTES.signedIn} .getToken=${() => 'someone-else'}></superfone-missed-calls></div>`,
+      );
       const refusedList = refused.querySelector('superfone-missed-calls')!;
       await until(() => text(refusedList).includes(refusal), `${lang}: the refusal`, 8_000);
       expect(await violations(refusedList), `${lang}: refused`).to.deep.equal([]);
@@ -153,7 +160,9 @@ describe('<superfone-missed-calls>: missed calls come back to the agent', () => 
   });
 
   it('with sign-in, the token says whose list: the element’s getToken is used, and a refused token says sign in again', async () => {
-    const holder = await fixture<HTMLElement>(html`<div><superfone-missed-calls proxy-url=${TEST_ROUTES.signedIn} .getToken=${() => 'vikram-session'}></superfone-missed-calls></div>`);
+    const holder = await fixture<HTMLElement>(
+      html`<div><superfone-missed-calls proxy-url=${TEST_ROUTES.signedIn} .getToken=${() => 'vikram-session'}></superfone-missed-calls></div>`,
+    );
     const element = holder.querySelector('superfone-missed-calls')!;
     await until(() => text(element).includes('No missed calls.'), 'the signed-in agent’s list', 8_000);
     expect(element.shadowRoot!.querySelector('[role="alert"]')).to.equal(null);
@@ -163,7 +172,9 @@ describe('<superfone-missed-calls>: missed calls come back to the agent', () => 
     const refreshed = await fixture<HTMLElement>(html`<div><superfone-missed-calls proxy-url=${TEST_ROUTES.signedIn} .getToken=${refreshing}></superfone-missed-calls></div>`);
     await until(() => text(refreshed.querySelector('superfone-missed-calls')!).includes('No missed calls.'), 'the list after a fresh token', 8_000);
     expect(given).to.deep.equal(['stale-session', 'vikram-session']);
-    const other = await fixture<HTMLElement>(html`<div><superfone-missed-calls proxy-url=${TEST_ROUTES.signedIn} .getToken=${() => 'someone-else'}></superfone-missed-calls></div>`);
+    const other = await fixture<HTMLElement>(
+      html`<div><superfone-missed-calls proxy-url=${TEST_ROUTES.signedIn} .getToken=${() => 'someone-else'}></superfone-missed-calls></div>`,
+    );
     await until(() => text(other.querySelector('superfone-missed-calls')!).includes('Sign in again to see your missed calls.'), 'the refusal', 8_000);
   });
 

@@ -1,9 +1,10 @@
 // Runs in a page of its own, and imports nothing that loads number handling: the first test
 // sees the element exactly as a page sees it before libphonenumber-js has arrived.
 import { expect, fixture, html } from '@open-wc/testing';
-import type { CallStartDetail, SuperfoneCallButton } from '../../src/index.js';
-import { callingChunk } from '../../src/element/calling-chunk-loader.js';
+
 import { activeCalls, STORAGE_KEY } from '../../src/element/active-calls.js';
+import { callingChunk } from '../../src/element/calling-chunk-loader.js';
+import type { CallStartDetail, SuperfoneCallButton } from '../../src/index.js';
 import { TEST_ROUTES } from '../support/test-routes.js';
 import { control, until } from './before-numbers-load.js';
 

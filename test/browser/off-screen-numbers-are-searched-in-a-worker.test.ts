@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+
 import { addRowsAndScan, detectingTable } from './detection-helpers.js';
 import { until } from './helpers.js';
 
@@ -22,7 +23,10 @@ describe('detection searches off-screen text in a worker', () => {
       const { scope, body } = await detectingTable();
       // Past 64 candidate texts at once (docs/performance.md), the off-screen ones go to the worker.
       await addRowsAndScan(scope, body, 0, 100);
-      expect(started.filter((url) => url.includes('number-search-worker')), 'started by 100 rows').to.have.length(1);
+      expect(
+        started.filter((url) => url.includes('number-search-worker')),
+        'started by 100 rows',
+      ).to.have.length(1);
       await addRowsAndScan(scope, body, 100, 1900);
       await addRowsAndScan(scope, body, 2000, 1000);
       expect(started.filter((url) => url.includes('number-search-worker'))).to.have.length(1);

@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+
 import { addRowsAndScan, detectingTable } from './detection-helpers.js';
 import { until } from './helpers.js';
 

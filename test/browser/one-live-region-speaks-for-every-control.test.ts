@@ -1,4 +1,5 @@
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
+
 import type { SuperfoneCallButton } from '../../src/index.js';
 import { TEST_ROUTES } from '../support/test-routes.js';
 import { announced, announcer, ASHA, simulator, until } from './helpers.js';
@@ -9,7 +10,9 @@ import { announced, announcer, ASHA, simulator, until } from './helpers.js';
  */
 function liveRegions(root: Document | ShadowRoot = document): string[] {
   return [...root.querySelectorAll('*')].flatMap((element) => [
-    ...(element.matches('[aria-live], [role="status"], [role="alert"], [role="log"]') ? [`${root === document ? 'page' : `shadow root of <${(root as ShadowRoot).host.localName}>`}: <${element.localName}>`] : []),
+    ...(element.matches('[aria-live], [role="status"], [role="alert"], [role="log"]')
+      ? [`${root === document ? 'page' : `shadow root of <${(root as ShadowRoot).host.localName}>`}: <${element.localName}>`]
+      : []),
     ...(element.shadowRoot ? liveRegions(element.shadowRoot) : []),
   ]);
 }
@@ -28,7 +31,9 @@ describe('one live region speaks for every control', () => {
   });
 
   it('words are marked with the language they are in', async () => {
-    const holder = await fixture<HTMLElement>(html`<div lang="hi"><superfone-call-button customer-number="+91 98450 12345" agent-number=${ASHA} proxy-url=${TEST_ROUTES.proxy}></superfone-call-button></div>`);
+    const holder = await fixture<HTMLElement>(
+      html`<div lang="hi"><superfone-call-button customer-number="+91 98450 12345" agent-number=${ASHA} proxy-url=${TEST_ROUTES.proxy}></superfone-call-button></div>`,
+    );
     const control = holder.querySelector<SuperfoneCallButton>('superfone-call-button')!;
     // The first click waits for number handling and the Hindi words, as an agent's would.
     await control.start();

@@ -1,7 +1,8 @@
 import { expect, oneEvent } from '@open-wc/testing';
-import type { CallRecordingDetail, CallSummaryDetail } from '../../src/index.js';
-import { dispatchCompleted } from '../../src/element/view/call-outcome.js';
+
 import { dispatchReports } from '../../src/element/call-reports.js';
+import { dispatchCompleted } from '../../src/element/view/call-outcome.js';
+import type { CallRecordingDetail, CallSummaryDetail } from '../../src/index.js';
 import { callButton, primaryButton, simulator, until } from './helpers.js';
 
 // After a call's record, Superfone reports its recording and its AI summary. The control that
@@ -116,12 +117,35 @@ describe('pages hear the recording and the summary of the calls they placed', ()
   it('reports heard before the page dispatched superfone-call-completed (an END still in flight) wait for it, then come once each', async () => {
     const host = document.body.appendChild(document.createElement('div'));
     try {
-      const record = { cdrId: 'cdr-wait', customerNumber: '+918000000303', agentNumber: '+919876543210', status: 'answered', durationSec: 4, startedAt: null, answeredAt: null, endedAt: null, recordingUrl: null, direction: 'outbound', event: 'ALL_CALLS' } as const;
-      const status = { callId: 'call-waits-for-completed', state: 'ended', version: 4, record, recording: { url: 'https://rec.example/r.mp3', expiresAt: null }, summary: { text: 'Wants a demo.', transcript: null } } as const;
+      const record = {
+        cdrId: 'cdr-wait',
+        customerNumber: '+918000000303',
+        agentNumber: '+919876543210',
+        status: 'answered',
+        durationSec: 4,
+        startedAt: null,
+        answeredAt: null,
+        endedAt: null,
+        recordingUrl: null,
+        direction: 'outbound',
+        event: 'ALL_CALLS',
+      } as const;
+      const status = {
+        callId: 'call-waits-for-completed',
+        state: 'ended',
+        version: 4,
+        record,
+        recording: { url: 'https://rec.example/r.mp3', expiresAt: null },
+        summary: { text: 'Wants a demo.', transcript: null },
+      } as const;
       dispatchReports(host, status);
       dispatchReports(host, status);
       expect(events.seen, 'nothing before the record').to.deep.equal([]);
-      dispatchCompleted(host, { call: { callId: status.callId, customerNumber: record.customerNumber, agentNumber: record.agentNumber, notificationId: 7 }, record, reason: 'completed' });
+      dispatchCompleted(host, {
+        call: { callId: status.callId, customerNumber: record.customerNumber, agentNumber: record.agentNumber, notificationId: 7 },
+        record,
+        reason: 'completed',
+      });
       dispatchReports(host, status);
       expect(events.seen.map((event) => event.type)).to.deep.equal(NAMES);
       expect(events.of('superfone-call-summary')[0]!.detail.summary).to.equal('Wants a demo.');

@@ -1,5 +1,6 @@
 import { expect, fixtureCleanup } from '@open-wc/testing';
-import { SuperfoneCallButton, SuperfoneClickToCall, type CallDetail } from '../../src/index.js';
+
+import { type CallDetail, SuperfoneCallButton, SuperfoneClickToCall } from '../../src/index.js';
 import { TEST_ROUTES } from '../support/test-routes.js';
 import { ASHA, eventsDuring, simulator, VIKRAM } from './helpers.js';
 
@@ -111,7 +112,9 @@ describe('a control takes its scope’s settings whatever the order', () => {
 
   it('a control inside an open shadow root (declarative, server-rendered) within the scope', async () => {
     const tags = freshTags();
-    render(`<${tags.scope} ${scopeAttributes}><contact-card><template shadowrootmode="open"><${tags.button} customer-number="020 7946 0958"></${tags.button}></template></contact-card></${tags.scope}>`);
+    render(
+      `<${tags.scope} ${scopeAttributes}><contact-card><template shadowrootmode="open"><${tags.button} customer-number="020 7946 0958"></${tags.button}></template></contact-card></${tags.scope}>`,
+    );
     tags.defineButton();
     tags.defineScope();
     const button = container.querySelector('contact-card')!.shadowRoot!.querySelector<SuperfoneCallButton>(tags.button)!;
@@ -121,7 +124,9 @@ describe('a control takes its scope’s settings whatever the order', () => {
 
   it('a control moved into another scope takes that scope’s settings', async () => {
     const tags = freshTags();
-    render(`<${tags.scope} id="a" agent-number="${ASHA}"><${tags.button} customer-number="020 7946 0958"></${tags.button}></${tags.scope}><${tags.scope} id="b" ${scopeAttributes}></${tags.scope}>`);
+    render(
+      `<${tags.scope} id="a" agent-number="${ASHA}"><${tags.button} customer-number="020 7946 0958"></${tags.button}></${tags.scope}><${tags.scope} id="b" ${scopeAttributes}></${tags.scope}>`,
+    );
     tags.defineButton();
     tags.defineScope();
     const button = container.querySelector<SuperfoneCallButton>(tags.button)!;
@@ -134,7 +139,9 @@ describe('a control takes its scope’s settings whatever the order', () => {
 
   it('a setting changed on the scope later reaches every control, upgraded in either order', async () => {
     const tags = freshTags();
-    render(`<${tags.scope} agent-number="${ASHA}" proxy-url="${TEST_ROUTES.proxy}" default-country="GB">${`<${tags.button} customer-number="020 7946 0958"></${tags.button}>`.repeat(3)}</${tags.scope}>`);
+    render(
+      `<${tags.scope} agent-number="${ASHA}" proxy-url="${TEST_ROUTES.proxy}" default-country="GB">${`<${tags.button} customer-number="020 7946 0958"></${tags.button}>`.repeat(3)}</${tags.scope}>`,
+    );
     tags.defineButton();
     tags.defineScope();
     const scope = container.querySelector<SuperfoneClickToCall>(tags.scope)!;
@@ -147,7 +154,9 @@ describe('a control takes its scope’s settings whatever the order', () => {
 
   it('an empty attribute on the control is “not set”: the scope’s value applies, for buttons and scopes alike', async () => {
     const tags = freshTags();
-    render(`<${tags.scope} ${scopeAttributes}><${tags.scope} agent-number="" max-duration="0"><${tags.button} customer-number="020 7946 0958" agent-number="" proxy-url=" "></${tags.button}></${tags.scope}></${tags.scope}>`);
+    render(
+      `<${tags.scope} ${scopeAttributes}><${tags.scope} agent-number="" max-duration="0"><${tags.button} customer-number="020 7946 0958" agent-number="" proxy-url=" "></${tags.button}></${tags.scope}></${tags.scope}>`,
+    );
     tags.defineButton();
     tags.defineScope();
     const button = container.querySelector<SuperfoneCallButton>(tags.button)!;

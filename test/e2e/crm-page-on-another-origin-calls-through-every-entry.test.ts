@@ -5,19 +5,21 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+
 import express from 'express';
 import type { Browser, Page } from 'playwright';
 import { createServer as createViteServer } from 'vite';
+
 import { hardenNodeServer } from '../../src/server/adapters/harden-node-server.js';
 import { toNodeListener } from '../../src/server/adapters/node-adapter.js';
 import { superfoneListener, superfoneMiddleware } from '../../src/server/adapters/node-proxy.js';
-import { createSuperfoneProxy, type SuperfoneProxyOptions } from '../../src/server/core/proxy.js';
 import { superfoneVitePlugin } from '../../src/server/adapters/vite-plugin.js';
-import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
+import { createSuperfoneProxy, type SuperfoneProxyOptions } from '../../src/server/core/proxy.js';
+import { type RunningSimulator, startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
+import { API_KEY, ASHA, assertNoKey, VIKRAM } from '../node/helpers.js';
 import { launchChromium } from '../support/chromium.mjs';
 import { startCliProxy } from '../support/cli-proxy.js';
-import { startElementPageServer, type ElementPageServer } from '../support/element-page-server.js';
-import { API_KEY, ASHA, assertNoKey, VIKRAM } from '../node/helpers.js';
+import { type ElementPageServer, startElementPageServer } from '../support/element-page-server.js';
 
 // The README's main deployment: the CRM on one origin, the proxy on another. Whether a
 // cross-origin call works is the browser's decision (one Access-Control-Allow-Origin, the
@@ -55,7 +57,10 @@ const ENTRIES: Record<string, (options: SuperfoneProxyOptions) => Promise<Runnin
   },
   async 'superfoneMiddleware on plain node:http'(options) {
     const middleware = superfoneMiddleware(options);
-    return serve(createServer((req, res) => middleware(req, res, () => res.writeHead(500).end())), '/api/superfone/call');
+    return serve(
+      createServer((req, res) => middleware(req, res, () => res.writeHead(500).end())),
+      '/api/superfone/call',
+    );
   },
   async 'superfoneMiddleware in Express, mounted at the calls’ folder'(options) {
     const app = express();
@@ -184,7 +189,10 @@ describe('a CRM page on another origin places, follows and ends calls through ev
         await page.waitForFunction(() => (window as unknown as { completed: unknown[] }).completed.length === 1, undefined, { timeout: 10_000 });
         const completed = await page.evaluate(() => (window as unknown as { completed: Array<{ callId: string; record: { status: string } }> }).completed[0]!);
         assert.deepEqual([completed.callId, completed.record.status], [callId, 'answered']);
-        assert.deepEqual(upstream.simulator.snapshot().notifications.map((note) => note.action), ['START', 'END']);
+        assert.deepEqual(
+          upstream.simulator.snapshot().notifications.map((note) => note.action),
+          ['START', 'END'],
+        );
         // A stream resumed with Last-Event-ID (a header that needs a preflight) is readable across origins: after the
         // end it stays open for the call's recording and summary (docs/protocol.md), so it is a stream, not 204.
         const resumed = await page.evaluate(

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
+
 import type { Browser, Page } from 'playwright';
+
 import { launchChromium } from '../support/chromium.mjs';
 import { startDemo } from '../support/demo-server.js';
 

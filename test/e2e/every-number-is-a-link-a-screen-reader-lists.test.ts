@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+
 import type { Browser } from 'playwright';
+
 import { drawFramesAsAScreenWould, linksInAccessibilityTree } from '../support/accessibility-tree.js';
 import { launchChromium } from '../support/chromium.mjs';
-import { startElementPageServer, type ElementPageServer } from '../support/element-page-server.js';
+import { type ElementPageServer, startElementPageServer } from '../support/element-page-server.js';
 
 // A blind agent meets a page through its screen reader's list of links (NVDA's elements
 // list, VoiceOver's rotor) and browse mode, both read from the browser's accessibility tree.
@@ -40,32 +42,36 @@ describe('every number detected becomes a link in the accessibility tree within 
     await pages?.close();
   });
 
-  it(`${ROWS.toLocaleString('en')} rows: ten seconds after the scan, the tree holds ${ROWS.toLocaleString('en')} links, each named for its number`, { timeout: 60_000 }, async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    try {
-      await page.goto(pages.origin);
-      await drawFramesAsAScreenWould(page);
-      await page.evaluate(async () => {
-        await customElements.whenDefined('superfone-click-to-call');
-        await (document.querySelector('superfone-click-to-call') as HTMLElement & { scanComplete(): Promise<void> }).scanComplete();
-      });
-      const scanEnded = Date.now();
-      const atScanEnd = await linksInAccessibilityTree(page, /^Call 98450 \d{5}$/);
-      let links = atScanEnd;
-      while (links < ROWS && Date.now() - scanEnded < 10_000) {
-        await page.waitForTimeout(500);
-        links = await linksInAccessibilityTree(page, /^Call 98450 \d{5}$/);
+  it(
+    `${ROWS.toLocaleString('en')} rows: ten seconds after the scan, the tree holds ${ROWS.toLocaleString('en')} links, each named for its number`,
+    { timeout: 60_000 },
+    async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      try {
+        await page.goto(pages.origin);
+        await drawFramesAsAScreenWould(page);
+        await page.evaluate(async () => {
+          await customElements.whenDefined('superfone-click-to-call');
+          await (document.querySelector('superfone-click-to-call') as HTMLElement & { scanComplete(): Promise<void> }).scanComplete();
+        });
+        const scanEnded = Date.now();
+        const atScanEnd = await linksInAccessibilityTree(page, /^Call 98450 \d{5}$/);
+        let links = atScanEnd;
+        while (links < ROWS && Date.now() - scanEnded < 10_000) {
+          await page.waitForTimeout(500);
+          links = await linksInAccessibilityTree(page, /^Call 98450 \d{5}$/);
+        }
+        console.log(`links in the accessibility tree: ${atScanEnd} when the scan ended, ${links} after ${((Date.now() - scanEnded) / 1000).toFixed(1)} s`);
+        assert.equal(links, ROWS);
+        // Named for the number as the page writes it, far from the screen too; invoices and dates are not links.
+        const last = await page.evaluate(() => {
+          const mark = document.querySelector('tbody tr:last-child a[data-superfone-detected]');
+          return { name: mark?.getAttribute('aria-label'), href: mark?.getAttribute('href'), links: document.querySelectorAll('tbody a').length };
+        });
+        assert.deepEqual(last, { name: 'Call 98450 01999', href: 'tel:+919845001999', links: ROWS });
+      } finally {
+        await page.close();
       }
-      console.log(`links in the accessibility tree: ${atScanEnd} when the scan ended, ${links} after ${((Date.now() - scanEnded) / 1000).toFixed(1)} s`);
-      assert.equal(links, ROWS);
-      // Named for the number as the page writes it, far from the screen too; invoices and dates are not links.
-      const last = await page.evaluate(() => {
-        const mark = document.querySelector('tbody tr:last-child a[data-superfone-detected]');
-        return { name: mark?.getAttribute('aria-label'), href: mark?.getAttribute('href'), links: document.querySelectorAll('tbody a').length };
-      });
-      assert.deepEqual(last, { name: 'Call 98450 01999', href: 'tel:+919845001999', links: ROWS });
-    } finally {
-      await page.close();
-    }
-  });
+    },
+  );
 });

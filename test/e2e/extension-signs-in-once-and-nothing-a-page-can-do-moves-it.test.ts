@@ -12,12 +12,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright';
+
+import { type BrowserContext, chromium, type Page } from 'playwright';
+
 import { CHROMIUM_ARGS, findChromium } from '../support/chromium.mjs';
-import { startCliProxy, type CliProxy } from '../support/cli-proxy.js';
+import { type CliProxy, startCliProxy } from '../support/cli-proxy.js';
 import { marksIn, until } from '../support/extension-pages.js';
 import { freePort } from '../support/free-port.js';
-import { startOidcTestProvider, type OidcTestProvider } from '../support/oidc-test-provider.js';
+import { type OidcTestProvider, startOidcTestProvider } from '../support/oidc-test-provider.js';
 import { loopbackCertificate } from '../support/test-certificate.js';
 
 const ASHA = '+919876543210';
@@ -69,7 +71,11 @@ describe('the extension: signed in once with the company’s login, a Save that 
     });
   const workerOf = async (browser: BrowserContext) => browser.serviceWorkers()[0] ?? (await browser.waitForEvent('serviceworker', { timeout: 15_000 }));
   const notifications = async () =>
-    ((await (await fetch(`http://127.0.0.1:${proxy.port}/__superfone-simulator/state`)).json()) as { notifications: Array<{ action: string; customerNumber: string; agentNumber: string }> }).notifications;
+    (
+      (await (await fetch(`http://127.0.0.1:${proxy.port}/__superfone-simulator/state`)).json()) as {
+        notifications: Array<{ action: string; customerNumber: string; agentNumber: string }>;
+      }
+    ).notifications;
   const stateOf = (page: Page, href: string) => page.locator(`a[data-superfone-detected][href="${href}"]`).getAttribute('data-superfone-state');
 
   before(async () => {
@@ -78,14 +84,30 @@ describe('the extension: signed in once with the company’s login, a Save that 
     writeFileSync(join(folder, 'extension-key.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
     const build = spawnSync(process.execPath, ['scripts/build-extension.mjs', '--out', extensionDir, '--key', join(folder, 'extension-key.pem')], { encoding: 'utf8' });
     assert.equal(build.status, 0, build.stderr);
-    const digest = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 32);
+    const digest = createHash('sha256')
+      .update(publicKey.export({ type: 'spki', format: 'der' }))
+      .digest('hex')
+      .slice(0, 32);
     extensionId = [...digest].map((digit) => 'abcdefghijklmnop'[parseInt(digit, 16)]).join('');
     extensionOrigin = `chrome-extension://${extensionId}`;
 
     const tls = loopbackCertificate(folder);
-    idp = await startOidcTestProvider({ tls, clientId: CLIENT_ID, redirectUri: `https://${extensionId}.chromiumapp.org/`, webOrigin: extensionOrigin, accounts: [{ email: ASHA_EMAIL, password: ASHA_PASSWORD }], idTokenTtlSec: ID_TOKEN_TTL_SEC });
+    idp = await startOidcTestProvider({
+      tls,
+      clientId: CLIENT_ID,
+      redirectUri: `https://${extensionId}.chromiumapp.org/`,
+      webOrigin: extensionOrigin,
+      accounts: [{ email: ASHA_EMAIL, password: ASHA_PASSWORD }],
+      idTokenTtlSec: ID_TOKEN_TTL_SEC,
+    });
     writeFileSync(agentsCsv, `email,agent_number\n${ASHA_EMAIL},+91 98765 43210\n`);
-    const signIn = { NODE_EXTRA_CA_CERTS: tls.certFile, SUPERFONE_JWKS_URL: `${idp.issuer}/jwks`, SUPERFONE_JWT_ISSUER: idp.issuer, SUPERFONE_JWT_AUDIENCE: CLIENT_ID, SUPERFONE_AGENTS_FILE: agentsCsv };
+    const signIn = {
+      NODE_EXTRA_CA_CERTS: tls.certFile,
+      SUPERFONE_JWKS_URL: `${idp.issuer}/jwks`,
+      SUPERFONE_JWT_ISSUER: idp.issuer,
+      SUPERFONE_JWT_AUDIENCE: CLIENT_ID,
+      SUPERFONE_AGENTS_FILE: agentsCsv,
+    };
     [proxy, refusesOrigin, wrongAudience] = await Promise.all([
       startCliProxy({ ...signIn, SUPERFONE_ALLOWED_ORIGINS: extensionOrigin }, ['--simulate']),
       startCliProxy(signIn, ['--simulate']),
@@ -93,12 +115,13 @@ describe('the extension: signed in once with the company’s login, a Save that 
     ]);
     crm = await serve((url) => (url.pathname === '/' ? CRM_PAGE : url.pathname === '/search' ? searchPage(url.searchParams.get('q') ?? '') : null));
     otherCrm = await serve((url) => (url.pathname === '/' ? CRM_PAGE.replace(/98450 1234/g, '98450 5678') : null));
-    framing = await serve((url) =>
-      url.pathname === '/'
-        ? `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>You won</title></head><body style="margin:0">
+    framing = await serve(
+      (url) =>
+        url.pathname === '/'
+          ? `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>You won</title></head><body style="margin:0">
 <button style="position:absolute;left:0;top:0;width:600px;height:80px;font-size:40px">Claim your prize</button>
 <iframe title="prize" src="${crm.origin}/search?q=%2B91%2098450%2066600" style="position:absolute;left:0;top:0;width:600px;height:80px;border:0;opacity:0.01"></iframe></body></html>`
-        : null,
+          : null,
       `default-src 'self'; style-src 'unsafe-inline'; frame-src ${crm.origin}`,
     );
     context = await launch();
@@ -131,7 +154,12 @@ describe('the extension: signed in once with the company’s login, a Save that 
       await login.getByLabel('Password').fill(ASHA_PASSWORD);
       await login.getByRole('button', { name: 'Sign in' }).click();
       await login.getByRole('button', { name: 'Allow' }).click();
-      await until(() => options.locator('#sign-in-state').textContent(), (text) => text === `Signed in as ${ASHA_EMAIL}`, 'signed in', 15_000);
+      await until(
+        () => options.locator('#sign-in-state').textContent(),
+        (text) => text === `Signed in as ${ASHA_EMAIL}`,
+        'signed in',
+        15_000,
+      );
       signedInAt = Date.now();
       assert.equal(await options.getByRole('button', { name: 'Sign out' }).isVisible(), true);
     } finally {
@@ -143,12 +171,21 @@ describe('the extension: signed in once with the company’s login, a Save that 
     const options = await context.newPage();
     try {
       await options.goto(`${extensionOrigin}/options.html`);
-      await until(() => options.locator('#sign-in-state').textContent(), (text) => text === `Signed in as ${ASHA_EMAIL}`, 'the sign-in shown');
+      await until(
+        () => options.locator('#sign-in-state').textContent(),
+        (text) => text === `Signed in as ${ASHA_EMAIL}`,
+        'the sign-in shown',
+      );
       await options.getByLabel('Sites').fill(`${crm.origin}\n${otherCrm.origin}`);
       const saveWith = async (proxyUrl: string, field: string, problem: RegExp) => {
         await options.getByLabel('Proxy URL').fill(proxyUrl);
         await options.getByRole('button', { name: 'Save' }).click();
-        await until(() => options.locator(`#${field}-problem`).textContent(), (text) => problem.test(text ?? ''), `the ${field} problem`, 15_000).catch(async (error: Error) => {
+        await until(
+          () => options.locator(`#${field}-problem`).textContent(),
+          (text) => problem.test(text ?? ''),
+          `the ${field} problem`,
+          15_000,
+        ).catch(async (error: Error) => {
           throw new Error(`${error.message}; the page says: ${await options.locator('form').innerText()}`);
         });
         assert.match((await options.locator('#status').textContent())!, /^Not saved/);
@@ -167,9 +204,18 @@ describe('the extension: signed in once with the company’s login, a Save that 
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       await options.getByLabel('Proxy URL').fill(proxy.url);
       await options.getByRole('button', { name: 'Save' }).click();
-      await until(() => options.locator('#status').textContent(), (text) => /^Saved/.test(text ?? ''), 'saved', 15_000);
+      await until(
+        () => options.locator('#status').textContent(),
+        (text) => /^Saved/.test(text ?? ''),
+        'saved',
+        15_000,
+      );
       assert.match((await options.locator('#status').textContent())!, new RegExp(`from \\${ASHA}`), 'as the agent the CSV names');
-      await until(() => marksIn(openedBeforeSave), (marks) => marks.length === 3, 'the tab open before Save marked, without reload');
+      await until(
+        () => marksIn(openedBeforeSave),
+        (marks) => marks.length === 3,
+        'the tab open before Save marked, without reload',
+      );
     } finally {
       await options.close();
     }
@@ -178,13 +224,24 @@ describe('the extension: signed in once with the company’s login, a Save that 
   it('calls are placed as the agent the CSV names, with nothing typed but the sign-in', async () => {
     const before = (await notifications()).length;
     await openedBeforeSave.locator('a[href="tel:+919845012345"]').click();
-    await until(() => stateOf(openedBeforeSave, 'tel:+919845012345'), (state) => state === 'active', 'the call on');
+    await until(
+      () => stateOf(openedBeforeSave, 'tel:+919845012345'),
+      (state) => state === 'active',
+      'the call on',
+    );
     await openedBeforeSave.locator('a[href="tel:+919845012345"]').click();
-    await until(() => stateOf(openedBeforeSave, 'tel:+919845012345'), (state) => state === 'idle', 'the call ended');
-    assert.deepEqual((await notifications()).slice(before).map(({ action, customerNumber, agentNumber }) => [action, customerNumber, agentNumber]), [
-      ['START', '+919845012345', ASHA],
-      ['END', '+919845012345', ASHA],
-    ]);
+    await until(
+      () => stateOf(openedBeforeSave, 'tel:+919845012345'),
+      (state) => state === 'idle',
+      'the call ended',
+    );
+    assert.deepEqual(
+      (await notifications()).slice(before).map(({ action, customerNumber, agentNumber }) => [action, customerNumber, agentNumber]),
+      [
+        ['START', '+919845012345', ASHA],
+        ['END', '+919845012345', ASHA],
+      ],
+    );
   });
 
   it('a listed CRM framed by a site nobody listed is not marked, and a real click on it calls nothing', async () => {
@@ -193,7 +250,11 @@ describe('the extension: signed in once with the company’s login, a Save that 
     try {
       // The same search, as the top page, is marked: what the frame lacks is the listing of its top page, nothing else.
       await top.goto(`${crm.origin}/search?q=%2B91%2098450%2066600`);
-      await until(() => marksIn(top), (marks) => marks.length === 1, 'the search page marked when it is the top page');
+      await until(
+        () => marksIn(top),
+        (marks) => marks.length === 1,
+        'the search page marked when it is the top page',
+      );
       const before = (await notifications()).length;
       await page.goto(framing.origin);
       const frame = page.frames().find((candidate) => candidate.url().startsWith(crm.origin))!;
@@ -214,7 +275,11 @@ describe('the extension: signed in once with the company’s login, a Save that 
     const page = await context.newPage();
     try {
       await page.goto(crm.origin);
-      await until(() => marksIn(page), (marks) => marks.length === 3, 'marked');
+      await until(
+        () => marksIn(page),
+        (marks) => marks.length === 3,
+        'marked',
+      );
       const before = (await notifications()).length;
       await page.evaluate(() => {
         const mark = document.querySelector<HTMLAnchorElement>('a[href="tel:+919845012346"]')!;
@@ -230,10 +295,21 @@ describe('the extension: signed in once with the company’s login, a Save that 
       assert.equal((await notifications()).length, before, 'nothing reached Superfone');
       assert.equal(await stateOf(page, 'tel:+919845012346'), null, 'the mark is as it was');
       await page.locator('a[href="tel:+919845012346"]').click();
-      await until(() => stateOf(page, 'tel:+919845012346'), (state) => state === 'active', 'the real click’s call on');
-      assert.deepEqual((await notifications()).slice(before).map(({ action, customerNumber }) => [action, customerNumber]), [['START', '+919845012346']]);
+      await until(
+        () => stateOf(page, 'tel:+919845012346'),
+        (state) => state === 'active',
+        'the real click’s call on',
+      );
+      assert.deepEqual(
+        (await notifications()).slice(before).map(({ action, customerNumber }) => [action, customerNumber]),
+        [['START', '+919845012346']],
+      );
       await page.locator('a[href="tel:+919845012346"]').click();
-      await until(() => stateOf(page, 'tel:+919845012346'), (state) => state === 'idle', 'ended');
+      await until(
+        () => stateOf(page, 'tel:+919845012346'),
+        (state) => state === 'idle',
+        'ended',
+      );
     } finally {
       await page.close();
     }
@@ -247,10 +323,24 @@ describe('the extension: signed in once with the company’s login, a Save that 
       cdp.on('Runtime.executionContextCreated', ({ context: created }) => worlds.push(created));
       await cdp.send('Runtime.enable');
       await page.goto(crm.origin);
-      await until(() => marksIn(page), (marks) => marks.length === 3, 'marked');
-      const world = await until(async () => worlds.find((candidate) => candidate.auxData?.type === 'isolated' && candidate.name === 'Superfone click-to-call'), Boolean, 'the content script’s world');
+      await until(
+        () => marksIn(page),
+        (marks) => marks.length === 3,
+        'marked',
+      );
+      const world = await until(
+        async () => worlds.find((candidate) => candidate.auxData?.type === 'isolated' && candidate.name === 'Superfone click-to-call'),
+        Boolean,
+        'the content script’s world',
+      );
       const run = async (expression: string) =>
-        (await cdp.send('Runtime.evaluate', { expression: `(${expression}).then((value) => 'read: ' + JSON.stringify(value), (error) => 'refused: ' + error.message)`, contextId: world!.id, awaitPromise: true })).result.value as string;
+        (
+          await cdp.send('Runtime.evaluate', {
+            expression: `(${expression}).then((value) => 'read: ' + JSON.stringify(value), (error) => 'refused: ' + error.message)`,
+            contextId: world!.id,
+            awaitPromise: true,
+          })
+        ).result.value as string;
       assert.equal(await run('Promise.resolve(typeof chrome.storage)'), 'read: "object"', 'it is the extension’s world');
       for (const area of ['local', 'session']) {
         assert.match(await run(`chrome.storage.${area}.get(null)`), /^refused: /, `${area} read`);
@@ -259,10 +349,18 @@ describe('the extension: signed in once with the company’s login, a Save that 
       }
       const before = (await notifications()).length;
       await page.locator('a[href="tel:+919845012347"]').click();
-      await until(() => stateOf(page, 'tel:+919845012347'), (state) => state === 'active', 'the next call still goes to the proxy set');
+      await until(
+        () => stateOf(page, 'tel:+919845012347'),
+        (state) => state === 'active',
+        'the next call still goes to the proxy set',
+      );
       assert.equal((await notifications()).length, before + 1);
       await page.locator('a[href="tel:+919845012347"]').click();
-      await until(() => stateOf(page, 'tel:+919845012347'), (state) => state === 'idle', 'ended');
+      await until(
+        () => stateOf(page, 'tel:+919845012347'),
+        (state) => state === 'idle',
+        'ended',
+      );
     } finally {
       await cdp.detach().catch(() => {});
       await page.close();
@@ -274,19 +372,35 @@ describe('the extension: signed in once with the company’s login, a Save that 
     try {
       await first.goto(crm.origin);
       await second.goto(otherCrm.origin);
-      await until(() => marksIn(second), (marks) => marks.length === 3, 'the other site marked');
+      await until(
+        () => marksIn(second),
+        (marks) => marks.length === 3,
+        'the other site marked',
+      );
       await first.locator('a[href="tel:+919845012345"]').click();
-      await until(() => stateOf(first, 'tel:+919845012345'), (state) => state === 'active', 'the call on');
+      await until(
+        () => stateOf(first, 'tel:+919845012345'),
+        (state) => state === 'active',
+        'the call on',
+      );
       const before = (await notifications()).length;
       const other = second.locator('a[href="tel:+919845056785"]');
       await other.click();
-      await until(() => other.getAttribute('aria-description'), (text) => /^On another call/.test(text ?? ''), 'the other site told the agent is busy');
+      await until(
+        () => other.getAttribute('aria-description'),
+        (text) => /^On another call/.test(text ?? ''),
+        'the other site told the agent is busy',
+      );
       assert.equal(await other.getAttribute('data-superfone-message'), await other.getAttribute('aria-description'));
       const seen = await second.evaluate(() => document.documentElement.outerHTML);
       for (const written of ['9845012345', '98450 12345', '98450&nbsp;12345']) assert.ok(!seen.includes(written), `the other site sees ${written}`);
       assert.equal((await notifications()).length, before, 'no second START');
       await first.locator('a[href="tel:+919845012345"]').click();
-      await until(() => stateOf(first, 'tel:+919845012345'), (state) => state === 'idle', 'the first call ended');
+      await until(
+        () => stateOf(first, 'tel:+919845012345'),
+        (state) => state === 'idle',
+        'the first call ended',
+      );
     } finally {
       await first.close();
       await second.close();
@@ -299,11 +413,23 @@ describe('the extension: signed in once with the company’s login, a Save that 
     const before = (await notifications()).length;
     const mark = openedBeforeSave.locator('a[href="tel:+919845012346"]');
     await mark.click();
-    await until(() => mark.getAttribute('data-superfone-state'), (state) => state === 'active', 'the call on, 90 s later', 15_000);
-    assert.deepEqual((await notifications()).slice(before).map(({ action, agentNumber }) => [action, agentNumber]), [['START', ASHA]]);
+    await until(
+      () => mark.getAttribute('data-superfone-state'),
+      (state) => state === 'active',
+      'the call on, 90 s later',
+      15_000,
+    );
+    assert.deepEqual(
+      (await notifications()).slice(before).map(({ action, agentNumber }) => [action, agentNumber]),
+      [['START', ASHA]],
+    );
     assert.ok(idp.refreshes.ok >= 1, 'the ID token was renewed with the refresh token');
     await mark.click();
-    await until(() => mark.getAttribute('data-superfone-state'), (state) => state === 'idle', 'ended');
+    await until(
+      () => mark.getAttribute('data-superfone-state'),
+      (state) => state === 'idle',
+      'ended',
+    );
   });
 
   it('with the refresh token revoked, every number says “Sign in again”, a click calls nothing, and the options page says why; signing in again brings the numbers back', async () => {
@@ -311,20 +437,34 @@ describe('the extension: signed in once with the company’s login, a Save that 
     const page = openedBeforeSave;
     const says = () => page.$$eval('a[data-superfone-detected]', (marks) => marks.map((mark) => mark.getAttribute('aria-description') ?? ''));
     // The worker renews ahead of expiry: the provider's refusal reaches every number without a click.
-    await until(says, (messages) => messages.length === 3 && messages.every((text) => text.startsWith('Sign in again')), 'every number says Sign in again', (ID_TOKEN_TTL_SEC + 45) * 1_000);
+    await until(
+      says,
+      (messages) => messages.length === 3 && messages.every((text) => text.startsWith('Sign in again')),
+      'every number says Sign in again',
+      (ID_TOKEN_TTL_SEC + 45) * 1_000,
+    );
     assert.deepEqual(await page.$$eval('a[data-superfone-detected]', (marks) => marks.map((mark) => mark.getAttribute('data-superfone-state'))), ['error', 'error', 'error']);
     assert.ok(idp.refreshes.refused >= 1, 'the provider refused the renewal');
     const before = (await notifications()).length;
     const [options] = await Promise.all([context.waitForEvent('page', { timeout: 10_000 }), page.locator('a[href="tel:+919845012345"]').click()]);
     try {
       await options.waitForURL(`${extensionOrigin}/options.html`);
-      await until(() => options.locator('#sign-in-state').textContent(), (text) => /^Your sign-in has ended \(.+\)\. Sign in again\.$/.test(text ?? ''), 'the options page says why');
+      await until(
+        () => options.locator('#sign-in-state').textContent(),
+        (text) => /^Your sign-in has ended \(.+\)\. Sign in again\.$/.test(text ?? ''),
+        'the options page says why',
+      );
       assert.equal((await notifications()).length, before, 'nothing dialled');
 
       // The provider remembers its own session: this time it asks only for consent.
       const [login] = await Promise.all([context.waitForEvent('page', { timeout: 15_000 }), options.getByRole('button', { name: 'Sign in' }).click()]);
       await login.getByRole('button', { name: 'Allow' }).click();
-      await until(() => options.locator('#sign-in-state').textContent(), (text) => text === `Signed in as ${ASHA_EMAIL}`, 'signed in again', 15_000);
+      await until(
+        () => options.locator('#sign-in-state').textContent(),
+        (text) => text === `Signed in as ${ASHA_EMAIL}`,
+        'signed in again',
+        15_000,
+      );
       await until(says, (messages) => messages.every((text) => text === ''), 'the numbers back to calling');
     } finally {
       await options.close();
@@ -338,13 +478,30 @@ describe('the extension: signed in once with the company’s login, a Save that 
     const opened = Date.now();
     await page.goto(crm.origin);
     // 3 s is the promise; 2 s is held here, since a start-up that waited on managed storage (seconds, the first time) took 2.4 s on this machine and 0.4 s without.
-    await until(() => marksIn(page), (marks) => marks.length === 3, 'marked after the restart', 2_000);
+    await until(
+      () => marksIn(page),
+      (marks) => marks.length === 3,
+      'marked after the restart',
+      2_000,
+    );
     assert.ok(Date.now() - opened <= 2_000);
     const before = (await notifications()).length;
     await page.locator('a[href="tel:+919845012347"]').click();
-    await until(() => stateOf(page, 'tel:+919845012347'), (state) => state === 'active', 'a call placed after the restart', 15_000);
-    assert.deepEqual((await notifications()).slice(before).map(({ agentNumber }) => agentNumber), [ASHA]);
+    await until(
+      () => stateOf(page, 'tel:+919845012347'),
+      (state) => state === 'active',
+      'a call placed after the restart',
+      15_000,
+    );
+    assert.deepEqual(
+      (await notifications()).slice(before).map(({ agentNumber }) => agentNumber),
+      [ASHA],
+    );
     await page.locator('a[href="tel:+919845012347"]').click();
-    await until(() => stateOf(page, 'tel:+919845012347'), (state) => state === 'idle', 'ended');
+    await until(
+      () => stateOf(page, 'tel:+919845012347'),
+      (state) => state === 'idle',
+      'ended',
+    );
   });
 });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
+
 import type { Browser, BrowserContext, Page } from 'playwright';
+
 import { launchChromium } from '../support/chromium.mjs';
 import { startDemo } from '../support/demo-server.js';
 
@@ -51,7 +53,10 @@ describe('one active call per agent, across tabs and reloads, in the demo', () =
     await first.waitForFunction((element) => element!.getAttribute('state') === 'idle', await control(first, 'Priya Nair').elementHandle());
     await second.waitForFunction((element) => !element!.hasAttribute('agent-busy'), await arjunInSecond.elementHandle());
     const state = (await (await fetch(`${url}__superfone-simulator/state`)).json()) as { notifications: Array<{ action: string }> };
-    assert.deepEqual(state.notifications.map((note) => note.action), ['START', 'END']);
+    assert.deepEqual(
+      state.notifications.map((note) => note.action),
+      ['START', 'END'],
+    );
   });
 
   // Other contacts than Priya's: the proxy allows 6 STARTs to one number per 30 minutes.
@@ -67,7 +72,11 @@ describe('one active call per agent, across tabs and reloads, in the demo', () =
     await second.waitForFunction((element) => !element!.hasAttribute('agent-busy'), await arjunInSecond.elementHandle(), { timeout: 5_000 });
     assert.equal(await stateOf(second, 'Fatima Sheikh'), 'idle');
     const state = (await (await fetch(`${url}__superfone-simulator/state`)).json()) as { notifications: Array<{ action: string }> };
-    assert.deepEqual(state.notifications.map((note) => note.action), ['START'], 'no END was needed');
+    assert.deepEqual(
+      state.notifications.map((note) => note.action),
+      ['START'],
+      'no END was needed',
+    );
   });
 
   it('a tab reloaded during the call catches up when the record arrives', async () => {

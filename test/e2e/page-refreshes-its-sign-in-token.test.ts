@@ -2,21 +2,28 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
+
 import { SignJWT } from 'jose';
 import type { Browser, BrowserContext, Page } from 'playwright';
+
 import { superfoneListener } from '../../src/server/adapters/node-proxy.js';
-import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
-import { launchChromium } from '../support/chromium.mjs';
-import { readmeRecipe } from '../support/packed-project.js';
-import { startElementPageServer, type ElementPageServer } from '../support/element-page-server.js';
+import { type RunningSimulator, startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
 import { API_KEY, ASHA } from '../node/helpers.js';
+import { launchChromium } from '../support/chromium.mjs';
+import { type ElementPageServer, startElementPageServer } from '../support/element-page-server.js';
+import { readmeRecipe } from '../support/packed-project.js';
 
 // A CRM page whose server mints sign-in tokens (here: jose, in the test) and whose proxy
 // checks them (auth.secret). The page hands tokens to the control through getToken.
 const JWT_SECRET = 'jwt_test_secret_0123456789abcdef_0123456789';
 
 const mint = (expiresAt: number) =>
-  new SignJWT({ superfone_agent: ASHA }).setProtectedHeader({ alg: 'HS256' }).setAudience('superfone-proxy').setIssuedAt().setExpirationTime(expiresAt).sign(new TextEncoder().encode(JWT_SECRET));
+  new SignJWT({ superfone_agent: ASHA })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setAudience('superfone-proxy')
+    .setIssuedAt()
+    .setExpirationTime(expiresAt)
+    .sign(new TextEncoder().encode(JWT_SECRET));
 
 /**
  * The README's page recipe as written, its `…` filled with a contact: the scope asks the
@@ -56,13 +63,22 @@ describe('a page signs its calls with tokens from getToken, and refreshes one th
       const now = Math.floor(Date.now() / 1000);
       const token =
         kind === 'refused'
-          ? await new SignJWT({ superfone_agent: ASHA }).setProtectedHeader({ alg: 'HS256' }).setAudience('crm-api').setExpirationTime(now + 600).sign(new TextEncoder().encode(JWT_SECRET))
+          ? await new SignJWT({ superfone_agent: ASHA })
+              .setProtectedHeader({ alg: 'HS256' })
+              .setAudience('crm-api')
+              .setExpirationTime(now + 600)
+              .sign(new TextEncoder().encode(JWT_SECRET))
           : await mint(kind === 'expired' ? now - 600 : now + 600);
       res.writeHead(200, { 'content-type': 'text/plain' }).end(token);
     };
-    pages = await startElementPageServer((url) => page(url.searchParams.get('proxy')), (req, res) => void crm(req, res));
+    pages = await startElementPageServer(
+      (url) => page(url.searchParams.get('proxy')),
+      (req, res) => void crm(req, res),
+    );
     // The same proxy on another origin, which lets the page's origin call.
-    elsewhere = createServer(superfoneListener({ apiKey: API_KEY, apiBase: upstream.apiBase, path: '/api/superfone/call', auth: { secret: JWT_SECRET }, allowedOrigins: [pages.origin] }));
+    elsewhere = createServer(
+      superfoneListener({ apiKey: API_KEY, apiBase: upstream.apiBase, path: '/api/superfone/call', auth: { secret: JWT_SECRET }, allowedOrigins: [pages.origin] }),
+    );
     await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
     browser = await launchChromium();
   });
@@ -96,7 +112,11 @@ describe('a page signs its calls with tokens from getToken, and refreshes one th
     await stateIs(page, 'active');
     assert.equal(tokensHanded, 2, 'asked once, then once more after the 401');
     const starts = upstream.simulator.snapshot().notifications.filter((note) => note.action === 'START');
-    assert.deepEqual(starts.map((note) => [note.agentNumber, note.customerNumber]), [[ASHA, '+918000000001']], 'exactly one START, as the token’s agent');
+    assert.deepEqual(
+      starts.map((note) => [note.agentNumber, note.customerNumber]),
+      [[ASHA, '+918000000001']],
+      'exactly one START, as the token’s agent',
+    );
     await page.getByRole('button', { name: 'End call with +91 80000 00001' }).click();
     await stateIs(page, 'idle');
     assert.equal(tokensHanded, 3, 'END carried a token too');
@@ -111,7 +131,10 @@ describe('a page signs its calls with tokens from getToken, and refreshes one th
     await control.locator('[part~="message"]', { hasText: 'Sign in again' }).waitFor({ timeout: 5_000 });
     await page.locator('[data-superfone-announcer]', { hasText: 'Sign in again' }).waitFor({ state: 'attached', timeout: 5_000 });
     const errors = await page.evaluate(() => (window as unknown as { errors: Array<{ action: string; code: string; status: number }> }).errors);
-    assert.deepEqual(errors.map(({ action, code, status }) => [action, code, status]), [['START', 'unauthorized', 401]]);
+    assert.deepEqual(
+      errors.map(({ action, code, status }) => [action, code, status]),
+      [['START', 'unauthorized', 401]],
+    );
     assert.equal(tokensHanded, 2, 'asked once more, not again and again');
     assert.equal(upstream.simulator.requestCount, 0, 'Superfone untouched');
   });
@@ -125,7 +148,10 @@ describe('a page signs its calls with tokens from getToken, and refreshes one th
     await page.locator('superfone-call-button').locator('[part~="message"]', { hasText: words }).waitFor({ timeout: 5_000 });
     await page.locator('[data-superfone-announcer]', { hasText: words }).waitFor({ state: 'attached', timeout: 5_000 });
     const errors = await page.evaluate(() => (window as unknown as { errors: Array<{ action: string; code: string; status: number; reason?: string }> }).errors);
-    assert.deepEqual(errors.map(({ action, code, status, reason }) => [action, code, status, reason]), [['START', 'token_unavailable', 0, 'getToken failed: Error: no Superfone token: HTTP 401']]);
+    assert.deepEqual(
+      errors.map(({ action, code, status, reason }) => [action, code, status, reason]),
+      [['START', 'token_unavailable', 0, 'getToken failed: Error: no Superfone token: HTTP 401']],
+    );
     assert.equal(tokensHanded, 1, 'asked once');
     assert.equal(upstream.simulator.requestCount, 0, 'Superfone untouched');
     const sent = await page.evaluate(() => performance.getEntriesByType('resource').filter((entry) => entry.name.includes('/api/superfone/call')).length);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
+
 import { ROOT } from '../support/packed-project.js';
 
 /**
@@ -23,7 +24,11 @@ interface Snippet {
 
 function markdownFiles(): string[] {
   const docs = join(ROOT, 'docs');
-  const inDocs = existsSync(docs) ? readdirSync(docs, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.md')).map((name) => join(docs, name)) : [];
+  const inDocs = existsSync(docs)
+    ? readdirSync(docs, { recursive: true, encoding: 'utf8' })
+        .filter((name) => name.endsWith('.md'))
+        .map((name) => join(docs, name))
+    : [];
   return [join(ROOT, 'README.md'), ...inDocs];
 }
 
@@ -45,7 +50,9 @@ function snippets(file: string): Snippet[] {
 /** Recipe names the tests run: `readmeRecipe('name')`, or a helper of theirs that reads the recipe it is given. */
 function recipesRunByTests(): Set<string> {
   const names = new Set<string>();
-  const tests = readdirSync(join(ROOT, 'test'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts') && !name.endsWith('every-readme-snippet-is-run.test.ts'));
+  const tests = readdirSync(join(ROOT, 'test'), { recursive: true, encoding: 'utf8' }).filter(
+    (name) => name.endsWith('.ts') && !name.endsWith('every-readme-snippet-is-run.test.ts'),
+  );
   for (const name of tests) {
     const source = readFileSync(join(ROOT, 'test', name), 'utf8');
     for (const [, recipe] of source.matchAll(/(?:readmeRecipe|serveApp|serveFile|runToEnd)\(\s*'([\w-]+)'/g)) names.add(recipe!);
@@ -58,9 +65,15 @@ describe('every code snippet in the README and docs is a recipe a test runs', ()
 
   it('every snippet of code has a recipe name, and no name is used twice', () => {
     const unnamed = all.filter((snippet) => !NOT_CODE.has(snippet.language) && !snippet.recipe);
-    assert.deepEqual(unnamed.map(({ file, line, language }) => `${file}:${line} (${language})`), []);
+    assert.deepEqual(
+      unnamed.map(({ file, line, language }) => `${file}:${line} (${language})`),
+      [],
+    );
     const names = all.flatMap((snippet) => (snippet.recipe ? [snippet.recipe] : []));
-    assert.deepEqual(names.filter((name, index) => names.indexOf(name) !== index), []);
+    assert.deepEqual(
+      names.filter((name, index) => names.indexOf(name) !== index),
+      [],
+    );
     // The count keeps the check honest: the README has code, and it is seen.
     assert.ok(names.length >= 25, `${names.length} recipes`);
   });

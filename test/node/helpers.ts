@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before } from 'node:test';
-import { createSuperfoneProxy, type PlatformInfo, type ProxyLogEntry, type SuperfoneProxyHandler, type SuperfoneProxyOptions } from '../../src/server/core/proxy.js';
+
 import { superfoneListener } from '../../src/server/adapters/node-proxy.js';
-import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
+import { createSuperfoneProxy, type PlatformInfo, type ProxyLogEntry, type SuperfoneProxyHandler, type SuperfoneProxyOptions } from '../../src/server/core/proxy.js';
 import type { SimulatorOptions } from '../../src/simulator/simulator.js';
-import { startCliProxy, type CliProxy } from '../support/cli-proxy.js';
+import { type RunningSimulator, startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
+import { type CliProxy, startCliProxy } from '../support/cli-proxy.js';
 
 export const ASHA = '+919876543210';
 export const VIKRAM = '+919812345678';
@@ -33,10 +34,7 @@ export interface CallAnswer {
 }
 
 /** The real proxy in front of a real simulator on loopback. */
-export async function startProxy(
-  options: Partial<SuperfoneProxyOptions> = {},
-  simulatorOptions: SimulatorOptions = {},
-): Promise<ProxyUnderTest> {
+export async function startProxy(options: Partial<SuperfoneProxyOptions> = {}, simulatorOptions: SimulatorOptions = {}): Promise<ProxyUnderTest> {
   const upstream = await startSuperfoneSimulator({ apiKey: API_KEY, ...simulatorOptions });
   const logs: ProxyLogEntry[] = [];
   const emitted: string[] = [];

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+
 import { findChromium } from '../support/chromium.mjs';
 
 describe('finding a Chromium for the browser tests', () => {
@@ -16,11 +17,14 @@ describe('finding a Chromium for the browser tests', () => {
   });
 
   it('with no browser at all, says how to get one', () => {
-    assert.throws(() => findChromium({}, [undefined, '/nowhere/chromium']), (error: Error) => {
-      assert.match(error.message, /apt-get install -y chromium/);
-      assert.match(error.message, /npx playwright install chromium/);
-      assert.match(error.message, /CHROME_PATH/);
-      return true;
-    });
+    assert.throws(
+      () => findChromium({}, [undefined, '/nowhere/chromium']),
+      (error: Error) => {
+        assert.match(error.message, /apt-get install -y chromium/);
+        assert.match(error.message, /npx playwright install chromium/);
+        assert.match(error.message, /CHROME_PATH/);
+        return true;
+      },
+    );
   });
 });

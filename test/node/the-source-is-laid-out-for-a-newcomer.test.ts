@@ -4,15 +4,15 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+
 import ts from 'typescript';
+
 import { documentation } from '../support/packed-project.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
 function sourceFiles(): string[] {
-  return (readdirSync(join(ROOT, 'src'), { recursive: true }) as string[])
-    .filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))
-    .map((path) => join('src', path));
+  return (readdirSync(join(ROOT, 'src'), { recursive: true }) as string[]).filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts')).map((path) => join('src', path));
 }
 
 /** Each source file → the source files it imports, by any kind of import. */
@@ -122,7 +122,10 @@ function anchorsOf(markdown: string): Set<string> {
     if (line.startsWith('```')) fenced = !fenced;
     const heading = !fenced && /^#{1,6} (.*)$/.exec(line);
     if (!heading) continue;
-    const base = heading[1]!.toLowerCase().replace(/[^\p{L}\p{N}\p{M}\s_-]/gu, '').replace(/ /g, '-');
+    const base = heading[1]!
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\p{M}\s_-]/gu, '')
+      .replace(/ /g, '-');
     let anchor = base;
     for (let repeat = 1; anchors.has(anchor); repeat++) anchor = `${base}-${repeat}`;
     anchors.add(anchor);
@@ -146,10 +149,20 @@ describe('the source is laid out for a newcomer', () => {
 
   it('each folder imports only what its layout rule allows: the extension through front doors, the simulator and the server apart', () => {
     const imports = importsByKind();
-    assert.ok(imports.some(({ file, kind }) => file === join('src', 'server', 'adapters', 'node-proxy.ts') && kind === 'dynamic'), 'dynamic imports are read');
-    assert.ok(imports.some(({ kind }) => kind === 'type'), 'type-only imports are read');
+    assert.ok(
+      imports.some(({ file, kind }) => file === join('src', 'server', 'adapters', 'node-proxy.ts') && kind === 'dynamic'),
+      'dynamic imports are read',
+    );
+    assert.ok(
+      imports.some(({ kind }) => kind === 'type'),
+      'type-only imports are read',
+    );
     const folders = new Set(sourceFiles().map(folderOf));
-    assert.deepEqual([...folders].filter((folder) => !LAYOUT[folder]), [], 'every folder has a rule');
+    assert.deepEqual(
+      [...folders].filter((folder) => !LAYOUT[folder]),
+      [],
+      'every folder has a rule',
+    );
     const broken = imports.flatMap(({ file, target, kind }) => {
       const rule = brokenRule(file, target, kind);
       return rule ? [`${file} → ${target} (${kind}): ${rule}`] : [];
@@ -173,8 +186,14 @@ describe('the source is laid out for a newcomer', () => {
       ['src/react/index.ts', 'src/server/index.ts', 'type'],
     ];
     for (const [file, target, kind] of planted) assert.ok(brokenRule(file, target, kind), `${file} → ${target} (${kind}) is refused`);
-    assert.match(brokenRule('src/extension/content-script.ts', 'src/element/view/call-view.ts', 'value')!, /^extension\/ may import only shared, src\/client\/index\.ts, src\/element\/view\/index\.ts, scope\/detection$/);
-    assert.equal(brokenRule('src/server/adapters/node-proxy.ts', 'src/simulator/simulated-upstream.ts', 'value'), 'server/adapters/ may load simulator/ only by type or dynamically');
+    assert.match(
+      brokenRule('src/extension/content-script.ts', 'src/element/view/call-view.ts', 'value')!,
+      /^extension\/ may import only shared, src\/client\/index\.ts, src\/element\/view\/index\.ts, scope\/detection$/,
+    );
+    assert.equal(
+      brokenRule('src/server/adapters/node-proxy.ts', 'src/simulator/simulated-upstream.ts', 'value'),
+      'server/adapters/ may load simulator/ only by type or dynamically',
+    );
     assert.equal(brokenRule('src/server/adapters/node-proxy.ts', 'src/simulator/simulated-upstream.ts', 'dynamic'), null);
   });
 
@@ -198,14 +217,21 @@ describe('the source is laid out for a newcomer', () => {
     const entries = readdirSync(testsAt, { recursive: true, withFileTypes: true });
     const folders = entries.filter((entry) => entry.isDirectory()).map((entry) => relative(testsAt, join(entry.parentPath, entry.name)));
     assert.ok(folders.includes(join('server', 'core')), folders.join(', '));
-    assert.deepEqual(folders.filter((folder) => !existsSync(join(ROOT, 'src', folder))), []);
+    assert.deepEqual(
+      folders.filter((folder) => !existsSync(join(ROOT, 'src', folder))),
+      [],
+    );
     const atRoot = entries.filter((entry) => entry.isFile() && entry.name.endsWith('.test.ts') && entry.parentPath === testsAt).map((entry) => entry.name);
     assert.deepEqual(atRoot.sort(), ['every-readme-snippet-is-run.test.ts', 'test-browser-is-found-or-explained.test.ts', 'the-source-is-laid-out-for-a-newcomer.test.ts']);
   });
 
   it('docs/architecture.md finds each behaviour’s code and its tests: every file and every test it names exists', () => {
     const doc = readFileSync(join(ROOT, 'docs', 'architecture.md'), 'utf8');
-    const rows = doc.slice(doc.indexOf('| behaviour | file | tested by')).split('\n').slice(2).filter((line) => line.startsWith('| '));
+    const rows = doc
+      .slice(doc.indexOf('| behaviour | file | tested by'))
+      .split('\n')
+      .slice(2)
+      .filter((line) => line.startsWith('| '));
     assert.ok(rows.length > 80, `${rows.length} behaviours`);
     const problems: string[] = [];
     for (const row of rows) {

@@ -9,12 +9,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+
 import * as esbuild from 'esbuild';
 import type { Browser } from 'playwright';
 import { build as viteBuild } from 'vite';
 import webpack from 'webpack';
+
 import { launchChromium } from '../support/chromium.mjs';
-import { installPackedTarball, readmeRecipe, type PackedProject } from '../support/packed-project.js';
+import { installPackedTarball, type PackedProject, readmeRecipe } from '../support/packed-project.js';
 
 const ROWS = 1000;
 const TABLE = `<superfone-click-to-call detect agent-number="+919876543210"><table><tbody>${Array.from(
@@ -92,9 +94,8 @@ describe('bundlers ship the detection worker, from the packed tarball', { timeou
     mkdirSync(dir);
     writeFileSync(join(dir, 'main.js'), "import 'superfone-call-button';\n");
     const stats = await new Promise<webpack.Stats>((resolve, reject) => {
-      webpack(
-        { mode: 'production', context: dir, entry: './main.js', output: { path: join(dir, 'dist') }, infrastructureLogging: { level: 'none' } },
-        (error, result) => (error ? reject(error) : resolve(result!)),
+      webpack({ mode: 'production', context: dir, entry: './main.js', output: { path: join(dir, 'dist') }, infrastructureLogging: { level: 'none' } }, (error, result) =>
+        error ? reject(error) : resolve(result!),
       );
     });
     assert.equal(stats.hasErrors(), false, stats.toString('errors-only'));

@@ -4,10 +4,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+
 import type { Browser } from 'playwright';
+
 import { launchChromium } from '../support/chromium.mjs';
-import { installPackedTarball, type PackedProject } from '../support/packed-project.js';
 import { REAL_CASES } from '../support/matcher-suite.js';
+import { installPackedTarball, type PackedProject } from '../support/packed-project.js';
 
 /**
  * libphonenumber's matcher suite and the Indian-script lines, measured from outside: each

@@ -5,11 +5,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+
 import * as esbuild from 'esbuild';
 import { SignJWT } from 'jose';
 import type { Browser, Page } from 'playwright';
+
 import { launchChromium } from '../support/chromium.mjs';
-import { installPackedTarball, NPM, readmeRecipe, ROOT, type PackedProject } from '../support/packed-project.js';
+import { installPackedTarball, NPM, type PackedProject, readmeRecipe, ROOT } from '../support/packed-project.js';
 
 /**
  * Real React 18, React 19 and Vue 3 apps, each installed from its own lockfile with the
@@ -118,12 +120,22 @@ async function serveApp(dir: string, signIn?: { signedIn: boolean }): Promise<{ 
   const { startSuperfoneSimulator } = await import(join(installed, 'simulator/index.js'));
   const { superfoneListener } = await import(join(installed, 'server/node.js'));
   const upstream = await startSuperfoneSimulator();
-  const proxy = superfoneListener({ apiKey: upstream.simulator.apiKey, apiBase: upstream.apiBase, path: '/api/superfone/call', ...(signIn ? { auth: { secret: JWT_SECRET } } : {}) });
+  const proxy = superfoneListener({
+    apiKey: upstream.simulator.apiKey,
+    apiBase: upstream.apiBase,
+    path: '/api/superfone/call',
+    ...(signIn ? { auth: { secret: JWT_SECRET } } : {}),
+  });
   const server: Server = createServer(async (req, res) => {
     if (req.url?.startsWith('/api/')) return void proxy(req, res);
     if (signIn && req.url === '/crm/superfone-token') {
       if (!signIn.signedIn) return void res.writeHead(401, { 'Content-Type': 'text/plain' }).end('Not signed in. Sign in to the CRM first.');
-      const token = await new SignJWT({ superfone_agent: ASHA }).setProtectedHeader({ alg: 'HS256' }).setAudience('superfone-proxy').setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(JWT_SECRET));
+      const token = await new SignJWT({ superfone_agent: ASHA })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setAudience('superfone-proxy')
+        .setIssuedAt()
+        .setExpirationTime('10m')
+        .sign(new TextEncoder().encode(JWT_SECRET));
       return void res.writeHead(200, { 'Content-Type': 'text/plain' }).end(token);
     }
     const entry = readdirSync(join(dir, 'public')).find((file) => /^(client|app)\.js$/.test(file));
@@ -137,7 +149,11 @@ async function serveApp(dir: string, signIn?: { signedIn: boolean }): Promise<{ 
     const file = page ? null : join(dir, 'public', req.url!.slice(1));
     res.setHeader('Content-Type', file ? (TYPES[extname(file)] ?? 'application/octet-stream') : 'text/html');
     try {
-      res.end(file ? readFileSync(file) : `<!doctype html><html lang="en"><body><div id="app">${page![1]}</div><ul id="log"></ul><script type="module" src="${page![0]}"></script></body></html>`);
+      res.end(
+        file
+          ? readFileSync(file)
+          : `<!doctype html><html lang="en"><body><div id="app">${page![1]}</div><ul id="log"></ul><script type="module" src="${page![0]}"></script></body></html>`,
+      );
     } catch {
       res.statusCode = 404;
       res.end();

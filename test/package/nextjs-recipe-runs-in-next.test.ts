@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
+
+import { type RunningSimulator, startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
 import { freePort } from '../support/free-port.js';
-import { installPackedTarball, NPM, readmeRecipe, type PackedProject } from '../support/packed-project.js';
+import { installPackedTarball, NPM, type PackedProject, readmeRecipe } from '../support/packed-project.js';
 
 const API_KEY = 'sf_live_SECRET_6f1c9a0b2e';
 const START = JSON.stringify({ customer_number: '+918000000001', user_number: '+919876543210', call_action: 'START' });

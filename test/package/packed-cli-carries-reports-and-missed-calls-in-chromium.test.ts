@@ -4,9 +4,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+
 import type { Browser, Page } from 'playwright';
+
 import { launchChromium } from '../support/chromium.mjs';
-import { startCliProxy, type CliProxy } from '../support/cli-proxy.js';
+import { type CliProxy, startCliProxy } from '../support/cli-proxy.js';
 import { installPackedTarball, type PackedProject } from '../support/packed-project.js';
 
 // After the call, end to end as a user installs it: the packed `superfone-proxy --simulate`
@@ -23,8 +25,16 @@ describe('the packed CLI carries recordings, summaries and missed calls to a pag
   let browser: Browser;
   let origin: string;
   const control = (route: string, body: unknown) =>
-    fetch(`http://127.0.0.1:${proxy.port}/__superfone-simulator/${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
-  const simulated = async () => (await (await fetch(`http://127.0.0.1:${proxy.port}/__superfone-simulator/state`)).json()) as { notifications: Array<{ action: string; agentNumber: string; customerNumber: string }> };
+    fetch(`http://127.0.0.1:${proxy.port}/__superfone-simulator/${route}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+  const simulated = async () =>
+    (await (await fetch(`http://127.0.0.1:${proxy.port}/__superfone-simulator/state`)).json()) as {
+      notifications: Array<{ action: string; agentNumber: string; customerNumber: string }>;
+    };
 
   before(async () => {
     packed = installPackedTarball();
@@ -82,7 +92,10 @@ describe('the packed CLI carries recordings, summaries and missed calls to a pag
       const of = (type: string) => events.filter((event) => event.type === type);
       const callId = of('superfone-call-started')[0]!.detail.callId;
       assert.match(callId, /^[A-Za-z0-9_-]{22}$/);
-      assert.deepEqual(events.map((event) => event.type), ['superfone-call-started', 'superfone-call-completed', 'superfone-call-recording', 'superfone-call-summary']);
+      assert.deepEqual(
+        events.map((event) => event.type),
+        ['superfone-call-started', 'superfone-call-completed', 'superfone-call-recording', 'superfone-call-summary'],
+      );
       for (const type of ['superfone-call-completed', 'superfone-call-recording', 'superfone-call-summary']) assert.equal(of(type)[0]!.detail.callId, callId, type);
       assert.match(of('superfone-call-recording')[0]!.detail.recordingUrl, /^https:\/\/recordings\.simulator\.invalid\//);
       assert.equal(of('superfone-call-summary')[0]!.detail.summary, 'The customer (+918000000501) asked for a quote and a call back tomorrow.');

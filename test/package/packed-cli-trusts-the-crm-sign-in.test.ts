@@ -3,11 +3,13 @@ import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
-import { startCliProxy, type CliProxy } from '../support/cli-proxy.js';
+import { promisify } from 'node:util';
+
+import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+
+import { type RunningSimulator, startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
+import { type CliProxy, startCliProxy } from '../support/cli-proxy.js';
 import { installPackedTarball, type PackedProject } from '../support/packed-project.js';
 
 // The packed superfone-proxy told who may call with configuration only, judged with tokens
@@ -75,7 +77,11 @@ describe('the packed superfone-proxy knows who is calling, from the CRM’s sign
   it('forged tokens get 401 and Superfone is untouched; a token for A naming B gets 403; a good token places and ends calls as its agent', async () => {
     const proxy = await serve({ SUPERFONE_JWT_SECRET: JWT_SECRET, SUPERFONE_WEBHOOK_SECRET: 'whsec_test_0123456789abcdef' });
     const calledBefore = upstream.simulator.requestCount;
-    const expired = await new SignJWT({ superfone_agent: ASHA }).setProtectedHeader({ alg: 'HS256' }).setAudience('superfone-proxy').setExpirationTime(Math.floor(Date.now() / 1000) - 300).sign(new TextEncoder().encode(JWT_SECRET));
+    const expired = await new SignJWT({ superfone_agent: ASHA })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setAudience('superfone-proxy')
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 300)
+      .sign(new TextEncoder().encode(JWT_SECRET));
     for (const [what, token, code] of [
       ['no token', undefined, 'unauthorized'],
       ['another secret', await hs256({ superfone_agent: ASHA }, 'another_secret_0123456789abcdef_0123456789'), 'unauthorized'],
@@ -92,7 +98,13 @@ describe('the packed superfone-proxy knows who is calling, from the CRM’s sign
     assert.equal((await call(proxy, start('+918000000011'), asha)).status, 200);
     assert.equal((await call(proxy, end('+918000000011'), asha)).status, 200);
     const placed = upstream.simulator.snapshot().notifications.slice(-2);
-    assert.deepEqual(placed.map((note) => [note.action, note.agentNumber, note.customerNumber]), [['START', ASHA, '+918000000011'], ['END', ASHA, '+918000000011']]);
+    assert.deepEqual(
+      placed.map((note) => [note.action, note.agentNumber, note.customerNumber]),
+      [
+        ['START', ASHA, '+918000000011'],
+        ['END', ASHA, '+918000000011'],
+      ],
+    );
     assert.ok(!proxy.output().includes(asha) && !proxy.output().includes(asha.split('.')[2]!), 'no token in the log');
   });
 
@@ -109,7 +121,7 @@ describe('the packed superfone-proxy knows who is calling, from the CRM’s sign
       assert.equal(mine.status, 200);
       const body = (await mine.json()) as any;
       assert.deepEqual([body.agentNumber, body.missedCalls.map((call: any) => [call.customerNumber, call.contactName])], [ASHA, [['+918000000021', 'Priya Nair']]]);
-      assert.deepEqual((await (await list(await hs256({ superfone_agent: VIKRAM }))).json() as any).missedCalls, [], 'Vikram’s list has none of Asha’s');
+      assert.deepEqual(((await (await list(await hs256({ superfone_agent: VIKRAM }))).json()) as any).missedCalls, [], 'Vikram’s list has none of Asha’s');
       assert.equal((await list(await hs256({ superfone_agent: VIKRAM }), `?agent=${encodeURIComponent(ASHA)}`)).status, 403);
       assert.equal((await list(undefined, `?agent=${encodeURIComponent(ASHA)}`)).status, 401);
     } finally {
@@ -118,7 +130,10 @@ describe('the packed superfone-proxy knows who is calling, from the CRM’s sign
   });
 
   it('`superfone-proxy token` prints a token the proxy accepts', async () => {
-    const { stdout } = await run(process.execPath, [cli, 'token', '--agent', '+91 98123 45678', '--ttl', '120'], { env: { PATH: process.env.PATH, SUPERFONE_JWT_SECRET: JWT_SECRET }, timeout: 10_000 });
+    const { stdout } = await run(process.execPath, [cli, 'token', '--agent', '+91 98123 45678', '--ttl', '120'], {
+      env: { PATH: process.env.PATH, SUPERFONE_JWT_SECRET: JWT_SECRET },
+      timeout: 10_000,
+    });
     const token = stdout.trim();
     assert.match(token, /^[\w-]+\.[\w-]+\.[\w-]+$/);
     const proxy = await serve({ SUPERFONE_JWT_SECRET: JWT_SECRET });
@@ -146,7 +161,13 @@ describe('the packed superfone-proxy knows who is calling, from the CRM’s sign
       jwks?.close();
     });
     const signed = (kid: string) =>
-      new SignJWT({ superfone_agent: ASHA }).setProtectedHeader({ alg: 'ES256', kid }).setIssuer(ISSUER).setAudience('superfone-proxy').setIssuedAt().setExpirationTime('10m').sign(keys[kid]!);
+      new SignJWT({ superfone_agent: ASHA })
+        .setProtectedHeader({ alg: 'ES256', kid })
+        .setIssuer(ISSUER)
+        .setAudience('superfone-proxy')
+        .setIssuedAt()
+        .setExpirationTime('10m')
+        .sign(keys[kid]!);
 
     it('a key the provider adds later is accepted within a minute, without a restart', async () => {
       const proxy = await serve({ SUPERFONE_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`, SUPERFONE_JWT_ISSUER: ISSUER });

@@ -4,8 +4,9 @@ import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
-import { startCliProxy, type CliProxy } from '../support/cli-proxy.js';
+
+import { type RunningSimulator, startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
+import { type CliProxy, startCliProxy } from '../support/cli-proxy.js';
 import { installPackedTarball, type PackedProject } from '../support/packed-project.js';
 import { peakGrowthMb } from '../support/process-memory.js';
 import { floodUntilClosed, rawExchange } from '../support/raw-http.js';
@@ -27,7 +28,10 @@ interface Answer {
 /** One request on a fresh connection from `localAddress` (127.x is this machine; each address is another client). */
 function send(port: number, method: string, path: string, options: { headers?: Record<string, string>; body?: string; localAddress?: string } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const headers = { ...(options.body === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(options.body)) }), ...options.headers };
+    const headers = {
+      ...(options.body === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(options.body)) }),
+      ...options.headers,
+    };
     const outgoing = request({ host: '127.0.0.1', port, method, path, headers, agent: false, localAddress: options.localAddress, timeout: 10_000 }, (incoming) => {
       let text = '';
       incoming.setEncoding('utf8');
@@ -70,11 +74,7 @@ describe('the packed superfone-proxy, probed as an attacker would, with its defa
   before(async () => {
     packed = installPackedTarball();
     upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
-    proxy = await startCliProxy(
-      { SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase, SUPERFONE_WEBHOOK_SECRET: WEBHOOK_SECRET },
-      [],
-      cliPath(),
-    );
+    proxy = await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase, SUPERFONE_WEBHOOK_SECRET: WEBHOOK_SECRET }, [], cliPath());
     upstream.simulator.calls.setTarget(null);
     // Connections that never send a byte, opened first and checked last: the rest of the probe runs meanwhile.
     idleOpenedAt = performance.now();
@@ -119,7 +119,8 @@ describe('the packed superfone-proxy, probed as an attacker would, with its defa
       const grew = await measured(async (port) => {
         for (let run = 0; run < 3; run++) {
           const exchanges = await Promise.all(Array.from({ length: 20 }, () => rawExchange(port, flood, { endAfterWrite: false, waitMs: 15_000 })));
-          for (const exchange of exchanges) assert.ok(exchange.statuses.length === 1 && exchange.statuses[0] === status && exchange.closed, `${route}: ${exchange.text.slice(0, 200)}`);
+          for (const exchange of exchanges)
+            assert.ok(exchange.statuses.length === 1 && exchange.statuses[0] === status && exchange.closed, `${route}: ${exchange.text.slice(0, 200)}`);
         }
       });
       growth.push([`one-byte chunks, ${route}`, grew]);
@@ -138,7 +139,9 @@ describe('the packed superfone-proxy, probed as an attacker would, with its defa
   });
 
   it('a real call is answered within 2 s while 20 connections flood it with one-byte chunks', async () => {
-    const flood = Buffer.from('POST /api/superfone/call HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n' + '1\r\nx\r\n'.repeat(65_000));
+    const flood = Buffer.from(
+      'POST /api/superfone/call HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n' + '1\r\nx\r\n'.repeat(65_000),
+    );
     try {
       const floods = Array.from({ length: 20 }, (_, index) => rawExchange(proxy.port, flood, { endAfterWrite: false, waitMs: 15_000 + index }));
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -157,8 +160,13 @@ describe('the packed superfone-proxy, probed as an attacker would, with its defa
     for (const path of ['/api/superfone/call', '/api/superfone/webhook', '/api/superfone/calls/0123456789abcdef0123456789abcdef', '/wp-login.php']) {
       const linesBefore = auditLines(proxy).length;
       for (let batch = 0; batch < 100; batch++) {
-        const statuses = await Promise.all(Array.from({ length: 20 }, (_, index) => send(proxy.port, 'GET', path, { localAddress: `127.0.1.${index + 1}` }).then((answer) => answer.status)));
-        assert.ok(statuses.every((status) => status >= 400 && status < 500), `${path}: ${statuses}`);
+        const statuses = await Promise.all(
+          Array.from({ length: 20 }, (_, index) => send(proxy.port, 'GET', path, { localAddress: `127.0.1.${index + 1}` }).then((answer) => answer.status)),
+        );
+        assert.ok(
+          statuses.every((status) => status >= 400 && status < 500),
+          `${path}: ${statuses}`,
+        );
       }
       const written = auditLines(proxy).length - linesBefore;
       assert.ok(written <= 200, `${path}: 2,000 GETs wrote ${written} lines`);
@@ -166,7 +174,10 @@ describe('the packed superfone-proxy, probed as an attacker would, with its defa
     const wrongSecret = await send(proxy.port, 'POST', '/api/superfone/webhook', { headers: { Authorization: `Bearer ${WEBHOOK_SECRET.slice(0, -1)}X` }, body: '{}' });
     assert.equal(wrongSecret.status, 401);
     await proxy.waitForOutput(/"refusal":"secret"/);
-    assert.ok(auditLines(proxy).some((line) => line.refusal === 'secret' && line.status === 401), 'the wrong secret is in the log');
+    assert.ok(
+      auditLines(proxy).some((line) => line.refusal === 'secret' && line.status === 401),
+      'the wrong secret is in the log',
+    );
   });
 
   it('the key echoed by Superfone at any offset: no 10-character piece of it reaches a client or the log', async () => {
@@ -195,7 +206,11 @@ describe('the packed superfone-proxy, probed as an attacker would, with its defa
   });
 
   it('every silent connection is closed within 30 s, and the proxy still serves calls', async () => {
-    const closedAfter = await Promise.all(idle.map(({ closedAfterMs }) => Promise.race([closedAfterMs, new Promise<number>((resolve) => setTimeout(() => resolve(Infinity), Math.max(0, 31_000 - (performance.now() - idleOpenedAt))))])));
+    const closedAfter = await Promise.all(
+      idle.map(({ closedAfterMs }) =>
+        Promise.race([closedAfterMs, new Promise<number>((resolve) => setTimeout(() => resolve(Infinity), Math.max(0, 31_000 - (performance.now() - idleOpenedAt))))]),
+      ),
+    );
     const latest = Math.max(...closedAfter);
     console.log(`50 silent connections: all closed, the last after ${(latest / 1000).toFixed(1)} s`);
     assert.ok(latest <= 30_000, `a silent connection was still open after ${(latest / 1000).toFixed(1)} s`);
@@ -209,7 +224,9 @@ const descriptors = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
 
 /** CPU time a process has used, in clock ticks (user and system, from /proc/<pid>/stat). */
 function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /s, '')
+    .split(' ');
   return Number(fields[11]) + Number(fields[12]);
 }
 
@@ -233,7 +250,11 @@ async function withPackedCli(run: (proxy: CliProxy, sockets: Socket[]) => Promis
   const sockets: Socket[] = [];
   let proxy: CliProxy | undefined;
   try {
-    proxy = await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: 'http://127.0.0.1:9/' }, [], join(packed.dir, 'node_modules/superfone-call-button/dist/server/cli/cli.js'));
+    proxy = await startCliProxy(
+      { SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: 'http://127.0.0.1:9/' },
+      [],
+      join(packed.dir, 'node_modules/superfone-call-button/dist/server/cli/cli.js'),
+    );
     await run(proxy, sockets);
   } finally {
     for (const socket of sockets) socket.destroy();
@@ -261,7 +282,10 @@ describe('the packed superfone-proxy and clients that never read', { timeout: 12
       const after = descriptors(pid);
       console.log(`200 connections that never read: ${before} descriptors before, ${held} with them, ${after} 15 s later`);
       assert.ok(after <= before + 2, `${after - before} descriptors still held 15 s later`);
-      assert.ok(sockets.every((socket) => !socket.destroyed), 'the clients themselves kept their ends open');
+      assert.ok(
+        sockets.every((socket) => !socket.destroyed),
+        'the clients themselves kept their ends open',
+      );
     });
   });
 
@@ -297,15 +321,26 @@ describe('the packed superfone-proxy and clients that never read', { timeout: 12
       clearInterval(sampling);
       const releasedAfterS = (performance.now() - quietAt) / 1000;
       // Cut mid-request, a connection gets its 408; between requests, it is let go for answers not read.
-      const letGoFor = () => auditLines(proxy!).filter((line) => line.refusal === 'timeout').map((line) => line.detail);
-      for (const deadline = performance.now() + 2_000; letGoFor().length < 20 && performance.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+      const letGoFor = () =>
+        auditLines(proxy!)
+          .filter((line) => line.refusal === 'timeout')
+          .map((line) => line.detail);
+      for (const deadline = performance.now() + 2_000; letGoFor().length < 20 && performance.now() < deadline;) await new Promise((resolve) => setTimeout(resolve, 50));
       const letGo = letGoFor();
-      console.log(`20 pipelining connections that never read: ${before} descriptors before, ${peak} at the peak, ${after} ${releasedAfterS.toFixed(1)} s after it last did any work; let go for ${JSON.stringify(letGo)}`);
+      console.log(
+        `20 pipelining connections that never read: ${before} descriptors before, ${peak} at the peak, ${after} ${releasedAfterS.toFixed(1)} s after it last did any work; let go for ${JSON.stringify(letGo)}`,
+      );
       assert.ok(peak >= before + 19, `the proxy held the connections (${before} before, ${peak} at the peak)`);
       assert.ok(after <= before + 2, `${after - before} descriptors still held 15 s after the proxy last did any work`);
-      assert.ok(sockets.every((socket) => !socket.destroyed), 'the clients themselves kept their ends open');
+      assert.ok(
+        sockets.every((socket) => !socket.destroyed),
+        'the clients themselves kept their ends open',
+      );
       assert.ok(letGo.length >= 18, `each was logged as let go: ${JSON.stringify(letGo)}`);
-      assert.ok(letGo.every((detail) => detail === 'ERR_HTTP_REQUEST_TIMEOUT' || detail === 'answers not read for 10 s'), JSON.stringify(letGo));
+      assert.ok(
+        letGo.every((detail) => detail === 'ERR_HTTP_REQUEST_TIMEOUT' || detail === 'answers not read for 10 s'),
+        JSON.stringify(letGo),
+      );
     });
   });
 });
@@ -317,7 +352,12 @@ describe('the packed superfone-proxy with few file descriptors (ulimit -n 512)',
     const sockets: Socket[] = [];
     let proxy: CliProxy | undefined;
     try {
-      proxy = await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase }, [], join(packed.dir, 'node_modules/superfone-call-button/dist/server/cli/cli.js'), { fileLimit: 512 });
+      proxy = await startCliProxy(
+        { SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase },
+        [],
+        join(packed.dir, 'node_modules/superfone-call-button/dist/server/cli/cli.js'),
+        { fileLimit: 512 },
+      );
       const closed: Array<Promise<void>> = [];
       for (let index = 0; index < 600; index++) {
         const socket = connect(proxy.port, '127.0.0.1');
@@ -328,7 +368,7 @@ describe('the packed superfone-proxy with few file descriptors (ulimit -n 512)',
       }
       // The proxy closes the excess as it accepts them; on a loaded machine the backlog takes a while to drain (CI once saw 307 after 1 s).
       let held = sockets.length;
-      for (const startedAt = performance.now(); performance.now() - startedAt < 10_000; ) {
+      for (const startedAt = performance.now(); performance.now() - startedAt < 10_000;) {
         await new Promise((resolve) => setTimeout(resolve, 250));
         held = sockets.filter((socket) => !socket.destroyed).length;
         if (held <= 256) break;

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+
 import * as esbuild from 'esbuild';
 import { build as viteBuild } from 'vite';
 import webpack from 'webpack';
 
-import { installPackedTarball, NPM, ROOT, type PackedProject } from '../support/packed-project.js';
+import { installPackedTarball, NPM, type PackedProject, ROOT } from '../support/packed-project.js';
 
 // Users get the package from a tarball, not this tree: pack it, install it into an empty
 // project, and use it the ways the README says.
@@ -41,10 +42,26 @@ describe('the packed tarball, installed into an empty project', () => {
   after(() => packed?.remove());
 
   it('ships built modules, types and the manifest, not sources or tests', () => {
-    for (const expected of ['dist/index.js', 'dist/index.d.ts', 'dist/server/index.js', 'dist/server/node.js', 'dist/react/index.js', 'dist/simulator/index.d.ts', 'dist/server/cli/cli.js', 'cdn/superfone-call-button.js', 'docs/demo.png', 'docs/demo-call-ended.png', 'custom-elements.json', 'README.md']) {
+    for (const expected of [
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/server/index.js',
+      'dist/server/node.js',
+      'dist/react/index.js',
+      'dist/simulator/index.d.ts',
+      'dist/server/cli/cli.js',
+      'cdn/superfone-call-button.js',
+      'docs/demo.png',
+      'docs/demo-call-ended.png',
+      'custom-elements.json',
+      'README.md',
+    ]) {
       assert.ok(files.includes(expected), `${expected} is in the tarball`);
     }
-    assert.deepEqual(files.filter((file) => /^(src|test|demo)\//.test(file) || (file.endsWith('.ts') && !file.endsWith('.d.ts'))), []);
+    assert.deepEqual(
+      files.filter((file) => /^(src|test|demo)\//.test(file) || (file.endsWith('.ts') && !file.endsWith('.d.ts'))),
+      [],
+    );
   });
 
   it('the README documents every attribute and event the manifest lists', () => {
@@ -84,17 +101,28 @@ describe('the packed tarball, installed into an empty project', () => {
     const initialCode = [...initial].map(text).join('');
     assert.match(initialCode, /superfone-call-button/);
     assert.doesNotMatch(initialCode, /is not a valid CSS selector list/, 'detection is not in the initial load');
-    assert.ok(lazy.some((path) => /is not a valid CSS selector list/.test(text(path))), 'detection is in a lazily loaded chunk');
+    assert.ok(
+      lazy.some((path) => /is not a valid CSS selector list/.test(text(path))),
+      'detection is in a lazily loaded chunk',
+    );
     assert.doesNotMatch(initialCode, PHONE_METADATA_MARKER, 'number handling is not in the initial load');
-    assert.ok(lazy.some((path) => PHONE_METADATA_MARKER.test(text(path))), 'number handling is in a lazily loaded chunk');
+    assert.ok(
+      lazy.some((path) => PHONE_METADATA_MARKER.test(text(path))),
+      'number handling is in a lazily loaded chunk',
+    );
     const gzipped = gzipSync(initialCode, { level: 9 }).byteLength;
     const lazyGzipped = gzipSync(lazy.map(text).join(''), { level: 9 }).byteLength;
-    console.log(`esbuild: up front ${initialCode.length} bytes minified, ${gzipped} bytes gzipped (budget ${ELEMENT_BUDGET_GZIP_BYTES}); later ${lazyGzipped} bytes gzipped (number handling, detection, following)`);
+    console.log(
+      `esbuild: up front ${initialCode.length} bytes minified, ${gzipped} bytes gzipped (budget ${ELEMENT_BUDGET_GZIP_BYTES}); later ${lazyGzipped} bytes gzipped (number handling, detection, following)`,
+    );
     assert.ok(gzipped <= ELEMENT_BUDGET_GZIP_BYTES, `${gzipped} gzipped bytes is over the ${ELEMENT_BUDGET_GZIP_BYTES} budget`);
   });
 
   it('Vite builds a page that uses it', async () => {
-    writeFileSync(join(project, 'index.html'), '<!doctype html><superfone-call-button customer-number="+918000000001"></superfone-call-button><script type="module" src="/src/main.js"></script>');
+    writeFileSync(
+      join(project, 'index.html'),
+      '<!doctype html><superfone-call-button customer-number="+918000000001"></superfone-call-button><script type="module" src="/src/main.js"></script>',
+    );
     await viteBuild({ root: project, logLevel: 'silent', configFile: false, build: { outDir: 'vite-dist' } });
     const html = readFileSync(join(project, 'vite-dist/index.html'), 'utf8');
     assert.match(html, /<script type="module" crossorigin src="\/assets\/index-[\w-]+\.js">/);
@@ -107,7 +135,10 @@ describe('the packed tarball, installed into an empty project', () => {
     const gzipped = gzipSync(initialCode, { level: 9 }).byteLength;
     const sizes = assets.map((file) => `${file}: ${gzipSync(code(file), { level: 9 }).byteLength}`);
     console.log(`Vite: up front ${gzipped} bytes gzipped (budget ${ELEMENT_BUDGET_GZIP_BYTES}); chunks gzipped: ${sizes.join(', ')}`);
-    assert.ok(assets.some((file) => file.startsWith('page-scanner')), 'detection is its own chunk');
+    assert.ok(
+      assets.some((file) => file.startsWith('page-scanner')),
+      'detection is its own chunk',
+    );
     assert.doesNotMatch(initialCode, PHONE_METADATA_MARKER, 'number handling is not in the initial load');
     assert.ok(gzipped <= ELEMENT_BUDGET_GZIP_BYTES, `${gzipped} gzipped bytes up front is over the ${ELEMENT_BUDGET_GZIP_BYTES} budget`);
   });
@@ -160,7 +191,25 @@ export const broken: CallButtonMessages = { call: 'Dial' };
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
     const result = spawnSync(
       process.execPath,
-      [tsc, '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules/@types'), 'check.ts'],
+      [
+        tsc,
+        '--noEmit',
+        '--strict',
+        '--skipLibCheck',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--target',
+        'es2022',
+        '--lib',
+        'es2022,dom',
+        '--types',
+        'node',
+        '--typeRoots',
+        join(ROOT, 'node_modules/@types'),
+        'check.ts',
+      ],
       { cwd: project, encoding: 'utf8' },
     );
     assert.equal(result.status, 0, result.stdout + result.stderr);
@@ -172,7 +221,27 @@ export const broken: CallButtonMessages = { call: 'Dial' };
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
     return spawnSync(
       process.execPath,
-      [tsc, '--noEmit', ...(strict ? ['--strict'] : []), '--skipLibCheck', '--jsx', 'react-jsx', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules/@types'), 'check.tsx'],
+      [
+        tsc,
+        '--noEmit',
+        ...(strict ? ['--strict'] : []),
+        '--skipLibCheck',
+        '--jsx',
+        'react-jsx',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--target',
+        'es2022',
+        '--lib',
+        'es2022,dom',
+        '--types',
+        'node',
+        '--typeRoots',
+        join(ROOT, 'node_modules/@types'),
+        'check.tsx',
+      ],
       { cwd: dir, encoding: 'utf8' },
     );
   }
@@ -207,7 +276,10 @@ export const unknownProp = <SuperfoneCallButton customerNumbr="+918000000001" />
     const react18 = join(project, 'react18-app');
     mkdirSync(react18);
     writeFileSync(join(react18, 'package.json'), JSON.stringify({ name: 'react18-app', private: true, type: 'module' }));
-    const install = spawnSync(NPM, ['install', packed.tarball, '@types/react@18', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: react18, encoding: 'utf8' });
+    const install = spawnSync(NPM, ['install', packed.tarball, '@types/react@18', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+      cwd: react18,
+      encoding: 'utf8',
+    });
     assert.equal(install.status, 0, install.stderr);
     assert.match(readFileSync(join(react18, 'node_modules/@types/react/package.json'), 'utf8'), /"version": "18\./);
     const result = typeCheckTsx(

@@ -4,11 +4,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+
 import type { Browser, Page } from 'playwright';
+
 import { drawFramesAsAScreenWould, linksInAccessibilityTree } from '../support/accessibility-tree.js';
-import { launchChromium } from '../support/chromium.mjs';
 import { cdnUpFront, type UpFront } from '../support/cdn-up-front.js';
-import { installPackedTarball, readmeRecipe, type PackedProject } from '../support/packed-project.js';
+import { launchChromium } from '../support/chromium.mjs';
+import { installPackedTarball, type PackedProject, readmeRecipe } from '../support/packed-project.js';
 
 /**
  * A page with no build step: server-rendered markup, and one script tag pointing where a
@@ -125,9 +127,15 @@ describe('the README’s plain HTML page with the CDN build, from the packed tar
   });
 
   it('number handling, detection and the words come after, from the same folder, by URLs relative to the entry: no import map', () => {
-    assert.ok(scripts.every((script) => script.startsWith(CDN)), scripts.join(', '));
+    assert.ok(
+      scripts.every((script) => script.startsWith(CDN)),
+      scripts.join(', '),
+    );
     for (const lazy of ['chunks/calling-chunk-', 'chunks/page-scanner-', 'chunks/en-']) {
-      assert.ok(scripts.some((script) => script.startsWith(CDN + lazy)), `${lazy} loaded: ${scripts.join(', ')}`);
+      assert.ok(
+        scripts.some((script) => script.startsWith(CDN + lazy)),
+        `${lazy} loaded: ${scripts.join(', ')}`,
+      );
       assert.ok(!upFront.files.some((file) => file.startsWith(lazy)), `${lazy} is not fetched up front`);
     }
   });
@@ -149,7 +157,10 @@ describe('the README’s plain HTML page with the CDN build, from the packed tar
     await page.evaluate(() => (document.documentElement.lang = 'hi'));
     await page.getByRole('button', { name: '+91 80000 00001 से कॉल काटें' }).waitFor();
     assert.equal(await page.locator('p.note a[data-superfone-detected]').getAttribute('aria-label'), '91234 56789 को कॉल करें');
-    assert.ok(scripts.some((script) => script.startsWith(`${CDN}chunks/hi-`)), scripts.join(', '));
+    assert.ok(
+      scripts.some((script) => script.startsWith(`${CDN}chunks/hi-`)),
+      scripts.join(', '),
+    );
   });
 
   it('a detected number calls too: with the first call ended, the note’s number is clicked and Superfone is asked to ring it', async () => {
@@ -187,10 +198,15 @@ describe('the README’s plain HTML page with the CDN build, from the packed tar
           await big.waitForTimeout(500);
           count = await links();
         }
-        console.log(`${path}: ${count} links in the accessibility tree ${((Date.now() - scanEnded) / 1000).toFixed(1)} s after the scan; scripts ${bigScripts.filter((script) => script.includes('worker')).join(', ') || 'no worker'}`);
+        console.log(
+          `${path}: ${count} links in the accessibility tree ${((Date.now() - scanEnded) / 1000).toFixed(1)} s after the scan; scripts ${bigScripts.filter((script) => script.includes('worker')).join(', ') || 'no worker'}`,
+        );
         assert.equal(count, ROWS);
         assert.equal(bigScripts.includes(`${CDN}chunks/number-search-worker.js`), worker);
-        assert.ok(bigScripts.some((script) => script.startsWith(`${CDN}chunks/page-scanner-`)), 'detection loaded from the folder');
+        assert.ok(
+          bigScripts.some((script) => script.startsWith(`${CDN}chunks/page-scanner-`)),
+          'detection loaded from the folder',
+        );
       } finally {
         await big.close();
       }

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+
 import * as esbuild from 'esbuild';
+
 import { installPackedTarball, type PackedProject } from '../support/packed-project.js';
 
 /**
@@ -38,10 +40,16 @@ describe('the production proxy entry loads no simulator', { timeout: 180_000 }, 
       const inputsOf = (paths: Iterable<string>) => [...paths].flatMap((path) => Object.keys(outputs[path]!.inputs));
       const simulatorUpFront = inputsOf(upFront).filter((input) => input.includes('/simulator/'));
       assert.deepEqual(simulatorUpFront, [], `loaded with ${entry}`);
-      assert.ok(inputsOf(upFront).some((input) => input.includes('superfone-call-button/dist/server/')), 'the proxy itself is bundled');
+      assert.ok(
+        inputsOf(upFront).some((input) => input.includes('superfone-call-button/dist/server/')),
+        'the proxy itself is bundled',
+      );
       const later = Object.keys(outputs).filter((path) => !upFront.has(path));
       if (entry !== 'superfone-call-button/proxy') {
-        assert.ok(inputsOf(later).some((input) => input.includes('/dist/simulator/simulator-server.js')), 'the simulator is a chunk loaded with simulate');
+        assert.ok(
+          inputsOf(later).some((input) => input.includes('/dist/simulator/simulator-server.js')),
+          'the simulator is a chunk loaded with simulate',
+        );
       }
     });
   }

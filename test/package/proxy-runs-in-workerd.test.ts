@@ -3,9 +3,11 @@ import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+
 import { Miniflare } from 'miniflare';
-import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
-import { installPackedTarball, readmeRecipe, type PackedProject } from '../support/packed-project.js';
+
+import { type RunningSimulator, startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
+import { installPackedTarball, type PackedProject, readmeRecipe } from '../support/packed-project.js';
 
 const API_KEY = 'sf_live_SECRET_6f1c9a0b2e';
 const START = { customer_number: '+918000000001', user_number: '+919876543210', call_action: 'START' };
@@ -20,7 +22,11 @@ describe('the README’s Workers recipe, bundled from the packed tarball, in Clo
     upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
     writeFileSync(join(packed.dir, 'worker.js'), readmeRecipe('workers'));
     // Bundled by the docs' own commands, as written (npm's cache first: the same esbuild as this project's).
-    execSync(readmeRecipe('workers-build'), { cwd: packed.dir, stdio: 'pipe', env: { ...process.env, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' } });
+    execSync(readmeRecipe('workers-build'), {
+      cwd: packed.dir,
+      stdio: 'pipe',
+      env: { ...process.env, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' },
+    });
     worker = new Miniflare({
       modules: true,
       script: readFileSync(join(packed.dir, 'dist/worker.js'), 'utf8'),
@@ -47,7 +53,10 @@ describe('the README’s Workers recipe, bundled from the packed tarball, in Clo
     assert.equal(started.json.data.sentSuccess, true);
     assert.equal(started.headers.get('x-content-type-options'), 'nosniff');
     assert.equal((await post({ ...START, call_action: 'END' })).status, 200);
-    assert.deepEqual(upstream.simulator.snapshot().notifications.map((note) => note.action), ['START', 'END']);
+    assert.deepEqual(
+      upstream.simulator.snapshot().notifications.map((note) => note.action),
+      ['START', 'END'],
+    );
   });
 
   it('refuses what it refuses on Node: bad numbers, other paths, hosts it does not serve', async () => {

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+
 import type { Browser, Page } from 'playwright';
-import { launchChromium } from '../support/chromium.mjs';
+
 import { cdnUpFront } from '../support/cdn-up-front.js';
+import { launchChromium } from '../support/chromium.mjs';
 import { freePort } from '../support/free-port.js';
-import { installPackedTarball, NPM, readmeRecipe, type PackedProject } from '../support/packed-project.js';
+import { installPackedTarball, NPM, type PackedProject, readmeRecipe } from '../support/packed-project.js';
 
 /** What the README promises the CDN folder's entry fetches before anything draws. */
 const UP_FRONT_BUDGET_GZIP_BYTES = 20_000;
@@ -67,7 +69,7 @@ describe('the README’s page recipes run as written', { timeout: 180_000 }, () 
     // `node server.mjs` as the README says; it prints nothing, so wait for the port.
     const child = spawn(process.execPath, ['server.mjs'], { cwd: packed.dir, env: { PATH: process.env.PATH, PORT: String(port) } });
     children.push(child);
-    let { page, errors, scripts } = await (async () => {
+    const { page, errors, scripts } = await (async () => {
       for (let attempt = 0; ; attempt++) {
         try {
           return await openPage(`http://localhost:${port}/`);
@@ -85,7 +87,10 @@ describe('the README’s page recipes run as written', { timeout: 180_000 }, () 
       assert.equal(await mark.getAttribute('href'), 'tel:+919845012345');
       // One script tag; everything else it loads comes from the same folder.
       assert.equal(scripts[0], '/superfone-call-button/superfone-call-button.js');
-      assert.ok(scripts.every((script) => script.startsWith('/superfone-call-button/')), scripts.join(', '));
+      assert.ok(
+        scripts.every((script) => script.startsWith('/superfone-call-button/')),
+        scripts.join(', '),
+      );
       assert.deepEqual(errors, []);
     } finally {
       await page.close();
@@ -141,7 +146,12 @@ ${readmeRecipe('missed-calls-page')}
       try {
         const list = page.locator('superfone-missed-calls');
         await list.getByText('No missed calls.').waitFor({ timeout: 20_000 });
-        const reported = await fetch(`${origin}/__superfone-simulator/inbound`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ customerNumber: '+919845012399', agentNumber: '+919876543210', contactName: 'Priya Nair' }), signal: AbortSignal.timeout(10_000) });
+        const reported = await fetch(`${origin}/__superfone-simulator/inbound`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ customerNumber: '+919845012399', agentNumber: '+919876543210', contactName: 'Priya Nair' }),
+          signal: AbortSignal.timeout(10_000),
+        });
         assert.equal(reported.status, 200);
         await page.getByRole('button', { name: 'Call back +91 98450 12399' }).waitFor({ timeout: 20_000 });
         await page.waitForFunction(() => (window as any).crm.leads.flagged.length > 0, null, { timeout: 10_000 });
@@ -159,7 +169,12 @@ ${readmeRecipe('missed-calls-page')}
 
     it('the call-reports recipe attaches the recording and notes the summary when the simulated Superfone reports them', async () => {
       const control = (route: string, body: unknown) =>
-        fetch(`${origin}/__superfone-simulator/${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+        fetch(`${origin}/__superfone-simulator/${route}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(10_000),
+        });
       assert.equal((await control('outcome', { kind: 'answered', answerAfterMs: 0, talkMs: 300, next: true })).status, 200);
       assert.equal((await control('reports', { recordingAfterMs: 100, summaryAfterMs: 200 })).status, 200);
       const { page, errors } = await openPage(origin);
@@ -220,7 +235,9 @@ ${readmeRecipe('missed-calls-page')}
       try {
         const note = page.locator('superfone-click-to-call[detect] p');
         await note.locator('a[data-superfone-detected]').waitFor({ timeout: 10_000 });
-        assert.deepEqual(await note.locator('a[data-superfone-detected]').evaluateAll((links) => links.map((link) => [link.getAttribute('href'), link.textContent])), [['tel:+919845012345', '098450 12345']]);
+        assert.deepEqual(await note.locator('a[data-superfone-detected]').evaluateAll((links) => links.map((link) => [link.getAttribute('href'), link.textContent])), [
+          ['tel:+919845012345', '098450 12345'],
+        ]);
         assert.equal(await note.innerText(), 'Spoke to Arjun on 098450 12345 about invoice INV-2024-000123 due 15/03/2024.');
         assert.equal(await page.getByRole('link', { name: /Rahul/ }).getAttribute('href'), 'tel:+919845098450');
         assert.deepEqual(errors, []);

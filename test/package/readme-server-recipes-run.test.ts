@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
+import { promisify } from 'node:util';
+
+import { type RunningSimulator, startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
 import { freePort } from '../support/free-port.js';
+import { installPackedTarball, NPM, type PackedProject, readmeRecipe } from '../support/packed-project.js';
 import { startRedis } from '../support/redis-server.js';
-import { installPackedTarball, NPM, readmeRecipe, type PackedProject } from '../support/packed-project.js';
 
 const API_KEY = 'sf_live_SECRET_6f1c9a0b2e';
 const START = JSON.stringify({ customer_number: '+918000000001', user_number: '+919876543210', call_action: 'START' });
@@ -28,7 +29,10 @@ describe('the README’s server recipes run as written', { timeout: 120_000 }, (
   before(async () => {
     packed = installPackedTarball();
     // What the recipes' readers install beside the package.
-    execFileSync(NPM, ['install', 'express@5', 'hono@4', '@hono/node-server@2', 'ioredis@5', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: packed.dir, stdio: 'ignore' });
+    execFileSync(NPM, ['install', 'express@5', 'hono@4', '@hono/node-server@2', 'ioredis@5', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: packed.dir,
+      stdio: 'ignore',
+    });
     redis = await startRedis();
     upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
   });
@@ -49,7 +53,11 @@ describe('the README’s server recipes run as written', { timeout: 120_000 }, (
     const file = join(packed.dir, `${recipe}.mjs`);
     writeFileSync(file, `${around.before ?? ''}${readmeRecipe(recipe)}${around.after ?? ''}`);
     const port = await freePort();
-    await runRecipe(recipe, ['--input-type=module', '-e', `const { default: app } = await import(${JSON.stringify(file)}); app.listen(${port}, '127.0.0.1', () => console.log('listening'));`], env);
+    await runRecipe(
+      recipe,
+      ['--input-type=module', '-e', `const { default: app } = await import(${JSON.stringify(file)}); app.listen(${port}, '127.0.0.1', () => console.log('listening'));`],
+      env,
+    );
     return `http://127.0.0.1:${port}/api/superfone/call`;
   }
 
@@ -148,7 +156,10 @@ describe('the README’s server recipes run as written', { timeout: 120_000 }, (
     });
     const { statuses, seventh, body, defaults } = JSON.parse(stdout);
     const written = Object.fromEntries(
-      [...readmeRecipe('rate-limits').matchAll(/(\w+): \{ points: (\d+), durationSec: (\d+) \}/g)].map(([, name, points, durationSec]) => [name, { points: Number(points), durationSec: Number(durationSec) }]),
+      [...readmeRecipe('rate-limits').matchAll(/(\w+): \{ points: (\d+), durationSec: (\d+) \}/g)].map(([, name, points, durationSec]) => [
+        name,
+        { points: Number(points), durationSec: Number(durationSec) },
+      ]),
     );
     assert.deepEqual(written, defaults, 'the README says each limit is at its default');
     assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200]);
@@ -166,7 +177,15 @@ describe('the README’s server recipes run as written', { timeout: 120_000 }, (
     const delivery = await fetch(url.replace(/call$/, 'webhook'), {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${secret}` },
-      body: JSON.stringify({ event: 'ALL_CALLS', cdr_phone: '08000000001', staff_phone: '919876543210', cdr_id: 'c-1', cdr_disposition: 'ANSWERED', cdr_duration: 42, cdr_start: new Date(Date.now() + 1_000).toISOString() }),
+      body: JSON.stringify({
+        event: 'ALL_CALLS',
+        cdr_phone: '08000000001',
+        staff_phone: '919876543210',
+        cdr_id: 'c-1',
+        cdr_disposition: 'ANSWERED',
+        cdr_duration: 42,
+        cdr_start: new Date(Date.now() + 1_000).toISOString(),
+      }),
       signal: AbortSignal.timeout(10_000),
     });
     assert.equal(delivery.status, 200);
@@ -192,7 +211,14 @@ describe('the README’s server recipes run as written', { timeout: 120_000 }, (
     await deliver({ event: 'ALL_CALLS', cdr_disposition: 'ANSWERED', cdr_duration: 42 });
     await deliver({ event: 'CDR_RECORDING_AVAILABLE', cdr_recording_url: 'https://rec.example/c-9.mp3?X-Amz-Date=20261206T100000Z&X-Amz-Expires=604800' });
     await deliver({ event: 'CDR_SUMMARY_READY', cdr_summary: 'Wants a quote by Friday.' });
-    const expected = JSON.stringify({ callId, status: 'answered', seconds: 42, recording: 'https://rec.example/c-9.mp3?X-Amz-Date=20261206T100000Z&X-Amz-Expires=604800', until: '2026-12-13T10:00:00.000Z', summary: 'Wants a quote by Friday.' });
+    const expected = JSON.stringify({
+      callId,
+      status: 'answered',
+      seconds: 42,
+      recording: 'https://rec.example/c-9.mp3?X-Amz-Date=20261206T100000Z&X-Amz-Expires=604800',
+      until: '2026-12-13T10:00:00.000Z',
+      summary: 'Wants a quote by Friday.',
+    });
     for (let wait = 0; wait < 500 && !outputs.get('call-updates')!().includes(expected); wait++) await new Promise((resolve) => setTimeout(resolve, 20));
     assert.ok(outputs.get('call-updates')!().includes(expected), outputs.get('call-updates')!());
   });
@@ -265,8 +291,10 @@ const sessions = { fromCookieHeader: async (cookie) => (cookie?.includes('sessio
   });
 
   it('simulate() for a proxy of one’s own: a call placed through it is reported to its webhook, and its status says how it ended', async () => {
-    const printed = await runToEnd('simulate-own-proxy', {
-      after: `
+    const printed = await runToEnd(
+      'simulate-own-proxy',
+      {
+        after: `
 simulated.running.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 10, talkMs: 20 });
 const start = { customer_number: '+918000000001', user_number: '+919876543210', call_action: 'START' };
 const placed = await (await fetch(\`http://127.0.0.1:\${port}/api/superfone/call\`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(start) })).json();
@@ -279,7 +307,9 @@ console.log(status.state, status.record?.status);
 server.close();
 await simulated.close();
 `,
-    }, { PORT: String(await freePort()) });
+      },
+      { PORT: String(await freePort()) },
+    );
     assert.equal(printed.trim(), 'ended answered');
   });
 

@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+
 import { SignJWT } from 'jose';
-import { startSuperfoneSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
-import { startCliProxy, type CliProxy } from '../support/cli-proxy.js';
-import { installPackedTarball, readmeRecipe, type PackedProject } from '../support/packed-project.js';
+
+import { type RunningSimulator, startSuperfoneSimulator } from '../../src/simulator/simulator-server.js';
+import { type CliProxy, startCliProxy } from '../support/cli-proxy.js';
+import { installPackedTarball, type PackedProject, readmeRecipe } from '../support/packed-project.js';
 
 // The README's recipes for minting sign-in tokens, each copied as written and run in its
 // own language, judged by the packed superfone-proxy holding the same secret. Python and
@@ -29,7 +31,11 @@ describe('the README’s sign-in token recipes run as written, and the proxy acc
   before(async () => {
     packed = installPackedTarball();
     upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
-    proxy = await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase, SUPERFONE_JWT_SECRET: JWT_SECRET }, [], join(packed.dir, 'node_modules/superfone-call-button/dist/server/cli/cli.js'));
+    proxy = await startCliProxy(
+      { SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: upstream.apiBase, SUPERFONE_JWT_SECRET: JWT_SECRET },
+      [],
+      join(packed.dir, 'node_modules/superfone-call-button/dist/server/cli/cli.js'),
+    );
   });
   after(async () => {
     proxy?.child.kill();
@@ -55,7 +61,11 @@ describe('the README’s sign-in token recipes run as written, and the proxy acc
   it('Node: mintAgentToken', async () => {
     const file = join(packed.dir, 'token-node.mjs');
     writeFileSync(file, readmeRecipe('token-node'));
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', `const { superfoneToken } = await import(${JSON.stringify(file)}); console.log(await superfoneToken({ superfoneNumber: '+91 98765 43210' }));`], { cwd: packed.dir, env: env(), timeout: 20_000 });
+    const { stdout } = await run(
+      process.execPath,
+      ['--input-type=module', '-e', `const { superfoneToken } = await import(${JSON.stringify(file)}); console.log(await superfoneToken({ superfoneNumber: '+91 98765 43210' }));`],
+      { cwd: packed.dir, env: env(), timeout: 20_000 },
+    );
     assert.equal(await callsAs(stdout.trim(), '+918000000021'), ASHA);
   });
 
@@ -64,7 +74,11 @@ describe('the README’s sign-in token recipes run as written, and the proxy acc
     mkdirSync(crm, { recursive: true });
     writeFileSync(join(crm, '__init__.py'), '');
     writeFileSync(join(crm, 'superfone.py'), readmeRecipe('token-python'));
-    const { stdout } = await run(PYTHON, ['-c', `from crm.superfone import superfone_token; print(superfone_token("${VIKRAM}"))`], { cwd: packed.dir, env: env(), timeout: 20_000 });
+    const { stdout } = await run(PYTHON, ['-c', `from crm.superfone import superfone_token; print(superfone_token("${VIKRAM}"))`], {
+      cwd: packed.dir,
+      env: env(),
+      timeout: 20_000,
+    });
     assert.equal(await callsAs(stdout.trim(), '+918000000022'), VIKRAM);
   });
 
@@ -107,7 +121,11 @@ print(superfone_token_view(request).content.decode())
   it('a Fetch handler with auth: a token made by jose calls; no token gets 401', async () => {
     const file = join(packed.dir, 'token-fetch.mjs');
     writeFileSync(file, readmeRecipe('token-fetch'));
-    const token = await new SignJWT({ superfone_agent: ASHA }).setProtectedHeader({ alg: 'HS256' }).setAudience('superfone-proxy').setExpirationTime('5m').sign(new TextEncoder().encode(JWT_SECRET));
+    const token = await new SignJWT({ superfone_agent: ASHA })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setAudience('superfone-proxy')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(JWT_SECRET));
     const script = `const { handleCall } = await import(${JSON.stringify(file)});
       const send = (headers) => handleCall(new Request('http://localhost/api/superfone/call', { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify({ customer_number: '+918000000025', call_action: 'END' }) }), { clientAddress: '127.0.0.1' }).then((response) => response.status);
       console.log(await send({}), await send({ Authorization: 'Bearer ${token}' }));`;

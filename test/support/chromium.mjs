@@ -2,6 +2,7 @@
 // get one when there is none: a fresh machine has no browser, and Playwright downloads
 // none at install.
 import { existsSync } from 'node:fs';
+
 import { chromium } from 'playwright';
 
 /** Flags that keep headless Chromium from stalling on a closed network or as root. */

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+
 import { createServer } from 'vite';
 
 /** The demo as `npm start` serves it (the project's vite.config.ts, simulator upstream), on a free port. */

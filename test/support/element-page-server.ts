@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
+
 import * as esbuild from 'esbuild';
 
 export interface ElementPageServer {
@@ -19,12 +20,18 @@ const TYPES: Record<string, string> = { '.js': 'text/javascript', '.map': 'appli
  * as a page gets it (number handling split off, loaded later) at `/assets/index.js`, the
  * page's HTML from `page(url)` at `/`, and anything else to `other` (404 without it).
  */
-export async function startElementPageServer(
-  page: (url: URL) => string,
-  other?: (req: IncomingMessage, res: ServerResponse) => void,
-): Promise<ElementPageServer> {
+export async function startElementPageServer(page: (url: URL) => string, other?: (req: IncomingMessage, res: ServerResponse) => void): Promise<ElementPageServer> {
   const assets = mkdtempSync(join(tmpdir(), 'superfone-page-assets-'));
-  await esbuild.build({ entryPoints: ['src/index.ts'], bundle: true, splitting: true, format: 'esm', outdir: assets, tsconfig: 'tsconfig.json', target: 'es2022', logLevel: 'silent' });
+  await esbuild.build({
+    entryPoints: ['src/index.ts'],
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    outdir: assets,
+    tsconfig: 'tsconfig.json',
+    target: 'es2022',
+    logLevel: 'silent',
+  });
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://page');
     if (url.pathname === '/') {

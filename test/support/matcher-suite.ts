@@ -1,8 +1,9 @@
 // libphonenumber's matcher suite (test/fixtures/libphonenumber-matcher-cases.ts) scored for
 // two matchers side by side: ours, and libphonenumber-js's own findNumbers (VALID, the full
 // metadata), which every JavaScript port of the matcher follows. Runs in Node and in a page.
-import { findNumbers, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { CountryCode } from 'libphonenumber-js';
+import { findNumbers, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
 import { MATCHER_CASES, type MatcherCase } from '../fixtures/libphonenumber-matcher-cases.js';
 
 /** A matcher under test: the numbers it finds in a text, as slices of it. */

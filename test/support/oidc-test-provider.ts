@@ -1,8 +1,9 @@
 // A real OpenID provider on loopback over https: oidc-provider, the certified Node
 // implementation, with a login page and a consent page a person fills by their labels.
-import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider from 'oidc-provider';
 
@@ -53,7 +54,15 @@ export async function startOidcTestProvider(options: {
   const byId = new Map(options.accounts.map((account) => [account.email, account]));
   const grants: string[] = [];
   const provider = new Provider(issuer, {
-    clients: [{ client_id: options.clientId, redirect_uris: [options.redirectUri], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] }],
+    clients: [
+      {
+        client_id: options.clientId,
+        redirect_uris: [options.redirectUri],
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+      },
+    ],
     jwks: { keys: [jwk] },
     findAccount: (_ctx: unknown, id: string) => {
       const account = byId.get(id);
@@ -83,10 +92,20 @@ export async function startOidcTestProvider(options: {
     const [, , uid, step] = new URL(req.url!, issuer).pathname.split('/');
     const html = (body: string): void => void res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(body);
     if (req.method === 'GET' && details.prompt.name === 'login') {
-      return html(page('Sign in to Example Corp', `<form method="post" action="/interaction/${uid}/login"><p><label for="email">Email</label> <input id="email" name="email" type="email"></p><p><label for="password">Password</label> <input id="password" name="password" type="password"></p><button>Sign in</button></form>`));
+      return html(
+        page(
+          'Sign in to Example Corp',
+          `<form method="post" action="/interaction/${uid}/login"><p><label for="email">Email</label> <input id="email" name="email" type="email"></p><p><label for="password">Password</label> <input id="password" name="password" type="password"></p><button>Sign in</button></form>`,
+        ),
+      );
     }
     if (req.method === 'GET') {
-      return html(page('Allow access', `<p>Superfone click-to-call asks to know your email and to keep you signed in.</p><form method="post" action="/interaction/${uid}/consent"><button>Allow</button></form>`));
+      return html(
+        page(
+          'Allow access',
+          `<p>Superfone click-to-call asks to know your email and to keep you signed in.</p><form method="post" action="/interaction/${uid}/consent"><button>Allow</button></form>`,
+        ),
+      );
     }
     if (step === 'login') {
       const form = await formOf(req);

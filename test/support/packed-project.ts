@@ -32,7 +32,9 @@ export function installPackedTarball(): PackedProject {
 
 /** The README and the documents in docs/ it links to: where the recipes are. */
 export function documentation(): Array<{ path: string; text: string }> {
-  const docs = readdirSync(join(ROOT, 'docs')).filter((file) => file.endsWith('.md')).map((file) => join('docs', file));
+  const docs = readdirSync(join(ROOT, 'docs'))
+    .filter((file) => file.endsWith('.md'))
+    .map((file) => join('docs', file));
   return ['README.md', ...docs].map((path) => ({ path, text: readFileSync(join(ROOT, path), 'utf8') }));
 }
 

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+
 import { freePort } from './free-port.js';
 
 /** A real, throwaway redis-server on loopback: no persistence, gone when stopped. `port` to restart one where it was. */
@@ -10,11 +11,7 @@ export async function startRedis(port?: number): Promise<{ url: string; port: nu
   await new Promise<void>((resolve, reject) => {
     let output = '';
     child.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'ENOENT'
-          ? new Error('redis-server is not installed: `apt-get install -y redis-server` (.ci/run does it).')
-          : error,
-      ),
+      reject(error.code === 'ENOENT' ? new Error('redis-server is not installed: `apt-get install -y redis-server` (.ci/run does it).') : error),
     );
     child.stdout!.on('data', (chunk) => {
       output += chunk;

@@ -13,12 +13,14 @@ const { signIn } = await import('../../src/extension/sign-in.js');
 
 type Window = (details: { url: string }) => Promise<string | undefined>;
 /** The redirect a provider's window ends at, with the state the login page was opened with, or another. */
-const redirectWith = (code: string, state?: string): Window => async ({ url }) => {
-  const asked = new URL(url).searchParams;
-  const back = new URL(asked.get('redirect_uri')!);
-  back.search = new URLSearchParams({ code, state: state ?? asked.get('state')!, iss: issuer }).toString();
-  return back.href;
-};
+const redirectWith =
+  (code: string, state?: string): Window =>
+  async ({ url }) => {
+    const asked = new URL(url).searchParams;
+    const back = new URL(asked.get('redirect_uri')!);
+    back.search = new URLSearchParams({ code, state: state ?? asked.get('state')!, iss: issuer }).toString();
+    return back.href;
+  };
 const scenarios: [string, string, Window][] = [
   ['closed', issuer, async () => undefined],
   ['declined', issuer, async () => Promise.reject(new Error('The user did not approve access.'))],

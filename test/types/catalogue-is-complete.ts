@@ -1,7 +1,7 @@
 // Compiled by `npm run typecheck` (part of `npm test`): an integrator's catalogue must name
 // every key, so a missing word fails the build instead of showing nothing to an agent.
-import { registerMessages, type CallButtonMessages } from '../../src/index.js';
 import { messages as english } from '../../src/element/messages/en.js';
+import { type CallButtonMessages, registerMessages } from '../../src/index.js';
 
 const { call: _dropped, ...withoutCall } = english;
 

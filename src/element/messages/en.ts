@@ -1,5 +1,5 @@
 import { DEFAULT_ERROR_MESSAGES } from '../../shared/error-messages.js';
-import { FIRST_WORDS, type CallButtonMessages } from './catalogue.js';
+import { type CallButtonMessages, FIRST_WORDS } from './catalogue.js';
 
 /** English. The error words are the proxy's own, so a log and the agent read the same. */
 export const messages: CallButtonMessages = {
@@ -43,6 +43,5 @@ export const messages: CallButtonMessages = {
   superfoneLimit: (wait) => `Superfone is limiting call requests right now. Wait ${wait}, then try again.`,
   countryNotAllowed: (country, callingCode) => `Calls to ${country} (+${callingCode}) are not allowed from this CRM. Ask your administrator if you need them.`,
   agentNumberMissing: 'No agent number: set agent-number on the call button, or bind the agent on the server.',
-  unexpectedAnswer: (status) =>
-    `The calling service answered unexpectedly (HTTP ${status}). Ask your administrator to check the proxy address.`,
+  unexpectedAnswer: (status) => `The calling service answered unexpectedly (HTTP ${status}). Ask your administrator to check the proxy address.`,
 };

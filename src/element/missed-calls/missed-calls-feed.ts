@@ -1,6 +1,7 @@
 import { createParser } from 'eventsource-parser';
-import { isErrorBody, isMissedCallsBody, missedCallsPath, MISSED_CALLS_EVENT, type ErrorCode, type MissedCallsBody } from '../../shared/protocol.js';
+
 import { askForToken } from '../../client/call-client.js';
+import { type ErrorCode, isErrorBody, isMissedCallsBody, MISSED_CALLS_EVENT, type MissedCallsBody, missedCallsPath } from '../../shared/protocol.js';
 import type { TokenSource } from '../scope-context.js';
 
 /** Whose missed calls, from where: the element's settings, else its scope's. */
@@ -84,7 +85,11 @@ export class MissedCallsFeed {
     if ('failed' in sent) return this.#onState(sent.failed as FeedState);
     let response: Response;
     try {
-      response = await fetch(`${this.#base}/events${this.#query}`, { headers: { Accept: 'text/event-stream', ...(sent as Record<string, string>) }, credentials: 'same-origin', signal: this.#stopping.signal });
+      response = await fetch(`${this.#base}/events${this.#query}`, {
+        headers: { Accept: 'text/event-stream', ...(sent as Record<string, string>) },
+        credentials: 'same-origin',
+        signal: this.#stopping.signal,
+      });
     } catch {
       if (!this.#stopping.signal.aborted) this.#onState({ kind: 'failed', code: 'network_error' });
       return this.#again(this.#retryMs);

@@ -1,13 +1,14 @@
 import { ContextEvent } from '@lit/context';
 import { adoptStyles, css, html, nothing, render } from 'lit';
-import type { MissedCall } from '../../shared/protocol.js';
-import { announce } from '../view/announcer.js';
-import { createCallEvent } from '../call-events.js';
+
 import { formatForDisplay } from '../../shared/phone-number.js';
+import type { MissedCall } from '../../shared/protocol.js';
+import { createCallEvent } from '../call-events.js';
 import { languageOf, watchLanguage } from '../page-language.js';
-import { effectiveSettings, inheritSettings, scopeContext, textSetting, tokenSetting, UNSET, type CallSettings, type TokenSource } from '../scope-context.js';
-import { openMissedCallsFeed, type FeedState, type MissedCallsFeed } from './missed-calls-feed.js';
-import { missedCallWords, type MissedCallWords } from './missed-call-words.js';
+import { type CallSettings, effectiveSettings, inheritSettings, scopeContext, textSetting, tokenSetting, type TokenSource, UNSET } from '../scope-context.js';
+import { announce } from '../view/announcer.js';
+import { type MissedCallWords, missedCallWords } from './missed-call-words.js';
+import { type FeedState, type MissedCallsFeed, openMissedCallsFeed } from './missed-calls-feed.js';
 
 /** What a page may set on the element as properties, as on the button: never as attributes. */
 interface MissedCallsHost extends HTMLElement {
@@ -205,8 +206,9 @@ class MissedCallsView {
         ${problem ? html`<p part="message" role="alert">${problem}</p>` : nothing}
         ${state.kind === 'loading' ? html`<p part="empty">${words.loading}</p>` : nothing}
         ${state.kind === 'list' && items.length === 0 ? html`<p part="empty">${words.empty}</p>` : nothing}
-        ${items.length > 0
-          ? html`<ul part="list">
+        ${
+          items.length > 0
+            ? html`<ul part="list">
               ${items.map((call) => {
                 const number = formatForDisplay(call.customerNumber);
                 return html`<li part="item" data-id=${call.id}>
@@ -216,7 +218,8 @@ class MissedCallsView {
                 </li>`;
               })}
             </ul>`
-          : nothing}
+            : nothing
+        }
       </section>`,
       this.#root,
       { host: this.#host },

@@ -2,7 +2,6 @@ import type { CallSummary } from '../../shared/protocol.js';
 import { dispatchEnded, type RecordReport } from '../call-end-events.js';
 import { createCallEvent } from '../call-events.js';
 import { reportsMayFollow } from '../call-reports.js';
-
 import type { CallButtonMessages } from '../messages.js';
 
 // Following the call, and the recording and the summary after its record, load with the

@@ -1,6 +1,6 @@
 import type { CallAction } from '../../shared/protocol.js';
-import type { Readiness } from '../number-check.js';
 import type { CallButtonMessages } from '../messages/catalogue.js';
+import type { Readiness } from '../number-check.js';
 
 /** What the view reads of the control itself: the element's own properties. */
 /** Where a control's call is: none, being placed, on, being ended, or failed. */

@@ -7,8 +7,8 @@
  * `<superfone-call-button>` that places the call and shows its state.
  */
 
-import { normalizePhoneNumber, type CountryCode } from '../../shared/phone-number.js';
 import { isPlainClick } from '../../element/plain-click.js';
+import { type CountryCode, normalizePhoneNumber } from '../../shared/phone-number.js';
 
 /** Set on marks and on the controls made from them (the element reads it too, by name). */
 export const DETECTED = 'data-superfone-detected';

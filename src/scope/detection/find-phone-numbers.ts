@@ -2,8 +2,9 @@
 // chunk instead of the element's initial one. With the full numbering plan (max), as the
 // proxy validates: the min metadata knows each country's lengths and leading digits only,
 // and takes a page's order numbers, case numbers and room ranges for landlines.
-import { findPhoneNumbersInText, getCountries, Metadata, parsePhoneNumber, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/core';
+import { type CountryCode, findPhoneNumbersInText, getCountries, Metadata, parsePhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/core';
 import metadata from 'libphonenumber-js/max/metadata';
+
 import { boundedCache } from '../../shared/bounded-cache.js';
 import { toLatinDigits } from '../../shared/latin-digits.js';
 
@@ -207,9 +208,7 @@ const A_COUNTRY_DIALLING_00: CountryCode = 'DE';
 /** `001 646 555 0143` where the default country did not read it: the number after `00`, as most countries dial it. */
 function dialledWith00(segment: string, found: ReturnType<typeof findPhoneNumbersInText>): ReturnType<typeof findPhoneNumbersInText> {
   const free = (startsAt: number, endsAt: number) => !found.some((number) => startsAt < number.endsAt && number.startsAt < endsAt);
-  return findPhoneNumbersInText(segment, A_COUNTRY_DIALLING_00, metadata).filter(
-    ({ startsAt, endsAt }) => segment.startsWith('00', startsAt) && free(startsAt, endsAt),
-  );
+  return findPhoneNumbersInText(segment, A_COUNTRY_DIALLING_00, metadata).filter(({ startsAt, endsAt }) => segment.startsWith('00', startsAt) && free(startsAt, endsAt));
 }
 
 /** The whitespace-delimited word around `text.slice(start, end)`. */
@@ -266,10 +265,12 @@ export function searchPhoneNumbers(text: string, defaultCountry: CountryCode, op
 function searchLatinDigits(text: string, defaultCountry: CountryCode, { precheck = true }: { precheck?: boolean }): FoundNumber[] {
   const found = accepted(text, candidates(text, defaultCountry, precheck));
   // Parsed once: the passes below add and reread only numbers written nationally.
-  const international = found.filter((number) => writtenInternationally(text, number)).map(({ e164 }) => {
-    const { country, nationalNumber } = parsePhoneNumber(e164, metadata);
-    return { e164, country, national: nationalNumber as string };
-  });
+  const international = found
+    .filter((number) => writtenInternationally(text, number))
+    .map(({ e164 }) => {
+      const { country, nationalNumber } = parsePhoneNumber(e164, metadata);
+      return { e164, country, national: nationalNumber as string };
+    });
   // Other countries the text names (`+61 2 …` beside `02 …`, `(Kenya)`): a national number
   // the default country has no place for may be one of theirs.
   for (const country of countriesNamedIn(text, international, defaultCountry)) {
@@ -313,7 +314,6 @@ function accepted(text: string, proposed: Candidate[]): FoundNumber[] {
   return found;
 }
 
-
 /** A country named in brackets right after a number: `(UK)`, `(Kenya)`, `(AU)`. */
 const TAG = String.raw`\s*[(（]\s*([\p{L} .]{2,40}?)\s*[)）]`;
 const COUNTRY_TAG = new RegExp(`^${TAG}`, 'u');
@@ -325,7 +325,14 @@ let countryByName: Map<string, CountryCode> | undefined;
 function countryNamed(name: string): CountryCode | undefined {
   if (!countryByName) {
     const names = new Intl.DisplayNames(['en'], { type: 'region' });
-    countryByName = new Map([['uk', 'GB'], ['u.k.', 'GB'], ['usa', 'US'], ['u.s.', 'US'], ['u.s.a.', 'US'], ['uae', 'AE']] as Array<[string, CountryCode]>);
+    countryByName = new Map([
+      ['uk', 'GB'],
+      ['u.k.', 'GB'],
+      ['usa', 'US'],
+      ['u.s.', 'US'],
+      ['u.s.a.', 'US'],
+      ['uae', 'AE'],
+    ] as Array<[string, CountryCode]>);
     for (const code of getCountries(metadata)) {
       countryByName.set(code.toLowerCase(), code);
       const english = names.of(code);

@@ -1,10 +1,11 @@
 import type { CountryCode } from 'libphonenumber-js/min';
+
 import { adoptMarkStyles, clickedCallLink, isMark, numberOfCallLink, wrapInControl } from './call-links.js';
 import { findPhoneNumbers, type FoundNumber } from './find-phone-numbers.js';
 import { boxOfText, nearScreen } from './near-screen.js';
 import { searchInWorker, workerAvailable } from './number-search.js';
-import { OffScreenNumbers, type FoundOffScreen } from './off-screen-numbers.js';
-import { isInsideSkipped, mayHoldPhoneNumber, shadowRootsIn, skipSelector, startWalk, walkSome, type Walk } from './page-walk.js';
+import { type FoundOffScreen, OffScreenNumbers } from './off-screen-numbers.js';
+import { isInsideSkipped, mayHoldPhoneNumber, shadowRootsIn, skipSelector, startWalk, type Walk, walkSome } from './page-walk.js';
 import { TextFamilies } from './text-families.js';
 import { Fifo, idleTime, yieldToMain } from './work-queue.js';
 
@@ -260,26 +261,28 @@ export class PageScanner {
       return false;
     }
     this.#inWorker += 1;
-    reply.then(
-      (found) => {
-        if (this.#stopped) return;
-        this.stats.textNodesSearched += texts.length;
-        // A batch may come back after others were found: its order against them is checked once.
-        this.#offScreenFound.startBatch();
-        texts.forEach((text, index) => {
-          const numbers = found[index]!;
-          this.stats.numbersFound += numbers.length;
-          // Changed while in the worker: the change queued it again.
-          if (text.data === data[index]) this.#found(text, numbers);
-        });
-      },
-      // No worker after all: the main thread searches these too.
-      () => this.#searchHere(texts),
-    ).finally(() => {
-      this.#inWorker -= 1;
-      this.#run();
-      this.#settle();
-    });
+    reply
+      .then(
+        (found) => {
+          if (this.#stopped) return;
+          this.stats.textNodesSearched += texts.length;
+          // A batch may come back after others were found: its order against them is checked once.
+          this.#offScreenFound.startBatch();
+          texts.forEach((text, index) => {
+            const numbers = found[index]!;
+            this.stats.numbersFound += numbers.length;
+            // Changed while in the worker: the change queued it again.
+            if (text.data === data[index]) this.#found(text, numbers);
+          });
+        },
+        // No worker after all: the main thread searches these too.
+        () => this.#searchHere(texts),
+      )
+      .finally(() => {
+        this.#inWorker -= 1;
+        this.#run();
+        this.#settle();
+      });
     return true;
   }
 

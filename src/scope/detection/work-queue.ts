@@ -36,7 +36,5 @@ const IDLE_SLICE_MS = 12;
 export function idleTime(): Promise<number> {
   if (typeof requestIdleCallback !== 'function') return new Promise((resolve) => setTimeout(() => resolve(IDLE_SLICE_MS / 2), 0));
   // A busy page still gets its numbers: after the timeout the callback runs anyway.
-  return new Promise((resolve) =>
-    requestIdleCallback((deadline) => resolve(Math.max(1, Math.min(IDLE_SLICE_MS, deadline.timeRemaining()))), { timeout: 250 }),
-  );
+  return new Promise((resolve) => requestIdleCallback((deadline) => resolve(Math.max(1, Math.min(IDLE_SLICE_MS, deadline.timeRemaining()))), { timeout: 250 }));
 }

@@ -1,7 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+
 import type { CountryCode } from '../../shared/phone-number.js';
-import { AgentsFileError, parseAgentsCsv, type AgentDirectory } from '../core/index.js';
+import { type AgentDirectory, AgentsFileError, parseAgentsCsv } from '../core/index.js';
 
 export interface AgentsFileOptions {
   /** Region for numbers written without a country code. Default `IN`. */
@@ -35,7 +36,10 @@ export function agentsFromFile(path: string, options: AgentsFileOptions = {}): A
   let checking: Promise<void> | null = null;
 
   const recheck = async () => {
-    const now = await stat(path).then((stats) => `${stats.mtimeMs}:${stats.size}`, () => version);
+    const now = await stat(path).then(
+      (stats) => `${stats.mtimeMs}:${stats.size}`,
+      () => version,
+    );
     if (now === version) return;
     version = now;
     try {

@@ -3,8 +3,18 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { budgetedAuditLog, checkIpv6PrefixLength, clientIdentity, DEFAULT_IPV6_PREFIX_LENGTH, SECURITY_HEADERS, unreadRequestEntry, type ProxyLogEntry, type RefusalKind } from '../core/index.js';
+
 import type { ErrorBody } from '../../shared/protocol.js';
+import {
+  budgetedAuditLog,
+  checkIpv6PrefixLength,
+  clientIdentity,
+  DEFAULT_IPV6_PREFIX_LENGTH,
+  type ProxyLogEntry,
+  type RefusalKind,
+  SECURITY_HEADERS,
+  unreadRequestEntry,
+} from '../core/index.js';
 import { closeConnectionsNotReading } from './unread-answers.js';
 
 export interface ServerHardening {
@@ -66,7 +76,9 @@ const CLIENT_ERROR_STATUS: Record<string, [number, string, RefusalKind]> = {
 function rawAnswer(status: number, reason: string, message: string): string {
   const body = JSON.stringify({ error: { code: 'bad_request', message } } satisfies ErrorBody);
   const all = { 'Content-Type': 'application/json; charset=utf-8', ...SECURITY_HEADERS, 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' };
-  return `HTTP/1.1 ${status} ${reason}\r\n${Object.entries(all).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`;
+  return `HTTP/1.1 ${status} ${reason}\r\n${Object.entries(all)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('')}\r\n${body}`;
 }
 
 /** How long an answer written to a refused connection may take to leave before the socket is closed anyway. */

@@ -21,8 +21,16 @@ export function lazyPrototype<T extends object>(Base: { prototype: T }, cheap: P
       prototype,
       name,
       isMethod
-        ? { value(this: Lazy<T>, ...args: unknown[]) { return (whole(this) as Record<string, (...a: unknown[]) => unknown>)[name]!(...args); } }
-        : { get(this: Lazy<T>) { return (whole(this) as Record<string, unknown>)[name]; } },
+        ? {
+            value(this: Lazy<T>, ...args: unknown[]) {
+              return (whole(this) as Record<string, (...a: unknown[]) => unknown>)[name]!(...args);
+            },
+          }
+        : {
+            get(this: Lazy<T>) {
+              return (whole(this) as Record<string, unknown>)[name];
+            },
+          },
     );
   }
   return prototype;

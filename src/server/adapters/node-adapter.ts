@@ -2,10 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { budgetedAuditLog, failureResponse, headerForLog, unreadRequestEntry, type PlatformInfo, type ProxyFailure, type ProxyLogEntry } from '../core/index.js';
+
+import { budgetedAuditLog, failureResponse, headerForLog, type PlatformInfo, type ProxyFailure, type ProxyLogEntry, unreadRequestEntry } from '../core/index.js';
+import { lingerThenClose } from './linger-then-close.js';
 import { bodyOverflowed, nodeRequest, RequestBodyTooLarge, UnreadableRequest } from './node-request.js';
 import { partsToWrite } from './node-response.js';
-import { lingerThenClose } from './linger-then-close.js';
 
 /** A Fetch handler; the Node adapters tell it the client's address. */
 export type FetchHandler = (request: Request, platform: PlatformInfo) => Promise<Response>;
@@ -69,7 +70,13 @@ async function writeResponse(response: Response, req: IncomingMessage, res: Serv
 /** What the adapter answers itself, when there is no request to hand over or the handler failed. */
 function adapterFailure(error: unknown, request: Request | null): ProxyFailure & { kind: NonNullable<ProxyFailure['kind']> } {
   if (error instanceof UnreadableRequest) {
-    return { code: 'bad_request', status: error.status, message: error.message, ...(error.allow && { headers: { Allow: error.allow } }), kind: error.allow ? 'method' : 'malformed' };
+    return {
+      code: 'bad_request',
+      status: error.status,
+      message: error.message,
+      ...(error.allow && { headers: { Allow: error.allow } }),
+      kind: error.allow ? 'method' : 'malformed',
+    };
   }
   if (error instanceof RequestBodyTooLarge || (request && bodyOverflowed(request))) {
     return { code: 'bad_request', status: 413, message: error instanceof RequestBodyTooLarge ? error.message : 'The request is too large.', kind: 'too_large' };

@@ -1,6 +1,7 @@
 // What the Node adapters read of node:http's messages: a client's headers, Superfone's answer.
 import type { IncomingMessage } from 'node:http';
-import { BodyGatherer, declaredOver, type BodyReading } from '../core/index.js';
+
+import { BodyGatherer, type BodyReading, declaredOver } from '../core/index.js';
 
 /**
  * Reads a body from node:http (Superfone's answer; a client's is node-request-body.ts) into one

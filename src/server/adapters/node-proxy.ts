@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
 // Types only: the simulator is loaded when `simulate` asks for it, never by a production server.
 import type { SimulatedUpstream } from '../../simulator/simulated-upstream.js';
 import type { SimulatorOptions } from '../../simulator/simulator.js';
-import { toNodeListener, type NodeListener } from './node-adapter.js';
+import { checkProxyOptions, createSuperfoneProxy, type ProxyPlatform, type SuperfoneProxyOptions, webhookPath } from '../core/index.js';
+import { type NodeListener, toNodeListener } from './node-adapter.js';
 import { nodeResponse } from './node-response.js';
 import { nodeUpstream } from './node-upstream.js';
-import { checkProxyOptions, createSuperfoneProxy, webhookPath, type ProxyPlatform, type SuperfoneProxyOptions } from '../core/index.js';
 
 /** On Node, Superfone is reached through node:http, and answers are written to it in parts. */
 const nodePlatform = (): ProxyPlatform => ({ upstream: nodeUpstream(), respond: nodeResponse });
@@ -20,9 +21,7 @@ export type ConnectMiddleware = ((req: IncomingMessage, res: ServerResponse, nex
  * loopback stands in for Superfone (its agents: +919876543210 and +919812345678, and
  * +919900011122 whose app is offline).
  */
-export type SuperfoneServerOptions =
-  | ({ simulate?: false } & SuperfoneProxyOptions)
-  | ({ simulate: true | SimulatorOptions } & Omit<SuperfoneProxyOptions, 'apiKey' | 'apiBase'>);
+export type SuperfoneServerOptions = ({ simulate?: false } & SuperfoneProxyOptions) | ({ simulate: true | SimulatorOptions } & Omit<SuperfoneProxyOptions, 'apiKey' | 'apiBase'>);
 
 /** The proxy's options with a simulated Superfone started, when `simulate` asks for one. */
 export async function withUpstream(options: SuperfoneServerOptions): Promise<{ proxyOptions: SuperfoneProxyOptions; simulated?: SimulatedUpstream }> {

@@ -4,6 +4,7 @@
 // decides from the headers, they would pile up, 20 connections making 50 MB of them. Taken
 // at once, each is copied into one buffer and let go.
 import type { IncomingMessage } from 'node:http';
+
 import { declaredOver, maxPiecesFor, RequestBodyTooLarge } from '../core/index.js';
 
 /** A body that a parser such as `express.json()` has already read and left on the request. */

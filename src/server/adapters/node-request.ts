@@ -3,6 +3,7 @@
 // arrives (node-request-body.ts), and a whole `Request` (which costs as much as all the
 // proxy's checks) is built only if asked for more.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import { isWellFormedHost, RequestBodyTooLarge } from '../core/index.js';
 import { lazyPrototype } from './lazy-fetch-object.js';
 import { headerLine } from './node-message.js';
@@ -108,11 +109,15 @@ class NodeHeaders {
   }
 
   keys(): IterableIterator<string> {
-    return this.#pairs().map(([name]) => name)[Symbol.iterator]();
+    return this.#pairs()
+      .map(([name]) => name)
+      [Symbol.iterator]();
   }
 
   values(): IterableIterator<string> {
-    return this.#pairs().map(([, value]) => value)[Symbol.iterator]();
+    return this.#pairs()
+      .map(([, value]) => value)
+      [Symbol.iterator]();
   }
 
   [Symbol.iterator](): IterableIterator<[string, string]> {
@@ -166,8 +171,16 @@ const hasBody = (method: string) => method !== 'GET' && method !== 'HEAD';
 const prototype = lazyPrototype(
   Request,
   {
-    method: { get(this: LazyRequest) { return this[STATE].req.method ?? 'GET'; } },
-    url: { get(this: LazyRequest) { return this[STATE].href; } },
+    method: {
+      get(this: LazyRequest) {
+        return this[STATE].req.method ?? 'GET';
+      },
+    },
+    url: {
+      get(this: LazyRequest) {
+        return this[STATE].href;
+      },
+    },
     headers: {
       get(this: LazyRequest) {
         const state = this[STATE];
@@ -181,7 +194,11 @@ const prototype = lazyPrototype(
         return state.body;
       },
     },
-    signal: { get(this: LazyRequest) { return (this[STATE].signal ??= closeSignal(this[STATE].res)); } },
+    signal: {
+      get(this: LazyRequest) {
+        return (this[STATE].signal ??= closeSignal(this[STATE].res));
+      },
+    },
     // The whole body, gathered from node:http into one buffer without a stream.
     arrayBuffer: {
       value(this: LazyRequest): Promise<ArrayBuffer> {

@@ -8,10 +8,20 @@ type Parts = { body: Parameters<RespondWith>[0]; init: Parameters<RespondWith>[1
 const PARTS = Symbol('node-response');
 type LazyResponse = Response & { [PARTS]: Parts };
 
-const prototype = lazyPrototype(Response, { status: { get(this: LazyResponse) { return this[PARTS].init.status; } } }, (lazy) => {
-  const { body, init } = (lazy as LazyResponse)[PARTS];
-  return new Response(body, init);
-});
+const prototype = lazyPrototype(
+  Response,
+  {
+    status: {
+      get(this: LazyResponse) {
+        return this[PARTS].init.status;
+      },
+    },
+  },
+  (lazy) => {
+    const { body, init } = (lazy as LazyResponse)[PARTS];
+    return new Response(body, init);
+  },
+);
 
 /** How the Node adapters have the proxy make its answers. */
 export const nodeResponse: RespondWith = (body, init) => {

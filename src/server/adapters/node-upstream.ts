@@ -1,7 +1,8 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { headerLine, readNodeBody } from './node-message.js';
+
 import type { UpstreamAnswer, UpstreamSend } from '../core/index.js';
+import { headerLine, readNodeBody } from './node-message.js';
 
 const decoder = new TextDecoder();
 

@@ -1,12 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import type { Connect, Plugin } from 'vite';
-import { DEFAULT_PROXY_PATH } from '../../shared/protocol.js';
-import type { SimulatedUpstream } from '../../simulator/simulated-upstream.js';
-import { SIMULATOR_CONTROL_PATH } from '../../shared/simulator-paths.js';
+
 import { mounts, targetPath } from '../../shared/mounts.js';
-import { superfoneListener, withUpstream, type SuperfoneServerOptions } from './node-proxy.js';
+import { DEFAULT_PROXY_PATH } from '../../shared/protocol.js';
+import { SIMULATOR_CONTROL_PATH } from '../../shared/simulator-paths.js';
+import type { SimulatedUpstream } from '../../simulator/simulated-upstream.js';
 import { webhookPath } from '../core/index.js';
+import { superfoneListener, type SuperfoneServerOptions, withUpstream } from './node-proxy.js';
 
 /** The Node entries' options; `path` (where pages post calls) defaults to `/api/superfone/call`. */
 export type SuperfoneVitePluginOptions = SuperfoneServerOptions;

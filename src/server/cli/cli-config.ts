@@ -1,11 +1,12 @@
 // The CLI's settings read from flags and the environment, and checked: what the operator must
 // fix is a CliConfigError, one line naming the setting.
 import { parseArgs } from 'node:util';
-import type { CountryCode } from '../../shared/phone-number.js';
+
 import { DEFAULT_COUNTRY } from '../../shared/defaults.js';
-import { checkAgentTokenOptions, DEFAULT_MAX_TOKEN_AGE_SEC, DEFAULT_API_BASE, DEFAULT_IPV6_PREFIX_LENGTH, DEFAULT_TIMEOUT_MS, type AgentTokenOptions } from '../core/index.js';
+import type { CountryCode } from '../../shared/phone-number.js';
 import { DEFAULT_MAX_CONNECTIONS_PER_CLIENT, DEFAULT_REQUEST_TIMEOUT_MS } from '../adapters/harden-node-server.js';
-import { DEFAULT_HOST, DEFAULT_PORT, parseArgsOptions, variableOf, type CliFlag } from './cli-settings.js';
+import { type AgentTokenOptions, checkAgentTokenOptions, DEFAULT_API_BASE, DEFAULT_IPV6_PREFIX_LENGTH, DEFAULT_MAX_TOKEN_AGE_SEC, DEFAULT_TIMEOUT_MS } from '../core/index.js';
+import { type CliFlag, DEFAULT_HOST, DEFAULT_PORT, parseArgsOptions, variableOf } from './cli-settings.js';
 
 export interface CliConfig {
   help: boolean;
@@ -95,13 +96,13 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
   if (checking && command === 'serve' && !auth && !noAuth && !isLoopbackHost(host)) {
     throw new CliConfigError(
       `refusing to listen on ${host} with no one to check who calls: anyone who reached it could make any agent's phone dial. ` +
-        'Set SUPERFONE_JWT_SECRET (the CRM\'s server signs sign-in tokens) or SUPERFONE_JWKS_URL (your identity provider\'s keys), ' +
+        "Set SUPERFONE_JWT_SECRET (the CRM's server signs sign-in tokens) or SUPERFONE_JWKS_URL (your identity provider's keys), " +
         'or pass --no-auth (SUPERFONE_NO_AUTH=1) to accept everyone.',
     );
   }
   if (command === 'token' && checking) {
     if (!auth?.secret) throw new CliConfigError('superfone-proxy token signs with SUPERFONE_JWT_SECRET (or --jwt-secret); set it.');
-    if (!given('agent')) throw new CliConfigError('superfone-proxy token needs --agent, the agent\'s Superfone number.');
+    if (!given('agent')) throw new CliConfigError("superfone-proxy token needs --agent, the agent's Superfone number.");
   }
   const ttl = given('ttl');
   return {
@@ -123,7 +124,11 @@ export function readCliConfig(argv: string[], env: NodeJS.ProcessEnv): CliConfig
 
 /** What the CLI hands the proxy and the server as they are; the URL, the countries and the timeout are checked by the proxy (../core/proxy.ts) when the CLI starts it. */
 function proxySettings(given: Given) {
-  const list = (text: string | undefined) => (text ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  const list = (text: string | undefined) =>
+    (text ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
   /** A whole-number setting; the message names its variable. */
   const number = <T extends number | undefined>(flag: CliFlag, fallback: T, min: number, max: number): number | T => {
     const text = given(flag);

@@ -1,16 +1,27 @@
 #!/usr/bin/env node
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+
 import { mounts, targetPath } from '../../shared/mounts.js';
 import { DEFAULT_PROXY_PATH } from '../../shared/protocol.js';
 import { SIMULATOR_CONTROL_PATH } from '../../shared/simulator-paths.js';
-import { CliConfigError, readCliConfig, type CliConfig } from './cli-config.js';
-import { HELP, settingOfOption } from './cli-settings.js';
-import { hardenNodeServer } from '../adapters/harden-node-server.js';
-import { superfoneListener } from '../adapters/node-proxy.js';
 import type { SimulatedUpstream } from '../../simulator/simulated-upstream.js';
 import { agentsFromFile } from '../adapters/agents-file.js';
+import { hardenNodeServer } from '../adapters/harden-node-server.js';
+import { superfoneListener } from '../adapters/node-proxy.js';
 import { nodeRequestHead, UnreadableRequest } from '../adapters/node-request.js';
-import { failureResponse, hostAndOriginGate, mintAgentToken, ProxyOptionError, redisStore, webhookPath, type AgentDirectory, type ProxyStore, type ProxyLogEntry } from '../core/index.js';
+import {
+  type AgentDirectory,
+  failureResponse,
+  hostAndOriginGate,
+  mintAgentToken,
+  type ProxyLogEntry,
+  ProxyOptionError,
+  type ProxyStore,
+  redisStore,
+  webhookPath,
+} from '../core/index.js';
+import { type CliConfig, CliConfigError, readCliConfig } from './cli-config.js';
+import { HELP, settingOfOption } from './cli-settings.js';
 
 /** Redis only when asked for: ioredis is an optional peer, loaded here and nowhere else. */
 async function sharedStore(redisUrl: string | undefined): Promise<{ store?: ProxyStore; close(): void }> {
@@ -129,7 +140,7 @@ function sayListening(config: CliConfig, simulated: SimulatedUpstream | undefine
     process.stdout.write('superfone-proxy: no sign-in settings: loopback only, and any caller here may name any agent (set SUPERFONE_JWT_SECRET or SUPERFONE_JWKS_URL).\n');
   }
   if (config.allowedHosts.length === 0 && !/^(127\.|localhost$|::1$)/.test(config.host)) {
-    process.stdout.write('superfone-proxy: only loopback names and the allowed origins\' hosts are served; list the others in SUPERFONE_ALLOWED_HOSTS.\n');
+    process.stdout.write("superfone-proxy: only loopback names and the allowed origins' hosts are served; list the others in SUPERFONE_ALLOWED_HOSTS.\n");
   }
 }
 
@@ -145,13 +156,16 @@ async function main(config: CliConfig): Promise<void> {
   // With --simulate, the simulator's state and controls beside the proxy, as the Vite plugin serves them.
   const controls = simulated && (await import('../../simulator/simulator-server.js')).createSimulatorControlListener(simulated.running.simulator, admitAsTheProxyDoes(config));
   const route = mounts(controls ? [[SIMULATOR_CONTROL_PATH, controls]] : []);
-  const server = hardenNodeServer(createServer((req, res) => void (route(targetPath(req.url)) ?? listener)(req, res)), {
-    requestTimeoutMs: config.requestTimeoutMs,
-    maxConnections: config.maxConnections,
-    maxConnectionsPerClient: config.maxConnectionsPerClient,
-    ipv6PrefixLength: config.ipv6PrefixLength,
-    log,
-  });
+  const server = hardenNodeServer(
+    createServer((req, res) => void (route(targetPath(req.url)) ?? listener)(req, res)),
+    {
+      requestTimeoutMs: config.requestTimeoutMs,
+      maxConnections: config.maxConnections,
+      maxConnectionsPerClient: config.maxConnectionsPerClient,
+      ipv6PrefixLength: config.ipv6PrefixLength,
+      log,
+    },
+  );
   server.on('error', (error) => {
     process.stderr.write(`superfone-proxy: ${error.message}\n`);
     process.exit(1);
@@ -175,11 +189,17 @@ try {
   } else if (config.command === 'token') {
     const { auth, tokenAgent, tokenTtlSec, defaultCountry } = config;
     // A setting mintAgentToken refuses (an agent number that is none) is the operator's to fix.
-    const token = await mintAgentToken({ secret: auth!.secret!, agentNumber: tokenAgent!, ttlSec: tokenTtlSec, audience: auth!.audience, issuer: auth!.issuer, agentClaim: auth!.agentClaim, defaultCountry }).catch(
-      (error: unknown) => {
-        throw error instanceof TypeError ? new CliConfigError(error.message) : error;
-      },
-    );
+    const token = await mintAgentToken({
+      secret: auth!.secret!,
+      agentNumber: tokenAgent!,
+      ttlSec: tokenTtlSec,
+      audience: auth!.audience,
+      issuer: auth!.issuer,
+      agentClaim: auth!.agentClaim,
+      defaultCountry,
+    }).catch((error: unknown) => {
+      throw error instanceof TypeError ? new CliConfigError(error.message) : error;
+    });
     process.stdout.write(token + '\n');
   } else {
     await main(config);

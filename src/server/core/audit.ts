@@ -66,10 +66,7 @@ const WINDOW_MS = 60_000;
  * per kind per minute: a flood must not fill the disk, and a flood of one kind must not
  * hide another. The numbers left out, by kind, ride on the next entry written.
  */
-export function budgetedAuditLog(
-  log: ((entry: ProxyLogEntry) => void) | undefined,
-  perKindPerMinute = DEFAULT_REFUSALS_LOGGED_PER_MINUTE,
-): AuditLog {
+export function budgetedAuditLog(log: ((entry: ProxyLogEntry) => void) | undefined, perKindPerMinute = DEFAULT_REFUSALS_LOGGED_PER_MINUTE): AuditLog {
   // Kinds are a closed set of names, so this map cannot grow with what clients send.
   const budgets = new Map<string, { windowStart: number; written: number }>();
   let suppressed: Record<string, number> = {};

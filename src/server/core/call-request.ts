@@ -1,5 +1,5 @@
-import { normalizePhoneNumber, type CountryCode } from '../../shared/phone-number.js';
-import { isCallAction, type CallAction } from '../../shared/protocol.js';
+import { type CountryCode, normalizePhoneNumber } from '../../shared/phone-number.js';
+import { type CallAction, isCallAction } from '../../shared/protocol.js';
 import type { RefusalKind } from './audit.js';
 import { overLimitMessage, readRequestText } from './body-limit.js';
 import type { ProxyFailure } from './responses.js';
@@ -34,10 +34,7 @@ function isJsonContentType(header: string | null): boolean {
  * Checks the body of a POST from the page. Nothing here trusts the page: content type,
  * size, shape and both numbers are checked before anything can reach Superfone.
  */
-export async function readCallRequest(
-  request: Request,
-  options: { defaultCountry: CountryCode; maxBodyBytes: number },
-): Promise<CallRequestReading> {
+export async function readCallRequest(request: Request, options: { defaultCountry: CountryCode; maxBodyBytes: number }): Promise<CallRequestReading> {
   if (!isJsonContentType(request.headers.get('content-type'))) {
     return reject('Send the call request as JSON (Content-Type: application/json).', 415, 'media_type');
   }

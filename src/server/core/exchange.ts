@@ -1,8 +1,8 @@
 import type { ErrorCode } from '../../shared/protocol.js';
-import { headerForLog, type AuditLog, type ProxyLogEntry, type RefusalKind } from './audit.js';
+import { type AuditLog, headerForLog, type ProxyLogEntry, type RefusalKind } from './audit.js';
 import { withCorsGrant } from './cors.js';
 import type { PlatformInfo, ProxyAnswer } from './proxy-message.js';
-import { errorAnswer, withSecurityHeaders, type ProxyFailure } from './responses.js';
+import { errorAnswer, type ProxyFailure, withSecurityHeaders } from './responses.js';
 
 /**
  * One request and its answer: what the routes learn goes into `entry`, and `finish` writes

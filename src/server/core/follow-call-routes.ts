@@ -3,8 +3,8 @@ import { errorMessage, type Exchange } from './exchange.js';
 import { callEventStream, quietAt, type StreamBudget } from './notifications/call-stream.js';
 import type { FollowedCalls } from './notifications/followed-calls.js';
 import type { ProxyAnswer } from './proxy-message.js';
+import { jsonAnswer, type ProxyFailure, storeUnavailable } from './responses.js';
 import { claimStream } from './stream-allowance.js';
-import { jsonAnswer, storeUnavailable, type ProxyFailure } from './responses.js';
 
 /** What following a call needs, built once per proxy. */
 export interface CallFollowing {
@@ -69,12 +69,12 @@ export async function callEvents(exchange: Exchange, callId: string, clientKey: 
     close();
     return exchange.finish({ status: 204, headers: {}, body: null }, 'ok');
   }
-  const body = callEventStream(
-    current,
-    lastEventId,
-    (onStatus) => (listener = onStatus),
-    close,
-    { heartbeatMs: parts.heartbeatMs, maxStreamMs: parts.maxStreamMs, afterEndMs: parts.afterEndMs, endedAt: watching.endedAt, signal: exchange.request.signal },
-  );
+  const body = callEventStream(current, lastEventId, (onStatus) => (listener = onStatus), close, {
+    heartbeatMs: parts.heartbeatMs,
+    maxStreamMs: parts.maxStreamMs,
+    afterEndMs: parts.afterEndMs,
+    endedAt: watching.endedAt,
+    signal: exchange.request.signal,
+  });
   return exchange.finish({ status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8', 'x-accel-buffering': 'no' }, body }, 'ok');
 }

@@ -1,6 +1,6 @@
-import { normalizePhoneNumber, type CountryCode } from '../../shared/phone-number.js';
-import type { TokenVerdict } from './guards/agent-token.js';
+import { type CountryCode, normalizePhoneNumber } from '../../shared/phone-number.js';
 import type { Exchange } from './exchange.js';
+import type { TokenVerdict } from './guards/agent-token.js';
 import type { ProxyAnswer } from './proxy-message.js';
 
 /**

@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
-import { normalizePhoneNumber, type CountryCode } from '../../shared/phone-number.js';
+
+import { type CountryCode, normalizePhoneNumber } from '../../shared/phone-number.js';
 import { DEFAULT_COUNTRY } from '../../shared/protocol.js';
 import { checkAgentTokenOptions, DEFAULT_AGENT_CLAIM, DEFAULT_TOKEN_AUDIENCE } from './guards/agent-token.js';
 

@@ -1,14 +1,14 @@
-import { MISSED_CALLS_EVENT, type MissedCallsBody } from '../../shared/protocol.js';
 import { normalizePhoneNumber } from '../../shared/phone-number.js';
+import { MISSED_CALLS_EVENT, type MissedCallsBody } from '../../shared/protocol.js';
 import { maskNumber } from './audit.js';
 import { carriesBody } from './body-limit.js';
 import { errorMessage, type Exchange } from './exchange.js';
-import { identifyAgent, type AgentIdentification } from './identify-agent.js';
+import { type AgentIdentification, identifyAgent } from './identify-agent.js';
 import type { StreamBudget } from './notifications/call-stream.js';
 import type { MissedCalls } from './notifications/missed-calls.js';
 import type { ProxyAnswer } from './proxy-message.js';
-import { claimStream } from './stream-allowance.js';
 import { jsonAnswer, storeUnavailable } from './responses.js';
+import { claimStream } from './stream-allowance.js';
 
 /** What serving missed calls needs, built once per proxy. */
 export interface MissedCallServing extends AgentIdentification {
@@ -47,10 +47,18 @@ async function whoseMissedCalls(exchange: Exchange, parts: MissedCallServing): P
   if (!onThisMachine(platform.clientAddress)) {
     return {
       ok: false,
-      answer: refuse({ code: 'forbidden', message: 'Missed calls are served without sign-in only to this machine. Set up sign-in (auth) to show them to agents.', kind: 'identity' }),
+      answer: refuse({
+        code: 'forbidden',
+        message: 'Missed calls are served without sign-in only to this machine. Set up sign-in (auth) to show them to agents.',
+        kind: 'identity',
+      }),
     };
   }
-  if (!named) return { ok: false, answer: refuse({ code: 'bad_request', message: 'Whose missed calls? Add ?agent=<the agent’s number>, or set up sign-in.', detail: { missing: 'agent_number' } }) };
+  if (!named)
+    return {
+      ok: false,
+      answer: refuse({ code: 'bad_request', message: 'Whose missed calls? Add ?agent=<the agent’s number>, or set up sign-in.', detail: { missing: 'agent_number' } }),
+    };
   return { ok: true, agentNumber: named.e164 };
 }
 
@@ -169,7 +177,8 @@ export async function serveMissedCalls(
   if (request.method !== method) {
     return refuse({ code: 'bad_request', status: 405, message: `Use ${method} here (got ${request.method}).`, headers: { Allow: method }, kind: 'method' });
   }
-  if (!parts) return refuse({ code: 'bad_request', status: 404, message: 'Not found; missed calls are kept only where call notifications are turned on (webhookSecret).', kind: 'route' });
+  if (!parts)
+    return refuse({ code: 'bad_request', status: 404, message: 'Not found; missed calls are kept only where call notifications are turned on (webhookSecret).', kind: 'route' });
   if (route.kind === 'missed-calls') return missedCallList(exchange, parts);
   if (route.kind === 'missed-call-events') return missedCallEvents(exchange, clientKey, parts);
   return dismissMissedCall(exchange, 'id' in route ? route.id : '', parts);

@@ -1,19 +1,19 @@
 import type { ErrorCode } from '../../shared/protocol.js';
 import { maskNumber } from './audit.js';
 import { readCallRequest, type ValidCallRequest } from './call-request.js';
-import { identifyAgent, type AgentIdentification } from './identify-agent.js';
 import { errorMessage, type Exchange } from './exchange.js';
-import type { PlatformInfo } from './proxy-message.js';
-import type { ProxyStore } from './store/proxy-store.js';
 import type { CircuitBreaker } from './guards/circuit-breaker.js';
 import { checkDestination, type DestinationPolicy } from './guards/destination-policy.js';
-import { CallRateLimits, RateLimitSetupError, type CallAttempt, type RateRefusal } from './guards/rate-limits.js';
+import { type CallAttempt, CallRateLimits, RateLimitSetupError, type RateRefusal } from './guards/rate-limits.js';
+import { type AgentIdentification, identifyAgent } from './identify-agent.js';
 import type { FollowedCalls } from './notifications/followed-calls.js';
 import { newCallId } from './notifications/followed-calls.js';
-import type { PendingCalls } from './notifications/pending-calls.js';
 import type { MissedCalls } from './notifications/missed-calls.js';
+import type { PendingCalls } from './notifications/pending-calls.js';
+import type { PlatformInfo } from './proxy-message.js';
 import type { ProxyAnswer } from './proxy-message.js';
-import { jsonAnswer, secondsInWords, storeUnavailable, type ProxyFailure } from './responses.js';
+import { jsonAnswer, type ProxyFailure, secondsInWords, storeUnavailable } from './responses.js';
+import type { ProxyStore } from './store/proxy-store.js';
 import { callSuperfone, type SuperfoneClientConfig } from './superfone-client.js';
 import { interpretUpstreamResult, MAX_UPSTREAM_MESSAGE_CHARS } from './upstream-outcome.js';
 
@@ -145,7 +145,8 @@ async function callUpstream(exchange: Exchange, parts: CallPlacing, { call, agen
   }
   // Redacted first, then cut: a secret straddling the cut is hidden whole.
   const body = { ...outcome.body, message: parts.redact(outcome.body.message).slice(0, MAX_UPSTREAM_MESSAGE_CHARS) };
-  if (call.action === 'START' && parts.following) return followStart(exchange, parts.following, { agentNumber, customerNumber: call.customerNumber, notificationId: outcome.body.data.notificationID }, body);
+  if (call.action === 'START' && parts.following)
+    return followStart(exchange, parts.following, { agentNumber, customerNumber: call.customerNumber, notificationId: outcome.body.data.notificationID }, body);
   return exchange.finish(jsonAnswer(body, 200), 'ok', storeFailure && `went ahead without the limits' store: ${storeFailure}`);
 }
 
@@ -161,10 +162,12 @@ async function followStart(
     await following.calls.open(pending);
     await following.pending.remember(pending);
     // Called back: the customer's missed calls to this agent are done with, in every tab.
-    const notCleared = await following.missed.remove(placed.agentNumber, (missed) => missed.customerNumber === placed.customerNumber).then(
-      () => undefined,
-      (error: unknown) => `missed calls not cleared: ${errorMessage(error)}`,
-    );
+    const notCleared = await following.missed
+      .remove(placed.agentNumber, (missed) => missed.customerNumber === placed.customerNumber)
+      .then(
+        () => undefined,
+        (error: unknown) => `missed calls not cleared: ${errorMessage(error)}`,
+      );
     return exchange.finish(jsonAnswer({ ...body, callId: pending.callId }, 200), 'ok', notCleared);
   } catch (error) {
     // The call is placed; only following it is lost. The page falls back to End and its time limits.

@@ -1,42 +1,42 @@
-import { isKnownCountry, type CountryCode } from '../../shared/phone-number.js';
-import { DEFAULT_COUNTRY } from '../../shared/protocol.js';
 import type { CallRecord, CallUpdate } from '../../shared/call-record.js';
+import { type CountryCode, isKnownCountry } from '../../shared/phone-number.js';
+import { DEFAULT_COUNTRY } from '../../shared/protocol.js';
 import { budgetedAuditLog, DEFAULT_REFUSALS_LOGGED_PER_MINUTE, type ProxyLogEntry } from './audit.js';
 import { RequestBodyTooLarge } from './body-limit.js';
+import { corsGrant, preflightAnswer } from './cors.js';
 import { errorMessage, openExchange } from './exchange.js';
-import { toResponse, type PlatformInfo, type ProxyAnswer, type RespondWith } from './proxy-message.js';
-import { callEvents, callStatus, type CallFollowing } from './follow-call-routes.js';
-import { memoryStore, type ProxyStore } from './store/proxy-store.js';
+import { callEvents, type CallFollowing, callStatus } from './follow-call-routes.js';
+import { type AgentTokenOptions, checkAgentTokenOptions, createAgentTokenVerifier } from './guards/agent-token.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './guards/circuit-breaker.js';
-import { checkAgentTokenOptions, createAgentTokenVerifier, type AgentTokenOptions } from './guards/agent-token.js';
 import { checkIpv6PrefixLength, clientIdentity, DEFAULT_IPV6_PREFIX_LENGTH } from './guards/client-identity.js';
 import { checkHost, createHostPolicy, isLoopback } from './guards/host-policy.js';
 import { checkOrigin, parseAllowedOrigin } from './guards/origin-policy.js';
-import { corsGrant, preflightAnswer } from './cors.js';
 import { CallRateLimits, checkRateLimitOptions, type RateLimitOptions } from './guards/rate-limits.js';
-import type { NotificationFieldNames } from './notifications/call-record-mapping.js';
-import { CallsByRecord } from './notifications/call-updates.js';
-import { DEFAULT_CALL_STREAMS, StreamBudget, type CallStreamOptions } from './notifications/call-stream.js';
-import { FollowedCalls } from './notifications/followed-calls.js';
-import { DEFAULT_PENDING_TTL_MS, DeliveriesSeen, PendingCalls, type CallMatch } from './notifications/pending-calls.js';
-import { methodNotAllowed, placeCall, type CallPlacing } from './place-call.js';
 import type { AuthorizeResult } from './identify-agent.js';
-import { whoami } from './whoami-route.js';
-import { serveMissedCalls, type MissedCallServing } from './missed-call-routes.js';
+import { type MissedCallServing, serveMissedCalls } from './missed-call-routes.js';
+import type { NotificationFieldNames } from './notifications/call-record-mapping.js';
+import { type CallStreamOptions, DEFAULT_CALL_STREAMS, StreamBudget } from './notifications/call-stream.js';
+import { CallsByRecord } from './notifications/call-updates.js';
+import { FollowedCalls } from './notifications/followed-calls.js';
 import { MissedCalls } from './notifications/missed-calls.js';
+import { type CallMatch, DEFAULT_PENDING_TTL_MS, DeliveriesSeen, PendingCalls } from './notifications/pending-calls.js';
+import { type CallPlacing, methodNotAllowed, placeCall } from './place-call.js';
+import { type PlatformInfo, type ProxyAnswer, type RespondWith, toResponse } from './proxy-message.js';
 import { createRouter } from './routes.js';
 import { createRedactor } from './secret-redaction.js';
+import { memoryStore, type ProxyStore } from './store/proxy-store.js';
 import { clickToCallEndpoint, fetchUpstream, type UpstreamSend } from './superfone-client.js';
-import { receiveDelivery, type DeliveryHandling } from './webhook-route.js';
+import { type DeliveryHandling, receiveDelivery } from './webhook-route.js';
+import { whoami } from './whoami-route.js';
 
 export const DEFAULT_API_BASE = 'https://prod-api.superfone.co.in/superfone/api';
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_BODY_BYTES = 4_096;
 
+export type { ProxyLogEntry } from './audit.js';
 export type { AuthorizeResult } from './identify-agent.js';
 export type { PlatformInfo, RespondWith } from './proxy-message.js';
 export type { UpstreamSend } from './superfone-client.js';
-export type { ProxyLogEntry } from './audit.js';
 
 export interface SuperfoneProxyOptions {
   /** Superfone's API key. Stays on the server: it is sent to `apiBase` and nowhere else. */
@@ -159,7 +159,10 @@ function readProxyOptions(options: Omit<SuperfoneProxyOptions, 'apiKey'> & { api
   if (keyRequired && (typeof options.apiKey !== 'string' || options.apiKey.trim() === '')) {
     throw new ProxyOptionError('apiKey', 'is required (Superfone provisions it; keep it on the server).');
   }
-  for (const [option, countries] of [['defaultCountry', [options.defaultCountry]], ['allowedCountries', options.allowedCountries ?? []]] as const) {
+  for (const [option, countries] of [
+    ['defaultCountry', [options.defaultCountry]],
+    ['allowedCountries', options.allowedCountries ?? []],
+  ] as const) {
     for (const country of countries) {
       if (country !== undefined && !isKnownCountry(country)) throw new ProxyOptionError(option, `"${country}" is not a known two-letter region code (such as IN).`);
     }
@@ -242,12 +245,23 @@ function proxyParts(options: SuperfoneProxyOptions, upstream: UpstreamSend | und
     clientKeyOf,
     placing,
     notifications,
-    missedServing: notifications && { ...placing, missed: notifications.missed, streams: notifications.streams, heartbeatMs: streams.heartbeatMs, maxStreamMs: streams.maxStreamMs },
+    missedServing: notifications && {
+      ...placing,
+      missed: notifications.missed,
+      streams: notifications.streams,
+      heartbeatMs: streams.heartbeatMs,
+      maxStreamMs: streams.maxStreamMs,
+    },
   };
 }
 
 /** Calls are followed only when notifications can arrive: then STARTs are remembered and pages get a call id. */
-function notificationParts(options: SuperfoneProxyOptions, store: ProxyStore, defaultCountry: CountryCode, streams: Required<CallStreamOptions>): (DeliveryHandling & CallFollowing) | null {
+function notificationParts(
+  options: SuperfoneProxyOptions,
+  store: ProxyStore,
+  defaultCountry: CountryCode,
+  streams: Required<CallStreamOptions>,
+): (DeliveryHandling & CallFollowing) | null {
   if (!options.webhookSecret) return null;
   const pending = new PendingCalls(store);
   return {
@@ -327,14 +341,17 @@ function answerer(parts: ProxyParts): (request: Request, platform: PlatformInfo)
       }
       if (target.kind === 'whoami') return await whoami(exchange, placing);
       if (missedRoute) return await serveMissedCalls(exchange, target, clientKeyOf(request, platform), missedServing);
-      if (request.method !== 'GET') return refuse({ code: 'bad_request', status: 405, message: `Use GET to follow a call (got ${request.method}).`, headers: { Allow: 'GET' }, kind: 'method' });
-      if (!notifications) return refuse({ code: 'bad_request', status: 404, message: 'Not found; calls are followed only where call notifications are turned on (webhookSecret).', kind: 'route' });
+      if (request.method !== 'GET')
+        return refuse({ code: 'bad_request', status: 405, message: `Use GET to follow a call (got ${request.method}).`, headers: { Allow: 'GET' }, kind: 'method' });
+      if (!notifications)
+        return refuse({ code: 'bad_request', status: 404, message: 'Not found; calls are followed only where call notifications are turned on (webhookSecret).', kind: 'route' });
       if (target.kind === 'status') return await callStatus(exchange, target.callId, notifications);
       return await callEvents(exchange, target.callId, clientKeyOf(request, platform), notifications);
     } catch (error) {
       // A client that leaves mid-body is the client's doing: logged once as that, never spending the budget of real 500s.
       if (error instanceof RequestBodyTooLarge) return refuse({ code: 'bad_request', status: 413, message: error.message, kind: 'too_large' });
-      if (request.signal.aborted || (error instanceof Error && error.name === 'AbortError')) return refuse({ code: 'bad_request', message: 'The request ended before its body did.', kind: 'aborted' }, errorMessage(error));
+      if (request.signal.aborted || (error instanceof Error && error.name === 'AbortError'))
+        return refuse({ code: 'bad_request', message: 'The request ended before its body did.', kind: 'aborted' }, errorMessage(error));
       // The message may come from integrator code or a store; keep it out of the response.
       return refuse({ code: 'internal_error' }, errorMessage(error));
     }

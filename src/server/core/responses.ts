@@ -1,7 +1,7 @@
 import { DEFAULT_ERROR_MESSAGES } from '../../shared/error-messages.js';
 import { ERROR_STATUS, type ErrorBody, type ErrorCode, type ErrorDetail } from '../../shared/protocol.js';
 import type { RefusalKind } from './audit.js';
-import { toResponse, type ProxyAnswer } from './proxy-message.js';
+import { type ProxyAnswer, toResponse } from './proxy-message.js';
 
 /** On every answer the proxy and its adapters give, whatever the status: nothing cached, nothing sniffed. */
 export const SECURITY_HEADERS = {

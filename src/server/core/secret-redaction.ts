@@ -11,7 +11,9 @@ export const REDACTED = '[redacted]';
  * is cut, so a secret straddling the cut is still hidden whole.
  */
 export function createRedactor(secrets: readonly string[]): (text: string) => string {
-  const wholes = secrets.filter((secret) => secret.length > 0 && secret.length < SECRET_FRAGMENT_LENGTH).map((secret) => new RegExp(secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'));
+  const wholes = secrets
+    .filter((secret) => secret.length > 0 && secret.length < SECRET_FRAGMENT_LENGTH)
+    .map((secret) => new RegExp(secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'));
   const fragments = new Set<string>();
   for (const secret of secrets.map((each) => each.toLowerCase())) {
     for (let start = 0; start + SECRET_FRAGMENT_LENGTH <= secret.length; start++) {

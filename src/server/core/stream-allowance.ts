@@ -15,7 +15,12 @@ export function claimStream(exchange: Exchange, clientKey: string | null, stream
   if (release) return { release };
   return {
     refused: exchange.refuse(
-      { code: 'rate_limited', message: 'Too many streams are open from this browser (the followed-calls limit). Close other tabs, then reload.', headers: { 'Retry-After': '30' }, detail: { limit: 'followed-calls' } },
+      {
+        code: 'rate_limited',
+        message: 'Too many streams are open from this browser (the followed-calls limit). Close other tabs, then reload.',
+        headers: { 'Retry-After': '30' },
+        detail: { limit: 'followed-calls' },
+      },
       'limit followed-calls',
     ),
   };

@@ -1,15 +1,11 @@
 import type { CallAction } from '../../shared/protocol.js';
-import { readLimitedBody } from './body-limit.js';
-
 import { CLICK_TO_CALL_PATH } from '../../shared/superfone-api.js';
+import { readLimitedBody } from './body-limit.js';
 
 export { CLICK_TO_CALL_PATH };
 
 /** What came back from one GET, before it is read as JSON: `text` is `undefined` when larger than the limit. */
-export type UpstreamAnswer =
-  | { kind: 'answered'; status: number; text: string | undefined; retryAfter: string | null }
-  | { kind: 'timeout' }
-  | { kind: 'unreachable' };
+export type UpstreamAnswer = { kind: 'answered'; status: number; text: string | undefined; retryAfter: string | null } | { kind: 'timeout' } | { kind: 'unreachable' };
 
 /**
  * Sends one GET to `endpoint` with `query` and reads at most `maxBytes` of the answer,
@@ -41,10 +37,7 @@ export interface UpstreamCall {
 export const MAX_UPSTREAM_BODY_BYTES = 64 * 1024;
 
 /** What came back from Superfone, before any meaning is given to it (`body` is `undefined` when unreadable or too large). */
-export type UpstreamResult =
-  | { kind: 'answered'; status: number; body: unknown; retryAfter: string | null }
-  | { kind: 'timeout' }
-  | { kind: 'unreachable' };
+export type UpstreamResult = { kind: 'answered'; status: number; body: unknown; retryAfter: string | null } | { kind: 'timeout' } | { kind: 'unreachable' };
 
 /** The query: every value percent-encoded, so `+` leaves as `%2B` and nothing adds a parameter. */
 export function clickToCallQuery(call: UpstreamCall): string {

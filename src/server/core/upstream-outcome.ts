@@ -1,10 +1,8 @@
-import { isSuperfoneSuccessBody, type CallAction, type ErrorCode, type ErrorDetail, type SuperfoneSuccessBody } from '../../shared/protocol.js';
-import { secondsInWords, type ProxyFailure } from './responses.js';
+import { type CallAction, type ErrorCode, type ErrorDetail, isSuperfoneSuccessBody, type SuperfoneSuccessBody } from '../../shared/protocol.js';
+import { type ProxyFailure, secondsInWords } from './responses.js';
 import type { UpstreamResult } from './superfone-client.js';
 
-export type UpstreamOutcome =
-  | { ok: true; body: SuperfoneSuccessBody }
-  | { ok: false; failure: ProxyFailure & { code: ErrorCode } };
+export type UpstreamOutcome = { ok: true; body: SuperfoneSuccessBody } | { ok: false; failure: ProxyFailure & { code: ErrorCode } };
 
 /**
  * Superfone does not document how it answers a START for an agent already on a call, so
@@ -49,16 +47,10 @@ function fail(code: ErrorCode, message?: string, headers?: Record<string, string
 export function interpretUpstreamResult(action: CallAction, result: UpstreamResult): UpstreamOutcome {
   const verb = action === 'START' ? 'call request' : 'end-call request';
   if (result.kind === 'timeout') {
-    return fail(
-      'upstream_timeout',
-      `Superfone did not answer in time, so it is unknown whether the ${verb} reached your Superfone app. Check the app before trying again.`,
-    );
+    return fail('upstream_timeout', `Superfone did not answer in time, so it is unknown whether the ${verb} reached your Superfone app. Check the app before trying again.`);
   }
   if (result.kind === 'unreachable') {
-    return fail(
-      'upstream_error',
-      `The connection to Superfone failed, so the ${verb} may not have reached your Superfone app. Check the app, then try again.`,
-    );
+    return fail('upstream_error', `The connection to Superfone failed, so the ${verb} may not have reached your Superfone app. Check the app, then try again.`);
   }
 
   const { status, body } = result;
@@ -77,7 +69,12 @@ export function interpretUpstreamResult(action: CallAction, result: UpstreamResu
   if (status === 404) return fail('agent_not_found');
   if (status === 429) {
     const wait = retryAfterSeconds(result.retryAfter);
-    return fail('rate_limited', `Superfone is limiting call requests right now (its own limit). Wait ${secondsInWords(Number(wait))}, then try again.`, { 'Retry-After': wait }, { limit: 'superfone' });
+    return fail(
+      'rate_limited',
+      `Superfone is limiting call requests right now (its own limit). Wait ${secondsInWords(Number(wait))}, then try again.`,
+      { 'Retry-After': wait },
+      { limit: 'superfone' },
+    );
   }
   const what = status === 200 ? 'an answer it could not read' : `HTTP ${status}`;
   return fail('upstream_error', `Superfone answered with ${what}, so the ${verb} did not go through. Try again in a moment.`);

@@ -1,12 +1,12 @@
 import type { CallRecord, CallUpdate } from '../../shared/call-record.js';
 import { maskNumber } from './audit.js';
 import { errorMessage, type Exchange } from './exchange.js';
+import { toContactName } from './notifications/call-record-mapping.js';
 import type { CallsByRecord } from './notifications/call-updates.js';
 import type { FollowedCalls } from './notifications/followed-calls.js';
-import { toContactName } from './notifications/call-record-mapping.js';
 import { missedCallOf, type MissedCalls } from './notifications/missed-calls.js';
-import { DeliveriesSeen, PendingCalls, type CallMatch } from './notifications/pending-calls.js';
-import { receiveNotification, type NotificationReceiver } from './notifications/receiver.js';
+import { type CallMatch, DeliveriesSeen, PendingCalls } from './notifications/pending-calls.js';
+import { type NotificationReceiver, receiveNotification } from './notifications/receiver.js';
 import type { ProxyAnswer } from './proxy-message.js';
 import { jsonAnswer } from './responses.js';
 

@@ -2,7 +2,7 @@ import type { WhoamiBody } from '../../shared/protocol.js';
 import { maskNumber } from './audit.js';
 import { carriesBody } from './body-limit.js';
 import type { Exchange } from './exchange.js';
-import { identifyAgent, type AgentIdentification } from './identify-agent.js';
+import { type AgentIdentification, identifyAgent } from './identify-agent.js';
 import type { ProxyAnswer } from './proxy-message.js';
 import { jsonAnswer } from './responses.js';
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
+
 import { sendCallRequest } from '../../../src/client/call-client.js';
 import { followCall } from '../../../src/client/call-follower.js';
 
@@ -24,10 +25,11 @@ async function serve(handler: Handler): Promise<{ url: string; hits: Array<{ pat
   return {
     url: `http://127.0.0.1:${port}/api/superfone/call`,
     hits,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -37,14 +39,20 @@ const json = (response: ServerResponse, status: number, body: unknown) => respon
 describe('the page reads only answers it can trust', { timeout: 60_000 }, () => {
   it('a refusal’s detail is taken field by field, each only in its own shape', async () => {
     const server = await serve((_request, response) =>
-      json(response, 403, { error: { code: 'forbidden', message: 'no', detail: { country: '<img src=x onerror=alert(1)>', callingCode: '44; drop', limit: 'everything', allowed: -3 } } }),
+      json(response, 403, {
+        error: { code: 'forbidden', message: 'no', detail: { country: '<img src=x onerror=alert(1)>', callingCode: '44; drop', limit: 'everything', allowed: -3 } },
+      }),
     );
     try {
       const reply = await send(server.url);
       assert.equal(reply.ok, false);
       assert.ok(!reply.ok);
       assert.equal(reply.code, 'forbidden');
-      assert.deepEqual(Object.entries(reply.detail ?? {}).filter(([, value]) => value !== undefined), [], 'nothing of that detail was kept');
+      assert.deepEqual(
+        Object.entries(reply.detail ?? {}).filter(([, value]) => value !== undefined),
+        [],
+        'nothing of that detail was kept',
+      );
     } finally {
       await server.close();
     }
@@ -69,13 +77,19 @@ describe('the page reads only answers it can trust', { timeout: 60_000 }, () => 
     const active = await serve((request, response) =>
       request.url?.endsWith('/events') ? json(response, 404, {}) : json(response, 200, { callId: 'call-still-on', state: 'active', version: 1, record: null }),
     );
-    const stops = [followCall(unknown.url, 'call-nobody-knows', () => assert.fail('an unknown call never ends')), followCall(active.url, 'call-still-on', () => assert.fail('this call never ends'))];
+    const stops = [
+      followCall(unknown.url, 'call-nobody-knows', () => assert.fail('an unknown call never ends')),
+      followCall(active.url, 'call-still-on', () => assert.fail('this call never ends')),
+    ];
     const started = performance.now();
     try {
       // Asked at 0 s and 5 s; the next ask is due at 15 s, so 12 s sees two with 3 s to spare either side.
       await new Promise((resolve) => setTimeout(resolve, 12_000));
       const gets = (hits: Array<{ path: string; at: number }>) => hits.filter((hit) => !hit.path.endsWith('/events'));
-      assert.deepEqual(unknown.hits.map((hit) => hit.path), ['/api/superfone/calls/call-nobody-knows/events', '/api/superfone/calls/call-nobody-knows']);
+      assert.deepEqual(
+        unknown.hits.map((hit) => hit.path),
+        ['/api/superfone/calls/call-nobody-knows/events', '/api/superfone/calls/call-nobody-knows'],
+      );
       const asked = gets(active.hits).map((hit) => Math.round((hit.at - started) / 1000));
       assert.equal(asked.length, 2, `asked at ${asked.join(', ')} s`);
       assert.ok(asked[1]! >= 4 && asked[1]! <= 7, `the second ask came at ${asked[1]} s`);

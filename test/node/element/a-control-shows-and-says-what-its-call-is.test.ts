@@ -3,10 +3,11 @@
 // English catalogue. Expected words are written out here, as the agent reads them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Readiness } from '../../../src/element/number-check.js';
-import { viewOf, type ControlView, type FirstWords, type SessionSnapshot } from '../../../src/element/view/call-view.js';
+
 import type { CallButtonMessages } from '../../../src/element/messages/catalogue.js';
 import { messages as english } from '../../../src/element/messages/en.js';
+import type { Readiness } from '../../../src/element/number-check.js';
+import { type ControlView, type FirstWords, type SessionSnapshot, viewOf } from '../../../src/element/view/call-view.js';
 
 const PRIYA = '+918000000001';
 const ARJUN = '+919845012345';
@@ -89,7 +90,10 @@ describe("a control's view comes from what it knows", () => {
 
   it('the agent busy with another customer: Call unavailable, why, and End current call', () => {
     const shown = view({ busyWith: ARJUN });
-    assert.deepEqual([shown.unavailable, shown.message, shown.error, shown.second], [true, 'On a call with +91 98450 12345: end it to call someone else.', false, { label: 'End current call', ends: 'busy-call' }]);
+    assert.deepEqual(
+      [shown.unavailable, shown.message, shown.error, shown.second],
+      [true, 'On a call with +91 98450 12345: end it to call someone else.', false, { label: 'End current call', ends: 'busy-call' }],
+    );
   });
 
   it('a number that is not one: Call, unnamed, unavailable, with what is wrong as an error', () => {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+
 import type { CallFailure } from '../../../src/client/call-client.js';
-import { failureWords } from '../../../src/element/view/failure-words.js';
 import { messages as english } from '../../../src/element/messages/en.js';
 import { messages as hindi } from '../../../src/element/messages/hi.js';
+import { failureWords } from '../../../src/element/view/failure-words.js';
 
 // The control words a refusal from what the proxy's detail says of it. Planted bugs that
 // survived every other test: the per-agent limit worded as the browser's, and "61 seconds"
@@ -22,7 +23,10 @@ describe('each refusal is worded for its cause, in English and Hindi', () => {
     assert.equal(failureWords(limited('per-client', 45), english, 'en'), 'Too many call requests came from this browser. Wait 45 seconds, then try again.');
     assert.equal(failureWords(limited('superfone', 61), english, 'en'), 'Superfone is limiting call requests right now. Wait 2 minutes, then try again.');
     assert.equal(failureWords(limited('superfone', 7_201), english, 'en'), 'Superfone is limiting call requests right now. Wait 3 hours, then try again.');
-    assert.match(failureWords(limited('per-customer', 1_799), english, 'en'), /^This customer has been called several times in a short while\. You can call them again in 30 minutes \(at \d{1,2}:\d{2}\s?[AP]M\)\.$/);
+    assert.match(
+      failureWords(limited('per-customer', 1_799), english, 'en'),
+      /^This customer has been called several times in a short while\. You can call them again in 30 minutes \(at \d{1,2}:\d{2}\s?[AP]M\)\.$/,
+    );
     assert.equal(failureWords(limited('ends-per-client', 30), english, 'en'), 'Too many end-call requests. If a call is still on, end it in the Superfone app.');
     assert.equal(failureWords(limited(undefined, 7), english, 'en'), 'Too many call requests. Wait 7 s, then try again.');
   });

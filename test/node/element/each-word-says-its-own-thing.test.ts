@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+
 import type { CallButtonMessages } from '../../../src/element/messages.js';
 import { messages as english } from '../../../src/element/messages/en.js';
 import { messages as hindi } from '../../../src/element/messages/hi.js';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+
 import { messages as english } from '../../../src/element/messages/en.js';
 import { messages as hindi } from '../../../src/element/messages/hi.js';
 import { ERROR_CODES } from '../../../src/shared/protocol.js';
@@ -76,7 +77,12 @@ function said(entry: unknown, args: string[] = []): string {
 
 describe('Hindi says what English says, entry by entry', () => {
   it('every key has its meaning written down here, and no other', () => {
-    assert.deepEqual(Object.keys(MEANING).sort(), Object.keys(english).filter((key) => key !== 'errors').sort());
+    assert.deepEqual(
+      Object.keys(MEANING).sort(),
+      Object.keys(english)
+        .filter((key) => key !== 'errors')
+        .sort(),
+    );
     assert.deepEqual(Object.keys(ERROR_MEANING).sort(), [...ERROR_CODES].sort());
   });
 

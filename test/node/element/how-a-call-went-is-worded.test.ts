@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { outcomeText, spokenDuration } from '../../../src/element/view/call-outcome.js';
+
 import { messages as english } from '../../../src/element/messages/en.js';
 import { messages as hindi } from '../../../src/element/messages/hi.js';
+import { outcomeText, spokenDuration } from '../../../src/element/view/call-outcome.js';
 import type { CallSummary } from '../../../src/shared/protocol.js';
 
 // "4 min 12 sec" said as "4 min" survived every test: what an agent is told about a call,

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { openMissedCallsFeed, type FeedState } from '../../../src/element/missed-calls/missed-calls-feed.js';
+
+import { type FeedState, openMissedCallsFeed } from '../../../src/element/missed-calls/missed-calls-feed.js';
 import { ASHA } from '../helpers.js';
 
 // <superfone-missed-calls> reads the agent's list as a stream, with fetch (DOM-free, so run
@@ -48,7 +49,9 @@ describe('the missed-calls feed tells the proxy’s answers from what is not the
       (response) => response.writeHead(502, { 'Content-Type': 'text/html' }).end('<h1>Bad Gateway</h1>'),
       (response) => {
         response.writeHead(200, { 'Content-Type': 'text/event-stream' });
-        response.write(`event: missed-calls\ndata: ${JSON.stringify({ agentNumber: ASHA, missedCalls: [{ id: 'a1', customerNumber: '+918000000001', at: '2026-12-07T04:45:00.000Z', contactName: 'Priya Nair' }] })}\n\n`);
+        response.write(
+          `event: missed-calls\ndata: ${JSON.stringify({ agentNumber: ASHA, missedCalls: [{ id: 'a1', customerNumber: '+918000000001', at: '2026-12-07T04:45:00.000Z', contactName: 'Priya Nair' }] })}\n\n`,
+        );
       },
     ];
     const { states, stop } = await statesOf(3, 15_000);
@@ -57,7 +60,10 @@ describe('the missed-calls feed tells the proxy’s answers from what is not the
         { kind: 'failed', code: 'rate_limited' },
         { kind: 'failed', code: 'network_error' },
       ]);
-      assert.deepEqual(states[2], { kind: 'list', body: { agentNumber: ASHA, missedCalls: [{ id: 'a1', customerNumber: '+918000000001', at: '2026-12-07T04:45:00.000Z', contactName: 'Priya Nair' }] } });
+      assert.deepEqual(states[2], {
+        kind: 'list',
+        body: { agentNumber: ASHA, missedCalls: [{ id: 'a1', customerNumber: '+918000000001', at: '2026-12-07T04:45:00.000Z', contactName: 'Priya Nair' }] },
+      });
       // Retry-After: 1 s, not the first retry's 3 s.
       assert.ok(arrivals[1]! - arrivals[0]! >= 950 && arrivals[1]! - arrivals[0]! < 2_900, `asked again after ${arrivals[1]! - arrivals[0]!} ms`);
     } finally {
@@ -67,7 +73,9 @@ describe('the missed-calls feed tells the proxy’s answers from what is not the
 
   it('the proxy’s own refusal is taken at its word; one that asking again will not change stops the feed', async () => {
     arrivals.length = 0;
-    answers = [(response) => response.writeHead(403, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { code: 'forbidden', message: 'Another agent’s missed calls.' } }))];
+    answers = [
+      (response) => response.writeHead(403, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { code: 'forbidden', message: 'Another agent’s missed calls.' } })),
+    ];
     const { states, stop } = await statesOf(1);
     try {
       assert.deepEqual(states, [{ kind: 'failed', code: 'forbidden' }]);

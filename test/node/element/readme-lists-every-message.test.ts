@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+
 import { messages as english } from '../../../src/element/messages/en.js';
 import { messages as hindi } from '../../../src/element/messages/hi.js';
-
 import { documentation } from '../../support/packed-project.js';
 
 // The documentation's table of CallButtonMessages (docs/languages.md) is what integrators
 // write catalogues from: it must list every key the code has, with the English words the code says.
-const documents = documentation().map(({ text }) => text).join('\n');
+const documents = documentation()
+  .map(({ text }) => text)
+  .join('\n');
 const table = /<!-- messages-table -->\n([\s\S]*?)<!-- \/messages-table -->/.exec(documents)?.[1] ?? '';
 const rows = table
   .split('\n')

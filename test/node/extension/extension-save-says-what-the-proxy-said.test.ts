@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+
 import { SignJWT } from 'jose';
-import { checkSetup } from '../../../src/extension/setup-check.js';
+
 import type { ExtensionSettings } from '../../../src/extension/settings.js';
+import { checkSetup } from '../../../src/extension/setup-check.js';
 import { freePort } from '../../support/free-port.js';
-import { ASHA, startHttpProxy, VIKRAM, type HttpProxyUnderTest } from '../helpers.js';
+import { ASHA, type HttpProxyUnderTest, startHttpProxy, VIKRAM } from '../helpers.js';
 
 // The extension's Save asks the proxy `POST …/whoami` as its calls would, and says the one
 // thing to fix. Here against real proxies, a server that is not one, and a port nobody
@@ -74,7 +76,12 @@ describe('the extension’s Save says what the proxy said', { timeout: 60_000 },
       problems: { token: 'The call service asks who you are: sign in, or paste the sign-in token your administrator gave you.' },
     });
     const sign = (secret: string) =>
-      new SignJWT({ superfone_agent: ASHA }).setProtectedHeader({ alg: 'HS256' }).setAudience('superfone-proxy').setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(secret));
+      new SignJWT({ superfone_agent: ASHA })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setAudience('superfone-proxy')
+        .setIssuedAt()
+        .setExpirationTime('10m')
+        .sign(new TextEncoder().encode(secret));
     assert.deepEqual(await checkSetup(settingsFor(url), await sign(`${JWT_SECRET}-not-this-one`)), {
       ok: false,
       problems: { token: 'The call service refused your sign-in: Your sign-in token was not accepted. Sign in again, then retry.' },
@@ -94,7 +101,9 @@ describe('the extension’s Save says what the proxy said', { timeout: 60_000 },
       });
       assert.deepEqual(await checkSetup(settingsFor(url), await sign({ email: 'ravi@example.com', email_verified: true })), {
         ok: false,
-        problems: { token: 'ravi@example.com is not an agent on this call service. Ask your administrator to add it to the agents file. (SUPERFONE_AGENTS_FILE: a line email,agent_number)' },
+        problems: {
+          token: 'ravi@example.com is not an agent on this call service. Ask your administrator to add it to the agents file. (SUPERFONE_AGENTS_FILE: a line email,agent_number)',
+        },
       });
       assert.deepEqual(await checkSetup(settingsFor(url), await sign({ email: 'asha@example.com', email_verified: true })), { ok: true, agentNumber: ASHA });
     } finally {

@@ -1,11 +1,13 @@
 // The extension's settings as a person types them: each field's problem in words they can act
 // on, and what is right normalized (the agent's number to E.164, sites to origins).
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { checkSetup } from '../../../src/extension/setup-check.js';
+
 import { checkSettings, sitePatterns } from '../../../src/extension/settings.js';
+import { checkSetup } from '../../../src/extension/setup-check.js';
 import { startHttpProxy } from '../helpers.js';
 
 const secret = new TextEncoder().encode('extension-settings-test-secret-0123456789');
@@ -15,19 +17,37 @@ const token = (exp: number) => new SignJWT({ superfone_agent: '+919876543210' })
 describe('the extension’s settings say what is wrong, field by field', () => {
   it('good settings are normalized: the number to E.164, sites to origins, one each', async () => {
     const check = checkSettings(
-      { proxyUrl: ' https://proxy.example.com/api/superfone/call ', agentNumber: '098765 43210', token: await token(NOW + 60), sites: 'crm.example.com\nhttps://crm.example.com/\n\nhttp://127.0.0.1:8080', language: 'hi' },
+      {
+        proxyUrl: ' https://proxy.example.com/api/superfone/call ',
+        agentNumber: '098765 43210',
+        token: await token(NOW + 60),
+        sites: 'crm.example.com\nhttps://crm.example.com/\n\nhttp://127.0.0.1:8080',
+        language: 'hi',
+      },
       NOW,
     );
     assert.ok(check.ok, JSON.stringify(check));
     assert.deepEqual(
       { ...check.settings, token: check.settings.token.length > 0 },
-      { proxyUrl: 'https://proxy.example.com/api/superfone/call', issuer: '', clientId: '', agentNumber: '+919876543210', token: true, sites: ['https://crm.example.com', 'http://127.0.0.1:8080'], defaultCountry: 'IN', language: 'hi' },
+      {
+        proxyUrl: 'https://proxy.example.com/api/superfone/call',
+        issuer: '',
+        clientId: '',
+        agentNumber: '+919876543210',
+        token: true,
+        sites: ['https://crm.example.com', 'http://127.0.0.1:8080'],
+        defaultCountry: 'IN',
+        language: 'hi',
+      },
     );
     assert.deepEqual(sitePatterns(check.settings.sites), ['https://crm.example.com/*', 'http://127.0.0.1:8080/*']);
   });
 
   it('each wrong field is named with what to do; nothing is taken', async () => {
-    const check = checkSettings({ proxyUrl: 'http://proxy.example.com/call', agentNumber: '12', token: await token(NOW - 1), sites: 'https://crm.example.com/leads', defaultCountry: 'ZZ', language: 'fr' }, NOW);
+    const check = checkSettings(
+      { proxyUrl: 'http://proxy.example.com/call', agentNumber: '12', token: await token(NOW - 1), sites: 'https://crm.example.com/leads', defaultCountry: 'ZZ', language: 'fr' },
+      NOW,
+    );
     assert.equal(check.ok, false);
     assert.deepEqual(Object.keys(!check.ok ? check.problems : {}).sort(), ['agentNumber', 'defaultCountry', 'language', 'proxyUrl', 'sites', 'token']);
     // Whole messages, written out by hand: a word lost or a list joined wrong is a reader misled.
@@ -76,11 +96,17 @@ describe('the extension’s settings say what is wrong, field by field', () => {
       const check = checkSettings({ ...base, ...input }, NOW);
       return check.ok ? {} : check.problems;
     };
-    assert.deepEqual(problems({ issuer: 'http://login.example.com', clientId: 'x' }), { issuer: '“http://login.example.com” is not an https address such as https://accounts.google.com.' });
-    assert.deepEqual(problems({ issuer: 'https://login.example.com?x=1', clientId: 'x' }), { issuer: '“https://login.example.com?x=1” has a query; enter the provider’s issuer only, such as https://login.example.com/realms/sales.' });
+    assert.deepEqual(problems({ issuer: 'http://login.example.com', clientId: 'x' }), {
+      issuer: '“http://login.example.com” is not an https address such as https://accounts.google.com.',
+    });
+    assert.deepEqual(problems({ issuer: 'https://login.example.com?x=1', clientId: 'x' }), {
+      issuer: '“https://login.example.com?x=1” has a query; enter the provider’s issuer only, such as https://login.example.com/realms/sales.',
+    });
     assert.deepEqual(problems({ issuer: 'https://login.example.com' }), { clientId: 'Enter the client ID your administrator registered for this extension.' });
     assert.deepEqual(problems({ clientId: 'x' }), { issuer: 'Enter the sign-in provider this client ID belongs to, such as https://accounts.google.com.' });
-    assert.deepEqual(problems({ issuer: 'https://login.example.com', clientId: 'x', token: await token(NOW + 60) }), { token: 'Leave the sign-in token empty when you sign in with a provider.' });
+    assert.deepEqual(problems({ issuer: 'https://login.example.com', clientId: 'x', token: await token(NOW + 60) }), {
+      token: 'Leave the sign-in token empty when you sign in with a provider.',
+    });
     assert.deepEqual(problems({ agentNumber: '' }), {}, 'the proxy may bind the agent: Save asks it');
   });
 });
@@ -90,9 +116,26 @@ describe('Save’s check asks the proxy who the sign-in makes the agent', { time
     const jwtSecret = 'extension-setup-check-secret-0123456789';
     const proxy = await startHttpProxy({ auth: { secret: jwtSecret } });
     try {
-      const asha = await new SignJWT({ superfone_agent: '+919876543210' }).setProtectedHeader({ alg: 'HS256' }).setAudience('superfone-proxy').setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(jwtSecret));
-      const settings = { proxyUrl: `${proxy.base}call`, issuer: '', clientId: '', agentNumber: '+919812345678', token: asha, sites: ['https://crm.example.com'], defaultCountry: 'IN' as const, language: 'auto' };
-      assert.deepEqual(await checkSetup(settings, asha), { ok: false, problems: { agentNumber: 'Your sign-in makes you +919876543210 at the call service: leave this empty, or enter that number.' } });
+      const asha = await new SignJWT({ superfone_agent: '+919876543210' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setAudience('superfone-proxy')
+        .setIssuedAt()
+        .setExpirationTime('10m')
+        .sign(new TextEncoder().encode(jwtSecret));
+      const settings = {
+        proxyUrl: `${proxy.base}call`,
+        issuer: '',
+        clientId: '',
+        agentNumber: '+919812345678',
+        token: asha,
+        sites: ['https://crm.example.com'],
+        defaultCountry: 'IN' as const,
+        language: 'auto',
+      };
+      assert.deepEqual(await checkSetup(settings, asha), {
+        ok: false,
+        problems: { agentNumber: 'Your sign-in makes you +919876543210 at the call service: leave this empty, or enter that number.' },
+      });
       assert.deepEqual(await checkSetup({ ...settings, agentNumber: '+919876543210' }, asha), { ok: true, agentNumber: '+919876543210' });
       assert.deepEqual(await checkSetup({ ...settings, agentNumber: '' }, asha), { ok: true, agentNumber: '+919876543210' });
       assert.equal(proxy.upstream.simulator.requestCount, 0, 'nothing was called');
@@ -108,7 +151,8 @@ describe('one list of languages and one default country, for the checks, the opt
     const schema = JSON.parse(readFileSync('src/extension/managed-schema.json', 'utf8'));
     assert.deepEqual(schema.properties.language.enum, Object.keys(LANGUAGES));
     assert.deepEqual(Object.keys(LANGUAGES), ['auto', 'en', 'hi']);
-    for (const language of Object.keys(LANGUAGES)) assert.equal(checkSettings({ proxyUrl: 'https://p.example.com/call', sites: 'https://crm.example.com', language }, NOW).ok, true, language);
+    for (const language of Object.keys(LANGUAGES))
+      assert.equal(checkSettings({ proxyUrl: 'https://p.example.com/call', sites: 'https://crm.example.com', language }, NOW).ok, true, language);
     // A name every object has is no language.
     assert.equal(checkSettings({ proxyUrl: 'https://p.example.com/call', sites: 'https://crm.example.com', language: 'constructor' }, NOW).ok, false);
     // The default country, where none is typed, is the package's.

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+
 import { superfoneListener } from '../../../src/server/adapters/node-proxy.js';
-import { startSuperfoneSimulator, type RunningSimulator } from '../../../src/simulator/simulator-server.js';
+import { type RunningSimulator, startSuperfoneSimulator } from '../../../src/simulator/simulator-server.js';
 import { EXTENSION_ID, startWorkerWith } from '../../support/fake-chrome.js';
 import { API_KEY, ASHA } from '../helpers.js';
 

@@ -7,12 +7,13 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+
+import { EXTENSION_ID } from '../../support/fake-chrome.js';
+import { freePort } from '../../support/free-port.js';
 import { startOidcTestProvider } from '../../support/oidc-test-provider.js';
 import { loopbackCertificate } from '../../support/test-certificate.js';
-import { freePort } from '../../support/free-port.js';
-import { EXTENSION_ID } from '../../support/fake-chrome.js';
 
 const CLIENT_ID = 'superfone-extension';
 
@@ -38,12 +39,18 @@ describe('a sign-in that fails says why, and keeps nothing', { timeout: 60_000 }
       assert.deepEqual(results.closed, { state: { signedIn: false, problem: 'Not signed in: the sign-in window closed first.' }, kept: [] });
       assert.deepEqual(results.declined, { state: { signedIn: false, problem: 'Not signed in: The user did not approve access.' }, kept: [] });
       // The provider's own words for the refusal, after ours.
-      assert.deepEqual(results['bogus-code'], { state: { signedIn: false, problem: 'The sign-in provider refused the sign-in (invalid_grant: grant request is invalid).' }, kept: [] });
+      assert.deepEqual(results['bogus-code'], {
+        state: { signedIn: false, problem: 'The sign-in provider refused the sign-in (invalid_grant: grant request is invalid).' },
+        kept: [],
+      });
       assert.equal(results['other-state']!.state.signedIn, false);
       assert.match(results['other-state']!.state.problem!, /^The sign-in provider refused the sign-in \(.*"state".*\)\.$/);
       assert.deepEqual(results['other-state']!.kept, []);
       assert.equal(results.unreachable!.state.signedIn, false);
-      assert.match(results.unreachable!.state.problem!, new RegExp(`^The sign-in provider at ${unreachable.replace(/\./g, '\\.')} did not answer as an OpenID provider \\(.+\\)\\. Check the address\\.$`));
+      assert.match(
+        results.unreachable!.state.problem!,
+        new RegExp(`^The sign-in provider at ${unreachable.replace(/\./g, '\\.')} did not answer as an OpenID provider \\(.+\\)\\. Check the address\\.$`),
+      );
       assert.deepEqual(results.unreachable!.kept, []);
     } finally {
       await idp.close();

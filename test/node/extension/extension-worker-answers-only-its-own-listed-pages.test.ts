@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { superfoneListener } from '../../../src/server/adapters/node-proxy.js';
-import { startSuperfoneSimulator, type RunningSimulator } from '../../../src/simulator/simulator-server.js';
+
 import { placeCall } from '../../../src/extension/agent-calls.js';
+import { superfoneListener } from '../../../src/server/adapters/node-proxy.js';
+import { type RunningSimulator, startSuperfoneSimulator } from '../../../src/simulator/simulator-server.js';
 import { EXTENSION_ID, startWorkerWith } from '../../support/fake-chrome.js';
 import { API_KEY, ASHA } from '../helpers.js';
 
@@ -74,7 +75,16 @@ describe('the extension’s worker answers only its own content scripts on liste
     // A proxy-url that accepts connections and never answers (a stalled gateway, a wrong port).
     const silent = createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const settings = { proxyUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/api/superfone/call`, agentNumber: ASHA, sites: [CRM], defaultCountry: 'IN' as const, token: '', issuer: '', clientId: '', language: 'en' as const };
+    const settings = {
+      proxyUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/api/superfone/call`,
+      agentNumber: ASHA,
+      sites: [CRM],
+      defaultCountry: 'IN' as const,
+      token: '',
+      issuer: '',
+      clientId: '',
+      language: 'en' as const,
+    };
     const startedAt = performance.now();
     try {
       const answer = await placeCall({ kind: 'call', action: 'START', customerNumber: '+918000000076' }, settings, { tabId: 7, site: CRM }, null);

@@ -4,6 +4,7 @@
 // The same floor is held in a page (test/browser/detection-corpus.test.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+
 import { findPhoneNumbers } from '../../../src/scope/detection/find-phone-numbers.js';
 import { describeCase, REAL_CASES, scoreMatcherSuite } from '../../support/matcher-suite.js';
 
@@ -14,7 +15,10 @@ describe("libphonenumber's matcher suite, with Indian-script lines", () => {
     console.log(`matcher suite: ${REAL_CASES.length} cases; ours right on ${oursRight}, libphonenumber-js (VALID, max metadata) on ${referenceRight}`);
     assert.ok(REAL_CASES.length >= 1_000, `${REAL_CASES.length} cases`);
     for (const from of ['testFindExtensions', 'VALID_CASES', 'testMatchesWithSurroundingChineseChars', 'Indian scripts: Tamil', 'Indian scripts: Urdu']) {
-      assert.ok(REAL_CASES.some((matcherCase) => matcherCase.from === from), from);
+      assert.ok(
+        REAL_CASES.some((matcherCase) => matcherCase.from === from),
+        from,
+      );
     }
   });
 
@@ -43,7 +47,7 @@ describe("libphonenumber's matcher suite, with Indian-script lines", () => {
     }
   });
 
-  it('the mark keeps the page\'s own digits: a number in Devanagari is found where it is written, read as its E.164', () => {
+  it("the mark keeps the page's own digits: a number in Devanagari is found where it is written, read as its E.164", () => {
     const text = 'ग्राहक का नंबर +९१ ९८४५० १२३४५ है';
     const [number] = findPhoneNumbers(text, 'IN');
     assert.equal(text.slice(number!.start, number!.end), '+९१ ९८४५० १२३४५');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+
 import { findPhoneNumbers } from '../../../src/scope/detection/find-phone-numbers.js';
 
 // Two planted bugs no corpus caught: an amount with a space after its currency sign read as
@@ -21,8 +22,17 @@ describe('numbers are told from amounts, and from the numbers beside them in a l
   });
 
   it('a list joined by semicolons or commas, with or without spaces, is each of its numbers', () => {
-    assert.deepEqual(found('Call 98765 43210;98765 43211'), [['98765 43210', '+919876543210'], ['98765 43211', '+919876543211']]);
-    assert.deepEqual(found('Call 98765 43210,98765 43211'), [['98765 43210', '+919876543210'], ['98765 43211', '+919876543211']]);
-    assert.deepEqual(found('Call +91 98765 43210; +91 98765 43211'), [['+91 98765 43210', '+919876543210'], ['+91 98765 43211', '+919876543211']]);
+    assert.deepEqual(found('Call 98765 43210;98765 43211'), [
+      ['98765 43210', '+919876543210'],
+      ['98765 43211', '+919876543211'],
+    ]);
+    assert.deepEqual(found('Call 98765 43210,98765 43211'), [
+      ['98765 43210', '+919876543210'],
+      ['98765 43211', '+919876543211'],
+    ]);
+    assert.deepEqual(found('Call +91 98765 43210; +91 98765 43211'), [
+      ['+91 98765 43210', '+919876543210'],
+      ['+91 98765 43211', '+919876543211'],
+    ]);
   });
 });

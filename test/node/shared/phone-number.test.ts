@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+
 import { formatForDisplay, normalizePhoneNumber } from '../../../src/shared/phone-number.js';
 
 describe('normalizePhoneNumber', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
-import { SuperfoneSimulator, type SimulatorOptions } from '../../../src/simulator/simulator.js';
+
+import { type SimulatorOptions, SuperfoneSimulator } from '../../../src/simulator/simulator.js';
 import { ASHA } from '../helpers.js';
 
 // A tab closed mid-call used to leave its agent busy until someone reset the simulator:

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { startSuperfoneSimulator, type RunningSimulator } from '../../../src/simulator/simulator-server.js';
+
 import { SuperfoneSimulator } from '../../../src/simulator/simulator.js';
+import { type RunningSimulator, startSuperfoneSimulator } from '../../../src/simulator/simulator-server.js';
 import { API_KEY, ASHA, MEERA_OFFLINE } from '../helpers.js';
 
 describe('the simulator answers as Superfone documents', () => {
@@ -19,8 +20,7 @@ describe('the simulator answers as Superfone documents', () => {
     });
     return { status: response.status, body: (await response.json()) as any };
   }
-  const call = (customer: string, agent = ASHA, action = 'START') =>
-    new URLSearchParams({ customer_number: customer, user_number: agent, call_action: action }).toString();
+  const call = (customer: string, agent = ASHA, action = 'START') => new URLSearchParams({ customer_number: customer, user_number: agent, call_action: action }).toString();
 
   it('401 without the key, or with a wrong one', async () => {
     assert.deepEqual(await get(call('+918000000001'), null), { status: 401, body: { message: 'UnAuthorized, Please Provide Valid API Key' } });
@@ -96,7 +96,10 @@ describe('the simulator answers as Superfone documents', () => {
 
   it('the control endpoints read state, set faults and validate what they are sent', async () => {
     const control = (route: string, body?: unknown) =>
-      fetch(`${running.url}/__superfone-simulator/${route}`, body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(
+        `${running.url}/__superfone-simulator/${route}`,
+        body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
+      );
     assert.equal((await control('fault', { kind: 'explode' })).status, 400);
     assert.equal((await control('fault', { kind: 'rate-limit', retryAfterSeconds: 5, count: 1 })).status, 200);
     const limited = await fetch(`${running.apiBase}/customer/click-2-call?${call('+918000000001')}`, { headers: { 'X-API-Key': API_KEY } });
@@ -123,7 +126,12 @@ describe('the simulator answers as Superfone documents', () => {
     const control = (route: string, body: unknown) =>
       fetch(`${running.url}/__superfone-simulator/${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     const refusals: Array<[string, unknown, number, string]> = [
-      ['fault', { kind: 'explode' }, 400, 'kind must be one of slow, hang, reset, server-error, html, truncated-json, rate-limit, huge-body, leaky-success, reject, success-message or null'],
+      [
+        'fault',
+        { kind: 'explode' },
+        400,
+        'kind must be one of slow, hang, reset, server-error, html, truncated-json, rate-limit, huge-body, leaky-success, reject, success-message or null',
+      ],
       ['fault', { kind: 'slow', delayMs: 'soon' }, 400, 'delayMs must be a number'],
       ['fault', { kind: 'rate-limit', retryAfterSeconds: 1.5 }, 400, 'retryAfterSeconds must be a whole number'],
       ['fault', { kind: 'reject', status: 302 }, 400, 'status must be a 4xx or 5xx'],
@@ -134,7 +142,12 @@ describe('the simulator answers as Superfone documents', () => {
       ['inbound', { customerNumber: '08000000001', agentNumber: ASHA }, 400, 'customerNumber must be an E.164 number'],
       ['inbound', { customerNumber: '+918000000001', agentNumber: 'Asha' }, 400, 'agentNumber must be an E.164 number'],
       ['inbound', { customerNumber: '+918000000001', agentNumber: ASHA, contactName: 'x'.repeat(81) }, 400, 'contactName must be text of at most 80 characters'],
-      ['inbound', { customerNumber: '+918000000001', agentNumber: ASHA, answeredSec: 36_001 }, 400, 'answeredSec must be a whole number of seconds from 1 to 36000, or left out for a missed call'],
+      [
+        'inbound',
+        { customerNumber: '+918000000001', agentNumber: ASHA, answeredSec: 36_001 },
+        400,
+        'answeredSec must be a whole number of seconds from 1 to 36000, or left out for a missed call',
+      ],
       ['app', { number: '+910000', appOnline: true }, 404, 'No simulated agent +910000.'],
       ['outcome', { kind: 'hung-up' }, 400, 'kind must be answered, missed, busy or never-dialed'],
       ['outcome', { kind: 'answered', answerAfterMs: -1 }, 400, 'answerAfterMs and talkMs must be milliseconds'],

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { CallRecord, CallUpdate } from '../../../src/shared/call-record.js';
-import type { CallMatch } from '../../../src/server/core/notifications/pending-calls.js';
+
 import { superfoneListener } from '../../../src/server/adapters/node-proxy.js';
+import type { CallMatch } from '../../../src/server/core/notifications/pending-calls.js';
+import type { CallRecord, CallUpdate } from '../../../src/shared/call-record.js';
 import { createSimulatorControlHandler } from '../../../src/simulator/control-handler.js';
-import { startSuperfoneSimulator, type RunningSimulator } from '../../../src/simulator/simulator-server.js';
+import { type RunningSimulator, startSuperfoneSimulator } from '../../../src/simulator/simulator-server.js';
 import { startCliProxy } from '../../support/cli-proxy.js';
 import { API_KEY, ASHA, assertNoKey, startBody } from '../helpers.js';
 
@@ -56,7 +57,11 @@ describe('the simulator plays Superfone’s side: calls end, and are reported to
   });
 
   const call = async (action: 'START' | 'END', customer = CUSTOMER) => {
-    const response = await fetch(`${base}/call`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...startBody(customer, ASHA), call_action: action }) });
+    const response = await fetch(`${base}/call`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ...startBody(customer, ASHA), call_action: action }),
+    });
     const text = await response.text();
     assertNoKey([text]);
     return { status: response.status, json: JSON.parse(text) };
@@ -66,7 +71,10 @@ describe('the simulator plays Superfone’s side: calls end, and are reported to
     upstream.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 50, talkMs: 100 });
     const started = await call('START');
     await playedOut(upstream);
-    assert.deepEqual(upstream.simulator.snapshot().deliveries.map((delivery) => [delivery.event, delivery.status]), [['ALL_CALLS', 200]]);
+    assert.deepEqual(
+      upstream.simulator.snapshot().deliveries.map((delivery) => [delivery.event, delivery.status]),
+      [['ALL_CALLS', 200]],
+    );
     assert.equal(heard.length, 1);
     const [record, match] = heard[0]!;
     assert.deepEqual([record.status, record.customerNumber, record.agentNumber, record.direction], ['answered', CUSTOMER, ASHA, 'outbound']);
@@ -79,8 +87,17 @@ describe('the simulator plays Superfone’s side: calls end, and are reported to
     upstream.simulator.calls.setOutcome({ kind: 'missed', ringMs: 50 });
     await call('START');
     await playedOut(upstream);
-    assert.deepEqual(upstream.simulator.snapshot().deliveries.map((delivery) => delivery.event).sort(), ['ALL_CALLS', 'MISSED_CALL']);
-    assert.deepEqual(heard.map(([record]) => record.status), ['missed']);
+    assert.deepEqual(
+      upstream.simulator
+        .snapshot()
+        .deliveries.map((delivery) => delivery.event)
+        .sort(),
+      ['ALL_CALLS', 'MISSED_CALL'],
+    );
+    assert.deepEqual(
+      heard.map(([record]) => record.status),
+      ['missed'],
+    );
   });
 
   it('the agent ends it: answered before, it is answered with its length; before the answer, missed', async () => {
@@ -127,8 +144,7 @@ describe('the simulator plays Superfone’s side: calls end, and are reported to
 
   it('control endpoints set outcomes and the notification target, and refuse nonsense', async () => {
     const control = createSimulatorControlHandler(upstream.simulator);
-    const post = (route: string, body: unknown) =>
-      control(new Request(`http://localhost/__superfone-simulator/${route}`, { method: 'POST', body: JSON.stringify(body) }));
+    const post = (route: string, body: unknown) => control(new Request(`http://localhost/__superfone-simulator/${route}`, { method: 'POST', body: JSON.stringify(body) }));
     assert.equal((await post('outcome', { kind: 'missed', ringMs: 10 })).status, 200);
     assert.equal((await post('outcome', { kind: 'sideways' })).status, 400);
     assert.equal((await post('outcome', { kind: 'answered', answerAfterMs: -1 })).status, 400);
@@ -148,8 +164,14 @@ describe('the simulator plays Superfone’s side: calls end, and are reported to
       const answer = await control(new Request('http://localhost/__superfone-simulator/reports', { method: 'POST', body: JSON.stringify(body) }));
       return { status: answer.status, message: ((await answer.json()) as { message?: string }).message };
     };
-    assert.deepEqual(await post({ recordingAfterMs: -1, summaryAfterMs: null }), { status: 400, message: 'recordingAfterMs must be a whole number of milliseconds from 0 to 600000, or null (got -1).' });
-    assert.deepEqual(await post({ summaryAfterMs: 'soon' }), { status: 400, message: 'summaryAfterMs must be a whole number of milliseconds from 0 to 600000, or null (got soon).' });
+    assert.deepEqual(await post({ recordingAfterMs: -1, summaryAfterMs: null }), {
+      status: 400,
+      message: 'recordingAfterMs must be a whole number of milliseconds from 0 to 600000, or null (got -1).',
+    });
+    assert.deepEqual(await post({ summaryAfterMs: 'soon' }), {
+      status: 400,
+      message: 'summaryAfterMs must be a whole number of milliseconds from 0 to 600000, or null (got soon).',
+    });
     assert.deepEqual(await post({ transcriptAfterMs: 5 }), { status: 400, message: 'unknown field "transcriptAfterMs": use recordingAfterMs, summaryAfterMs' });
     assert.equal((await post({ recordingAfterMs: 50, summaryAfterMs: 150 })).status, 200);
     upstream.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 10, talkMs: 1_100 });
@@ -157,9 +179,16 @@ describe('the simulator plays Superfone’s side: calls end, and are reported to
     await playedOut(upstream);
     const deliveries = upstream.simulator.snapshot().deliveries;
     // Sent in this order (50 and 150 ms after the record); listed as each was answered, which a loaded machine may reorder.
-    assert.deepEqual(deliveries.map((delivery) => [delivery.event, delivery.status]).sort(), [['ALL_CALLS', 200], ['CDR_RECORDING_AVAILABLE', 200], ['CDR_SUMMARY_READY', 200]]);
+    assert.deepEqual(deliveries.map((delivery) => [delivery.event, delivery.status]).sort(), [
+      ['ALL_CALLS', 200],
+      ['CDR_RECORDING_AVAILABLE', 200],
+      ['CDR_SUMMARY_READY', 200],
+    ]);
     const cdrId = deliveries[0]!.payload.cdr_id;
-    assert.deepEqual(deliveries.map((delivery) => delivery.payload.cdr_id), [cdrId, cdrId, cdrId]);
+    assert.deepEqual(
+      deliveries.map((delivery) => delivery.payload.cdr_id),
+      [cdrId, cdrId, cdrId],
+    );
     assert.equal(updates.length, 2);
     const recording = updates.find(([update]) => update.kind === 'recording');
     const summary = updates.find(([update]) => update.kind === 'summary');
@@ -168,21 +197,34 @@ describe('the simulator plays Superfone’s side: calls end, and are reported to
     // Signed for 7 days from the call's end.
     const expiresIn = Date.parse(recording![0].kind === 'recording' ? recording![0].recordingExpiresAt! : '') - Date.now();
     assert.ok(expiresIn > 7 * 86_400_000 - 60_000 && expiresIn <= 7 * 86_400_000, String(expiresIn));
-    assert.deepEqual(summary![0].kind === 'summary' && [summary![0].summary, summary![0].transcript?.split('\n')[0]], ['The customer (+918000000008) asked for a quote and a call back tomorrow.', 'Agent: Hello, this is Superfone calling.']);
+    assert.deepEqual(summary![0].kind === 'summary' && [summary![0].summary, summary![0].transcript?.split('\n')[0]], [
+      'The customer (+918000000008) asked for a quote and a call back tomorrow.',
+      'Agent: Hello, this is Superfone calling.',
+    ]);
     for (const [, match] of updates) assert.equal(match?.notificationId, started.json.data.notificationID);
     // A call nobody answered has no recording and no summary.
     upstream.simulator.calls.setOutcome({ kind: 'missed', ringMs: 20 });
     await call('START', '+918000000009');
     await playedOut(upstream);
     // Both sent at the end; listed as each was answered, so in either order.
-    assert.deepEqual(upstream.simulator.snapshot().deliveries.slice(3).map((delivery) => delivery.event).sort(), ['ALL_CALLS', 'MISSED_CALL']);
+    assert.deepEqual(
+      upstream.simulator
+        .snapshot()
+        .deliveries.slice(3)
+        .map((delivery) => delivery.event)
+        .sort(),
+      ['ALL_CALLS', 'MISSED_CALL'],
+    );
     // reset switches them off again.
     upstream.simulator.reset();
     upstream.simulator.calls.setTarget({ url: `${base}/webhook`, headers: { Authorization: `Bearer ${SECRET}` } });
     upstream.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 10, talkMs: 20 });
     await call('START', '+918000000010');
     await playedOut(upstream);
-    assert.deepEqual(upstream.simulator.snapshot().deliveries.map((delivery) => delivery.event), ['ALL_CALLS']);
+    assert.deepEqual(
+      upstream.simulator.snapshot().deliveries.map((delivery) => delivery.event),
+      ['ALL_CALLS'],
+    );
   });
 
   it('inbound calls over the control route: missed (MISSED_CALL and ALL_CALLS, INBOUND, the contact’s names), or answered (ALL_CALLS only); nonsense refused', async () => {
@@ -193,8 +235,14 @@ describe('the simulator plays Superfone’s side: calls end, and are reported to
     };
     assert.deepEqual(await post({ customerNumber: '8000000001', agentNumber: ASHA }), { status: 400, message: 'customerNumber must be an E.164 number' });
     assert.deepEqual(await post({ customerNumber: CUSTOMER, agentNumber: 'asha' }), { status: 400, message: 'agentNumber must be an E.164 number' });
-    assert.deepEqual(await post({ customerNumber: CUSTOMER, agentNumber: ASHA, answeredSec: 0 }), { status: 400, message: 'answeredSec must be a whole number of seconds from 1 to 36000, or left out for a missed call' });
-    assert.deepEqual(await post({ customerNumber: CUSTOMER, agentNumber: ASHA, contactName: 'x'.repeat(81) }), { status: 400, message: 'contactName must be text of at most 80 characters' });
+    assert.deepEqual(await post({ customerNumber: CUSTOMER, agentNumber: ASHA, answeredSec: 0 }), {
+      status: 400,
+      message: 'answeredSec must be a whole number of seconds from 1 to 36000, or left out for a missed call',
+    });
+    assert.deepEqual(await post({ customerNumber: CUSTOMER, agentNumber: ASHA, contactName: 'x'.repeat(81) }), {
+      status: 400,
+      message: 'contactName must be text of at most 80 characters',
+    });
     assert.equal(upstream.simulator.snapshot().deliveries.length, 0, 'refused: nothing delivered');
 
     assert.equal((await post({ customerNumber: CUSTOMER, agentNumber: ASHA, contactName: 'Priya Nair' })).status, 200);
@@ -203,19 +251,30 @@ describe('the simulator plays Superfone’s side: calls end, and are reported to
     const missed = upstream.simulator.snapshot().deliveries;
     assert.deepEqual(missed.map((delivery) => delivery.event).sort(), ['ALL_CALLS', 'MISSED_CALL']);
     assert.deepEqual(
-      [missed[0]!.payload.cdr_call_type, missed[0]!.payload.cdr_disposition, missed[0]!.payload.contact_first_name, missed[0]!.payload.contact_last_name, missed[0]!.payload.staff_phone],
+      [
+        missed[0]!.payload.cdr_call_type,
+        missed[0]!.payload.cdr_disposition,
+        missed[0]!.payload.contact_first_name,
+        missed[0]!.payload.contact_last_name,
+        missed[0]!.payload.staff_phone,
+      ],
       ['INBOUND', 'NO_ANSWER', 'Priya', 'Nair', '919876543210'],
     );
     upstream.simulator.calls.setReports({ recordingAfterMs: 10, summaryAfterMs: null });
     assert.equal((await post({ customerNumber: '+918000000002', agentNumber: ASHA, answeredSec: 95 })).status, 200);
     await upstream.simulator.calls.settled();
     const answered = upstream.simulator.snapshot().deliveries.slice(2);
-    assert.deepEqual(answered.map((delivery) => [delivery.event, delivery.payload.cdr_disposition ?? null, delivery.payload.cdr_duration ?? null]).sort(), [['ALL_CALLS', 'ANSWERED', 95], ['CDR_RECORDING_AVAILABLE', null, null]]);
+    assert.deepEqual(answered.map((delivery) => [delivery.event, delivery.payload.cdr_disposition ?? null, delivery.payload.cdr_duration ?? null]).sort(), [
+      ['ALL_CALLS', 'ANSWERED', 95],
+      ['CDR_RECORDING_AVAILABLE', null, null],
+    ]);
     assert.equal(answered.find((delivery) => delivery.event === 'ALL_CALLS')!.payload.cdr_call_type, 'INBOUND');
   });
 
   it('reports at start-up: startSuperfoneSimulator({ reports }) refuses what is not a delay', async () => {
-    await assert.rejects(startSuperfoneSimulator({ reports: { recordingAfterMs: 1.5 } }), { message: 'recordingAfterMs must be a whole number of milliseconds from 0 to 600000, or null (got 1.5).' });
+    await assert.rejects(startSuperfoneSimulator({ reports: { recordingAfterMs: 1.5 } }), {
+      message: 'recordingAfterMs must be a whole number of milliseconds from 0 to 600000, or null (got 1.5).',
+    });
     await assert.rejects(startSuperfoneSimulator({ reports: { summaryAfterMs: 600_001 } }), /summaryAfterMs must be a whole number/);
   });
 
@@ -232,11 +291,22 @@ describe('the simulator plays Superfone’s side: calls end, and are reported to
     assert.equal((await post({ duplicate: true, nationalFormat: true })).status, 200);
     await call('START', '+918000000006');
     await playedOut(upstream);
-    assert.deepEqual(upstream.simulator.snapshot().deliveries.map((delivery) => delivery.payload.cdr_phone), ['08000000006', '08000000006'], 'twice, in national format');
+    assert.deepEqual(
+      upstream.simulator.snapshot().deliveries.map((delivery) => delivery.payload.cdr_phone),
+      ['08000000006', '08000000006'],
+      'twice, in national format',
+    );
     assert.equal((await post({})).status, 200);
     await call('START', '+918000000007');
     await playedOut(upstream);
-    assert.deepEqual(upstream.simulator.snapshot().deliveries.slice(2).map((delivery) => delivery.payload.cdr_phone), ['+918000000007'], 'once, as E.164, once put right');
+    assert.deepEqual(
+      upstream.simulator
+        .snapshot()
+        .deliveries.slice(2)
+        .map((delivery) => delivery.payload.cdr_phone),
+      ['+918000000007'],
+      'once, as E.164, once put right',
+    );
   });
 });
 
@@ -250,11 +320,25 @@ describe('superfone-proxy --simulate --webhook-secret: the whole loop on one mac
       assert.equal((await post('END')).status, 200);
       // Ended before it was answered: Superfone reports it twice, ALL_CALLS and MISSED_CALL, in
       // either order. Up to 10 s for both: each crosses two hops inside a process that may share the machine.
-      const deliveries = () => proxy.output().split('\n').filter((text) => /"event":"(ALL_CALLS|MISSED_CALL)"/.test(text)).map((text) => JSON.parse(text));
+      const deliveries = () =>
+        proxy
+          .output()
+          .split('\n')
+          .filter((text) => /"event":"(ALL_CALLS|MISSED_CALL)"/.test(text))
+          .map((text) => JSON.parse(text));
       await proxy.waitForOutput(/"event":"(ALL_CALLS|MISSED_CALL)"[^\n]*\n[^]*"event":"(ALL_CALLS|MISSED_CALL)"/, 10_000);
-      assert.deepEqual(deliveries().map((line) => line.event).sort(), ['ALL_CALLS', 'MISSED_CALL'], proxy.output());
+      assert.deepEqual(
+        deliveries()
+          .map((line) => line.event)
+          .sort(),
+        ['ALL_CALLS', 'MISSED_CALL'],
+        proxy.output(),
+      );
       // Whichever came first is matched to the START; the other is the same call, taken once.
-      assert.deepEqual(deliveries().map((line) => line.matched), [true, false]);
+      assert.deepEqual(
+        deliveries().map((line) => line.matched),
+        [true, false],
+      );
       assertNoKey([proxy.output()], SECRET);
     } finally {
       proxy.child.kill();

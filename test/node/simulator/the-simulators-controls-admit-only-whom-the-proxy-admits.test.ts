@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { describe, it } from 'node:test';
-import { startCliProxy, type CliProxy } from '../../support/cli-proxy.js';
+
+import { type CliProxy, startCliProxy } from '../../support/cli-proxy.js';
 import { peakGrowthMb } from '../../support/process-memory.js';
 import { floodUntilClosed, rawExchange } from '../../support/raw-http.js';
 
@@ -17,12 +18,23 @@ interface Answer {
 
 function send(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const outgoing = request({ host: '127.0.0.1', port, method, path, headers: { ...(body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) }), ...headers }, agent: false, timeout: 10_000 }, (incoming) => {
-      let text = '';
-      incoming.setEncoding('utf8');
-      incoming.on('data', (chunk) => (text += chunk));
-      incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, text }));
-    });
+    const outgoing = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        headers: { ...(body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) }), ...headers },
+        agent: false,
+        timeout: 10_000,
+      },
+      (incoming) => {
+        let text = '';
+        incoming.setEncoding('utf8');
+        incoming.on('data', (chunk) => (text += chunk));
+        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, text }));
+      },
+    );
     outgoing.on('timeout', () => outgoing.destroy(new Error(`${method} ${path} timed out`)));
     outgoing.on('error', reject);
     outgoing.end(body);
@@ -43,7 +55,13 @@ describe('the simulator’s controls under superfone-proxy --simulate', { timeou
       assert.match(rebound.text, /does not answer at evil\.test/);
       assert.doesNotMatch(rebound.text, /calls|fault/, 'no state in the refusal');
 
-      const crossSite = await send(proxy.port, 'POST', `${CONTROL}/fault`, { 'Content-Type': 'application/json', Origin: 'https://evil.test', 'Sec-Fetch-Site': 'cross-site' }, fault);
+      const crossSite = await send(
+        proxy.port,
+        'POST',
+        `${CONTROL}/fault`,
+        { 'Content-Type': 'application/json', Origin: 'https://evil.test', 'Sec-Fetch-Site': 'cross-site' },
+        fault,
+      );
       assert.equal(crossSite.status, 403, crossSite.text);
       const plain = await send(proxy.port, 'POST', `${CONTROL}/fault`, { 'Content-Type': 'text/plain' }, fault);
       assert.equal(plain.status, 415, plain.text);
@@ -53,7 +71,13 @@ describe('the simulator’s controls under superfone-proxy --simulate', { timeou
       assert.deepEqual(await faultOf(proxy), before, 'no refused request changed the fault');
 
       // Near misses admitted: the proxy's own host, an allowed origin, JSON with a charset.
-      const allowed = await send(proxy.port, 'POST', `${CONTROL}/fault`, { 'Content-Type': 'application/json; charset=utf-8', Origin: 'https://crm.example.com', 'Sec-Fetch-Site': 'cross-site' }, fault);
+      const allowed = await send(
+        proxy.port,
+        'POST',
+        `${CONTROL}/fault`,
+        { 'Content-Type': 'application/json; charset=utf-8', Origin: 'https://crm.example.com', 'Sec-Fetch-Site': 'cross-site' },
+        fault,
+      );
       assert.equal(allowed.status, 200, allowed.text);
       assert.equal((await faultOf(proxy))?.kind, 'reject');
       const reset = await send(proxy.port, 'POST', `${CONTROL}/reset`);

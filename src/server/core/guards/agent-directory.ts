@@ -1,4 +1,4 @@
-import { normalizePhoneNumber, type CountryCode } from '../../../shared/phone-number.js';
+import { type CountryCode, normalizePhoneNumber } from '../../../shared/phone-number.js';
 
 /**
  * The administrator's list of agents, for a company whose sign-in (Google Workspace, Entra
@@ -21,10 +21,18 @@ export const emailKey = (email: string): string => email.trim().toLowerCase();
 export function parseAgentsCsv(text: string, defaultCountry: CountryCode): Map<string, string> {
   const agents = new Map<string, string>();
   let first = true;
-  for (const [index, raw] of text.replace(/^\uFEFF/, '').split(/\r?\n/).entries()) {
+  for (const [index, raw] of text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .entries()) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
-    const cells = line.split(',').map((cell) => cell.trim().replace(/^"(.*)"$/, '$1').trim());
+    const cells = line.split(',').map((cell) =>
+      cell
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .trim(),
+    );
     const where = `line ${index + 1}`;
     const header = first && /^e-?mail$/i.test(cells[0] ?? '');
     first = false;

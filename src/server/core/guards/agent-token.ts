@@ -1,7 +1,8 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { normalizePhoneNumber, type CountryCode } from '../../../shared/phone-number.js';
+import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify, type JWTVerifyGetKey } from 'jose';
+
+import { type CountryCode, normalizePhoneNumber } from '../../../shared/phone-number.js';
 import type { ProxyFailure } from '../responses.js';
-import { emailKey, type AgentDirectory } from './agent-directory.js';
+import { type AgentDirectory, emailKey } from './agent-directory.js';
 import { isLoopback } from './host-policy.js';
 
 /**
@@ -74,7 +75,9 @@ const OPTION_NAMES: AgentTokenSettingNames = {
 export function checkAgentTokenOptions(options: AgentTokenOptions, where: string, names: AgentTokenSettingNames = OPTION_NAMES): void {
   const { secret, jwksUrl } = options;
   if ((secret === undefined) === (jwksUrl === undefined)) {
-    throw new TypeError(`${where}: sign-in needs exactly one of secret (${names.secret}: HS256, shared with the CRM's server) or jwksUrl (${names.jwksUrl}: the identity provider's keys).`);
+    throw new TypeError(
+      `${where}: sign-in needs exactly one of secret (${names.secret}: HS256, shared with the CRM's server) or jwksUrl (${names.jwksUrl}: the identity provider's keys).`,
+    );
   }
   if (secret !== undefined && secret.length < MIN_SECRET_CHARS) {
     throw new TypeError(`${where}: ${names.secret} must be at least ${MIN_SECRET_CHARS} characters; use a long random value.`);
@@ -99,7 +102,10 @@ export function checkAgentTokenOptions(options: AgentTokenOptions, where: string
   if (options.maxTokenAge !== undefined && !(Number.isInteger(options.maxTokenAge) && options.maxTokenAge >= 60 && options.maxTokenAge <= 30 * 86_400)) {
     throw new TypeError(`${where}: ${names.maxTokenAge} must be a whole number of seconds from 60 to 2592000 (30 days).`);
   }
-  for (const [name, value] of [['clockToleranceSec', options.clockToleranceSec], ['jwksCooldownSec', options.jwksCooldownSec]] as const) {
+  for (const [name, value] of [
+    ['clockToleranceSec', options.clockToleranceSec],
+    ['jwksCooldownSec', options.jwksCooldownSec],
+  ] as const) {
     if (value !== undefined && !(Number.isFinite(value) && value >= 0 && value <= 3_600)) {
       throw new TypeError(`${where}: auth.${name} must be a number of seconds from 0 to 3600.`);
     }
@@ -119,7 +125,12 @@ function lifetimeRefusal(payload: JWTPayload, maxTokenAge: number, nowSec = Date
   }
   const from = typeof payload.iat === 'number' ? payload.iat : nowSec;
   if (payload.exp! - from > maxTokenAge) {
-    return refused('unauthorized', `Your sign-in token is good for longer than this call service allows (${Math.round(maxTokenAge / 60)} min). Ask for a shorter-lived one.`, 'invalid_token', 'token_too_long_lived');
+    return refused(
+      'unauthorized',
+      `Your sign-in token is good for longer than this call service allows (${Math.round(maxTokenAge / 60)} min). Ask for a shorter-lived one.`,
+      'invalid_token',
+      'token_too_long_lived',
+    );
   }
   return null;
 }
@@ -208,7 +219,12 @@ function notAnAgent(refused: 'not_an_agent' | 'email_unverified', message: strin
 /** The agent the administrator's list gives the token's verified email. */
 async function agentByEmail(payload: JWTPayload, agents: AgentDirectory): Promise<TokenVerdict> {
   const email = typeof payload.email === 'string' ? payload.email.trim() : '';
-  if (!email) return refused('unauthorized', 'Your sign-in names no email, so this call service cannot tell which agent you are. Ask your administrator (the sign-in needs the email scope).', 'invalid_token');
+  if (!email)
+    return refused(
+      'unauthorized',
+      'Your sign-in names no email, so this call service cannot tell which agent you are. Ask your administrator (the sign-in needs the email scope).',
+      'invalid_token',
+    );
   if (payload.email_verified === false || payload.email_verified === 'false') {
     return notAnAgent('email_unverified', `Your sign-in provider has not verified ${email}. Verify it there, or ask your administrator.`);
   }

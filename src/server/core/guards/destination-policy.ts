@@ -1,4 +1,5 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
 import { boundedCache } from '../../../shared/bounded-cache.js';
 import type { ProxyFailure } from '../responses.js';
 

@@ -13,13 +13,7 @@ const IPV4_LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
 /** A name only this machine answers to. */
 export function isLoopback(hostname: string): boolean {
-  return (
-    hostname === 'localhost' ||
-    hostname.endsWith('.localhost') ||
-    IPV4_LOOPBACK.test(hostname) ||
-    hostname === '[::1]' ||
-    hostname.startsWith('[::ffff:7f')
-  );
+  return hostname === 'localhost' || hostname.endsWith('.localhost') || IPV4_LOOPBACK.test(hostname) || hostname === '[::1]' || hostname.startsWith('[::ffff:7f');
 }
 
 /** `Crm.Example.com.` and `crm.example.com` are one name. */

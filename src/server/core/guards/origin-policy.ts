@@ -1,10 +1,13 @@
 import type { ProxyFailure } from '../responses.js';
-import { isExtensionOrigin, type HostPolicy } from './host-policy.js';
+import { type HostPolicy, isExtensionOrigin } from './host-policy.js';
 
 export type OriginVerdict = { ok: true; corsOrigin: string | null } | { ok: false; failure: ProxyFailure };
 
 function refuse(what: string): OriginVerdict {
-  return { ok: false, failure: { code: 'forbidden', message: `Calls from ${what} are not allowed. Open the CRM from its usual address.`, detail: { refused: 'origin' }, kind: 'origin' } };
+  return {
+    ok: false,
+    failure: { code: 'forbidden', message: `Calls from ${what} are not allowed. Open the CRM from its usual address.`, detail: { refused: 'origin' }, kind: 'origin' },
+  };
 }
 
 function originHostname(origin: string): string | null {

@@ -1,5 +1,6 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import RateLimiterRes from 'rate-limiter-flexible/lib/RateLimiterRes.js';
+
 import type { RateLimitLabel } from '../../../shared/protocol.js';
 import type { ProxyStore } from '../store/proxy-store.js';
 

@@ -1,5 +1,5 @@
 import type { CallRecord, CallStatus, CallUpdate } from '../../../shared/call-record.js';
-import { normalizePhoneNumber, type CountryCode } from '../../../shared/phone-number.js';
+import { type CountryCode, normalizePhoneNumber } from '../../../shared/phone-number.js';
 
 /**
  * Which payload fields hold what. Superfone documents the envelope (`event`, `cdr_phone`)
@@ -129,7 +129,9 @@ function duration(value: unknown): number | null {
 }
 
 function status(disposition: unknown, event: string): CallStatus {
-  const word = text(disposition)?.toUpperCase().replace(/[\s-]+/g, '_');
+  const word = text(disposition)
+    ?.toUpperCase()
+    .replace(/[\s-]+/g, '_');
   const known = word ? DISPOSITIONS[word] : undefined;
   if (known) return known;
   return event === 'MISSED_CALL' ? 'missed' : 'unknown';
@@ -179,10 +181,7 @@ function longText(value: unknown): string | null {
  * for other events, and for one that carries nothing to pass on (no web link, no text).
  * Never throws.
  */
-export function toCallUpdate(
-  payload: Record<string, unknown>,
-  options: { defaultCountry: CountryCode; fields?: Partial<NotificationFieldNames> },
-): CallUpdate | null {
+export function toCallUpdate(payload: Record<string, unknown>, options: { defaultCountry: CountryCode; fields?: Partial<NotificationFieldNames> }): CallUpdate | null {
   const event = typeof payload.event === 'string' ? payload.event : '';
   const kind = Object.hasOwn(CALL_UPDATE_EVENTS, event) ? CALL_UPDATE_EVENTS[event] : undefined;
   if (!kind) return null;
@@ -217,10 +216,7 @@ export function toContactName(payload: Record<string, unknown>, fields: Partial<
  * One delivery as a `CallRecord`, or `null` for events that are not a finished call. Never
  * throws: a field that is missing or unreadable becomes `null`.
  */
-export function toCallRecord(
-  payload: Record<string, unknown>,
-  options: { defaultCountry: CountryCode; fields?: Partial<NotificationFieldNames> },
-): CallRecord | null {
+export function toCallRecord(payload: Record<string, unknown>, options: { defaultCountry: CountryCode; fields?: Partial<NotificationFieldNames> }): CallRecord | null {
   const event = typeof payload.event === 'string' ? payload.event : '';
   if (!CALL_RECORD_EVENTS.has(event)) return null;
   const fields = { ...REPORTED_FIELD_NAMES, ...options.fields };

@@ -1,6 +1,6 @@
 import type { CallRecord, CallUpdate } from '../../../shared/call-record.js';
 import type { ProxyStore } from '../store/proxy-store.js';
-import { callsListed, chooseLatestStart, DEFAULT_CLOCK_SKEW_MS, toMatch, type CallMatch, type PendingCall, type PendingCalls } from './pending-calls.js';
+import { type CallMatch, callsListed, chooseLatestStart, DEFAULT_CLOCK_SKEW_MS, type PendingCall, type PendingCalls, toMatch } from './pending-calls.js';
 
 /**
  * How long a call's record leads its later reports (the recording, the summary) to it.
@@ -26,7 +26,13 @@ export class CallsByRecord {
   /** A record matched `match`: later reports with its CDR id, or its numbers, find that call. */
   async remember(record: CallRecord, match: CallMatch): Promise<void> {
     if (record.cdrId !== null) await this.#store.put(`cdr-call:${record.cdrId}`, JSON.stringify(match), REPORTS_AWAITED_MS);
-    const ended: PendingCall = { callId: match.callId, agentNumber: match.agentNumber, customerNumber: match.customerNumber, startedAt: Date.parse(match.startedAt), notificationId: match.notificationId };
+    const ended: PendingCall = {
+      callId: match.callId,
+      agentNumber: match.agentNumber,
+      customerNumber: match.customerNumber,
+      startedAt: Date.parse(match.startedAt),
+      notificationId: match.notificationId,
+    };
     await this.#store.append(`ended-calls:${match.customerNumber}`, JSON.stringify(ended), REPORTS_AWAITED_MS);
   }
 

@@ -2,7 +2,7 @@ import type { CallRecord, CallUpdate } from '../../../shared/call-record.js';
 import type { CallStatusBody, CallSummary } from '../../../shared/protocol.js';
 import { errorMessage } from '../exchange.js';
 import type { ProxyStore } from '../store/proxy-store.js';
-import { chooseStart, DEFAULT_CLOCK_SKEW_MS, toMatch, type CallMatch, type PendingCall } from './pending-calls.js';
+import { type CallMatch, chooseStart, DEFAULT_CLOCK_SKEW_MS, type PendingCall, toMatch } from './pending-calls.js';
 
 /** The store's channel on which every instance hears that a followed call ended, or was reported on after. */
 const ENDED_CHANNEL = 'calls-ended';
@@ -16,7 +16,10 @@ type Listener = (status: CallStatusBody) => void;
 /** 128 random bits, base64url: the capability to follow one call. */
 export function newCallId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 export function summarize(record: CallRecord): CallSummary {
@@ -86,10 +89,12 @@ export class FollowedCalls {
    * end that lands in between is not missed.
    */
   async watch(callId: string, listener: Listener): Promise<{ status: CallStatusBody | null; endedAt: number | null; stop: () => void }> {
-    this.#subscribed ??= this.#store.subscribe(ENDED_CHANNEL, (message) => this.#onStatus(message)).catch((error: unknown) => {
-      this.#subscribed = null;
-      throw error;
-    });
+    this.#subscribed ??= this.#store
+      .subscribe(ENDED_CHANNEL, (message) => this.#onStatus(message))
+      .catch((error: unknown) => {
+        this.#subscribed = null;
+        throw error;
+      });
     await this.#subscribed;
     let watched = this.#watchers.get(callId);
     if (!watched) {

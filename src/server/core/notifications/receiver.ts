@@ -3,7 +3,7 @@ import type { CountryCode } from '../../../shared/phone-number.js';
 import type { RefusalKind } from '../audit.js';
 import { overLimitMessage, readRequestText } from '../body-limit.js';
 import type { ProxyFailure } from '../responses.js';
-import { toCallRecord, toCallUpdate, type NotificationFieldNames } from './call-record-mapping.js';
+import { type NotificationFieldNames, toCallRecord, toCallUpdate } from './call-record-mapping.js';
 
 /** Deliveries carry the contact's fields too; far more than this is not a delivery. */
 export const MAX_NOTIFICATION_BYTES = 64 * 1024;
@@ -19,8 +19,7 @@ export interface NotificationReceiver {
  * its update when it reports the recording or the summary, and the key that tells a repeat.
  */
 export type Delivery =
-  | { ok: true; event: string; record: CallRecord | null; update: CallUpdate | null; key: string | null }
-  | { ok: false; failure: ProxyFailure; authenticated: boolean };
+  { ok: true; event: string; record: CallRecord | null; update: CallUpdate | null; key: string | null } | { ok: false; failure: ProxyFailure; authenticated: boolean };
 
 const encoder = new TextEncoder();
 

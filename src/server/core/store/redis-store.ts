@@ -1,4 +1,5 @@
 import RateLimiterRedis from 'rate-limiter-flexible/lib/RateLimiterRedis.js';
+
 import { lockToken, type ProxyStore } from './proxy-store.js';
 
 /** The minimum of an ioredis client this store uses. */

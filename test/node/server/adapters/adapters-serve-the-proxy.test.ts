@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
+
 import express from 'express';
 import { createServer as createViteServer } from 'vite';
+
 import { toNodeListener } from '../../../../src/server/adapters/node-adapter.js';
 import { superfoneMiddleware } from '../../../../src/server/adapters/node-proxy.js';
-import { createSuperfoneProxy } from '../../../../src/server/core/proxy.js';
 import { superfoneVitePlugin } from '../../../../src/server/adapters/vite-plugin.js';
+import { createSuperfoneProxy } from '../../../../src/server/core/proxy.js';
 import { SIMULATOR_CONTROL_PATH } from '../../../../src/simulator/index.js';
 import { startSuperfoneSimulator } from '../../../../src/simulator/simulator-server.js';
 import { API_KEY, assertNoKey, startBody } from '../../helpers.js';

@@ -4,13 +4,14 @@
 // loopback connections to a hardened node:http server, as the CLI serves.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+
 import { hardenNodeServer } from '../../../../src/server/adapters/harden-node-server.js';
 import { superfoneListener } from '../../../../src/server/adapters/node-proxy.js';
 import type { ProxyLogEntry } from '../../../../src/server/core/proxy.js';
-import { startSuperfoneSimulator, type RunningSimulator } from '../../../../src/simulator/simulator-server.js';
+import { type RunningSimulator, startSuperfoneSimulator } from '../../../../src/simulator/simulator-server.js';
 import { API_KEY } from '../../helpers.js';
 
 const WEBHOOK_SECRET = 'round_3_webhook_secret_0123';
@@ -137,6 +138,12 @@ describe('clients that leave, or send too much, are logged as what they did', { 
     } as RequestInit);
     assert.equal(chunked.status, 413, await chunked.text());
     await settle();
-    assert.deepEqual(logs.slice(-2).map((entry) => [entry.status, entry.refusal]), [[413, 'too_large'], [413, 'too_large']]);
+    assert.deepEqual(
+      logs.slice(-2).map((entry) => [entry.status, entry.refusal]),
+      [
+        [413, 'too_large'],
+        [413, 'too_large'],
+      ],
+    );
   });
 });

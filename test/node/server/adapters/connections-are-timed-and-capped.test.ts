@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
-import type { ProxyLogEntry } from '../../../../src/server/core/audit.js';
+
 import { hardenNodeServer, type ServerHardening } from '../../../../src/server/adapters/harden-node-server.js';
 import { superfoneListener } from '../../../../src/server/adapters/node-proxy.js';
-import { startSuperfoneSimulator, type RunningSimulator } from '../../../../src/simulator/simulator-server.js';
+import type { ProxyLogEntry } from '../../../../src/server/core/audit.js';
+import { type RunningSimulator, startSuperfoneSimulator } from '../../../../src/simulator/simulator-server.js';
 import { API_KEY, startBody } from '../../helpers.js';
 
 interface Served {
@@ -20,7 +21,13 @@ interface Served {
 async function serve(hardening: ServerHardening, proxyTimeoutMs = 2_000): Promise<Served> {
   const upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
   const logs: ProxyLogEntry[] = [];
-  const listener = superfoneListener({ apiKey: API_KEY, apiBase: upstream.apiBase, path: '/api/superfone/call', timeoutMs: proxyTimeoutMs, webhookSecret: 'whsec_test_0123456789abcdef' });
+  const listener = superfoneListener({
+    apiKey: API_KEY,
+    apiBase: upstream.apiBase,
+    path: '/api/superfone/call',
+    timeoutMs: proxyTimeoutMs,
+    webhookSecret: 'whsec_test_0123456789abcdef',
+  });
   const server: Server = hardenNodeServer(createServer(listener), { ...hardening, log: (entry) => logs.push(entry) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -79,7 +86,12 @@ async function writePipelined(socket: Socket, batches: number): Promise<void> {
 }
 
 const call = (port: number, body: unknown) =>
-  fetch(`http://127.0.0.1:${port}/api/superfone/call`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+  fetch(`http://127.0.0.1:${port}/api/superfone/call`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
 
 describe('hardenNodeServer: no client holds a connection it does not use, or more than its share', { timeout: 60_000 }, () => {
   it('a connection that never sends a byte is closed after requestTimeoutMs, counted from when it connected', async () => {
@@ -179,7 +191,10 @@ describe('hardenNodeServer: no client holds a connection it does not use, or mor
       const heldMs = performance.now() - lastWriteAt;
       assert.ok(heldMs < 3_000, `held ${heldMs.toFixed(0)} ms after the last request: the 800 ms timeout, checked every 800 ms`);
       const cut = served.logs.filter((entry) => entry.refusal === 'timeout');
-      assert.deepEqual(cut.map(({ status, client, detail }) => ({ status, client, detail })), [{ status: 0, client: '127.0.0.1', detail: 'answers not read for 0.8 s' }]);
+      assert.deepEqual(
+        cut.map(({ status, client, detail }) => ({ status, client, detail })),
+        [{ status: 0, client: '127.0.0.1', detail: 'answers not read for 0.8 s' }],
+      );
     } finally {
       pipelining.destroy();
       await served.close();
@@ -189,7 +204,10 @@ describe('hardenNodeServer: no client holds a connection it does not use, or mor
   it('a client reading a large answer more slowly than it is written keeps its connection while the answer moves', async () => {
     // hardenNodeServer is public, and an integrator's own routes may answer with megabytes.
     const logs: ProxyLogEntry[] = [];
-    const server = hardenNodeServer(createServer((_request, response) => response.end(Buffer.alloc(64 * 1024 * 1024))), { requestTimeoutMs: 800, log: (entry) => logs.push(entry) });
+    const server = hardenNodeServer(
+      createServer((_request, response) => response.end(Buffer.alloc(64 * 1024 * 1024))),
+      { requestTimeoutMs: 800, log: (entry) => logs.push(entry) },
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const slow = connect((server.address() as AddressInfo).port, '127.0.0.1');
     let read = 0;
@@ -234,7 +252,10 @@ describe('hardenNodeServer: no client holds a connection it does not use, or mor
       other.on('data', (chunk) => (answer += chunk));
       await closedWithin(other, 3_000);
       assert.match(answer, /^HTTP\/1\.1 405 /, 'another client (127.0.0.2) is answered');
-      assert.deepEqual(served.logs.map(({ refusal, client }) => [refusal, client]), [['connections', '127.0.0.1']]);
+      assert.deepEqual(
+        served.logs.map(({ refusal, client }) => [refusal, client]),
+        [['connections', '127.0.0.1']],
+      );
       // Closing one frees a place.
       sockets[0]!.destroy();
       await sockets[0]!.closedAt;
@@ -257,7 +278,10 @@ describe('hardenNodeServer: no client holds a connection it does not use, or mor
       sockets.push(fourth);
       assert.notEqual(await closedWithin(fourth, 2_000), null, 'the fourth connection was closed');
       await new Promise((resolve) => setTimeout(resolve, 50));
-      assert.deepEqual(served.logs.map(({ refusal }) => refusal), ['connections']);
+      assert.deepEqual(
+        served.logs.map(({ refusal }) => refusal),
+        ['connections'],
+      );
     } finally {
       for (const socket of sockets) socket.destroy();
       await served.close();

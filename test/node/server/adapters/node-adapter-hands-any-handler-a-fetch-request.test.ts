@@ -5,13 +5,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+
 import express from 'express';
-import { toNodeListener, type FetchHandler } from '../../../../src/server/adapters/node-adapter.js';
+
+import { type FetchHandler, toNodeListener } from '../../../../src/server/adapters/node-adapter.js';
 import { createSuperfoneProxy } from '../../../../src/server/core/index.js';
 import { startSuperfoneSimulator } from '../../../../src/simulator/simulator-server.js';
 import { loopbackCertificate } from '../../../support/test-certificate.js';
@@ -53,7 +55,12 @@ const describeRequest: FetchHandler = async (request) => {
   } catch (error) {
     seen.setThrows = (error as Error).constructor.name;
   }
-  return Response.json(seen, { headers: [['set-cookie', 'a=1'], ['set-cookie', 'b=2']] });
+  return Response.json(seen, {
+    headers: [
+      ['set-cookie', 'a=1'],
+      ['set-cookie', 'b=2'],
+    ],
+  });
 };
 
 describe('toNodeListener hands any handler a Fetch Request, and writes the Response it returns', { timeout: 30_000 }, () => {
@@ -120,7 +127,13 @@ describe('toNodeListener hands any handler a Fetch Request, and writes the Respo
       const seenByWrapper: Record<string, unknown> = {};
       const wrapper: FetchHandler = async (request, platform) => {
         const response = await proxy(request, platform);
-        Object.assign(seenByWrapper, { isResponse: response instanceof Response, ok: response.ok, type: response.type, contentType: response.headers.get('content-type'), body: await response.clone().json() });
+        Object.assign(seenByWrapper, {
+          isResponse: response instanceof Response,
+          ok: response.ok,
+          type: response.type,
+          contentType: response.headers.get('content-type'),
+          body: await response.clone().json(),
+        });
         return response;
       };
       await serving(toNodeListener(wrapper), async (origin) => {
@@ -143,7 +156,10 @@ describe('served over TLS by node:https, a request is an https one', { timeout: 
     const tls = loopbackCertificate(folder);
     const upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
     const proxy = createSuperfoneProxy({ apiKey: API_KEY, apiBase: upstream.apiBase, rateLimits: false });
-    const server = createHttpsServer({ key: tls.key, cert: tls.cert }, toNodeListener(async (request, platform) => (new URL(request.url).pathname === '/seen' ? Response.json({ url: request.url }) : proxy(request, platform))));
+    const server = createHttpsServer(
+      { key: tls.key, cert: tls.cert },
+      toNodeListener(async (request, platform) => (new URL(request.url).pathname === '/seen' ? Response.json({ url: request.url }) : proxy(request, platform))),
+    );
     try {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -2,14 +2,16 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+
 import express from 'express';
 import fc from 'fast-check';
-import type { ProxyLogEntry } from '../../../../src/server/core/audit.js';
+
 import { hardenNodeServer } from '../../../../src/server/adapters/harden-node-server.js';
 import { toNodeListener } from '../../../../src/server/adapters/node-adapter.js';
 import { superfoneMiddleware } from '../../../../src/server/adapters/node-proxy.js';
+import type { ProxyLogEntry } from '../../../../src/server/core/audit.js';
 import { createSuperfoneProxy } from '../../../../src/server/core/proxy.js';
-import { startSuperfoneSimulator, type RunningSimulator } from '../../../../src/simulator/simulator-server.js';
+import { type RunningSimulator, startSuperfoneSimulator } from '../../../../src/simulator/simulator-server.js';
 import { rawExchange } from '../../../support/raw-http.js';
 import { API_KEY, assertNoKey, cliProxyForSuite, startBody } from '../../helpers.js';
 
@@ -52,9 +54,29 @@ describe('no request can take the proxy down', { timeout: 120_000 }, () => {
     const token = fc.stringMatching(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,12}$/);
     const printable = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 60 });
     const anyText = fc.string({ unit: fc.integer({ min: 0, max: 255 }).map((code) => String.fromCharCode(code)), maxLength: 60 });
-    const targets = [...CRASHING_TARGETS, '/api/superfone/call', '/api/superfone/call?x=1', '/', '/../../etc/passwd', `http://127.0.0.1:${cli.proxy.port}/api/superfone/call`, 'http://attacker.test/api/superfone/call'];
+    const targets = [
+      ...CRASHING_TARGETS,
+      '/api/superfone/call',
+      '/api/superfone/call?x=1',
+      '/',
+      '/../../etc/passwd',
+      `http://127.0.0.1:${cli.proxy.port}/api/superfone/call`,
+      'http://attacker.test/api/superfone/call',
+    ];
     const knownHeaders = ['Origin', 'Content-Type', 'Sec-Fetch-Site', 'Connection', 'Expect', 'Authorization', 'Accept', 'Cookie', 'X-Forwarded-For'];
-    const headerValues = ['127.0.0.1', 'http://127.0.0.1', 'http://attacker.test', 'null', 'application/json', 'text/plain', 'same-origin', 'cross-site', 'close', 'keep-alive', '100-continue'];
+    const headerValues = [
+      '127.0.0.1',
+      'http://127.0.0.1',
+      'http://attacker.test',
+      'null',
+      'application/json',
+      'text/plain',
+      'same-origin',
+      'cross-site',
+      'close',
+      'keep-alive',
+      '100-continue',
+    ];
     const bodies = fc.oneof(
       fc.constant(JSON.stringify({ ...startBody('+919845000001'), call_action: 'END' })),
       fc.constant(JSON.stringify(startBody('+919845000002'))),
@@ -73,16 +95,26 @@ describe('no request can take the proxy down', { timeout: 120_000 }, () => {
         body: bodies,
       })
       .map(({ method, target, host, headers, chunked, body }) => {
-        const framing = chunked
-          ? ['Transfer-Encoding: chunked']
-          : [`Content-Length: ${Buffer.byteLength(body, 'latin1')}`];
+        const framing = chunked ? ['Transfer-Encoding: chunked'] : [`Content-Length: ${Buffer.byteLength(body, 'latin1')}`];
         const payload = chunked ? `${Buffer.byteLength(body, 'latin1').toString(16)}\r\n${body}\r\n0\r\n\r\n` : body;
-        const lines = [`${method} ${target} HTTP/1.1`, `Host: ${host}`, 'Content-Type: application/json', 'Connection: close', ...framing, ...headers.map(([name, value]) => `${name}: ${value}`)];
+        const lines = [
+          `${method} ${target} HTTP/1.1`,
+          `Host: ${host}`,
+          'Content-Type: application/json',
+          'Connection: close',
+          ...framing,
+          ...headers.map(([name, value]) => `${name}: ${value}`),
+        ];
         return { head: lines.join('\r\n'), bytes: lines.join('\r\n') + '\r\n\r\n' + payload, endAfterWrite: false };
       });
     const unparsable = fc
       .record({
-        requestLine: fc.oneof(anyText, fc.tuple(fc.oneof(token, anyText), fc.oneof(fc.constantFrom(...targets), anyText), fc.constantFrom('HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0', 'HTTP/x', '')).map((parts) => parts.join(' '))),
+        requestLine: fc.oneof(
+          anyText,
+          fc
+            .tuple(fc.oneof(token, anyText), fc.oneof(fc.constantFrom(...targets), anyText), fc.constantFrom('HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0', 'HTTP/x', ''))
+            .map((parts) => parts.join(' ')),
+        ),
         headers: fc.array(fc.tuple(fc.oneof(token, anyText), fc.oneof(printable, anyText)), { maxLength: 6 }),
         eol: fc.constantFrom('\r\n', '\n'),
         body: fc.oneof(fc.constant(''), anyText, fc.constant('5\r\nhello\r\n0\r\n\r\n')),
@@ -100,7 +132,14 @@ describe('no request can take the proxy down', { timeout: 120_000 }, () => {
       })
       .map(({ host, origin, body }) => {
         const json = JSON.stringify(body);
-        const lines = ['POST /api/superfone/call HTTP/1.1', `Host: ${host}`, 'Content-Type: application/json', 'Connection: close', `Content-Length: ${json.length}`, ...(origin ? [`Origin: ${origin}`] : [])];
+        const lines = [
+          'POST /api/superfone/call HTTP/1.1',
+          `Host: ${host}`,
+          'Content-Type: application/json',
+          'Connection: close',
+          `Content-Length: ${json.length}`,
+          ...(origin ? [`Origin: ${origin}`] : []),
+        ];
         return { head: lines.join('\r\n'), bytes: lines.join('\r\n') + '\r\n\r\n' + json, endAfterWrite: false };
       });
     const request = fc.oneof({ weight: 2, arbitrary: calls }, { weight: 3, arbitrary: parsable }, { weight: 1, arbitrary: unparsable });
@@ -120,7 +159,10 @@ describe('no request can take the proxy down', { timeout: 120_000 }, () => {
       }),
       { numRuns: 1_000, interruptAfterTimeLimit: 90_000 },
     );
-    const tally = [...seen].sort((a, b) => b[1] - a[1]).map(([answer, count]) => `${answer}: ${count}`).join(', ');
+    const tally = [...seen]
+      .sort((a, b) => b[1] - a[1])
+      .map(([answer, count]) => `${answer}: ${count}`)
+      .join(', ');
     console.log(`fuzz: ${[...seen.values()].reduce((sum, count) => sum + count, 0)} raw requests, the CLI proxy stayed up; answers ${tally}`);
   });
 });
@@ -132,7 +174,7 @@ describe('every adapter turns a malformed request into a 4xx and an exception in
     upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
   });
   after(async () => {
-    for (const server of servers) server.closeAllConnections(), server.close();
+    for (const server of servers) (server.closeAllConnections(), server.close());
     await upstream.close();
   });
 

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
+
 import express from 'express';
+
 import { superfoneListener, superfoneMiddleware } from '../../../../src/server/adapters/node-proxy.js';
 import { EventStreamReader } from '../../../support/sse-reader.js';
 import { ASHA } from '../../helpers.js';
@@ -15,7 +17,12 @@ async function listen(server: Server): Promise<string> {
 }
 
 const post = (url: string, customer: string, action: 'START' | 'END') =>
-  fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ customer_number: customer, user_number: ASHA, call_action: action }), signal: AbortSignal.timeout(10_000) });
+  fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ customer_number: customer, user_number: ASHA, call_action: action }),
+    signal: AbortSignal.timeout(10_000),
+  });
 
 /** START, follow the call's stream, END: the simulator's record must come back to this same proxy and end the stream. */
 async function placeFollowEnd(callUrl: string, customer: string): Promise<Record<string, any>> {
@@ -90,7 +97,12 @@ describe('simulate in your own server: no key, and the calls report back', { tim
       const ended = await placeFollowEnd(`${base}/api/superfone/call`, '+918000000004');
       assert.equal(ended.record.customerNumber, '+918000000004');
       // The made-up secret is no secret anyone can guess: a delivery with none is refused.
-      const forged = await fetch(`${base}/api/superfone/webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(10_000) });
+      const forged = await fetch(`${base}/api/superfone/webhook`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+        signal: AbortSignal.timeout(10_000),
+      });
       assert.equal(forged.status, 401);
     } finally {
       server.closeAllConnections();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+
 import { rawExchange } from '../../../support/raw-http.js';
 import { cliProxyForSuite, proxiesPerTest, startBody } from '../../helpers.js';
 
@@ -82,7 +83,11 @@ describe('Superfone’s answer is read with a size cap on Node’s own transport
     assert.equal(response.status, 502);
     assert.equal(body.error.code, 'upstream_error');
     assert.ok(performance.now() - startedAt < 5_000);
-    const next = await fetch(cli.proxy.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...startBody('+918000000071'), call_action: 'END' }) });
+    const next = await fetch(cli.proxy.url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ...startBody('+918000000071'), call_action: 'END' }),
+    });
     assert.equal(next.status, 200);
   });
 });

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { after, describe, it } from 'node:test';
-import { startSuperfoneSimulator } from '../../../../src/simulator/simulator-server.js';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { after, describe, it } from 'node:test';
+
 import { readCliConfig } from '../../../../src/server/cli/cli-config.js';
 import { CLI_SETTINGS } from '../../../../src/server/cli/cli-settings.js';
+import { startSuperfoneSimulator } from '../../../../src/simulator/simulator-server.js';
 import { startCliProxy } from '../../../support/cli-proxy.js';
 import { freePort } from '../../../support/free-port.js';
 import { API_KEY, assertNoKey, startBody } from '../../helpers.js';
@@ -34,11 +35,19 @@ describe('superfone-proxy, the CLI', () => {
     const section = docs.slice(docs.indexOf('### The CLI'), docs.indexOf('## Recipes'));
     const documented = new Map<string, string>();
     for (const row of section.split('\n').filter((line) => line.startsWith('| `--'))) {
-      const [flags, variables] = row.split('|').slice(1, 3).map((cell) => [...cell.matchAll(/`([^`]+)`/g)].map((match) => match[1]!.replace(/=1$/, '')));
+      const [flags, variables] = row
+        .split('|')
+        .slice(1, 3)
+        .map((cell) => [...cell.matchAll(/`([^`]+)`/g)].map((match) => match[1]!.replace(/=1$/, '')));
       flags!.forEach((flag, index) => documented.set(flag, variables![index] ?? ''));
     }
     const forTokens = new Set(['--agent', '--ttl']);
-    assert.deepEqual([...documented.keys()].sort(), CLI_SETTINGS.map((setting) => `--${setting.flag}`).filter((flag) => !forTokens.has(flag)).sort());
+    assert.deepEqual(
+      [...documented.keys()].sort(),
+      CLI_SETTINGS.map((setting) => `--${setting.flag}`)
+        .filter((flag) => !forTokens.has(flag))
+        .sort(),
+    );
     for (const setting of CLI_SETTINGS) {
       const variable = 'variable' in setting ? setting.variable : '';
       const line = help.split('\n').find((text) => text.startsWith(`  --${setting.flag} `) || text === `  --${setting.flag}` || text.startsWith(`  --${setting.flag}  `));

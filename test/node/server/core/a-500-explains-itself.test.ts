@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+
 import { startSuperfoneSimulator } from '../../../../src/simulator/simulator-server.js';
 import { API_KEY } from '../../helpers.js';
 

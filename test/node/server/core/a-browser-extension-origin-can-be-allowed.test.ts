@@ -2,6 +2,7 @@
 // as an opaque "null": the proxy lists it exactly, and no other extension gets in.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+
 import { createSuperfoneProxy } from '../../../../src/server/core/index.js';
 import { startSuperfoneSimulator } from '../../../../src/simulator/simulator-server.js';
 import { API_KEY, startBody } from '../../helpers.js';
@@ -14,7 +15,14 @@ describe('a browser extension’s origin can be allowed, exactly', { timeout: 30
     try {
       const proxy = createSuperfoneProxy({ apiKey: API_KEY, apiBase: upstream.apiBase, allowedOrigins: [OURS + '/'] });
       const call = (origin: string) =>
-        proxy(new Request('http://127.0.0.1/api/superfone/call', { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: origin }, body: JSON.stringify(startBody()) }), { clientAddress: '127.0.0.1' });
+        proxy(
+          new Request('http://127.0.0.1/api/superfone/call', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', Origin: origin },
+            body: JSON.stringify(startBody()),
+          }),
+          { clientAddress: '127.0.0.1' },
+        );
       const taken = await call(OURS);
       assert.equal(taken.status, 200, await taken.clone().text());
       assert.equal(taken.headers.get('access-control-allow-origin'), OURS);

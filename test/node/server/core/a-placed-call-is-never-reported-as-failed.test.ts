@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+
 import { memoryStore, type ProxyStore } from '../../../../src/server/core/store/proxy-store.js';
 import { ASHA, proxiesPerTest, startBody } from '../../helpers.js';
 
@@ -11,7 +12,20 @@ describe('a placed call is never reported as failed', { timeout: 30_000 }, () =>
   it('a store that fails after Superfone took the START: the page still hears the call was placed (200, no call id), and the log says why', async () => {
     const inner = memoryStore();
     // Following the call is written to the store after Superfone answered; that write fails.
-    const store: ProxyStore = { ...inner, limiter: inner.limiter.bind(inner), tryLock: inner.tryLock.bind(inner), get: inner.get.bind(inner), list: inner.list.bind(inner), take: inner.take.bind(inner), append: inner.append.bind(inner), publish: inner.publish.bind(inner), subscribe: inner.subscribe.bind(inner), put: async () => { throw new Error('store went away'); } };
+    const store: ProxyStore = {
+      ...inner,
+      limiter: inner.limiter.bind(inner),
+      tryLock: inner.tryLock.bind(inner),
+      get: inner.get.bind(inner),
+      list: inner.list.bind(inner),
+      take: inner.take.bind(inner),
+      append: inner.append.bind(inner),
+      publish: inner.publish.bind(inner),
+      subscribe: inner.subscribe.bind(inner),
+      put: async () => {
+        throw new Error('store went away');
+      },
+    };
     const proxy = await proxyFor({ store, webhookSecret: 'whsec_test_0123456789abcdef' });
     const answer = await proxy.call(startBody('+918000000034'));
     assert.equal(answer.status, 200, answer.text);

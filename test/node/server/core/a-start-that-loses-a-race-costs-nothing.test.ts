@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { memoryStore } from '../../../../src/server/core/store/proxy-store.js';
+
 import { CallRateLimits } from '../../../../src/server/core/guards/rate-limits.js';
+import { memoryStore } from '../../../../src/server/core/store/proxy-store.js';
 import { ASHA, MEERA_OFFLINE, VIKRAM } from '../../helpers.js';
 
 // Two STARTs to one customer, both checked before either pays: the second loses at spend
@@ -9,7 +10,11 @@ import { ASHA, MEERA_OFFLINE, VIKRAM } from '../../helpers.js';
 // client's) must come back, or a race quietly eats allowances.
 describe('a START that loses a race at spend time costs nothing', { timeout: 30_000 }, () => {
   it('its agent’s and its client’s points are given back', async () => {
-    const limits = new CallRateLimits(memoryStore(), { perAgent: { points: 1, durationSec: 60 }, perDestination: { points: 1, durationSec: 60 }, perClient: { points: 2, durationSec: 60 } });
+    const limits = new CallRateLimits(memoryStore(), {
+      perAgent: { points: 1, durationSec: 60 },
+      perDestination: { points: 1, durationSec: 60 },
+      perClient: { points: 2, durationSec: 60 },
+    });
     const asha = { agentNumber: ASHA, customerNumber: '+918000000031', clientKey: '203.0.113.7', agentBound: false };
     const vikram = { ...asha, agentNumber: VIKRAM };
     assert.deepEqual(await limits.checkStart(asha), { ok: true });

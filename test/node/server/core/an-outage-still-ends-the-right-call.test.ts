@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+
 import { memoryStore, type ProxyStore } from '../../../../src/server/core/store/proxy-store.js';
 import { EventStreamReader } from '../../../support/sse-reader.js';
 import { ASHA, startBody, startHttpProxy, VIKRAM } from '../../helpers.js';
@@ -40,13 +41,25 @@ describe('with the store out of reach, a record still ends the right call on thi
       const delivered = await fetch(`${proxy.base}webhook`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${SECRET}` },
-        body: JSON.stringify({ event: 'ALL_CALLS', cdr_phone: '+918000000042', staff_phone: '919812345678', cdr_id: 'outage-1', cdr_disposition: 'ANSWERED', cdr_duration: 12, cdr_start: new Date(Date.now() + 1_000).toISOString() }),
+        body: JSON.stringify({
+          event: 'ALL_CALLS',
+          cdr_phone: '+918000000042',
+          staff_phone: '919812345678',
+          cdr_id: 'outage-1',
+          cdr_disposition: 'ANSWERED',
+          cdr_duration: 12,
+          cdr_start: new Date(Date.now() + 1_000).toISOString(),
+        }),
       });
       assert.equal(delivered.status, 200);
       await second.until((events) => events.calls().some((status) => status.state === 'ended'), 5_000);
       assert.equal(second.calls().at(-1).record.customerNumber, '+918000000042');
       await new Promise((resolve) => setTimeout(resolve, 300));
-      assert.deepEqual(first.calls().map((status) => status.state), ['active'], 'the other call goes on');
+      assert.deepEqual(
+        first.calls().map((status) => status.state),
+        ['active'],
+        'the other call goes on',
+      );
       const line = proxy.logs.find((entry) => entry.event === 'ALL_CALLS')!;
       assert.equal(line.matched, true);
       assert.match(line.detail!, /matched among this instance's calls only/);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+
 import { API_KEY, assertNoKey, proxiesPerTest, startBody } from '../../helpers.js';
 
 describe('the proxy’s answers carry only what the protocol defines', { timeout: 30_000 }, () => {
@@ -27,7 +28,10 @@ describe('the proxy’s answers carry only what the protocol defines', { timeout
     };
     const notFound = await proxy.handler(new Request('http://localhost/elsewhere', { method: 'POST' }));
     assert.equal(notFound.status, 404);
-    assert.deepEqual(Object.values(answers).map((answer) => answer.status), [200, 400, 204, 405, 403]);
+    assert.deepEqual(
+      Object.values(answers).map((answer) => answer.status),
+      [200, 400, 204, 405, 403],
+    );
     for (const [what, headers] of [...Object.entries(answers).map(([what, answer]) => [what, answer.headers] as const), ['not found', notFound.headers] as const]) {
       assert.equal(headers.get('x-content-type-options'), 'nosniff', what);
       assert.equal(headers.get('cache-control'), 'no-store', what);

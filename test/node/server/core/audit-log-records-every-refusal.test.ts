@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import type { ProxyLogEntry } from '../../../../src/server/core/audit.js';
+
 import { superfoneListener } from '../../../../src/server/adapters/node-proxy.js';
+import type { ProxyLogEntry } from '../../../../src/server/core/audit.js';
 import { startSuperfoneSimulator } from '../../../../src/simulator/simulator-server.js';
 import { API_KEY, assertNoKey, proxiesPerTest, startBody } from '../../helpers.js';
 
@@ -17,8 +18,7 @@ describe('the audit log records who asked, and every refusal up to a budget', { 
     try {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-      const post = (body: unknown, origin: string) =>
-        fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: origin }, body: JSON.stringify(body) });
+      const post = (body: unknown, origin: string) => fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: origin }, body: JSON.stringify(body) });
       assert.equal((await post(startBody(), 'https://crm.example.com')).status, 200);
       assert.equal((await post(startBody(), 'https://evil.test')).status, 403);
       assert.equal((await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: 'x'.repeat(10_000) })).status, 413);
@@ -42,7 +42,10 @@ describe('the audit log records who asked, and every refusal up to a budget', { 
     const proxy = await proxyFor({ logRefusalsPerMinute: 5 });
     for (let index = 0; index < 20; index++) assert.equal((await proxy.call(startBody('12345'))).status, 400);
     assert.equal(proxy.logs.length, 5);
-    assert.deepEqual(proxy.logs.map((entry) => entry.refusal), Array(5).fill('invalid_number'));
+    assert.deepEqual(
+      proxy.logs.map((entry) => entry.refusal),
+      Array(5).fill('invalid_number'),
+    );
     assert.equal((await proxy.call(startBody())).status, 200);
     assert.equal(proxy.logs.length, 6);
     assert.deepEqual([proxy.logs[5]!.outcome, proxy.logs[5]!.refusal, proxy.logs[5]!.suppressed], ['ok', undefined, { invalid_number: 15 }]);
@@ -59,9 +62,17 @@ describe('the audit log records who asked, and every refusal up to a budget', { 
     assert.deepEqual([...new Set(proxy.logs.map((entry) => entry.refusal))], ['route', 'method']);
     // What was left out rides on the next line written, whatever its kind.
     assert.deepEqual(proxy.logs[120]!.suppressed, { route: 180 });
-    const wrongSecret = await send('/api/superfone/webhook', { method: 'POST', headers: { Authorization: 'Bearer whsec_test_0123456789abcdeX', 'Content-Type': 'application/json' }, body: '{}' });
+    const wrongSecret = await send('/api/superfone/webhook', {
+      method: 'POST',
+      headers: { Authorization: 'Bearer whsec_test_0123456789abcdeX', 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(wrongSecret.status, 401);
-    const forbidden = await send('/api/superfone/call', { method: 'POST', headers: { Origin: 'https://evil.test', 'Content-Type': 'application/json' }, body: JSON.stringify(startBody()) });
+    const forbidden = await send('/api/superfone/call', {
+      method: 'POST',
+      headers: { Origin: 'https://evil.test', 'Content-Type': 'application/json' },
+      body: JSON.stringify(startBody()),
+    });
     assert.equal(forbidden.status, 403);
     const [secretLine, originLine] = proxy.logs.slice(-2);
     assert.deepEqual([secretLine!.refusal, secretLine!.status, secretLine!.suppressed], ['secret', 401, { method: 180 }]);

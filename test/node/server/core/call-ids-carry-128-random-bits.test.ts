@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+
 import { newCallId } from '../../../../src/server/core/notifications/followed-calls.js';
 import { CALL_ID_PATTERN } from '../../../../src/shared/protocol.js';
 

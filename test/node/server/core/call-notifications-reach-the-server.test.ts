@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
-import { endReasonFor } from '../../../../src/element/view/call-outcome.js';
-import type { CallSummary } from '../../../../src/shared/protocol.js';
 import { describe, it } from 'node:test';
+
 import fc from 'fast-check';
-import type { CallRecord } from '../../../../src/shared/call-record.js';
+
+import { endReasonFor } from '../../../../src/element/view/call-outcome.js';
 import { notificationNumber, notificationTime, toCallRecord } from '../../../../src/server/core/notifications/call-record-mapping.js';
-import { PendingCalls, type CallMatch } from '../../../../src/server/core/notifications/pending-calls.js';
+import { type CallMatch, PendingCalls } from '../../../../src/server/core/notifications/pending-calls.js';
 import { receiveNotification } from '../../../../src/server/core/notifications/receiver.js';
 import { memoryStore } from '../../../../src/server/core/store/proxy-store.js';
+import type { CallRecord } from '../../../../src/shared/call-record.js';
+import type { CallSummary } from '../../../../src/shared/protocol.js';
 import { startSuperfoneSimulator } from '../../../../src/simulator/simulator-server.js';
 import { startCliProxy } from '../../../support/cli-proxy.js';
 import { API_KEY, ASHA, assertNoKey, proxiesPerTest, startBody, VIKRAM } from '../../helpers.js';
@@ -39,20 +41,23 @@ function allCalls(overrides: Record<string, unknown> = {}): Record<string, unkno
 describe('call notifications: one mapping from a delivery to a CallRecord', () => {
   it('reads the reported fields, numbers to E.164 and IST times to UTC', () => {
     const record = toCallRecord(allCalls(), { defaultCountry: 'IN' })!;
-    assert.deepEqual({ ...record, raw: undefined }, {
-      cdrId: 'cdr-1',
-      customerNumber: CUSTOMER,
-      agentNumber: ASHA,
-      status: 'answered',
-      durationSec: 252,
-      startedAt: '2026-11-26T09:30:05.000Z',
-      answeredAt: '2026-11-26T09:30:12.000Z',
-      endedAt: '2026-11-26T09:34:24.000Z',
-      recordingUrl: 'https://recordings.example/cdr-1.mp3?sig=abc',
-      direction: 'outbound',
-      event: 'ALL_CALLS',
-      raw: undefined,
-    });
+    assert.deepEqual(
+      { ...record, raw: undefined },
+      {
+        cdrId: 'cdr-1',
+        customerNumber: CUSTOMER,
+        agentNumber: ASHA,
+        status: 'answered',
+        durationSec: 252,
+        startedAt: '2026-11-26T09:30:05.000Z',
+        answeredAt: '2026-11-26T09:30:12.000Z',
+        endedAt: '2026-11-26T09:34:24.000Z',
+        recordingUrl: 'https://recordings.example/cdr-1.mp3?sig=abc',
+        direction: 'outbound',
+        event: 'ALL_CALLS',
+        raw: undefined,
+      },
+    );
     assert.equal(record.raw.contact_first_name, 'Priya');
   });
 
@@ -83,9 +88,22 @@ describe('call notifications: one mapping from a delivery to a CallRecord', () =
     assert.equal(statusOf({ event: 'MISSED_CALL', cdr_disposition: undefined }), 'missed');
     // Every word the mapping knows, as written in the wild, with the status it must give (by hand).
     const words: Array<[string, string]> = [
-      ['ANSWERED', 'answered'], ['Connected', 'answered'], ['missed', 'missed'], ['NO-ANSWER', 'missed'], ['NOANSWER', 'missed'],
-      ['unanswered', 'missed'], ['Not Answered', 'missed'], ['BUSY', 'busy'], ['USER_BUSY', 'busy'], ['user busy', 'busy'],
-      ['FAILED', 'failed'], ['rejected', 'failed'], ['DECLINED', 'failed'], ['CANCELLED', 'failed'], ['canceled', 'failed'], ['CONGESTION', 'failed'],
+      ['ANSWERED', 'answered'],
+      ['Connected', 'answered'],
+      ['missed', 'missed'],
+      ['NO-ANSWER', 'missed'],
+      ['NOANSWER', 'missed'],
+      ['unanswered', 'missed'],
+      ['Not Answered', 'missed'],
+      ['BUSY', 'busy'],
+      ['USER_BUSY', 'busy'],
+      ['user busy', 'busy'],
+      ['FAILED', 'failed'],
+      ['rejected', 'failed'],
+      ['DECLINED', 'failed'],
+      ['CANCELLED', 'failed'],
+      ['canceled', 'failed'],
+      ['CONGESTION', 'failed'],
     ];
     for (const [word, expected] of words) assert.equal(statusOf({ cdr_disposition: word }), expected, word);
   });
@@ -100,21 +118,47 @@ describe('call notifications: one mapping from a delivery to a CallRecord', () =
     assert.deepEqual([bare.cdrId, bare.agentNumber, bare.durationSec, bare.startedAt, bare.recordingUrl, bare.status], [null, null, null, null, null, 'unknown']);
     assert.equal(toCallRecord({ event: 'CUSTOMER_CHANGE', cdr_phone: '8000000001' }, { defaultCountry: 'IN' }), null);
     // The recording link is shown to agents and handed to CRMs: only a web address is passed on.
-    for (const link of ['javascript:alert(document.cookie)', 'data:text/html,<script>alert(1)</script>', 'file:///etc/passwd', '//recordings.example/x.mp3', 'recordings.example/x.mp3']) {
+    for (const link of [
+      'javascript:alert(document.cookie)',
+      'data:text/html,<script>alert(1)</script>',
+      'file:///etc/passwd',
+      '//recordings.example/x.mp3',
+      'recordings.example/x.mp3',
+    ]) {
       assert.equal(toCallRecord(allCalls({ cdr_recording_url: link }), { defaultCountry: 'IN' })!.recordingUrl, null, link);
     }
     assert.equal(toCallRecord(allCalls({ cdr_recording_url: 'HTTP://recordings.example/x.mp3' }), { defaultCountry: 'IN' })!.recordingUrl, 'HTTP://recordings.example/x.mp3');
-    const renamed = toCallRecord({ event: 'ALL_CALLS', phone: '8000000001', agent_mobile: '9876543210', call_uuid: 'u-9' }, {
-      defaultCountry: 'IN',
-      fields: { customerNumber: ['phone'], agentNumber: ['agent_mobile'], cdrId: ['call_uuid'] },
-    })!;
+    const renamed = toCallRecord(
+      { event: 'ALL_CALLS', phone: '8000000001', agent_mobile: '9876543210', call_uuid: 'u-9' },
+      {
+        defaultCountry: 'IN',
+        fields: { customerNumber: ['phone'], agentNumber: ['agent_mobile'], cdrId: ['call_uuid'] },
+      },
+    )!;
     assert.deepEqual([renamed.customerNumber, renamed.agentNumber, renamed.cdrId], [CUSTOMER, ASHA, 'u-9']);
   });
 
   it('never throws on any JSON object, and a number it gives is always E.164 (fast-check, 2,000 payloads)', () => {
-    const value = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constantFrom('+918000000001', '08000000001', '2026-11-26 15:00:05', 'ANSWERED'));
+    const value = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constantFrom('+918000000001', '08000000001', '2026-11-26 15:00:05', 'ANSWERED'),
+    );
     const payload = fc.record(
-      { event: fc.constantFrom('ALL_CALLS', 'MISSED_CALL', 'OTHER'), cdr_phone: value, staff_phone: value, cdr_id: value, cdr_disposition: value, cdr_duration: value, cdr_start: value, cdr_end: value, cdr_recording_url: value },
+      {
+        event: fc.constantFrom('ALL_CALLS', 'MISSED_CALL', 'OTHER'),
+        cdr_phone: value,
+        staff_phone: value,
+        cdr_id: value,
+        cdr_disposition: value,
+        cdr_duration: value,
+        cdr_start: value,
+        cdr_end: value,
+        cdr_recording_url: value,
+      },
       { requiredKeys: ['event'] },
     );
     fc.assert(
@@ -199,12 +243,25 @@ describe('call notifications: a record matched to the START that caused it', () 
     await fc.assert(
       fc.asyncProperty(fc.array(start, { maxLength: 6 }), delivered, async (starts, report) => {
         const pending = new PendingCalls(memoryStore(), { now: () => START_TIME });
-        const made = starts.map((one, index) => ({ callId: `call-${index}`, agentNumber: one.agent, customerNumber: one.customer, startedAt: START_TIME + one.offsetSec * 1000, notificationId: index }));
+        const made = starts.map((one, index) => ({
+          callId: `call-${index}`,
+          agentNumber: one.agent,
+          customerNumber: one.customer,
+          startedAt: START_TIME + one.offsetSec * 1000,
+          notificationId: index,
+        }));
         for (const call of made) await pending.remember(call);
-        const payload = { event: 'ALL_CALLS', cdr_phone: written(report.customer, report.customerStyle), cdr_start: new Date(START_TIME).toISOString(), ...(report.agent ? { staff_phone: written(report.agent, report.agentStyle) } : {}) };
+        const payload = {
+          event: 'ALL_CALLS',
+          cdr_phone: written(report.customer, report.customerStyle),
+          cdr_start: new Date(START_TIME).toISOString(),
+          ...(report.agent ? { staff_phone: written(report.agent, report.agentStyle) } : {}),
+        };
         const record = toCallRecord(payload, { defaultCountry: 'IN' })!;
         const match = await pending.match(record);
-        const eligible = made.filter((call) => call.customerNumber === report.customer && (report.agent === null || call.agentNumber === report.agent) && call.startedAt <= START_TIME + 120_000);
+        const eligible = made.filter(
+          (call) => call.customerNumber === report.customer && (report.agent === null || call.agentNumber === report.agent) && call.startedAt <= START_TIME + 120_000,
+        );
         if (match === null) return eligible.length === 0 || (report.agent === null && eligible.length > 1);
         const call = made[match.notificationId]!;
         const oldest = Math.min(...eligible.map((one) => one.startedAt));
@@ -275,7 +332,10 @@ describe('call notifications through the proxy', { timeout: 30_000 }, () => {
     assert.equal((await deliver(proxy, allCalls(), { Authorization: 'Bearer not-the-secret-at-all' })).status, 401);
     assert.equal((await deliver(proxy, allCalls(), { Authorization: '' })).status, 401);
     assert.equal(heard.length, 0);
-    assertNoKey(proxy.logs.map((entry) => JSON.stringify(entry)), SECRET);
+    assertNoKey(
+      proxy.logs.map((entry) => JSON.stringify(entry)),
+      SECRET,
+    );
     const closed = await proxyFor({ path: '/api/superfone/call' });
     assert.equal((await deliver(closed, allCalls())).status, 404);
   });

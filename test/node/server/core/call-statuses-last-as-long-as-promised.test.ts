@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
+
 import { FollowedCalls } from '../../../../src/server/core/notifications/followed-calls.js';
 import { DEFAULT_PENDING_TTL_MS, toMatch } from '../../../../src/server/core/notifications/pending-calls.js';
 import { memoryStore } from '../../../../src/server/core/store/proxy-store.js';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+
 import { clientIdentity } from '../../../../src/server/core/guards/client-identity.js';
 import { proxiesPerTest, startBody } from '../../helpers.js';
 
@@ -27,8 +28,7 @@ describe('client identity: IPv4 by address, IPv6 by its /64 network', { timeout:
   });
 
   const proxyFor = proxiesPerTest();
-  const endFrom = (proxy: Awaited<ReturnType<typeof proxyFor>>, clientAddress: string) =>
-    proxy.call({ ...startBody(), call_action: 'END' }, { platform: { clientAddress } });
+  const endFrom = (proxy: Awaited<ReturnType<typeof proxyFor>>, clientAddress: string) => proxy.call({ ...startBody(), call_action: 'END' }, { platform: { clientAddress } });
 
   it('a host rotating through its /64 shares one allowance; the next /64 has its own', async () => {
     const proxy = await proxyFor({ rateLimits: { endsPerClient: { points: 1, durationSec: 60 } } });

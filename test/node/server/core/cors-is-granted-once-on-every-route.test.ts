@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+
 import { rawExchange } from '../../../support/raw-http.js';
-import { API_KEY, assertNoKey, startBody, startHttpProxy, type HttpProxyUnderTest } from '../../helpers.js';
+import { API_KEY, assertNoKey, type HttpProxyUnderTest, startBody, startHttpProxy } from '../../helpers.js';
 
 // The browser judges CORS in test/e2e (crm-page-on-another-origin…); these check what no
 // browser can be asked: each header is on the wire once, and an origin not listed reads
@@ -12,10 +13,13 @@ const EVIL = 'https://evil.test';
 /** The header lines of a raw answer, names lower-cased, each as many times as it was sent. */
 function headerLines(text: string): Array<[string, string]> {
   const head = text.split('\r\n\r\n', 1)[0]!;
-  return head.split('\r\n').slice(1).map((line) => {
-    const colon = line.indexOf(':');
-    return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()];
-  });
+  return head
+    .split('\r\n')
+    .slice(1)
+    .map((line) => {
+      const colon = line.indexOf(':');
+      return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()];
+    });
 }
 
 describe('CORS: one grant on every route, errors included; nothing for origins not listed', { timeout: 30_000 }, () => {
@@ -34,7 +38,15 @@ describe('CORS: one grant on every route, errors included; nothing for origins n
   const send = (method: string, path: string, headers: Record<string, string>, body = '') =>
     rawExchange(
       port,
-      [`${method} /api/superfone/${path} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close', ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`), `Content-Length: ${Buffer.byteLength(body)}`, '', body].join('\r\n'),
+      [
+        `${method} /api/superfone/${path} HTTP/1.1`,
+        'Host: 127.0.0.1',
+        'Connection: close',
+        ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        '',
+        body,
+      ].join('\r\n'),
       { endAfterWrite: false },
     );
 
@@ -84,7 +96,12 @@ describe('CORS: one grant on every route, errors included; nothing for origins n
     ['the status preflight', 'OPTIONS', 'calls/ID'],
   ] as const) {
     it(`${what} from an origin not listed: 403, no grant, nothing of the call`, async () => {
-      const exchange = await send(method, path.replace('ID', callId), { Origin: EVIL, 'Content-Type': 'application/json' }, method === 'POST' ? JSON.stringify(startBody('+918000000009')) : '');
+      const exchange = await send(
+        method,
+        path.replace('ID', callId),
+        { Origin: EVIL, 'Content-Type': 'application/json' },
+        method === 'POST' ? JSON.stringify(startBody('+918000000009')) : '',
+      );
       assert.deepEqual(exchange.statuses, [403], exchange.text);
       assert.ok(!/access-control-allow-origin/i.test(exchange.text), exchange.text);
       assert.ok(!exchange.text.includes(callId) && !exchange.text.includes('"state"'), 'nothing of the call leaks');

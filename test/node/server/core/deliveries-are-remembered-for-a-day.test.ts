@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it, mock } from 'node:test';
+
 import { Redis } from 'ioredis';
+
 import { DeliveriesSeen } from '../../../../src/server/core/notifications/pending-calls.js';
 import { memoryStore } from '../../../../src/server/core/store/proxy-store.js';
 import { redisStore } from '../../../../src/server/core/store/redis-store.js';

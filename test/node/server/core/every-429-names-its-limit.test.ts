@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ASHA, proxiesPerTest, startBody, VIKRAM, type CallAnswer, type ProxyUnderTest } from '../../helpers.js';
+
+import { ASHA, type CallAnswer, proxiesPerTest, type ProxyUnderTest, startBody, VIKRAM } from '../../helpers.js';
 
 // "Too many call requests. Wait 506 s" told an agent neither which limit nor when the
 // customer could be called again. Each limit that can refuse a request is named in the

@@ -1,9 +1,11 @@
-import { SignJWT } from 'jose';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { freePort } from '../../../support/free-port.js';
+
+import { SignJWT } from 'jose';
+
 import { createSuperfoneProxy, type SuperfoneProxyHandler } from '../../../../src/server/core/proxy.js';
-import { startSuperfoneSimulator, type RunningSimulator } from '../../../../src/simulator/simulator-server.js';
+import { type RunningSimulator, startSuperfoneSimulator } from '../../../../src/simulator/simulator-server.js';
+import { freePort } from '../../../support/free-port.js';
 import { API_KEY, ASHA, VIKRAM } from '../../helpers.js';
 
 // Each refusal the proxy gives, in the words a developer or an agent reads: status, code and
@@ -31,7 +33,13 @@ const delivery = (body: string, contentType = 'application/json') =>
 
 const CASES: Case[] = [
   { name: 'a GET to the call route', request: () => new Request(`${BASE}/call`), status: 405, code: 'bad_request', message: 'Use POST to place a call (got GET).' },
-  { name: 'a path the proxy does not serve', request: () => json({}, 'nowhere'), status: 404, code: 'bad_request', message: 'Not found; the call service is at /api/superfone/call.' },
+  {
+    name: 'a path the proxy does not serve',
+    request: () => json({}, 'nowhere'),
+    status: 404,
+    code: 'bad_request',
+    message: 'Not found; the call service is at /api/superfone/call.',
+  },
   {
     name: 'a call request that is not JSON',
     request: () => new Request(`${BASE}/call`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'START' }),
@@ -41,8 +49,20 @@ const CASES: Case[] = [
   },
   { name: 'broken JSON', request: () => json('{"call_action": '), status: 400, code: 'bad_request', message: 'The call request is not valid JSON.' },
   { name: 'a JSON array', request: () => json('[]'), status: 400, code: 'bad_request', message: 'The call request must be a JSON object.' },
-  { name: 'an unknown action', request: () => json({ call_action: 'DIAL', customer_number: '+918000000001' }), status: 400, code: 'bad_request', message: 'call_action must be "START" or "END".' },
-  { name: 'a number that is not a string', request: () => json({ call_action: 'START', customer_number: 8000000001 }), status: 400, code: 'bad_request', message: 'customer_number must be a string.' },
+  {
+    name: 'an unknown action',
+    request: () => json({ call_action: 'DIAL', customer_number: '+918000000001' }),
+    status: 400,
+    code: 'bad_request',
+    message: 'call_action must be "START" or "END".',
+  },
+  {
+    name: 'a number that is not a string',
+    request: () => json({ call_action: 'START', customer_number: 8000000001 }),
+    status: 400,
+    code: 'bad_request',
+    message: 'customer_number must be a string.',
+  },
   {
     name: 'an agent number that is not a string',
     request: () => json({ call_action: 'START', customer_number: '+918000000001', user_number: 9876543210 }),
@@ -73,7 +93,13 @@ const CASES: Case[] = [
     code: 'unauthorized',
     message: 'This notification does not carry the shared secret.',
   },
-  { name: 'a delivery that is not JSON', request: () => delivery('event=ALL_CALLS', 'application/x-www-form-urlencoded'), status: 415, code: 'bad_request', message: 'Send notifications as JSON (Content-Type: application/json).' },
+  {
+    name: 'a delivery that is not JSON',
+    request: () => delivery('event=ALL_CALLS', 'application/x-www-form-urlencoded'),
+    status: 415,
+    code: 'bad_request',
+    message: 'Send notifications as JSON (Content-Type: application/json).',
+  },
   { name: 'a delivery of broken JSON', request: () => delivery('{"event":'), status: 400, code: 'bad_request', message: 'The notification is not valid JSON.' },
   { name: 'a delivery of a JSON array', request: () => delivery('[]'), status: 400, code: 'bad_request', message: 'The notification must be a JSON object.' },
   {
@@ -83,7 +109,13 @@ const CASES: Case[] = [
     code: 'bad_request',
     message: 'Use GET to follow a call (got POST).',
   },
-  { name: 'an unknown call', request: () => new Request(`${BASE}/calls/0123456789abcdef0123456789abcdef`), status: 404, code: 'bad_request', message: 'No such call: it ended long ago, or this page never started it.' },
+  {
+    name: 'an unknown call',
+    request: () => new Request(`${BASE}/calls/0123456789abcdef0123456789abcdef`),
+    status: 404,
+    code: 'bad_request',
+    message: 'No such call: it ended long ago, or this page never started it.',
+  },
   { name: 'a GET to whoami', request: () => new Request(`${BASE}/whoami`), status: 405, code: 'bad_request', message: 'Use POST to ask who you are (got GET).' },
   { name: 'whoami with a body', request: () => json({ agent: ASHA }, 'whoami'), status: 413, code: 'bad_request', message: 'whoami takes no body.' },
   {
@@ -118,7 +150,12 @@ const CASES: Case[] = [
   {
     name: 'a token for one agent, a session for another',
     request: async () => {
-      const token = await new SignJWT({ superfone_agent: ASHA }).setProtectedHeader({ alg: 'HS256' }).setAudience('superfone-proxy').setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(JWT_SECRET));
+      const token = await new SignJWT({ superfone_agent: ASHA })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setAudience('superfone-proxy')
+        .setIssuedAt()
+        .setExpirationTime('10m')
+        .sign(new TextEncoder().encode(JWT_SECRET));
       return json({ call_action: 'START', customer_number: '+918000000001' }, 'call', { Authorization: `Bearer ${token}` });
     },
     status: 403,

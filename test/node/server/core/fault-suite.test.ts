@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+
 import type { ErrorCode } from '../../../../src/shared/protocol.js';
 import type { SimulatorFault } from '../../../../src/simulator/simulator.js';
-import { startSuperfoneSimulator, type RunningSimulator } from '../../../../src/simulator/simulator-server.js';
-import { startCliProxy, type CliProxy } from '../../../support/cli-proxy.js';
+import { type RunningSimulator, startSuperfoneSimulator } from '../../../../src/simulator/simulator-server.js';
+import { type CliProxy, startCliProxy } from '../../../support/cli-proxy.js';
 import { API_KEY, assertNoKey, MEERA_OFFLINE, startBody } from '../../helpers.js';
 
 describe('fault suite: the CLI proxy against every simulator fault', () => {

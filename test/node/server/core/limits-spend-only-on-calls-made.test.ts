@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+
 import { Redis } from 'ioredis';
+
 import { memoryStore, type ProxyStore } from '../../../../src/server/core/store/proxy-store.js';
 import { redisStore } from '../../../../src/server/core/store/redis-store.js';
 import { startRedis } from '../../../support/redis-server.js';
-import { ASHA, proxiesPerTest, startBody, VIKRAM, type ProxyUnderTest } from '../../helpers.js';
+import { ASHA, proxiesPerTest, type ProxyUnderTest, startBody, VIKRAM } from '../../helpers.js';
 
 const CUSTOMER = '+918000000001';
 const OTHER_AGENTS = ['+919812345001', '+919812345002', '+919812345003', '+919812345004', '+919812345005', '+919812345006'];
@@ -122,7 +124,10 @@ describe('ENDs: never refused for a person, bounded for a flood', { timeout: 30_
     assert.equal(statuses.filter((status) => status === 200).length, 30);
     assert.equal(statuses.filter((status) => status === 429).length, 30);
     assert.equal(upstreamRequests(proxy), 30);
-    assert.match(refusal.json.error.message, /^This browser has sent 30 end-call requests in 1 min \(the end-call limit\)\. If a call is still on, end it in the Superfone app; else wait (\d+ s|1 min)\.$/);
+    assert.match(
+      refusal.json.error.message,
+      /^This browser has sent 30 end-call requests in 1 min \(the end-call limit\)\. If a call is still on, end it in the Superfone app; else wait (\d+ s|1 min)\.$/,
+    );
     assert.ok(Number(refusal.headers.get('retry-after')) >= 1);
     const elsewhere = await proxyFor({ clientKey: () => '198.51.100.7' });
     assert.equal((await elsewhere.call(end(CUSTOMER, VIKRAM))).status, 200, 'another client is not affected');

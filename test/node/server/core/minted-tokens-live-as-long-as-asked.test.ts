@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+
 import { decodeJwt, decodeProtectedHeader } from 'jose';
+
 import { mintAgentToken } from '../../../../src/server/core/mint-agent-token.js';
 
 // mintAgentToken's lifetime: 10 minutes unless asked, a day at most (a longer-lived token is a
@@ -23,7 +25,11 @@ describe('minted sign-in tokens live as long as asked, 10 minutes by default, a 
       assert.equal(claims.exp! - claims.iat!, ttlSec);
     }
     for (const ttlSec of [86_401, 30 * 86_400, 0, -60, 1.5]) {
-      await assert.rejects(mintAgentToken({ secret: SECRET, agentNumber: '+919876543210', ttlSec }), /mintAgentToken: ttlSec must be a whole number of seconds from 1 to 86400/, String(ttlSec));
+      await assert.rejects(
+        mintAgentToken({ secret: SECRET, agentNumber: '+919876543210', ttlSec }),
+        /mintAgentToken: ttlSec must be a whole number of seconds from 1 to 86400/,
+        String(ttlSec),
+      );
     }
   });
 });

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
+
 import { SignJWT } from 'jose';
-import type { PlatformInfo } from '../../../../src/server/core/proxy-message.js';
+
 import { toContactName } from '../../../../src/server/core/notifications/call-record-mapping.js';
+import type { PlatformInfo } from '../../../../src/server/core/proxy-message.js';
 import { EventStreamReader } from '../../../support/sse-reader.js';
-import { ASHA, proxiesPerTest, startBody, startHttpProxy, VIKRAM, type ProxyUnderTest } from '../../helpers.js';
+import { ASHA, proxiesPerTest, type ProxyUnderTest, startBody, startHttpProxy, VIKRAM } from '../../helpers.js';
 
 // A customer who calls the business and misses the agent is often the day's hottest lead.
 // The proxy keeps each agent's missed calls (MISSED_CALL, or an unanswered ALL_CALLS, for an
@@ -91,7 +93,10 @@ describe('missed calls come back to the agent', { timeout: 60_000 }, () => {
     assert.deepEqual((await listOf(proxy)).json.missedCalls, []);
     // An unanswered call that matches no START, whichever way it is said to go, is one.
     await deliver(proxy, missedDelivery('ALL_CALLS', { cdr_id: 'e', cdr_phone: '+918000000003', cdr_call_type: null, cdr_disposition: 'BUSY' }));
-    assert.deepEqual((await listOf(proxy)).json.missedCalls.map((call: { customerNumber: string }) => call.customerNumber), ['+918000000003']);
+    assert.deepEqual(
+      (await listOf(proxy)).json.missedCalls.map((call: { customerNumber: string }) => call.customerNumber),
+      ['+918000000003'],
+    );
   });
 
   it('newest first; at most 100 kept per agent, the oldest going first', async () => {
@@ -99,7 +104,10 @@ describe('missed calls come back to the agent', { timeout: 60_000 }, () => {
     for (let index = 0; index < 102; index++) {
       const minute = String(index % 60).padStart(2, '0');
       const hour = String(8 + Math.floor(index / 60)).padStart(2, '0');
-      await deliver(proxy, missedDelivery('MISSED_CALL', { cdr_id: `many-${index}`, cdr_phone: `+9180000${String(index).padStart(5, '0')}`, cdr_start: `2026-12-07 ${hour}:${minute}:00` }));
+      await deliver(
+        proxy,
+        missedDelivery('MISSED_CALL', { cdr_id: `many-${index}`, cdr_phone: `+9180000${String(index).padStart(5, '0')}`, cdr_start: `2026-12-07 ${hour}:${minute}:00` }),
+      );
     }
     const { missedCalls } = (await listOf(proxy)).json;
     assert.equal(missedCalls.length, 100);
@@ -128,7 +136,10 @@ describe('missed calls come back to the agent', { timeout: 60_000 }, () => {
     await deliver(proxy, missedDelivery('MISSED_CALL', { cdr_id: 'other', cdr_phone: '+918000000009', contact_first_name: null }));
     assert.equal((await proxy.call(startBody(CUSTOMER, ASHA))).status, 200);
     const left = (await listOf(proxy)).json.missedCalls;
-    assert.deepEqual(left.map((call: { customerNumber: string; contactName: string | null }) => [call.customerNumber, call.contactName]), [['+918000000009', null]]);
+    assert.deepEqual(
+      left.map((call: { customerNumber: string; contactName: string | null }) => [call.customerNumber, call.contactName]),
+      [['+918000000009', null]],
+    );
     assert.equal((await listOf(proxy, VIKRAM)).json.missedCalls.length, 1, 'Vikram still has his');
 
     assert.equal((await get(proxy, `missed-calls/${left[0].id}/dismiss?agent=${encodeURIComponent(VIKRAM)}`, { method: 'POST' })).status, 404, 'not Vikram’s to dismiss');
@@ -159,7 +170,12 @@ describe('missed calls come back to the agent', { timeout: 60_000 }, () => {
   it('with sign-in: the token’s agent only; another agent named is 403, no token is 401', async () => {
     const proxy = await proxyFor({ webhookSecret: SECRET, auth: { secret: JWT_SECRET } });
     await deliver(proxy, missedDelivery('MISSED_CALL'));
-    const token = await new SignJWT({ superfone_agent: ASHA }).setProtectedHeader({ alg: 'HS256' }).setAudience('superfone-proxy').setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(JWT_SECRET));
+    const token = await new SignJWT({ superfone_agent: ASHA })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setAudience('superfone-proxy')
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(new TextEncoder().encode(JWT_SECRET));
     const bearer = { Authorization: `Bearer ${token}` };
     // From anywhere: the token says who it is.
     const mine = await get(proxy, 'missed-calls', { headers: bearer, platform: { clientAddress: '203.0.113.5' } });
@@ -193,7 +209,10 @@ describe('missed calls come back to the agent', { timeout: 60_000 }, () => {
       // The simulated Superfone reports a customer's call the agent did not pick up.
       proxy.upstream.simulator.calls.missedInbound(CUSTOMER, ASHA, 'Priya Nair');
       await reader.until(() => lists().length === 2, 5_000);
-      assert.deepEqual(lists()[1].map((call: { customerNumber: string; contactName: string }) => [call.customerNumber, call.contactName]), [[CUSTOMER, 'Priya Nair']]);
+      assert.deepEqual(
+        lists()[1].map((call: { customerNumber: string; contactName: string }) => [call.customerNumber, call.contactName]),
+        [[CUSTOMER, 'Priya Nair']],
+      );
       // The agent calls back: the list empties.
       const start = await fetch(`${proxy.base}call`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(startBody(CUSTOMER, ASHA)) });
       assert.equal(start.status, 200);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+
 import { memoryStore } from '../../../../src/server/core/store/proxy-store.js';
 import { proxiesPerTest, startBody } from '../../helpers.js';
 

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
+
 import { callEventStream } from '../../../../src/server/core/notifications/call-stream.js';
 import { CALL_ID_PATTERN, isCallStatusBody } from '../../../../src/shared/protocol.js';
 import { EventStreamReader } from '../../../support/sse-reader.js';
-import { ASHA, startBody, startHttpProxy, startProxy, VIKRAM, type HttpProxyUnderTest } from '../../helpers.js';
+import { ASHA, type HttpProxyUnderTest, startBody, startHttpProxy, startProxy, VIKRAM } from '../../helpers.js';
 
 const SECRET = 'whsec_test_0123456789abcdef';
 const CUSTOMER = '+918000000001';
@@ -116,7 +117,11 @@ describe('pages follow the calls they started', { timeout: 30_000 }, () => {
       const resumed = await openStream(proxy, callId, { 'Last-Event-ID': '1' }).response;
       const reader = new EventStreamReader(resumed.body!);
       await reader.until((r) => r.ended);
-      assert.deepEqual(reader.calls().map((call) => call.state), ['ended'], 'only what the browser had not seen');
+      assert.deepEqual(
+        reader.calls().map((call) => call.state),
+        ['ended'],
+        'only what the browser had not seen',
+      );
       assert.equal((await openStream(proxy, callId, { 'Last-Event-ID': '2' }).response).status, 204);
     } finally {
       await proxy.close();
@@ -133,10 +138,17 @@ describe('pages follow the calls they started', { timeout: 30_000 }, () => {
       try {
         await reader.until((r) => r.events.filter((event) => event.comment === 'heartbeat').length >= 2);
         assert.deepEqual(reader.calls(), [], 'the active status (event 1) is not sent again');
-        const ended = await fetch(`${proxy.base}call`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...startBody(CUSTOMER, ASHA), call_action: 'END' }) });
+        const ended = await fetch(`${proxy.base}call`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ ...startBody(CUSTOMER, ASHA), call_action: 'END' }),
+        });
         assert.equal(ended.status, 200);
         await reader.until((r) => r.calls().length === 1, 5_000);
-        assert.deepEqual(reader.calls().map((call) => call.state), ['ended']);
+        assert.deepEqual(
+          reader.calls().map((call) => call.state),
+          ['ended'],
+        );
       } finally {
         stream.close();
       }
@@ -154,7 +166,10 @@ describe('pages follow the calls they started', { timeout: 30_000 }, () => {
       await reader.until((r) => r.ended, 3_000);
       const lastedMs = performance.now() - openedAt;
       assert.ok(lastedMs >= 250 && lastedMs < 2_000, `closed after ${lastedMs.toFixed(0)} ms`);
-      assert.deepEqual(reader.calls().map((call) => call.state), ['active']);
+      assert.deepEqual(
+        reader.calls().map((call) => call.state),
+        ['active'],
+      );
       assert.equal((await (await fetch(`${proxy.base}calls/${callId}`)).json()).state, 'active', 'the call itself goes on');
     } finally {
       await proxy.close();
@@ -195,9 +210,21 @@ describe('pages follow the calls they started', { timeout: 30_000 }, () => {
     try {
       const { callId } = (await proxy.call(startBody())).json;
       // The call's record, as Superfone would deliver it, ends the call; nothing more comes.
-      const record = { event: 'ALL_CALLS', cdr_id: 'cdr-after-end', cdr_phone: '08000000001', staff_phone: '919876543210', cdr_disposition: 'ANSWERED', cdr_duration: '30', cdr_start: new Date().toISOString() };
+      const record = {
+        event: 'ALL_CALLS',
+        cdr_id: 'cdr-after-end',
+        cdr_phone: '08000000001',
+        staff_phone: '919876543210',
+        cdr_disposition: 'ANSWERED',
+        cdr_duration: '30',
+        cdr_start: new Date().toISOString(),
+      };
       const delivered = await proxy.handler(
-        new Request('http://localhost/api/superfone/webhook', { method: 'POST', headers: { Authorization: `Bearer ${SECRET}`, 'Content-Type': 'application/json' }, body: JSON.stringify(record) }),
+        new Request('http://localhost/api/superfone/webhook', {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${SECRET}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify(record),
+        }),
         { clientAddress: '127.0.0.1' },
       );
       assert.equal(delivered.status, 200, await delivered.clone().text());
@@ -232,14 +259,23 @@ describe('pages follow the calls they started', { timeout: 30_000 }, () => {
   it('news that comes twice (published while the status was being read) is written once, each version in order', async () => {
     const ended = { callId: 'call-twice', state: 'ended' as const, version: 2, record: { status: 'answered' } as never };
     let hear: ((status: typeof ended) => void) | undefined;
-    const body = callEventStream({ callId: 'call-twice', state: 'active', version: 1, record: null }, 0, (listener) => (hear = listener), () => {}, { heartbeatMs: 60_000, maxStreamMs: 60_000, afterEndMs: 60_000, endedAt: null });
+    const body = callEventStream(
+      { callId: 'call-twice', state: 'active', version: 1, record: null },
+      0,
+      (listener) => (hear = listener),
+      () => {},
+      { heartbeatMs: 60_000, maxStreamMs: 60_000, afterEndMs: 60_000, endedAt: null },
+    );
     hear!(ended);
     hear!(ended);
     // Both reports in: the stream has nothing more to wait for, and closes.
     hear!({ ...ended, version: 4, recording: { url: 'https://rec.example/r.mp3', expiresAt: null }, summary: { text: 'x', transcript: null } } as never);
     const reader = new EventStreamReader(body);
     await reader.until((r) => r.ended, 2_000);
-    assert.deepEqual(reader.events.filter((event) => event.event === 'call').map((event) => event.id), ['1', '2', '4']);
+    assert.deepEqual(
+      reader.events.filter((event) => event.event === 'call').map((event) => event.id),
+      ['1', '2', '4'],
+    );
   });
 
   it('a client holds a bounded number of streams; closing one frees its place', async () => {
@@ -321,7 +357,10 @@ describe('pages follow the calls they started', { timeout: 30_000 }, () => {
       await waitFor(async () => proxy.upstream.simulator.calls.deliveries.length > 0);
       await proxy.upstream.simulator.calls.settled();
       await reader.until((r) => r.events.filter((event) => event.comment === 'heartbeat').length >= 3);
-      assert.deepEqual(reader.calls().map((call) => call.state), ['active']);
+      assert.deepEqual(
+        reader.calls().map((call) => call.state),
+        ['active'],
+      );
       assert.equal(proxy.logs.find((entry) => entry.event === 'ALL_CALLS')?.matched, false);
     } finally {
       await proxy.close();

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
+
 import type { SimulatorFault } from '../../../../src/simulator/simulator.js';
 import { API_KEY, ASHA, assertNoKey, MEERA_OFFLINE, proxiesPerTest, startBody, VIKRAM } from '../../helpers.js';
 

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { ProxyLogEntry } from '../../../../src/server/core/audit.js';
+
 import { hardenNodeServer } from '../../../../src/server/adapters/harden-node-server.js';
 import { superfoneListener } from '../../../../src/server/adapters/node-proxy.js';
+import type { ProxyLogEntry } from '../../../../src/server/core/audit.js';
 import { createSuperfoneProxy } from '../../../../src/server/core/proxy.js';
-import { startSuperfoneSimulator, type RunningSimulator } from '../../../../src/simulator/simulator-server.js';
+import { type RunningSimulator, startSuperfoneSimulator } from '../../../../src/simulator/simulator-server.js';
 import { rawExchange } from '../../../support/raw-http.js';
 import { API_KEY, startBody } from '../../helpers.js';
 
@@ -23,7 +24,13 @@ function headOnly(method: string, path: string, headers: Record<string, string>)
 
 /** A POST in `pieces` one-byte chunks. */
 function chunked(path: string, pieces: number, headers: Record<string, string> = {}): string {
-  const lines = [`POST ${path} HTTP/1.1`, 'Host: 127.0.0.1', 'Content-Type: application/json', 'Transfer-Encoding: chunked', ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
+  const lines = [
+    `POST ${path} HTTP/1.1`,
+    'Host: 127.0.0.1',
+    'Content-Type: application/json',
+    'Transfer-Encoding: chunked',
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
   return `${lines.join('\r\n')}\r\n\r\n${'1\r\n '.repeat(pieces).replace(/ /g, ' \r\n')}`;
 }
 
@@ -100,14 +107,22 @@ describe('the proxy decides from the request line and headers before it reads a 
   });
 
   it('a body declared larger than the route allows is refused before it is sent: 4 KiB for calls', async () => {
-    const exchange = await rawExchange(port, headOnly('POST', '/api/superfone/call', { Authorization: 'Bearer agent-asha', 'Content-Type': 'application/json' }).replace('Content-Length: 1000', 'Content-Length: 5000'), { endAfterWrite: false });
+    const exchange = await rawExchange(
+      port,
+      headOnly('POST', '/api/superfone/call', { Authorization: 'Bearer agent-asha', 'Content-Type': 'application/json' }).replace('Content-Length: 1000', 'Content-Length: 5000'),
+      { endAfterWrite: false },
+    );
     assert.deepEqual(exchange.statuses, [413]);
     assert.match(exchange.text, /larger than 4096 bytes/);
   });
 
   it('a notification may be larger than a call (64 KiB): 10 KiB is read, within its own cap', async () => {
     const body = JSON.stringify({ event: 'CUSTOMER_CREATE', note: 'x'.repeat(10_000) });
-    const response = await fetch(`http://127.0.0.1:${port}/api/superfone/webhook`, { method: 'POST', headers: { Authorization: `Bearer ${SECRET}`, 'Content-Type': 'application/json' }, body });
+    const response = await fetch(`http://127.0.0.1:${port}/api/superfone/webhook`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${SECRET}`, 'Content-Type': 'application/json' },
+      body,
+    });
     assert.equal(response.status, 200);
   });
 
@@ -117,20 +132,39 @@ describe('the proxy decides from the request line and headers before it reads a 
     assert.match(exchange.text, /came in more than 64 pieces/);
     assert.ok(exchange.closed);
     assert.ok(exchange.elapsedMs < 2_000, `refused in ${exchange.elapsedMs.toFixed(0)} ms`);
-    const next = await fetch(`http://127.0.0.1:${port}/api/superfone/call`, { method: 'POST', headers: { Authorization: 'Bearer agent-asha', 'Content-Type': 'application/json' }, body: JSON.stringify(startBody('+918000000001', null)) });
+    const next = await fetch(`http://127.0.0.1:${port}/api/superfone/call`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer agent-asha', 'Content-Type': 'application/json' },
+      body: JSON.stringify(startBody('+918000000001', null)),
+    });
     assert.equal(next.status, 200);
   });
 
   it('a call in a few chunks, as a real client may send it, is read whole', async () => {
     const json = JSON.stringify({ ...startBody('+918000000001', null), call_action: 'END' });
     const pieces = [json.slice(0, 10), json.slice(10, 30), json.slice(30)].map((piece) => `${Buffer.byteLength(piece).toString(16)}\r\n${piece}\r\n`).join('');
-    const head = ['POST /api/superfone/call HTTP/1.1', 'Host: 127.0.0.1', 'Content-Type: application/json', 'Authorization: Bearer agent-asha', 'Transfer-Encoding: chunked', 'Connection: close'].join('\r\n');
+    const head = [
+      'POST /api/superfone/call HTTP/1.1',
+      'Host: 127.0.0.1',
+      'Content-Type: application/json',
+      'Authorization: Bearer agent-asha',
+      'Transfer-Encoding: chunked',
+      'Connection: close',
+    ].join('\r\n');
     const exchange = await rawExchange(port, `${head}\r\n\r\n${pieces}0\r\n\r\n`, { endAfterWrite: false });
     assert.deepEqual(exchange.statuses, [200], exchange.text);
   });
 
   it('two Host lines: 400 before anything else, even with an allowed origin and a good token', async () => {
-    const lines = ['POST /api/superfone/call HTTP/1.1', 'Host: 127.0.0.1', 'Host: attacker.test', `Origin: ${CRM}`, 'Authorization: Bearer agent-asha', 'Content-Type: application/json', 'Connection: close'];
+    const lines = [
+      'POST /api/superfone/call HTTP/1.1',
+      'Host: 127.0.0.1',
+      'Host: attacker.test',
+      `Origin: ${CRM}`,
+      'Authorization: Bearer agent-asha',
+      'Content-Type: application/json',
+      'Connection: close',
+    ];
     const body = JSON.stringify(startBody('+918000000002', null));
     const exchange = await rawExchange(port, `${lines.join('\r\n')}\r\nContent-Length: ${body.length}\r\n\r\n${body}`, { endAfterWrite: false });
     assert.deepEqual(exchange.statuses, [400], exchange.text);
@@ -155,7 +189,9 @@ describe('on any runtime (the Fetch handler), a body is gathered with the same c
           },
         });
       const send = (body: ReadableStream<Uint8Array>) =>
-        handler(new Request('http://localhost/api/superfone/call', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, duplex: 'half' } as RequestInit), { clientAddress: '127.0.0.1' });
+        handler(new Request('http://localhost/api/superfone/call', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, duplex: 'half' } as RequestInit), {
+          clientAddress: '127.0.0.1',
+        });
       assert.ok(json.length > 64, 'more bytes than pieces allowed');
       const flooded = await send(inPieces(1));
       assert.equal(flooded.status, 413);

@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { describe, it } from 'node:test';
-import { memoryStore } from '../../../../src/server/core/store/proxy-store.js';
-import { CircuitBreaker } from '../../../../src/server/core/guards/circuit-breaker.js';
-import { CallRateLimits } from '../../../../src/server/core/guards/rate-limits.js';
-import { maskNumber } from '../../../../src/server/core/audit.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { describe, it } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
 import { superfoneListener } from '../../../../src/server/adapters/node-proxy.js';
+import { maskNumber } from '../../../../src/server/core/audit.js';
+import { CircuitBreaker } from '../../../../src/server/core/guards/circuit-breaker.js';
+import { CallRateLimits } from '../../../../src/server/core/guards/rate-limits.js';
+import { memoryStore } from '../../../../src/server/core/store/proxy-store.js';
 import { startSuperfoneSimulator } from '../../../../src/simulator/simulator-server.js';
-import { API_KEY, ASHA, proxiesPerTest, startBody, VIKRAM, type ProxyUnderTest } from '../../helpers.js';
+import { API_KEY, ASHA, proxiesPerTest, type ProxyUnderTest, startBody, VIKRAM } from '../../helpers.js';
 
 const CRM = 'https://crm.example.com';
 

@@ -1,14 +1,24 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+
 import fc from 'fast-check';
-import { ASHA, assertNoKey, startProxy, VIKRAM, type ProxyUnderTest } from '../../helpers.js';
+
+import { ASHA, assertNoKey, type ProxyUnderTest, startProxy, VIKRAM } from '../../helpers.js';
 
 const RUNS = 10_000;
 
 /** Numbers as pages write them, and strings built to break a query string or a parser. */
 const phoneLike = fc.oneof(
   fc.constantFrom('+91 80000 00001', '080000 00001', '(080) 2345-6789', 'tel:+919845012345', '0091 98450 12345', '98450-12345', '+44 20 7946 0958'),
-  fc.constantFrom('+918000000001&user_number=+919812345678', '+918000000001#', '%2B918000000001', '+91 80000 00001&call_action=END', '９８４５０ １２３４５', '٩٨٤٥٠١٢٣٤٥', '+91\u00a098450\u00a012345'),
+  fc.constantFrom(
+    '+918000000001&user_number=+919812345678',
+    '+918000000001#',
+    '%2B918000000001',
+    '+91 80000 00001&call_action=END',
+    '９８４５０ １２３４５',
+    '٩٨٤٥٠١٢٣٤٥',
+    '+91\u00a098450\u00a012345',
+  ),
   fc.stringMatching(/^[+0-9 ()&#%=.\-]{0,24}$/),
   fc.string({ maxLength: 40 }),
   fc.integer(),
@@ -66,15 +76,17 @@ const wellFormed = fc
 
 const body = fc.oneof(
   { arbitrary: wellFormed, weight: 12 },
-  fc.record(
-    {
-      customer_number: phoneLike,
-      user_number: fc.oneof(fc.constantFrom(ASHA, VIKRAM, '98765 43210', '+919000000009'), phoneLike),
-      call_action: fc.oneof(fc.constantFrom('START', 'END'), fc.string({ maxLength: 8 })),
-      extra: fc.jsonValue({ maxDepth: 1 }),
-    },
-    { requiredKeys: [] },
-  ).map((fields) => JSON.stringify(fields)),
+  fc
+    .record(
+      {
+        customer_number: phoneLike,
+        user_number: fc.oneof(fc.constantFrom(ASHA, VIKRAM, '98765 43210', '+919000000009'), phoneLike),
+        call_action: fc.oneof(fc.constantFrom('START', 'END'), fc.string({ maxLength: 8 })),
+        extra: fc.jsonValue({ maxDepth: 1 }),
+      },
+      { requiredKeys: [] },
+    )
+    .map((fields) => JSON.stringify(fields)),
   fc.jsonValue({ maxDepth: 2 }).map((value) => JSON.stringify(value)),
   fc.string({ maxLength: 200 }),
   fc.nat({ max: 9000 }).map((size) => JSON.stringify({ customer_number: '9'.repeat(size), call_action: 'START' })),
@@ -89,7 +101,12 @@ const request = fc.record({
   // Either both headers, as a browser sends them, or neither, as a server-side client does.
   site: fc.oneof(
     { arbitrary: fc.constantFrom({}, { origin: 'http://localhost', fetchSite: 'same-origin' }), weight: 6 },
-    fc.constantFrom({ origin: 'https://evil.test', fetchSite: 'cross-site' }, { origin: 'null', fetchSite: 'cross-site' }, { fetchSite: 'cross-site' }, { origin: 'http://localhost', fetchSite: 'none' }),
+    fc.constantFrom(
+      { origin: 'https://evil.test', fetchSite: 'cross-site' },
+      { origin: 'null', fetchSite: 'cross-site' },
+      { fetchSite: 'cross-site' },
+      { origin: 'http://localhost', fetchSite: 'none' },
+    ),
   ) as fc.Arbitrary<{ origin?: string; fetchSite?: string }>,
   body,
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
+
 import { createSuperfoneProxy } from '../../../../src/server/core/proxy.js';
-import { API_KEY, ASHA, assertNoKey, startBody, startProxy, type ProxyUnderTest } from '../../helpers.js';
+import { API_KEY, ASHA, assertNoKey, type ProxyUnderTest, startBody, startProxy } from '../../helpers.js';
 
 describe('the proxy refuses bad input with a clear error and no upstream call', () => {
   let proxy: ProxyUnderTest;
@@ -134,10 +135,18 @@ describe('the proxy refuses bad input with a clear error and no upstream call', 
     assert.throws(() => createSuperfoneProxy({ apiKey: API_KEY, apiBase: 'not a url' }), /apiBase/);
     // Each limit needs both halves: a window of 0 s (or none) would count nothing and limit nothing.
     for (const durationSec of [0, -60, Number.NaN]) {
-      assert.throws(() => createSuperfoneProxy({ apiKey: API_KEY, rateLimits: { perDestination: { points: 6, durationSec } } }), /rateLimits\.perDestination: points must be a positive whole number and durationSec positive/, `durationSec ${durationSec}`);
+      assert.throws(
+        () => createSuperfoneProxy({ apiKey: API_KEY, rateLimits: { perDestination: { points: 6, durationSec } } }),
+        /rateLimits\.perDestination: points must be a positive whole number and durationSec positive/,
+        `durationSec ${durationSec}`,
+      );
     }
     for (const points of [0, 2.5, -1]) {
-      assert.throws(() => createSuperfoneProxy({ apiKey: API_KEY, rateLimits: { perAgent: { points, durationSec: 60 } } }), /rateLimits\.perAgent: points must be a positive whole number/, `points ${points}`);
+      assert.throws(
+        () => createSuperfoneProxy({ apiKey: API_KEY, rateLimits: { perAgent: { points, durationSec: 60 } } }),
+        /rateLimits\.perAgent: points must be a positive whole number/,
+        `points ${points}`,
+      );
     }
   });
 });

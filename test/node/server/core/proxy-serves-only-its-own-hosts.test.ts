@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { describe, it } from 'node:test';
+
 import { cliProxyForSuite, proxiesPerTest, startBody } from '../../helpers.js';
 
 const CRM = 'https://crm.example.com';
@@ -100,12 +101,12 @@ describe('the CLI refuses rebound hosts too', { timeout: 30_000 }, () => {
     assert.equal(await post('attacker.test:8787', { Origin: 'http://attacker.test:8787', 'Sec-Fetch-Site': 'same-origin' }), 403);
     assert.equal(await post('attacker.test:8787', {}, '/elsewhere'), 403, 'even where it would be a 404');
     assert.equal(cli.upstream.simulator.requestCount, 0);
-    const line = cli.proxy.output().split('\n').find((text) => text.includes('"origin":"http://attacker.test:8787"'));
+    const line = cli.proxy
+      .output()
+      .split('\n')
+      .find((text) => text.includes('"origin":"http://attacker.test:8787"'));
     assert.ok(line, cli.proxy.output());
-    assert.deepEqual(
-      (({ outcome, status, client }) => ({ outcome, status, client }))(JSON.parse(line)),
-      { outcome: 'forbidden', status: 403, client: '127.0.0.1' },
-    );
+    assert.deepEqual((({ outcome, status, client }) => ({ outcome, status, client }))(JSON.parse(line)), { outcome: 'forbidden', status: 403, client: '127.0.0.1' });
   });
 
   it('SUPERFONE_ALLOWED_HOSTS adds a host', async () => {

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
-import type { CallRecord, CallUpdate } from '../../../../src/shared/call-record.js';
+
 import { toCallRecord, toCallUpdate } from '../../../../src/server/core/notifications/call-record-mapping.js';
 import { CallsByRecord } from '../../../../src/server/core/notifications/call-updates.js';
-import { PendingCalls, type CallMatch } from '../../../../src/server/core/notifications/pending-calls.js';
+import { type CallMatch, PendingCalls } from '../../../../src/server/core/notifications/pending-calls.js';
 import { memoryStore } from '../../../../src/server/core/store/proxy-store.js';
+import type { CallRecord, CallUpdate } from '../../../../src/shared/call-record.js';
 import { EventStreamReader } from '../../../support/sse-reader.js';
-import { ASHA, proxiesPerTest, startBody, startHttpProxy, VIKRAM, type HttpProxyUnderTest } from '../../helpers.js';
+import { ASHA, type HttpProxyUnderTest, proxiesPerTest, startBody, startHttpProxy, VIKRAM } from '../../helpers.js';
 
 // After a call's record, Superfone reports its recording (CDR_RECORDING_AVAILABLE) and its AI
 // summary or transcript (CDR_SUMMARY_READY): what a CRM most wants to log. The proxy maps
@@ -34,11 +35,18 @@ function delivery(event: string, fields: Record<string, unknown> = {}): Record<s
 
 describe('recordings and summaries: one mapping', () => {
   it('a recording: its link, and when the link says it expires (S3, Google Cloud Storage, an Expires epoch)', () => {
-    const s3 = map(delivery('CDR_RECORDING_AVAILABLE', { cdr_id: 'cdr-7', cdr_recording_url: 'https://bucket.s3.amazonaws.com/r/cdr-7.mp3?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20261126T093024Z&X-Amz-Expires=604800&X-Amz-Signature=ab12' }))!;
+    const s3 = map(
+      delivery('CDR_RECORDING_AVAILABLE', {
+        cdr_id: 'cdr-7',
+        cdr_recording_url: 'https://bucket.s3.amazonaws.com/r/cdr-7.mp3?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20261126T093024Z&X-Amz-Expires=604800&X-Amz-Signature=ab12',
+      }),
+    )!;
     assert.equal(s3.kind, 'recording');
     assert.deepEqual([s3.cdrId, s3.customerNumber, s3.agentNumber, s3.event], ['cdr-7', CUSTOMER, ASHA, 'CDR_RECORDING_AVAILABLE']);
     assert.equal(s3.kind === 'recording' && s3.recordingExpiresAt, '2026-12-03T09:30:24.000Z');
-    const gcs = map(delivery('CDR_RECORDING_AVAILABLE', { cdr_recording_url: 'https://storage.googleapis.com/b/r.mp3?x-goog-date=20261126T000000Z&x-goog-expires=3600&x-goog-signature=cd' }))!;
+    const gcs = map(
+      delivery('CDR_RECORDING_AVAILABLE', { cdr_recording_url: 'https://storage.googleapis.com/b/r.mp3?x-goog-date=20261126T000000Z&x-goog-expires=3600&x-goog-signature=cd' }),
+    )!;
     assert.equal(gcs.kind === 'recording' && gcs.recordingExpiresAt, '2026-11-26T01:00:00.000Z');
     const epoch = map(delivery('CDR_RECORDING_AVAILABLE', { cdr_recording_url: 'https://cdn.example/r.mp3?Expires=1796000000&Signature=x' }))!;
     assert.equal(epoch.kind === 'recording' && epoch.recordingExpiresAt, '2026-11-30T00:53:20.000Z');
@@ -52,7 +60,9 @@ describe('recordings and summaries: one mapping', () => {
       assert.equal(recording.kind === 'recording' && recording.recordingExpiresAt, null, expires);
       assert.equal(recording.kind === 'recording' && recording.recordingUrl, `https://cdn.example/r.mp3?Expires=${expires}`, expires);
     }
-    const tooLong = map(delivery('CDR_RECORDING_AVAILABLE', { cdr_recording_url: 'https://bucket.s3.amazonaws.com/r.mp3?X-Amz-Date=20261126T093024Z&X-Amz-Expires=99999999999999' }))!;
+    const tooLong = map(
+      delivery('CDR_RECORDING_AVAILABLE', { cdr_recording_url: 'https://bucket.s3.amazonaws.com/r.mp3?X-Amz-Date=20261126T093024Z&X-Amz-Expires=99999999999999' }),
+    )!;
     assert.equal(tooLong.kind === 'recording' && tooLong.recordingExpiresAt, null);
     // The longest epoch taken, 11 digits, is a date.
     const far = map(delivery('CDR_RECORDING_AVAILABLE', { cdr_recording_url: 'https://cdn.example/r.mp3?Expires=32503680000' }))!;
@@ -72,9 +82,13 @@ describe('recordings and summaries: one mapping', () => {
     const long = map(delivery('CDR_SUMMARY_READY', { cdr_transcript: 'a'.repeat(40_000) }))!;
     assert.equal(long.kind === 'summary' && long.transcript!.length, 32_000);
     assert.equal(long.kind === 'summary' && long.transcript!.endsWith('…'), true);
-    const renamed = toCallUpdate({ event: 'CDR_SUMMARY_READY', phone: '8000000001', ai_summary: 'Call back next week.' }, { defaultCountry: 'IN', fields: { customerNumber: ['phone'], summary: ['ai_summary'] } })!;
+    const renamed = toCallUpdate(
+      { event: 'CDR_SUMMARY_READY', phone: '8000000001', ai_summary: 'Call back next week.' },
+      { defaultCountry: 'IN', fields: { customerNumber: ['phone'], summary: ['ai_summary'] } },
+    )!;
     assert.deepEqual(renamed.kind === 'summary' && [renamed.customerNumber, renamed.summary], [CUSTOMER, 'Call back next week.']);
-    for (const event of ['ALL_CALLS', 'MISSED_CALL', 'CUSTOMER_CHANGE', 'toString', '']) assert.equal(map(delivery(event, { cdr_summary: 'x', cdr_recording_url: 'https://x.example/r.mp3' })), null, event);
+    for (const event of ['ALL_CALLS', 'MISSED_CALL', 'CUSTOMER_CHANGE', 'toString', ''])
+      assert.equal(map(delivery(event, { cdr_summary: 'x', cdr_recording_url: 'https://x.example/r.mp3' })), null, event);
   });
 });
 
@@ -91,7 +105,10 @@ describe('recordings and summaries reach the CRM’s server, on the call they be
       onCallUpdate: (update, match) => void updates.push([update, match]),
     });
     const deliver = async (body: Record<string, unknown>) => {
-      const answer = await proxy.handler(new Request(WEBHOOK, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${SECRET}` }, body: JSON.stringify(body) }), {});
+      const answer = await proxy.handler(
+        new Request(WEBHOOK, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${SECRET}` }, body: JSON.stringify(body) }),
+        {},
+      );
       assert.equal(answer.status, 200, await answer.clone().text());
       return (await answer.json()) as { duplicate?: true };
     };
@@ -108,13 +125,22 @@ describe('recordings and summaries reach the CRM’s server, on the call they be
     await deliver(delivery('CDR_SUMMARY_READY', { cdr_id: 'cdr-20', cdr_summary: 'Wants pricing.', cdr_phone: undefined, staff_phone: undefined }));
     assert.equal(records.length, 1);
     assert.equal(records[0]![1]!.callId, callId);
-    assert.deepEqual(updates.map(([update, match]) => [update.kind, match?.callId]), [['recording', callId], ['summary', callId]]);
+    assert.deepEqual(
+      updates.map(([update, match]) => [update.kind, match?.callId]),
+      [
+        ['recording', callId],
+        ['summary', callId],
+      ],
+    );
     const lines = proxy.logs.filter((line) => line.event?.startsWith('CDR_'));
-    assert.deepEqual(lines.map((line) => [line.event, line.matched, line.customer]), [
-      ['CDR_RECORDING_AVAILABLE', true, '+9180******01'],
-      ['CDR_RECORDING_AVAILABLE', false, '+9180******01'],
-      ['CDR_SUMMARY_READY', true, null],
-    ]);
+    assert.deepEqual(
+      lines.map((line) => [line.event, line.matched, line.customer]),
+      [
+        ['CDR_RECORDING_AVAILABLE', true, '+9180******01'],
+        ['CDR_RECORDING_AVAILABLE', false, '+9180******01'],
+        ['CDR_SUMMARY_READY', true, null],
+      ],
+    );
   });
 
   it('a recording that comes before its ALL_CALLS still finds the call, and the record later finds the same one', async () => {
@@ -138,11 +164,14 @@ describe('recordings and summaries reach the CRM’s server, on the call they be
     await deliver(delivery('CDR_SUMMARY_READY', { cdr_summary: 'The second call.' }));
     await deliver(delivery('CDR_SUMMARY_READY', { cdr_summary: 'Vikram’s.', staff_phone: VIKRAM.slice(1) }));
     await deliver(delivery('CDR_SUMMARY_READY', { cdr_summary: 'Nobody’s.', cdr_phone: '08000000099' }));
-    assert.deepEqual(updates.map(([update, match]) => [update.kind === 'summary' && update.summary, match?.callId ?? null]), [
-      ['The second call.', second],
-      ['Vikram’s.', null],
-      ['Nobody’s.', null],
-    ]);
+    assert.deepEqual(
+      updates.map(([update, match]) => [update.kind === 'summary' && update.summary, match?.callId ?? null]),
+      [
+        ['The second call.', second],
+        ['Vikram’s.', null],
+        ['Nobody’s.', null],
+      ],
+    );
   });
 
   it('a call is found by its CDR id, or its numbers, for 24 hours after its record (the clock mocked: a day takes none)', async () => {
@@ -166,8 +195,20 @@ describe('recordings and summaries reach the CRM’s server, on the call they be
   });
 
   it('a hook that throws is logged; the delivery is still acknowledged', async () => {
-    const proxy = await proxyFor({ webhookSecret: SECRET, onCallUpdate: () => { throw new Error('CRM table locked'); } });
-    const answer = await proxy.handler(new Request(WEBHOOK, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${SECRET}` }, body: JSON.stringify(delivery('CDR_SUMMARY_READY', { cdr_summary: 'x' })) }), {});
+    const proxy = await proxyFor({
+      webhookSecret: SECRET,
+      onCallUpdate: () => {
+        throw new Error('CRM table locked');
+      },
+    });
+    const answer = await proxy.handler(
+      new Request(WEBHOOK, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${SECRET}` },
+        body: JSON.stringify(delivery('CDR_SUMMARY_READY', { cdr_summary: 'x' })),
+      }),
+      {},
+    );
     assert.equal(answer.status, 200);
     assert.match(proxy.logs.at(-1)!.detail ?? '', /^onCallUpdate threw: .*CRM table locked/);
   });
@@ -175,7 +216,9 @@ describe('recordings and summaries reach the CRM’s server, on the call they be
 
 describe('pages read them from the call’s status and stream', { timeout: 30_000 }, () => {
   const post = (proxy: HttpProxyUnderTest, body: Record<string, unknown>) =>
-    fetch(`${proxy.base}webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${SECRET}` }, body: JSON.stringify(body) }).then((answer) => assert.equal(answer.status, 200));
+    fetch(`${proxy.base}webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${SECRET}` }, body: JSON.stringify(body) }).then(
+      (answer) => assert.equal(answer.status, 200),
+    );
   const startCall = async (proxy: HttpProxyUnderTest) => {
     const answer = await fetch(`${proxy.base}call`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(startBody(CUSTOMER, ASHA)) });
     return ((await answer.json()) as { callId: string }).callId;
@@ -214,13 +257,19 @@ describe('pages read them from the call’s status and stream', { timeout: 30_00
       await post(proxy, delivery('CDR_RECORDING_AVAILABLE', { cdr_id: 'cdr-31', cdr_recording_url: 'https://rec.example/cdr-31.mp3' }));
       await post(proxy, delivery('CDR_SUMMARY_READY', { cdr_id: 'cdr-31', cdr_transcript: 'Agent: Hello…' }));
       await reader.until((r) => r.ended, 5_000);
-      assert.deepEqual(reader.calls().map((call) => [call.version, call.state, Boolean(call.recording), Boolean(call.summary)]), [
-        [1, 'active', false, false],
-        [2, 'ended', false, false],
-        [3, 'ended', true, false],
-        [4, 'ended', true, true],
-      ]);
-      assert.deepEqual(reader.events.filter((event) => event.event === 'call').map((event) => event.id), ['1', '2', '3', '4']);
+      assert.deepEqual(
+        reader.calls().map((call) => [call.version, call.state, Boolean(call.recording), Boolean(call.summary)]),
+        [
+          [1, 'active', false, false],
+          [2, 'ended', false, false],
+          [3, 'ended', true, false],
+          [4, 'ended', true, true],
+        ],
+      );
+      assert.deepEqual(
+        reader.events.filter((event) => event.event === 'call').map((event) => event.id),
+        ['1', '2', '3', '4'],
+      );
     } finally {
       await proxy.close();
     }

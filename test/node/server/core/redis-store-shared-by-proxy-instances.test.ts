@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
+
 import { Redis } from 'ioredis';
+
 import { redisStore } from '../../../../src/server/core/store/redis-store.js';
-import { startSuperfoneSimulator, type RunningSimulator } from '../../../../src/simulator/simulator-server.js';
-import { startCliProxy, type CliProxy } from '../../../support/cli-proxy.js';
-import { startRedis } from '../../../support/redis-server.js';
 import type { CallRecord } from '../../../../src/shared/call-record.js';
+import { type RunningSimulator, startSuperfoneSimulator } from '../../../../src/simulator/simulator-server.js';
+import { type CliProxy, startCliProxy } from '../../../support/cli-proxy.js';
+import { startRedis } from '../../../support/redis-server.js';
 import { EventStreamReader } from '../../../support/sse-reader.js';
 import { API_KEY, assertNoKey, startBody, startHttpProxy } from '../../helpers.js';
 
@@ -104,9 +106,7 @@ describe('limits and locks shared through a real Redis', () => {
     before(async () => {
       running.upstream = await startSuperfoneSimulator({ apiKey: API_KEY });
       for (let index = 0; index < 2; index++) {
-        running.proxies.push(
-          await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: running.upstream.apiBase, SUPERFONE_REDIS_URL: redis.url, ...env }),
-        );
+        running.proxies.push(await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: running.upstream.apiBase, SUPERFONE_REDIS_URL: redis.url, ...env }));
       }
     });
     after(async () => {
@@ -183,7 +183,8 @@ describe('limits and locks shared through a real Redis', () => {
     it('a missed call delivered to A is in the agent’s list and stream on B; calling back through B clears it on A', async () => {
       const [a, b] = proxies as [CliProxy, CliProxy];
       const agent = '+919812345678';
-      const list = async (proxy: CliProxy) => (await (await fetch(`${base(proxy)}missed-calls?agent=${encodeURIComponent(agent)}`)).json()).missedCalls as Array<{ customerNumber: string }>;
+      const list = async (proxy: CliProxy) =>
+        (await (await fetch(`${base(proxy)}missed-calls?agent=${encodeURIComponent(agent)}`)).json()).missedCalls as Array<{ customerNumber: string }>;
       running.upstream.simulator.calls.setTarget({ url: `${base(a)}webhook`, headers: { Authorization: `Bearer ${SECRET}` } });
       const controller = new AbortController();
       try {
@@ -194,15 +195,27 @@ describe('limits and locks shared through a real Redis', () => {
         await reader.until(() => lists().length === 1, 5_000);
         running.upstream.simulator.calls.missedInbound('+918000000077', agent, 'Priya Nair');
         await running.upstream.simulator.calls.settled();
-        assert.deepEqual((await list(b)).map((call) => call.customerNumber), ['+918000000077'], 'B reads what A kept');
+        assert.deepEqual(
+          (await list(b)).map((call) => call.customerNumber),
+          ['+918000000077'],
+          'B reads what A kept',
+        );
         await reader.until(() => lists().at(-1) === 1, 5_000);
         running.upstream.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 10, talkMs: null });
-        const back = await fetch(b.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...startBody('+918000000077'), user_number: agent }) });
+        const back = await fetch(b.url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ ...startBody('+918000000077'), user_number: agent }),
+        });
         assert.equal(back.status, 200);
         // A's page hears it go, through Redis's channel.
         await reader.until(() => lists().at(-1) === 0, 5_000);
         assert.deepEqual(await list(a), []);
-        await fetch(b.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...startBody('+918000000077'), user_number: agent, call_action: 'END' }) });
+        await fetch(b.url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ ...startBody('+918000000077'), user_number: agent, call_action: 'END' }),
+        });
       } finally {
         controller.abort();
       }
@@ -212,7 +225,9 @@ describe('limits and locks shared through a real Redis', () => {
       const [a, b] = proxies as [CliProxy, CliProxy];
       const delivery = { event: 'ALL_CALLS', cdr_phone: '+918000000012', staff_phone: '919876543210', cdr_id: 'cdr-shared-1', cdr_disposition: 'ANSWERED' };
       const send = (proxy: CliProxy) =>
-        fetch(`${base(proxy)}webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${SECRET}` }, body: JSON.stringify(delivery) }).then((response) => response.json());
+        fetch(`${base(proxy)}webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${SECRET}` }, body: JSON.stringify(delivery) }).then(
+          (response) => response.json(),
+        );
       assert.deepEqual(await send(a), { ok: true });
       assert.deepEqual(await send(b), { ok: true, duplicate: true });
     });
@@ -222,7 +237,7 @@ describe('limits and locks shared through a real Redis', () => {
 describe('Redis out of reach when Superfone reports a call', { timeout: 60_000 }, () => {
   it('the record still reaches onCallRecord and the log, and a page following from this instance still hears the end', async () => {
     const SECRET = 'whsec_test_0123456789abcdef';
-    let redis = await startRedis();
+    const redis = await startRedis();
     const client = new Redis(redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
     const store = redisStore(client);
     const heard: CallRecord[] = [];
@@ -241,7 +256,11 @@ describe('Redis out of reach when Superfone reports a call', { timeout: 60_000 }
       await redis.stop();
       await new Promise((resolve) => setTimeout(resolve, 300));
       const delivery = { event: 'ALL_CALLS', cdr_phone: '+918000000021', staff_phone: '919876543210', cdr_id: 'cdr-outage-1', cdr_disposition: 'NO_ANSWER' };
-      const answer = await fetch(`${proxy.base}webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${SECRET}` }, body: JSON.stringify(delivery) });
+      const answer = await fetch(`${proxy.base}webhook`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${SECRET}` },
+        body: JSON.stringify(delivery),
+      });
       assert.equal(answer.status, 200, 'Superfone is not asked to retry what was handled');
       assert.equal(heard.length, 1);
       await reader.until((r) => r.calls().some((call) => call.state === 'ended'));

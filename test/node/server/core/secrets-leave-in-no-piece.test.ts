@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+
 import fc from 'fast-check';
-import { API_KEY, proxiesPerTest, startBody, type ProxyUnderTest } from '../../helpers.js';
+
+import { API_KEY, proxiesPerTest, type ProxyUnderTest, startBody } from '../../helpers.js';
 
 const WEBHOOK_SECRET = 'whsec_test_0123456789abcdef';
 const PIECE = 10;

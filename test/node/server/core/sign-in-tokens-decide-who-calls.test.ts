@@ -3,9 +3,11 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+
 import fc from 'fast-check';
-import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { ASHA, proxiesPerTest, startBody, VIKRAM, type ProxyUnderTest } from '../../helpers.js';
+import { type CryptoKey, exportJWK, exportSPKI, generateKeyPair, type JWK, SignJWT } from 'jose';
+
+import { ASHA, proxiesPerTest, type ProxyUnderTest, startBody, VIKRAM } from '../../helpers.js';
 
 // Tokens here are made by jose directly or by hand with node:crypto, never by the code under test.
 const JWT_SECRET = 'jwt_test_secret_0123456789abcdef_0123456789';
@@ -58,7 +60,13 @@ describe('sign-in tokens (HS256): who may call, decided with configuration only'
     assert.equal(started.status, 200, started.text);
     const ended = await proxy.call({ ...startBody('+918000000001', ASHA), call_action: 'END' }, { headers: bearer(token) });
     assert.equal(ended.status, 200);
-    assert.deepEqual(proxy.upstream.simulator.snapshot().notifications.map((note) => [note.action, note.agentNumber]), [['START', ASHA], ['END', ASHA]]);
+    assert.deepEqual(
+      proxy.upstream.simulator.snapshot().notifications.map((note) => [note.action, note.agentNumber]),
+      [
+        ['START', ASHA],
+        ['END', ASHA],
+      ],
+    );
     assertNoToken(proxy, [token]);
   });
 
@@ -96,8 +104,8 @@ describe('sign-in tokens (HS256): who may call, decided with configuration only'
       'a number object': await hs256({ superfone_agent: { number: ASHA } }),
       'two parts': 'eyJhbGciOiJIUzI1NiJ9.e30',
       'not base64': 'a.b.c',
-      'garbage': 'not a token at all',
-      'huge': `${'a'.repeat(9_000)}.b.c`,
+      garbage: 'not a token at all',
+      huge: `${'a'.repeat(9_000)}.b.c`,
     };
     for (const [what, token] of Object.entries(tokens)) {
       await test(what, () => expectRefused(proxy, bearer(token), 'unauthorized', /Bearer realm="superfone-proxy", error="invalid_token"/));
@@ -124,13 +132,17 @@ describe('sign-in tokens (HS256): who may call, decided with configuration only'
     const proxy = await proxyFor({ auth, rateLimits: false });
     await expectRefused(proxy, bearer(await hs256({ superfone_agent: ASHA }, { expiresIn: -120 })), 'token_expired', /error="invalid_token"/);
     await expectRefused(proxy, bearer(await hs256({ superfone_agent: ASHA, nbf: now() + 300 })), 'token_expired', /error="invalid_token"/);
-    const withinSkew = await proxy.call({ ...startBody('+918000000001', null), call_action: 'END' }, { headers: bearer(await hs256({ superfone_agent: ASHA }, { expiresIn: -10 })) });
+    const withinSkew = await proxy.call(
+      { ...startBody('+918000000001', null), call_action: 'END' },
+      { headers: bearer(await hs256({ superfone_agent: ASHA }, { expiresIn: -10 })) },
+    );
     assert.equal(withinSkew.status, 200, 'expired 10 s ago: within the skew');
   });
 
   it('with a token binding the agent, the END flood budget counts per agent, not per client', async () => {
     const proxy = await proxyFor({ auth, rateLimits: { endsPerClient: { points: 1, durationSec: 60 } } });
-    const end = async (agent: string) => (await proxy.call({ ...startBody('+918000000001', null), call_action: 'END' }, { headers: bearer(await hs256({ superfone_agent: agent })) })).status;
+    const end = async (agent: string) =>
+      (await proxy.call({ ...startBody('+918000000001', null), call_action: 'END' }, { headers: bearer(await hs256({ superfone_agent: agent })) })).status;
     assert.equal(await end(ASHA), 200);
     assert.equal(await end(VIKRAM), 200, 'another agent from the same address');
     assert.equal(await end(ASHA), 429);
@@ -164,11 +176,18 @@ describe('sign-in tokens (HS256): who may call, decided with configuration only'
     await fc.assert(
       fc.asyncProperty(claims, async ({ agent, aud, expOffset, nbfOffset, extra }) => {
         const issued = now();
-        const payload = { ...extra, ...(agent === null ? {} : { superfone_agent: agent }), ...(aud ? { aud } : {}), ...(expOffset === undefined ? {} : { exp: issued + expOffset }), ...(nbfOffset === undefined ? {} : { nbf: issued + nbfOffset }) };
+        const payload = {
+          ...extra,
+          ...(agent === null ? {} : { superfone_agent: agent }),
+          ...(aud ? { aud } : {}),
+          ...(expOffset === undefined ? {} : { exp: issued + expOffset }),
+          ...(nbfOffset === undefined ? {} : { nbf: issued + nbfOffset }),
+        };
         // Away from the 30 s skew's edges, so the clock moving during the run cannot flip the answer.
         fc.pre(expOffset === undefined || Math.abs(expOffset + 30) > 5);
         fc.pre(nbfOffset === undefined || Math.abs(nbfOffset - 30) > 5);
-        const expected = aud === AUDIENCE && expOffset !== undefined && expOffset > -30 && (nbfOffset === undefined || nbfOffset < 30) && agent !== null && acceptedAgents.has(agent);
+        const expected =
+          aud === AUDIENCE && expOffset !== undefined && expOffset > -30 && (nbfOffset === undefined || nbfOffset < 30) && agent !== null && acceptedAgents.has(agent);
         const answer = await proxy.call({ ...startBody('+918000000001', null), call_action: 'END' }, { headers: bearer(handMade({ alg: 'HS256', typ: 'JWT' }, payload)) });
         assert.equal(answer.status === 200, expected, `${JSON.stringify(payload)} → ${answer.status} ${answer.text}`);
         if (!expected) assert.equal(answer.status, 401);
@@ -203,7 +222,13 @@ describe('sign-in tokens from an identity provider’s published keys (JWKS)', {
   const keys: Record<string, { privateKey: CryptoKey; publicKey: CryptoKey; alg: string }> = {};
 
   before(async () => {
-    for (const [kid, alg] of [['rsa-1', 'RS256'], ['ec-1', 'ES256'], ['ed-1', 'EdDSA'], ['rsa-2', 'RS256'], ['rsa-3', 'RS256']] as const) {
+    for (const [kid, alg] of [
+      ['rsa-1', 'RS256'],
+      ['ec-1', 'ES256'],
+      ['ed-1', 'EdDSA'],
+      ['rsa-2', 'RS256'],
+      ['rsa-3', 'RS256'],
+    ] as const) {
       const pair = await generateKeyPair(alg, { extractable: true, ...(alg === 'EdDSA' ? { crv: 'Ed25519' } : {}) });
       keys[kid] = { ...pair, alg };
       // rsa-2 and rsa-3 are published later: the provider's rotations.
@@ -238,7 +263,12 @@ describe('sign-in tokens from an identity provider’s published keys (JWKS)', {
     const proxy = await proxyFor({ auth: { jwksUrl, issuer: ISSUER } });
     const publicPem = await exportSPKI(keys['rsa-1']!.publicKey);
     const confused = handMade({ alg: 'HS256', kid: 'rsa-1' }, { superfone_agent: ASHA, aud: AUDIENCE, iss: ISSUER, exp: now() + 600 }, publicPem);
-    const forOthers = await new SignJWT({ superfone_agent: ASHA }).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).setIssuer(ISSUER).setAudience('crm-api').setExpirationTime('10m').sign(keys['rsa-1']!.privateKey);
+    const forOthers = await new SignJWT({ superfone_agent: ASHA })
+      .setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' })
+      .setIssuer(ISSUER)
+      .setAudience('crm-api')
+      .setExpirationTime('10m')
+      .sign(keys['rsa-1']!.privateKey);
     for (const [what, token] of [
       ['wrong issuer', await signed('rsa-1', { superfone_agent: ASHA }, 'https://evil.example.test')],
       ['unknown key', await signed('rsa-2')],

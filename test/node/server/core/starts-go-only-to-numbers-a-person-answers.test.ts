@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+
 import { proxiesPerTest, startBody } from '../../helpers.js';
 
 // Kinds of number written down by hand from India's numbering plan, not computed by the code under test.

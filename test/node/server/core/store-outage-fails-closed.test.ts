@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+
 import { Redis } from 'ioredis';
+
 import { redisStore } from '../../../../src/server/core/store/redis-store.js';
 import { startRedis } from '../../../support/redis-server.js';
 import { ASHA, proxiesPerTest, startBody } from '../../helpers.js';
@@ -35,7 +37,11 @@ describe('the limits’ store out of reach: STARTs fail closed, ENDs go ahead, r
       assert.match(refused.json.error.message, /no call was placed/);
       assert.ok(Number(refused.headers.get('retry-after')) >= 1);
       assert.equal(proxy.upstream.simulator.requestCount, before, 'the START never reached Superfone');
-      assert.match(proxy.logs.at(-1)!.detail ?? '', /^the store of limits and locks is out of reach: Stream isn't writeable/, 'the log says why: the store, and what its client said');
+      assert.match(
+        proxy.logs.at(-1)!.detail ?? '',
+        /^the store of limits and locks is out of reach: Stream isn't writeable/,
+        'the log says why: the store, and what its client said',
+      );
 
       const ended = await proxy.call({ ...startBody('+918000000002', ASHA), call_action: 'END' });
       assert.equal(ended.status, 200, 'a live call can always be ended');

@@ -9,12 +9,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+
+import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from 'jose';
+
 import { agentsFromFile } from '../../../../src/server/adapters/agents-file.js';
 import { parseAgentsCsv } from '../../../../src/server/core/guards/agent-directory.js';
 import { startCliProxy } from '../../../support/cli-proxy.js';
 import { readmeRecipe } from '../../../support/packed-project.js';
-import { API_KEY, ASHA, proxiesPerTest, startBody, VIKRAM, type ProxyUnderTest } from '../../helpers.js';
+import { API_KEY, ASHA, proxiesPerTest, type ProxyUnderTest, startBody, VIKRAM } from '../../helpers.js';
 
 const ISSUER = 'https://login.example.test';
 const CLIENT_ID = 'superfone-extension';
@@ -51,7 +53,14 @@ describe('the company’s login names the agent: an agents file and whoami', { t
 
   /** An ID token as a provider issues it: the client is the audience, the person an email. */
   const idToken = (claims: Record<string, unknown>) =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(ISSUER).setAudience(CLIENT_ID).setSubject('user-1').setIssuedAt().setExpirationTime('5m').sign(privateKey);
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuer(ISSUER)
+      .setAudience(CLIENT_ID)
+      .setSubject('user-1')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(privateKey);
   const bearer = async (claims: Record<string, unknown>) => ({ Authorization: `Bearer ${await idToken(claims)}` });
   const proxyWithAgents = (csv: string, options = {}) => {
     writeFileSync(agentsCsv, csv);
@@ -64,7 +73,10 @@ describe('the company’s login names the agent: an agents file and whoami', { t
     assert.equal(started.status, 200, started.text);
     const other = await proxy.call(startBody('+918000000002', VIKRAM), { headers: await bearer({ email: 'asha@example.com' }) });
     assert.equal(other.status, 403);
-    assert.deepEqual(proxy.upstream.simulator.snapshot().notifications.map((note) => [note.action, note.agentNumber]), [['START', ASHA]]);
+    assert.deepEqual(
+      proxy.upstream.simulator.snapshot().notifications.map((note) => [note.action, note.agentNumber]),
+      [['START', ASHA]],
+    );
   });
 
   it('near misses of a listed email, an unverified email and a token with none: refused, with words to act on, and Superfone untouched', async () => {
@@ -74,7 +86,10 @@ describe('the company’s login names the agent: an agents file and whoami', { t
       assert.equal(answer.status, 403, email);
       assert.equal(answer.json.error.code, 'forbidden');
       assert.deepEqual(answer.json.error.detail, { refused: 'not_an_agent' });
-      assert.match(answer.json.error.message, new RegExp(`${email.replace(/[.+]/g, '\\$&')} is not an agent on this call service. Ask your administrator to add it to the agents file`));
+      assert.match(
+        answer.json.error.message,
+        new RegExp(`${email.replace(/[.+]/g, '\\$&')} is not an agent on this call service. Ask your administrator to add it to the agents file`),
+      );
     }
     // Some providers write the claim as a string (AWS Cognito does): "false" is as unverified as false.
     for (const emailVerified of [false, 'false']) {
@@ -138,17 +153,23 @@ describe('the company’s login names the agent: an agents file and whoami', { t
   });
 
   it('the agents file in docs/extension.md, as written, lists its two agents', () => {
-    assert.deepEqual([...parseAgentsCsv(readmeRecipe('agents-csv'), 'IN')], [
-      ['asha@example.com', ASHA],
-      ['vikram@example.com', VIKRAM],
-    ]);
+    assert.deepEqual(
+      [...parseAgentsCsv(readmeRecipe('agents-csv'), 'IN')],
+      [
+        ['asha@example.com', ASHA],
+        ['vikram@example.com', VIKRAM],
+      ],
+    );
   });
 
   it('the file is checked line by line, a header optional; an agents list and an agent claim together are refused', () => {
-    assert.deepEqual([...parseAgentsCsv('# agents\nEmail,Agent number\nasha@example.com, 098765 43210\n\n"vikram@example.com","+91 98123 45678"\r\n', 'IN')], [
-      ['asha@example.com', ASHA],
-      ['vikram@example.com', VIKRAM],
-    ]);
+    assert.deepEqual(
+      [...parseAgentsCsv('# agents\nEmail,Agent number\nasha@example.com, 098765 43210\n\n"vikram@example.com","+91 98123 45678"\r\n', 'IN')],
+      [
+        ['asha@example.com', ASHA],
+        ['vikram@example.com', VIKRAM],
+      ],
+    );
     assert.throws(() => parseAgentsCsv('asha@example.com,+919876543210\nvikram@example.com\n', 'IN'), /line 2: expected email,agent_number/);
     assert.throws(() => parseAgentsCsv('asha@example.com,12\n', 'IN'), /line 1: "12" is not a valid phone number/);
     assert.throws(() => parseAgentsCsv('asha,+919876543210\n', 'IN'), /line 1: "asha" is not an email address/);
@@ -166,7 +187,10 @@ describe('the company’s login names the agent: an agents file and whoami', { t
     assert.notEqual(bad.status, 0);
     assert.match(bad.stderr, /SUPERFONE_AGENTS_FILE: agents file .*agents\.csv, line 2: "nope" is not a valid phone number/);
     writeFileSync(agentsCsv, 'asha@example.com,+919876543210\n');
-    const cli = await startCliProxy({ SUPERFONE_API_KEY: API_KEY, SUPERFONE_JWKS_URL: jwksUrl, SUPERFONE_JWT_ISSUER: ISSUER, SUPERFONE_JWT_AUDIENCE: CLIENT_ID, SUPERFONE_AGENTS_FILE: agentsCsv }, ['--simulate']);
+    const cli = await startCliProxy(
+      { SUPERFONE_API_KEY: API_KEY, SUPERFONE_JWKS_URL: jwksUrl, SUPERFONE_JWT_ISSUER: ISSUER, SUPERFONE_JWT_AUDIENCE: CLIENT_ID, SUPERFONE_AGENTS_FILE: agentsCsv },
+      ['--simulate'],
+    );
     try {
       const answer = await fetch(cli.url.replace(/call$/, 'whoami'), { method: 'POST', headers: await bearer({ email: 'asha@example.com' }) });
       assert.deepEqual(await answer.json(), { agentNumber: ASHA, email: 'asha@example.com' });

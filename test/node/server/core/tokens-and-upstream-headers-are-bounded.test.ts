@@ -7,7 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+
 import { SignJWT } from 'jose';
+
 import { createSuperfoneProxy, type ProxyLogEntry } from '../../../../src/server/core/proxy.js';
 import { rawExchange } from '../../../support/raw-http.js';
 import { API_KEY, ASHA, proxiesPerTest, startBody, startHttpProxy } from '../../helpers.js';
@@ -34,7 +36,11 @@ describe('tokens: one Authorization header, a lifetime within bounds, an iat not
       const body = JSON.stringify(startBody('+918000000001', null));
       const request = (lines: string) =>
         `POST /api/superfone/call HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n${lines}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
-      for (const [first, second] of [[good, 'not-a-token'], ['not-a-token', good], [good, good]]) {
+      for (const [first, second] of [
+        [good, 'not-a-token'],
+        ['not-a-token', good],
+        [good, good],
+      ]) {
         const answer = await rawExchange(port, request(`Authorization: Bearer ${first}\r\nAuthorization: Bearer ${second}\r\n`));
         assert.deepEqual(answer.statuses, [400], answer.text);
         assert.match(answer.text, /more than one Authorization header/);
@@ -42,7 +48,10 @@ describe('tokens: one Authorization header, a lifetime within bounds, an iat not
       const one = await rawExchange(port, request(`Authorization: Bearer ${good}\r\n`), { waitMs: 5_000, endAfterWrite: false });
       assert.deepEqual(one.statuses, [200], `one header still calls: ${JSON.stringify(one)}`);
       assert.equal(served.upstream.simulator.snapshot().notifications.length, 1, 'only that one reached Superfone');
-      assert.equal(served.logs.filter((entry) => entry.status === 400).every((entry) => entry.refusal === 'malformed'), true);
+      assert.equal(
+        served.logs.filter((entry) => entry.status === 400).every((entry) => entry.refusal === 'malformed'),
+        true,
+      );
     } finally {
       await served.close();
     }
@@ -50,7 +59,9 @@ describe('tokens: one Authorization header, a lifetime within bounds, an iat not
     const headers = new Headers({ 'Content-Type': 'application/json' });
     headers.append('Authorization', `Bearer ${good}`);
     headers.append('Authorization', `Bearer ${good}`);
-    const response = await proxy.handler(new Request('http://localhost/api/superfone/call', { method: 'POST', headers, body: JSON.stringify(startBody()) }), { clientAddress: '127.0.0.1' });
+    const response = await proxy.handler(new Request('http://localhost/api/superfone/call', { method: 'POST', headers, body: JSON.stringify(startBody()) }), {
+      clientAddress: '127.0.0.1',
+    });
     assert.equal(response.status, 400);
   });
 
@@ -77,7 +88,11 @@ describe('tokens: one Authorization header, a lifetime within bounds, an iat not
     }
     assert.equal((await ask(await tokenAt(now, now + 12 * 3_600))).status, 200, '12 h exactly');
     assert.equal((await ask(await tokenAt(null, now + 600))).status, 200, 'no iat, 10 min');
-    assert.deepEqual(proxy.upstream.simulator.snapshot().notifications.map((note) => note.action), ['START', 'END', 'START', 'END'], 'only the two good tokens reached Superfone');
+    assert.deepEqual(
+      proxy.upstream.simulator.snapshot().notifications.map((note) => note.action),
+      ['START', 'END', 'START', 'END'],
+      'only the two good tokens reached Superfone',
+    );
   });
 
   it('an iat a day or 61 s ahead is refused as from the future; 30 s ahead is clock skew; maxTokenAge lowers the bound', async () => {
@@ -130,7 +145,9 @@ describe('what comes back from Superfone: Retry-After as seconds only, the key h
   const start = async () => {
     const logs: ProxyLogEntry[] = [];
     const proxy = createSuperfoneProxy({ apiKey: API_KEY, apiBase, rateLimits: false, circuitBreaker: false, log: (entry) => logs.push(entry) });
-    const response = await proxy(new Request('http://localhost/call', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(startBody()) }), { clientAddress: '127.0.0.1' });
+    const response = await proxy(new Request('http://localhost/call', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(startBody()) }), {
+      clientAddress: '127.0.0.1',
+    });
     const text = await response.text();
     const everything = [text, ...[...response.headers].map(([name, value]) => `${name}: ${value}`), ...logs.map((entry) => JSON.stringify(entry))].join('\n');
     return { response, text, everything };
@@ -174,9 +191,13 @@ describe('what comes back from Superfone: Retry-After as seconds only, the key h
   });
 
   it('a Superfone address in the clear is refused at start, unless it is loopback: the key travels to it', () => {
-    assert.throws(() => createSuperfoneProxy({ apiKey: API_KEY, apiBase: 'http://prod-api.superfone.co.in/superfone/api' }), /apiBase "http:\/\/prod-api\.superfone\.co\.in\/superfone\/api" must be https \(http only on loopback\)/);
+    assert.throws(
+      () => createSuperfoneProxy({ apiKey: API_KEY, apiBase: 'http://prod-api.superfone.co.in/superfone/api' }),
+      /apiBase "http:\/\/prod-api\.superfone\.co\.in\/superfone\/api" must be https \(http only on loopback\)/,
+    );
     assert.throws(() => createSuperfoneProxy({ apiKey: API_KEY, apiBase: 'http://127.0.0.1.example.com/api' }), /must be https/);
-    for (const loopback of ['http://127.0.0.1:9/api', 'http://localhost:9/api', 'http://[::1]:9/api', 'https://superfone.example/api']) createSuperfoneProxy({ apiKey: API_KEY, apiBase: loopback });
+    for (const loopback of ['http://127.0.0.1:9/api', 'http://localhost:9/api', 'http://[::1]:9/api', 'https://superfone.example/api'])
+      createSuperfoneProxy({ apiKey: API_KEY, apiBase: loopback });
     const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/cli/cli.ts'], {
       env: { PATH: process.env.PATH, SUPERFONE_API_KEY: API_KEY, SUPERFONE_API_BASE: 'http://superfone.example/api', PORT: '1' },
       encoding: 'utf8',
