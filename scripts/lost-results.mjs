@@ -29,3 +29,30 @@ export function filesOfSuite(name, folders) {
   );
   return files.filter((file) => readFileSync(file, 'utf8').includes(name));
 }
+
+/**
+ * A suite Node's runner started and never reported is run again in its own file, with
+ * `runCommand(command, args)` (which resolves with its exit code and what it printed); it
+ * counts only if it passes there. `ok` when nothing was lost, or all of it passed again.
+ */
+export async function runLostAgain(captured, folder, runCommand) {
+  const lost = unfinishedSuites(captured);
+  if (lost.length === 0) return { ok: true, output: '' };
+  const files = [...new Set(lost.flatMap((name) => filesOfSuite(name, [folder])))];
+  console.log(`\nNode's test runner never reported how ${lost.map((name) => `"${name}"`).join(', ')} ended; running ${files.join(', ') || 'nothing (no file names it)'} again.`);
+  let output = '';
+  if (files.length === 0) return { ok: false, output };
+  for (const file of files) {
+    const again = await runCommand(process.execPath, ['--import', 'tsx', '--test', '--test-timeout=180000', '--test-force-exit', file]);
+    output += again.captured;
+    // Passed means reported passed: each lost suite of this file has its `ok` line this time.
+    const reported = lost
+      .filter((name) => readFileSync(file, 'utf8').includes(name))
+      .every((name) => again.captured.split('\n').some((line) => /^ok \d+ - /.test(line) && line.replace(/^ok \d+ - /, '') === name));
+    if (again.code !== 0 || !reported) {
+      console.error(`\n${file} failed, or was not reported, when run again.`);
+      return { ok: false, output };
+    }
+  }
+  return { ok: true, output };
+}

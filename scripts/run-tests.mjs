@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { filesOfSuite, unfinishedSuites } from './lost-results.mjs';
+import { runLostAgain } from './lost-results.mjs';
 
 const STAGES = ['lint', 'typecheck', 'test:node', 'test:browser', 'test:e2e', 'test:package'];
 
@@ -56,27 +56,6 @@ function runCommand(command, args, script = args.at(-1)) {
   });
 }
 
-/**
- * A suite Node's runner started and never reported (see lost-results.mjs) is run again in its
- * own file; it counts only if it passes there. True when nothing was lost, or all of it passed.
- */
-async function runLostAgain(captured, folder) {
-  const lost = unfinishedSuites(captured);
-  if (lost.length === 0) return true;
-  const files = [...new Set(lost.flatMap((name) => filesOfSuite(name, [folder])))];
-  console.log(`\nNode's test runner never reported how ${lost.map((name) => `"${name}"`).join(', ')} ended; running ${files.join(', ') || 'nothing (no file names it)'} again.`);
-  if (files.length === 0) return false;
-  for (const file of files) {
-    const again = await runCommand(process.execPath, ['--import', 'tsx', '--test', '--test-timeout=180000', '--test-force-exit', file]);
-    output += again.captured;
-    if (again.code !== 0 || unfinishedSuites(again.captured).length > 0) {
-      console.error(`\n${file} failed, or was not reported, when run again.`);
-      return false;
-    }
-  }
-  return true;
-}
-
 // Every recipe a test takes from the docs is written here as it is taken (test/support/packed-project.ts).
 const taken = mkdtempSync(join(tmpdir(), 'superfone-recipes-'));
 process.env.SUPERFONE_RECIPES_TAKEN = join(taken, 'taken.txt');
@@ -88,8 +67,9 @@ for (const stage of STAGES) {
   console.log(`\n── ${stage} ──`);
   const { code, captured } = await run(stage);
   output += captured;
-  const lost = code === 0 && NODE_TEST_FOLDERS[stage] ? await runLostAgain(captured, NODE_TEST_FOLDERS[stage]) : true;
-  if (code === 0 && lost) passed += 1;
+  const again = code === 0 && NODE_TEST_FOLDERS[stage] ? await runLostAgain(captured, NODE_TEST_FOLDERS[stage], runCommand) : { ok: true, output: '' };
+  output += again.output;
+  if (code === 0 && again.ok) passed += 1;
   else {
     failed += 1;
     console.error(`\n${stage} failed (exit ${code}); later stages not run.`);
