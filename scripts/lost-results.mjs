@@ -20,20 +20,35 @@ export function unfinishedSuites(output) {
   return [...started].filter((name) => !finished.has(name));
 }
 
-/** The test files under `folders` whose source names the suite, as written in a describe(). */
+/** Whether `source` declares a suite or test named `name`: `describe('name'`, with any quote (a quote of its own in the name escaped). */
+function declares(source, name) {
+  return ["'", '"', '`'].some((quote) => {
+    const written = name.replaceAll('\\', '\\\\').replaceAll(quote, `\\${quote}`);
+    return [`describe(${quote}${written}${quote}`, `suite(${quote}${written}${quote}`, `it(${quote}${written}${quote}`, `test(${quote}${written}${quote}`].some((call) =>
+      source.includes(call),
+    );
+  });
+}
+
+/** The test files under `folders` that declare the suite (`describe('…'`), not those that only mention its name. */
 export function filesOfSuite(name, folders) {
   const files = folders.flatMap((folder) =>
     readdirSync(folder, { recursive: true, encoding: 'utf8' })
       .filter((file) => file.endsWith('.test.ts'))
       .map((file) => join(folder, file)),
   );
-  return files.filter((file) => readFileSync(file, 'utf8').includes(name));
+  return files.filter((file) => declares(readFileSync(file, 'utf8'), name));
 }
+
+/** How many times a file whose results were lost is run again before its results count as lost for good. */
+const TRIES = 3;
 
 /**
  * A suite Node's runner started and never reported is run again in its own file, with
- * `runCommand(command, args)` (which resolves with its exit code and what it printed); it
- * counts only if it passes there. `ok` when nothing was lost, or all of it passed again.
+ * `runCommand(command, args)` (which resolves with its exit code and what it printed). A file
+ * counts only when a run of it reports each lost suite as `ok`; one that fails is red at once,
+ * and only a run whose results were lost again is tried again, up to TRIES times.
+ * `ok` when nothing was lost, or all of it passed when run again.
  */
 export async function runLostAgain(captured, folder, runCommand) {
   const lost = unfinishedSuites(captured);
@@ -43,14 +58,21 @@ export async function runLostAgain(captured, folder, runCommand) {
   let output = '';
   if (files.length === 0) return { ok: false, output };
   for (const file of files) {
-    const again = await runCommand(process.execPath, ['--import', 'tsx', '--test', '--test-timeout=180000', '--test-force-exit', file]);
-    output += again.captured;
-    // Passed means reported passed: each lost suite of this file has its `ok` line this time.
-    const reported = lost
-      .filter((name) => readFileSync(file, 'utf8').includes(name))
-      .every((name) => again.captured.split('\n').some((line) => /^ok \d+ - /.test(line) && line.replace(/^ok \d+ - /, '') === name));
-    if (again.code !== 0 || !reported) {
-      console.error(`\n${file} failed, or was not reported, when run again.`);
+    const names = lost.filter((name) => declares(readFileSync(file, 'utf8'), name));
+    let reported = false;
+    for (let tries = 0; tries < TRIES && !reported; tries++) {
+      const again = await runCommand(process.execPath, ['--import', 'tsx', '--test', '--test-timeout=180000', '--test-force-exit', file]);
+      output += again.captured;
+      const lines = again.captured.split('\n');
+      if (again.code !== 0 || lines.some((line) => names.some((name) => line.startsWith('not ok ') && line.endsWith(` - ${name}`)))) {
+        console.error(`\n${file} failed when run again.`);
+        return { ok: false, output };
+      }
+      // Passed means reported passed: each lost suite of this file has its `ok` line this time.
+      reported = names.every((name) => lines.some((line) => /^ok \d+ - /.test(line) && line.replace(/^ok \d+ - /, '') === name));
+    }
+    if (!reported) {
+      console.error(`\n${file}: its results were lost ${TRIES} times more; they count as failed.`);
       return { ok: false, output };
     }
   }
