@@ -58,11 +58,12 @@ describe('pages hear the recording and the summary of the calls they placed', ()
     expect(summary.transcript).to.match(/^Agent: Hello/);
   });
 
-  it('with the reports racing the record, 20 calls in a row: each call’s superfone-call-completed first, then its recording and its summary, once each', async function () {
+  it('with the reports racing the record, 10 calls in a row: each call’s superfone-call-completed first, then its recording and its summary, once each', async function () {
     this.timeout(90_000);
     await simulator.outcome({ kind: 'answered', answerAfterMs: 0, talkMs: 50 });
     await simulator.reports({ recordingAfterMs: 0, summaryAfterMs: 0 });
-    for (let run = 0; run < 20; run++) {
+    // Ten: a call whose record comes first has its reports asked for by GET, 5 s after the end, and the file must end within Web Test Runner's two minutes.
+    for (let run = 0; run < 10; run++) {
       const element = await callButton(`+9180000004${String(run).padStart(2, '0')}`);
       const started = oneEvent(element, 'superfone-call-started');
       primaryButton(element).click();
@@ -76,7 +77,7 @@ describe('pages hear the recording and the summary of the calls they placed', ()
     }
     // Nothing came twice, however the deliveries were ordered.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(events.seen.length).to.equal(60);
+    expect(events.seen.length).to.equal(30);
   });
 
   it('after the end the page holds no stream open (six calls would use up a browser’s connections to the proxy) and asks by GET for the reports', async () => {
