@@ -52,7 +52,8 @@ describe('lost test results are found and run again', () => {
       // Without this test's own runner context, as npm test's script runs it: a child that inherits it runs no files.
       const env = { ...process.env };
       delete env.NODE_TEST_CONTEXT;
-      const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+      // Killed if it outlives the test: a rerun that hangs must not outlast the suite.
+      const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env, timeout: 50_000 });
       child.stdout.on('data', (chunk) => (captured += chunk));
       child.stderr.on('data', (chunk) => (captured += chunk));
       child.on('close', (code) => resolve({ code: code ?? 1, captured }));
