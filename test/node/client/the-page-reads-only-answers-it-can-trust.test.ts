@@ -72,6 +72,37 @@ describe('the page reads only answers it can trust', { timeout: 60_000 }, () => 
     }
   });
 
+  it('following: a status whose recording is no http(s) link, or whose summary is not text, is no status; the good one after it is heard', async () => {
+    const record = { status: 'completed', direction: 'outbound', customerNumber: '+918000000001', agentNumber: '+919876543210', durationSec: 30 };
+    const ended = (fields: Record<string, unknown>) => ({ callId: 'call-with-reports', state: 'ended', version: 2, record, ...fields });
+    // Written in the order a hostile proxy would send them: each bad one first, the good one last.
+    const events = [
+      ended({ recording: { url: 'javascript:alert(document.cookie)', expiresAt: null } }),
+      ended({ recording: { url: 'data:text/html,<script>alert(1)</script>', expiresAt: null } }),
+      ended({ recording: { url: 'https://recordings.example/1.mp3', expiresAt: 7 } }),
+      ended({ summary: { text: 42, transcript: null } }),
+      ended({ summary: { text: null, transcript: ['a', 'b'] } }),
+      ended({ recording: { url: 'HTTPS://recordings.example/1.mp3', expiresAt: '2026-12-07T11:00:00Z' }, summary: { text: 'Asked for a quote.', transcript: null } }),
+    ];
+    const server = await serve((request, response) => {
+      if (!request.url?.endsWith('/events')) return json(response, 200, events.at(-1));
+      response.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      for (const event of events) response.write(`event: call\ndata: ${JSON.stringify(event)}\n\n`);
+    });
+    const heard: unknown[] = [];
+    let stop = () => {};
+    try {
+      const ends = new Promise<unknown>((resolve) => {
+        stop = followCall(server.url, 'call-with-reports', resolve, (status) => heard.push(status));
+      });
+      assert.deepEqual(await ends, record);
+      assert.deepEqual(heard, [events.at(-1)], 'only the status whose reports can be trusted');
+    } finally {
+      stop();
+      await server.close();
+    }
+  });
+
   it('following: an unknown call is asked about once, then let go; a call still on is asked about after 5 s, then after 10 s more', { timeout: 30_000 }, async () => {
     const unknown = await serve((_request, response) => json(response, 404, { error: { code: 'bad_request', message: 'Not found' } }));
     const active = await serve((request, response) =>

@@ -20,6 +20,7 @@ export interface RedisSubscriberLike {
   subscribe(channel: string): Promise<unknown>;
   unsubscribe(channel: string): Promise<unknown>;
   on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
   once(event: 'ready', listener: () => void): unknown;
   disconnect(): void;
 }
@@ -53,6 +54,10 @@ class RedisSubscriptions {
       this.#subscriber.on('message', (channel, message) => {
         for (const listener of this.#listeners.get(channel) ?? []) listener(message);
       });
+      // This store made the connection, so its errors are ours to hear: each request that needs
+      // it fails with the reason (503, logged), and ioredis reconnects by itself. Unheard,
+      // ioredis prints every failed reconnect, many a second while Redis is away.
+      this.#subscriber.on('error', () => {});
     }
     const connection = this.#subscriber;
     if (connection.status === 'wait') await connection.connect();

@@ -39,6 +39,10 @@ const describeRequest: FetchHandler = async (request) => {
     contentType: request.headers.get('Content-Type'),
     hasTrace: request.headers.has('x-trace'),
     names: [...request.headers.keys()],
+    pairs: [...request.headers].filter(([name]) => name.startsWith('x-') || name === 'content-type'),
+    entries: [...request.headers.entries()].length,
+    values: [...request.headers.values()].filter((value) => value === 'abc' || value === 'text/plain'),
+    setCookie: request.headers.getSetCookie(),
     forEach: [] as string[],
     // Members a handler rarely reads, each answered by a whole Request built for them.
     cache: request.cache,
@@ -48,12 +52,22 @@ const describeRequest: FetchHandler = async (request) => {
     text: await request.text(),
     bodyUsed: request.bodyUsed,
     setThrows: '',
+    appendThrows: '',
+    deleteThrows: '',
   };
   request.headers.forEach((value, name) => name === 'x-trace' && seen.forEach.push(value));
   try {
     request.headers.set('x-trace', 'changed');
   } catch (error) {
     seen.setThrows = (error as Error).constructor.name;
+  }
+  for (const change of ['append', 'delete'] as const) {
+    try {
+      if (change === 'append') request.headers.append('x-trace', 'more');
+      else request.headers.delete('x-trace');
+    } catch (error) {
+      seen[`${change}Throws`] = (error as Error).constructor.name;
+    }
   }
   return Response.json(seen, {
     headers: [
@@ -81,6 +95,15 @@ describe('toNodeListener hands any handler a Fetch Request, and writes the Respo
       assert.deepEqual([seen.cache, seen.mode, seen.redirect], ['default', 'cors', 'follow']);
       assert.deepEqual([seen.clone, seen.text, seen.bodyUsed], ['hello', 'hello', true]);
       assert.equal(seen.setThrows, 'TypeError');
+      assert.equal(seen.appendThrows, 'TypeError');
+      assert.equal(seen.deleteThrows, 'TypeError');
+      assert.deepEqual(seen.pairs, [
+        ['content-type', 'text/plain'],
+        ['x-trace', 'abc'],
+      ]);
+      assert.equal(seen.entries, seen.names.length, 'one entry per name');
+      assert.deepEqual(seen.values, ['text/plain', 'abc'], 'values in the names’ order');
+      assert.deepEqual(seen.setCookie, [], 'a request carries no Set-Cookie');
     });
   });
 

@@ -59,6 +59,27 @@ describe('a START goes only to a number in use, of a kind a person answers', { t
     assert.equal(mobile.status, 200, JSON.stringify(mobile.json));
   });
 
+  it('a UK 0906 number is premium-rate: 403 saying so, Superfone untouched; allowPremiumRate lets it through', async () => {
+    const proxy = await proxyFor({ allowedCountries: ['IN', 'GB'] });
+    const refused = await proxy.call(startBody('+449061234567'));
+    assert.equal(refused.status, 403);
+    assert.equal(refused.json.error.code, 'forbidden');
+    assert.equal(refused.json.error.message, '+44 906 123 4567 is a premium-rate number, which this CRM does not call.');
+    assert.equal(proxy.upstream.simulator.requestCount, 0);
+    const allowing = await proxyFor({ allowedCountries: ['IN', 'GB'], allowPremiumRate: true });
+    assert.equal((await allowing.call(startBody('+449061234567'))).status, 200);
+  });
+
+  it('an international freephone number (+800) belongs to no country: 403 saying so, whatever countries are allowed', async () => {
+    const proxy = await proxyFor({ allowedCountries: ['IN', 'GB', 'US'] });
+    const refused = await proxy.call(startBody('+80012345678'));
+    assert.equal(refused.status, 403);
+    assert.equal(refused.json.error.code, 'forbidden');
+    assert.equal(refused.json.error.message, 'Calls to +80012345678 are not allowed: the number belongs to no country this CRM may call.');
+    assert.equal(proxy.upstream.simulator.requestCount, 0);
+    assert.equal(proxy.logs.at(-1)!.refusal, 'forbidden');
+  });
+
   it('an END is never refused by destination: a call that is on can always be ended', async () => {
     const proxy = await proxyFor();
     assert.equal((await proxy.call({ ...startBody('+91186012345678'), call_action: 'END' })).status, 200);
