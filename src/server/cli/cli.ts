@@ -34,11 +34,20 @@ async function sharedStore(redisUrl: string | undefined): Promise<{ store?: Prox
   }
   // Commands fail at once while Redis is away (STARTs then get 503), instead of waiting in a queue.
   const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  // The first error says why ("connect ECONNREFUSED …"); connect() itself only says the connection closed.
+  let firstError: Error | undefined;
+  const hearFirst = (error: Error) => (firstError ??= error);
+  client.on('error', hearFirst);
   try {
     await client.connect();
   } catch (error) {
-    throw new CliConfigError(`could not connect to Redis at ${redactUrl(redisUrl)}: ${(error as Error).message}`);
+    // Left connecting, the client would retry for ever and keep the process from exiting.
+    client.disconnect();
+    throw new CliConfigError(`could not connect to Redis at ${redactUrl(redisUrl)}: ${(firstError ?? (error as Error)).message}`);
+  } finally {
+    client.off('error', hearFirst);
   }
+  reportOutages(client, redactUrl(redisUrl));
   const store = redisStore(client);
   return {
     store,
@@ -47,6 +56,23 @@ async function sharedStore(redisUrl: string | undefined): Promise<{ store?: Prox
       client.disconnect();
     },
   };
+}
+
+/**
+ * One line when Redis goes out of reach and one when it is back, instead of ioredis's own
+ * line for every failed reconnect (unheard errors it prints, many a second).
+ */
+function reportOutages(client: import('ioredis').Redis, where: string): void {
+  let away = false;
+  client.on('ready', () => {
+    if (away) process.stderr.write(`superfone-proxy: Redis at ${where} is back; STARTs are taken again.\n`);
+    away = false;
+  });
+  client.on('error', (error: Error) => {
+    if (away) return;
+    away = true;
+    process.stderr.write(`superfone-proxy: Redis at ${where} is out of reach (${error.message}); STARTs are refused (503) until it is back.\n`);
+  });
 }
 
 /** A Redis URL may carry a password; logs get the host only. */

@@ -128,6 +128,46 @@ describe('superfone-proxy, the CLI', () => {
     assert.match((await beside.json()).error.message, /the call service is at \/api\/superfone\/call/);
   });
 
+  it('a Redis it cannot reach stops the start: one line naming where, its password hidden, exit 2', async () => {
+    const port = await freePort();
+    const result = runOnce(['--simulate'], { SUPERFONE_REDIS_URL: `redis://:hunter2-redis-password@127.0.0.1:${port}` });
+    assert.equal(result.status, 2, result.stderr);
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+    assert.match(result.stderr, new RegExp(`^superfone-proxy: could not connect to Redis at redis://\\*\\*\\*@127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`));
+    assert.doesNotMatch(result.stderr + result.stdout, /hunter2/);
+  });
+
+  it('a port already taken stops the start with the system’s reason, exit 1', async () => {
+    const first = await startCliProxy({}, ['--simulate']);
+    children.push(first.child);
+    const second = runOnce(['--simulate', '--port', String(first.port)]);
+    assert.equal(second.status, 1, second.stderr);
+    assert.match(second.stderr, new RegExp(`^superfone-proxy: listen EADDRINUSE: address already in use 127\\.0\\.0\\.1:${first.port}\n$`));
+  });
+
+  it('--no-auth warns on stderr that anyone who reaches it can dial; beyond loopback, it says which host names are served', async () => {
+    const { child, output, waitForOutput, port } = await startCliProxy({}, ['--simulate', '--no-auth', '--host', '0.0.0.0']);
+    children.push(child);
+    await waitForOutput(/only loopback names/);
+    assert.ok(
+      output().includes(
+        `superfone-proxy: WARNING: --no-auth: anyone who can reach 0.0.0.0:${port} can make any agent's phone dial. Set SUPERFONE_JWT_SECRET or SUPERFONE_JWKS_URL.`,
+      ),
+      output(),
+    );
+    assert.ok(output().includes("superfone-proxy: only loopback names and the allowed origins' hosts are served; list the others in SUPERFONE_ALLOWED_HOSTS."), output());
+    assert.doesNotMatch(output(), /no sign-in settings/, 'the warning replaces the loopback note');
+    // On loopback without --no-auth or sign-in: the note, and no warning.
+    const quiet = await startCliProxy({}, ['--simulate']);
+    children.push(quiet.child);
+    await quiet.waitForOutput(/no sign-in settings/);
+    assert.ok(
+      quiet.output().includes('superfone-proxy: no sign-in settings: loopback only, and any caller here may name any agent (set SUPERFONE_JWT_SECRET or SUPERFONE_JWKS_URL).'),
+      quiet.output(),
+    );
+    assert.doesNotMatch(quiet.output(), /WARNING|only loopback names/);
+  });
+
   it('superfone-simulator runs on its own and prints its API base and key', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/cli.ts', '--port', String(port), '--api-key', 'sim-key'], {

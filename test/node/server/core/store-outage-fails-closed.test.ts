@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 
 import { redisStore } from '../../../../src/server/core/store/redis-store.js';
+import { startCliProxy } from '../../../support/cli-proxy.js';
 import { startRedis } from '../../../support/redis-server.js';
 import { ASHA, proxiesPerTest, startBody } from '../../helpers.js';
 
@@ -52,6 +53,31 @@ describe('the limits’ store out of reach: STARTs fail closed, ENDs go ahead, r
       assert.equal((await proxy.call(startBody('+918000000003'))).status, 200, 'recovered without a restart');
     } finally {
       client.disconnect();
+      await redis.stop();
+    }
+  });
+
+  it('superfone-proxy says once that Redis is out of reach, and once that it is back, not every reconnect', async () => {
+    let redis = await startRedis();
+    const proxy = await startCliProxy({ SUPERFONE_REDIS_URL: redis.url }, ['--simulate']);
+    const start = () => fetch(proxy.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(startBody('+918000000001')) });
+    try {
+      await redis.stop();
+      await proxy.waitForOutput(/is out of reach/, 10_000);
+      assert.equal((await start()).status, 503, 'STARTs are refused while it is away');
+      // Reconnects keep failing meanwhile: still one line.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const outOfReach = `superfone-proxy: Redis at redis://127.0.0.1:${redis.port} is out of reach (`;
+      assert.equal(proxy.output().split(outOfReach).length - 1, 1, proxy.output());
+      assert.match(proxy.output(), /is out of reach \([^)]+\); STARTs are refused \(503\) until it is back\.\n/);
+      assert.doesNotMatch(proxy.output(), /Unhandled error/);
+
+      redis = await startRedis(redis.port);
+      await proxy.waitForOutput(/is back;/, 10_000);
+      assert.ok(proxy.output().includes(`superfone-proxy: Redis at redis://127.0.0.1:${redis.port} is back; STARTs are taken again.\n`), proxy.output());
+      assert.equal((await start()).status, 200, 'taken again without a restart');
+    } finally {
+      proxy.child.kill();
       await redis.stop();
     }
   });
