@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 
 import { SIMULATOR_CONTROL_PATH } from './control-handler.js';
+import { DEFAULT_ANSWER_AFTER_MS, DEFAULT_TALK_MS } from './simulated-calls.js';
 import { startSuperfoneSimulator } from './simulator-server.js';
 
 const HELP = `Usage: superfone-simulator [--port PORT] [--host HOST] [--api-key KEY] [--talk-ms MS|never]
@@ -12,7 +13,7 @@ A stand-in for Superfone's Click-to-Call API, for development and tests.
             POST ${SIMULATOR_CONTROL_PATH}/fault {"kind": "hang"|"slow"|"reset"|..., "count": 1},
             POST ${SIMULATOR_CONTROL_PATH}/app {"number": "+91...", "appOnline": false}
 Defaults: port 8788 (or PORT), host 127.0.0.1, a random API key (printed at start), and a
-customer who answers after 2 s and hangs up after --talk-ms 60000 ("never": until END).`;
+customer who answers after ${DEFAULT_ANSWER_AFTER_MS / 1000} s and hangs up after --talk-ms ${DEFAULT_TALK_MS} ("never": until END).`;
 
 try {
   const { values } = parseArgs({

@@ -3,7 +3,7 @@ import { errorMessage, type Exchange } from './exchange.js';
 import { callEventStream, quietAt, type StreamBudget } from './notifications/call-stream.js';
 import type { FollowedCalls } from './notifications/followed-calls.js';
 import type { ProxyAnswer } from './proxy-message.js';
-import { jsonAnswer, type ProxyFailure, storeUnavailable } from './responses.js';
+import { eventStreamAnswer, jsonAnswer, type ProxyFailure, storeUnavailable } from './responses.js';
 import { claimStream } from './stream-allowance.js';
 
 /** What following a call needs, built once per proxy. */
@@ -76,5 +76,5 @@ export async function callEvents(exchange: Exchange, callId: string, clientKey: 
     endedAt: watching.endedAt,
     signal: exchange.request.signal,
   });
-  return exchange.finish({ status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8', 'x-accel-buffering': 'no' }, body }, 'ok');
+  return exchange.finish(eventStreamAnswer(body), 'ok');
 }

@@ -7,7 +7,7 @@ import { type AgentIdentification, identifyAgent } from './identify-agent.js';
 import type { StreamBudget } from './notifications/call-stream.js';
 import type { MissedCalls } from './notifications/missed-calls.js';
 import type { ProxyAnswer } from './proxy-message.js';
-import { jsonAnswer, storeUnavailable } from './responses.js';
+import { eventStreamAnswer, jsonAnswer, storeUnavailable } from './responses.js';
 import { claimStream } from './stream-allowance.js';
 
 /** What serving missed calls needs, built once per proxy. */
@@ -162,7 +162,7 @@ export async function missedCallEvents(exchange: Exchange, clientKey: string | n
       stop();
     },
   });
-  return exchange.finish({ status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8', 'x-accel-buffering': 'no' }, body }, 'ok');
+  return exchange.finish(eventStreamAnswer(body), 'ok');
 }
 
 /** The missed-calls routes: GET the list or its stream; POST to dismiss one. `parts` is `null` where notifications are off. */

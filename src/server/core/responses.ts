@@ -11,6 +11,11 @@ export const SECURITY_HEADERS = {
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS };
 
+/** A stream of Server-Sent Events: UTF-8, and not held back by a proxy in front (nginx buffers unless told so). */
+export function eventStreamAnswer(body: ReadableStream<Uint8Array>): ProxyAnswer {
+  return { status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8', 'x-accel-buffering': 'no' }, body };
+}
+
 /** How long a client should wait before retrying while the shared store is out of reach. */
 const STORE_RETRY_AFTER_SEC = 5;
 

@@ -87,7 +87,10 @@ describe('Hindi says what English says, entry by entry', () => {
   });
 
   for (const [key, { words, args }] of Object.entries(MEANING)) {
-    it(`${key}: ${words.join(' · ')}`, () => {
+    // The Hindi words are in the messages, not the names: Node 20's runner lost this file's later
+    // reports in some runs (scripts/lost-results.mjs runs it again). Whether Devanagari names play
+    // a part is not known (1 loss in 28 loaded runs with them, 0 in 28 without); plain names rule it out.
+    it(`${key} carries its meaning`, () => {
       const text = said(hindi[key as keyof typeof hindi], args);
       for (const word of words) assert.ok(text.includes(word), `hi.${key} = "${text}" lacks "${word}"`);
       for (const arg of args ?? []) assert.ok(text.includes(arg), `hi.${key} = "${text}" leaves out what it is given ("${arg}")`);
@@ -95,7 +98,7 @@ describe('Hindi says what English says, entry by entry', () => {
   }
 
   for (const [code, words] of Object.entries(ERROR_MEANING)) {
-    it(`errors.${code}: ${words.join(' · ')}`, () => {
+    it(`errors.${code} carries its meaning`, () => {
       const text = hindi.errors[code as keyof typeof hindi.errors];
       for (const word of words) assert.ok(text.includes(word), `hi.errors.${code} = "${text}" lacks "${word}"`);
     });

@@ -27,6 +27,10 @@ describe('how a call went, in words', () => {
     assert.equal(spokenDuration(252, 'en'), '4 min 12 sec');
     assert.equal(spokenDuration(240, 'en'), '4 min');
     assert.equal(spokenDuration(7, 'en'), '7 sec');
+    // One of each: the edges of "some".
+    assert.equal(spokenDuration(61, 'en'), '1 min 1 sec');
+    assert.equal(spokenDuration(1, 'en'), '1 sec');
+    assert.equal(spokenDuration(60, 'en'), '1 min');
     assert.equal(spokenDuration(0, 'en'), '0 sec');
     assert.equal(spokenDuration(3_725, 'en'), '62 min 5 sec');
     assert.equal(spokenDuration(252, 'hi'), '4 मि॰ 12 से॰');

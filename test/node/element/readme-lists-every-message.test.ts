@@ -35,6 +35,22 @@ describe('the README lists every message, with its English words', () => {
     }
   });
 
+  it('docs/protocol.md’s table of error codes gives each code the words English says, and lists every code', () => {
+    const protocol = documentation().find(({ path }) => path.endsWith('protocol.md'))!.text;
+    const section = protocol.slice(protocol.indexOf('### Error codes'), protocol.indexOf('## The wire protocol'));
+    const said = new Map(
+      section
+        .split('\n')
+        .filter((line) => line.startsWith('| `'))
+        .map((line) => {
+          const cells = line.split(/(?<!\\)\| /);
+          return [/`(\w+)`/.exec(cells[1]!)![1]!, cells.at(-1)!.replace(/ \|$/, '').replace(/\\\|/g, '|').trim()];
+        }),
+    );
+    assert.deepEqual([...said.keys()].sort(), Object.keys(english.errors).sort());
+    for (const [code, words] of said) assert.equal(words, english.errors[code as keyof typeof english.errors], `docs/protocol.md's words for ${code}`);
+  });
+
   it('Hindi has every key English has, every error code included', () => {
     assert.deepEqual(Object.keys(hindi).sort(), Object.keys(english).sort());
     assert.deepEqual(Object.keys(hindi.errors).sort(), Object.keys(english.errors).sort());

@@ -168,6 +168,22 @@ describe('superfone-proxy, the CLI', () => {
     assert.doesNotMatch(quiet.output(), /WARNING|only loopback names/);
   });
 
+  it('superfone-simulator --help gives its defaults as docs/simulator.md does; a bad --talk-ms or --port is one line, exit 2', () => {
+    const simulator = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/simulator/cli.ts', ...args], { env: cleanEnv, encoding: 'utf8', timeout: 20_000 });
+    const help = simulator(['--help']);
+    assert.equal(help.status, 0);
+    assert.match(
+      help.stdout,
+      /Defaults: port 8788 \(or PORT\), host 127\.0\.0\.1, a random API key \(printed at start\), and a\ncustomer who answers after 2 s and hangs up after --talk-ms 60000 \("never": until END\)\./,
+    );
+    const talk = simulator(['--talk-ms', 'soon']);
+    assert.equal(talk.status, 2);
+    assert.equal(talk.stderr, 'superfone-simulator: --talk-ms must be a whole number of milliseconds, or never (got soon).\n');
+    const port = simulator(['--port', '70000']);
+    assert.equal(port.status, 2);
+    assert.equal(port.stderr, 'superfone-simulator: --port must be a whole number from 0 to 65535.\n');
+  });
+
   it('superfone-simulator runs on its own and prints its API base and key', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/cli.ts', '--port', String(port), '--api-key', 'sim-key'], {

@@ -94,6 +94,19 @@ describe('limits are spent only on calls that go to Superfone', { timeout: 60_00
     assert.equal((await proxy.call(startBody('+919845040003'))).status, 200, 'both of the two allowed');
   });
 
+  it('a START over its limit is refused as the limit at once, the breaker open or not: the last point spent is the limit reached', async () => {
+    const proxy = await proxyFor({ circuitBreaker: { failures: 2, openMs: 60_000 }, rateLimits: { perAgent: { points: 2, durationSec: 60 } } });
+    proxy.upstream.simulator.setFault({ kind: 'server-error' }, 2);
+    // Two STARTs reach Superfone and fail: both points are spent, and the breaker opens.
+    assert.equal((await proxy.call(startBody('+919845060001'))).status, 502);
+    assert.equal((await proxy.call(startBody('+919845060002'))).status, 502);
+    const refused = await proxy.call(startBody('+919845060003'));
+    assert.equal(refused.status, 429, 'the agent waits for the limit, not for Superfone');
+    assert.equal(refused.json.error.detail.limit, 'per-agent');
+    assert.equal(proxy.logs.at(-1)!.refusal, 'rate_limited');
+    assert.equal(proxy.upstream.simulator.requestCount, 2);
+  });
+
   it('refused STARTs of every kind leave the destination and client allowances whole', async () => {
     const proxy = await proxyFor({
       rateLimits: { perClient: { points: 2, durationSec: 60 }, perDestination: { points: 2, durationSec: 60 } },

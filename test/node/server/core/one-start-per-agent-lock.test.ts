@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 
 import { memoryStore } from '../../../../src/server/core/store/proxy-store.js';
 import { proxiesPerTest, startBody } from '../../helpers.js';
@@ -18,6 +18,21 @@ describe('one START per agent in flight: the lock', { timeout: 30_000 }, () => {
     assert.equal(await store.tryLock('start:+919876543210', 10_000), null, 'still held by the current holder');
     await releaseCurrent();
     assert.ok(await store.tryLock('start:+919876543210', 10_000), 'free once its holder releases it');
+  });
+
+  it('the in-process lock lasts exactly its time, as Redis’s PX does: held 1 ms before, free at it', async () => {
+    // The clock is Node's mock: the boundary is one millisecond, which no real timer lands on.
+    mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
+    try {
+      const store = memoryStore();
+      assert.ok(await store.tryLock('start:+919876543210', 1_000));
+      mock.timers.tick(999);
+      assert.equal(await store.tryLock('start:+919876543210', 1_000), null, 'held 999 ms in');
+      mock.timers.tick(1);
+      assert.ok(await store.tryLock('start:+919876543210', 1_000), 'free once its 1,000 ms are up');
+    } finally {
+      mock.timers.reset();
+    }
   });
 
   it('holds for as long as Superfone may take to answer (the default 10 s): a START racing a slow one is refused however late it comes', async () => {

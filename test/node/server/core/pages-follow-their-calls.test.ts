@@ -90,7 +90,8 @@ describe('pages follow the calls they started', { timeout: 30_000 }, () => {
       const stream = openStream(proxy, callId);
       const response = await stream.response;
       assert.equal(response.status, 200);
-      assert.match(response.headers.get('content-type')!, /^text\/event-stream/);
+      assert.equal(response.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+      assert.equal(response.headers.get('x-accel-buffering'), 'no', 'a proxy in front (nginx) passes events on at once');
       assert.equal(response.headers.get('cache-control'), 'no-store');
       const reader = new EventStreamReader(response.body!);
       await reader.until((r) => r.events.some((event) => event.comment === 'heartbeat'));
