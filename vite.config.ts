@@ -1,4 +1,6 @@
 import { defineConfig } from 'vite';
+
+import { minifyTemplates } from './scripts/html-templates.mjs';
 import { superfoneVitePlugin } from './src/server/adapters/vite-plugin.js';
 
 const apiKey = process.env.SUPERFONE_API_KEY;
@@ -6,6 +8,8 @@ const apiKey = process.env.SUPERFONE_API_KEY;
 // The demo talks to the real Superfone API when a key is set, else to the simulator.
 export default defineConfig({
   plugins: [
+    // The demo's controls as they ship: their templates' wrapping taken out (scripts/html-templates.mjs).
+    { name: 'minify-html-templates', transform: (code, id) => (id.includes('/src/') && id.endsWith('.ts') ? minifyTemplates(code, id) : undefined) },
     apiKey
       ? superfoneVitePlugin({
           apiKey,

@@ -1,19 +1,22 @@
 // Browser tests run in real Chromium against the real proxy and simulator, mounted on the
 // test server so the element's requests take the same path as in production.
 // Run through `node --import tsx`, so the server code is imported from TypeScript source.
-import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { playwrightLauncher } from '@web/test-runner-playwright';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createSuperfoneProxy } from './src/server/core/proxy.ts';
+
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+
+import { minifyTemplates } from './scripts/html-templates.mjs';
 import { toNodeListener } from './src/server/adapters/node-adapter.ts';
+import { createSuperfoneProxy } from './src/server/core/proxy.ts';
 import { mounts } from './src/shared/mounts.ts';
 import { createSimulatorControlHandler } from './src/simulator/control-handler.ts';
 import { startSuperfoneSimulator } from './src/simulator/simulator-server.ts';
-import { TEST_API_KEY, TEST_ROUTES, TEST_TIMEOUT_MS, TEST_WEBHOOK_SECRET } from './test/support/test-routes.ts';
-import { freePort } from './test/support/free-port.ts';
 import { accessibleNodes } from './test/support/accessibility-tree.ts';
 import { CHROMIUM_ARGS, findChromium } from './test/support/chromium.mjs';
+import { freePort } from './test/support/free-port.ts';
+import { TEST_API_KEY, TEST_ROUTES, TEST_TIMEOUT_MS, TEST_WEBHOOK_SECRET } from './test/support/test-routes.ts';
 
 const running = await startSuperfoneSimulator({ apiKey: TEST_API_KEY });
 // Fixed before the server starts, so the simulator can report calls to the proxy's webhook on it.
@@ -96,6 +99,11 @@ export default {
       target: 'es2022',
       tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)),
     }),
+    // Templates are tested as they ship: their wrapping taken out (scripts/html-templates.mjs).
+    {
+      name: 'minify-html-templates',
+      transform: (context) => (context.path.startsWith('/src/') && context.path.endsWith('.ts') ? { body: minifyTemplates(context.body, context.path) } : undefined),
+    },
     { name: 'close-simulator', serverStop: () => running.close() },
     // The browser's own accessibility tree, as a screen reader gets it (Playwright no longer gives one).
     {

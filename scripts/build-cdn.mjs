@@ -7,6 +7,8 @@ import { rmSync } from 'node:fs';
 
 import * as esbuild from 'esbuild';
 
+import { templateMinifierPlugin } from './html-templates.mjs';
+
 rmSync('cdn', { recursive: true, force: true });
 await esbuild.build({
   entryPoints: {
@@ -24,5 +26,6 @@ await esbuild.build({
   chunkNames: 'chunks/[name]-[hash]',
   tsconfig: 'tsconfig.json',
   legalComments: 'linked',
+  plugins: [templateMinifierPlugin],
   logLevel: 'warning',
 });

@@ -10,6 +10,8 @@ import { crc32, deflateSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { zipSync } from 'fflate';
 
+import { templateMinifierPlugin } from './html-templates.mjs';
+
 // `--out <folder>` builds elsewhere (the tests do, beside nothing else), the zip beside it.
 const outIndex = process.argv.indexOf('--out');
 const OUT = outIndex > 0 ? process.argv[outIndex + 1] : 'dist/extension';
@@ -29,7 +31,7 @@ const extensionId = publicKey && [...createHash('sha256').update(publicKey).dige
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 
-const common = { bundle: true, minify: true, target: 'chrome120', tsconfig: 'tsconfig.json', logLevel: 'warning', legalComments: 'none' };
+const common = { bundle: true, minify: true, target: 'chrome120', tsconfig: 'tsconfig.json', logLevel: 'warning', legalComments: 'none', plugins: [templateMinifierPlugin] };
 // The content script and the options page are classic scripts; the service worker a module.
 await esbuild.build({ ...common, entryPoints: { 'content-script': 'src/extension/content-script.ts', options: 'src/extension/options.ts' }, format: 'iife', outdir: OUT });
 await esbuild.build({ ...common, entryPoints: { 'service-worker': 'src/extension/service-worker.ts' }, format: 'esm', outdir: OUT });

@@ -8,6 +8,8 @@ import { extname, join } from 'node:path';
 
 import * as esbuild from 'esbuild';
 
+import { templateMinifierPlugin } from '../../scripts/html-templates.mjs';
+
 export interface BundlePages {
   /** `http://127.0.0.1:<port>/`; the bundle's entry is `/element.js`. */
   base: string;
@@ -32,6 +34,7 @@ export async function serveBundlePages(
     logLevel: 'error',
     define: { 'process.env.NODE_ENV': '"production"' },
     conditions: ['production'],
+    plugins: [templateMinifierPlugin],
   });
   const server = createServer((req, res) => {
     const html = page(req.url ?? '/');

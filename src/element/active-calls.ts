@@ -151,22 +151,3 @@ export function activeCalls(): ActiveCalls {
   }
   return shared;
 }
-
-/**
- * Runs `end` at the agent's call's `max-duration` deadline, if it has one and is still the
- * same call then; across tabs, the first to get the lock sends END. Returns the timer.
- */
-export function atDeadline(agentKey: string, end: () => Promise<void>): ReturnType<typeof setTimeout> | undefined {
-  const call = activeCalls().get(agentKey);
-  if (!call?.endsAt) return undefined;
-  return setTimeout(
-    () => {
-      const endOnce = async () => {
-        if (activeCalls().get(agentKey)?.notificationId === call.notificationId) await end();
-      };
-      if (navigator.locks) void navigator.locks.request(`superfone-call-button:end:${agentKey}`, endOnce);
-      else void endOnce();
-    },
-    Math.max(0, call.endsAt - Date.now()),
-  );
-}

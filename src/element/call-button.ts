@@ -3,12 +3,13 @@ import { html, LitElement, nothing, type PropertyValues, svg, type TemplateResul
 import { callButtonStyles } from './call-button.styles.js';
 import { CallSession, type ControlInternals } from './call-session.js';
 import { callingChunk, displayNumber, loadCallingChunk, loadCallingChunkWhenIdle, whenCallingChunkLoads } from './calling-chunk-loader.js';
+import { routeClick } from './click-routing.js';
 import { ControlSettings } from './control-settings.js';
-import { type CallButtonMessages, catalogue, catalogueLanguageOf, FIRST_WORDS, loadCatalogue, type MessageOverrides, wordsFor } from './messages.js';
+import { ControlWords } from './control-words.js';
+import { loadCatalogue, type MessageOverrides } from './messages.js';
 import type { Readiness } from './number-check.js';
 import { PageControls } from './page-controls.js';
 import { watchLanguage } from './page-language.js';
-import { isPlainClick } from './plain-click.js';
 import { consumeScopeSettings, defineElement, durationSetting, textSetting, tokenSetting, type TokenSource } from './scope-context.js';
 import { type CallState, type ControlView, viewOf } from './view/call-view.js';
 
@@ -21,7 +22,14 @@ export type { CallState } from './view/call-view.js';
  */
 const DETECTED_ATTRIBUTE = 'data-superfone-detected';
 
-const phoneIcon = svg`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z"/></svg>`;
+const phoneIcon = svg`
+  <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+    <path
+      d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1
+        1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z"
+    />
+  </svg>
+`;
 const spinner = html`<span class="spinner" aria-hidden="true"></span>`;
 /**
  * The End drawing comes with the calling chunk (calling-chunk.ts): nothing ends a call before
@@ -94,20 +102,20 @@ export class SuperfoneCallButton extends LitElement {
 
   /** The numbers as last checked; `null` until number handling has loaded. */
   #readiness: Readiness | null = null;
-  /** The catalogue this control speaks from: its page language's, as `lang` says. */
-  #language = 'en';
+  /** Its language, and the one choice of its words (./control-words.ts). */
+  readonly #words = new ControlWords();
   /** Its own settings, over its scope's, over the defaults. */
   readonly #settings = new ControlSettings();
-  /** The call: starting, following and ending it. The element renders and wires. */
+  /** The call: its requests (./call-session.ts), which make its following and time limit with the first call. The element renders and routes clicks. */
   readonly #session = new CallSession(this, SuperfoneCallButton.#internals);
 
   /** What the session reads of a control that the page does not see (./call-session.ts): one object for all. */
   static readonly #internals: ControlInternals<SuperfoneCallButton> = {
     readiness: (control) => control.#readiness,
-    words: (control) => control.#words(),
-    language: (control) => control.#language,
+    words: (control) => control.#words.all(control.#settings.scope?.messages, control.messages),
+    language: (control) => control.#words.language,
     checkNumbers: async (control) => {
-      await Promise.all([loadCallingChunk(), loadCatalogue(control.#language)]);
+      await Promise.all([loadCallingChunk(), loadCatalogue(control.#words.language)]);
       control.#checkNumbers();
     },
   };
@@ -117,14 +125,6 @@ export class SuperfoneCallButton extends LitElement {
    * `CallButtonMessages`, over the scope's `messages`, over the catalogue.
    */
   messages: MessageOverrides | null = null;
-
-  /**
-   * The words this control speaks now. Always there once numbers are checked: English comes
-   * with number handling, another language before the first render.
-   */
-  #words(): CallButtonMessages {
-    return wordsFor(this.#language, this.#settings.scope?.messages, this.messages)!;
-  }
 
   /** The customer's number as the page has it; normalized to E.164. */
   customerNumber = '';
@@ -215,7 +215,7 @@ export class SuperfoneCallButton extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     SuperfoneCallButton.#page.add(this);
-    this.#language = catalogueLanguageOf(this);
+    this.#words.follow(this);
     // Connected after number handling loaded: checked now, as the others were when it did.
     if (!this.#readiness && callingChunk()) this.#checkNumbers();
   }
@@ -226,16 +226,14 @@ export class SuperfoneCallButton extends LitElement {
   }
 
   #languageMayHaveChanged(): void {
-    this.#language = catalogueLanguageOf(this);
+    this.#words.follow(this);
     this.requestUpdate();
   }
 
   /** Renders only once the words for what it shows are here: no flash of English on a Hindi page. */
   protected override scheduleUpdate(): void | Promise<unknown> {
-    const language = this.#language;
-    const firstWordsWillDo = language === 'en' && this.#readiness === null && this.#session.state === 'idle';
-    if (catalogue(language) || firstWordsWillDo) return super.scheduleUpdate();
-    return loadCatalogue(language).then(() => super.scheduleUpdate());
+    const loading = this.#words.wordsLoading(this.#readiness === null && this.#session.state === 'idle');
+    return loading ? loading.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
 
   protected override firstUpdated(): void {
@@ -283,40 +281,13 @@ export class SuperfoneCallButton extends LitElement {
 
   /** One listener function for every control (a listener's `this` is its element): none made per control. */
   static #clicked = function (this: HTMLElement, event: MouseEvent): void {
-    (this as SuperfoneCallButton).#onClick(event);
+    const control = this as SuperfoneCallButton;
+    routeClick(event, { renderRoot: control.renderRoot, link: control.#slottedLink(), second: () => control.#view().second }, control.#session);
   };
-
-  /**
-   * Every click on the control: on one of its buttons (the first is the main one), or on a
-   * slotted tel: link, where a plain click calls through Superfone and a modifier-click keeps
-   * the browser's default.
-   */
-  #onClick(event: MouseEvent): void {
-    const link = this.#slottedLink();
-    if (link && event.target instanceof Node && link.contains(event.target)) {
-      if (!isPlainClick(event)) return;
-      event.preventDefault();
-      return this.#session.primaryAction();
-    }
-    const path = event.composedPath();
-    const index = [...this.renderRoot.querySelectorAll('button')].findIndex((button) => path.includes(button));
-    if (index === 0) this.#session.primaryAction();
-    else if (index > 0) this.#endSecond();
-  }
-
-  /** What the second button ends: the call a failed START may have placed, or the agent's call with someone else. */
-  #endSecond(): void {
-    const second = this.#view().second;
-    if (second?.ends === 'this-call') void this.#session.end('user');
-    else if (second?.ends === 'busy-call') this.#session.endBusyCall();
-  }
 
   /** What the control shows and says now (./view/call-view.ts), from what it knows. */
   #view(): ControlView {
-    // Before its language has loaded, an idle English control has the first words (with any overrides).
-    const scopeWords = this.#settings.scope?.messages;
-    const words = catalogue(this.#language) ? this.#words() : scopeWords || this.messages ? { ...FIRST_WORDS, ...scopeWords, ...this.messages } : FIRST_WORDS;
-    return viewOf(this, this.#session, this.#readiness, words, displayNumber);
+    return viewOf(this, this.#session, this.#readiness, this.#words.forRender(this.#settings.scope?.messages, this.messages), displayNumber);
   }
 
   /**
@@ -327,13 +298,24 @@ export class SuperfoneCallButton extends LitElement {
     return kind === 'busy' ? spinner : kind === 'end' ? hangUpIcon() : nothing;
   }
 
-  // Template text ships as written: no line breaks inside the tags. Clicks are the host's
-  // to handle (#onClick): no listener, no class and no drawing per idle button, as a table of
+  // Written wrapped; every build takes the wrapping out (scripts/html-templates.mjs), so no
+  // white space reaches running text. Clicks are the host's to handle (./click-routing.ts): no listener, no class and no drawing per idle button, as a table of
   // a thousand pays for each.
   #renderStandard({ kind, label, name, unavailable, second }: ControlView, message: MessagePart) {
-    return html`<button part="button ${kind}" ?disabled=${this.disabled && kind === 'start'} aria-disabled=${kind === 'busy' || unavailable ? 'true' : 'false'} aria-label=${name} aria-describedby=${message === nothing ? nothing : 'message'}>${kind === 'start' ? label : html`${this.#indicator(kind)}${label}`}</button>${
-      second ? html`<button part="button end">${hangUpIcon()}<span>${second.label}</span></button>` : nothing
-    }${message}<slot hidden></slot>`;
+    return html`
+      <button
+        part="button ${kind}"
+        ?disabled=${this.disabled && kind === 'start'}
+        aria-disabled=${kind === 'busy' || unavailable ? 'true' : 'false'}
+        aria-label=${name}
+        aria-describedby=${message === nothing ? nothing : 'message'}
+      >
+        ${kind === 'start' ? label : html`${this.#indicator(kind)}${label}`}
+      </button>
+      ${second ? html`<button part="button end">${hangUpIcon()}<span>${second.label}</span></button>` : nothing}
+      ${message}
+      <slot hidden></slot>
+    `;
   }
 
   /**
@@ -343,16 +325,34 @@ export class SuperfoneCallButton extends LitElement {
    */
   #renderInline({ kind, name, unavailable, linkState }: ControlView, message: MessagePart) {
     const pageLink = this.#slottedLink() && !this.#detectedMark();
-    const indicator = html`<span class="indicator ${kind}" role=${pageLink && linkState ? 'img' : nothing} aria-label=${pageLink && linkState ? linkState : nothing} aria-hidden=${pageLink && linkState ? nothing : 'true'}>${kind === 'start' ? phoneIcon : this.#indicator(kind)}</span>`;
+    const indicator = html`
+      <span
+        class="indicator ${kind}"
+        role=${pageLink && linkState ? 'img' : nothing}
+        aria-label=${pageLink && linkState ? linkState : nothing}
+        aria-hidden=${pageLink && linkState ? nothing : 'true'}
+      >
+        ${kind === 'start' ? phoneIcon : this.#indicator(kind)}
+      </span>
+    `;
     if (this.#slottedLink()) return html`<slot></slot>${indicator}${message}`;
-    return html`<button part="number ${kind}" class="inline ${kind}" aria-disabled=${kind === 'busy' || unavailable ? 'true' : 'false'} aria-label=${name} aria-describedby=${message === nothing ? nothing : 'message'}><slot></slot>${indicator}</button>${message}`;
+    return html`
+      <button
+        part="number ${kind}"
+        class="inline ${kind}"
+        aria-disabled=${kind === 'busy' || unavailable ? 'true' : 'false'}
+        aria-label=${name}
+        aria-describedby=${message === nothing ? nothing : 'message'}
+      >
+        <slot></slot>${indicator}
+      </button>
+      ${message}
+    `;
   }
 
   override render() {
     const view = this.#view();
-    // Only when there is one: most of a table's controls have none. No white space between
-    // the tags: in running text it would swallow the space after a detected number in
-    // innerText and in copied text.
+    // Only when there is one: most of a table's controls have none.
     const messagePart = view.message ? html`<span part="message" id="message" class="message ${view.error ? 'error' : 'info'}">${view.message}</span>` : nothing;
     return this.inline ? this.#renderInline(view, messagePart) : this.#renderStandard(view, messagePart);
   }

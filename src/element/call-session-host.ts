@@ -1,8 +1,12 @@
 import type { ReactiveControllerHost } from 'lit';
 
+import type { CallStartDetail } from './call-events.js';
 import type { CallButtonMessages } from './messages/catalogue.js';
 import type { Readiness } from './number-check.js';
 import type { TokenSource } from './scope-context.js';
+
+/** A call a control can end: the numbers, the proxy that started it, and its id there when it can be followed. */
+export type KnownCall = CallStartDetail & { proxyUrl: string; notificationId: number | null; callId: string | null };
 
 /** What the session needs of the element it serves: what the page sees of it too. */
 export interface CallSessionHost extends ReactiveControllerHost, Element {

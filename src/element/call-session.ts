@@ -5,32 +5,16 @@ import { callInTheWay } from '../client/one-call-per-agent.js';
 import type { CallAction, CallRequestBody, CallSummary, ErrorCode } from '../shared/protocol.js';
 import type { ActiveCall, ActiveCalls } from './active-calls.js';
 import { dispatchEnded, type FollowedCall, type RecordReport } from './call-end-events.js';
-import { type CallEndReason, type CallStartDetail, createCallEvent } from './call-events.js';
-import type { CallSessionHost, ControlInternals } from './call-session-host.js';
+import { type CallEndReason, createCallEvent } from './call-events.js';
+import type { CallFollowing, CallOutcomeChunk } from './call-following.js';
+import type { CallSessionHost, ControlInternals, KnownCall } from './call-session-host.js';
+import type { CallTimeLimit } from './call-time-limit.js';
 import { callingChunk, displayNumber, loadCallingChunk } from './calling-chunk-loader.js';
 import type { CallButtonMessages } from './messages.js';
 import type { Readiness } from './number-check.js';
 import type { CallState } from './view/call-view.js';
 
-export type { CallSessionHost, ControlInternals } from './call-session-host.js';
-
-/** A call this control can end: the numbers, the proxy that started it, and its id there when it can be followed. */
-export type KnownCall = CallStartDetail & { proxyUrl: string; notificationId: number | null; callId: string | null };
-
-/** A call whose record this control waits for, and how to stop waiting. */
-interface Followed {
-  call: KnownCall & FollowedCall;
-  stop: () => void;
-  /** Set once the call is over here: then the record is awaited only for a while. */
-  giveUp?: ReturnType<typeof setTimeout>;
-}
-
-/** Following a call and wording its outcome: needed only once a call can be followed. */
-let following: Promise<typeof import('./view/call-outcome.js')> | undefined;
-function loadFollowing() {
-  following ??= import('./view/call-outcome.js');
-  return following;
-}
+export type { CallSessionHost, ControlInternals, KnownCall } from './call-session-host.js';
 
 /** The agent's call as the page knows it, shared with other tabs: it comes with the calling chunk, after a control's numbers are checked. */
 function calls(): ActiveCalls {
@@ -44,16 +28,15 @@ function agentKeyFor(agentNumber: string | null, proxyUrl: string): string {
 /** Calls an END is on its way for, by id, and the control that sent it: it reports the call's record once answered. */
 const endsInFlight = new Map<string, CallSession>();
 
-/** After the call ended here (End, or another tab), its record is still awaited this long, for `superfone-call-completed`. */
-const RECORD_AWAITED_MS = 2 * 60 * 1000;
-
 /** After these START failures the call may exist after all, so End stays on offer. */
 const MAY_HAVE_BEEN_PLACED: ReadonlySet<ErrorCode> = new Set(['upstream_timeout', 'network_error']);
 
 /**
- * One control's call: start and end, the request in flight, the agent's call shared with
- * other controls and tabs, and the time limit. The element renders what it says and wires
- * clicks to it; every state change asks the element to render again.
+ * One control's call requests: START and END, the one in flight, and the state and words
+ * they lead to, kept in line with the agent's call as other controls and tabs see it.
+ * Following the call to its record (./call-following.ts) and its time limit
+ * (./call-time-limit.ts) are controllers of their own, made with the first call. The element
+ * renders what the session says and routes clicks to it; every change asks it to render again.
  */
 export class CallSession<Host extends CallSessionHost = CallSessionHost> implements ReactiveController {
   state: CallState = 'idle';
@@ -72,10 +55,10 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
   #controller: AbortController | null = null;
   /** The call that exists, or may exist, so END reaches the same call. */
   #call: KnownCall | null = null;
-  #deadline: ReturnType<typeof setTimeout> | undefined;
   /** A click is waiting for number handling to load; another click adds nothing. */
   #waitingForNumbers = false;
-  #followed: Followed | null = null;
+  #following: CallFollowing | undefined;
+  #timeLimit: CallTimeLimit | undefined;
   /** The record of the call being ended, when it came before the END's answer: reported after it. */
   #recordDuringEnd: RecordReport | null = null;
   readonly #onActiveCallsChange = () => this.sync();
@@ -100,6 +83,17 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
     return this.#internals.language(this.#host);
   }
 
+  /** Made with the first call this control knows of: the calling chunk has loaded by then. */
+  get #follower(): CallFollowing {
+    return (this.#following ??= new (callingChunk()!.CallFollowing)(this.#host, (call, record, outcome) => this.#recordArrived(call, record, outcome)));
+  }
+
+  get #limit(): CallTimeLimit {
+    return (this.#timeLimit ??= new (callingChunk()!.CallTimeLimit)(this.#host, async () => {
+      if (this.#call) await this.end('max-duration');
+    }));
+  }
+
   /** What the failure shown says to the agent: what happened and what to do. */
   get errorMessage(): string {
     const failure = this.#failure;
@@ -122,9 +116,9 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
     // Moved in the page (a re-sorted table): catch up on calls, and re-arm the time limit.
     if (this.#host.hasUpdated) {
       this.sync();
-      if (this.state === 'active') {
-        this.#scheduleDeadline();
-        if (this.#call) this.#follow(this.#call);
+      if (this.state === 'active' && this.#call) {
+        this.#limit.arm(this.#call);
+        this.#follower.follow(this.#call);
       }
     }
   }
@@ -132,10 +126,9 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
   hostDisconnected(): void {
     this.#unwatch?.();
     this.#unwatch = null;
-    // A request nobody can see the answer to is not worth keeping open.
+    // A request nobody can see the answer to is not worth keeping open. (Following and the
+    // time limit stop themselves.)
     this.#controller?.abort();
-    clearTimeout(this.#deadline);
-    this.#stopFollowing();
   }
 
   /** True while a call this control started exists for sure: then only End makes sense. */
@@ -174,7 +167,7 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
       const maxDuration = this.#host.maxDuration;
       this.#call = { ...call, proxyUrl, notificationId: reply.notificationId, callId: reply.callId };
       // Before other controls adopt the call: the control that started it hears its end first.
-      this.#follow(this.#call);
+      this.#follower.follow(this.#call);
       calls().set({
         agentKey: agentKeyFor(call.agentNumber, proxyUrl),
         ...this.#call,
@@ -227,7 +220,7 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
       this.#fail('END', reply);
     }
     // A record arrived, so following (which reports it) has loaded.
-    if (arrived) (await loadFollowing()).dispatchCompleted(this.#host, arrived);
+    if (arrived) (await callingChunk()!.loadCallOutcome()).dispatchCompleted(this.#host, arrived);
     // Changes to the agent's call while the END was in flight were not applied: catch up now.
     this.sync();
   }
@@ -267,7 +260,7 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
       this.#call = { customerNumber, agentNumber, proxyUrl: shared.proxyUrl, notificationId: shared.notificationId, callId: shared.callId ?? null };
       this.#becomeActive(this.#words.onCallWith(customerNumber === current.customerNumber ? display : displayNumber(customerNumber)));
       // After a reload, or in another tab: the call is followed from here too.
-      this.#follow(this.#call);
+      this.#follower.follow(this.#call);
     } else if (!ours && this.callCertain()) {
       // Ended elsewhere: another control, another tab, the time limit, or Superfone's record in another tab.
       this.#overHere();
@@ -276,45 +269,11 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
     this.#host.requestUpdate();
   }
 
-  /** Waits for the call's record, where the proxy gives an id to follow it by. */
-  #follow(call: KnownCall): void {
-    const { callId, notificationId } = call;
-    if (!callId || notificationId === null || this.#followed?.call.callId === callId) return;
-    this.#stopFollowing();
-    const followed: Followed = { call: { ...call, callId, notificationId }, stop: () => {} };
-    this.#followed = followed;
-    // Loaded with the first followable call, in the order asked: the placing control subscribes before those that adopt it.
-    void loadFollowing().then(({ followCall, dispatchReports }) => {
-      if (this.#followed !== followed) return;
-      followed.stop = followCall(
-        call.proxyUrl,
-        callId,
-        (record) => {
-          if (this.#followed === followed) this.#followed = null;
-          clearTimeout(followed.giveUp);
-          void this.#recordArrived(followed.call, record);
-        },
-        (status) => dispatchReports(this.#host, status),
-      );
-    });
-  }
-
-  /** The call is over for this control: no call, no time limit, and its record still welcome for a while, then no longer awaited. */
+  /** The call is over for this control: no call, no time limit, and its record still welcome for a while. */
   #overHere(): void {
     this.#call = null;
-    clearTimeout(this.#deadline);
-    const followed = this.#followed;
-    if (!followed || followed.giveUp !== undefined) return;
-    followed.giveUp = setTimeout(() => {
-      if (this.#followed === followed) this.#stopFollowing();
-    }, RECORD_AWAITED_MS);
-  }
-
-  #stopFollowing(): void {
-    if (!this.#followed) return;
-    clearTimeout(this.#followed.giveUp);
-    this.#followed.stop();
-    this.#followed = null;
+    this.#timeLimit?.clear();
+    this.#following?.overHere();
   }
 
   /**
@@ -322,13 +281,12 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
    * idle and says how it went; every tab's record of the agent's call clears; the CRM gets
    * the record, also when the agent had already clicked End.
    */
-  async #recordArrived(call: Followed['call'], record: CallSummary): Promise<void> {
-    const { outcomeText, endReasonFor, firstToHear, dispatchCompleted } = await loadFollowing();
+  #recordArrived(call: KnownCall & FollowedCall, record: CallSummary, { outcomeText, endReasonFor, firstToHear, dispatchCompleted }: CallOutcomeChunk): void {
     const { agentNumber, notificationId } = call;
     const stillOn = this.#call?.callId === call.callId && this.callCertain();
     if (stillOn) {
       this.#call = null;
-      clearTimeout(this.#deadline);
+      this.#timeLimit?.clear();
     }
     // Clearing tells every control, this one included; it leaves a record that is another call's alone.
     calls().clear(agentKeyFor(agentNumber, call.proxyUrl), notificationId);
@@ -382,16 +340,6 @@ export class CallSession<Host extends CallSessionHost = CallSessionHost> impleme
 
   #becomeActive(announcement: string): void {
     this.#enter('active', announcement);
-    this.#scheduleDeadline();
-  }
-
-  /** Ends the call at its `max-duration` deadline (active-calls.ts: once across tabs). */
-  #scheduleDeadline(): void {
-    clearTimeout(this.#deadline);
-    const call = this.#call;
-    if (!call) return;
-    this.#deadline = callingChunk()!.atDeadline(agentKeyFor(call.agentNumber, call.proxyUrl), async () => {
-      if (this.#call) await this.end('max-duration');
-    });
+    if (this.#call) this.#limit.arm(this.#call);
   }
 }

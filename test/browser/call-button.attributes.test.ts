@@ -1,7 +1,7 @@
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 
 import { DEFAULT_PROXY_PATH, SuperfoneCallButton } from '../../src/index.js';
-import { ASHA, callButton, eventsDuring, primaryButton, simulator, visibleMessage } from './helpers.js';
+import { ASHA, callButton, eventsDuring, NOT_ON_SUPERFONE, primaryButton, simulator, visibleMessage } from './helpers.js';
 
 describe('attributes, properties and reflection', () => {
   beforeEach(() => simulator.reset());
@@ -153,5 +153,36 @@ describe('the default slot', () => {
     await element.updateComplete;
     expect(element.shadowRoot!.querySelector('slot')!.assignedElements().length, 'inline, the same content is the control').to.equal(1);
     expect(element.querySelector('span')!.getBoundingClientRect().height).to.be.above(0);
+  });
+});
+
+describe('what a control renders', () => {
+  beforeEach(() => simulator.reset());
+
+  it('its shadow root holds no white space of its templates (they ship unwrapped): on a call, in a failure, standard and inline', async () => {
+    // Text nodes of nothing but white space, in the shadow root and in every part of it.
+    const blanks = (element: SuperfoneCallButton) => {
+      const found: string[] = [];
+      const walker = document.createTreeWalker(element.shadowRoot!, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) if (/^\s+$/.test(node.nodeValue ?? '')) found.push(JSON.stringify(node.nodeValue));
+      return found;
+    };
+    const standard = await callButton('+91 80000 00001');
+    await standard.start();
+    expect(standard.state).to.equal('active');
+    expect(blanks(standard), 'standard, on a call').to.deep.equal([]);
+    const failed = await callButton('+91 80000 00002', { agentNumber: NOT_ON_SUPERFONE });
+    await failed.start();
+    expect(failed.state).to.equal('error');
+    expect(visibleMessage(failed)).to.not.equal('');
+    expect(blanks(failed), 'standard, failed, with its message').to.deep.equal([]);
+    await standard.end();
+    const inline = await fixture<SuperfoneCallButton>(
+      html`<p>Call <superfone-call-button inline customer-number="+91 80000 00003" agent-number=${ASHA}>80000 00003</superfone-call-button> today</p>`,
+    );
+    const control = inline.querySelector('superfone-call-button')!;
+    await control.updateComplete;
+    expect(blanks(control), 'inline, idle').to.deep.equal([]);
+    expect(inline.innerText).to.equal('Call 80000 00003 today');
   });
 });

@@ -225,6 +225,7 @@ describe('the source is laid out for a newcomer', () => {
     assert.deepEqual(atRoot.sort(), [
       'every-readme-snippet-is-run.test.ts',
       'lost-test-results-are-run-again.test.ts',
+      'templates-ship-without-their-wrapping.test.ts',
       'test-browser-is-found-or-explained.test.ts',
       'the-source-is-laid-out-for-a-newcomer.test.ts',
     ]);
@@ -248,6 +249,20 @@ describe('the source is laid out for a newcomer', () => {
       for (const [, file] of files.matchAll(/`((?:src|scripts)\/[^`*]+)`/g)) if (!existsSync(join(ROOT, file!))) problems.push(`no ${file}`);
     }
     assert.deepEqual(problems, []);
+  });
+
+  it('docs/architecture.md leads to every source file: each is named in a row, by its path, its folder or a `*.ts` of its folder', () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'architecture.md'), 'utf8');
+    const table = doc.slice(doc.indexOf('| behaviour | file | tested by'));
+    // Paths as the rows write them: whole (`src/…`), or short after a whole one in the same cell (`core/webhook-route.ts`, `options.html`).
+    const named = [...table.matchAll(/`([^`]+)`/g)].map((match) => match[1]!);
+    const found = (file: string) => {
+      const folder = file.slice(0, file.lastIndexOf('/') + 1);
+      const short = (path: string) => path.split('/').some((_, index, parts) => named.includes(parts.slice(index).join('/')));
+      return named.includes(file) || named.includes(folder) || named.includes(`${folder}*.ts`) || short(file.replace(/^src\//, ''));
+    };
+    const unnamed = sourceFiles().filter((file) => !file.endsWith('.d.ts') && !found(file));
+    assert.deepEqual(unnamed, []);
   });
 
   it('has no source file over 400 lines', () => {

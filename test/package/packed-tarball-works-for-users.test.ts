@@ -64,6 +64,22 @@ describe('the packed tarball, installed into an empty project', () => {
     );
   });
 
+  it('the templates ship without their wrapping (scripts/html-templates.mjs): no line break reaches a control, in dist/ or the CDN files', () => {
+    const installed = join(project, 'node_modules', 'superfone-call-button');
+    const shipped = [
+      'dist/element/call-button.js',
+      'dist/element/calling-chunk.js',
+      'dist/element/missed-calls/missed-calls-view.js',
+      ...files.filter((file) => /^cdn\/.*\.js$/.test(file)),
+    ];
+    for (const file of shipped) {
+      const code = readFileSync(join(installed, file), 'utf8');
+      // A line that starts with a tag or an attribute is a template's wrapping: code never starts a line so.
+      assert.doesNotMatch(code, /\n[ \t]*<\/?(button|span|slot|svg|path|section|h2|p|ul|li|time|superfone-call-button)\b/, file);
+      assert.doesNotMatch(code, /\n[ \t]*(aria-[a-z]+|part|class|role|\?disabled|d)=/, file);
+    }
+  });
+
   it('the README documents every attribute and event the manifest lists', () => {
     const manifest = JSON.parse(readFileSync(join(project, 'node_modules/superfone-call-button/custom-elements.json'), 'utf8'));
     const declarations = manifest.modules.flatMap((module: any) => module.declarations);

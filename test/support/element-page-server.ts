@@ -6,6 +6,8 @@ import { extname, join, normalize } from 'node:path';
 
 import * as esbuild from 'esbuild';
 
+import { templateMinifierPlugin } from '../../scripts/html-templates.mjs';
+
 export interface ElementPageServer {
   /** `http://127.0.0.1:<port>` */
   origin: string;
@@ -31,6 +33,7 @@ export async function startElementPageServer(page: (url: URL) => string, other?:
     tsconfig: 'tsconfig.json',
     target: 'es2022',
     logLevel: 'silent',
+    plugins: [templateMinifierPlugin],
   });
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://page');

@@ -1,24 +1,20 @@
-import type { CountryCode } from 'libphonenumber-js/min';
-
-import { adoptMarkStyles, clickedCallLink, isMark, numberOfCallLink, wrapInControl } from './call-links.js';
+import { CallLinkClicks, type CallLinkOptions } from './call-link-clicks.js';
+import { adoptMarkStyles, wrapInControl } from './call-links.js';
 import { findPhoneNumbers, type FoundNumber } from './find-phone-numbers.js';
 import { boxOfText, nearScreen } from './near-screen.js';
-import { searchInWorker, workerAvailable } from './number-search.js';
 import { type FoundOffScreen, OffScreenNumbers } from './off-screen-numbers.js';
 import { isInsideSkipped, mayHoldPhoneNumber, shadowRootsIn, skipSelector, startWalk, type Walk, walkSome } from './page-walk.js';
 import { TextFamilies } from './text-families.js';
 import { Fifo, idleTime, yieldToMain } from './work-queue.js';
+import { WorkerBatches } from './worker-batches.js';
 
-export interface ScanOptions {
-  defaultCountry: CountryCode;
+export interface ScanOptions extends CallLinkOptions {
   /** Extra selectors whose content is left alone. */
   ignore: string;
   /** Whether open shadow roots inside the scope are searched too. */
   searchShadowRoots: boolean;
   /** A mark's accessible name for a number as the page writes it ("Call 98450 12345"), in the scope's language. */
   markName(written: string): string;
-  /** What a plain click on a mark or call link does instead of making it a `<superfone-call-button>` (the extension's isolated world has no custom elements). */
-  activate?(link: HTMLAnchorElement, e164: string, event: MouseEvent): void;
 }
 
 /** What a scan did, for benchmarks and tests. */
@@ -37,8 +33,6 @@ export interface ScanStats {
 const SLICE_MS = 8;
 /** A batch of text this small is searched and marked at once, wherever it is. */
 const FEW = 64;
-/** Off-screen text goes to the worker in batches this big: few messages, each answered in tens of milliseconds. */
-const WORKER_BATCH = 2_000;
 
 type Job = ({ kind: 'walk' } & Walk) | { kind: 'text'; text: Text };
 
@@ -47,12 +41,12 @@ type Job = ({ kind: 'walk' } & Walk) | { kind: 'text'; text: Text };
  * own text, without changing what the page reads. Numbers on or near the screen are
  * searched and marked first; the rest are searched in a worker (or in idle time where none
  * runs) and marked in idle time after, or at once as scrolling brings them near, so that a
- * screen reader's list of links holds every number within seconds. One
- * click handler on the root makes a mark, or any `tel:`/`callto:` link, a call control when
- * the agent activates it. Content added or changed later is picked up by a
- * MutationObserver; only changed nodes are processed, and a split node a framework
- * rewrites gets its text back whole (./text-families.ts). Which text is read, and the walk:
- * ./page-walk.ts; what a mark is and what a click on one dials: ./call-links.ts.
+ * screen reader's list of links holds every number within seconds. Content added or changed
+ * later is picked up by a MutationObserver; only changed nodes are processed, and a split
+ * node a framework rewrites gets its text back whole (./text-families.ts). Which text is
+ * read, and the walk: ./page-walk.ts; what a mark is and what a click on one dials:
+ * ./call-links.ts, and the click itself: ./call-link-clicks.ts; batches for the worker:
+ * ./worker-batches.ts.
  */
 export class PageScanner {
   readonly stats: ScanStats = { textNodesSearched: 0, numbersFound: 0, numbersMarked: 0, controlsMade: 0, slices: 0, longestSliceMs: 0 };
@@ -76,8 +70,8 @@ export class PageScanner {
   readonly #offScreenFound = new OffScreenNumbers((near) => this.#markFound(near));
   /** The first off-screen text of each batch sorted, where document order may break. */
   readonly #batchStarts = new WeakSet<Text>();
-  /** Batches of off-screen text the worker is searching now. */
-  #inWorker = 0;
+  readonly #worker: WorkerBatches;
+  readonly #clicks: CallLinkClicks;
   #running = false;
   #stopped = false;
   #idleWaiters: Array<() => void> = [];
@@ -88,11 +82,26 @@ export class PageScanner {
     // Fails now, with the integrator's selector named, rather than deep in a scan.
     this.#skip = skipSelector(root, options.ignore);
     this.#observer = new MutationObserver((records) => this.#onMutations(records));
+    this.#worker = new WorkerBatches(options.defaultCountry, {
+      found: (texts, data, found) => this.#foundInWorker(texts, data, found),
+      refused: (texts) => this.#searchHere(texts),
+      settled: () => {
+        this.#run();
+        this.#settle();
+      },
+    });
+    this.#clicks = new CallLinkClicks({
+      root,
+      skip: this.#skip,
+      options,
+      madeHere: (link) => this.#made.has(link),
+      makeControl: (link, e164) => this.#makeControl(link, e164),
+    });
   }
 
   start(): void {
     adoptMarkStyles(this.#root.getRootNode() as Document | ShadowRoot);
-    this.#root.addEventListener('click', this.#onClick);
+    this.#clicks.start();
     // Scrolling anywhere (the page or a container: capture sees both) may bring numbers near.
     document.addEventListener('scroll', this.#offScreenFound.schedule, { capture: true, passive: true });
     window.addEventListener('resize', this.#offScreenFound.schedule, { passive: true });
@@ -103,7 +112,7 @@ export class PageScanner {
   stop(): void {
     this.#stopped = true;
     this.#observer.disconnect();
-    this.#root.removeEventListener('click', this.#onClick);
+    this.#clicks.stop();
     document.removeEventListener('scroll', this.#offScreenFound.schedule, { capture: true });
     window.removeEventListener('resize', this.#offScreenFound.schedule);
     this.#jobs = [];
@@ -126,7 +135,7 @@ export class PageScanner {
   }
 
   #busy(): boolean {
-    return this.#running || this.#jobs.length > 0 || this.#collected.length > 0 || this.#onScreen.size > 0 || this.#offScreen.size > 0 || this.#inWorker > 0;
+    return this.#running || this.#jobs.length > 0 || this.#collected.length > 0 || this.#onScreen.size > 0 || this.#offScreen.size > 0 || this.#worker.inFlight > 0;
   }
 
   #observe(root: Element | ShadowRoot): void {
@@ -168,7 +177,7 @@ export class PageScanner {
       if (this.#onScreen.size > 0 || this.#jobs.length > 0) {
         if (!first) await yieldToMain();
         this.#slice(SLICE_MS, () => this.#foregroundStep());
-      } else if (this.#offScreen.size > 0 && this.#sendToWorker()) {
+      } else if (this.#offScreen.size > 0 && this.#worker.send(this.#offScreen, this.#searched)) {
         continue;
       } else if (this.#offScreen.size > 0) {
         this.#slice(await idleTime(), () => this.#searchOffScreenStep());
@@ -243,47 +252,18 @@ export class PageScanner {
     this.#offScreen.push(offScreen);
   }
 
-  /** Sends off-screen text to the worker; false where no worker can run, and the main thread searches. */
-  #sendToWorker(): boolean {
-    if (!workerAvailable()) return false;
-    const texts: Text[] = [];
-    while (texts.length < WORKER_BATCH && this.#offScreen.size > 0) {
-      const text = this.#offScreen.shift()!;
-      if (!text.isConnected || this.#searched.has(text)) continue;
-      this.#searched.add(text);
-      texts.push(text);
-    }
-    if (texts.length === 0) return true;
-    const data = texts.map((text) => text.data);
-    const reply = searchInWorker(data, this.#options.defaultCountry);
-    if (!reply) {
-      this.#searchHere(texts);
-      return false;
-    }
-    this.#inWorker += 1;
-    reply
-      .then(
-        (found) => {
-          if (this.#stopped) return;
-          this.stats.textNodesSearched += texts.length;
-          // A batch may come back after others were found: its order against them is checked once.
-          this.#offScreenFound.startBatch();
-          texts.forEach((text, index) => {
-            const numbers = found[index]!;
-            this.stats.numbersFound += numbers.length;
-            // Changed while in the worker: the change queued it again.
-            if (text.data === data[index]) this.#found(text, numbers);
-          });
-        },
-        // No worker after all: the main thread searches these too.
-        () => this.#searchHere(texts),
-      )
-      .finally(() => {
-        this.#inWorker -= 1;
-        this.#run();
-        this.#settle();
-      });
-    return true;
+  /** Numbers the worker found in a batch of off-screen text, kept for marking as they come near the screen. */
+  #foundInWorker(texts: Text[], data: string[], found: Array<readonly FoundNumber[]>): void {
+    if (this.#stopped) return;
+    this.stats.textNodesSearched += texts.length;
+    // A batch may come back after others were found: its order against them is checked once.
+    this.#offScreenFound.startBatch();
+    texts.forEach((text, index) => {
+      const numbers = found[index]!;
+      this.stats.numbersFound += numbers.length;
+      // Changed while in the worker: the change queued it again.
+      if (text.data === data[index]) this.#found(text, numbers);
+    });
   }
 
   /** Gives text taken for the worker back to the main thread's idle search, after what is queued. */
@@ -330,20 +310,8 @@ export class PageScanner {
     this.stats.numbersMarked += this.#families.split(text, numbers, this.#options.markName);
   }
 
-  /** A plain click on a mark or a `tel:`/`callto:` link in the scope places the call through Superfone. */
-  readonly #onClick = (event: MouseEvent): void => {
-    const link = clickedCallLink(event);
-    if (!link || isInsideSkipped(link, this.#skip, this.#root)) return;
-    const e164 = numberOfCallLink(link, isMark(link) && this.#made.has(link), this.#options.defaultCountry);
-    // A number it cannot call (a short code, say) keeps the browser's default.
-    if (!e164) return;
-    event.preventDefault();
-    if (this.#options.activate) this.#options.activate(link, e164, event);
-    else void this.#activate(link, e164)?.start();
-  };
-
   /** Wraps the link in a control; a mark's family then holds the control in its place. */
-  #activate(link: HTMLAnchorElement, e164: string): HTMLElementTagNameMap['superfone-call-button'] | null {
+  #makeControl(link: HTMLAnchorElement, e164: string): HTMLElementTagNameMap['superfone-call-button'] | null {
     this.#catchUpWithPage();
     if (!link.isConnected) return null;
     const control = wrapInControl(link, e164);
