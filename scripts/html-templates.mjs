@@ -43,7 +43,7 @@ function minifyPart(text, state) {
  * extension says how to parse it (.ts or .js). Unchanged when there is nothing to take out.
  */
 export function minifyTemplates(code, fileName) {
-  if (!/\b(html|svg)`/.test(code)) return code;
+  if (!/\b(html|svg)\s*`/.test(code)) return code;
   const source = ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, false, fileName.endsWith('.ts') ? ts.ScriptKind.TS : ts.ScriptKind.JS);
   const edits = [];
   const visit = (node) => {

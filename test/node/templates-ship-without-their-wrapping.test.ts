@@ -50,8 +50,9 @@ describe('templates ship without their wrapping', { timeout: 10_000 }, () => {
   });
 
   it('JavaScript as tsc emits it is read too, and code with no template comes back as it was', () => {
+    // tsc writes a space between the tag and its template.
     const source = ['export const icon = svg `', '  <svg viewBox="0 0 24 24">', '  </svg>', '`;'].join('\n');
-    assert.equal(minifyTemplates(source.replace('svg `', 'svg`'), 'icon.js'), 'export const icon = svg`<svg viewBox="0 0 24 24"></svg>`;');
+    assert.equal(minifyTemplates(source, 'icon.js'), 'export const icon = svg `<svg viewBox="0 0 24 24"></svg>`;');
     const none = 'export const a = 1;\n';
     assert.equal(minifyTemplates(none, 'a.js'), none);
   });
