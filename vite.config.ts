@@ -1,6 +1,6 @@
 import { defineConfig } from 'vite';
 
-import { minifyTemplates } from './scripts/html-templates.mjs';
+import { minifySourceModule } from './scripts/html-templates.mjs';
 import { superfoneVitePlugin } from './src/server/adapters/vite-plugin.js';
 
 const apiKey = process.env.SUPERFONE_API_KEY;
@@ -9,7 +9,7 @@ const apiKey = process.env.SUPERFONE_API_KEY;
 export default defineConfig({
   plugins: [
     // The demo's controls as they ship: their templates' wrapping taken out (scripts/html-templates.mjs).
-    { name: 'minify-html-templates', transform: (code, id) => (id.includes('/src/') && id.endsWith('.ts') ? minifyTemplates(code, id) : undefined) },
+    { name: 'minify-html-templates', transform: (code, id) => minifySourceModule(code, id) },
     apiKey
       ? superfoneVitePlugin({
           apiKey,

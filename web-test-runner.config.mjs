@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 
-import { minifyTemplates } from './scripts/html-templates.mjs';
+import { minifySourceModule } from './scripts/html-templates.mjs';
 import { toNodeListener } from './src/server/adapters/node-adapter.ts';
 import { createSuperfoneProxy } from './src/server/core/proxy.ts';
 import { mounts } from './src/shared/mounts.ts';
@@ -102,7 +102,10 @@ export default {
     // Templates are tested as they ship: their wrapping taken out (scripts/html-templates.mjs).
     {
       name: 'minify-html-templates',
-      transform: (context) => (context.path.startsWith('/src/') && context.path.endsWith('.ts') ? { body: minifyTemplates(context.body, context.path) } : undefined),
+      transform: (context) => {
+        const body = minifySourceModule(context.body, context.path);
+        return body === undefined ? undefined : { body };
+      },
     },
     { name: 'close-simulator', serverStop: () => running.close() },
     // The browser's own accessibility tree, as a screen reader gets it (Playwright no longer gives one).

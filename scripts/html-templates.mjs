@@ -9,6 +9,8 @@
 // - between two words of text, it becomes one space.
 // Attribute values are not parsed: a `>` inside a quoted value would end the tag for this
 // reading, so templates keep `>` out of static attribute values.
+import { readFile } from 'node:fs/promises';
+
 import ts from 'typescript';
 
 const TAGS = new Set(['html', 'svg']);
@@ -17,8 +19,10 @@ const TAGS = new Set(['html', 'svg']);
 function minifyPart(text, state) {
   let out = '';
   let index = 0;
+  const wrapping = /[ \t]*(?:\r?\n[ \t]*)+/y;
   while (index < text.length) {
-    const wrap = /^[ \t]*(?:\r?\n[ \t]*)+/.exec(text.slice(index));
+    wrapping.lastIndex = index;
+    const wrap = wrapping.exec(text);
     if (wrap) {
       const before = out.at(-1);
       const after = text[index + wrap[0].length];
@@ -68,13 +72,18 @@ export function minifyTemplates(code, fileName) {
   return result;
 }
 
+/** The project's own modules, whose templates are minified: TypeScript under src/. */
+const SOURCE_MODULE = /[\\/]src[\\/].*\.ts$/;
+
+/** A module's code as it ships when it is one of src/'s (the Vite demo, the browser tests); `undefined` for any other. */
+export function minifySourceModule(code, path) {
+  return SOURCE_MODULE.test(path) ? minifyTemplates(code, path) : undefined;
+}
+
 /** For esbuild builds from source (the CDN files, the extension, test pages): the same minifying on load. */
 export const templateMinifierPlugin = {
   name: 'minify-html-templates',
   setup(build) {
-    build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async ({ path }) => {
-      const { readFile } = await import('node:fs/promises');
-      return { contents: minifyTemplates(await readFile(path, 'utf8'), path), loader: 'ts' };
-    });
+    build.onLoad({ filter: SOURCE_MODULE }, async ({ path }) => ({ contents: minifyTemplates(await readFile(path, 'utf8'), path), loader: 'ts' }));
   },
 };

@@ -299,8 +299,8 @@ export class SuperfoneCallButton extends LitElement {
   }
 
   // Written wrapped; every build takes the wrapping out (scripts/html-templates.mjs), so no
-  // white space reaches running text. Clicks are the host's to handle (./click-routing.ts): no listener, no class and no drawing per idle button, as a table of
-  // a thousand pays for each.
+  // white space reaches running text. Clicks are the host's to handle (./click-routing.ts):
+  // no listener, no class and no drawing per idle button, as a table of a thousand pays for each.
   #renderStandard({ kind, label, name, unavailable, second }: ControlView, message: MessagePart) {
     return html`
       <button
