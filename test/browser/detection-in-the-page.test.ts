@@ -93,6 +93,28 @@ describe('detection: numbers in text and links become call links', () => {
     }
   });
 
+  it('a detected number looks like a link in the page’s own colour, in a shadow root too, and any rule of the page’s wins', async () => {
+    const host = document.createElement('div');
+    host.attachShadow({ mode: 'open' }).innerHTML = '<p style="color: rgb(4, 5, 6)">Widget: 98450 12345</p>';
+    const scope = await detectingScope(html`<p style="color: rgb(7, 8, 9)">Mobile: 98450 12346</p>${host}`);
+    const look = (mark: HTMLAnchorElement) => {
+      const style = getComputedStyle(mark);
+      return [style.color, style.textDecorationLine, style.textDecorationStyle, style.cursor];
+    };
+    const [inPage] = detected(scope);
+    const [inShadow] = detected(host.shadowRoot!);
+    expect(look(inPage!)).to.deep.equal(['rgb(7, 8, 9)', 'underline', 'dotted', 'pointer']);
+    expect(look(inShadow!)).to.deep.equal(['rgb(4, 5, 6)', 'underline', 'dotted', 'pointer']);
+    const pageRule = document.createElement('style');
+    pageRule.textContent = 'a { text-decoration: none; cursor: default }';
+    document.head.append(pageRule);
+    try {
+      expect(look(inPage!), 'a bare type selector of the page wins').to.deep.equal(['rgb(7, 8, 9)', 'none', 'solid', 'default']);
+    } finally {
+      pageRule.remove();
+    }
+  });
+
   it('a detected number calls like a button: same events, E.164 in the detail, veto honoured', async () => {
     const scope = await detectingScope(html`<p>Call 98450 12345</p><p>Or 99000 12345</p>`);
     const [first, second] = detected(scope);
@@ -247,6 +269,14 @@ describe('detection: content that changes later', () => {
     await scope.scanComplete();
     expect(detected(scope).map(numberOf)).to.deep.equal(['+919900012345']);
     expect(scope.querySelector('.cell')!.textContent).to.equal('99000 12345');
+  });
+
+  it('one text changed in place to hold a number, and nothing else to do, is searched too', async () => {
+    const scope = await detectingScope(html`<p class="cell">No number yet</p>`);
+    (scope.querySelector('.cell')!.firstChild as Text).data = 'Call 98450 12345';
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await scope.scanComplete();
+    expect(detected(scope).map(numberOf)).to.deep.equal(['+919845012345']);
   });
 
   it('a 5,000-row table added at once: rows on screen marked first, in slices; then every other row in idle time, within seconds', async () => {

@@ -86,10 +86,18 @@ describe('the extension shows missed calls as notifications, with Call back', { 
     assert.equal(upstream.simulator.snapshot().notifications.length, 1, 'nothing more reached Superfone');
   });
 
-  it('another notification’s button (not a missed call’s) calls nobody', async () => {
+  it('another notification’s button (not a missed call’s, or one the worker no longer knows) calls nobody: nothing reaches even the proxy', async () => {
     const before = upstream.simulator.requestCount;
-    await fake.clickButton('some-other-notice');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.equal(upstream.simulator.requestCount, before);
+    let callsAsked = 0;
+    const count = (request: { method?: string; url?: string }) => void (request.method === 'POST' && request.url?.endsWith('/call') && callsAsked++);
+    server.on('request', count);
+    try {
+      for (const id of ['some-other-notice', 'missed-call:no-such-missed-call']) await fake.clickButton(id);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(callsAsked, 0, 'the worker asked the proxy for no call');
+      assert.equal(upstream.simulator.requestCount, before);
+    } finally {
+      server.off('request', count);
+    }
   });
 });

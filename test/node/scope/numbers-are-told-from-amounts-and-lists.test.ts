@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { findNumbers } from 'libphonenumber-js/max';
+
 import { findPhoneNumbers } from '../../../src/scope/detection/find-phone-numbers.js';
 
 // Two planted bugs no corpus caught: an amount with a space after its currency sign read as
@@ -18,6 +20,16 @@ describe('numbers are told from amounts, and from the numbers beside them in a l
       for (const text of ['Served 1979-2011 100 customers', 'Tenure 1998–2004 at Acme', 'Years 2019-2024 here', 'from 1990 - 1995 through']) {
         assert.deepEqual(findPhoneNumbers(text, country), [], `${country}: ${text}`);
       }
+    }
+  });
+
+  it('a date with a one-digit day or month, then a time, is not a number, though libphonenumber-js reads one', () => {
+    for (const [text, country] of [
+      ['on 1-3-2024 1230', 'GB'],
+      ['Met 1.12.2024 123', 'IN'],
+    ] as const) {
+      assert.equal(findNumbers(text, { defaultCountry: country, v2: true }).length, 1, `libphonenumber-js reads a number in ${text}`);
+      assert.deepEqual(findPhoneNumbers(text, country), [], `${country}: ${text}`);
     }
   });
 

@@ -158,6 +158,26 @@ describe('the simulator plays Superfone’s side: calls end, and are reported to
     assert.deepEqual(upstream.simulator.snapshot().deliveries, [], 'no target, no delivery');
   });
 
+  it('the notification target set by its control endpoint carries its headers, as Superfone carries the secret', async () => {
+    const control = createSimulatorControlHandler(upstream.simulator);
+    const target = (body: unknown) => control(new Request('http://localhost/__superfone-simulator/notifications', { method: 'POST', body: JSON.stringify(body) }));
+    const deliveredWith = async (body: unknown, customer: string) => {
+      upstream.simulator.reset();
+      upstream.simulator.calls.setOutcome({ kind: 'answered', answerAfterMs: 10, talkMs: 20 });
+      assert.equal((await target(body)).status, 200);
+      assert.equal((await call('START', customer)).status, 200);
+      await playedOut(upstream);
+      return upstream.simulator.snapshot().deliveries.map((delivery) => delivery.status);
+    };
+    assert.deepEqual(await deliveredWith({ url: `${base}/webhook`, headers: { Authorization: `Bearer ${SECRET}` } }, '+918000000011'), [200]);
+    assert.equal(heard.length, 1, 'the receiver took it: the secret went with it');
+    // Without the header (none given, or not an object of them), the receiver refuses it, as it must.
+    assert.deepEqual(await deliveredWith({ url: `${base}/webhook` }, '+918000000012'), [401]);
+    assert.deepEqual(await deliveredWith({ url: `${base}/webhook`, headers: `Bearer ${SECRET}` }, '+918000000013'), [401]);
+    assert.deepEqual(await deliveredWith({ url: `${base}/webhook`, headers: null }, '+918000000014'), [401]);
+    assert.equal(heard.length, 1);
+  });
+
   it('reports, when switched on: an answered call’s recording and summary come after its record, with its cdr_id, and reach onCallUpdate matched', async () => {
     const control = createSimulatorControlHandler(upstream.simulator);
     const post = async (body: unknown) => {

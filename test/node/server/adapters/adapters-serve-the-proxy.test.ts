@@ -7,11 +7,11 @@ import express from 'express';
 import { createServer as createViteServer } from 'vite';
 
 import { toNodeListener } from '../../../../src/server/adapters/node-adapter.js';
-import { superfoneMiddleware } from '../../../../src/server/adapters/node-proxy.js';
+import { superfoneListener, superfoneMiddleware } from '../../../../src/server/adapters/node-proxy.js';
 import { superfoneVitePlugin } from '../../../../src/server/adapters/vite-plugin.js';
 import { createSuperfoneProxy } from '../../../../src/server/core/proxy.js';
-import { SIMULATOR_CONTROL_PATH } from '../../../../src/simulator/index.js';
-import { startSuperfoneSimulator } from '../../../../src/simulator/simulator-server.js';
+import { SIMULATOR_CONTROL_PATH, SuperfoneSimulator } from '../../../../src/simulator/index.js';
+import { createSimulatorListener, SIMULATOR_API_PREFIX, startSuperfoneSimulator } from '../../../../src/simulator/simulator-server.js';
 import { API_KEY, assertNoKey, startBody } from '../../helpers.js';
 
 async function listen(server: Server): Promise<string> {
@@ -45,6 +45,29 @@ describe('adapters serve the one Fetch handler', async () => {
     const refused = await fetch(base, { method: 'PUT' });
     assert.equal(refused.status, 405);
     assert.equal(refused.headers.get('allow'), 'POST');
+  });
+
+  it('the Node adapters reach Superfone over a kept-alive connection: calls one after another share one', async () => {
+    // Superfone as a real server of our own, to count the proxy's connections to it.
+    const simulator = new SuperfoneSimulator({ apiKey: API_KEY });
+    const superfone = createServer(createSimulatorListener(simulator));
+    let connections = 0;
+    superfone.on('connection', () => connections++);
+    const proxy = createServer(superfoneListener({ apiKey: API_KEY, apiBase: (await listen(superfone)) + SIMULATOR_API_PREFIX, rateLimits: false }));
+    try {
+      const base = await listen(proxy);
+      for (const action of ['START', 'END', 'START', 'END']) {
+        const { status } = await post(`${base}/api/superfone/call`, { ...startBody('+918000000001'), call_action: action });
+        assert.equal(status, 200, action);
+      }
+      assert.equal(simulator.requestCount, 4);
+      assert.equal(connections, 1, 'four requests, one connection');
+    } finally {
+      proxy.closeAllConnections();
+      proxy.close();
+      superfone.closeAllConnections();
+      superfone.close();
+    }
   });
 
   it('Express, mounted at a path', async () => {

@@ -99,6 +99,16 @@ describe('missed calls come back to the agent', { timeout: 60_000 }, () => {
     );
   });
 
+  it('a customer the agent just called, calling in unanswered, is a missed call, though the record matches the START', async () => {
+    const proxy = await proxyFor({ webhookSecret: SECRET });
+    assert.equal((await proxy.call(startBody('+918000000004', ASHA))).status, 200);
+    await deliver(proxy, missedDelivery('MISSED_CALL', { cdr_id: 'f', cdr_phone: '+918000000004', cdr_start: new Date().toISOString() }));
+    assert.deepEqual(
+      (await listOf(proxy)).json.missedCalls.map((call: { customerNumber: string }) => call.customerNumber),
+      ['+918000000004'],
+    );
+  });
+
   it('newest first; at most 100 kept per agent, the oldest going first', async () => {
     const proxy = await proxyFor({ webhookSecret: SECRET });
     for (let index = 0; index < 102; index++) {

@@ -67,6 +67,15 @@ describe('recordings and summaries: one mapping', () => {
     // The longest epoch taken, 11 digits, is a date.
     const far = map(delivery('CDR_RECORDING_AVAILABLE', { cdr_recording_url: 'https://cdn.example/r.mp3?Expires=32503680000' }))!;
     assert.equal(far.kind === 'recording' && far.recordingExpiresAt, '3000-01-01T00:00:00.000Z');
+    // The shortest epoch taken, 9 digits, is a date too.
+    const near = map(delivery('CDR_RECORDING_AVAILABLE', { cdr_recording_url: 'https://cdn.example/r.mp3?Expires=100000000' }))!;
+    assert.equal(near.kind === 'recording' && near.recordingExpiresAt, '1973-03-03T09:46:40.000Z');
+    // An S3 lifetime from one digit to nine is taken; ten are not.
+    const s3 = (lifetime: string) => {
+      const recording = map(delivery('CDR_RECORDING_AVAILABLE', { cdr_recording_url: `https://b.s3.amazonaws.com/r.mp3?X-Amz-Date=20261126T093024Z&X-Amz-Expires=${lifetime}` }))!;
+      return recording.kind === 'recording' && recording.recordingExpiresAt;
+    };
+    assert.deepEqual(['9', '999999999', '1000000000'].map(s3), ['2026-11-26T09:30:33.000Z', '2058-08-04T11:17:03.000Z', null]);
   });
 
   it('a recording without a web link, and a summary without text, carry nothing: null', () => {
