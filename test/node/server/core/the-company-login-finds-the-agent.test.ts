@@ -184,8 +184,16 @@ describe('the company’s login names the agent: an agents file and whoami', { t
       encoding: 'utf8',
       timeout: 20_000,
     });
-    assert.notEqual(bad.status, 0);
+    assert.equal(bad.status, 2);
     assert.match(bad.stderr, /SUPERFONE_AGENTS_FILE: agents file .*agents\.csv, line 2: "nope" is not a valid phone number/);
+    const missing = `${agentsCsv}.gone`;
+    const none = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/cli/cli.ts', '--simulate'], {
+      env: { PATH: process.env.PATH, SUPERFONE_JWKS_URL: jwksUrl, SUPERFONE_JWT_ISSUER: ISSUER, SUPERFONE_AGENTS_FILE: missing, PORT: '1' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    assert.equal(none.status, 2);
+    assert.ok(none.stderr.includes(`SUPERFONE_AGENTS_FILE: there is no file ${missing}.\n`), none.stderr);
     writeFileSync(agentsCsv, 'asha@example.com,+919876543210\n');
     const cli = await startCliProxy(
       { SUPERFONE_API_KEY: API_KEY, SUPERFONE_JWKS_URL: jwksUrl, SUPERFONE_JWT_ISSUER: ISSUER, SUPERFONE_JWT_AUDIENCE: CLIENT_ID, SUPERFONE_AGENTS_FILE: agentsCsv },

@@ -95,6 +95,39 @@ describe('tokens: one Authorization header, a lifetime within bounds, an iat not
     );
   });
 
+  it('a token of 8,192 characters is read and calls; one of 8,193 is refused unread, as a token it cannot read', async () => {
+    const proxy = await proxyFor({ auth, rateLimits: false });
+    /** A good token padded by a claim to exactly `length` characters (base64url skips some lengths: a second claim fills them). */
+    async function tokenOf(length: number): Promise<string> {
+      for (let extra = 0; extra < 3; extra++) {
+        for (let pad = 0; pad < length; pad += 1) {
+          const claims = { superfone_agent: ASHA, pad: 'p'.repeat(pad), ...(extra ? { x: 'x'.repeat(extra) } : {}) };
+          const token = await new SignJWT(claims)
+            .setProtectedHeader({ alg: 'HS256' })
+            .setAudience('superfone-proxy')
+            .setIssuedAt()
+            .setExpirationTime('10m')
+            .sign(new TextEncoder().encode(JWT_SECRET));
+          if (token.length === length) return token;
+          if (token.length > length) break;
+        }
+      }
+      throw new Error(`no token of ${length} characters`);
+    }
+    const longest = await tokenOf(8_192);
+    const started = await proxy.call(startBody('+918000000001', null), { headers: { Authorization: `Bearer ${longest}` } });
+    assert.equal(started.status, 200, JSON.stringify(started.json));
+    await proxy.call({ ...startBody('+918000000001', null), call_action: 'END' }, { headers: { Authorization: `Bearer ${longest}` } });
+    const tooLong = await proxy.call(startBody('+918000000001', null), { headers: { Authorization: `Bearer ${await tokenOf(8_193)}` } });
+    assert.equal(tooLong.status, 401);
+    assert.equal(tooLong.json.error.message, 'Your sign-in token is not one this call service can read. Sign in again.');
+    assert.equal(proxy.logs.at(-1)!.refusal, 'identity');
+    assert.deepEqual(
+      proxy.upstream.simulator.snapshot().notifications.map((note) => note.action),
+      ['START', 'END'],
+    );
+  });
+
   it('an iat a day or 61 s ahead is refused as from the future; 30 s ahead is clock skew; maxTokenAge lowers the bound', async () => {
     const proxy = await proxyFor({ auth, rateLimits: false });
     const now = nowSec();
