@@ -3,6 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 
+import { SignJWT } from 'jose';
+
 import { placeCall } from '../../../src/extension/agent-calls.js';
 import { superfoneListener } from '../../../src/server/adapters/node-proxy.js';
 import { type RunningSimulator, startSuperfoneSimulator } from '../../../src/simulator/simulator-server.js';
@@ -94,6 +96,48 @@ describe('the extension’s worker answers only its own content scripts on liste
     } finally {
       silent.closeAllConnections();
       silent.close();
+    }
+  });
+
+  it('a call asks for the token held; only after the proxy refuses it does it ask for a renewed one, once', async () => {
+    const secret = 'extension_renewal_secret_0123456789abcdef';
+    const signed = (expiresAt: number) =>
+      new SignJWT({ superfone_agent: ASHA })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setAudience('superfone-proxy')
+        .setIssuedAt(expiresAt - 600)
+        .setExpirationTime(expiresAt)
+        .sign(new TextEncoder().encode(secret));
+    const nowSec = Math.floor(Date.now() / 1000);
+    const [expired, good] = await Promise.all([signed(nowSec - 120), signed(nowSec + 600)]);
+    const signedIn = createServer(superfoneListener({ apiKey: API_KEY, apiBase: upstream.apiBase, path: '/api/superfone/call', rateLimits: false, auth: { secret } }));
+    await new Promise<void>((resolve) => signedIn.listen(0, '127.0.0.1', resolve));
+    const settings = {
+      proxyUrl: `http://127.0.0.1:${(signedIn.address() as AddressInfo).port}/api/superfone/call`,
+      agentNumber: ASHA,
+      sites: [CRM],
+      defaultCountry: 'IN' as const,
+      token: '',
+      issuer: '',
+      clientId: '',
+      language: 'en' as const,
+    };
+    const from = { tabId: 7, site: CRM };
+    try {
+      for (const [held, asked] of [
+        [good, [false]],
+        [expired, [false, true]],
+      ] as const) {
+        const renews: boolean[] = [];
+        const token = async ({ renew }: { renew: boolean }) => (renews.push(renew), renew ? good : held);
+        const started = await placeCall({ kind: 'call', action: 'START', customerNumber: '+918000000077' }, settings, from, token);
+        assert.equal(started.ok, true, JSON.stringify(started));
+        assert.deepEqual(renews, asked, held === good ? 'a good token' : 'an expired token');
+        await placeCall({ kind: 'call', action: 'END', customerNumber: '+918000000077' }, settings, from, async () => good);
+      }
+    } finally {
+      signedIn.closeAllConnections();
+      signedIn.close();
     }
   });
 
