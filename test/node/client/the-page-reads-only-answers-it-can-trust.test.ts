@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 
 import { sendCallRequest } from '../../../src/client/call-client.js';
 import { followCall } from '../../../src/client/call-follower.js';
+import { isCallStatusBody } from '../../../src/shared/protocol.js';
 
 // The page's client (the element's, and the extension's service worker's) against answers our
 // proxy never gives: a gateway in front of it, a wrong proxy-url, a hostile server. A real HTTP
@@ -58,6 +59,26 @@ describe('the page reads only answers it can trust', { timeout: 60_000 }, () => 
     }
   });
 
+  it('a limit’s counts are kept only as whole numbers above zero', async () => {
+    let detail: Record<string, unknown> = {};
+    const server = await serve((_request, response) => json(response, 429, { error: { code: 'rate_limited', message: 'Wait', detail } }));
+    try {
+      const counts = async (given: Record<string, unknown>) => {
+        detail = given;
+        const reply = await send(server.url);
+        assert.ok(!reply.ok);
+        return [reply.detail?.allowed, reply.detail?.windowSec];
+      };
+      assert.deepEqual(await counts({ limit: 'per-customer', allowed: 3, windowSec: 600 }), [3, 600]);
+      assert.deepEqual(await counts({ limit: 'per-customer', allowed: 1, windowSec: 1 }), [1, 1]);
+      for (const bad of [0, -1, 1.5, '3', null, Number.POSITIVE_INFINITY]) {
+        assert.deepEqual(await counts({ limit: 'per-customer', allowed: bad, windowSec: bad }), [undefined, undefined], String(bad));
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   it('a gateway’s 429 page is a limit, its 502 page an unexpected answer, a success without a call id of ours has none', async () => {
     let answer: Handler = (_request, response) => response.writeHead(429, { 'Content-Type': 'text/html', 'Retry-After': '30' }).end('<h1>Too Many Requests</h1>');
     const server = await serve((request, response) => answer(request, response));
@@ -69,6 +90,24 @@ describe('the page reads only answers it can trust', { timeout: 60_000 }, () => 
       assert.deepEqual(await send(server.url), { ok: true, notificationId: 5, callId: null });
     } finally {
       await server.close();
+    }
+  });
+
+  it('a call status is one of two shapes: on (version 1 or more, no record), or ended (version 2 or more, with its record); nothing between', () => {
+    const record = { status: 'completed' };
+    assert.equal(isCallStatusBody({ callId: 'c', state: 'active', version: 1, record: null }), true);
+    assert.equal(isCallStatusBody({ callId: 'c', state: 'ended', version: 2, record }), true);
+    for (const [what, body] of [
+      ['ended without its record', { callId: 'c', state: 'ended', version: 2, record: null }],
+      ['a state of no kind, without a record', { callId: 'c', state: 'ringing', version: 1, record: null }],
+      ['on, at version 0', { callId: 'c', state: 'active', version: 0, record: null }],
+      ['on, with a record', { callId: 'c', state: 'active', version: 1, record }],
+      ['ended at version 1', { callId: 'c', state: 'ended', version: 1, record }],
+      ['ended, its record without a status', { callId: 'c', state: 'ended', version: 2, record: {} }],
+      ['no call id', { state: 'active', version: 1, record: null }],
+      ['a version in pieces', { callId: 'c', state: 'active', version: 1.5, record: null }],
+    ] as const) {
+      assert.equal(isCallStatusBody(body), false, what);
     }
   });
 

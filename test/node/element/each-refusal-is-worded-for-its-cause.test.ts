@@ -36,6 +36,17 @@ describe('each refusal is worded for its cause, in English and Hindi', () => {
     assert.equal(failureWords(limited('per-client', 61), hindi, 'hi'), 'इस ब्राउज़र से बहुत ज़्यादा कॉल अनुरोध आए हैं। 2 मिनट रुककर फिर से कोशिश करें।');
   });
 
+  it('a request missing its agent number says how to give one; any other bad request, or one whose answer was no proxy’s, its own words', () => {
+    const bad = (detail: CallFailure['detail']): CallFailure => ({ ok: false, code: 'bad_request', status: 400, detail });
+    assert.equal(failureWords(bad({ missing: 'agent_number' }), english, 'en'), 'No agent number: set agent-number on the call button, or bind the agent on the server.');
+    assert.equal(failureWords(bad({}), english, 'en'), 'The call request was not understood. Reload the page and try again.');
+    assert.equal(failureWords({ ok: false, code: 'bad_request', status: 400 }, english, 'en'), 'The call request was not understood. Reload the page and try again.');
+    assert.equal(
+      failureWords({ ok: false, code: 'network_error', status: 502, unexpected: true }, english, 'en'),
+      'The calling service answered unexpectedly (HTTP 502). Ask your administrator to check the proxy address.',
+    );
+  });
+
   it('a country refusal names the country in the page’s language; without a detail, the code’s own words', () => {
     const country: CallFailure = { ok: false, code: 'forbidden', status: 403, detail: { country: 'GB', callingCode: '44' } };
     assert.equal(failureWords(country, english, 'en'), 'Calls to United Kingdom (+44) are not allowed from this CRM. Ask your administrator if you need them.');
