@@ -123,8 +123,9 @@ describe('the page reads only answers it can trust', { timeout: 60_000 }, () => 
       ended({ summary: { text: null, transcript: ['a', 'b'] } }),
       ended({ recording: { url: 'HTTPS://recordings.example/1.mp3', expiresAt: '2026-12-07T11:00:00Z' }, summary: { text: 'Asked for a quote.', transcript: null } }),
     ];
+    // Asked by GET, the call is still on: only the stream, read to its good event, can end it.
     const server = await serve((request, response) => {
-      if (!request.url?.endsWith('/events')) return json(response, 200, events.at(-1));
+      if (!request.url?.endsWith('/events')) return json(response, 200, { callId: 'call-with-reports', state: 'active', version: 1, record: null });
       response.writeHead(200, { 'Content-Type': 'text/event-stream' });
       for (const event of events) response.write(`event: call\ndata: ${JSON.stringify(event)}\n\n`);
     });
@@ -134,8 +135,14 @@ describe('the page reads only answers it can trust', { timeout: 60_000 }, () => 
       const ends = new Promise<unknown>((resolve) => {
         stop = followCall(server.url, 'call-with-reports', resolve, (status) => heard.push(status));
       });
-      assert.deepEqual(await ends, record);
+      const late = new Promise((_resolve, reject) => setTimeout(() => reject(new Error('the stream’s end was not heard within 5 s')), 5_000).unref());
+      assert.deepEqual(await Promise.race([ends, late]), record);
       assert.deepEqual(heard, [events.at(-1)], 'only the status whose reports can be trusted');
+      assert.deepEqual(
+        server.hits.map((hit) => hit.path),
+        ['/api/superfone/calls/call-with-reports/events'],
+        'heard from the stream, never asked by GET',
+      );
     } finally {
       stop();
       await server.close();
