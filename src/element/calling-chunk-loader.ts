@@ -40,14 +40,10 @@ export function loadCallingChunkWhenIdle(): void {
   later(() => void loadCallingChunk(), { timeout: 1_000 });
 }
 
-/** Runs `listener` once number handling has loaded; returns a function that cancels it. */
-export function whenCallingChunkLoads(listener: () => void): () => void {
-  if (loaded) {
-    listener();
-    return () => {};
-  }
-  waiting.add(listener);
-  return () => void waiting.delete(listener);
+/** Runs `listener` once number handling has loaded (at once if it has). */
+export function whenCallingChunkLoads(listener: () => void): void {
+  if (loaded) listener();
+  else waiting.add(listener);
 }
 
 /** `+918000000001` as people read it (`+91 80000 00001`) once formatting has loaded; as it is before. */
