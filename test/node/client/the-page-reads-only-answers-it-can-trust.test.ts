@@ -149,6 +149,39 @@ describe('the page reads only answers it can trust', { timeout: 60_000 }, () => 
     }
   });
 
+  it('following: an end that brings the recording alone is not the last word; the summary is asked for by GET, 5 s later, and heard', { timeout: 20_000 }, async () => {
+    const record = { status: 'completed', direction: 'outbound', customerNumber: '+918000000001', agentNumber: '+919876543210', durationSec: 30 };
+    const recording = { url: 'https://recordings.example/2.mp3', expiresAt: null };
+    const withRecording = { callId: 'call-awaiting-summary', state: 'ended', version: 2, record, recording };
+    const withBoth = { ...withRecording, version: 3, summary: { text: 'Wants a quote.', transcript: null } };
+    const server = await serve((request, response) => {
+      if (!request.url?.endsWith('/events')) return json(response, 200, withBoth);
+      response.writeHead(200, { 'Content-Type': 'text/event-stream' }).write(`event: call\ndata: ${JSON.stringify(withRecording)}\n\n`);
+    });
+    const heard: unknown[] = [];
+    let stop = () => {};
+    try {
+      const both = new Promise<void>((resolve) => {
+        stop = followCall(
+          server.url,
+          'call-awaiting-summary',
+          () => {},
+          (status) => (heard.push(status), heard.length === 2 && resolve()),
+        );
+      });
+      const late = new Promise((_resolve, reject) => setTimeout(() => reject(new Error(`the summary was not heard within 9 s: ${JSON.stringify(heard)}`)), 9_000).unref());
+      await Promise.race([both, late]);
+      assert.deepEqual(heard, [withRecording, withBoth]);
+      assert.deepEqual(
+        server.hits.map((hit) => hit.path),
+        ['/api/superfone/calls/call-awaiting-summary/events', '/api/superfone/calls/call-awaiting-summary'],
+      );
+    } finally {
+      stop();
+      await server.close();
+    }
+  });
+
   it('following: an unknown call is asked about once, then let go; a call still on is asked about after 5 s, then after 10 s more', { timeout: 30_000 }, async () => {
     const unknown = await serve((_request, response) => json(response, 404, { error: { code: 'bad_request', message: 'Not found' } }));
     const active = await serve((request, response) =>

@@ -86,6 +86,21 @@ describe('the extension shows missed calls as notifications, with Call back', { 
     assert.equal(upstream.simulator.snapshot().notifications.length, 1, 'nothing more reached Superfone');
   });
 
+  it('a Call back the proxy refuses says why in the agent’s words: a country not allowed, named', async () => {
+    const page = { id: EXTENSION_ID, url: `${CRM}/leads/1`, tab: { id: 7, url: `${CRM}/leads/1` } };
+    // The call the last test left on ends first: this refusal is the proxy's, not the one-call rule's.
+    assert.equal(((await fake.ask({ kind: 'call', action: 'END', customerNumber: '+918000000081' }, page)) as { ok: boolean }).ok, true);
+    fake.notifications.clear();
+    upstream.simulator.calls.missedInbound('+442079460958', ASHA);
+    await until(async () => (await missedNow()).length === 2, 'the missed call from abroad');
+    await fake.ring('missed-calls');
+    await until(() => [...fake.notifications.values()].some((notice) => notice.title === 'Missed call from +44 20 7946 0958'), 'its notification');
+    const [id] = [...fake.notifications].find(([, notice]) => notice.title === 'Missed call from +44 20 7946 0958')!;
+    await fake.clickButton(id);
+    await until(() => fake.notifications.get(id)?.message !== 'Call back: +44 20 7946 0958', 'the refusal');
+    assert.equal(fake.notifications.get(id)!.message, 'Calls to United Kingdom (+44) are not allowed from this CRM. Ask your administrator if you need them.');
+  });
+
   it('another notification’s button (not a missed call’s, or one the worker no longer knows) calls nobody: nothing reaches even the proxy', async () => {
     const before = upstream.simulator.requestCount;
     let callsAsked = 0;
