@@ -8,6 +8,7 @@ import { CLI_SETTINGS } from '../../../../src/server/cli/cli-settings.js';
 import { startSuperfoneSimulator } from '../../../../src/simulator/simulator-server.js';
 import { startCliProxy } from '../../../support/cli-proxy.js';
 import { freePort } from '../../../support/free-port.js';
+import { readmeRecipe } from '../../../support/packed-project.js';
 import { API_KEY, assertNoKey, startBody } from '../../helpers.js';
 
 const CLI = ['--import', 'tsx', 'src/server/cli/cli.ts'];
@@ -27,6 +28,12 @@ describe('superfone-proxy, the CLI', () => {
     for (const word of ['SUPERFONE_API_KEY', 'SUPERFONE_API_BASE', 'SUPERFONE_TIMEOUT_MS', 'SUPERFONE_DEFAULT_COUNTRY', 'PORT', '--simulate', '8787']) {
       assert.ok(result.stdout.includes(word), `--help mentions ${word}`);
     }
+  });
+
+  it('--help prints what docs/proxy.md says it prints, word for word', () => {
+    const result = runOnce(['--help']);
+    assert.equal(result.status, 0);
+    assert.equal(result.stdout, readmeRecipe('proxy-help'));
   });
 
   it('one table of settings: each is parsed, in --help with its variable, and in docs/proxy.md’s table with the same variable; nothing else is', () => {
