@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, mock } from 'node:test';
 
 import fc from 'fast-check';
 import { type CryptoKey, exportJWK, exportSPKI, generateKeyPair, type JWK, SignJWT } from 'jose';
@@ -257,6 +257,25 @@ describe('sign-in tokens from an identity provider’s published keys (JWKS)', {
       assert.equal(answer.status, 200, `${kid}: ${answer.text}`);
     }
     assert.equal(fetches - before, 1);
+  });
+
+  it('the provider’s keys are kept 10 minutes, as docs/proxy.md says: not fetched again a second before, fetched again a second after (the clock mocked)', async () => {
+    mock.timers.enable({ apis: ['Date'], now: Date.now() });
+    try {
+      const proxy = await proxyFor({ auth: { jwksUrl, issuer: ISSUER }, rateLimits: false });
+      const before = fetches;
+      const end = async () => (await proxy.call({ ...startBody('+918000000001', null), call_action: 'END' }, { headers: bearer(await signed('rsa-1')) })).status;
+      assert.equal(await end(), 200);
+      assert.equal(fetches - before, 1);
+      mock.timers.tick(10 * 60_000 - 1_000);
+      assert.equal(await end(), 200);
+      assert.equal(fetches - before, 1, '9 min 59 s on: from the cache');
+      mock.timers.tick(2_000);
+      assert.equal(await end(), 200);
+      assert.equal(fetches - before, 2, '10 min 1 s on: fetched again');
+    } finally {
+      mock.timers.reset();
+    }
   });
 
   it('wrong issuer, unknown key, HS256 signed with the provider’s public key, a provider key for another service: 401', async () => {
