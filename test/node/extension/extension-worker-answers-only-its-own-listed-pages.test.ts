@@ -21,6 +21,18 @@ const CRM = 'https://crm.example.com';
 const HELPDESK = 'https://helpdesk.example.org';
 const START = { kind: 'call', action: 'START', customerNumber: '+918000000071' };
 
+/** The extension's settings for an agent on CRM whose proxy listens on `server`, called directly with placeCall. */
+const settingsFor = (server: Server) => ({
+  proxyUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/superfone/call`,
+  agentNumber: ASHA,
+  sites: [CRM],
+  defaultCountry: 'IN' as const,
+  token: '',
+  issuer: '',
+  clientId: '',
+  language: 'en' as const,
+});
+
 describe('the extension’s worker answers only its own content scripts on listed sites, and its own options page', { timeout: 90_000 }, () => {
   let upstream: RunningSimulator;
   let server: Server;
@@ -77,16 +89,7 @@ describe('the extension’s worker answers only its own content scripts on liste
     // A proxy-url that accepts connections and never answers (a stalled gateway, a wrong port).
     const silent = createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const settings = {
-      proxyUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/api/superfone/call`,
-      agentNumber: ASHA,
-      sites: [CRM],
-      defaultCountry: 'IN' as const,
-      token: '',
-      issuer: '',
-      clientId: '',
-      language: 'en' as const,
-    };
+    const settings = settingsFor(silent);
     const startedAt = performance.now();
     try {
       const answer = await placeCall({ kind: 'call', action: 'START', customerNumber: '+918000000076' }, settings, { tabId: 7, site: CRM }, null);
@@ -112,16 +115,7 @@ describe('the extension’s worker answers only its own content scripts on liste
     const [expired, good] = await Promise.all([signed(nowSec - 120), signed(nowSec + 600)]);
     const signedIn = createServer(superfoneListener({ apiKey: API_KEY, apiBase: upstream.apiBase, path: '/api/superfone/call', rateLimits: false, auth: { secret } }));
     await new Promise<void>((resolve) => signedIn.listen(0, '127.0.0.1', resolve));
-    const settings = {
-      proxyUrl: `http://127.0.0.1:${(signedIn.address() as AddressInfo).port}/api/superfone/call`,
-      agentNumber: ASHA,
-      sites: [CRM],
-      defaultCountry: 'IN' as const,
-      token: '',
-      issuer: '',
-      clientId: '',
-      language: 'en' as const,
-    };
+    const settings = settingsFor(signedIn);
     const from = { tabId: 7, site: CRM };
     try {
       for (const [held, asked] of [

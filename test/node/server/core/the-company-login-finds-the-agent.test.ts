@@ -178,20 +178,19 @@ describe('the company’s login names the agent: an agents file and whoami', { t
   });
 
   it('the CLI: SUPERFONE_AGENTS_FILE is read at start (a mistake names its line), then finds agents by email', async () => {
+    /** A start that reads the agents file at `file` and stops there (port 1 is never reached). */
+    const startWith = (file: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/server/cli/cli.ts', '--simulate'], {
+        env: { PATH: process.env.PATH, SUPERFONE_JWKS_URL: jwksUrl, SUPERFONE_JWT_ISSUER: ISSUER, SUPERFONE_AGENTS_FILE: file, PORT: '1' },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
     writeFileSync(agentsCsv, 'asha@example.com,+919876543210\nvikram@example.com,nope\n');
-    const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/cli/cli.ts', '--simulate'], {
-      env: { PATH: process.env.PATH, SUPERFONE_JWKS_URL: jwksUrl, SUPERFONE_JWT_ISSUER: ISSUER, SUPERFONE_AGENTS_FILE: agentsCsv, PORT: '1' },
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
+    const bad = startWith(agentsCsv);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /SUPERFONE_AGENTS_FILE: agents file .*agents\.csv, line 2: "nope" is not a valid phone number/);
     const missing = `${agentsCsv}.gone`;
-    const none = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/cli/cli.ts', '--simulate'], {
-      env: { PATH: process.env.PATH, SUPERFONE_JWKS_URL: jwksUrl, SUPERFONE_JWT_ISSUER: ISSUER, SUPERFONE_AGENTS_FILE: missing, PORT: '1' },
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
+    const none = startWith(missing);
     assert.equal(none.status, 2);
     assert.ok(none.stderr.includes(`SUPERFONE_AGENTS_FILE: there is no file ${missing}.\n`), none.stderr);
     writeFileSync(agentsCsv, 'asha@example.com,+919876543210\n');

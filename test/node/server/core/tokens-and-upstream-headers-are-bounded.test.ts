@@ -100,7 +100,8 @@ describe('tokens: one Authorization header, a lifetime within bounds, an iat not
     /** A good token padded by a claim to exactly `length` characters (base64url skips some lengths: a second claim fills them). */
     async function tokenOf(length: number): Promise<string> {
       for (let extra = 0; extra < 3; extra++) {
-        for (let pad = 0; pad < length; pad += 1) {
+        // Each character of padding adds 4/3 to the token: start a little short of the length, not at 0.
+        for (let pad = Math.max(0, Math.floor(((length - 400) * 3) / 4)); pad < length; pad += 1) {
           const claims = { superfone_agent: ASHA, pad: 'p'.repeat(pad), ...(extra ? { x: 'x'.repeat(extra) } : {}) };
           const token = await new SignJWT(claims)
             .setProtectedHeader({ alg: 'HS256' })
