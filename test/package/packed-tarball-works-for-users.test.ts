@@ -22,6 +22,16 @@ const ELEMENT_BUDGET_GZIP_BYTES = 15_000;
 /** In libphonenumber-js's metadata, not in our code: tells where number handling ended up. */
 const PHONE_METADATA_MARKER = /nonGeographic/;
 
+/**
+ * The call events and each one's first detail field, as the README's events table lists
+ * them: what a React user reads, so the types are held to it, not to our own list.
+ */
+const README_CALL_EVENTS = [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/^\| `(superfone-call-[a-z-]+)` \|[^|]*\| `\{ (\w+)/gm)].map(([, name, field]) => ({
+  name: name!,
+  field: field!,
+}));
+const TAGS = ['superfone-call-button', 'superfone-click-to-call'];
+
 const ENTRY = `import 'superfone-call-button';
 import { SuperfoneCallButton, DEFAULT_PROXY_PATH } from 'superfone-call-button';
 const element = document.createElement('superfone-call-button');
@@ -231,6 +241,11 @@ export const broken: CallButtonMessages = { call: 'Dial' };
     assert.equal(result.status, 0, result.stdout + result.stderr);
   });
 
+  /** One line of TSX per call event on each tag, joined. */
+  function everyTagEvent(line: (tag: string, event: (typeof README_CALL_EVENTS)[number]) => string) {
+    return TAGS.flatMap((tag) => README_CALL_EVENTS.map((event) => line(tag, event))).join('\n');
+  }
+
   /** Type-checks `source` as TSX in `dir` against the React types installed there; strict unless `strict` is false. */
   function typeCheckTsx(dir: string, source: string, strict = true) {
     writeFileSync(join(dir, 'check.tsx'), source);
@@ -265,6 +280,9 @@ export const broken: CallButtonMessages = { call: 'Dial' };
   it('React: the wrapper’s props and event props are typed, and the tags type-check in TSX (React 19 JSX)', () => {
     // @types/react arrives with the package: @lit/react asks for it as a peer.
     assert.match(readFileSync(join(project, 'node_modules/@types/react/package.json'), 'utf8'), /"version": "19\./);
+    // Every call event on both tags: its handler's event is typed with its own detail (strict, so an untyped one fails).
+    assert.equal(README_CALL_EVENTS.length, 7, 'the README lists seven call events');
+    let eventIndex = 0;
     const result = typeCheckTsx(
       project,
       `import { SuperfoneCallButton, SuperfoneClickToCall } from 'superfone-call-button/react';
@@ -278,6 +296,11 @@ export const viaTags = (
     <superfone-call-button customer-number="+918000000001" onsuperfone-call-error={(event) => console.log(event.detail.code)} />
   </superfone-click-to-call>
 );
+${everyTagEvent(
+  (tag, { name, field }) => `export const typed${eventIndex++} = <${tag} on${name}={(event) => console.log(event.detail.${field})} />;
+// @ts-expect-error: ${name}'s detail has no such field.
+export const untyped${eventIndex++} = <${tag} on${name}={(event) => console.log(event.detail.notAField)} />;`,
+)}
 // @ts-expect-error: a number where the attribute takes text.
 export const wrongType = <superfone-call-button customer-number={918000000001} />;
 // @ts-expect-error: the wrapper's props are the element's properties.
@@ -298,6 +321,7 @@ export const unknownProp = <SuperfoneCallButton customerNumbr="+918000000001" />
     });
     assert.equal(install.status, 0, install.stderr);
     assert.match(readFileSync(join(react18, 'node_modules/@types/react/package.json'), 'utf8'), /"version": "18\./);
+    let eventIndex = 0;
     const result = typeCheckTsx(
       react18,
       `import { SuperfoneCallButton, SuperfoneClickToCall } from 'superfone-call-button/react';
@@ -313,6 +337,10 @@ export const tagEventOnButton = <superfone-call-button customer-number="+9180000
 export const tagEventOnScope = <superfone-click-to-call detect onsuperfone-call-started={(event) => console.log(event)} />;
 // @ts-expect-error: refused for what it is, not for an untyped parameter: a handler that takes none.
 export const tagEventNoParameter = <superfone-call-button customer-number="+918000000001" onsuperfone-call-started={() => console.log('started')} />;
+${everyTagEvent(
+  (tag, { name }) => `// @ts-expect-error: React 18 never calls ${name} on ${tag}.
+export const refused${eventIndex++} = <${tag} on${name}={() => undefined} />;`,
+)}
 `,
     );
     assert.equal(result.status, 0, result.stdout + result.stderr);
@@ -323,12 +351,13 @@ export const tagEventNoParameter = <superfone-call-button customer-number="+9180
 export const tagEvent = <superfone-call-button customer-number="+918000000001" onsuperfone-call-error={(event) => console.log(event)} />;
 export const scopeEvent = <superfone-click-to-call detect onsuperfone-call-ended={(event: CustomEvent) => console.log(event.detail)} />;
 export const noParameter = <superfone-call-button onsuperfone-call-started={() => undefined} />;
+${everyTagEvent((tag, { name }) => `export const loose${eventIndex++} = <${tag} on${name}={(event) => console.log(event)} />;`)}
 `,
       false,
     );
     assert.notEqual(loose.status, 0, 'a non-strict project must not compile an event prop React 18 never calls');
     const refused = (loose.stdout.match(/check\.tsx\(\d+,\d+\): error TS2322/g) ?? []).length;
-    assert.equal(refused, 3, loose.stdout);
+    assert.equal(refused, 3 + README_CALL_EVENTS.length * TAGS.length, loose.stdout);
   });
 
   it('npx superfone-proxy runs', () => {
