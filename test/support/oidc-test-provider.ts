@@ -44,6 +44,8 @@ export async function startOidcTestProvider(options: {
   webOrigin: string;
   accounts: TestAccount[];
   idTokenTtlSec: number;
+  /** Its discovery document is answered 503 this many times first, as a provider that is down for a while. */
+  discoveryDownFor?: number;
 }): Promise<OidcTestProvider> {
   const signing = await generateKeyPair('RS256', { extractable: true });
   const jwk = { ...(await exportJWK(signing.privateKey)), kid: 'test-signing-key', alg: 'RS256', use: 'sig' };
@@ -120,7 +122,13 @@ export async function startOidcTestProvider(options: {
     return provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
   }
 
+  let downFor = options.discoveryDownFor ?? 0;
   handler = (req, res) => {
+    if (req.url === '/.well-known/openid-configuration' && downFor > 0) {
+      downFor -= 1;
+      res.writeHead(503).end();
+      return;
+    }
     if (req.url?.startsWith('/interaction/')) {
       interaction(req, res).catch((error: Error) => res.writeHead(500).end(error.message));
       return;

@@ -22,6 +22,8 @@ const redirectWith =
     return back.href;
   };
 const scenarios: [string, string, Window][] = [
+  // The provider is down at the first sign-in (its discovery answered 503) and back for the rest.
+  ['provider-down', issuer, async () => undefined],
   ['closed', issuer, async () => undefined],
   ['declined', issuer, async () => Promise.reject(new Error('The user did not approve access.'))],
   ['bogus-code', issuer, redirectWith('not-a-code-the-provider-gave')],

@@ -18,7 +18,7 @@ import { loopbackCertificate } from '../../support/test-certificate.js';
 const CLIENT_ID = 'superfone-extension';
 
 describe('a sign-in that fails says why, and keeps nothing', { timeout: 60_000 }, () => {
-  it('the window closed, the agent declined, the provider refused the code, a state nobody sent, a provider that is not there', async () => {
+  it('a provider that was down, then back: the window closed, the agent declined, the provider refused the code, a state nobody sent, a provider that is not there', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'superfone-sign-in-fails-'));
     const tls = loopbackCertificate(folder);
     const idp = await startOidcTestProvider({
@@ -28,6 +28,7 @@ describe('a sign-in that fails says why, and keeps nothing', { timeout: 60_000 }
       webOrigin: `chrome-extension://${EXTENSION_ID}`,
       accounts: [{ email: 'asha@example.com', password: 'pw-asha-1' }],
       idTokenTtlSec: 300,
+      discoveryDownFor: 1,
     });
     try {
       const unreachable = `https://127.0.0.1:${await freePort()}`;
@@ -36,6 +37,13 @@ describe('a sign-in that fails says why, and keeps nothing', { timeout: 60_000 }
         timeout: 40_000,
       });
       const results = JSON.parse(stdout) as Record<string, { state: { signedIn: boolean; problem?: string }; kept: string[] }>;
+      // Down at the first sign-in; each later one asks it again, so the agent need not restart anything once it is back.
+      assert.equal(results['provider-down']!.state.signedIn, false);
+      assert.match(
+        results['provider-down']!.state.problem!,
+        new RegExp(`^The sign-in provider at ${idp.issuer.replace(/\./g, '\\.')} did not answer as an OpenID provider \\(.+\\)\\. Check the address\\.$`),
+      );
+      assert.deepEqual(results['provider-down']!.kept, []);
       assert.deepEqual(results.closed, { state: { signedIn: false, problem: 'Not signed in: the sign-in window closed first.' }, kept: [] });
       assert.deepEqual(results.declined, { state: { signedIn: false, problem: 'Not signed in: The user did not approve access.' }, kept: [] });
       // The provider's own words for the refusal, after ours.
