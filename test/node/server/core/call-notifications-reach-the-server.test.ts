@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import fc from 'fast-check';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 
 import { endReasonFor } from '../../../../src/element/view/call-outcome.js';
 import { notificationNumber, notificationTime, toCallRecord } from '../../../../src/server/core/notifications/call-record-mapping.js';
@@ -69,6 +70,10 @@ describe('call notifications: one mapping from a delivery to a CallRecord', () =
     // Another country's number written with its code and no +: read as international once it is too long to be national.
     assert.equal(notificationNumber('447911123456', 'IN'), '+447911123456', 'a UK mobile, 12 digits');
     assert.equal(notificationNumber('919876543210', 'GB'), '+919876543210', 'an Indian mobile where the default country is GB');
+    // Past 10 digits, the length of India's national numbers, it is read as international: 11 digits are, 10 never are.
+    assert.equal(parsePhoneNumberFromString('+4930123456')?.isValid(), true, 'libphonenumber-js reads +49 30 123456 as a German number');
+    assert.equal(notificationNumber('49301234567', 'IN'), '+49301234567', 'a Berlin number, 11 digits');
+    assert.equal(notificationNumber('4930123456', 'SG'), null, '10 digits, too long for Singapore, are not taken for +49 30 123456');
   });
 
   it('times: zone-less as IST, with a zone as written, epoch seconds and milliseconds; junk is null', () => {
