@@ -15,6 +15,8 @@ interface Served {
   logs: ProxyLogEntry[];
   /** Connections the server holds, as it counts them. */
   connections(): Promise<number>;
+  /** Bytes the server has read from all its connections so far. */
+  bytesRead(): number;
   close(): Promise<void>;
 }
 
@@ -31,12 +33,15 @@ async function serve(hardening: ServerHardening, proxyTimeoutMs = 2_000): Promis
   const server: Server = hardenNodeServer(createServer(listener), { ...hardening, log: (entry) => logs.push(entry) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => sockets.add(socket));
   upstream.simulator.calls.setTarget({ url: `http://127.0.0.1:${port}/api/superfone/webhook`, headers: { Authorization: 'Bearer whsec_test_0123456789abcdef' } });
   return {
     port,
     upstream,
     logs,
     connections: () => new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
+    bytesRead: () => [...sockets].reduce((sum, socket) => sum + socket.bytesRead, 0),
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
@@ -76,12 +81,20 @@ async function silentConnectionClosesBetween(hardening: ServerHardening, earlies
   }
 }
 
-/** `batches` writes of 200 whole `GET`s each, 20 ms apart, as a pipelining client sends them. */
-async function writePipelined(socket: Socket, batches: number): Promise<void> {
+/**
+ * Writes of 200 whole `GET`s each, 20 ms apart, as a pipelining client sends them, until the
+ * server has stopped reading (nothing more read across three writes) or `maxBatches` are sent.
+ * Stopping there, not after a fixed count, keeps the last write before the server's timeout
+ * runs out however slowly a loaded machine answers.
+ */
+async function writeUntilUnread(socket: Socket, served: Served, maxBatches: number): Promise<void> {
   const batch = Buffer.from('GET /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'.repeat(200));
-  for (let sent = 0; sent < batches && !socket.destroyed; sent++) {
+  let unread = 0;
+  for (let sent = 0; sent < maxBatches && !socket.destroyed && unread < 3; sent++) {
+    const readBefore = served.bytesRead();
     socket.write(batch);
     await new Promise((resolve) => setTimeout(resolve, 20));
+    unread = served.bytesRead() === readBefore ? unread + 1 : 0;
   }
 }
 
@@ -183,7 +196,7 @@ describe('hardenNodeServer: no client holds a connection it does not use, or mor
       pipelining.on('error', () => {});
       pipelining.pause();
       await new Promise((resolve) => pipelining.once('connect', resolve));
-      await writePipelined(pipelining, 100);
+      await writeUntilUnread(pipelining, served, 400);
       const lastWriteAt = performance.now();
       assert.equal(await served.connections(), 1, 'the server holds the connection after the last request');
       // The client reads nothing, so it cannot see the close: the server's count and log say it.
