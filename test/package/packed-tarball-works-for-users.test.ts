@@ -26,10 +26,11 @@ const PHONE_METADATA_MARKER = /nonGeographic/;
  * The call events and each one's first detail field, as the README's events table lists
  * them: what a React user reads, so the types are held to it, not to our own list.
  */
-const README_CALL_EVENTS = [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/^\| `(superfone-call-[a-z-]+)` \|[^|]*\| `\{ (\w+)/gm)].map(([, name, field]) => ({
+const README_EVENTS = [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/^\| `(superfone-[a-z-]+)` \|[^|]*\| `\{ (\w+)/gm)].map(([, name, field]) => ({
   name: name!,
   field: field!,
 }));
+const README_CALL_EVENTS = README_EVENTS.filter(({ name }) => name.startsWith('superfone-call-'));
 const TAGS = ['superfone-call-button', 'superfone-click-to-call'];
 
 const ENTRY = `import 'superfone-call-button';
@@ -212,8 +213,18 @@ const tamil: CallButtonMessages = { ...english, call: 'அழை', callNumber: (
 registerMessages('ta', tamil);
 // @ts-expect-error a catalogue missing keys does not compile
 export const broken: CallButtonMessages = { call: 'Dial' };
+// Each tag is its class, and each event the README lists is typed with its own detail on addEventListener.
+import { SuperfoneClickToCall, SuperfoneMissedCalls } from 'superfone-call-button';
+export const scope: SuperfoneClickToCall | null = document.querySelector('superfone-click-to-call');
+export const missed: SuperfoneMissedCalls = document.createElement('superfone-missed-calls');
+${README_EVENTS.map(
+  ({ name, field }) => `document.addEventListener('${name}', (event) => console.log(event.detail.${field}));
+// @ts-expect-error: ${name}'s detail has no such field.
+document.addEventListener('${name}', (event) => console.log(event.detail.notAField));`,
+).join('\n')}
 `,
     );
+    assert.equal(README_EVENTS.length, 8, 'the README lists eight events');
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
     const result = spawnSync(
       process.execPath,
