@@ -12,11 +12,16 @@ describe('detection searches off-screen text in a worker', () => {
   it('a table of 100 rows starts the worker, once however big the table grows, and it finds every number; the last row is marked once scrolled to', async () => {
     const saved = window.Worker;
     const started: string[] = [];
-    // The real Worker, watched: which script detection starts.
+    let messages = 0;
+    // The real Worker, watched: which script detection starts, and how often it is asked.
     window.Worker = class extends saved {
       constructor(url: string | URL, options?: WorkerOptions) {
         started.push(String(url));
         super(url, options);
+      }
+      override postMessage(...args: Parameters<Worker['postMessage']>) {
+        messages += 1;
+        super.postMessage(...args);
       }
     };
     try {
@@ -27,7 +32,11 @@ describe('detection searches off-screen text in a worker', () => {
         started.filter((url) => url.includes('number-search-worker')),
         'started by 100 rows',
       ).to.have.length(1);
+      const askedFor100 = messages;
+      expect(askedFor100, 'asked about the first 100 rows').to.be.greaterThan(0);
+      // 1,900 rows at once go in few messages (batches of up to 2,000 texts), not one per row or two.
       await addRowsAndScan(scope, body, 100, 1900);
+      expect(messages - askedFor100, 'messages for 1,900 rows added at once').to.be.within(1, 2);
       await addRowsAndScan(scope, body, 2000, 1000);
       expect(started.filter((url) => url.includes('number-search-worker'))).to.have.length(1);
       expect(scope.scanStats!.numbersFound).to.equal(3000);
