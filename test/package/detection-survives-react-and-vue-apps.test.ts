@@ -39,6 +39,17 @@ const onLog = (line) => document.getElementById('log').append(Object.assign(docu
 createRoot(document.getElementById('app')).render(<SignedInContact contact={{ phone: '098450 12345' }} onLog={onLog} />);
 `;
 
+/** The components' event props, as docs/pages.md names them ("Event props: `onCallStart`, …"). */
+const EVENT_PROPS = [...(/^Event props:([^.]*)/m.exec(readFileSync(join(ROOT, 'docs/pages.md'), 'utf8'))?.[1] ?? '').matchAll(/`(on\w+)`/g)].map(([, name]) => name!);
+
+/** A button with every event prop, each telling the page its own name. */
+const REACT_EVENTS_ENTRY = `import { createRoot } from 'react-dom/client';
+import { SuperfoneCallButton } from 'superfone-call-button/react';
+window.heard = [];
+const props = Object.fromEntries(${JSON.stringify(EVENT_PROPS)}.map((name) => [name, (event) => window.heard.push([name, event.type])]));
+createRoot(document.getElementById('app')).render(<SuperfoneCallButton customerNumber="+918000000001" {...props} />);
+`;
+
 const JWT_SECRET = 'crm-signing-secret-0123456789abcdef';
 const ASHA = '+919876543210';
 
@@ -68,11 +79,14 @@ async function buildApp(app: (typeof APPS)[number]): Promise<string> {
   const recipeEntry = join(dir, 'src', 'recipe-entry.jsx');
   // And its sign-in recipe, a third.
   const signInEntry = join(dir, 'src', 'sign-in-entry.jsx');
+  // React only: a button with every event prop, a fourth.
+  const eventsEntry = join(dir, 'src', 'events-entry.jsx');
   if (app.recipe === 'react') {
     writeFileSync(join(dir, 'src', 'recipe.jsx'), readmeRecipe('react'));
     writeFileSync(recipeEntry, REACT_RECIPE_ENTRY);
     writeFileSync(join(dir, 'src', 'recipe-sign-in.jsx'), readmeRecipe('react-sign-in'));
     writeFileSync(signInEntry, REACT_SIGN_IN_ENTRY);
+    writeFileSync(eventsEntry, REACT_EVENTS_ENTRY);
   } else {
     writeFileSync(recipeEntry, readmeRecipe('vue'));
     writeFileSync(signInEntry, readmeRecipe('vue-sign-in'));
@@ -81,7 +95,7 @@ async function buildApp(app: (typeof APPS)[number]): Promise<string> {
   execFileSync(NPM, ['ci', '--prefer-offline', '--no-audit', '--no-fund'], quiet);
   execFileSync(NPM, ['install', packed.tarball, '--no-save', '--prefer-offline', '--no-audit', '--no-fund'], quiet);
   await esbuild.build({
-    entryPoints: [entry, recipeEntry, signInEntry],
+    entryPoints: [entry, recipeEntry, signInEntry, ...(app.recipe === 'react' ? [eventsEntry] : [])],
     absWorkingDir: dir,
     bundle: true,
     splitting: true,
@@ -143,6 +157,7 @@ async function serveApp(dir: string, signIn?: { signedIn: boolean }): Promise<{ 
       '/': [`/${entry}`, ''],
       '/recipe.html': ['/recipe-entry.js', ''],
       '/sign-in.html': ['/sign-in-entry.js', ''],
+      '/events.html': ['/events-entry.js', ''],
       '/hydrate.html': [`/${entry}`, existsSync(join(dir, 'public/server-rendered.html')) ? readFileSync(join(dir, 'public/server-rendered.html'), 'utf8') : ''],
     };
     const page = pages[req.url ?? ''];
@@ -274,6 +289,29 @@ for (const app of APPS) {
         const edited = await snapshot(page);
         assert.deepEqual(edited.callable, [CHITRA, BELA, ARJUN_EDITED].sort());
         assert.equal(edited.notes[0], NOTE('Arjun', '99001 22334'));
+      });
+    }
+
+    if (app.recipe === 'react') {
+      it('each event prop the docs name hears its own event, and only it', async () => {
+        assert.equal(EVENT_PROPS.length, 7, 'docs/pages.md names seven event props');
+        await page.goto(`${served.url}events.html`);
+        await page.locator('superfone-call-button').waitFor();
+        // onCallStarted hears superfone-call-started: the docs' names, spelled as events.
+        const expected = EVENT_PROPS.map((name) => [
+          name,
+          `superfone-call-${name
+            .slice('onCall'.length)
+            .replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)
+            .slice(1)}`,
+        ]);
+        for (const [, type] of expected) {
+          await page.evaluate(
+            (name) => document.querySelector('superfone-call-button')!.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail: {} })),
+            type!,
+          );
+        }
+        assert.deepEqual(await page.evaluate(() => (window as unknown as { heard: string[][] }).heard), expected);
       });
     }
 
