@@ -19,9 +19,9 @@ describe('detection searches off-screen text in a worker', () => {
         started.push(String(url));
         super(url, options);
       }
-      override postMessage(...args: Parameters<Worker['postMessage']>) {
+      override postMessage(message: unknown, options?: Transferable[] | StructuredSerializeOptions) {
         messages += 1;
-        super.postMessage(...args);
+        super.postMessage(message, options as StructuredSerializeOptions);
       }
     };
     try {
