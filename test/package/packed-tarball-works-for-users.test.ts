@@ -23,8 +23,8 @@ const ELEMENT_BUDGET_GZIP_BYTES = 15_000;
 const PHONE_METADATA_MARKER = /nonGeographic/;
 
 /**
- * The call events and each one's first detail field, as the README's events table lists
- * them: what a React user reads, so the types are held to it, not to our own list.
+ * The events and each one's first detail field, as the README's events table lists them:
+ * what a user reads, so the types are held to it, not to our own list.
  */
 const README_EVENTS = [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/^\| `(superfone-[a-z-]+)` \|[^|]*\| `\{ (\w+)/gm)].map(([, name, field]) => ({
   name: name!,
@@ -252,9 +252,11 @@ document.addEventListener('${name}', (event) => console.log(event.detail.notAFie
     assert.equal(result.status, 0, result.stdout + result.stderr);
   });
 
-  /** One line of TSX per call event on each tag, joined. */
-  function everyTagEvent(line: (tag: string, event: (typeof README_CALL_EVENTS)[number]) => string) {
-    return TAGS.flatMap((tag) => README_CALL_EVENTS.map((event) => line(tag, event))).join('\n');
+  /** One line of TSX per call event on each tag, joined; `index` names each one apart. */
+  function everyTagEvent(line: (tag: string, event: (typeof README_CALL_EVENTS)[number], index: number) => string) {
+    return TAGS.flatMap((tag) => README_CALL_EVENTS.map((event) => [tag, event] as const))
+      .map(([tag, event], index) => line(tag, event, index))
+      .join('\n');
   }
 
   /** Type-checks `source` as TSX in `dir` against the React types installed there; strict unless `strict` is false. */
@@ -293,7 +295,6 @@ document.addEventListener('${name}', (event) => console.log(event.detail.notAFie
     assert.match(readFileSync(join(project, 'node_modules/@types/react/package.json'), 'utf8'), /"version": "19\./);
     // Every call event on both tags: its handler's event is typed with its own detail (strict, so an untyped one fails).
     assert.equal(README_CALL_EVENTS.length, 7, 'the README lists seven call events');
-    let eventIndex = 0;
     const result = typeCheckTsx(
       project,
       `import { SuperfoneCallButton, SuperfoneClickToCall } from 'superfone-call-button/react';
@@ -308,9 +309,9 @@ export const viaTags = (
   </superfone-click-to-call>
 );
 ${everyTagEvent(
-  (tag, { name, field }) => `export const typed${eventIndex++} = <${tag} on${name}={(event) => console.log(event.detail.${field})} />;
+  (tag, { name, field }, index) => `export const typed${index} = <${tag} on${name}={(event) => console.log(event.detail.${field})} />;
 // @ts-expect-error: ${name}'s detail has no such field.
-export const untyped${eventIndex++} = <${tag} on${name}={(event) => console.log(event.detail.notAField)} />;`,
+export const untyped${index} = <${tag} on${name}={(event) => console.log(event.detail.notAField)} />;`,
 )}
 // @ts-expect-error: a number where the attribute takes text.
 export const wrongType = <superfone-call-button customer-number={918000000001} />;
@@ -332,7 +333,6 @@ export const unknownProp = <SuperfoneCallButton customerNumbr="+918000000001" />
     });
     assert.equal(install.status, 0, install.stderr);
     assert.match(readFileSync(join(react18, 'node_modules/@types/react/package.json'), 'utf8'), /"version": "18\./);
-    let eventIndex = 0;
     const result = typeCheckTsx(
       react18,
       `import { SuperfoneCallButton, SuperfoneClickToCall } from 'superfone-call-button/react';
@@ -349,8 +349,8 @@ export const tagEventOnScope = <superfone-click-to-call detect onsuperfone-call-
 // @ts-expect-error: refused for what it is, not for an untyped parameter: a handler that takes none.
 export const tagEventNoParameter = <superfone-call-button customer-number="+918000000001" onsuperfone-call-started={() => console.log('started')} />;
 ${everyTagEvent(
-  (tag, { name }) => `// @ts-expect-error: React 18 never calls ${name} on ${tag}.
-export const refused${eventIndex++} = <${tag} on${name}={() => undefined} />;`,
+  (tag, { name }, index) => `// @ts-expect-error: React 18 never calls ${name} on ${tag}.
+export const refused${index} = <${tag} on${name}={() => undefined} />;`,
 )}
 `,
     );
@@ -362,7 +362,7 @@ export const refused${eventIndex++} = <${tag} on${name}={() => undefined} />;`,
 export const tagEvent = <superfone-call-button customer-number="+918000000001" onsuperfone-call-error={(event) => console.log(event)} />;
 export const scopeEvent = <superfone-click-to-call detect onsuperfone-call-ended={(event: CustomEvent) => console.log(event.detail)} />;
 export const noParameter = <superfone-call-button onsuperfone-call-started={() => undefined} />;
-${everyTagEvent((tag, { name }) => `export const loose${eventIndex++} = <${tag} on${name}={(event) => console.log(event)} />;`)}
+${everyTagEvent((tag, { name }, index) => `export const loose${index} = <${tag} on${name}={(event) => console.log(event)} />;`)}
 `,
       false,
     );
